@@ -1,0 +1,73 @@
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '../config/app-config.js';
+
+/** Field names whose values never reach a log line, wherever they sit in the logged object. */
+const SECRET_WORD =
+  /(^|_)(narrative|text|password|passphrase|secret|token|authorization|cookie|source_details|assessment|notes?|reason|conditions|q)(_|$)/;
+
+/** `assessmentText`, `assessment_text` and `ASSESSMENT-TEXT` all count as the same word list. */
+export const isSecretKey = (key: string): boolean =>
+  SECRET_WORD.test(key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase());
+
+export const REDACTED = '[redacted]';
+
+/** Deeply replaces values of secret-looking keys. Bounded depth so that a cyclic object cannot hang the logger. */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = isSecretKey(key) ? REDACTED : redactDeep(v, depth + 1);
+  }
+  return out;
+}
+
+interface LoggedError {
+  type: string;
+  message: string;
+  code?: string;
+  stack?: string;
+}
+
+/**
+ * Errors are logged by type, code and stack only. A database error's message and parameters can carry
+ * the values of the statement (narrative, names), so they are left out.
+ */
+export function serializeError(err: unknown): LoggedError {
+  if (!(err instanceof Error)) return { type: typeof err, message: 'non-error thrown' };
+  const e = err as Error & { code?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  if (e.name === 'QueryFailedError' || e.driverError) {
+    const code = String(e.driverError?.code ?? e.code ?? '');
+    const constraint = e.driverError?.constraint ? ` on ${String(e.driverError.constraint)}` : '';
+    return { type: e.name, code, message: `database error ${code}${constraint}`, stack: e.stack?.split('\n').slice(1).join('\n') };
+  }
+  return { type: e.name, message: e.message, code: typeof e.code === 'string' ? e.code : undefined, stack: e.stack };
+}
+
+export function loggerParams(config: AppConfig, name: string): Params {
+  return {
+    forRoutes: ['{*splat}'],
+    pinoHttp: {
+      name,
+      level: config.LOG_LEVEL,
+      genReqId: (req) => String((req as unknown as { id?: string }).id),
+      customProps: (req) => ({ requestId: (req as unknown as { id?: string }).id }),
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+        censor: REDACTED,
+      },
+      serializers: {
+        err: serializeError,
+        // URLs can carry search terms (`?q=`): log the path only, never the query string.
+        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+          headers: req.headers,
+          remoteAddress: req.remoteAddress,
+        }),
+      },
+      formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { type FieldError, type Problem, ProblemException, titleFor } from './problem.js';
+
+export const PROBLEM_TYPE_BASE = 'https://lantern.police.uk/problems/';
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const NEST_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorised',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+/** Errors raised by Fastify itself (body parsing, limits) before a handler runs. */
+const FASTIFY_CODES: Record<string, { code: string; detail: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    detail: 'The request body must be sent as application/json',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', detail: 'The request body is larger than allowed' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', detail: 'The request body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', detail: 'The request body is empty but JSON was declared' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', detail: 'The Content-Length header is not valid' },
+  FST_ERR_BAD_URL: { code: 'bad_request', detail: 'The URL is not valid' },
+};
+
+/** PostgreSQL errors that are the caller's fault; their server detail (with values) is never echoed. */
+const PG_CODES: Record<string, { status: number; code: string; detail: string }> = {
+  '23505': { status: 409, code: 'duplicate', detail: 'A record with the same unique value already exists' },
+  '23503': { status: 422, code: 'reference_not_found', detail: 'A referenced record does not exist' },
+  '23514': { status: 422, code: 'constraint_violated', detail: 'The values break a rule of the record' },
+  '22P02': { status: 400, code: 'bad_request', detail: 'A value has the wrong format' },
+  '22007': { status: 400, code: 'bad_request', detail: 'A date or time is not valid' },
+  '22008': { status: 400, code: 'bad_request', detail: 'A date or time is out of range' },
+  '40001': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
+  '40P01': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
+};
+
+interface MaybeFastifyError {
+  code?: string;
+  statusCode?: number;
+}
+
+export function problemFor(exception: unknown, instance: string, requestId: string): Problem {
+  const base = (status: number, code: string, detail: string, errors?: FieldError[]): Problem => ({
+    type: PROBLEM_TYPE_BASE + code,
+    title: titleFor(status),
+    status,
+    detail,
+    instance,
+    code,
+    ...(errors ? { errors } : {}),
+    requestId,
+  });
+
+  if (exception instanceof ProblemException) {
+    const { status, code, detail, errors, title, extensions } = exception.init;
+    return { ...base(status, code, detail, errors), ...(title ? { title } : {}), ...extensions, requestId };
+  }
+  if (exception instanceof HttpException) {
+    // Fastify's own errors (body parsing, limits) arrive wrapped by Nest, the original as the cause.
+    const cause = exception.cause as MaybeFastifyError | undefined;
+    if (typeof cause?.code === 'string' && FASTIFY_CODES[cause.code]) {
+      return base(exception.getStatus(), FASTIFY_CODES[cause.code].code, FASTIFY_CODES[cause.code].detail);
+    }
+    if (cause instanceof SyntaxError) return base(400, 'malformed_json', 'The request body is not valid JSON');
+    const status = exception.getStatus();
+    const code = NEST_CODES[status] ?? (status >= 500 ? 'internal_error' : 'error');
+    const detail = status === 404 ? 'No such resource or route' : status >= 500 ? 'Server error' : exception.message;
+    return base(status, code, detail);
+  }
+  if (exception instanceof QueryFailedError) {
+    const pgCode = (exception.driverError as { code?: string } | undefined)?.code ?? '';
+    const known = PG_CODES[pgCode];
+    if (known) return base(known.status, known.code, known.detail);
+  }
+  const fastify = exception as MaybeFastifyError;
+  if (typeof fastify?.code === 'string' && FASTIFY_CODES[fastify.code]) {
+    const known = FASTIFY_CODES[fastify.code];
+    const status = fastify.statusCode ?? 400;
+    return base(status, known.code, known.detail);
+  }
+  if (exception instanceof SyntaxError && fastify.statusCode === 400) {
+    return base(400, 'malformed_json', 'The request body is not valid JSON');
+  }
+  if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+    return base(fastify.statusCode, NEST_CODES[fastify.statusCode] ?? 'bad_request', titleFor(fastify.statusCode));
+  }
+  return base(500, 'internal_error', 'An unexpected error occurred; quote the requestId when reporting it');
+}
+
+export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** The one global exception filter: everything leaves as RFC 9457 problem+json; 5xx detail stays in the log. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const problem = problemFor(exception, request.url.split('?')[0], String(request.id));
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, 'Unhandled error');
+    }
+    sendProblem(reply, problem);
+  }
+}

@@ -1,0 +1,117 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class FieldError {
+  @ApiProperty({ example: 'category', description: 'Path of the field (dotted for nested fields)' })
+  field: string;
+
+  @ApiProperty({ example: 'category must be one of the following values: ...' })
+  message: string;
+
+  @ApiProperty({ example: 'isEnum', description: 'The rule the value broke' })
+  rule: string;
+}
+
+/** RFC 9457 problem details, the one error format of the API. */
+export class Problem {
+  @ApiProperty({ example: 'https://lantern.police.uk/problems/validation_failed' })
+  type: string;
+
+  @ApiProperty({ example: 'Validation failed' })
+  title: string;
+
+  @ApiProperty({ example: 400 })
+  status: number;
+
+  @ApiProperty({ example: 'The request has 2 invalid fields' })
+  detail: string;
+
+  @ApiProperty({ example: '/api/v1/intelligence' })
+  instance: string;
+
+  @ApiProperty({ example: 'validation_failed', description: 'Stable, machine-readable code' })
+  code: string;
+
+  @ApiPropertyOptional({ type: [FieldError] })
+  errors?: FieldError[];
+
+  @ApiProperty({ example: '5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11' })
+  requestId: string;
+
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorised',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  406: 'Not acceptable',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable content',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+export const titleFor = (status: number): string => TITLES[status] ?? (status >= 500 ? 'Server error' : 'Error');
+
+export interface ProblemInit {
+  status: number;
+  code: string;
+  detail: string;
+  title?: string;
+  errors?: FieldError[];
+  /** Extra members (RFC 9457 extensions), e.g. `missing` on a refused case closure. */
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * The one exception every layer throws for an expected failure. The global filter turns it into
+ * problem+json; its detail must never contain intelligence text or personal data.
+ */
+export class ProblemException extends HttpException {
+  constructor(readonly init: ProblemInit) {
+    super(init.detail, init.status);
+  }
+}
+
+/** Shorthands for the common cases, so that codes stay consistent. */
+export const problems = {
+  notFound: (what = 'resource'): ProblemException =>
+    new ProblemException({ status: HttpStatus.NOT_FOUND, code: 'not_found', detail: `The ${what} was not found` }),
+  conflict: (code: string, detail: string, extensions?: Record<string, unknown>): ProblemException =>
+    new ProblemException({ status: HttpStatus.CONFLICT, code, detail, extensions }),
+  staleVersion: (): ProblemException =>
+    new ProblemException({
+      status: HttpStatus.CONFLICT,
+      code: 'stale_version',
+      detail: 'The record was changed by someone else; reload it and try again',
+    }),
+  invalid: (field: string, rule: string, message: string): ProblemException =>
+    new ProblemException({
+      status: HttpStatus.BAD_REQUEST,
+      code: 'validation_failed',
+      detail: message,
+      errors: [{ field, rule, message }],
+    }),
+  unprocessable: (code: string, detail: string, extensions?: Record<string, unknown>): ProblemException =>
+    new ProblemException({ status: HttpStatus.UNPROCESSABLE_ENTITY, code, detail, extensions }),
+  unauthorised: (): ProblemException =>
+    new ProblemException({
+      status: HttpStatus.UNAUTHORIZED,
+      code: 'unauthorised',
+      detail: 'Authentication is required, or the credentials are not valid',
+    }),
+  forbidden: (): ProblemException =>
+    new ProblemException({
+      status: HttpStatus.FORBIDDEN,
+      code: 'forbidden',
+      detail: 'Your role does not allow this operation',
+    }),
+  unavailable: (code: string, detail: string): ProblemException =>
+    new ProblemException({ status: HttpStatus.SERVICE_UNAVAILABLE, code, detail }),
+};

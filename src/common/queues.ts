@@ -1,0 +1,41 @@
+import type { RegisterQueueOptions } from '@nestjs/bullmq';
+
+/**
+ * Every queue, and every job name with its payload type, in one map. Payloads carry ids only: never
+ * intelligence text, source details or personal data (they sit in Redis, outside the audit trail).
+ */
+export const QUEUES = {
+  vetting: 'vetting',
+  outbox: 'outbox',
+  audit: 'audit',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export interface JobPayloads {
+  /** The scheduled set-based sweep over every clearance. */
+  'vetting-sweep': Record<string, never>;
+  /** One person's clearances or post changed: re-evaluate that person now. */
+  'vetting-check-person': { workforceMemberId: string };
+  /** Relay pending outbox rows (alerts to the webhook). */
+  'outbox-relay': Record<string, never>;
+  /** Verify the audit hash chain and log the result. */
+  'audit-verify': Record<string, never>;
+}
+
+export type JobName = keyof JobPayloads;
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  'vetting-sweep': QUEUES.vetting,
+  'vetting-check-person': QUEUES.vetting,
+  'outbox-relay': QUEUES.outbox,
+  'audit-verify': QUEUES.audit,
+};
+
+/** Retries with exponential backoff; failed jobs stay visible (Bull Board) for a week. */
+export const DEFAULT_JOB_OPTIONS: RegisterQueueOptions['defaultJobOptions'] = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};

@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]*\/[A-Za-z0-9_-]+(\?\S*)?$/;
+const REDIS_URL = /^rediss?:\/\/[^\s/]*(\/\d+)?$/;
+const CRON = /^(\S+\s+){4,5}\S+$/;
+
+/** The settings the TypeORM CLI needs: just the database. */
+export class DatabaseConfig {
+  @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL with a database name' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lantern';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /**
+   * The role the application assumes on every connection (created by the migrations; no UPDATE or DELETE
+   * on the audit trail). Empty keeps the login role, e.g. for the migrations themselves.
+   */
+  @ValidateIf((c: DatabaseConfig) => c.DATABASE_ROLE !== '')
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_ROLE must be a PostgreSQL role name' })
+  DATABASE_ROLE = 'lantern_app';
+}
+
+/**
+ * Every setting Lantern reads from the environment, with the defaults that work on a developer machine
+ * (PostgreSQL and Redis on localhost). Validated once at start; see `.env.example` for the list.
+ */
+export class AppConfig extends DatabaseConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 letters, digits, _ or -' })
+  REDIS_PREFIX = 'lantern';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Largest accepted request body in bytes (CSV imports have their own, larger limit). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT = 1_048_576;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  IMPORT_BODY_LIMIT = 20_971_520;
+
+  /** Comma-separated origins allowed by CORS; empty means CORS is off. */
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** HS256 signing key for access tokens: at least 32 characters, never a default in code. */
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be set to at least 32 characters' })
+  JWT_SECRET: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(30)
+  @Max(86400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(300)
+  REFRESH_TTL_SECONDS = 1_209_600;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCK_MINUTES = 15;
+
+  /** Login attempts allowed per client address per minute (counted in Redis). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LOGIN_RATE_LIMIT_PER_MINUTE = 20;
+
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY = false;
+
+  /** Cron (UTC) of the vetting sweep; every worker registers the same single scheduler. */
+  @Matches(CRON, { message: 'VETTING_SWEEP_CRON must be a cron expression' })
+  VETTING_SWEEP_CRON = '0 * * * *';
+
+  /**
+   * Vetting rules as JSON overriding the defaults from domain.md: renewal periods in months, warning
+   * windows in days, and which level satisfies which requirement. See `src/modules/vetting/vetting-rules.ts`.
+   */
+  @IsOptional()
+  @IsString()
+  VETTING_RULES = '';
+
+  /** Webhook that receives vetting alerts (JSON, signed with WEBHOOK_SECRET); empty means none. */
+  @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
+  ALERT_WEBHOOK_URL = '';
+
+  @IsOptional()
+  @IsString()
+  ALERT_WEBHOOK_SECRET = '';
+
+  /** Days from receipt by which intelligence must be assessed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  INTEL_ASSESSMENT_TARGET_DAYS = 28;
+
+  /** Window in days for the possible-duplicates check on new intelligence. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  INTEL_DUPLICATE_WINDOW_DAYS = 90;
+}
+
+export class ConfigError extends Error {}
+
+function describe(errors: ValidationError[]): string {
+  const first = errors[0];
+  const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+  // class-validator messages start with the property name; keep them one line and naming the variable.
+  return message.startsWith(first.property) ? message : `${first.property} ${message}`;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Validates the given environment (default `process.env`) into a typed config, or throws ConfigError. */
+export function loadConfig(env?: Env): AppConfig;
+export function loadConfig<T extends object>(env: Env, schema: new () => T): T;
+export function loadConfig<T extends object>(env: Env = process.env, schema?: new () => T): T | AppConfig {
+  const cls = (schema ?? AppConfig) as new () => T;
+  const known = [...Object.keys(new cls()), 'JWT_SECRET'];
+  const relevant: Record<string, string> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const config = plainToInstance(cls, relevant as object, { exposeDefaultValues: true }) as T;
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length > 0) throw new ConfigError(`Invalid configuration: ${describe(errors)}`);
+  return config;
+}
+
+/** For entry points: load `.env` if present, validate, and on failure exit 1 with one line naming the variable. */
+export function loadConfigOrExit(): AppConfig;
+export function loadConfigOrExit<T extends object>(schema: new () => T): T;
+export function loadConfigOrExit<T extends object>(schema?: new () => T): T | AppConfig {
+  try {
+    process.loadEnvFile();
+  } catch {
+    // no .env file: the environment alone configures Lantern
+  }
+  try {
+    return schema ? loadConfig(process.env, schema) : loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

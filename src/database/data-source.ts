@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+
+type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+import { DatabaseConfig, loadConfigOrExit } from '../config/app-config.js';
+import { SnakeNamingStrategy } from './naming.js';
+
+/** Options shared by the app (TypeOrmModule) and the TypeORM CLI. Never synchronises the schema. */
+export function databaseOptions(config: DatabaseConfig, applicationName = 'lantern'): PostgresConnectionOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    applicationName,
+    extra: {
+      max: config.DATABASE_POOL_SIZE,
+      ...(config.DATABASE_ROLE ? { options: `-c role=${config.DATABASE_ROLE}` } : {}),
+    },
+  };
+}
+
+// dist/src/database -> dist
+const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+/** The DataSource the TypeORM CLI runs on (compiled: `typeorm migration:run -d dist/src/database/data-source.js`). */
+export default new DataSource({
+  // Migrations run as the login role (the owner), never as the restricted application role.
+  ...databaseOptions({ ...loadConfigOrExit(DatabaseConfig), DATABASE_ROLE: '' }, 'lantern-migrations'),
+  entities: [join(distRoot, 'src', '**', '*.entity.js')],
+  migrations: [join(distRoot, 'migrations', '*.js')],
+  migrationsTableName: 'migrations',
+  migrationsTransactionMode: 'each',
+});

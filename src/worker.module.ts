@@ -1,0 +1,11 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from './config/app-config.js';
+import { CoreModule } from './common/core.module.js';
+
+/** The worker process: BullMQ processors and schedulers only, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [CoreModule.register(config, 'worker')] };
+  }
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pg from 'pg';
+import { createApp } from '../../src/app';
+import { type AppConfig, loadConfig } from '../../src/config/app-config';
+import { createDatabase, dropDatabase, TEST_DB_PREFIX } from '../setup/test-db.mjs';
+
+let counter = 0;
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  /** A superuser pool on the test database, for arranging and inspecting state directly. */
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A database of this test file's own, cloned from the run's freshly migrated template. */
+export async function cloneDatabase(): Promise<TestDatabase> {
+  const runId = process.env.LANTERN_TEST_RUN;
+  const template = process.env.LANTERN_TEST_TEMPLATE;
+  if (!runId || !template) throw new Error('e2e tests run under Jest globalSetup (npm test)');
+  const name = `${TEST_DB_PREFIX}${runId}_w${process.env.JEST_WORKER_ID ?? '0'}_${++counter}${randomBytes(3).toString('hex')}`;
+  const url = await createDatabase(name, template);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  return {
+    name,
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await dropDatabase(name);
+    },
+  };
+}
+
+export function testConfig(db: TestDatabase, overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '5',
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: db.name,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  });
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The real API (Fastify, PostgreSQL, Redis) on a database of its own, served in-process via inject. */
+export async function startApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const db = await cloneDatabase();
+  const config = testConfig(db, overrides);
+  const app = await createApp(config, { logs: false });
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    config,
+    db,
+    close: async () => {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
