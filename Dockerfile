@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# One image for the three Lantern processes:
+#   API (default):  node dist/src/main.js
+#   worker:         node dist/src/worker.js
+#   migrations:     node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js
+#
+# npm ci runs with --ignore-scripts: no package here needs its install script (argon2 and msgpackr-extract
+# load bundled prebuilt binaries), and it keeps @scarf/scarf's telemetry postinstall from running. This is
+# also how npm 11 behaves on the development machines, where those scripts are not approved.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- deps: every dependency, for the build ----
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
+# ---- build: compile TypeScript to dist/ ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY . .
+RUN npm run build
+
+# ---- runtime: production dependencies and dist/ only ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# Owned by root, so the non-root process cannot rewrite its own code or dependencies.
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+# Liveness of the API. The worker and migrate containers run the same image without HTTP:
+# docker-compose.yml disables this check for them.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/main.js"]
