@@ -4,7 +4,10 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
 /** The HTTP API: every feature module, the global filter, validation and access guard. */
 @Module({})
@@ -12,7 +15,7 @@ export class AppModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config, 'api'), HealthModule],
+      imports: [CoreModule.register(config, 'api'), HealthModule, AuditModule, AuthModule, WorkforceModule],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -14,6 +14,7 @@ export function databaseOptions(config: DatabaseConfig, applicationName = 'lante
     url: config.DATABASE_URL,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
+    uuidExtension: 'pgcrypto',
     migrationsRun: false,
     logging: ['error'],
     applicationName,

@@ -19,3 +19,20 @@ export class Transactions {
 @Global()
 @Module({ providers: [Transactions], exports: [Transactions] })
 export class DatabaseModule {}
+
+/**
+ * Runs a statement and returns its rows and affected count whatever the command: TypeORM answers an
+ * UPDATE or DELETE with `[rows, count]` but an INSERT or SELECT with the rows alone.
+ */
+export async function execute<T>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<{ rows: T[]; count: number }> {
+  const raw: unknown = await manager.query(sql, params);
+  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') {
+    return { rows: raw[0] as T[], count: raw[1] };
+  }
+  const rows = raw as T[];
+  return { rows, count: rows.length };
+}

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { type Page, paginate, type Keyset } from '../../common/pagination.js';
+import { problems } from '../../common/problem.js';
+import { AuditOutcome, type AuditEntry } from './audit.types.js';
+import type { AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
+
+const BY_SEQ_DESC: Keyset = { columns: [{ expr: 'e.seq', type: 'bigint' }], direction: 'DESC' };
+
+/** Most rows one CSV export returns; past it the caller narrows the filter. */
+export const AUDIT_EXPORT_MAX = 100_000;
+
+interface AuditRow {
+  seq: string;
+  occurred_at: Date;
+  user_id: string | null;
+  roles: string[];
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  subject_ids: string[];
+  outcome: AuditOutcome;
+  request_id: string | null;
+  client_address: string | null;
+  details: Record<string, unknown>;
+}
+
+const toView = (r: Record<string, unknown>): AuditEventView => {
+  const row = r as unknown as AuditRow;
+  return {
+    seq: String(row.seq),
+    occurredAt: new Date(row.occurred_at).toISOString(),
+    userId: row.user_id,
+    roles: row.roles,
+    action: row.action,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    subjectIds: row.subject_ids,
+    outcome: row.outcome,
+    requestId: row.request_id,
+    clientAddress: row.client_address,
+    details: row.details,
+  };
+};
+
+const INSERT = `INSERT INTO audit_event
+  (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
+  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)`;
+
+/**
+ * The one way to write the audit trail. `record` joins the caller's transaction, so that a rolled-back
+ * change leaves no audit row and a committed one always has one; call it last in the transaction (the
+ * chain lock is held from the insert to the commit). `recordAlone` is for outcomes that must be kept
+ * although the request fails (denied reads, failed logins).
+ */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    await manager.query(INSERT, [
+      actor.userId,
+      actor.roles,
+      entry.action,
+      entry.resourceType,
+      entry.resourceId ?? null,
+      entry.subjectIds ?? [],
+      entry.outcome ?? AuditOutcome.Allowed,
+      actor.requestId,
+      actor.clientAddress,
+      entry.details ?? {},
+    ]);
+  }
+
+  recordAlone(actor: Actor, entry: AuditEntry): Promise<void> {
+    return this.db.transaction((manager) => this.record(manager, actor, entry));
+  }
+
+  /** The auditors' search. Reading the trail is itself audited, with the filter used. */
+  async search(actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
+    return this.db.transaction(async (manager) => {
+      const page = await paginate(this.filtered(manager, query), BY_SEQ_DESC, query, toView);
+      await this.record(manager, actor, {
+        action: 'audit.search',
+        resourceType: 'audit_event',
+        details: { filter: this.filterOf(query), returned: page.items.length },
+      });
+      return page;
+    });
+  }
+
+  /** Every event matching the filter, newest first, for CSV; refused past AUDIT_EXPORT_MAX rows. */
+  async export(actor: Actor, query: AuditQuery): Promise<AuditEventView[]> {
+    return this.db.transaction(async (manager) => {
+      const rows = await this.filtered(manager, query)
+        .orderBy('e.seq', 'DESC')
+        .limit(AUDIT_EXPORT_MAX + 1)
+        .getRawMany<Record<string, unknown>>();
+      if (rows.length > AUDIT_EXPORT_MAX) {
+        throw problems.unprocessable(
+          'export_too_large',
+          `More than ${AUDIT_EXPORT_MAX} events match; narrow the filter (e.g. the time range)`,
+        );
+      }
+      await this.record(manager, actor, {
+        action: 'audit.export',
+        resourceType: 'audit_event',
+        details: { filter: this.filterOf(query), returned: rows.length },
+      });
+      return rows.map(toView);
+    });
+  }
+
+  /** Recomputes the hash chain; reports the first sequence number that fails. */
+  async verify(actor: Actor): Promise<AuditVerification> {
+    const [failure] = await this.db.query<{ seq: string; problem: 'missing' | 'broken_link' | 'altered' }[]>(
+      'SELECT seq::text AS seq, problem FROM audit_verify()',
+    );
+    const [{ count }] = await this.db.query<{ count: string }[]>('SELECT count(*)::text AS count FROM audit_event');
+    const result: AuditVerification = {
+      valid: !failure,
+      checked: Number(count),
+      firstFailure: failure ? { seq: failure.seq, problem: failure.problem } : null,
+      verifiedAt: new Date().toISOString(),
+    };
+    await this.recordAlone(actor, {
+      action: 'audit.verify',
+      resourceType: 'audit_event',
+      outcome: failure ? AuditOutcome.Failed : AuditOutcome.Allowed,
+      details: { checked: result.checked, firstFailure: result.firstFailure },
+    });
+    return result;
+  }
+
+  private filtered(manager: EntityManager, q: AuditQuery) {
+    const qb = manager
+      .createQueryBuilder()
+      .select(['e.seq', 'e.occurred_at', 'e.user_id', 'e.roles', 'e.action', 'e.resource_type', 'e.resource_id'])
+      .addSelect(['e.subject_ids', 'e.outcome', 'e.request_id', 'e.client_address', 'e.details'])
+      .from('audit_event', 'e');
+    if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
+    if (q.resourceType) qb.andWhere('e.resource_type = :resourceType', { resourceType: q.resourceType });
+    if (q.resourceId) qb.andWhere('e.resource_id = :resourceId', { resourceId: q.resourceId });
+    if (q.subjectId) qb.andWhere('e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)]', { subjectId: q.subjectId });
+    if (q.action) qb.andWhere('e.action = :action', { action: q.action });
+    if (q.outcome) qb.andWhere('e.outcome = :outcome', { outcome: q.outcome });
+    if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });
+    if (q.to) qb.andWhere('e.occurred_at < :to', { to: q.to });
+    return qb;
+  }
+
+  private filterOf(q: AuditQuery): Record<string, unknown> {
+    const { limit: _limit, cursor: _cursor, ...filter } = q;
+    return filter;
+  }
+}

@@ -1,0 +1,106 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { OptionalDateTime, OptionalUuid } from '../../../common/dto.js';
+import { PageMeta, PageQuery } from '../../../common/pagination.js';
+import { AuditOutcome } from '../audit.types.js';
+
+const CODE = /^[a-z_]+(\.[a-z_-]+)*$/;
+
+export class AuditQuery extends PageQuery {
+  @OptionalUuid('Events by this user')
+  userId?: string;
+
+  @ApiPropertyOptional({ example: 'intelligence' })
+  @IsOptional()
+  @Matches(CODE, { message: 'resourceType must be a resource type code' })
+  resourceType?: string;
+
+  @ApiPropertyOptional({ description: 'With resourceType: events about this one record' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9-]{1,64}$/, { message: 'resourceId must be a record id' })
+  resourceId?: string;
+
+  @OptionalUuid('Events about records that concern this workforce member')
+  subjectId?: string;
+
+  @ApiPropertyOptional({ example: 'intelligence.read' })
+  @IsOptional()
+  @Matches(CODE, { message: 'action must be an action code' })
+  action?: string;
+
+  @ApiPropertyOptional({ enum: AuditOutcome, enumName: 'AuditOutcome' })
+  @IsOptional()
+  @IsEnum(AuditOutcome)
+  outcome?: AuditOutcome;
+
+  @OptionalDateTime('From this time (inclusive)')
+  from?: string;
+
+  @OptionalDateTime('Before this time (exclusive)')
+  to?: string;
+}
+
+export class AuditEventView {
+  @ApiProperty({ example: '1042' })
+  seq: string;
+
+  @ApiProperty({ format: 'date-time' })
+  occurredAt: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  userId: string | null;
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+
+  @ApiProperty({ example: 'intelligence.read' })
+  action: string;
+
+  @ApiProperty({ example: 'intelligence' })
+  resourceType: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  resourceId: string | null;
+
+  @ApiProperty({ type: [String], description: 'Workforce members the record concerns' })
+  subjectIds: string[];
+
+  @ApiProperty({ enum: AuditOutcome, enumName: 'AuditOutcome' })
+  outcome: AuditOutcome;
+
+  @ApiProperty({ nullable: true, type: String })
+  requestId: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  clientAddress: string | null;
+
+  @ApiProperty({ type: Object, description: 'Returned ids, filters, reasons; never record content' })
+  details: Record<string, unknown>;
+}
+
+export class AuditEventPage extends PageMeta {
+  @ApiProperty({ type: [AuditEventView] })
+  items: AuditEventView[];
+}
+
+export class AuditFailure {
+  @ApiProperty({ example: '1042' })
+  seq: string;
+
+  @ApiProperty({ enum: ['missing', 'broken_link', 'altered'] })
+  problem: 'missing' | 'broken_link' | 'altered';
+}
+
+export class AuditVerification {
+  @ApiProperty()
+  valid: boolean;
+
+  @ApiProperty({ description: 'Events checked' })
+  checked: number;
+
+  @ApiProperty({ type: AuditFailure, nullable: true, description: 'The first sequence number that fails' })
+  firstFailure: AuditFailure | null;
+
+  @ApiProperty({ format: 'date-time' })
+  verifiedAt: string;
+}

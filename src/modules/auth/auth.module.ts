@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessGuard, TokenAuthenticator } from '../../common/auth/access.guard.js';
+import { AppConfig } from '../../config/app-config.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { LoginRateLimiter } from './login-rate-limiter.js';
+import { PasswordService } from './password.service.js';
+import { AuthSession, RefreshToken } from './session.entity.js';
+import { JWT_ALGORITHM, TokenService } from './token.service.js';
+import { AppUser } from './user.entity.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AppUser, AuthSession, RefreshToken]),
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { algorithm: JWT_ALGORITHM, issuer: 'lantern', audience: 'lantern-api' },
+        verifyOptions: { algorithms: [JWT_ALGORITHM], issuer: 'lantern', audience: 'lantern-api' },
+      }),
+    }),
+  ],
+  controllers: [AuthController, UsersController],
+  providers: [
+    PasswordService,
+    TokenService,
+    { provide: TokenAuthenticator, useExisting: TokenService },
+    { provide: APP_GUARD, useClass: AccessGuard },
+    LoginRateLimiter,
+    AuthService,
+    UsersService,
+  ],
+  exports: [UsersService, PasswordService],
+})
+export class AuthModule {}

@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { Role } from '../../../common/auth/roles.js';
+
+export class LoginRequest {
+  @ApiProperty({ example: 'analyst@lantern.example' })
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @Length(1, 256)
+  password: string;
+}
+
+export class RefreshRequest {
+  @ApiProperty()
+  @IsString()
+  @Length(20, 200)
+  refreshToken: string;
+}
+
+export class ChangePasswordRequest {
+  @ApiProperty({ format: 'password' })
+  @IsString()
+  @Length(1, 256)
+  currentPassword: string;
+
+  @ApiProperty({ format: 'password', minLength: 12, description: 'At least 12 characters, not a common password' })
+  @IsString()
+  @MaxLength(256)
+  newPassword: string;
+}
+
+export class TokenPair {
+  @ApiProperty({ description: 'JWT (HS256); send as `Authorization: Bearer …`' })
+  accessToken: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  tokenType: 'Bearer';
+
+  @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
+  expiresIn: number;
+
+  @ApiProperty({ description: 'Opaque; exchange once at /auth/refresh for a new pair' })
+  refreshToken: string;
+}
+
+export class Me {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty()
+  displayName: string;
+
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
+  roles: Role[];
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  workforceMemberId: string | null;
+}

@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { FastifyRequest } from 'fastify';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { TokenAuthenticator } from '../../common/auth/access.guard.js';
+import type { Role } from '../../common/auth/roles.js';
+import { AppConfig } from '../../config/app-config.js';
+import type { TokenPair } from './dto/auth.dto.js';
+
+export const JWT_ALGORITHM = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface AccessClaims {
+  sub: string;
+  /** The session (refresh-token family) the token belongs to. */
+  sid: string;
+  /** The user's auth_version when issued. */
+  av: number;
+}
+
+export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+
+/**
+ * Access tokens (short-lived JWTs, HS256 only) and refresh tokens (opaque, stored hashed). Every request
+ * re-checks the user and the session with one indexed query, so that disabling a user, changing their
+ * roles or password, or logging out takes effect on the next request.
+ */
+@Injectable()
+export class TokenService extends TokenAuthenticator {
+  constructor(
+    private readonly jwt: JwtService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async authenticate(token: string, request: FastifyRequest): Promise<Actor | null> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims & object>(token, { algorithms: [JWT_ALGORITHM] });
+    } catch {
+      return null;
+    }
+    if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid)) || !Number.isInteger(claims.av)) return null;
+    const rows = await this.db.query<{ roles: Role[]; workforce_member_id: string | null }[]>(
+      `SELECT u.roles::text[] AS roles, u.workforce_member_id
+         FROM app_user u JOIN auth_session s ON s.user_id = u.id
+        WHERE u.id = $1 AND s.id = $2 AND u.auth_version = $3 AND u.enabled
+          AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [claims.sub, claims.sid, claims.av],
+    );
+    if (rows.length === 0) return null;
+    return {
+      userId: claims.sub,
+      roles: rows[0].roles,
+      workforceMemberId: rows[0].workforce_member_id,
+      sessionId: claims.sid,
+      requestId: String(request.id),
+      clientAddress: request.ip ?? null,
+    };
+  }
+
+  /** A new refresh token for the session, and an access token; within the caller's transaction. */
+  async issue(manager: EntityManager, user: { id: string; authVersion: number }, sessionId: string): Promise<TokenPair> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await manager.query(`INSERT INTO refresh_token (session_id, token_hash) VALUES ($1, $2)`, [
+      sessionId,
+      hashRefreshToken(refreshToken),
+    ]);
+    const claims: AccessClaims = { sub: user.id, sid: sessionId, av: user.authVersion };
+    const accessToken = await this.jwt.signAsync(claims, {
+      algorithm: JWT_ALGORITHM,
+      expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
+    });
+    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, refreshToken };
+  }
+
+  async openSession(manager: EntityManager, userId: string, clientAddress: string | null): Promise<string> {
+    const [row] = await manager.query<{ id: string }[]>(
+      `INSERT INTO auth_session (user_id, expires_at, client_address)
+       VALUES ($1, now() + make_interval(secs => $2), $3) RETURNING id`,
+      [userId, this.config.REFRESH_TTL_SECONDS, clientAddress],
+    );
+    return row.id;
+  }
+
+  /** Ends every open session of the user (disable, password reset), or one session (logout, reuse). */
+  async revoke(manager: EntityManager, where: { userId: string } | { sessionId: string }, reason: string): Promise<void> {
+    const [column, value] = 'userId' in where ? ['user_id', where.userId] : ['id', where.sessionId];
+    await manager.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL`,
+      [value, reason],
+    );
+  }
+}

@@ -1,0 +1,94 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Actor, CurrentActor } from '../../common/auth/actor.js';
+import { Roles } from '../../common/auth/roles.decorator.js';
+import { Role } from '../../common/auth/roles.js';
+import { uuidPipe } from '../../common/validation.js';
+import {
+  CreatedUser,
+  CreateUserRequest,
+  LinkWorkforceMemberRequest,
+  PasswordReset,
+  ResetPasswordRequest,
+  UpdateRolesRequest,
+  UserPage,
+  UserQuery,
+  UserView,
+} from './dto/user.dto.js';
+import { UsersService } from './users.service.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Roles(Role.Admin)
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user (a generated password is returned once when none is given)' })
+  @ApiCreatedResponse({ type: CreatedUser })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateUserRequest): Promise<CreatedUser> {
+    return this.users.create(actor, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: UserPage })
+  list(@CurrentActor() actor: Actor, @Query() query: UserQuery): Promise<UserPage> {
+    return this.users.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: UserView })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<UserView> {
+    return this.users.get(actor, id);
+  }
+
+  @Put(':id/roles')
+  @ApiOperation({ summary: 'Replace the user’s roles; their tokens stop working at once' })
+  @ApiOkResponse({ type: UserView })
+  setRoles(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateRolesRequest,
+  ): Promise<UserView> {
+    return this.users.setRoles(actor, id, body);
+  }
+
+  @Put(':id/workforce-member')
+  @ApiOperation({ summary: 'Link the user to their own workforce record (or unlink with null)' })
+  @ApiOkResponse({ type: UserView })
+  link(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: LinkWorkforceMemberRequest,
+  ): Promise<UserView> {
+    return this.users.linkWorkforceMember(actor, id, body);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable; every session ends at once' })
+  @ApiOkResponse({ type: UserView })
+  disable(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<UserView> {
+    return this.users.setEnabled(actor, id, false);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserView })
+  enable(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<UserView> {
+    return this.users.setEnabled(actor, id, true);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a new password (generated and returned once when none is given); unlocks' })
+  @ApiOkResponse({ type: PasswordReset })
+  resetPassword(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: ResetPasswordRequest,
+  ): Promise<PasswordReset> {
+    return this.users.resetPassword(actor, id, body);
+  }
+}

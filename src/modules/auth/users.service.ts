@@ -1,0 +1,216 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { type Keyset, type Page, paginate } from '../../common/pagination.js';
+import { problems } from '../../common/problem.js';
+import { execute, Transactions } from '../../database/database.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuditEntry } from '../audit/audit.types.js';
+import type {
+  CreatedUser,
+  CreateUserRequest,
+  LinkWorkforceMemberRequest,
+  PasswordReset,
+  ResetPasswordRequest,
+  UpdateRolesRequest,
+  UserQuery,
+  UserView,
+} from './dto/user.dto.js';
+import { PasswordService } from './password.service.js';
+import { TokenService } from './token.service.js';
+
+const USER_COLUMNS = `u.id, u.email, u.display_name, u.roles::text[] AS roles, u.enabled, u.workforce_member_id,
+  u.locked_until, u.version, u.created_at, u.updated_at`;
+
+const BY_EMAIL: Keyset = {
+  columns: [
+    { expr: 'u.email', type: 'text' },
+    { expr: 'u.id', type: 'uuid' },
+  ],
+  direction: 'ASC',
+};
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  roles: UserView['roles'];
+  enabled: boolean;
+  workforce_member_id: string | null;
+  locked_until: Date | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toView = (r: Record<string, unknown>): UserView => {
+  const row = r as unknown as UserRow;
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    roles: row.roles,
+    enabled: row.enabled,
+    workforceMemberId: row.workforce_member_id,
+    lockedUntil: row.locked_until ? new Date(row.locked_until).toISOString() : null,
+    version: row.version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
+};
+
+const generatePassword = (): string => randomBytes(18).toString('base64url');
+
+/** The admins' user management. Every change is audited; role, password and status changes end sessions. */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly passwords: PasswordService,
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {
+    const email = body.email.toLowerCase();
+    const password = body.password ?? generatePassword();
+    if (body.password !== undefined) this.passwords.assertAcceptable(password, 'password', [email, body.displayName]);
+    const hash = await this.passwords.hash(password);
+    const view = await this.tx.run(async (m) => {
+      if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
+      const [taken] = await m.query<unknown[]>(`SELECT 1 FROM app_user WHERE email = $1`, [email]);
+      if (taken) throw problems.conflict('email_taken', 'A user with this email already exists');
+      const [row] = await m.query<UserRow[]>(
+        `INSERT INTO app_user AS u (email, display_name, roles, password_hash, workforce_member_id)
+         VALUES ($1, $2, $3::user_role[], $4, $5) RETURNING ${USER_COLUMNS}`,
+        [email, body.displayName, body.roles, hash, body.workforceMemberId ?? null],
+      );
+      await this.audit.record(m, actor, this.entry('user.create', row.id, { roles: body.roles }));
+      return toView(row as unknown as Record<string, unknown>);
+    });
+    return body.password === undefined ? { ...view, generatedPassword: password } : view;
+  }
+
+  async list(actor: Actor, query: UserQuery): Promise<Page<UserView>> {
+    return this.tx.run(async (m) => {
+      const qb = m.createQueryBuilder().select(USER_COLUMNS).from('app_user', 'u');
+      if (query.role) qb.andWhere('u.roles @> ARRAY[CAST(:role AS user_role)]', { role: query.role });
+      if (query.enabled !== undefined) qb.andWhere('u.enabled = :enabled', { enabled: query.enabled });
+      if (query.emailPrefix) {
+        qb.andWhere(`u.email LIKE :prefix ESCAPE '\\'`, { prefix: `${query.emailPrefix.replace(/[\\%_]/g, '\\$&')}%` });
+      }
+      const page = await paginate(qb, BY_EMAIL, query, toView);
+      await this.audit.record(m, actor, {
+        action: 'user.list',
+        resourceType: 'user',
+        details: { returned: page.items.map((u) => u.id) },
+      });
+      return page;
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<UserView> {
+    return this.tx.run(async (m) => {
+      const user = await this.find(m, id);
+      await this.audit.record(m, actor, this.entry('user.read', id));
+      return user;
+    });
+  }
+
+  async setRoles(actor: Actor, id: string, body: UpdateRolesRequest): Promise<UserView> {
+    return this.change(actor, id, body.version, 'user.roles', { roles: body.roles }, (m) =>
+      execute<UserRow>(
+        m,
+        `UPDATE app_user u SET roles = $3::user_role[], auth_version = auth_version + 1, version = version + 1,
+                updated_at = now() WHERE id = $1 AND version = $2 RETURNING ${USER_COLUMNS}`,
+        [id, body.version, body.roles],
+      ),
+    );
+  }
+
+  async linkWorkforceMember(actor: Actor, id: string, body: LinkWorkforceMemberRequest): Promise<UserView> {
+    return this.change(actor, id, body.version, 'user.link_workforce_member', {}, async (m) => {
+      if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
+      // The link changes what the user may see: their tokens are re-issued with the new rule.
+      return execute<UserRow>(
+        m,
+        `UPDATE app_user u SET workforce_member_id = $3, auth_version = auth_version + 1, version = version + 1,
+                updated_at = now() WHERE id = $1 AND version = $2 RETURNING ${USER_COLUMNS}`,
+        [id, body.version, body.workforceMemberId],
+      );
+    }, body.workforceMemberId ? [body.workforceMemberId] : []);
+  }
+
+  async setEnabled(actor: Actor, id: string, enabled: boolean): Promise<UserView> {
+    if (!enabled && id === actor.userId) {
+      throw problems.conflict('cannot_disable_self', 'You cannot disable your own account');
+    }
+    return this.tx.run(async (m) => {
+      const { rows } = await execute<UserRow>(
+        m,
+        `UPDATE app_user u SET enabled = $2, auth_version = auth_version + CASE WHEN $2 THEN 0 ELSE 1 END,
+                failed_logins = 0, locked_until = NULL, version = version + 1, updated_at = now()
+          WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+        [id, enabled],
+      );
+      if (rows.length === 0) throw problems.notFound('user');
+      if (!enabled) await this.tokens.revoke(m, { userId: id }, 'disabled');
+      await this.audit.record(m, actor, this.entry(enabled ? 'user.enable' : 'user.disable', id));
+      return toView(rows[0] as unknown as Record<string, unknown>);
+    });
+  }
+
+  async resetPassword(actor: Actor, id: string, body: ResetPasswordRequest): Promise<PasswordReset> {
+    const password = body.password ?? generatePassword();
+    return this.tx.run(async (m) => {
+      const user = await this.find(m, id);
+      if (body.password !== undefined) {
+        this.passwords.assertAcceptable(password, 'password', [user.email, user.displayName]);
+      }
+      await m.query(
+        `UPDATE app_user SET password_hash = $2, auth_version = auth_version + 1, failed_logins = 0,
+                locked_until = NULL, version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, await this.passwords.hash(password)],
+      );
+      await this.tokens.revoke(m, { userId: id }, 'password_reset');
+      await this.audit.record(m, actor, this.entry('user.password_reset', id));
+      return body.password === undefined ? { generatedPassword: password } : {};
+    });
+  }
+
+  private async change(
+    actor: Actor,
+    id: string,
+    version: number,
+    action: string,
+    details: Record<string, unknown>,
+    update: (m: EntityManager) => Promise<{ rows: UserRow[]; count: number }>,
+    subjectIds: string[] = [],
+  ): Promise<UserView> {
+    return this.tx.run(async (m) => {
+      const { rows } = await update(m);
+      if (rows.length === 0) {
+        await this.find(m, id); // 404 when it does not exist
+        throw problems.staleVersion();
+      }
+      await this.audit.record(m, actor, { ...this.entry(action, id, details), subjectIds });
+      return toView(rows[0] as unknown as Record<string, unknown>);
+    });
+  }
+
+  private async find(m: EntityManager, id: string): Promise<UserView> {
+    const [row] = await m.query<UserRow[]>(`SELECT ${USER_COLUMNS} FROM app_user u WHERE u.id = $1`, [id]);
+    if (!row) throw problems.notFound('user');
+    return toView(row as unknown as Record<string, unknown>);
+  }
+
+  private async assertMemberExists(m: EntityManager, memberId: string): Promise<void> {
+    const [row] = await m.query<unknown[]>(`SELECT 1 FROM workforce_member WHERE id = $1`, [memberId]);
+    if (!row) throw problems.invalid('workforceMemberId', 'exists', 'workforceMemberId does not name a workforce member');
+  }
+
+  private entry(action: string, id: string, details: Record<string, unknown> = {}): AuditEntry {
+    return { action, resourceType: 'user', resourceId: id, details };
+  }
+}
