@@ -13,11 +13,17 @@ export class AppRole1795500000000 implements MigrationInterface {
       END IF;
     END $$`);
     await q.query(`GRANT USAGE ON SCHEMA public TO lantern_app`);
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO lantern_app`);
-    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO lantern_app`);
+    await q.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO lantern_app`,
+    );
+    await q.query(
+      `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO lantern_app`,
+    );
     await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT EXECUTE ON FUNCTIONS TO lantern_app`);
     // The role must be grantable to whoever the app logs in as (in development: the superuser).
-    await q.query(`DO $$ BEGIN EXECUTE format('GRANT lantern_app TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`);
+    await q.query(
+      `DO $$ BEGIN EXECUTE format('GRANT lantern_app TO %I', current_user); EXCEPTION WHEN others THEN NULL; END $$`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

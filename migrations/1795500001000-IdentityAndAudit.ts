@@ -6,21 +6,40 @@ const AUDIT_CHAIN_LOCK = 7_461_626_001;
 /** Users, sessions, the minimal workforce record users link to, and the tamper-evident audit trail. */
 export class IdentityAndAudit1795500001000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
-
-    await q.query(`CREATE TYPE "public"."member_type" AS ENUM('officer', 'staff', 'special_constable', 'pcso', 'volunteer', 'contractor')`);
-    await q.query(`CREATE TABLE "workforce_member" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "member_type" "public"."member_type" NOT NULL, "staff_number" character varying(32) NOT NULL, "given_name" character varying(100) NOT NULL, "family_name" character varying(100) NOT NULL, "rank_or_grade" character varying(100), "start_date" date, "leave_date" date, "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_986f8e9ca6bb3d1eb457801d1d5" PRIMARY KEY ("id"))`);
-    await q.query(`CREATE UNIQUE INDEX "uq_workforce_member_staff_number" ON "workforce_member"  ("staff_number") `);
-    await q.query(`CREATE TYPE "public"."user_role" AS ENUM('analyst', 'supervisor', 'vetting_officer', 'auditor', 'admin')`);
-    await q.query(`CREATE TABLE "app_user" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "email" character varying(254) NOT NULL, "display_name" character varying(200) NOT NULL, "roles" "public"."user_role" array NOT NULL, "password_hash" text NOT NULL, "enabled" boolean NOT NULL DEFAULT true, "workforce_member_id" uuid, "failed_logins" integer NOT NULL DEFAULT '0', "locked_until" TIMESTAMP WITH TIME ZONE, "auth_version" integer NOT NULL DEFAULT '1', "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_22a5c4a3d9b2fb8e4e73fc4ada1" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TYPE "public"."member_type" AS ENUM('officer', 'staff', 'special_constable', 'pcso', 'volunteer', 'contractor')`,
+    );
+    await q.query(
+      `CREATE TABLE "workforce_member" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "member_type" "public"."member_type" NOT NULL, "staff_number" character varying(32) NOT NULL, "given_name" character varying(100) NOT NULL, "family_name" character varying(100) NOT NULL, "rank_or_grade" character varying(100), "start_date" date, "leave_date" date, "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_986f8e9ca6bb3d1eb457801d1d5" PRIMARY KEY ("id"))`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX "uq_workforce_member_staff_number" ON "workforce_member"  ("staff_number") `,
+    );
+    await q.query(
+      `CREATE TYPE "public"."user_role" AS ENUM('analyst', 'supervisor', 'vetting_officer', 'auditor', 'admin')`,
+    );
+    await q.query(
+      `CREATE TABLE "app_user" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "email" character varying(254) NOT NULL, "display_name" character varying(200) NOT NULL, "roles" "public"."user_role" array NOT NULL, "password_hash" text NOT NULL, "enabled" boolean NOT NULL DEFAULT true, "workforce_member_id" uuid, "failed_logins" integer NOT NULL DEFAULT '0', "locked_until" TIMESTAMP WITH TIME ZONE, "auth_version" integer NOT NULL DEFAULT '1', "version" integer NOT NULL DEFAULT '1', "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_22a5c4a3d9b2fb8e4e73fc4ada1" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE UNIQUE INDEX "uq_app_user_email" ON "app_user"  ("email") `);
-    await q.query(`CREATE TABLE "auth_session" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "revoked_reason" character varying(32), "client_address" character varying(64), CONSTRAINT "PK_19354ed146424a728c1112a8cbf" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "auth_session" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "user_id" uuid NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "revoked_at" TIMESTAMP WITH TIME ZONE, "revoked_reason" character varying(32), "client_address" character varying(64), CONSTRAINT "PK_19354ed146424a728c1112a8cbf" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "ix_auth_session_user" ON "auth_session"  ("user_id") `);
-    await q.query(`CREATE TABLE "refresh_token" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "session_id" uuid NOT NULL, "token_hash" character(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_b575dd3c21fb0831013c909e7fe" PRIMARY KEY ("id"))`);
+    await q.query(
+      `CREATE TABLE "refresh_token" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "session_id" uuid NOT NULL, "token_hash" character(64) NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "used_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_b575dd3c21fb0831013c909e7fe" PRIMARY KEY ("id"))`,
+    );
     await q.query(`CREATE INDEX "ix_refresh_token_session" ON "refresh_token"  ("session_id") `);
     await q.query(`CREATE UNIQUE INDEX "uq_refresh_token_hash" ON "refresh_token"  ("token_hash") `);
-    await q.query(`ALTER TABLE "app_user" ADD CONSTRAINT "fk_app_user_workforce_member" FOREIGN KEY ("workforce_member_id") REFERENCES "workforce_member"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "auth_session" ADD CONSTRAINT "fk_auth_session_user" FOREIGN KEY ("user_id") REFERENCES "app_user"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
-    await q.query(`ALTER TABLE "refresh_token" ADD CONSTRAINT "fk_refresh_token_session" FOREIGN KEY ("session_id") REFERENCES "auth_session"("id") ON DELETE CASCADE ON UPDATE NO ACTION`);
+    await q.query(
+      `ALTER TABLE "app_user" ADD CONSTRAINT "fk_app_user_workforce_member" FOREIGN KEY ("workforce_member_id") REFERENCES "workforce_member"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "auth_session" ADD CONSTRAINT "fk_auth_session_user" FOREIGN KEY ("user_id") REFERENCES "app_user"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
+    await q.query(
+      `ALTER TABLE "refresh_token" ADD CONSTRAINT "fk_refresh_token_session" FOREIGN KEY ("session_id") REFERENCES "auth_session"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    );
 
     // The audit trail: append-only, hash-chained. Each row's hash covers its content and the previous
     // row's hash; seq is gap-free (taken under the chain lock, so a rolled-back insert leaves no hole).
@@ -42,7 +61,9 @@ export class IdentityAndAudit1795500001000 implements MigrationInterface {
       "hash" bytea NOT NULL DEFAULT '\\x',
       CONSTRAINT "pk_audit_event" PRIMARY KEY ("seq"))`);
     await q.query(`CREATE INDEX "ix_audit_event_user" ON "audit_event" ("user_id", "seq")`);
-    await q.query(`CREATE INDEX "ix_audit_event_resource" ON "audit_event" ("resource_type", "resource_id", "seq")`);
+    await q.query(
+      `CREATE INDEX "ix_audit_event_resource" ON "audit_event" ("resource_type", "resource_id", "seq")`,
+    );
     await q.query(`CREATE INDEX "ix_audit_event_subjects" ON "audit_event" USING gin ("subject_ids")`);
     await q.query(`CREATE INDEX "ix_audit_event_occurred_at" ON "audit_event" ("occurred_at")`);
 
@@ -67,13 +88,19 @@ export class IdentityAndAudit1795500001000 implements MigrationInterface {
         NEW.hash := audit_event_digest(NEW);
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain()`);
+    await q.query(
+      `CREATE TRIGGER audit_event_chain BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_chain()`,
+    );
     await q.query(`CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'audit_event is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()`);
-    await q.query(`CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()`);
+    await q.query(
+      `CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()`,
+    );
+    await q.query(
+      `CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()`,
+    );
     await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM PUBLIC, lantern_app`);
     await q.query(`GRANT SELECT, INSERT ON audit_event TO lantern_app`);
 

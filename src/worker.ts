@@ -5,7 +5,9 @@ import { loadConfigOrExit } from './config/app-config.js';
 import { WorkerModule } from './worker.module.js';
 
 const config = loadConfigOrExit();
-const worker = await NestFactory.createApplicationContext(WorkerModule.register(config), { bufferLogs: true });
+const worker = await NestFactory.createApplicationContext(WorkerModule.register(config), {
+  bufferLogs: true,
+});
 worker.useLogger(worker.get(Logger));
 // On SIGTERM/SIGINT Nest closes the BullMQ workers, which finish the job in hand before the process exits.
 worker.enableShutdownHooks(['SIGTERM', 'SIGINT']);

@@ -1,6 +1,6 @@
-import { Role } from '../src/common/auth/roles';
-import { startApp, type TestApp } from './helpers/app';
-import { call, expectProblem, userWith, type TestUser } from './helpers/http';
+import { Role } from '../src/common/auth/roles.js';
+import { startApp, type TestApp } from './helpers/app.js';
+import { call, expectProblem, userWith, type TestUser } from './helpers/http.js';
 
 describe('foundation: errors, request ids, headers', () => {
   let t: TestApp;
@@ -35,7 +35,10 @@ describe('foundation: errors, request ids, headers', () => {
 
   it('answers an unsupported content type with a 415 problem', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
-      const res = await call(t.app, 'POST', '/api/v1/auth/login', { payload: 'email=a', headers: { 'content-type': type } });
+      const res = await call(t.app, 'POST', '/api/v1/auth/login', {
+        payload: 'email=a',
+        headers: { 'content-type': type },
+      });
       expectProblem(res, 415, 'unsupported_media_type');
     }
   });
@@ -68,12 +71,17 @@ describe('foundation: errors, request ids, headers', () => {
     const kept = await call(t.app, 'GET', '/api/v1/nope', { headers: { 'x-request-id': 'abc-12345678' } });
     expect(kept.headers['x-request-id']).toBe('abc-12345678');
     expect(kept.body.requestId).toBe('abc-12345678');
-    const replaced = await call(t.app, 'GET', '/health/live', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const replaced = await call(t.app, 'GET', '/health/live', {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('sends security headers and no-store on API responses, and no CORS by default', async () => {
-    const res = await call(t.app, 'GET', '/api/v1/auth/me', { token: admin.token, headers: { origin: 'https://evil.example' } });
+    const res = await call(t.app, 'GET', '/api/v1/auth/me', {
+      token: admin.token,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');

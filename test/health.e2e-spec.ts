@@ -1,4 +1,4 @@
-import { startApp, type TestApp } from './helpers/app';
+import { startApp, type TestApp } from './helpers/app.js';
 
 describe('health', () => {
   let t: TestApp;

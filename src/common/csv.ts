@@ -2,19 +2,19 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
 
 /** The one CSV writer: header row from the column list, RFC 4180 quoting, UTF-8. */
-export function toCsv<T extends object>(columns: (keyof T & string)[], rows: T[]): string {
+export function toCsv<T extends object>(columns: (keyof T)[], rows: T[]): string {
   return stringify(
     rows.map((row) => columns.map((c) => formatCell(row[c]))),
-    { header: true, columns: columns as string[] },
+    { header: true, columns: columns.map(String) },
   );
 }
 
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.join(';');
+  if (Array.isArray(value)) return value.map(formatCell).join(';');
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | boolean);
+  return String(value as string | number | boolean | bigint);
 }
 
 export function sendCsv(reply: FastifyReply, filename: string, body: string): void {

@@ -7,7 +7,12 @@ const SECRET_WORD =
 
 /** `assessmentText`, `assessment_text` and `ASSESSMENT-TEXT` all count as the same word list. */
 export const isSecretKey = (key: string): boolean =>
-  SECRET_WORD.test(key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase());
+  SECRET_WORD.test(
+    key
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/-/g, '_')
+      .toLowerCase(),
+  );
 
 export const REDACTED = '[redacted]';
 
@@ -35,13 +40,23 @@ interface LoggedError {
  */
 export function serializeError(err: unknown): LoggedError {
   if (!(err instanceof Error)) return { type: typeof err, message: 'non-error thrown' };
-  const e = err as Error & { code?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const e = err as Error & { code?: unknown; driverError?: { code?: string; constraint?: string } };
   if (e.name === 'QueryFailedError' || e.driverError) {
-    const code = String(e.driverError?.code ?? e.code ?? '');
-    const constraint = e.driverError?.constraint ? ` on ${String(e.driverError.constraint)}` : '';
-    return { type: e.name, code, message: `database error ${code}${constraint}`, stack: e.stack?.split('\n').slice(1).join('\n') };
+    const code = e.driverError?.code ?? (typeof e.code === 'string' ? e.code : '');
+    const constraint = e.driverError?.constraint ? ` on ${e.driverError.constraint}` : '';
+    return {
+      type: e.name,
+      code,
+      message: `database error ${code}${constraint}`,
+      stack: e.stack?.split('\n').slice(1).join('\n'),
+    };
   }
-  return { type: e.name, message: e.message, code: typeof e.code === 'string' ? e.code : undefined, stack: e.stack };
+  return {
+    type: e.name,
+    message: e.message,
+    code: typeof e.code === 'string' ? e.code : undefined,
+    stack: e.stack,
+  };
 }
 
 export function loggerParams(config: AppConfig, name: string): Params {
@@ -59,7 +74,13 @@ export function loggerParams(config: AppConfig, name: string): Params {
       serializers: {
         err: serializeError,
         // URLs can carry search terms (`?q=`): log the path only, never the query string.
-        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown>; remoteAddress?: string }) => ({
+        req: (req: {
+          id: unknown;
+          method: string;
+          url: string;
+          headers: Record<string, unknown>;
+          remoteAddress?: string;
+        }) => ({
           id: req.id,
           method: req.method,
           path: req.url.split('?')[0],

@@ -24,7 +24,11 @@ export class PageQuery {
 }
 
 export class PageMeta {
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as ?cursor= for the next page; null on the last' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as ?cursor= for the next page; null on the last',
+  })
   nextCursor: string | null;
 }
 
@@ -53,7 +57,7 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string')) {
-      return values as string[];
+      return values;
     }
   } catch {
     // fall through to the 400
@@ -77,7 +81,10 @@ export async function paginate<E extends ObjectLiteral, R>(
     const values = decodeCursor(page.cursor, columns.length);
     const left = columns.map((c) => c.expr).join(', ');
     const right = columns.map((c, i) => `CAST(:__c${i} AS ${c.type})`).join(', ');
-    qb.andWhere(`(${left}) ${direction === 'ASC' ? '>' : '<'} (${right})`, Object.fromEntries(values.map((v, i) => [`__c${i}`, v])));
+    qb.andWhere(
+      `(${left}) ${direction === 'ASC' ? '>' : '<'} (${right})`,
+      Object.fromEntries(values.map((v, i) => [`__c${i}`, v])),
+    );
   }
   columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
   qb.limit(page.limit + 1);

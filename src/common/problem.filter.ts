@@ -27,10 +27,19 @@ const FASTIFY_CODES: Record<string, { code: string; detail: string }> = {
     code: 'unsupported_media_type',
     detail: 'The request body must be sent as application/json',
   },
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', detail: 'The request body is larger than allowed' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    detail: 'The request body is larger than allowed',
+  },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', detail: 'The request body is not valid JSON' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'malformed_json', detail: 'The request body is empty but JSON was declared' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', detail: 'The Content-Length header is not valid' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'malformed_json',
+    detail: 'The request body is empty but JSON was declared',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'bad_request',
+    detail: 'The Content-Length header is not valid',
+  },
   FST_ERR_BAD_URL: { code: 'bad_request', detail: 'The URL is not valid' },
 };
 
@@ -73,10 +82,12 @@ export function problemFor(exception: unknown, instance: string, requestId: stri
     if (typeof cause?.code === 'string' && FASTIFY_CODES[cause.code]) {
       return base(exception.getStatus(), FASTIFY_CODES[cause.code].code, FASTIFY_CODES[cause.code].detail);
     }
-    if (cause instanceof SyntaxError) return base(400, 'malformed_json', 'The request body is not valid JSON');
+    if (cause instanceof SyntaxError)
+      return base(400, 'malformed_json', 'The request body is not valid JSON');
     const status = exception.getStatus();
     const code = NEST_CODES[status] ?? (status >= 500 ? 'internal_error' : 'error');
-    const detail = status === 404 ? 'No such resource or route' : status >= 500 ? 'Server error' : exception.message;
+    const detail =
+      status === 404 ? 'No such resource or route' : status >= 500 ? 'Server error' : exception.message;
     return base(status, code, detail);
   }
   if (exception instanceof QueryFailedError) {
@@ -94,7 +105,11 @@ export function problemFor(exception: unknown, instance: string, requestId: stri
     return base(400, 'malformed_json', 'The request body is not valid JSON');
   }
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
-    return base(fastify.statusCode, NEST_CODES[fastify.statusCode] ?? 'bad_request', titleFor(fastify.statusCode));
+    return base(
+      fastify.statusCode,
+      NEST_CODES[fastify.statusCode] ?? 'bad_request',
+      titleFor(fastify.statusCode),
+    );
   }
   return base(500, 'internal_error', 'An unexpected error occurred; quote the requestId when reporting it');
 }

@@ -57,7 +57,8 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-export const titleFor = (status: number): string => TITLES[status] ?? (status >= 500 ? 'Server error' : 'Error');
+export const titleFor = (status: number): string =>
+  TITLES[status] ?? (status >= 500 ? 'Server error' : 'Error');
 
 export interface ProblemInit {
   status: number;
@@ -82,7 +83,11 @@ export class ProblemException extends HttpException {
 /** Shorthands for the common cases, so that codes stay consistent. */
 export const problems = {
   notFound: (what = 'resource'): ProblemException =>
-    new ProblemException({ status: HttpStatus.NOT_FOUND, code: 'not_found', detail: `The ${what} was not found` }),
+    new ProblemException({
+      status: HttpStatus.NOT_FOUND,
+      code: 'not_found',
+      detail: `The ${what} was not found`,
+    }),
   conflict: (code: string, detail: string, extensions?: Record<string, unknown>): ProblemException =>
     new ProblemException({ status: HttpStatus.CONFLICT, code, detail, extensions }),
   staleVersion: (): ProblemException =>

@@ -9,7 +9,11 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
     if (constraints.length > 0) {
       // One entry per field: the first rule it broke (the most basic, as class-validator lists them).
       const [rule, message] = constraints[constraints.length - 1];
-      out.push({ field, rule, message: rule === 'whitelistValidation' ? `${field} is not allowed` : message });
+      out.push({
+        field,
+        rule,
+        message: rule === 'whitelistValidation' ? `${field} is not allowed` : message,
+      });
     }
     if (error.children?.length) out.push(...flatten(error.children, field));
   }
@@ -21,7 +25,9 @@ export function validationProblem(errors: FieldError[]): ProblemException {
     status: HttpStatus.BAD_REQUEST,
     code: 'validation_failed',
     detail:
-      errors.length === 1 ? `The field ${errors[0].field} is invalid` : `The request has ${errors.length} invalid fields`,
+      errors.length === 1
+        ? `The field ${errors[0].field} is invalid`
+        : `The request has ${errors.length} invalid fields`,
     title: 'Validation failed',
     errors,
   });

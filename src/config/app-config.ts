@@ -132,7 +132,7 @@ export class AppConfig extends DatabaseConfig {
   @IsString()
   VETTING_RULES = '';
 
-  /** Webhook that receives vetting alerts (JSON, signed with WEBHOOK_SECRET); empty means none. */
+  /** Webhook that receives vetting alerts (JSON, signed with ALERT_WEBHOOK_SECRET); empty means none. */
   @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
   ALERT_WEBHOOK_URL = '';
@@ -176,7 +176,7 @@ export function loadConfig<T extends object>(env: Env = process.env, schema?: ne
     const value = env[key];
     if (value !== undefined && value !== '') relevant[key] = value;
   }
-  const config = plainToInstance(cls, relevant as object, { exposeDefaultValues: true }) as T;
+  const config: T = plainToInstance<T, object>(cls, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) throw new ConfigError(`Invalid configuration: ${describe(errors)}`);
   return config;

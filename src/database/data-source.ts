@@ -8,7 +8,10 @@ import { DatabaseConfig, loadConfigOrExit } from '../config/app-config.js';
 import { SnakeNamingStrategy } from './naming.js';
 
 /** Options shared by the app (TypeOrmModule) and the TypeORM CLI. Never synchronises the schema. */
-export function databaseOptions(config: DatabaseConfig, applicationName = 'lantern'): PostgresConnectionOptions {
+export function databaseOptions(
+  config: DatabaseConfig,
+  applicationName = 'lantern',
+): PostgresConnectionOptions {
   return {
     type: 'postgres',
     url: config.DATABASE_URL,

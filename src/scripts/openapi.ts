@@ -9,10 +9,16 @@ export function serialiseOpenApi(document: object): string {
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const config = loadConfig({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? 'openapi-generation-only-'.padEnd(40, 'x') });
+  const config = loadConfig({
+    ...process.env,
+    JWT_SECRET: process.env.JWT_SECRET ?? 'openapi-generation-only-'.padEnd(40, 'x'),
+  });
   const app = await createApp(config, { logs: false });
   await app.init();
-  writeFileSync(new URL('../../../openapi.json', import.meta.url), serialiseOpenApi(buildOpenApiDocument(app)));
+  writeFileSync(
+    new URL('../../../openapi.json', import.meta.url),
+    serialiseOpenApi(buildOpenApiDocument(app)),
+  );
   await app.close();
   process.stdout.write('openapi.json written\n');
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { createApp } from '../../src/app';
-import { type AppConfig, loadConfig } from '../../src/config/app-config';
+import { createApp } from '../../src/app.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createDatabase, dropDatabase, TEST_DB_PREFIX } from '../setup/test-db.mjs';
 
 let counter = 0;

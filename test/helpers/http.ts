@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import argon2 from 'argon2';
-import type { Role } from '../../src/common/auth/roles';
-import { ARGON2_OPTIONS } from '../../src/modules/auth/password.service';
-import type { TestApp } from './app';
+import type { Role } from '../../src/common/auth/roles.js';
+import { ARGON2_OPTIONS } from '../../src/modules/auth/password.service.js';
+import type { TestApp } from './app.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,7 +26,11 @@ export async function call<T = any>(
     method,
     url,
     headers,
-    ...(options.payload !== undefined ? { payload: options.payload } : options.body !== undefined ? { payload: options.body as object } : {}),
+    ...(options.payload !== undefined
+      ? { payload: options.payload }
+      : options.body !== undefined
+        ? { payload: options.body as object }
+        : {}),
   });
   let body: unknown = res.body;
   if (String(res.headers['content-type'] ?? '').includes('json') && res.body) body = JSON.parse(res.body);
@@ -46,7 +50,11 @@ export interface TestUser {
 let n = 0;
 
 /** A user with the given roles, created directly in the database and logged in through the API. */
-export async function userWith(t: TestApp, roles: Role[], options: { workforceMemberId?: string } = {}): Promise<TestUser> {
+export async function userWith(
+  t: TestApp,
+  roles: Role[],
+  options: { workforceMemberId?: string } = {},
+): Promise<TestUser> {
   hashed ??= argon2.hash(TEST_PASSWORD, ARGON2_OPTIONS);
   const email = `${roles.join('-') || 'none'}-${++n}-${Date.now()}@test.lantern`;
   const { rows } = await t.db.pool.query<{ id: string }>(
@@ -65,7 +73,12 @@ export async function workforceMember(t: TestApp, overrides: Record<string, unkn
   const { rows } = await t.db.pool.query<{ id: string }>(
     `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name)
      VALUES ($1, $2, $3, $4) RETURNING id`,
-    [overrides.memberType ?? 'officer', overrides.staffNumber ?? staff, overrides.givenName ?? 'Alex', overrides.familyName ?? `Member${n}`],
+    [
+      overrides.memberType ?? 'officer',
+      overrides.staffNumber ?? staff,
+      overrides.givenName ?? 'Alex',
+      overrides.familyName ?? `Member${n}`,
+    ],
   );
   return rows[0].id;
 }
@@ -75,6 +88,11 @@ export function expectProblem(res: Reply, status: number, code?: string): void {
     status,
     type: expect.stringContaining('application/problem+json'),
   });
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), requestId: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    requestId: expect.any(String),
+  });
   if (code) expect(res.body.code).toBe(code);
 }

@@ -57,7 +57,11 @@ export async function listDatabases(prefix) {
 
 /** Runs the compiled migrations (npm test builds first) with the TypeORM CLI, as a deploy would. */
 export async function migrate(databaseUrl) {
-  await run(process.execPath, ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/src/database/data-source.js'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-  });
+  await run(
+    process.execPath,
+    ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/src/database/data-source.js'],
+    {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    },
+  );
 }

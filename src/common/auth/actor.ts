@@ -37,4 +37,5 @@ export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionCont
   return request.actor ?? anonymousActor(request);
 });
 
-export const hasRole = (actor: Actor, ...roles: Role[]): boolean => roles.some((r) => actor.roles.includes(r));
+export const hasRole = (actor: Actor, ...roles: Role[]): boolean =>
+  roles.some((r) => actor.roles.includes(r));

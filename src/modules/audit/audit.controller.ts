@@ -8,9 +8,19 @@ import { sendCsv, toCsv } from '../../common/csv.js';
 import { AuditService } from './audit.service.js';
 import { AuditEventPage, AuditQuery, AuditVerification, type AuditEventView } from './dto/audit.dto.js';
 
-const CSV_COLUMNS: (keyof AuditEventView & string)[] = [
-  'seq', 'occurredAt', 'userId', 'roles', 'action', 'resourceType', 'resourceId', 'subjectIds', 'outcome',
-  'requestId', 'clientAddress', 'details',
+const CSV_COLUMNS: (keyof AuditEventView)[] = [
+  'seq',
+  'occurredAt',
+  'userId',
+  'roles',
+  'action',
+  'resourceType',
+  'resourceId',
+  'subjectIds',
+  'outcome',
+  'requestId',
+  'clientAddress',
+  'details',
 ];
 
 @ApiTags('audit')
@@ -33,7 +43,11 @@ export class AuditController {
   @Get('events.csv')
   @ApiOperation({ summary: 'The same search as CSV (every matching event, up to 100,000)' })
   @ApiProduces('text/csv')
-  async eventsCsv(@CurrentActor() actor: Actor, @Query() query: AuditQuery, @Res() reply: FastifyReply): Promise<void> {
+  async eventsCsv(
+    @CurrentActor() actor: Actor,
+    @Query() query: AuditQuery,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const rows = await this.audit.export(actor, query);
     sendCsv(reply, 'audit-events.csv', toCsv(CSV_COLUMNS, rows));
   }

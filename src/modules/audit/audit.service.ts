@@ -118,7 +118,9 @@ export class AuditService {
     const [failure] = await this.db.query<{ seq: string; problem: 'missing' | 'broken_link' | 'altered' }[]>(
       'SELECT seq::text AS seq, problem FROM audit_verify()',
     );
-    const [{ count }] = await this.db.query<{ count: string }[]>('SELECT count(*)::text AS count FROM audit_event');
+    const [{ count }] = await this.db.query<{ count: string }[]>(
+      'SELECT count(*)::text AS count FROM audit_event',
+    );
     const result: AuditVerification = {
       valid: !failure,
       checked: Number(count),
@@ -137,13 +139,22 @@ export class AuditService {
   private filtered(manager: EntityManager, q: AuditQuery) {
     const qb = manager
       .createQueryBuilder()
-      .select(['e.seq', 'e.occurred_at', 'e.user_id', 'e.roles', 'e.action', 'e.resource_type', 'e.resource_id'])
+      .select([
+        'e.seq',
+        'e.occurred_at',
+        'e.user_id',
+        'e.roles',
+        'e.action',
+        'e.resource_type',
+        'e.resource_id',
+      ])
       .addSelect(['e.subject_ids', 'e.outcome', 'e.request_id', 'e.client_address', 'e.details'])
       .from('audit_event', 'e');
     if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
     if (q.resourceType) qb.andWhere('e.resource_type = :resourceType', { resourceType: q.resourceType });
     if (q.resourceId) qb.andWhere('e.resource_id = :resourceId', { resourceId: q.resourceId });
-    if (q.subjectId) qb.andWhere('e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)]', { subjectId: q.subjectId });
+    if (q.subjectId)
+      qb.andWhere('e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)]', { subjectId: q.subjectId });
     if (q.action) qb.andWhere('e.action = :action', { action: q.action });
     if (q.outcome) qb.andWhere('e.outcome = :outcome', { outcome: q.outcome });
     if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });

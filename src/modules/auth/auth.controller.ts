@@ -63,7 +63,9 @@ export class AuthController {
   @ApiBearerAuth()
   @Post('password')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change your password; your other tokens stop working and a new pair is returned' })
+  @ApiOperation({
+    summary: 'Change your password; your other tokens stop working and a new pair is returned',
+  })
   @ApiOkResponse({ type: TokenPair })
   changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenPair> {
     return this.auth.changePassword(actor, body);

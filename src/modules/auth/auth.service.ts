@@ -42,7 +42,13 @@ export class AuthService {
     // Always one argon2 verification, whether or not the email exists, so timing tells nothing.
     const passwordOk = await this.passwords.verify(user?.password_hash ?? null, body.password);
     if (!user || !passwordOk || user.locked || !user.enabled) {
-      const reason = !user ? 'unknown_email' : user.locked ? 'locked' : !user.enabled ? 'disabled' : 'bad_password';
+      const reason = !user
+        ? 'unknown_email'
+        : user.locked
+          ? 'locked'
+          : !user.enabled
+            ? 'disabled'
+            : 'bad_password';
       if (user && reason === 'bad_password') await this.countFailure(user.id);
       await this.audit.recordAlone(actor, {
         action: 'auth.login',
@@ -57,12 +63,16 @@ export class AuthService {
       await m.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
       const sessionId = await this.tokens.openSession(m, user.id, actor.clientAddress);
       const pair = await this.tokens.issue(m, { id: user.id, authVersion: user.auth_version }, sessionId);
-      await this.audit.record(m, { ...actor, userId: user.id }, {
-        action: 'auth.login',
-        resourceType: 'user',
-        resourceId: user.id,
-        details: { sessionId },
-      });
+      await this.audit.record(
+        m,
+        { ...actor, userId: user.id },
+        {
+          action: 'auth.login',
+          resourceType: 'user',
+          resourceId: user.id,
+          details: { sessionId },
+        },
+      );
       return pair;
     });
   }
@@ -85,7 +95,14 @@ export class AuthService {
   async refresh(actor: Actor, refreshToken: string): Promise<TokenPair> {
     const outcome = await this.tx.run(async (m) => {
       const [row] = await m.query<
-        { id: string; session_id: string; used: boolean; user_id: string; auth_version: number; live: boolean }[]
+        {
+          id: string;
+          session_id: string;
+          used: boolean;
+          user_id: string;
+          auth_version: number;
+          live: boolean;
+        }[]
       >(
         `SELECT t.id, t.session_id, t.used_at IS NOT NULL AS used, s.user_id, u.auth_version,
                 (s.revoked_at IS NULL AND s.expires_at > now() AND u.enabled) AS live
@@ -107,8 +124,16 @@ export class AuthService {
         return null;
       }
       await m.query(`UPDATE refresh_token SET used_at = now() WHERE id = $1`, [row.id]);
-      const pair = await this.tokens.issue(m, { id: row.user_id, authVersion: row.auth_version }, row.session_id);
-      await this.audit.record(m, who, { action: 'auth.refresh', resourceType: 'user', resourceId: row.user_id });
+      const pair = await this.tokens.issue(
+        m,
+        { id: row.user_id, authVersion: row.auth_version },
+        row.session_id,
+      );
+      await this.audit.record(m, who, {
+        action: 'auth.refresh',
+        resourceType: 'user',
+        resourceId: row.user_id,
+      });
       return pair;
     });
     if (!outcome) throw problems.unauthorised();
@@ -118,7 +143,11 @@ export class AuthService {
   async logout(actor: Actor): Promise<void> {
     await this.tx.run(async (m) => {
       if (actor.sessionId) await this.tokens.revoke(m, { sessionId: actor.sessionId }, 'logout');
-      await this.audit.record(m, actor, { action: 'auth.logout', resourceType: 'user', resourceId: actor.userId });
+      await this.audit.record(m, actor, {
+        action: 'auth.logout',
+        resourceType: 'user',
+        resourceId: actor.userId,
+      });
     });
   }
 
@@ -139,10 +168,9 @@ export class AuthService {
   /** Changes the caller's password; every other token of theirs stops working, and a new pair is returned. */
   async changePassword(actor: Actor, body: ChangePasswordRequest): Promise<TokenPair> {
     const userId = actor.userId as string;
-    const [user] = await this.tx.dataSource.query<{ password_hash: string; email: string; display_name: string }[]>(
-      `SELECT password_hash, email, display_name FROM app_user WHERE id = $1`,
-      [userId],
-    );
+    const [user] = await this.tx.dataSource.query<
+      { password_hash: string; email: string; display_name: string }[]
+    >(`SELECT password_hash, email, display_name FROM app_user WHERE id = $1`, [userId]);
     if (!(await this.passwords.verify(user.password_hash, body.currentPassword))) {
       await this.audit.recordAlone(actor, {
         action: 'auth.password_change',
@@ -167,7 +195,11 @@ export class AuthService {
       await this.tokens.revoke(m, { userId }, 'password_change');
       const sessionId = await this.tokens.openSession(m, userId, actor.clientAddress);
       const pair = await this.tokens.issue(m, { id: userId, authVersion: row.auth_version }, sessionId);
-      await this.audit.record(m, actor, { action: 'auth.password_change', resourceType: 'user', resourceId: userId });
+      await this.audit.record(m, actor, {
+        action: 'auth.password_change',
+        resourceType: 'user',
+        resourceId: userId,
+      });
       return pair;
     });
   }

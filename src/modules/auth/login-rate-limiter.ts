@@ -24,7 +24,10 @@ export class LoginRateLimiter {
       const result = await this.redis.multi().incr(key).expire(key, 120).exec();
       count = Number(result?.[0]?.[1] ?? 0);
     } catch {
-      throw problems.unavailable('rate_limiter_unavailable', 'Login is unavailable for a moment; try again shortly');
+      throw problems.unavailable(
+        'rate_limiter_unavailable',
+        'Login is unavailable for a moment; try again shortly',
+      );
     }
     if (count > this.config.LOGIN_RATE_LIMIT_PER_MINUTE) {
       throw new ProblemException({

@@ -45,7 +45,8 @@ export class TokenService extends TokenAuthenticator {
     } catch {
       return null;
     }
-    if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid)) || !Number.isInteger(claims.av)) return null;
+    if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid)) || !Number.isInteger(claims.av))
+      return null;
     const rows = await this.db.query<{ roles: Role[]; workforce_member_id: string | null }[]>(
       `SELECT u.roles::text[] AS roles, u.workforce_member_id
          FROM app_user u JOIN auth_session s ON s.user_id = u.id
@@ -65,7 +66,11 @@ export class TokenService extends TokenAuthenticator {
   }
 
   /** A new refresh token for the session, and an access token; within the caller's transaction. */
-  async issue(manager: EntityManager, user: { id: string; authVersion: number }, sessionId: string): Promise<TokenPair> {
+  async issue(
+    manager: EntityManager,
+    user: { id: string; authVersion: number },
+    sessionId: string,
+  ): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
     await manager.query(`INSERT INTO refresh_token (session_id, token_hash) VALUES ($1, $2)`, [
       sessionId,
@@ -89,7 +94,11 @@ export class TokenService extends TokenAuthenticator {
   }
 
   /** Ends every open session of the user (disable, password reset), or one session (logout, reuse). */
-  async revoke(manager: EntityManager, where: { userId: string } | { sessionId: string }, reason: string): Promise<void> {
+  async revoke(
+    manager: EntityManager,
+    where: { userId: string } | { sessionId: string },
+    reason: string,
+  ): Promise<void> {
     const [column, value] = 'userId' in where ? ['user_id', where.userId] : ['id', where.sessionId];
     await manager.query(
       `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL`,

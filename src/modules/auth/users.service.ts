@@ -75,7 +75,8 @@ export class UsersService {
   async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {
     const email = body.email.toLowerCase();
     const password = body.password ?? generatePassword();
-    if (body.password !== undefined) this.passwords.assertAcceptable(password, 'password', [email, body.displayName]);
+    if (body.password !== undefined)
+      this.passwords.assertAcceptable(password, 'password', [email, body.displayName]);
     const hash = await this.passwords.hash(password);
     const view = await this.tx.run(async (m) => {
       if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
@@ -98,7 +99,9 @@ export class UsersService {
       if (query.role) qb.andWhere('u.roles @> ARRAY[CAST(:role AS user_role)]', { role: query.role });
       if (query.enabled !== undefined) qb.andWhere('u.enabled = :enabled', { enabled: query.enabled });
       if (query.emailPrefix) {
-        qb.andWhere(`u.email LIKE :prefix ESCAPE '\\'`, { prefix: `${query.emailPrefix.replace(/[\\%_]/g, '\\$&')}%` });
+        qb.andWhere(`u.email LIKE :prefix ESCAPE '\\'`, {
+          prefix: `${query.emailPrefix.replace(/[\\%_]/g, '\\$&')}%`,
+        });
       }
       const page = await paginate(qb, BY_EMAIL, query, toView);
       await this.audit.record(m, actor, {
@@ -130,16 +133,24 @@ export class UsersService {
   }
 
   async linkWorkforceMember(actor: Actor, id: string, body: LinkWorkforceMemberRequest): Promise<UserView> {
-    return this.change(actor, id, body.version, 'user.link_workforce_member', {}, async (m) => {
-      if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
-      // The link changes what the user may see: their tokens are re-issued with the new rule.
-      return execute<UserRow>(
-        m,
-        `UPDATE app_user u SET workforce_member_id = $3, auth_version = auth_version + 1, version = version + 1,
+    return this.change(
+      actor,
+      id,
+      body.version,
+      'user.link_workforce_member',
+      {},
+      async (m) => {
+        if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
+        // The link changes what the user may see: their tokens are re-issued with the new rule.
+        return execute<UserRow>(
+          m,
+          `UPDATE app_user u SET workforce_member_id = $3, auth_version = auth_version + 1, version = version + 1,
                 updated_at = now() WHERE id = $1 AND version = $2 RETURNING ${USER_COLUMNS}`,
-        [id, body.version, body.workforceMemberId],
-      );
-    }, body.workforceMemberId ? [body.workforceMemberId] : []);
+          [id, body.version, body.workforceMemberId],
+        );
+      },
+      body.workforceMemberId ? [body.workforceMemberId] : [],
+    );
   }
 
   async setEnabled(actor: Actor, id: string, enabled: boolean): Promise<UserView> {
@@ -207,7 +218,12 @@ export class UsersService {
 
   private async assertMemberExists(m: EntityManager, memberId: string): Promise<void> {
     const [row] = await m.query<unknown[]>(`SELECT 1 FROM workforce_member WHERE id = $1`, [memberId]);
-    if (!row) throw problems.invalid('workforceMemberId', 'exists', 'workforceMemberId does not name a workforce member');
+    if (!row)
+      throw problems.invalid(
+        'workforceMemberId',
+        'exists',
+        'workforceMemberId does not name a workforce member',
+      );
   }
 
   private entry(action: string, id: string, details: Record<string, unknown> = {}): AuditEntry {

@@ -1,5 +1,11 @@
 import { Controller, Get, HttpCode, Inject } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -16,7 +22,10 @@ class HealthStatus {
 }
 
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    work,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 @ApiTags('health')
 @Public()
@@ -41,8 +50,14 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: Problem })
   async ready(): Promise<HealthStatus> {
     const [postgres, redis] = await Promise.all([
-      within(2000, this.db.query('SELECT 1')).then(() => true, () => false),
-      within(1000, this.redis.ping()).then(() => true, () => false),
+      within(2000, this.db.query('SELECT 1')).then(
+        () => true,
+        () => false,
+      ),
+      within(1000, this.redis.ping()).then(
+        () => true,
+        () => false,
+      ),
     ]);
     const down = [!postgres && 'PostgreSQL', !redis && 'Redis'].filter(Boolean);
     if (down.length > 0) {

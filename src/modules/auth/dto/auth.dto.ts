@@ -27,7 +27,11 @@ export class ChangePasswordRequest {
   @Length(1, 256)
   currentPassword: string;
 
-  @ApiProperty({ format: 'password', minLength: 12, description: 'At least 12 characters, not a common password' })
+  @ApiProperty({
+    format: 'password',
+    minLength: 12,
+    description: 'At least 12 characters, not a common password',
+  })
   @IsString()
   @MaxLength(256)
   newPassword: string;

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { buildOpenApiDocument } from '../src/app.js';
+import { serialiseOpenApi } from '../src/scripts/openapi.js';
+import { cloneDatabase, startApp, type TestApp } from './helpers/app.js';
+
+describe('contracts', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('has openapi.json up to date with the code (npm run openapi rewrites it)', () => {
+    const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
+    expect(serialiseOpenApi(buildOpenApiDocument(t.app))).toBe(committed);
+  });
+
+  it('has entities and migrations in agreement (no schema diff on a freshly migrated database)', async () => {
+    const db = await cloneDatabase();
+    try {
+      const run = promisify(execFile);
+      const result = await run(
+        process.execPath,
+        [
+          'node_modules/typeorm/cli.js',
+          'migration:generate',
+          '--check',
+          '-d',
+          'dist/src/database/data-source.js',
+          'migrations/drift',
+        ],
+        { env: { ...process.env, DATABASE_URL: db.url } },
+      ).then(
+        (r) => ({ code: 0, out: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+      );
+      expect(result).toEqual({
+        code: 0,
+        out: expect.stringContaining('No changes in database schema were found'),
+      });
+    } finally {
+      await db.drop();
+    }
+  });
+});
