@@ -14,7 +14,7 @@ function formatCell(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(formatCell).join(';');
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value as string | number | boolean | bigint);
+  return String(value);
 }
 
 export function sendCsv(reply: FastifyReply, filename: string, body: string): void {
