@@ -1,0 +1,45 @@
+import argon2 from 'argon2';
+import type { DataSource } from 'typeorm';
+import { ALL_ROLES } from '../common/auth/roles.js';
+import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
+import type { DemoContext, DemoSeeder } from './demo-context.js';
+
+export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
+
+/**
+ * Each module's demo data, in dependency order. A module adds its seeder here
+ * (`src/modules/<module>/<module>.demo.ts`).
+ */
+const SEEDERS: [string, DemoSeeder][] = [];
+
+/**
+ * One demo user per role. Their password is generated for this demo run and set again on every run
+ * (demo accounts only, recognisable by their domain), so no password is ever written in code.
+ */
+async function seedUsers(db: DataSource, password: string): Promise<Record<string, string>> {
+  const hash = await argon2.hash(password, ARGON2_OPTIONS);
+  const users: Record<string, string> = {};
+  for (const role of ALL_ROLES) {
+    const [row] = await db.query<{ id: string }[]>(
+      `INSERT INTO app_user (email, display_name, roles, password_hash)
+       VALUES ($1, $2, ARRAY[$3]::user_role[], $4)
+       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, enabled = true,
+         failed_logins = 0, locked_until = NULL, auth_version = app_user.auth_version + 1
+       RETURNING id`,
+      [`${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`, `Demo ${role.replace('_', ' ')}`, role, hash],
+    );
+    users[role] = row.id;
+  }
+  return users;
+}
+
+export async function seedDemo(db: DataSource, password: string, log: (m: string) => void): Promise<void> {
+  const users = await seedUsers(db, password);
+  for (const [name, seeder] of SEEDERS) {
+    await db.transaction(async (manager) => {
+      const ctx: DemoContext = { manager, users, log };
+      await seeder(ctx);
+    });
+    log(`demo data: ${name} ready`);
+  }
+}

@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { ALL_ROLES } from '../common/auth/roles.js';
+import { redisOptions } from '../common/redis/redis.module.js';
+import { ConfigError, loadConfig } from '../config/app-config.js';
+import dataSource from '../database/data-source.js';
+import { DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
+
+/**
+ * `npm run demo`: creates the database if missing, migrates it, loads the demo data (idempotent), then
+ * runs the API and the worker together until Ctrl-C.
+ */
+const say = (line: string): boolean => process.stdout.write(`${line}\n`);
+const fail = (line: string): never => {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+};
+
+try {
+  process.loadEnvFile();
+} catch {
+  // no .env: defaults and the environment
+}
+// A demo run without a configured secret gets one of its own (tokens end with the run).
+const env = { ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex') };
+let config;
+try {
+  config = loadConfig(env);
+} catch (error) {
+  fail(error instanceof ConfigError ? error.message : String(error));
+}
+const { DATABASE_URL, REDIS_URL, PORT } = config!;
+
+// 1. PostgreSQL and Redis answer, or one clear line saying how to start them.
+const dbUrl = new URL(DATABASE_URL);
+const database = dbUrl.pathname.slice(1);
+const serverUrl = new URL(DATABASE_URL);
+serverUrl.pathname = '/postgres';
+const admin = new pg.Client({ connectionString: serverUrl.toString(), connectionTimeoutMillis: 3000 });
+await admin
+  .connect()
+  .catch(() =>
+    fail(
+      `PostgreSQL is not reachable at ${dbUrl.host}: start it (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL`,
+    ),
+  );
+const redis = new Redis({ ...redisOptions(REDIS_URL), lazyConnect: true, retryStrategy: () => null });
+redis.on('error', () => undefined);
+await redis
+  .connect()
+  .then(() => redis.ping())
+  .catch(() =>
+    fail(
+      `Redis is not reachable at ${new URL(REDIS_URL).host}: start it (e.g. redis-server --daemonize yes --bind 127.0.0.1 --port 6379) or set REDIS_URL`,
+    ),
+  );
+redis.disconnect();
+
+// 2. The database, created when missing.
+const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+if (!rowCount) {
+  await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  say(`created database ${database}`);
+}
+await admin.end();
+
+// 3. Migrations, as a deploy runs them (the CLI's data source), then the demo data.
+const migrations: DataSource = await dataSource.initialize();
+const ran = await migrations.runMigrations({ transaction: 'each' });
+say(ran.length ? `applied ${ran.length} migration(s)` : 'database schema up to date');
+const password = randomBytes(12).toString('base64url');
+await seedDemo(migrations, password, say);
+await migrations.destroy();
+
+// 4. The API and the worker, together, until Ctrl-C.
+const dist = fileURLToPath(new URL('..', import.meta.url));
+const children: ChildProcess[] = ['main.js', 'worker.js'].map((entry) =>
+  spawn(process.execPath, [`${dist}/${entry}`], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
+);
+for (const child of children) {
+  child.on('exit', (code) => {
+    for (const other of children) if (other !== child) other.kill('SIGTERM');
+    process.exitCode = code ?? 0;
+  });
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => children.forEach((c) => c.kill('SIGTERM')));
+}
+
+const base = `http://localhost:${PORT}`;
+setTimeout(() => {
+  say('');
+  say(`Lantern is running: ${base}/api/v1   (health: ${base}/health/ready)`);
+  say(`API docs:          ${base}/api/docs`);
+  say(`Demo logins (password for this run: ${password}):`);
+  for (const role of ALL_ROLES) say(`  ${role.padEnd(16)} ${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`);
+  say('Press Ctrl-C to stop.');
+}, 2500).unref();
