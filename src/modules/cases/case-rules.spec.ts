@@ -1,4 +1,10 @@
-import { evaluateReferral, financialYear, financialYearLabel, nextStatus, TRANSITIONS } from './case-rules.js';
+import {
+  evaluateReferral,
+  financialYear,
+  financialYearLabel,
+  nextStatus,
+  TRANSITIONS,
+} from './case-rules.js';
 import { CaseAction, CaseCategory, CaseStatus, ReferralCriterion } from './cases.enums.js';
 
 const S = CaseStatus;
@@ -6,11 +12,41 @@ const A = CaseAction;
 
 /** Every (action, status) cell: the status it leads to, or null (409 invalid_transition). */
 const EXPECTED: Record<CaseAction, Record<CaseStatus, CaseStatus | null>> = {
-  [A.StartInvestigation]: { open: S.UnderInvestigation, under_investigation: null, suspended: null, awaiting_outcome: null, closed: null },
-  [A.Suspend]: { open: S.Suspended, under_investigation: S.Suspended, suspended: null, awaiting_outcome: S.Suspended, closed: null },
-  [A.Resume]: { open: null, under_investigation: null, suspended: S.UnderInvestigation, awaiting_outcome: null, closed: null },
-  [A.AwaitOutcome]: { open: null, under_investigation: S.AwaitingOutcome, suspended: null, awaiting_outcome: null, closed: null },
-  [A.Close]: { open: null, under_investigation: S.Closed, suspended: null, awaiting_outcome: S.Closed, closed: null },
+  [A.StartInvestigation]: {
+    open: S.UnderInvestigation,
+    under_investigation: null,
+    suspended: null,
+    awaiting_outcome: null,
+    closed: null,
+  },
+  [A.Suspend]: {
+    open: S.Suspended,
+    under_investigation: S.Suspended,
+    suspended: null,
+    awaiting_outcome: S.Suspended,
+    closed: null,
+  },
+  [A.Resume]: {
+    open: null,
+    under_investigation: null,
+    suspended: S.UnderInvestigation,
+    awaiting_outcome: null,
+    closed: null,
+  },
+  [A.AwaitOutcome]: {
+    open: null,
+    under_investigation: S.AwaitingOutcome,
+    suspended: null,
+    awaiting_outcome: null,
+    closed: null,
+  },
+  [A.Close]: {
+    open: null,
+    under_investigation: S.Closed,
+    suspended: null,
+    awaiting_outcome: S.Closed,
+    closed: null,
+  },
 };
 
 describe('case lifecycle', () => {
@@ -40,13 +76,22 @@ describe('mandatory referral criteria', () => {
   });
 
   it('treats perverting justice, assisting offenders and infiltration as serious corruption', () => {
-    for (const c of [CaseCategory.PervertingJustice, CaseCategory.AssistingOffenders, CaseCategory.Infiltration]) {
+    for (const c of [
+      CaseCategory.PervertingJustice,
+      CaseCategory.AssistingOffenders,
+      CaseCategory.Infiltration,
+    ]) {
       expect(evaluateReferral([c], []).criteriaMet).toEqual([ReferralCriterion.SeriousCorruption]);
     }
   });
 
   it('requires none for categories that meet no criterion and no facts', () => {
-    for (const c of [CaseCategory.Drugs, CaseCategory.MisuseOfSystems, CaseCategory.Vulnerability, CaseCategory.Other]) {
+    for (const c of [
+      CaseCategory.Drugs,
+      CaseCategory.MisuseOfSystems,
+      CaseCategory.Vulnerability,
+      CaseCategory.Other,
+    ]) {
       expect(evaluateReferral([c], [])).toEqual({ referralRequired: false, criteriaMet: [] });
     }
   });
@@ -55,7 +100,11 @@ describe('mandatory referral criteria', () => {
     expect(
       evaluateReferral(
         [CaseCategory.AbuseOfPositionSexual, CaseCategory.Drugs],
-        [ReferralCriterion.ChiefOfficer, ReferralCriterion.ApspOrImproperRelationship, ReferralCriterion.SeriousAssault],
+        [
+          ReferralCriterion.ChiefOfficer,
+          ReferralCriterion.ApspOrImproperRelationship,
+          ReferralCriterion.SeriousAssault,
+        ],
       ).criteriaMet,
     ).toEqual([
       ReferralCriterion.ApspOrImproperRelationship,

@@ -65,21 +65,24 @@ describe('outcome rules: regime × proceedings × outcome', () => {
     expect([...COLUMNS].sort()).toEqual(Object.values(MisconductOutcome).sort());
   });
 
-  it.each(cells)('$regime $proceedings $outcome → allowed $allowed', ({ regime, proceedings, outcome, allowed }) => {
-    const violations = codes({
-      misconductFinding: MisconductFinding.CaseToAnswer,
-      proceedings,
-      proceedingsResult: ProceedingsResult.Proven,
-      misconductOutcome: outcome,
-      regime,
-      allegationResult: AllegationResult.Substantiated,
-    });
-    if (allowed) expect(violations).toEqual([]);
-    else
-      expect(violations).toEqual([
-        expect.stringMatching(/^(outcome_not_in_regime|outcome_not_available_from_proceedings)$/),
-      ]);
-  });
+  it.each(cells)(
+    '$regime $proceedings $outcome → allowed $allowed',
+    ({ regime, proceedings, outcome, allowed }) => {
+      const violations = codes({
+        misconductFinding: MisconductFinding.CaseToAnswer,
+        proceedings,
+        proceedingsResult: ProceedingsResult.Proven,
+        misconductOutcome: outcome,
+        regime,
+        allegationResult: AllegationResult.Substantiated,
+      });
+      if (allowed) expect(violations).toEqual([]);
+      else
+        expect(violations).toEqual([
+          expect.stringMatching(/^(outcome_not_in_regime|outcome_not_available_from_proceedings)$/),
+        ]);
+    },
+  );
 
   it('names the rule for the issue’s examples', () => {
     const base = {
@@ -88,16 +91,35 @@ describe('outcome rules: regime × proceedings × outcome', () => {
       allegationResult: AllegationResult.Substantiated,
     };
     expect(
-      codes({ ...base, proceedings: Proceedings.MisconductMeeting, regime: ConductRegime.Regime2020, misconductOutcome: MisconductOutcome.ReductionInRank }),
+      codes({
+        ...base,
+        proceedings: Proceedings.MisconductMeeting,
+        regime: ConductRegime.Regime2020,
+        misconductOutcome: MisconductOutcome.ReductionInRank,
+      }),
     ).toEqual(['outcome_not_available_from_proceedings']);
     expect(
-      codes({ ...base, proceedings: Proceedings.MisconductMeeting, regime: ConductRegime.Regime2020, misconductOutcome: MisconductOutcome.DismissalWithoutNotice }),
+      codes({
+        ...base,
+        proceedings: Proceedings.MisconductMeeting,
+        regime: ConductRegime.Regime2020,
+        misconductOutcome: MisconductOutcome.DismissalWithoutNotice,
+      }),
     ).toEqual(['outcome_not_available_from_proceedings']);
     expect(
-      codes({ ...base, proceedings: Proceedings.MisconductHearing, regime: ConductRegime.Regime2020, misconductOutcome: MisconductOutcome.DismissalWithNotice }),
+      codes({
+        ...base,
+        proceedings: Proceedings.MisconductHearing,
+        regime: ConductRegime.Regime2020,
+        misconductOutcome: MisconductOutcome.DismissalWithNotice,
+      }),
     ).toEqual(['outcome_not_in_regime']);
     expect(
-      codes({ misconductFinding: MisconductFinding.NoCaseToAnswer, proceedings: Proceedings.MisconductMeeting, proceedingsResult: ProceedingsResult.Proven }),
+      codes({
+        misconductFinding: MisconductFinding.NoCaseToAnswer,
+        proceedings: Proceedings.MisconductMeeting,
+        proceedingsResult: ProceedingsResult.Proven,
+      }),
     ).toEqual(expect.arrayContaining(['proceedings_need_case_to_answer', 'result_needs_case_to_answer']));
   });
 });
@@ -119,7 +141,10 @@ const RULE_CASES: Record<string, { ctx?: typeof officer; bad: OutcomeFacts; good
     good: { misconductFinding: MisconductFinding.CaseToAnswer, proceedings: Proceedings.MisconductMeeting },
   },
   result_needs_case_to_answer: {
-    bad: { misconductFinding: MisconductFinding.NoCaseToAnswer, proceedingsResult: ProceedingsResult.NotProven },
+    bad: {
+      misconductFinding: MisconductFinding.NoCaseToAnswer,
+      proceedingsResult: ProceedingsResult.NotProven,
+    },
     good: {
       misconductFinding: MisconductFinding.CaseToAnswer,
       proceedings: Proceedings.MisconductHearing,
@@ -127,7 +152,10 @@ const RULE_CASES: Record<string, { ctx?: typeof officer; bad: OutcomeFacts; good
     },
   },
   result_needs_proceedings: {
-    bad: { misconductFinding: MisconductFinding.CaseToAnswer, proceedingsResult: ProceedingsResult.NotProven },
+    bad: {
+      misconductFinding: MisconductFinding.CaseToAnswer,
+      proceedingsResult: ProceedingsResult.NotProven,
+    },
     good: {
       misconductFinding: MisconductFinding.CaseToAnswer,
       proceedings: Proceedings.MisconductMeeting,
@@ -295,7 +323,10 @@ describe('what closure needs, vetting review and Barred List', () => {
     ).toEqual(['criminalOutcome']);
     expect(
       missingForClosure(
-        { allegationResult: AllegationResult.Substantiated, misconductFinding: MisconductFinding.CaseToAnswer },
+        {
+          allegationResult: AllegationResult.Substantiated,
+          misconductFinding: MisconductFinding.CaseToAnswer,
+        },
         CaseType.Misconduct,
       ),
     ).toEqual(['proceedings', 'proceedingsResult']);
@@ -312,7 +343,10 @@ describe('what closure needs, vetting review and Barred List', () => {
     ).toEqual(['misconductOutcome']);
     expect(
       missingForClosure(
-        { allegationResult: AllegationResult.MaliciousOrVexatious, misconductFinding: MisconductFinding.NoCaseToAnswer },
+        {
+          allegationResult: AllegationResult.MaliciousOrVexatious,
+          misconductFinding: MisconductFinding.NoCaseToAnswer,
+        },
         CaseType.Misconduct,
       ),
     ).toEqual([]);
@@ -321,11 +355,20 @@ describe('what closure needs, vetting review and Barred List', () => {
   it('asks for a vetting review after a proven outcome short of dismissal only', () => {
     const proven = { proceedingsResult: ProceedingsResult.Proven, regime: ConductRegime.Regime2020 };
     expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.WrittenWarning })).toBe(true);
-    expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.ReductionInRank })).toBe(true);
-    expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.DismissalWithoutNotice })).toBe(false);
-    expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.NoFurtherAction })).toBe(false);
+    expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.ReductionInRank })).toBe(
+      true,
+    );
     expect(
-      needsVettingReview({ proceedingsResult: ProceedingsResult.NotProven, misconductOutcome: MisconductOutcome.NoFurtherAction }),
+      needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.DismissalWithoutNotice }),
+    ).toBe(false);
+    expect(needsVettingReview({ ...proven, misconductOutcome: MisconductOutcome.NoFurtherAction })).toBe(
+      false,
+    );
+    expect(
+      needsVettingReview({
+        proceedingsResult: ProceedingsResult.NotProven,
+        misconductOutcome: MisconductOutcome.NoFurtherAction,
+      }),
     ).toBe(false);
   });
 
@@ -334,7 +377,10 @@ describe('what closure needs, vetting review and Barred List', () => {
     expect(needsBarredListEntry({ misconductOutcome: MisconductOutcome.DismissalWithNotice })).toBe(true);
     expect(needsBarredListEntry({ wouldHaveBeenDismissed: true })).toBe(true);
     expect(
-      needsBarredListEntry({ misconductOutcome: MisconductOutcome.DismissalWithoutNotice, barredListDate: '2024-01-01' }),
+      needsBarredListEntry({
+        misconductOutcome: MisconductOutcome.DismissalWithoutNotice,
+        barredListDate: '2024-01-01',
+      }),
     ).toBe(false);
     expect(needsBarredListEntry({ misconductOutcome: MisconductOutcome.FinalWrittenWarning })).toBe(false);
   });

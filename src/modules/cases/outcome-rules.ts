@@ -153,7 +153,8 @@ export const OUTCOME_RULES: readonly OutcomeRule[] = [
     field: 'misconductOutcome',
     message:
       'The outcome does not exist under this regime (dismissal with notice and management advice are 2012 only; reflective practice is 2020 only)',
-    violated: (o) => !!o.misconductOutcome && !!o.regime && !REGIME_OUTCOMES[o.regime].includes(o.misconductOutcome),
+    violated: (o) =>
+      !!o.misconductOutcome && !!o.regime && !REGIME_OUTCOMES[o.regime].includes(o.misconductOutcome),
   },
   {
     code: 'outcome_not_available_from_proceedings',
@@ -176,7 +177,8 @@ export const OUTCOME_RULES: readonly OutcomeRule[] = [
   {
     code: 'would_have_been_dismissed_needs_left_service',
     field: 'wouldHaveBeenDismissed',
-    message: 'The finding that someone would have been dismissed applies only to a person who left the service',
+    message:
+      'The finding that someone would have been dismissed applies only to a person who left the service',
     violated: (o) => o.wouldHaveBeenDismissed === true && !o.leftService,
   },
   {
@@ -198,7 +200,8 @@ export const OUTCOME_RULES: readonly OutcomeRule[] = [
     code: 'barred_list_needs_dismissal',
     field: 'barredListDate',
     message: 'Barred List entries are for people dismissed, or who would have been dismissed',
-    violated: (o) => !!o.barredListDate && !isDismissal(o.misconductOutcome) && o.wouldHaveBeenDismissed !== true,
+    violated: (o) =>
+      !!o.barredListDate && !isDismissal(o.misconductOutcome) && o.wouldHaveBeenDismissed !== true,
   },
   {
     code: 'advisory_list_needs_left_service',
@@ -249,7 +252,11 @@ export function missingForClosure(o: OutcomeFacts | null, caseType: CaseType): s
     else if (o.misconductFinding === MisconductFinding.CaseToAnswer) {
       if (!o.proceedings) missing.push('proceedings');
       if (!o.proceedingsResult) missing.push('proceedingsResult');
-      else if (o.proceedingsResult === ProceedingsResult.Proven && !o.misconductOutcome && !o.wouldHaveBeenDismissed) {
+      else if (
+        o.proceedingsResult === ProceedingsResult.Proven &&
+        !o.misconductOutcome &&
+        !o.wouldHaveBeenDismissed
+      ) {
         missing.push('misconductOutcome');
       }
     }
