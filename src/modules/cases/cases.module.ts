@@ -8,6 +8,8 @@ import {
   CaseSeverityAssessment,
   CaseSubject,
 } from './case.entity.js';
+import { CasesController } from './cases.controller.js';
+import { CasesService } from './cases.service.js';
 import { CaseSubjectOutcome } from './outcome.entity.js';
 import { IopcReferral } from './referral.entity.js';
 
@@ -24,5 +26,8 @@ import { IopcReferral } from './referral.entity.js';
       CaseSubjectOutcome,
     ]),
   ],
+  controllers: [CasesController],
+  providers: [CasesService],
+  exports: [CasesService],
 })
 export class CasesModule {}
