@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { call, expectProblem, TEST_PASSWORD, userWith, workforceMember, type TestUser } from './helpers/http.js';
+import {
+  call,
+  expectProblem,
+  TEST_PASSWORD,
+  userWith,
+  workforceMember,
+  type TestUser,
+} from './helpers/http.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const sign = (header: object, payload: object, key: string) => {
@@ -25,7 +32,11 @@ describe('identity and tokens', () => {
     const analyst = await userWith(t, [Role.Analyst, Role.Supervisor]);
     const res = await me(t, analyst.token);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: analyst.id, email: analyst.email, roles: ['analyst', 'supervisor'] });
+    expect(res.body).toMatchObject({
+      id: analyst.id,
+      email: analyst.email,
+      roles: ['analyst', 'supervisor'],
+    });
   });
 
   it('answers every login failure with the same generic 401', async () => {
@@ -47,9 +58,14 @@ describe('identity and tokens', () => {
     const user = await userWith(t, [Role.Analyst]);
     for (let i = 0; i < 5; i++) expectProblem(await login(t, user.email, `wrong password ${i}xx`), 401);
     expectProblem(await login(t, user.email), 401, 'unauthorised');
-    const { rows } = await t.db.pool.query('SELECT locked_until > now() AS locked FROM app_user WHERE id = $1', [user.id]);
+    const { rows } = await t.db.pool.query(
+      'SELECT locked_until > now() AS locked FROM app_user WHERE id = $1',
+      [user.id],
+    );
     expect(rows[0].locked).toBe(true);
-    await t.db.pool.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [user.id]);
+    await t.db.pool.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [
+      user.id,
+    ]);
     expect((await login(t, user.email)).status).toBe(200);
   });
 
@@ -79,30 +95,49 @@ describe('identity and tokens', () => {
 
   it('rotates refresh tokens, and reuse of a rotated one revokes the whole session', async () => {
     const user = await userWith(t, [Role.Analyst]);
-    const first = await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    const first = await call(t.app, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: user.refreshToken },
+    });
     expect(first.status).toBe(200);
     expect(first.body.refreshToken).not.toBe(user.refreshToken);
     expect((await me(t, first.body.accessToken)).status).toBe(200);
 
-    const replay = await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } });
+    const replay = await call(t.app, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: user.refreshToken },
+    });
     expectProblem(replay, 401, 'unauthorised');
     // The family is gone: the newest access and refresh tokens no longer work either.
     expectProblem(await me(t, first.body.accessToken), 401);
-    expectProblem(await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } }), 401);
+    expectProblem(
+      await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } }),
+      401,
+    );
   });
 
   it('logout ends the session at once', async () => {
     const user = await userWith(t, [Role.Auditor]);
     expect((await call(t.app, 'POST', '/api/v1/auth/logout', { token: user.token })).status).toBe(204);
     expectProblem(await me(t, user.token), 401);
-    expectProblem(await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401);
+    expectProblem(
+      await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
+      401,
+    );
   });
 
   it('changes a password under the policy; old tokens stop working', async () => {
     const user = await userWith(t, [Role.Analyst]);
     const url = '/api/v1/auth/password';
-    expectProblem(await call(t.app, 'POST', url, { token: user.token, body: { currentPassword: 'nope', newPassword: 'x' } }), 400);
-    const short = await call(t.app, 'POST', url, { token: user.token, body: { currentPassword: TEST_PASSWORD, newPassword: 'Short1!' } });
+    expectProblem(
+      await call(t.app, 'POST', url, {
+        token: user.token,
+        body: { currentPassword: 'nope', newPassword: 'x' },
+      }),
+      400,
+    );
+    const short = await call(t.app, 'POST', url, {
+      token: user.token,
+      body: { currentPassword: TEST_PASSWORD, newPassword: 'Short1!' },
+    });
     expectProblem(short, 400, 'validation_failed');
     expect(short.body.errors[0]).toMatchObject({ field: 'newPassword', rule: 'passwordLength' });
     const common = await call(t.app, 'POST', url, {
@@ -122,14 +157,21 @@ describe('identity and tokens', () => {
 
   it('refuses malformed, expired, foreign-key, alg:none and disabled-user tokens with 401', async () => {
     const user = await userWith(t, [Role.Analyst]);
-    const claims = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     const now = Math.floor(Date.now() / 1000);
     const secret = t.config.JWT_SECRET;
     const tokens = {
       malformed: 'not.a.jwt',
       garbage: 'abc',
       expired: sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, iat: now - 3600, exp: now - 60 }, secret),
-      otherKey: sign({ alg: 'HS256', typ: 'JWT' }, { ...claims, exp: now + 600 }, 'another-key-another-key-another-key!'),
+      otherKey: sign(
+        { alg: 'HS256', typ: 'JWT' },
+        { ...claims, exp: now + 600 },
+        'another-key-another-key-another-key!',
+      ),
       algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...claims, exp: now + 600 })}.`,
       hs512: sign({ alg: 'HS512', typ: 'JWT' }, { ...claims, exp: now + 600 }, secret),
     };
@@ -160,7 +202,10 @@ describe('identity and tokens', () => {
     expectProblem(stale, 409, 'stale_version');
 
     const again = (await login(t, user.email)).body.accessToken as string;
-    const reset = await call(t.app, 'POST', `/api/v1/users/${user.id}/reset-password`, { token: admin.token, body: {} });
+    const reset = await call(t.app, 'POST', `/api/v1/users/${user.id}/reset-password`, {
+      token: admin.token,
+      body: {},
+    });
     expect(reset.body.generatedPassword).toEqual(expect.any(String));
     expectProblem(await me(t, again), 401);
     expect((await login(t, user.email, reset.body.generatedPassword)).status).toBe(200);
@@ -182,7 +227,12 @@ describe('user administration', () => {
       body: { email: 'New.Analyst@Force.example', displayName: 'New Analyst', roles: ['analyst'] },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ email: 'new.analyst@force.example', roles: ['analyst'], enabled: true, version: 1 });
+    expect(created.body).toMatchObject({
+      email: 'new.analyst@force.example',
+      roles: ['analyst'],
+      enabled: true,
+      version: 1,
+    });
     expect((await login(t, 'new.analyst@force.example', created.body.generatedPassword)).status).toBe(200);
     expect(created.body.passwordHash).toBeUndefined();
 
@@ -193,15 +243,27 @@ describe('user administration', () => {
     expectProblem(dup, 409, 'email_taken');
     const weak = await call(t.app, 'POST', '/api/v1/users', {
       token: admin.token,
-      body: { email: 'weak@force.example', displayName: 'Weak', roles: ['analyst'], password: 'qwertyuiop123' },
+      body: {
+        email: 'weak@force.example',
+        displayName: 'Weak',
+        roles: ['analyst'],
+        password: 'qwertyuiop123',
+      },
     });
     expectProblem(weak, 400, 'validation_failed');
     const noMember = await call(t.app, 'POST', '/api/v1/users', {
       token: admin.token,
-      body: { email: 'm@force.example', displayName: 'M', roles: ['analyst'], workforceMemberId: '00000000-0000-4000-8000-000000000001' },
+      body: {
+        email: 'm@force.example',
+        displayName: 'M',
+        roles: ['analyst'],
+        workforceMemberId: '00000000-0000-4000-8000-000000000001',
+      },
     });
     expectProblem(noMember, 400, 'validation_failed');
-    const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM app_user WHERE email IN ('weak@force.example', 'm@force.example')`);
+    const { rows } = await t.db.pool.query(
+      `SELECT count(*)::int AS n FROM app_user WHERE email IN ('weak@force.example', 'm@force.example')`,
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -210,7 +272,10 @@ describe('user administration', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { items: { id: string; roles: string[] }[]; nextCursor: string | null } } = await call(
+      const page: {
+        status: number;
+        body: { items: { id: string; roles: string[] }[]; nextCursor: string | null };
+      } = await call(
         t.app,
         'GET',
         `/api/v1/users?role=supervisor&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
@@ -223,7 +288,11 @@ describe('user administration', () => {
     } while (cursor);
     expect(seen.length).toBe(5);
     expect(new Set(seen).size).toBe(5);
-    expectProblem(await call(t.app, 'GET', '/api/v1/users?cursor=bm9wZQ', { token: admin.token }), 400, 'validation_failed');
+    expectProblem(
+      await call(t.app, 'GET', '/api/v1/users?cursor=bm9wZQ', { token: admin.token }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('links a user to their workforce record, and disables/enables them', async () => {
@@ -236,11 +305,22 @@ describe('user administration', () => {
     });
     expect(linked.status).toBe(200);
     expect(linked.body.workforceMemberId).toBe(member);
-    expect((await call(t.app, 'POST', `/api/v1/users/${user.id}/disable`, { token: admin.token })).body.enabled).toBe(false);
+    expect(
+      (await call(t.app, 'POST', `/api/v1/users/${user.id}/disable`, { token: admin.token })).body.enabled,
+    ).toBe(false);
     expectProblem(await login(t, user.email), 401);
-    expect((await call(t.app, 'POST', `/api/v1/users/${user.id}/enable`, { token: admin.token })).body.enabled).toBe(true);
+    expect(
+      (await call(t.app, 'POST', `/api/v1/users/${user.id}/enable`, { token: admin.token })).body.enabled,
+    ).toBe(true);
     expect((await login(t, user.email)).status).toBe(200);
-    expectProblem(await call(t.app, 'POST', `/api/v1/users/${admin.id}/disable`, { token: admin.token }), 409, 'cannot_disable_self');
-    expectProblem(await call(t.app, 'GET', '/api/v1/users/00000000-0000-4000-8000-000000000009', { token: admin.token }), 404);
+    expectProblem(
+      await call(t.app, 'POST', `/api/v1/users/${admin.id}/disable`, { token: admin.token }),
+      409,
+      'cannot_disable_self',
+    );
+    expectProblem(
+      await call(t.app, 'GET', '/api/v1/users/00000000-0000-4000-8000-000000000009', { token: admin.token }),
+      404,
+    );
   });
 });

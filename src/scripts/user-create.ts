@@ -13,7 +13,8 @@ import { UsersService } from '../modules/auth/users.service.js';
  * `npm run user:create -- --email a@b --role admin [--role auditor] [--name "A B"]`: creates a user, e.g. the
  * first admin. The password is read from stdin when piped, otherwise generated and printed once.
  */
-const usage = 'usage: npm run user:create -- --email <email> --role <role> [--role <role>] [--name <display name>]';
+const usage =
+  'usage: npm run user:create -- --email <email> --role <role> [--role <role>] [--name <display name>]';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const fail = (line: string): never => {
   process.stderr.write(`${line}\n`);
@@ -25,13 +26,17 @@ const { values } = parseArgs({
   strict: true,
 });
 if (!values.email || !values.role?.length) fail(usage);
-const roles = values.role!.map((r) => (ALL_ROLES.includes(r as Role) ? (r as Role) : fail(`unknown role ${r}; one of ${ALL_ROLES.join(', ')}`)));
+const roles = values.role!.map((r) =>
+  ALL_ROLES.includes(r as Role) ? (r as Role) : fail(`unknown role ${r}; one of ${ALL_ROLES.join(', ')}`),
+);
 
 async function readStdin(): Promise<string | undefined> {
   if (process.stdin.isTTY) return undefined;
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   return text.length > 0 ? text : undefined;
 }
 
@@ -43,7 +48,11 @@ try {
 let config;
 try {
   // The CLI signs no tokens: a throwaway secret satisfies the API's config when none is set.
-  config = loadConfig({ ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'), LOG_LEVEL: 'warn' });
+  config = loadConfig({
+    ...process.env,
+    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+  });
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
@@ -54,15 +63,28 @@ class CliModule {}
 const password = await readStdin();
 const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
 try {
-  const created = await app.get(UsersService).create(
-    { userId: null, roles: [], workforceMemberId: null, sessionId: null, requestId: `cli-${Date.now()}`, clientAddress: 'cli' },
-    { email: values.email!, displayName: values.name ?? values.email!, roles, password },
-  );
+  const created = await app
+    .get(UsersService)
+    .create(
+      {
+        userId: null,
+        roles: [],
+        workforceMemberId: null,
+        sessionId: null,
+        requestId: `cli-${Date.now()}`,
+        clientAddress: 'cli',
+      },
+      { email: values.email!, displayName: values.name ?? values.email!, roles, password },
+    );
   out(`created ${created.email} (${created.roles.join(', ')}) id ${created.id}`);
   if (created.generatedPassword) out(`password (shown once): ${created.generatedPassword}`);
 } catch (error) {
   const init = (error as { init?: { detail?: string; errors?: { message: string }[] } }).init;
-  fail(init ? `${init.detail}${init.errors ? `: ${init.errors.map((e) => e.message).join('; ')}` : ''}` : String(error));
+  fail(
+    init
+      ? `${init.detail}${init.errors ? `: ${init.errors.map((e) => e.message).join('; ')}` : ''}`
+      : String(error),
+  );
 } finally {
   await app.close();
 }
