@@ -33,7 +33,7 @@ try {
 } catch (error) {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
-const { DATABASE_URL, REDIS_URL, PORT } = config!;
+const { DATABASE_URL, REDIS_URL, PORT } = config;
 
 // 1. PostgreSQL and Redis answer, or one clear line saying how to start them.
 const dbUrl = new URL(DATABASE_URL);

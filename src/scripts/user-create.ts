@@ -57,7 +57,7 @@ try {
   fail(error instanceof ConfigError ? error.message : String(error));
 }
 
-@Module({ imports: [CoreModule.register(config!, 'api'), AuditModule, AuthModule] })
+@Module({ imports: [CoreModule.register(config, 'api'), AuditModule, AuthModule] })
 class CliModule {}
 
 const password = await readStdin();
