@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { ALL_ROLES, Role } from '../common/auth/roles.js';
 import { CoreModule } from '../common/core.module.js';
-import { loadConfig, ConfigError } from '../config/app-config.js';
+import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
 import { AuthModule } from '../modules/auth/auth.module.js';
 import { UsersService } from '../modules/auth/users.service.js';
@@ -45,17 +45,19 @@ try {
 } catch {
   // environment only
 }
-let config;
-try {
-  // The CLI signs no tokens: a throwaway secret satisfies the API's config when none is set.
-  config = loadConfig({
-    ...process.env,
-    JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-  });
-} catch (error) {
-  fail(error instanceof ConfigError ? error.message : String(error));
-}
+const configOrFail = (): AppConfig => {
+  try {
+    // The CLI signs no tokens: a throwaway secret satisfies the API's config when none is set.
+    return loadConfig({
+      ...process.env,
+      JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+    });
+  } catch (error) {
+    return fail(error instanceof ConfigError ? error.message : String(error));
+  }
+};
+const config = configOrFail();
 
 @Module({ imports: [CoreModule.register(config, 'api'), AuditModule, AuthModule] })
 class CliModule {}
