@@ -22,6 +22,8 @@ const dbName = process.env.BENCH_DATABASE ?? (small ? 'lantern_bench_small' : 'l
 const dbUrl = `${server}/${dbName}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const results: Result[] = [];
+/** Seconds of each load test (the bench's own test shortens it). */
+const duration = Number(process.env.BENCH_DURATION_SECONDS ?? (small ? 3 : 10));
 const run = promisify(execFile);
 
 const record = (r: Omit<Result, 'ratio' | 'pass'> & { better: 'lower' | 'higher'; limit?: number }): void => {
@@ -149,10 +151,10 @@ async function main(): Promise<void> {
       await get(lantern, token)();
       const l = await load(`${base}${lantern}`, {
         connections: 16,
-        duration: small ? 3 : 10,
+        duration,
         headers: { authorization: `Bearer ${token}` },
       });
-      const r = await load(`${base}${raw}`, { connections: 16, duration: small ? 3 : 10 });
+      const r = await load(`${base}${raw}`, { connections: 16, duration });
       record({
         scenario: `${name}: req/s @16`,
         lantern: l.rps,
@@ -186,7 +188,7 @@ async function main(): Promise<void> {
     for (const connections of [16, 64]) {
       const l = await load(`${base}/api/v1/auth/me`, {
         connections,
-        duration: small ? 3 : 10,
+        duration,
         headers: { authorization: `Bearer ${tokens.admin}` },
       });
       record({
@@ -248,7 +250,7 @@ async function main(): Promise<void> {
   say(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   rows.forEach((r) => say(line(r)));
   writeFileSync(
-    new URL('../../bench/results.json', import.meta.url),
+    process.env.BENCH_RESULTS ?? new URL('../../bench/results.json', import.meta.url),
     `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results }, null, 2)}\n`,
   );
   const failed = results.filter((r) => r.pass === false);
