@@ -65,19 +65,17 @@ class CliModule {}
 const password = await readStdin();
 const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
 try {
-  const created = await app
-    .get(UsersService)
-    .create(
-      {
-        userId: null,
-        roles: [],
-        workforceMemberId: null,
-        sessionId: null,
-        requestId: `cli-${Date.now()}`,
-        clientAddress: 'cli',
-      },
-      { email: values.email!, displayName: values.name ?? values.email!, roles, password },
-    );
+  const created = await app.get(UsersService).create(
+    {
+      userId: null,
+      roles: [],
+      workforceMemberId: null,
+      sessionId: null,
+      requestId: `cli-${Date.now()}`,
+      clientAddress: 'cli',
+    },
+    { email: values.email!, displayName: values.name ?? values.email!, roles, password },
+  );
   out(`created ${created.email} (${created.roles.join(', ')}) id ${created.id}`);
   if (created.generatedPassword) out(`password (shown once): ${created.generatedPassword}`);
 } catch (error) {
