@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { registerBenchBaselines } from './common/bench-baseline.js';
 import type { AppConfig } from './config/app-config.js';
 
 export const API_PREFIX = 'api/v1';
@@ -68,6 +69,7 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
+  if (config.BENCH_BASELINE_ROUTES) registerBenchBaselines(fastify, config);
   await app.init();
   // JSON only: Nest registers form and text parsers at init; without them other bodies are a 415.
   // (The CSV import registers its own parser on its own route.)

@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
+import { AuditWorkerModule } from './modules/audit/audit-worker.module.js';
 
 /** The worker process: BullMQ processors and schedulers only, no HTTP. */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.register(config, 'worker')] };
+    return { module: WorkerModule, imports: [CoreModule.register(config, 'worker'), AuditWorkerModule] };
   }
 }

@@ -8,7 +8,10 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { call, userWith, type TestUser } from './helpers/http.js';
 
 type Rule = 'public' | Role[];
-const matrix = JSON.parse(readFileSync(new URL('./access-matrix.json', import.meta.url), 'utf8')) as Record<string, Rule>;
+const matrix = JSON.parse(readFileSync(new URL('./access-matrix.json', import.meta.url), 'utf8')) as Record<
+  string,
+  Rule
+>;
 const openapi = JSON.parse(readFileSync(new URL('../openapi.json', import.meta.url), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;
 };

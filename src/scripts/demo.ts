@@ -6,7 +6,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { redisOptions } from '../common/redis/redis.module.js';
-import { ConfigError, loadConfig } from '../config/app-config.js';
+import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import dataSource from '../database/data-source.js';
 import { DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
 
@@ -27,13 +27,14 @@ try {
 }
 // A demo run without a configured secret gets one of its own (tokens end with the run).
 const env = { ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex') };
-let config;
-try {
-  config = loadConfig(env);
-} catch (error) {
-  fail(error instanceof ConfigError ? error.message : String(error));
-}
-const { DATABASE_URL, REDIS_URL, PORT } = config!;
+const configOrFail = (): AppConfig => {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    return fail(error instanceof ConfigError ? error.message : String(error));
+  }
+};
+const { DATABASE_URL, REDIS_URL, PORT } = configOrFail();
 
 // 1. PostgreSQL and Redis answer, or one clear line saying how to start them.
 const dbUrl = new URL(DATABASE_URL);

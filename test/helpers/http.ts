@@ -18,7 +18,13 @@ export async function call<T = any>(
   app: NestFastifyApplication,
   method: Method,
   url: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string>; payload?: string } = {},
+  options: {
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+    payload?: string;
+    remoteAddress?: string;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -26,6 +32,7 @@ export async function call<T = any>(
     method,
     url,
     headers,
+    ...(options.remoteAddress ? { remoteAddress: options.remoteAddress } : {}),
     ...(options.payload !== undefined
       ? { payload: options.payload }
       : options.body !== undefined

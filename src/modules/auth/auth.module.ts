@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard, TokenAuthenticator } from '../../common/auth/access.guard.js';
 import { AppConfig } from '../../config/app-config.js';
+import { WorkforceModule } from '../workforce/workforce.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
@@ -16,6 +17,7 @@ import { UsersService } from './users.service.js';
 
 @Module({
   imports: [
+    WorkforceModule,
     TypeOrmModule.forFeature([AppUser, AuthSession, RefreshToken]),
     JwtModule.registerAsync({
       inject: [AppConfig],

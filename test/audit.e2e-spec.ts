@@ -1,0 +1,191 @@
+import type pg from 'pg';
+import { Role } from '../src/common/auth/roles.js';
+import { Transactions } from '../src/database/database.module.js';
+import { AuditService } from '../src/modules/audit/audit.service.js';
+import { startApp, type TestApp } from './helpers/app.js';
+import { call, expectProblem, userWith, workforceMember, type TestUser } from './helpers/http.js';
+
+/** As a database superuser would: with triggers bypassed. */
+async function asSuperuserBypassingTriggers(
+  pool: pg.Pool,
+  sql: string,
+  params: unknown[] = [],
+): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    await client.query(sql, params);
+  } finally {
+    await client.query('RESET session_replication_role');
+    client.release();
+  }
+}
+
+describe('audit trail', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let auditor: TestUser;
+  const verify = async () =>
+    (await call(t.app, 'GET', '/api/v1/audit/verify', { token: auditor.token })).body;
+
+  beforeEach(async () => {
+    t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    admin = await userWith(t, [Role.Admin]);
+    auditor = await userWith(t, [Role.Auditor]);
+  });
+  afterEach(() => t.close());
+
+  it('records writes and reads with who, roles, action, outcome and request id; the chain verifies', async () => {
+    const created = await call(t.app, 'POST', '/api/v1/users', {
+      token: admin.token,
+      body: { email: 'a1@force.example', displayName: 'A', roles: ['analyst'] },
+      headers: { 'x-request-id': 'req-create-user-1' },
+    });
+    await call(t.app, 'POST', '/api/v1/auth/login', {
+      body: { email: 'ghost@force.example', password: 'nothing here' },
+    });
+    const res = await call(t.app, 'GET', `/api/v1/audit/events?resourceId=${created.body.id}`, {
+      token: auditor.token,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.items).toEqual([
+      expect.objectContaining({
+        userId: admin.id,
+        roles: ['admin'],
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: created.body.id,
+        outcome: 'allowed',
+        requestId: 'req-create-user-1',
+      }),
+    ]);
+    const denied = await call(t.app, 'GET', '/api/v1/audit/events?action=auth.login&outcome=denied', {
+      token: auditor.token,
+    });
+    expect(denied.body.items[0]).toMatchObject({ userId: null, details: { reason: 'unknown_email' } });
+    expect(await verify()).toMatchObject({ valid: true, firstFailure: null });
+  });
+
+  it('answers "who looked at anything about workforce member X in the last year" in one request', async () => {
+    const member = await workforceMember(t);
+    const user = await userWith(t, [Role.Analyst]);
+    const current = await call(t.app, 'GET', `/api/v1/users/${user.id}`, { token: admin.token });
+    await call(t.app, 'PUT', `/api/v1/users/${user.id}/workforce-member`, {
+      token: admin.token,
+      body: { workforceMemberId: member, version: current.body.version },
+    });
+    const from = new Date(Date.now() - 365 * 86400_000).toISOString();
+    const res = await call(t.app, 'GET', `/api/v1/audit/events?subjectId=${member}&from=${from}`, {
+      token: auditor.token,
+    });
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['user.link_workforce_member']);
+    const csv = await call(t.app, 'GET', `/api/v1/audit/events.csv?subjectId=${member}&from=${from}`, {
+      token: auditor.token,
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe(
+      'seq,occurredAt,userId,roles,action,resourceType,resourceId,subjectIds,outcome,requestId,clientAddress,details',
+    );
+    expect(lines).toHaveLength(2);
+    expectProblem(
+      await call(t.app, 'GET', '/api/v1/audit/events?from=yesterday', { token: auditor.token }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(
+      await call(t.app, 'GET', '/api/v1/audit/events?outcome=maybe', { token: auditor.token }),
+      400,
+      'validation_failed',
+    );
+  });
+
+  it('is append-only: the app role has no UPDATE, DELETE or TRUNCATE, and triggers refuse them for everyone', async () => {
+    const { rows } = await t.db.pool.query(
+      `SELECT has_table_privilege('lantern_app', 'audit_event', 'UPDATE') AS u,
+              has_table_privilege('lantern_app', 'audit_event', 'DELETE') AS d,
+              has_table_privilege('lantern_app', 'audit_event', 'TRUNCATE') AS t,
+              has_table_privilege('lantern_app', 'audit_event', 'INSERT') AS i`,
+    );
+    expect(rows[0]).toEqual({ u: false, d: false, t: false, i: true });
+    const client = await t.db.pool.connect();
+    try {
+      await client.query('SET ROLE lantern_app');
+      await expect(client.query(`UPDATE audit_event SET action = 'x'`)).rejects.toThrow(/permission denied/);
+      await expect(client.query(`DELETE FROM audit_event`)).rejects.toThrow(/permission denied/);
+      await expect(client.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
+      await client.query('RESET ROLE');
+      // Even the owner/superuser is refused by the triggers.
+      await expect(client.query(`UPDATE audit_event SET action = 'x'`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`DELETE FROM audit_event`)).rejects.toThrow(/append-only/);
+      await expect(client.query(`TRUNCATE audit_event`)).rejects.toThrow(/append-only/);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('detects a changed column at its sequence number', async () => {
+    for (let i = 0; i < 4; i++) await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
+    const { rows } = await t.db.pool.query<{ max: string }>('SELECT max(seq)::text AS max FROM audit_event');
+    const last = Number(rows[0].max);
+    expect(last).toBeGreaterThanOrEqual(6);
+
+    await asSuperuserBypassingTriggers(t.db.pool, `UPDATE audit_event SET outcome = 'denied' WHERE seq = 4`);
+    expect((await verify()).firstFailure).toEqual({ seq: '4', problem: 'altered' });
+  });
+
+  it('detects a deleted row at its sequence number', async () => {
+    for (let i = 0; i < 4; i++) await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
+    await asSuperuserBypassingTriggers(t.db.pool, `DELETE FROM audit_event WHERE seq = 3`);
+    expect((await verify()).firstFailure).toEqual({ seq: '3', problem: 'missing' });
+  });
+
+  it('detects a forged row', async () => {
+    for (let i = 0; i < 3; i++) await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
+    const { rows } = await t.db.pool.query<{ seq: string; hash: Buffer }>(
+      'SELECT seq::text, hash FROM audit_event ORDER BY seq DESC LIMIT 1',
+    );
+    const forged = Number(rows[0].seq) + 1;
+    // A plausible row: right position, right link to its predecessor, but a hash the forger had to invent.
+    await asSuperuserBypassingTriggers(
+      t.db.pool,
+      `INSERT INTO audit_event (seq, occurred_at, action, resource_type, outcome, prev_hash, hash)
+       VALUES ($1, now(), 'user.read', 'user', 'allowed', $2, $2)`,
+      [forged, rows[0].hash],
+    );
+    expect((await verify()).firstFailure).toEqual({ seq: String(forged), problem: 'altered' });
+  });
+
+  it('writes the audit row in the change’s transaction: a rollback leaves no row and no gap', async () => {
+    const tx = t.app.get(Transactions);
+    const audit = t.app.get(AuditService);
+    const actor = {
+      userId: admin.id,
+      roles: [Role.Admin],
+      workforceMemberId: null,
+      sessionId: null,
+      requestId: 'rb-1',
+      clientAddress: null,
+    };
+    await expect(
+      tx.run(async (m) => {
+        await audit.record(m, actor, { action: 'user.read', resourceType: 'user', resourceId: admin.id });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    const { rows } = await t.db.pool.query(
+      `SELECT count(*)::int AS n FROM audit_event WHERE request_id = 'rb-1'`,
+    );
+    expect(rows[0].n).toBe(0);
+    await Promise.all(
+      Array.from({ length: 20 }, () => call(t.app, 'GET', '/api/v1/auth/me', { token: admin.token })),
+    );
+    await Promise.all(
+      Array.from({ length: 10 }, () => call(t.app, 'GET', '/api/v1/users', { token: admin.token })),
+    );
+    const gaps = await t.db.pool.query(`SELECT count(*)::int AS n, max(seq)::int AS max FROM audit_event`);
+    expect(gaps.rows[0].n).toBe(gaps.rows[0].max);
+    expect(await verify()).toMatchObject({ valid: true });
+  });
+});

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The harness itself must not rot: its small mode runs end to end on a test database. */
+describe('npm run bench -- --small', () => {
+  it('seeds, measures every scenario against its baseline and writes results.json', async () => {
+    const results = join(mkdtempSync(join(tmpdir(), 'lantern-bench-')), 'results.json');
+    const { stdout } = await run(process.execPath, ['dist/bench/run.js', '--small'], {
+      env: {
+        ...process.env,
+        BENCH_DATABASE: `lantern_test_${process.env.LANTERN_TEST_RUN}_bench`,
+        BENCH_RESULTS: results,
+        BENCH_DURATION_SECONDS: '1',
+      },
+      timeout: 240_000,
+      maxBuffer: 10 * 1024 * 1024,
+    });
+    expect(stdout).toContain('| scenario');
+    const written = JSON.parse(readFileSync(results, 'utf8')) as {
+      small: boolean;
+      results: { scenario: string; lantern: number }[];
+    };
+    expect(written.small).toBe(true);
+    expect(written.results.length).toBeGreaterThan(5);
+    for (const r of written.results) expect(Number.isFinite(r.lantern)).toBe(true);
+  }, 300_000);
+});

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startApp } from './helpers/app.js';
+import { call, expectProblem } from './helpers/http.js';
+import { withAdmin } from './setup/test-db.mjs';
+
+const run = promisify(execFile);
+const entry = async (script: string, env: Record<string, string>) =>
+  run(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 }).then(
+    (r) => ({ code: 0, stderr: r.stderr }),
+    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+  );
+
+describe('configuration', () => {
+  const secret = { JWT_SECRET: 'x'.repeat(40) };
+  it.each([
+    ['dist/src/main.js', { ...secret, DATABASE_URL: 'nonsense' }, 'DATABASE_URL'],
+    ['dist/src/worker.js', { ...secret, REDIS_URL: 'http://nope' }, 'REDIS_URL'],
+    ['dist/src/main.js', { JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    ['dist/src/main.js', {}, 'JWT_SECRET'],
+    ['dist/src/main.js', { ...secret, PORT: 'eighty' }, 'PORT'],
+  ])(
+    '%s with a bad %j stops with exit code 1 and one line naming the variable',
+    async (script, env, name) => {
+      const result = await entry(script, env);
+      expect(result.code).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(name);
+    },
+  );
+});
+
+describe('readiness', () => {
+  it('answers 503 naming Redis when Redis is unreachable', async () => {
+    const t = await startApp({ REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await call(t.app, 'GET', '/health/ready');
+      expectProblem(res, 503, 'dependency_unavailable');
+      expect(res.body.detail).toContain('Redis');
+      expect(res.body.detail).not.toContain('PostgreSQL');
+      expect(res.body.checks).toEqual({ postgres: 'up', redis: 'down' });
+      expect((await call(t.app, 'GET', '/health/live')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('answers 503 naming PostgreSQL when the database goes away', async () => {
+    const t = await startApp();
+    try {
+      expect((await call(t.app, 'GET', '/health/ready')).status).toBe(200);
+      // Make the database refuse connections and end the open ones.
+      await withAdmin(async (c) => {
+        await c.query(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS false`);
+        await c.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+          [t.db.name],
+        );
+      });
+      const res = await call(t.app, 'GET', '/health/ready');
+      expectProblem(res, 503, 'dependency_unavailable');
+      expect(res.body.detail).toContain('PostgreSQL');
+      expect(res.body.checks).toEqual({ postgres: 'down', redis: 'up' });
+    } finally {
+      await withAdmin((c) => c.query(`ALTER DATABASE ${t.db.name} ALLOW_CONNECTIONS true`));
+      await t.close();
+    }
+  });
+});
+
+describe('npm run demo without its services', () => {
+  it.each([
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/lantern_demo' }, 'PostgreSQL is not reachable'],
+    [{ REDIS_URL: 'redis://127.0.0.1:1' }, 'Redis is not reachable'],
+  ])('%j: one clear line with how to start it, exit 1', async (env, message) => {
+    const result = await entry('dist/src/scripts/demo.js', env);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toEqual([expect.stringContaining(message)]);
+    expect(lines[0]).toMatch(/start it/);
+  });
+});
