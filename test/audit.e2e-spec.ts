@@ -189,3 +189,30 @@ describe('audit trail', () => {
     expect(await verify()).toMatchObject({ valid: true });
   });
 });
+
+describe('denied by role', () => {
+  it('records an access.denied event naming the route', async () => {
+    const t = await startApp();
+    try {
+      const analyst = await userWith(t, [Role.Analyst]);
+      const auditor = await userWith(t, [Role.Auditor]);
+      expectProblem(
+        await call(t.app, 'GET', '/api/v1/users?limit=5', { token: analyst.token }),
+        403,
+        'forbidden',
+      );
+      const res = await call(t.app, 'GET', `/api/v1/audit/events?userId=${analyst.id}&action=access.denied`, {
+        token: auditor.token,
+      });
+      expect(res.body.items).toEqual([
+        expect.objectContaining({
+          outcome: 'denied',
+          roles: ['analyst'],
+          details: { route: 'GET /api/v1/users' },
+        }),
+      ]);
+    } finally {
+      await t.close();
+    }
+  });
+});

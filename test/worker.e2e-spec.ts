@@ -31,3 +31,41 @@ describe('worker process', () => {
     }
   });
 });
+
+describe('API process', () => {
+  it('shuts down cleanly on SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { once } = await import('node:events');
+    const db = await cloneDatabase();
+    const port = 30000 + Math.floor(Math.random() * 20000);
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        JWT_SECRET: 'y'.repeat(40),
+        LOG_LEVEL: 'silent',
+        REDIS_PREFIX: db.name,
+      },
+      stdio: 'ignore',
+    });
+    try {
+      let ready = false;
+      for (let i = 0; i < 100 && !ready; i++) {
+        ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toBe(true);
+      child.kill('SIGTERM');
+      const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+      expect(code === 0 || signal === 'SIGTERM' || code === 143).toBe(true);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await db.drop();
+    }
+  });
+});

@@ -11,6 +11,11 @@ export abstract class TokenAuthenticator {
   abstract authenticate(token: string, request: FastifyRequest): Promise<Actor | null>;
 }
 
+/** Records a caller refused by role (an `access.denied` audit event naming the route). */
+export abstract class AccessAuditor {
+  abstract denied(actor: Actor, route: string): Promise<void>;
+}
+
 /**
  * The global guard, deny by default: a route is open only if it is @Public() or names its roles with
  * @Roles(); an undeclared route answers 403 to everyone (and a test fails). 401 without a valid token,
@@ -21,6 +26,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(TokenAuthenticator) private readonly authenticator: TokenAuthenticator,
+    @Inject(AccessAuditor) private readonly auditor: AccessAuditor,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -36,7 +42,11 @@ export class AccessGuard implements CanActivate {
     if (!actor) throw problems.unauthorised();
     request.actor = actor;
 
-    if (!allowed || !allowed.some((role) => actor.roles.includes(role))) throw problems.forbidden();
+    if (!allowed || !allowed.some((role) => actor.roles.includes(role))) {
+      const route = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+      await this.auditor.denied(actor, route);
+      throw problems.forbidden();
+    }
     return true;
   }
 }

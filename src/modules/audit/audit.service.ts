@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { type Page, paginate, type Keyset } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
@@ -56,8 +57,20 @@ const INSERT = `INSERT INTO audit_event
  * although the request fails (denied reads, failed logins).
  */
 @Injectable()
-export class AuditService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+export class AuditService extends AccessAuditor {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  /** A caller refused by role: kept, so auditors see who tried what they may not do. */
+  denied(actor: Actor, route: string): Promise<void> {
+    return this.recordAlone(actor, {
+      action: 'access.denied',
+      resourceType: 'route',
+      outcome: AuditOutcome.Denied,
+      details: { route },
+    });
+  }
 
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
     await manager.query(INSERT, [
