@@ -12,7 +12,10 @@ const MARKER = '[demo] ';
  * open queue with an overdue backlog spread over several analysts. Set-based (generate_series) and
  * idempotent: a second run finds the demo reports and adds nothing.
  */
-export const seedIntelligence: DemoSeeder = async (ctx: DemoContext) => {
+export const seedIntelligence: DemoSeeder = (ctx: DemoContext) => seedIntelligenceReports(ctx, DEMO_REPORTS);
+
+/** The demo seeder at any size (the bench seeds 1,000,000 the same way). */
+export async function seedIntelligenceReports(ctx: DemoContext, count: number): Promise<void> {
   const { manager: m, users } = ctx;
   const [{ n }] = await m.query<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM intelligence_report WHERE narrative LIKE $1`,
@@ -64,7 +67,7 @@ export const seedIntelligence: DemoSeeder = async (ctx: DemoContext) => {
              abs(hashtext('src' || g)) AS h_src, abs(hashtext('grd' || g)) AS h_grd,
              abs(hashtext('vul' || g)) AS h_vul, abs(hashtext('st' || g)) AS h_st,
              abs(hashtext('who' || g)) AS h_who, abs(hashtext('sub' || g)) AS h_sub
-        FROM generate_series(1, ${DEMO_REPORTS}) g
+        FROM generate_series(1, ${Number(count)}) g
     ), aged AS (
       SELECT b.*,
              -- Most reports are months or years old (and closed); a recent tail forms the open queue.
@@ -204,8 +207,8 @@ export const seedIntelligence: DemoSeeder = async (ctx: DemoContext) => {
     `SELECT count(*)::int AS open FROM intelligence_report
       WHERE state IN ('received', 'in_assessment', 'awaiting_review', 'development')`,
   );
-  ctx.log(`demo intelligence: ${DEMO_REPORTS} reports (${open} open in the queue)`);
-};
+  ctx.log(`demo intelligence: ${count} reports (${open} open in the queue)`);
+}
 
 /** A plausible account per category (all demo text starts with the marker, so reruns recognise it). */
 function narrativeSql(): string {
