@@ -2,7 +2,6 @@ import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;
-const DEMO_MEMBERS = 400;
 const DEMO_ANALYSTS = 5;
 const MARKER = '[demo] ';
 
@@ -30,7 +29,9 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
   const [{ members }] = await m.query<{ members: number }[]>(
     `SELECT count(*)::int AS members FROM workforce_member`,
   );
-  if (members < 50) {
+  // About one person in 25 reports, as in a real force (1M reports ~ 40,000 people).
+  const wanted = Math.max(400, Math.ceil(count / 25));
+  if (members < wanted) {
     await m.query(
       `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
        SELECT (ARRAY['officer','officer','officer','staff','staff','special_constable','pcso','contractor'])[1 + g % 8]::member_type,
@@ -40,7 +41,7 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
               (ARRAY['Constable','Sergeant','Inspector','Police Staff','Police Staff','Special Constable','PCSO','Contractor'])[1 + g % 8]
          FROM generate_series(1, $1) g
        ON CONFLICT (staff_number) DO NOTHING`,
-      [DEMO_MEMBERS],
+      [wanted],
     );
   }
 
@@ -152,13 +153,14 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
      ON CONFLICT (year) DO UPDATE SET last_value = GREATEST(intelligence_reference_counter.last_value, EXCLUDED.last_value)`,
   );
 
-  // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern 40 recurring people.
+  // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern a few recurring people (40 in
+  // the demo's 6000 reports).
   await m.query(
     `WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn, count(*) OVER () AS total
                      FROM workforce_member),
      picks AS (
        SELECT d.id AS report_id,
-              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % 40 ELSE 1 + (d.h_sub / 5) END AS pick, 'subject' AS role
+              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % $1 ELSE 1 + (d.h_sub / 5) END AS pick, 'subject' AS role
          FROM demo_intel d WHERE d.h_sub % 13 <> 0
        UNION ALL
        SELECT d.id, 1 + (d.h_sub / 17), 'associate' FROM demo_intel d WHERE d.h_sub % 4 = 1
@@ -167,6 +169,7 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
      SELECT p.report_id, pool.id, p.role::intelligence_subject_role
        FROM picks p JOIN pool ON pool.rn = 1 + (p.pick - 1) % pool.total
      ON CONFLICT DO NOTHING`,
+    [Math.max(40, Math.ceil(count / 150))],
   );
 
   // Assessments for everything past assessment, reviews for everything decided.
