@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         WorkforceModule,
         VettingModule,
+        QueueBoardModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
