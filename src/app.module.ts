@@ -5,10 +5,12 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
+import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
 /** The HTTP API: every feature module, the global filter, validation and access guard. */
@@ -25,6 +27,8 @@ export class AppModule {
         AuthModule,
         WorkforceModule,
         IntelligenceModule,
+        VettingModule,
+        QueueBoardModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
