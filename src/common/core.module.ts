@@ -3,24 +3,31 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ConnectionOptions } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { databaseOptions } from '../database/data-source.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { Clock } from './clock.js';
+import { Jobs } from './jobs.js';
 import { loggerParams } from './logging.js';
-import { DEFAULT_JOB_OPTIONS } from './queues.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES } from './queues.js';
 import { RedisModule, redisOptions } from './redis/redis.module.js';
 
 /** What both processes share: config, logging, PostgreSQL, Redis and BullMQ's connection. */
 @Module({})
 export class CoreModule {
-  static register(config: AppConfig, processName: 'api' | 'worker'): DynamicModule {
+  static register(
+    config: AppConfig,
+    processName: 'api' | 'worker',
+    logDestination?: DestinationStream,
+  ): DynamicModule {
     return {
       module: CoreModule,
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`)),
+        LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`, logDestination)),
         TypeOrmModule.forRoot({
           ...databaseOptions(config, `lantern-${processName}`),
           autoLoadEntities: true,
@@ -35,8 +42,10 @@ export class CoreModule {
           prefix: `${config.REDIS_PREFIX}:bull`,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
+        BullModule.registerQueue({ name: QUEUES.vetting }, { name: QUEUES.outbox }),
       ],
-      exports: [ConfigModule, DatabaseModule, RedisModule, BullModule],
+      providers: [Clock, Jobs],
+      exports: [ConfigModule, DatabaseModule, RedisModule, BullModule, Clock, Jobs],
     };
   }
 }
