@@ -669,6 +669,62 @@ describe('cases', () => {
       expect(tl.body.items.map((e: { kind: string }) => e.kind)).toContain('barred_list_reminder');
     });
 
+    it('raises one review_required vetting alert (with its outbox message) for a proven outcome short of dismissal', async () => {
+      const member = await workforceMember(t);
+      const c = await create({ subjectIds: [member] });
+      const body = {
+        ...proven,
+        proceedings: 'misconduct_meeting',
+        misconductOutcome: 'written_warning',
+        regime: '2020',
+      };
+      const first = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
+        token: analyst.token,
+        body,
+      });
+      expect(first.status).toBe(200);
+      const alerts = async () =>
+        (
+          await t.db.pool.query(
+            `SELECT a.id, a.kind::text, a.source_type::text, a.source_id,
+                    (SELECT count(*)::int FROM outbox_message o WHERE o.idempotency_key = 'vetting-alert-raised:' || a.id) AS outbox
+               FROM vetting_alert a WHERE a.workforce_member_id = $1`,
+            [member],
+          )
+        ).rows;
+      expect(await alerts()).toEqual([
+        {
+          id: expect.any(String),
+          kind: 'review_required',
+          source_type: 'misconduct_outcome',
+          source_id: first.body.id,
+          outbox: 1,
+        },
+      ]);
+      const again = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
+        token: analyst.token,
+        body: { ...body, misconductOutcome: 'final_written_warning', version: 1 },
+      });
+      expect(again.status).toBe(200);
+      expect(await alerts()).toHaveLength(1);
+
+      const dismissed = await workforceMember(t);
+      const d = await create({ subjectIds: [dismissed] });
+      await call(t.app, 'PUT', `/api/v1/cases/${d.id}/subjects/${dismissed}/outcome`, {
+        token: analyst.token,
+        body: {
+          ...proven,
+          proceedings: 'misconduct_hearing',
+          misconductOutcome: 'dismissal_without_notice',
+          regime: '2020',
+        },
+      });
+      const none = await t.db.pool.query(`SELECT 1 FROM vetting_alert WHERE workforce_member_id = $1`, [
+        dismissed,
+      ]);
+      expect(none.rows).toEqual([]);
+    });
+
     it('accepts regime 2012 outcomes (dismissal with notice, management advice)', async () => {
       const c = await create({ subjectIds: [subjectB] });
       const res = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {

@@ -8,6 +8,8 @@ import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
+import { AlertsService } from '../vetting/alerts.service.js';
+import { AlertSource } from '../vetting/vetting.enums.js';
 import { evaluateReferral, financialYearLabel, nextStatus } from './case-rules.js';
 import {
   CaseAction,
@@ -40,7 +42,13 @@ import type {
   TimelineQuery,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
-import { checkOutcome, missingForClosure, needsBarredListEntry, type OutcomeFacts } from './outcome-rules.js';
+import {
+  checkOutcome,
+  missingForClosure,
+  needsBarredListEntry,
+  needsVettingReview,
+  type OutcomeFacts,
+} from './outcome-rules.js';
 
 /** A case the actor may not see (conflict of interest): answered as a 404, audited as denied. */
 class HiddenCase extends Error {
@@ -216,6 +224,7 @@ export class CasesService {
   constructor(
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsService,
   ) {}
 
   // ---------- create, read, list, update ----------
@@ -848,7 +857,16 @@ export class CasesService {
         values,
       );
       await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      // A proven outcome short of dismissal: the person's vetting is reviewed (alert + outbox, this transaction;
+      // raised once per outcome however often it is re-recorded).
+      const vettingAlertId = needsVettingReview(facts)
+        ? await this.alerts.raiseReviewRequired(m, memberId, {
+            type: AlertSource.MisconductOutcome,
+            id: saved.id as string,
+          })
+        : null;
       await this.event(m, actor, id, CaseEventKind.OutcomeRecorded, {
+        vettingAlertId,
         subjectId: memberId,
         criminalOutcome: facts.criminalOutcome,
         misconductFinding: facts.misconductFinding,
@@ -868,7 +886,7 @@ export class CasesService {
         resourceType: 'case',
         resourceId: id,
         subjectIds: [memberId],
-        details: { subjectId: memberId, complete, version: Number(saved.version) },
+        details: { subjectId: memberId, complete, version: Number(saved.version), vettingAlertId },
       });
       return toOutcome(saved, row.case_type);
     });
