@@ -18,7 +18,7 @@ import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { VettingLevel, VettingState } from '../../vetting/vetting.enums.js';
 import { MemberType } from '../workforce.enums.js';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,31}$/;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 // ---------- Departments ----------
