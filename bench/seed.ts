@@ -41,6 +41,45 @@ export const SEED: SeedStep[] = [
       ),
   },
   {
+    label:
+      'posts and 1,000,000 clearances in their history (8 levels × generations per person; 200,000 active ones due or overdue)',
+    rows: 1_000_000,
+    run: sql(() => [
+      `INSERT INTO department (code, name) SELECT 'BD' || d, 'Bench department ' || d FROM generate_series(1, 20) d
+         ON CONFLICT (code) DO NOTHING`,
+      `INSERT INTO post (code, title, department_id, required_level)
+       SELECT 'BP' || p, 'Bench post ' || p, (SELECT id FROM department WHERE code = 'BD' || (1 + p % 20)),
+              (ARRAY['RV','MV','NPPV2','SC','MV'])[1 + p % 5]::vetting_level
+         FROM generate_series(1, 200) p ON CONFLICT (code) DO NOTHING`,
+      `UPDATE workforce_member w SET post_id = p.id, department_id = p.department_id
+         FROM (SELECT id, row_number() OVER (ORDER BY id) AS i FROM workforce_member) m
+         JOIN post p ON p.code = 'BP' || (1 + m.i % 200)
+        WHERE w.id = m.id`,
+      // Per person: 8 levels with 3 generations each (and a 4th of RV): 25 clearances. The newest generation
+      // of each level is active; 5 in 8 of those are due (inside 90 days) or overdue.
+      `INSERT INTO vetting_clearance (id, workforce_member_id, level, granted_on, expires_on, superseded_on, superseded_by_id)
+       WITH m AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM workforce_member),
+       g AS (
+         SELECT m.id AS member, m.i, l, gen, CASE WHEN l = 0 THEN 4 ELSE 3 END AS gens,
+                abs(hashtext(m.i || '-' || l)) AS h
+           FROM m CROSS JOIN generate_series(0, 7) l CROSS JOIN generate_series(0, 3) gen
+          WHERE gen < CASE WHEN l = 0 THEN 4 ELSE 3 END
+       ), dated AS (
+         SELECT g.*,
+                CASE WHEN g.h % 8 < 5 THEN current_date + (g.h % 180)::int - 90
+                     ELSE current_date + 200 + (g.h % 2000)::int END AS active_expiry
+           FROM g
+       )
+       SELECT md5('c' || d.member || d.l || '-' || d.gen)::uuid, d.member,
+              (ARRAY['RV','MV','NPPV1','NPPV2','NPPV3','CTC','SC','DV'])[1 + d.l]::vetting_level,
+              (d.active_expiry - make_interval(years => 3 * (d.gens - d.gen)))::date,
+              (d.active_expiry - make_interval(years => 3 * (d.gens - 1 - d.gen)))::date,
+              CASE WHEN d.gen < d.gens - 1 THEN (d.active_expiry - make_interval(years => 3 * (d.gens - 1 - d.gen)))::date END,
+              CASE WHEN d.gen < d.gens - 1 THEN md5('c' || d.member || d.l || '-' || (d.gen + 1))::uuid END
+         FROM dated d`,
+    ]),
+  },
+  {
     label: 'audit events (triggers bypassed: the seeded part of the chain is not verifiable)',
     rows: 5_000_000,
     run: sql((n) => [
