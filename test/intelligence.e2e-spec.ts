@@ -753,6 +753,40 @@ describe('intelligence', () => {
       ).toBe(true);
     });
 
+    it('filters by grading, handling, unassigned and several states', async () => {
+      const legacy = await create(analyst, {
+        grading: { scheme: '5x5x5', sourceEvaluation: 'C', intelligenceAssessment: '3', handlingCode: '2' },
+      });
+      const get = async (qs: string) => {
+        const res = await call(t.app, 'GET', `/api/v1/intelligence/queue?limit=200&${qs}`, {
+          token: supervisor.token,
+        });
+        expect(res.status).toBe(200);
+        return res.body.items as {
+          id: string;
+          state: string;
+          assigneeId: string | null;
+          grading: { scheme: string; sourceEvaluation: string; handlingCode: string };
+        }[];
+      };
+      const scheme = await get('gradingScheme=5x5x5&sourceEvaluation=C&intelligenceAssessment=3');
+      expect(scheme.map((i) => i.id)).toContain(legacy.id);
+      expect(scheme.every((i) => i.grading.scheme === '5x5x5' && i.grading.sourceEvaluation === 'C')).toBe(
+        true,
+      );
+      const handling = await get('handlingCode=2');
+      expect(handling.every((i) => i.grading.handlingCode === '2')).toBe(true);
+      const unassigned = await get('unassigned=true');
+      expect(unassigned.length).toBeGreaterThan(0);
+      expect(unassigned.every((i) => i.assigneeId === null)).toBe(true);
+      const assigned = await get('unassigned=false');
+      expect(assigned.every((i) => i.assigneeId !== null)).toBe(true);
+      const two = await get('state=received,awaiting_review');
+      expect(two.every((i) => ['received', 'awaiting_review'].includes(i.state))).toBe(true);
+      const repeated = await get('state=received&state=awaiting_review');
+      expect(repeated.map((i) => i.id)).toEqual(two.map((i) => i.id));
+    });
+
     it.each([
       ['state=no_further_action', 'state'],
       ['state=bogus', 'state'],
@@ -933,6 +967,17 @@ describe('intelligence', () => {
         } while (cursor);
         return out;
       };
+      // A link from a visible report to the hidden one is left out for the conflicted reader.
+      const linking = await create(analyst, { linkedReportIds: [hidden.id, visible.id] });
+      const linked = await call(t.app, 'GET', `/api/v1/intelligence/${linking.id}`, {
+        token: conflicted.token,
+      });
+      expect(linked.body.linkedReports).toEqual([{ id: visible.id, reference: visible.reference }]);
+      const linkedAll = await call(t.app, 'GET', `/api/v1/intelligence/${linking.id}`, {
+        token: supervisor.token,
+      });
+      expect(linkedAll.body.linkedReports).toHaveLength(2);
+
       const queue = await ids('/api/v1/intelligence/queue');
       expect(queue).toContain(visible.id);
       expect(queue).not.toContain(hidden.id);
