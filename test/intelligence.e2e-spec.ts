@@ -229,12 +229,26 @@ describe('intelligence', () => {
       expect(reads.rows.every((row: { subject_ids: string[] }) => row.subject_ids.includes(subjectA))).toBe(
         true,
       );
-      // Another analyst may not change what they may not see.
+      // Another analyst may not change it (until it is assigned to them), nor ever its source details.
       const change = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
         token: analyst2.token,
-        body: { version: 1, sourceDetails: 'overwritten' },
+        body: { version: 1, narrative: 'overwritten' },
       });
-      expectProblem(change, 403, 'source_details_protected');
+      expectProblem(change, 403, 'not_your_report');
+      await call(t.app, 'POST', `/api/v1/intelligence/${r.id}/assign`, {
+        token: supervisor.token,
+        body: { assigneeId: analyst2.id },
+      });
+      const source = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
+        token: analyst2.token,
+        body: { version: 2, sourceDetails: 'overwritten' },
+      });
+      expectProblem(source, 403, 'source_details_protected');
+      const narrative = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
+        token: analyst2.token,
+        body: { version: 2, vulnerablePerson: true },
+      });
+      expect(narrative.body).toMatchObject({ version: 3, vulnerablePerson: true, sourceDetails: null });
     });
 
     it('answers 404 for a report that does not exist and 400 for a malformed id', async () => {
@@ -479,6 +493,25 @@ describe('intelligence', () => {
         'intelligence.submit_for_review',
         'intelligence.review',
       ]);
+    });
+
+    it('lets only one of two concurrent reviews through (the other is a 409)', async () => {
+      const r = await create(analyst);
+      await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
+      await post(analyst, r.id, 'submit-for-review', {
+        assessmentText: 'x',
+        recommendedDecision: 'disseminated',
+      });
+      const results = await Promise.all([
+        post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'one' }),
+        post(supervisor2, r.id, 'review', { decision: 'disseminated', recipient: 'NCA' }),
+      ]);
+      expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
+      const { rows } = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM intelligence_review WHERE report_id = $1`,
+        [r.id],
+      );
+      expect(rows[0].n).toBe(1);
     });
 
     it('refuses a supervisor reviewing the assessment they submitted', async () => {

@@ -243,6 +243,17 @@ export class IntelligenceService {
       const current = await this.visibleOr404(m, actor, id, 'intelligence.update', true);
       if (current.version !== body.version) throw problems.staleVersion();
       this.assertState('update', current.state);
+      if (
+        !hasRole(actor, Role.Supervisor) &&
+        actor.userId !== current.recorded_by &&
+        actor.userId !== current.assignee_id
+      ) {
+        throw new ProblemException({
+          status: 403,
+          code: 'not_your_report',
+          detail: 'Only the recording analyst, the assigned analyst or a supervisor may change a report',
+        });
+      }
       if (body.sourceDetails !== undefined && !this.maySeeSource(actor, current.recorded_by)) {
         throw new ProblemException({
           status: 403,
