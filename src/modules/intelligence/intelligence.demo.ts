@@ -160,7 +160,7 @@ export async function seedIntelligenceReports(
   // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern a few recurring people (40 in
   // the demo's 6000 reports).
   await m.query(
-    `WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn, count(*) OVER () AS total
+    `WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn
                      FROM workforce_member),
      picks AS (
        SELECT d.id AS report_id,
@@ -171,7 +171,7 @@ export async function seedIntelligenceReports(
      )
      INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
      SELECT p.report_id, pool.id, p.role::intelligence_subject_role
-       FROM picks p JOIN pool ON pool.rn = 1 + (p.pick - 1) % pool.total
+       FROM picks p JOIN pool ON pool.rn = 1 + (p.pick - 1) % (SELECT count(*) FROM workforce_member)
      ON CONFLICT DO NOTHING`,
     [Math.max(40, Math.ceil(count / 150))],
   );
