@@ -51,7 +51,7 @@ import {
   timing,
 } from './intelligence.rules.js';
 
-const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
 
 /** The conflict-of-interest rule on a report aliased `alias` (TypeORM `:coiMember` parameter). */
 const coi = (actor: Actor, alias = 'r') =>
@@ -62,19 +62,21 @@ const coiRaw = (actor: Actor, alias: string, n: number): string =>
   coi(actor, alias).sql.replace(':coiMember', `$${n}::uuid`);
 
 /** Subjects of report `r` as a JSON array (one query for a whole page). */
-const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
+export const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
     'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
 
 /** Possible duplicates of report `r` (either direction) that the caller may see. */
-const duplicatesJson = (visible: string): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+export const duplicatesJson = (
+  visible: string,
+): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
     'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
   FROM intelligence_duplicate d
   JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
   WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND ${visible})`;
 
-const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
+export const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
   r.secondary_categories::text[] AS secondary_categories, r.grading_scheme, r.source_evaluation,
   r.intelligence_assessment, r.handling_code, r.vulnerable_person, r.urgency_rank, r.assignee_id,
   r.review_date::text AS review_date`;
@@ -95,6 +97,21 @@ const NEWEST_FIRST: Keyset = {
   ],
   direction: 'DESC',
 };
+
+/**
+ * The same order for searches whose words are rare: the expression keeps the planner off the received_at index
+ * (a backward scan that would filter most of the table) and on the GIN index, with a top-N sort of the matches.
+ */
+const NEWEST_FIRST_RARE: Keyset = {
+  columns: [
+    { expr: "(r.received_at + interval '0 seconds')", type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
+  ],
+  direction: 'DESC',
+};
+
+/** Fewer matches than this (found through the GIN index alone) make a search "rare". */
+const RARE_SEARCH = 1000;
 
 interface ItemRow {
   id: string;
@@ -230,6 +247,17 @@ export class IntelligenceService {
       const current = await this.visibleOr404(m, actor, id, 'intelligence.update', true);
       if (current.version !== body.version) throw problems.staleVersion();
       this.assertState('update', current.state);
+      if (
+        !hasRole(actor, Role.Supervisor) &&
+        actor.userId !== current.recorded_by &&
+        actor.userId !== current.assignee_id
+      ) {
+        throw new ProblemException({
+          status: 403,
+          code: 'not_your_report',
+          detail: 'Only the recording analyst, the assigned analyst or a supervisor may change a report',
+        });
+      }
       if (body.sourceDetails !== undefined && !this.maySeeSource(actor, current.recorded_by)) {
         throw new ProblemException({
           status: 403,
@@ -499,31 +527,30 @@ export class IntelligenceService {
       const visible = coiRaw(actor, 'r', 2);
       const params = [target, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
       const overdue = this.overdueSql().replace(':target', '$1::int');
-      const byState = await m.query<
-        { state: IntelligenceState; count: number; overdue: number; oldest: Date | null }[]
-      >(
-        `SELECT r.state::text AS state, count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
-                min(r.received_at) AS oldest
-           FROM intelligence_report r WHERE ${OPEN_SQL} AND ${visible} GROUP BY r.state`,
-        params,
-      );
-      const perAnalyst = await m.query<
+      // One pass over the open items (the queue's partial index), grouped both by state and by assignee.
+      const groups = await m.query<
         {
+          by_state: boolean;
+          state: IntelligenceState | null;
           assignee_id: string | null;
           display_name: string | null;
-          open: number;
+          count: number;
           overdue: number;
-          oldest: Date;
+          oldest: Date | null;
         }[]
       >(
-        `SELECT r.assignee_id, u.display_name, count(*)::int AS open,
-                count(*) FILTER (WHERE ${overdue})::int AS overdue, min(r.received_at) AS oldest
-           FROM intelligence_report r LEFT JOIN app_user u ON u.id = r.assignee_id
-          WHERE ${OPEN_SQL} AND ${visible}
-          GROUP BY r.assignee_id, u.display_name
-          ORDER BY count(*) DESC, u.display_name NULLS FIRST`,
+        `WITH g AS (
+           SELECT GROUPING(r.state) = 0 AS by_state, r.state::text AS state, r.assignee_id,
+                  count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
+                  min(r.received_at) AS oldest
+             FROM intelligence_report r WHERE ${OPEN_SQL} AND ${visible}
+            GROUP BY GROUPING SETS ((r.state), (r.assignee_id)))
+         SELECT g.*, u.display_name FROM g LEFT JOIN app_user u ON u.id = g.assignee_id AND NOT g.by_state
+          ORDER BY g.count DESC, u.display_name NULLS FIRST`,
         params,
       );
+      const byState = groups.filter((g) => g.by_state);
+      const perAnalyst = groups.filter((g) => !g.by_state).map((g) => ({ ...g, open: g.count }));
       const now = Date.now();
       const age = (d: Date | null): number | null =>
         d ? Math.max(0, Math.floor((now - new Date(d).getTime()) / 86_400_000)) : null;
@@ -567,6 +594,15 @@ export class IntelligenceService {
 
   async search(actor: Actor, query: SearchQuery): Promise<Page<QueueItem>> {
     return this.tx.run(async (m) => {
+      // Word frequencies decide the plan: frequent words are found fastest walking the newest reports, rare
+      // ones through the GIN index. Counting up to RARE_SEARCH matches tells which (the planner's estimate
+      // for words missing from its statistics cannot).
+      const [{ n }] = await m.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM intelligence_report r
+          WHERE r.search_vector @@ websearch_to_tsquery('english', $1) LIMIT ${RARE_SEARCH}) x`,
+        [query.q],
+      );
+      const keyset = n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST;
       const qb = this.items(m, actor).andWhere(
         `(r.search_vector @@ websearch_to_tsquery('english', :q) OR r.reference = :ref)`,
         { q: query.q, ref: query.q.trim().toUpperCase() },
@@ -578,7 +614,7 @@ export class IntelligenceService {
         });
       }
       const now = new Date();
-      const page = await paginate(qb, NEWEST_FIRST, query, (raw) => this.toItem(raw, now));
+      const page = await paginate(qb, keyset, query, (raw) => this.toItem(raw, now));
       // The search words are not audited (they can name people or repeat the narrative): only the filters.
       await this.audit.record(m, actor, {
         action: 'intelligence.search',

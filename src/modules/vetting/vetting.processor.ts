@@ -75,9 +75,15 @@ export class VettingSchedules implements OnApplicationBootstrap {
     await this.outbox.upsertJobScheduler(
       'outbox-relay',
       { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
-      { name: 'outbox-relay', data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } } },
+      {
+        name: 'outbox-relay',
+        data: {},
+        opts: { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
+      },
     );
-    this.logger.log(`vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`);
+    this.logger.log(
+      `vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`,
+    );
   }
 }
 
