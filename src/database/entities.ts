@@ -5,6 +5,16 @@
 import { AuthSession, RefreshToken } from '../modules/auth/session.entity.js';
 import { AppUser } from '../modules/auth/user.entity.js';
 import {
+  CaseEvent,
+  CaseIntelligence,
+  CaseRecord,
+  CaseReferenceCounter,
+  CaseSeverityAssessment,
+  CaseSubject,
+} from '../modules/cases/case.entity.js';
+import { CaseSubjectOutcome } from '../modules/cases/outcome.entity.js';
+import { IopcReferral } from '../modules/cases/referral.entity.js';
+import {
   IntelligenceAssessment,
   IntelligenceDuplicate,
   IntelligenceLink,
@@ -25,6 +35,14 @@ export const ENTITIES = [
   AuthSession,
   RefreshToken,
   AppUser,
+  CaseReferenceCounter,
+  CaseRecord,
+  CaseSubject,
+  CaseIntelligence,
+  CaseSeverityAssessment,
+  CaseEvent,
+  IopcReferral,
+  CaseSubjectOutcome,
   IntelligenceReport,
   IntelligenceReferenceCounter,
   IntelligenceSubject,
