@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
 import type { DemoContext, DemoSeeder } from './demo-context.js';
+import { vettingDemo } from '../modules/vetting/vetting.demo.js';
+import { workforceDemo } from '../modules/workforce/workforce.demo.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
 
@@ -10,7 +12,10 @@ export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
  * Each module's demo data, in dependency order. A module adds its seeder here
  * (`src/modules/<module>/<module>.demo.ts`).
  */
-const SEEDERS: [string, DemoSeeder][] = [];
+const SEEDERS: [string, DemoSeeder][] = [
+  ['workforce', workforceDemo],
+  ['vetting', vettingDemo],
+];
 
 /**
  * One demo user per role. Their password is generated for this demo run and set again on every run
