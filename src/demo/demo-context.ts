@@ -5,7 +5,7 @@ export interface DemoContext {
   manager: EntityManager;
   /** The demo users by role (created first), e.g. to name who recorded or assessed something. */
   users: Record<string, string>;
-  log(message: string): void;
+  log: (message: string) => void;
 }
 
 export type DemoSeeder = (ctx: DemoContext) => Promise<void>;
