@@ -7,6 +7,7 @@ import { createValidationPipe } from './common/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { HealthModule } from './modules/health/health.module.js';
+import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
 /** The HTTP API: every feature module, the global filter, validation and access guard. */
@@ -22,6 +23,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         WorkforceModule,
+        VettingModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

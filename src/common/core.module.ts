@@ -7,8 +7,10 @@ import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { databaseOptions } from '../database/data-source.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { Clock } from './clock.js';
+import { Jobs } from './jobs.js';
 import { loggerParams } from './logging.js';
-import { DEFAULT_JOB_OPTIONS } from './queues.js';
+import { DEFAULT_JOB_OPTIONS, QUEUES } from './queues.js';
 import { RedisModule, redisOptions } from './redis/redis.module.js';
 
 /** What both processes share: config, logging, PostgreSQL, Redis and BullMQ's connection. */
@@ -35,8 +37,10 @@ export class CoreModule {
           prefix: `${config.REDIS_PREFIX}:bull`,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
+        BullModule.registerQueue({ name: QUEUES.vetting }, { name: QUEUES.outbox }),
       ],
-      exports: [ConfigModule, DatabaseModule, RedisModule, BullModule],
+      providers: [Clock, Jobs],
+      exports: [ConfigModule, DatabaseModule, RedisModule, BullModule, Clock, Jobs],
     };
   }
 }

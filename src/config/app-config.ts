@@ -10,10 +10,34 @@ import {
   Max,
   Min,
   MinLength,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
   ValidateIf,
   validateSync,
   type ValidationError,
 } from 'class-validator';
+
+import { parseVettingRules, VettingRulesError } from '../modules/vetting/vetting-rules.js';
+
+@ValidatorConstraint({ name: 'isVettingRules' })
+class IsVettingRules implements ValidatorConstraintInterface {
+  private message = 'VETTING_RULES is invalid';
+
+  validate(value: unknown): boolean {
+    try {
+      parseVettingRules(typeof value === 'string' ? value : '');
+      return true;
+    } catch (error) {
+      if (error instanceof VettingRulesError) this.message = error.message;
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return this.message;
+  }
+}
 
 const toBool = ({ value }: { value: unknown }): unknown =>
   value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
@@ -130,7 +154,23 @@ export class AppConfig extends DatabaseConfig {
    */
   @IsOptional()
   @IsString()
+  @Validate(IsVettingRules)
   VETTING_RULES = '';
+
+  /**
+   * Tests only (ignored unless NODE_ENV=test): the date the clock reports as today (YYYY-MM-DD), so that
+   * a spawned worker sweeps as of a known day.
+   */
+  @ValidateIf((c: AppConfig) => c.CLOCK_TODAY !== '')
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'CLOCK_TODAY must be a date (YYYY-MM-DD)' })
+  CLOCK_TODAY = '';
+
+  /** Seconds between outbox relays (the safety net; new alerts also trigger one at once). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  OUTBOX_RELAY_INTERVAL_SECONDS = 10;
 
   /** Webhook that receives vetting alerts (JSON, signed with ALERT_WEBHOOK_SECRET); empty means none. */
   @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')

@@ -7,6 +7,7 @@ import { problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditEntry } from '../audit/audit.types.js';
+import { WorkforceService } from '../workforce/workforce.service.js';
 import type {
   CreatedUser,
   CreateUserRequest,
@@ -70,6 +71,7 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly workforce: WorkforceService,
   ) {}
 
   async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {
@@ -79,7 +81,7 @@ export class UsersService {
       this.passwords.assertAcceptable(password, 'password', [email, body.displayName]);
     const hash = await this.passwords.hash(password);
     const view = await this.tx.run(async (m) => {
-      if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
+      if (body.workforceMemberId) await this.workforce.assertExists(m, body.workforceMemberId);
       const [taken] = await m.query<unknown[]>(`SELECT 1 FROM app_user WHERE email = $1`, [email]);
       if (taken) throw problems.conflict('email_taken', 'A user with this email already exists');
       const [row] = await m.query<UserRow[]>(
@@ -140,7 +142,7 @@ export class UsersService {
       'user.link_workforce_member',
       {},
       async (m) => {
-        if (body.workforceMemberId) await this.assertMemberExists(m, body.workforceMemberId);
+        if (body.workforceMemberId) await this.workforce.assertExists(m, body.workforceMemberId);
         // The link changes what the user may see: their tokens are re-issued with the new rule.
         return execute<UserRow>(
           m,
@@ -214,16 +216,6 @@ export class UsersService {
     const [row] = await m.query<UserRow[]>(`SELECT ${USER_COLUMNS} FROM app_user u WHERE u.id = $1`, [id]);
     if (!row) throw problems.notFound('user');
     return toView(row as unknown as Record<string, unknown>);
-  }
-
-  private async assertMemberExists(m: EntityManager, memberId: string): Promise<void> {
-    const [row] = await m.query<unknown[]>(`SELECT 1 FROM workforce_member WHERE id = $1`, [memberId]);
-    if (!row)
-      throw problems.invalid(
-        'workforceMemberId',
-        'exists',
-        'workforceMemberId does not name a workforce member',
-      );
   }
 
   private entry(action: string, id: string, details: Record<string, unknown> = {}): AuditEntry {

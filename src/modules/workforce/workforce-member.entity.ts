@@ -1,8 +1,22 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+  UpdateDateColumn,
+} from 'typeorm';
+import { Department } from './department.entity.js';
+import { Post } from './post.entity.js';
 import { MemberType } from './workforce.enums.js';
 
 /** Anyone the force employs or engages. Subjects of intelligence and cases, holders of vetting clearances. */
 @Entity('workforce_member')
+@Check('ck_workforce_member_dates', 'leave_date IS NULL OR start_date IS NULL OR leave_date >= start_date')
 export class WorkforceMember {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -23,6 +37,23 @@ export class WorkforceMember {
 
   @Column({ type: 'varchar', length: 100, nullable: true })
   rankOrGrade: string | null;
+
+  @Index('ix_workforce_member_department')
+  @ManyToOne(() => Department, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'department_id', foreignKeyConstraintName: 'fk_workforce_member_department' })
+  department: Relation<Department> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  departmentId: string | null;
+
+  /** The current post; its required vetting level is what the person's clearances are measured against. */
+  @Index('ix_workforce_member_post')
+  @ManyToOne(() => Post, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'post_id', foreignKeyConstraintName: 'fk_workforce_member_post' })
+  post: Relation<Post> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  postId: string | null;
 
   @Column({ type: 'date', nullable: true })
   startDate: string | null;

@@ -1,0 +1,74 @@
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { AppUser } from '../auth/user.entity.js';
+import { WorkforceMember } from '../workforce/workforce-member.entity.js';
+import { VettingLevel } from './vetting.enums.js';
+
+/**
+ * One vetting clearance, never overwritten: renewing records a new clearance and dates the old one's end
+ * (`superseded_on`), withdrawing dates it (`withdrawn_on`). So a person's clearances at any date D are
+ * the rows granted on or before D and neither superseded nor withdrawn by D, and the status at D
+ * (active, expired, withdrawn, superseded) is a function of the dates: `vetting_clearance_status(...)`.
+ */
+@Entity('vetting_clearance')
+@Check('ck_vetting_clearance_expiry', 'expires_on > granted_on')
+@Check(
+  'ck_vetting_clearance_superseded',
+  '(superseded_on IS NULL) = (superseded_by_id IS NULL) AND (superseded_on IS NULL OR superseded_on >= granted_on)',
+)
+@Check(
+  'ck_vetting_clearance_withdrawn',
+  '(withdrawn_on IS NULL) = (withdrawal_reason IS NULL) AND (withdrawn_on IS NULL OR withdrawn_on >= granted_on)',
+)
+@Index('ix_vetting_clearance_member_expiry', ['workforceMemberId', 'expiresOn'])
+export class VettingClearance {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => WorkforceMember, { nullable: false, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_vetting_clearance_member' })
+  workforceMember: Relation<WorkforceMember>;
+
+  @Column({ type: 'uuid' })
+  workforceMemberId: string;
+
+  @Column({ type: 'enum', enum: VettingLevel, enumName: 'vetting_level' })
+  level: VettingLevel;
+
+  @Column({ type: 'date' })
+  grantedOn: string;
+
+  /** Valid while today < expires_on. */
+  @Column({ type: 'date' })
+  expiresOn: string;
+
+  /** The grant date of the clearance that replaced it. */
+  @Column({ type: 'date', nullable: true })
+  supersededOn: string | null;
+
+  @ManyToOne(() => VettingClearance, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'superseded_by_id', foreignKeyConstraintName: 'fk_vetting_clearance_superseded_by' })
+  supersededBy: Relation<VettingClearance> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  supersededById: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  withdrawnOn: string | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  withdrawalReason: string | null;
+
+  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_vetting_clearance_recorded_by' })
+  recorder: Relation<AppUser> | null;
+
+  /** Who recorded it (null for imports and demo data). */
+  @Column({ type: 'uuid', nullable: true })
+  recordedBy: string | null;
+
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  recordedAt: Date;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+}

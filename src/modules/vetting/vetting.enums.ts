@@ -1,0 +1,60 @@
+/** Vetting levels (College of Policing vetting code; national security vetting). domain.md, "Vetting". */
+export enum VettingLevel {
+  RV = 'RV',
+  MV = 'MV',
+  NPPV1 = 'NPPV1',
+  NPPV2 = 'NPPV2',
+  NPPV3 = 'NPPV3',
+  CTC = 'CTC',
+  SC = 'SC',
+  DV = 'DV',
+}
+
+export const ALL_LEVELS: readonly VettingLevel[] = Object.values(VettingLevel);
+
+/** A person's vetting state, computed in one place: the SQL function `vetting_states_at(date)`. */
+export enum VettingState {
+  UpToDate = 'up_to_date',
+  RenewalDue = 'renewal_due',
+  Overdue = 'overdue',
+  BelowRequired = 'below_required',
+  None = 'none',
+}
+
+/** A clearance's status at a date, computed from its dates by `vetting_clearance_status(...)`. */
+export enum ClearanceStatus {
+  Active = 'active',
+  Expired = 'expired',
+  Withdrawn = 'withdrawn',
+  Superseded = 'superseded',
+}
+
+export enum AlertKind {
+  RenewalDue = 'renewal_due',
+  Overdue = 'overdue',
+  BelowRequired = 'below_required',
+  ReviewRequired = 'review_required',
+}
+
+export enum AlertStatus {
+  Open = 'open',
+  Acknowledged = 'acknowledged',
+  Resolved = 'resolved',
+}
+
+/** What a review_required alert came from. */
+export enum AlertSource {
+  Declaration = 'declaration',
+  MisconductOutcome = 'misconduct_outcome',
+}
+
+/** Change-of-circumstances declarations (the vetting code's notifiable changes). */
+export enum DeclarationCategory {
+  Relationship = 'relationship',
+  Association = 'association',
+  Financial = 'financial',
+  CriminalMatter = 'criminal_matter',
+  BusinessInterest = 'business_interest',
+  Residence = 'residence',
+  Other = 'other',
+}

@@ -1,0 +1,166 @@
+import { Body, Controller, Get, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { type Actor, CurrentActor } from '../../common/auth/actor.js';
+import { Roles } from '../../common/auth/roles.decorator.js';
+import { Role } from '../../common/auth/roles.js';
+import { Problem, ProblemException } from '../../common/problem.js';
+import { uuidPipe } from '../../common/validation.js';
+import {
+  CreateDepartmentRequest,
+  CreateMemberRequest,
+  CreatePostRequest,
+  DepartmentPage,
+  DepartmentQuery,
+  DepartmentView,
+  IMPORT_COLUMNS,
+  ImportResult,
+  MemberPage,
+  MemberQuery,
+  MemberView,
+  PostPage,
+  PostQuery,
+  PostView,
+  UpdateDepartmentRequest,
+  UpdateMemberRequest,
+  UpdatePostRequest,
+} from './dto/workforce.dto.js';
+import { WorkforceImportService } from './workforce-import.service.js';
+import { WorkforceService } from './workforce.service.js';
+
+const MANAGERS = [Role.VettingOfficer, Role.Supervisor, Role.Admin];
+
+@ApiTags('workforce')
+@ApiBearerAuth()
+@Roles(...MANAGERS)
+@Controller('workforce')
+export class WorkforceController {
+  constructor(
+    private readonly workforce: WorkforceService,
+    private readonly importer: WorkforceImportService,
+  ) {}
+
+  // ---- departments ----
+  @Post('departments')
+  @ApiCreatedResponse({ type: DepartmentView })
+  createDepartment(@CurrentActor() actor: Actor, @Body() body: CreateDepartmentRequest): Promise<DepartmentView> {
+    return this.workforce.createDepartment(actor, body);
+  }
+
+  @Get('departments')
+  @ApiOkResponse({ type: DepartmentPage })
+  listDepartments(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<DepartmentPage> {
+    return this.workforce.listDepartments(actor, query);
+  }
+
+  @Get('departments/:id')
+  @ApiOkResponse({ type: DepartmentView })
+  getDepartment(@Param('id', uuidPipe('id')) id: string): Promise<DepartmentView> {
+    return this.workforce.getDepartment(id);
+  }
+
+  @Patch('departments/:id')
+  @ApiOkResponse({ type: DepartmentView })
+  updateDepartment(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateDepartmentRequest,
+  ): Promise<DepartmentView> {
+    return this.workforce.updateDepartment(actor, id, body);
+  }
+
+  // ---- posts ----
+  @Post('posts')
+  @ApiCreatedResponse({ type: PostView })
+  createPost(@CurrentActor() actor: Actor, @Body() body: CreatePostRequest): Promise<PostView> {
+    return this.workforce.createPost(actor, body);
+  }
+
+  @Get('posts')
+  @ApiOkResponse({ type: PostPage })
+  listPosts(@Query() query: PostQuery): Promise<PostPage> {
+    return this.workforce.listPosts(query);
+  }
+
+  @Get('posts/:id')
+  @ApiOkResponse({ type: PostView })
+  getPost(@Param('id', uuidPipe('id')) id: string): Promise<PostView> {
+    return this.workforce.getPost(id);
+  }
+
+  @Patch('posts/:id')
+  @ApiOperation({ summary: 'Update a post; a new required level re-checks everyone in it' })
+  @ApiOkResponse({ type: PostView })
+  updatePost(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdatePostRequest,
+  ): Promise<PostView> {
+    return this.workforce.updatePost(actor, id, body);
+  }
+
+  // ---- import ----
+  @Post('import')
+  @ApiOperation({
+    summary: 'Bulk import from the HR system (text/csv): all rows applied, or none and a 422 listing every bad row',
+    description:
+      `Header row with columns (any order): ${IMPORT_COLUMNS.join(', ')}. Required: staff_number, member_type, ` +
+      'given_name, family_name. Rows insert or update by staff_number. An optional column left out of the header ' +
+      'keeps what is stored; an empty cell clears it. Dates are YYYY-MM-DD; department_code and post_code name ' +
+      'existing departments and posts. The 422 lists rowErrors (line, column, message).',
+  })
+  @ApiConsumes('text/csv')
+  @ApiBody({ schema: { type: 'string', example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n' } })
+  @ApiOkResponse({ type: ImportResult })
+  @ApiUnprocessableEntityResponse({ type: Problem })
+  async import(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ImportResult> {
+    if (typeof request.body !== 'string') {
+      throw new ProblemException({
+        status: 415,
+        code: 'unsupported_media_type',
+        detail: 'Send the import as text/csv',
+      });
+    }
+    return this.importer.import(actor, request.body);
+  }
+
+  // ---- members ----
+  @Post()
+  @ApiCreatedResponse({ type: MemberView })
+  createMember(@CurrentActor() actor: Actor, @Body() body: CreateMemberRequest): Promise<MemberView> {
+    return this.workforce.createMember(actor, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Workforce members by staff number, with their vetting state today' })
+  @ApiOkResponse({ type: MemberPage })
+  listMembers(@CurrentActor() actor: Actor, @Query() query: MemberQuery): Promise<MemberPage> {
+    return this.workforce.listMembers(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: MemberView })
+  getMember(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<MemberView> {
+    return this.workforce.getMember(actor, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Update a member; a change of post or dates re-checks their vetting at once' })
+  @ApiOkResponse({ type: MemberView })
+  updateMember(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateMemberRequest,
+  ): Promise<MemberView> {
+    return this.workforce.updateMember(actor, id, body);
+  }
+}
