@@ -6,6 +6,7 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
+import { CasesModule } from './modules/cases/cases.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
@@ -24,6 +25,7 @@ export class AppModule {
         AuthModule,
         WorkforceModule,
         VettingModule,
+        CasesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

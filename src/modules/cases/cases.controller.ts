@@ -1,0 +1,227 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Actor, CurrentActor } from '../../common/auth/actor.js';
+import { Roles } from '../../common/auth/roles.decorator.js';
+import { Role } from '../../common/auth/roles.js';
+import { uuidPipe } from '../../common/validation.js';
+import { CaseAction } from './cases.enums.js';
+import { CasesService } from './cases.service.js';
+import {
+  AddNoteRequest,
+  AssessSeverityRequest,
+  CaseActionRequest,
+  CasePage,
+  CaseQuery,
+  CaseView,
+  CreateCaseRequest,
+  NoReferralRequest,
+  OutcomeView,
+  RecordOutcomeRequest,
+  RecordReferralRequest,
+  RecordUpdateRequest,
+  ReferralDecisionRequest,
+  SuspendCaseRequest,
+  TimelineEventView,
+  TimelinePage,
+  TimelineQuery,
+  UpdateCaseRequest,
+} from './dto/case.dto.js';
+
+/** Cases are worked by analysts and supervisors; supervisors alone close them and explain a referral not made. */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Roles(Role.Analyst, Role.Supervisor)
+@Controller('cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Open a case (reference CASE-<year>-<number>, gap-free per year)' })
+  @ApiCreatedResponse({ type: CaseView })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateCaseRequest): Promise<CaseView> {
+    return this.cases.create(actor, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Cases, newest recorded first, with filters (e.g. ?overdueUpdate=true)' })
+  @ApiOkResponse({ type: CasePage })
+  list(@CurrentActor() actor: Actor, @Query() query: CaseQuery): Promise<CasePage> {
+    return this.cases.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: CaseView })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<CaseView> {
+    return this.cases.get(actor, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change the case; send the version you read (stale: 409 stale_version)' })
+  @ApiOkResponse({ type: CaseView })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateCaseRequest,
+  ): Promise<CaseView> {
+    return this.cases.update(actor, id, body);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'Every event on the case, oldest first, with who and when' })
+  @ApiOkResponse({ type: TimelinePage })
+  timeline(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Query() query: TimelineQuery,
+  ): Promise<TimelinePage> {
+    return this.cases.timeline(actor, id, query);
+  }
+
+  @Post(':id/start-investigation')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'open → under_investigation (refused while a required referral is undecided)' })
+  @ApiOkResponse({ type: CaseView })
+  start(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CaseActionRequest,
+  ): Promise<CaseView> {
+    return this.cases.act(actor, id, CaseAction.StartInvestigation, body);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Suspend with a reason (e.g. awaiting a criminal trial)' })
+  @ApiOkResponse({ type: CaseView })
+  suspend(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: SuspendCaseRequest,
+  ): Promise<CaseView> {
+    return this.cases.act(actor, id, CaseAction.Suspend, body);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Return a suspended case to the status it was suspended from' })
+  @ApiOkResponse({ type: CaseView })
+  resume(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CaseActionRequest,
+  ): Promise<CaseView> {
+    return this.cases.act(actor, id, CaseAction.Resume, body);
+  }
+
+  @Post(':id/await-outcome')
+  @HttpCode(200)
+  @ApiOkResponse({ type: CaseView })
+  awaitOutcome(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CaseActionRequest,
+  ): Promise<CaseView> {
+    return this.cases.act(actor, id, CaseAction.AwaitOutcome, body);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({ summary: 'Close: refused (409 case_not_ready_to_close) with the list of what is missing' })
+  @ApiOkResponse({ type: CaseView })
+  close(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CaseActionRequest,
+  ): Promise<CaseView> {
+    return this.cases.act(actor, id, CaseAction.Close, body);
+  }
+
+  @Post(':id/severity')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assess severity (every assessment is kept, with who and why)' })
+  @ApiOkResponse({ type: CaseView })
+  severity(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: AssessSeverityRequest,
+  ): Promise<CaseView> {
+    return this.cases.assessSeverity(actor, id, body);
+  }
+
+  @Post(':id/referral')
+  @ApiOperation({ summary: 'Record the referral to the IOPC' })
+  @ApiCreatedResponse({ type: CaseView })
+  referral(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: RecordReferralRequest,
+  ): Promise<CaseView> {
+    return this.cases.recordReferral(actor, id, body);
+  }
+
+  @Post(':id/referral/decision')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record the IOPC’s decision: independent, directed, local or returned' })
+  @ApiOkResponse({ type: CaseView })
+  decision(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: ReferralDecisionRequest,
+  ): Promise<CaseView> {
+    return this.cases.recordReferralDecision(actor, id, body);
+  }
+
+  @Post(':id/no-referral')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({ summary: 'A supervisor records why no referral was made although the criteria are met' })
+  @ApiOkResponse({ type: CaseView })
+  noReferral(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: NoReferralRequest,
+  ): Promise<CaseView> {
+    return this.cases.recordNoReferral(actor, id, body);
+  }
+
+  @Put(':id/subjects/:memberId/outcome')
+  @ApiOperation({
+    summary:
+      'Record (or replace, with its version) one subject’s outcome; refused with the regulation rule broken',
+  })
+  @ApiOkResponse({ type: OutcomeView })
+  outcome(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Param('memberId', uuidPipe('memberId')) memberId: string,
+    @Body() body: RecordOutcomeRequest,
+  ): Promise<OutcomeView> {
+    return this.cases.recordOutcome(actor, id, memberId, body);
+  }
+
+  @Post(':id/updates')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Record a progress update given to complainant and/or subject (next due in 28 days)',
+  })
+  @ApiOkResponse({ type: CaseView })
+  updateGiven(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: RecordUpdateRequest,
+  ): Promise<CaseView> {
+    return this.cases.recordUpdate(actor, id, body);
+  }
+
+  @Post(':id/notes')
+  @ApiOperation({ summary: 'Add a note to the timeline' })
+  @ApiCreatedResponse({ type: TimelineEventView })
+  note(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: AddNoteRequest,
+  ): Promise<TimelineEventView> {
+    return this.cases.addNote(actor, id, body);
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  CaseEvent,
+  CaseIntelligence,
+  CaseRecord,
+  CaseReferenceCounter,
+  CaseSeverityAssessment,
+  CaseSubject,
+} from './case.entity.js';
+import { CasesController } from './cases.controller.js';
+import { CasesService } from './cases.service.js';
+import { CaseSubjectOutcome } from './outcome.entity.js';
+import { IopcReferral } from './referral.entity.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      CaseReferenceCounter,
+      CaseRecord,
+      CaseSubject,
+      CaseIntelligence,
+      CaseSeverityAssessment,
+      CaseEvent,
+      IopcReferral,
+      CaseSubjectOutcome,
+    ]),
+  ],
+  controllers: [CasesController],
+  providers: [CasesService],
+  exports: [CasesService],
+})
+export class CasesModule {}

@@ -1,0 +1,1219 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { notAboutActor } from '../../common/auth/conflict.js';
+import { Role } from '../../common/auth/roles.js';
+import { type Keyset, type Page, paginate } from '../../common/pagination.js';
+import { ProblemException, problems } from '../../common/problem.js';
+import { execute, Transactions } from '../../database/database.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AuditOutcome } from '../audit/audit.types.js';
+import { evaluateReferral, financialYearLabel, nextStatus } from './case-rules.js';
+import {
+  CaseAction,
+  type CaseCategory,
+  CaseEventKind,
+  CaseStatus,
+  type CaseType,
+  ReferralBasis,
+  type ReferralCriterion,
+} from './cases.enums.js';
+import type {
+  AddNoteRequest,
+  AssessSeverityRequest,
+  CaseActionRequest,
+  CasePage,
+  CaseQuery,
+  CaseSummaryView,
+  CaseView,
+  CreateCaseRequest,
+  NoReferralRequest,
+  OutcomeView,
+  RecordOutcomeRequest,
+  RecordReferralRequest,
+  RecordUpdateRequest,
+  ReferralDecisionRequest,
+  ReferralView,
+  SuspendCaseRequest,
+  TimelineEventView,
+  TimelinePage,
+  TimelineQuery,
+  UpdateCaseRequest,
+} from './dto/case.dto.js';
+import { checkOutcome, missingForClosure, needsBarredListEntry, type OutcomeFacts } from './outcome-rules.js';
+
+/** A case the actor may not see (conflict of interest): answered as a 404, audited as denied. */
+class HiddenCase extends Error {
+  constructor(readonly subjectIds: string[]) {
+    super('hidden case');
+  }
+}
+
+const LOCAL_TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
+
+const SUMMARY_COLUMNS = `c.id, c.reference, c.case_type, c.matter_type, c.status, c.primary_category,
+  c.categories::text[] AS categories, c.investigator_id, c.supervisor_id, c.severity, c.referral_required,
+  c.recorded_at, c.recorded_financial_year, c.last_update_at, c.next_update_due::text AS next_update_due,
+  c.pcc_report_due::text AS pcc_report_due,
+  (c.status <> 'closed' AND c.next_update_due < ${LOCAL_TODAY}) AS update_overdue,
+  (c.status <> 'closed' AND c.pcc_report_due <= ${LOCAL_TODAY}) AS past_pcc_mark,
+  c.version,
+  (SELECT r.decision FROM iopc_referral r WHERE r.case_id = c.id) AS iopc_decision,
+  ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[] AS subject_ids`;
+
+const CASE_COLUMNS = `${SUMMARY_COLUMNS}, c.allegation_summary, c.breach_type, c.suspended_from, c.suspension_reason,
+  c.referral_facts::text[] AS referral_facts, c.referral_criteria_met::text[] AS referral_criteria_met,
+  c.no_referral_reason, c.no_referral_by, c.no_referral_at, c.investigation_started_at, c.finalised_at,
+  c.barred_list_reminder_at, c.created_by, c.created_at, c.updated_at`;
+
+const NEWEST_FIRST: Keyset = {
+  columns: [
+    { expr: 'c.recorded_at', type: 'timestamptz' },
+    { expr: 'c.id', type: 'uuid' },
+  ],
+  direction: 'DESC',
+};
+const OLDEST_FIRST: Keyset = {
+  columns: [
+    { expr: 'e.occurred_at', type: 'timestamptz' },
+    { expr: 'e.id', type: 'uuid' },
+  ],
+  direction: 'ASC',
+};
+
+type Row = Record<string, unknown>;
+const iso = (v: unknown): string => new Date(v as string).toISOString();
+const isoOrNull = (v: unknown): string | null => (v ? iso(v) : null);
+
+function toSummary(r: Row): CaseSummaryView {
+  return {
+    id: r.id as string,
+    reference: r.reference as string,
+    caseType: r.case_type as CaseSummaryView['caseType'],
+    matterType: r.matter_type as CaseSummaryView['matterType'],
+    status: r.status as CaseStatus,
+    primaryCategory: r.primary_category as CaseCategory,
+    categories: r.categories as CaseCategory[],
+    subjectIds: r.subject_ids as string[],
+    investigatorId: (r.investigator_id as string | null) ?? null,
+    supervisorId: (r.supervisor_id as string | null) ?? null,
+    severity: (r.severity as CaseSummaryView['severity']) ?? null,
+    referralRequired: r.referral_required as boolean,
+    iopcDecision: (r.iopc_decision as CaseSummaryView['iopcDecision']) ?? null,
+    recordedAt: iso(r.recorded_at),
+    recordedFinancialYear: financialYearLabel(Number(r.recorded_financial_year)),
+    timeliness: {
+      lastUpdateAt: isoOrNull(r.last_update_at),
+      nextUpdateDue: r.next_update_due as string,
+      updateOverdue: r.update_overdue as boolean,
+      pccReportDue: r.pcc_report_due as string,
+      pastPccMark: r.past_pcc_mark as boolean,
+    },
+    version: Number(r.version),
+  };
+}
+
+const REFERRAL_COLUMNS = `r.id, r.referred_on::text AS referred_on, r.referred_financial_year, r.basis,
+  r.criteria::text[] AS criteria, r.reason, r.iopc_reference, r.decision, r.decided_on::text AS decided_on,
+  r.recorded_by, r.decision_recorded_by`;
+
+const toReferral = (r: Row): ReferralView => ({
+  id: r.id as string,
+  referredOn: r.referred_on as string,
+  financialYear: financialYearLabel(Number(r.referred_financial_year)),
+  basis: r.basis as ReferralBasis,
+  criteria: r.criteria as ReferralCriterion[],
+  reason: (r.reason as string | null) ?? null,
+  iopcReference: (r.iopc_reference as string | null) ?? null,
+  decision: (r.decision as ReferralView['decision']) ?? null,
+  decidedOn: (r.decided_on as string | null) ?? null,
+  recordedBy: r.recorded_by as string,
+  decisionRecordedBy: (r.decision_recorded_by as string | null) ?? null,
+});
+
+const OUTCOME_COLUMNS = `o.workforce_member_id, o.member_type, o.criminal_outcome, o.misconduct_finding, o.proceedings,
+  o.proceedings_result, o.misconduct_outcome, o.regime, o.allegation_result, o.left_service,
+  o.left_service_on::text AS left_service_on, o.would_have_been_dismissed, o.barred_list_on::text AS barred_list_on,
+  o.advisory_list_on::text AS advisory_list_on, o.finalised_at, o.recorded_by, o.recorded_at, o.version`;
+
+function outcomeFacts(r: Row): OutcomeFacts {
+  return {
+    criminalOutcome: r.criminal_outcome as OutcomeFacts['criminalOutcome'],
+    misconductFinding: r.misconduct_finding as OutcomeFacts['misconductFinding'],
+    proceedings: r.proceedings as OutcomeFacts['proceedings'],
+    proceedingsResult: r.proceedings_result as OutcomeFacts['proceedingsResult'],
+    misconductOutcome: r.misconduct_outcome as OutcomeFacts['misconductOutcome'],
+    regime: r.regime as OutcomeFacts['regime'],
+    allegationResult: r.allegation_result as OutcomeFacts['allegationResult'],
+    leftService: r.left_service as string | null,
+    wouldHaveBeenDismissed: r.would_have_been_dismissed as boolean,
+    barredListDate: r.barred_list_on as string | null,
+    advisoryListDate: r.advisory_list_on as string | null,
+  };
+}
+
+const toOutcome = (r: Row, caseType: CaseType): OutcomeView => ({
+  workforceMemberId: r.workforce_member_id as string,
+  memberType: r.member_type as OutcomeView['memberType'],
+  criminalOutcome: (r.criminal_outcome as OutcomeView['criminalOutcome']) ?? null,
+  misconductFinding: (r.misconduct_finding as OutcomeView['misconductFinding']) ?? null,
+  proceedings: (r.proceedings as OutcomeView['proceedings']) ?? null,
+  proceedingsResult: (r.proceedings_result as OutcomeView['proceedingsResult']) ?? null,
+  misconductOutcome: (r.misconduct_outcome as OutcomeView['misconductOutcome']) ?? null,
+  regime: (r.regime as OutcomeView['regime']) ?? null,
+  allegationResult: (r.allegation_result as OutcomeView['allegationResult']) ?? null,
+  leftService: (r.left_service as OutcomeView['leftService']) ?? null,
+  leftServiceOn: (r.left_service_on as string | null) ?? null,
+  wouldHaveBeenDismissed: r.would_have_been_dismissed as boolean,
+  barredListOn: (r.barred_list_on as string | null) ?? null,
+  advisoryListOn: (r.advisory_list_on as string | null) ?? null,
+  missing: missingForClosure(outcomeFacts(r), caseType),
+  finalisedAt: isoOrNull(r.finalised_at),
+  recordedBy: r.recorded_by as string,
+  recordedAt: iso(r.recorded_at),
+  version: Number(r.version),
+});
+
+/** The case row as the service works with it (after `locate`). */
+interface CaseRow {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  case_type: CaseType;
+  suspended_from: CaseStatus | null;
+  referral_required: boolean;
+  referral_criteria_met: ReferralCriterion[];
+  no_referral_reason: string | null;
+  supervisor_id: string | null;
+  version: number;
+  subject_ids: string[];
+  has_referral: boolean;
+}
+
+export interface NewCase {
+  caseType: CaseType;
+  matterType: CreateCaseRequest['matterType'];
+  allegationSummary: string;
+  primaryCategory: CaseCategory;
+  categories?: CaseCategory[];
+  subjectIds: string[];
+  referralFacts?: ReferralCriterion[];
+  breachType?: CreateCaseRequest['breachType'];
+  investigatorId?: string | null;
+  supervisorId?: string | null;
+  intelligenceReportIds?: string[];
+  recordedAt?: string;
+}
+
+/**
+ * Cases: creation with gap-free yearly references, the lifecycle, severity, IOPC referral, outcomes,
+ * timeliness and the timeline. Every read and write is audited; the conflict-of-interest rule is applied
+ * in `locate` (single records) and `list` (through notAboutActor on case_subject).
+ */
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  // ---------- create, read, list, update ----------
+
+  async create(actor: Actor, body: CreateCaseRequest): Promise<CaseView> {
+    return this.tx.run(async (m) => {
+      const id = await this.createIn(m, actor, body);
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.create',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: view.subjectIds,
+        details: {
+          reference: view.reference,
+          caseType: view.caseType,
+          referralRequired: view.referralRequired,
+        },
+      });
+      return view;
+    });
+  }
+
+  /**
+   * Creates a case inside the caller's transaction (also used by other modules, e.g. intelligence
+   * referring a report to a new case). Validates everything; the caller audits. Returns the case id.
+   */
+  async createIn(m: EntityManager, actor: Actor, body: NewCase): Promise<string> {
+    const categories = [...new Set([body.primaryCategory, ...(body.categories ?? [])])];
+    const facts = body.referralFacts ?? [];
+    const evaluation = evaluateReferral(categories, facts);
+    await this.assertSubjects(m, actor, body.subjectIds);
+    await this.assertAssignees(m, body.investigatorId ?? null, body.supervisorId ?? null, body.subjectIds);
+    if (body.recordedAt && new Date(body.recordedAt).getTime() > Date.now()) {
+      throw problems.invalid('recordedAt', 'notInFuture', 'recordedAt cannot be in the future');
+    }
+    const [{ year }] = await m.query<{ year: number }[]>(
+      `SELECT extract(year FROM now() AT TIME ZONE 'Europe/London')::int AS year`,
+    );
+    // The year's counter row stays locked until commit: gap-free and never shared under concurrency.
+    const [{ last_value: number }] = await m.query<{ last_value: number }[]>(
+      `INSERT INTO case_reference_counter AS k (year, last_value) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1 RETURNING k.last_value`,
+      [year],
+    );
+    const reference = `CASE-${year}-${String(number).padStart(6, '0')}`;
+    const [{ id }] = await m.query<{ id: string }[]>(
+      `INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type,
+         allegation_summary, primary_category, categories, breach_type, referral_facts, referral_criteria_met,
+         referral_required, investigator_id, supervisor_id, recorded_at, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::case_category[], $9, $10::referral_criterion[],
+         $11::referral_criterion[], $12, $13, $14, COALESCE($15::timestamptz, now()), $16)
+       RETURNING id`,
+      [
+        reference,
+        year,
+        number,
+        body.caseType,
+        body.matterType,
+        body.allegationSummary,
+        body.primaryCategory,
+        categories,
+        body.breachType ?? null,
+        facts,
+        evaluation.criteriaMet,
+        evaluation.referralRequired,
+        body.investigatorId ?? null,
+        body.supervisorId ?? null,
+        body.recordedAt ?? null,
+        actor.userId,
+      ],
+    );
+    await m.query(`INSERT INTO case_subject (case_id, workforce_member_id) SELECT $1, unnest($2::uuid[])`, [
+      id,
+      body.subjectIds,
+    ]);
+    if (body.intelligenceReportIds?.length)
+      await this.linkIntelligence(m, actor, id, body.intelligenceReportIds);
+    await this.event(m, actor, id, CaseEventKind.Created, {
+      reference,
+      caseType: body.caseType,
+      referralRequired: evaluation.referralRequired,
+      criteriaMet: evaluation.criteriaMet,
+    });
+    return id;
+  }
+
+  async get(actor: Actor, id: string): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.read', async (m) => {
+      const row = await this.locate(m, actor, id);
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.read',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+      });
+      return view;
+    });
+  }
+
+  async list(actor: Actor, q: CaseQuery): Promise<CasePage> {
+    return this.tx.run(async (m) => {
+      const coi = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
+      const qb = m
+        .createQueryBuilder()
+        .select(SUMMARY_COLUMNS)
+        .from('case_record', 'c')
+        .where(coi.sql, coi.params);
+      if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+      if (q.caseType) qb.andWhere('c.case_type = :caseType', { caseType: q.caseType });
+      if (q.category)
+        qb.andWhere('c.categories @> ARRAY[CAST(:category AS case_category)]', { category: q.category });
+      if (q.investigatorId) qb.andWhere('c.investigator_id = :inv', { inv: q.investigatorId });
+      if (q.supervisorId) qb.andWhere('c.supervisor_id = :sup', { sup: q.supervisorId });
+      if (q.subjectId) {
+        qb.andWhere(
+          'EXISTS (SELECT 1 FROM case_subject fs WHERE fs.case_id = c.id AND fs.workforce_member_id = :subj)',
+          { subj: q.subjectId },
+        );
+      }
+      if (q.iopcDecision) {
+        qb.andWhere(
+          'EXISTS (SELECT 1 FROM iopc_referral fr WHERE fr.case_id = c.id AND fr.decision = :dec)',
+          {
+            dec: q.iopcDecision,
+          },
+        );
+      }
+      if (q.overdueUpdate !== undefined) {
+        qb.andWhere(
+          q.overdueUpdate
+            ? `c.status <> 'closed' AND c.next_update_due < ${LOCAL_TODAY}`
+            : `NOT (c.status <> 'closed' AND c.next_update_due < ${LOCAL_TODAY})`,
+        );
+      }
+      if (q.pastPccMark !== undefined) {
+        qb.andWhere(
+          q.pastPccMark
+            ? `c.status <> 'closed' AND c.pcc_report_due <= ${LOCAL_TODAY}`
+            : `NOT (c.status <> 'closed' AND c.pcc_report_due <= ${LOCAL_TODAY})`,
+        );
+      }
+      if (q.referralRequired !== undefined) {
+        qb.andWhere('c.referral_required = :rr', { rr: q.referralRequired });
+      }
+      if (q.minAgeDays !== undefined) {
+        qb.andWhere(`c.recorded_at <= now() - make_interval(days => :age)`, { age: q.minAgeDays });
+      }
+      if (q.financialYear !== undefined)
+        qb.andWhere('c.recorded_financial_year = :fy', { fy: q.financialYear });
+      const page: Page<CaseSummaryView> = await paginate(qb, NEWEST_FIRST, q, toSummary);
+      const { limit: _l, cursor: _c, ...filter } = q;
+      await this.audit.record(m, actor, {
+        action: 'case.list',
+        resourceType: 'case',
+        subjectIds: [...new Set(page.items.flatMap((i) => i.subjectIds))],
+        details: { filter, returned: page.items.map((i) => i.id) },
+      });
+      return page;
+    });
+  }
+
+  async update(actor: Actor, id: string, body: UpdateCaseRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.update', async (m) => {
+      const coi = this.coiSql(actor, 3);
+      // The version check and the row lock in one statement: of concurrent updates with one version, one wins.
+      const { rows } = await execute<{ id: string }>(
+        m,
+        `UPDATE case_record c SET version = version + 1, updated_at = now()
+          WHERE c.id = $1 AND c.version = $2 AND ${coi.sql} RETURNING c.id`,
+        [id, body.version, ...coi.params],
+      );
+      if (rows.length === 0) {
+        await this.locate(m, actor, id);
+        throw problems.staleVersion();
+      }
+      const row = await this.locate(m, actor, id);
+      if (row.status === CaseStatus.Closed)
+        throw problems.conflict('case_closed', 'A closed case cannot be changed');
+      const changed: string[] = [];
+      const sets: string[] = [];
+      const params: unknown[] = [id];
+      const set = (column: string, value: unknown, cast = ''): void => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}${cast}`);
+      };
+      const subjects = body.subjectIds ?? row.subject_ids;
+      if (body.subjectIds) await this.assertSubjects(m, actor, body.subjectIds);
+      if (body.investigatorId !== undefined || body.supervisorId !== undefined || body.subjectIds) {
+        const [current] = await m.query<{ investigator_id: string | null; supervisor_id: string | null }[]>(
+          `SELECT investigator_id, supervisor_id FROM case_record WHERE id = $1`,
+          [id],
+        );
+        await this.assertAssignees(
+          m,
+          body.investigatorId !== undefined ? body.investigatorId : current.investigator_id,
+          body.supervisorId !== undefined ? body.supervisorId : current.supervisor_id,
+          subjects,
+        );
+      }
+      const simple: [keyof UpdateCaseRequest, string, string][] = [
+        ['caseType', 'case_type', ''],
+        ['matterType', 'matter_type', ''],
+        ['allegationSummary', 'allegation_summary', ''],
+        ['breachType', 'breach_type', ''],
+        ['investigatorId', 'investigator_id', ''],
+        ['supervisorId', 'supervisor_id', ''],
+      ];
+      for (const [key, column, cast] of simple) {
+        if (body[key] !== undefined) {
+          set(column, body[key], cast);
+          changed.push(key);
+        }
+      }
+      if (body.primaryCategory || body.categories || body.referralFacts) {
+        const [cur] = await m.query<
+          {
+            primary_category: CaseCategory;
+            categories: CaseCategory[];
+            referral_facts: ReferralCriterion[];
+          }[]
+        >(
+          `SELECT primary_category, categories::text[] AS categories, referral_facts::text[] AS referral_facts
+             FROM case_record WHERE id = $1`,
+          [id],
+        );
+        const primary = body.primaryCategory ?? cur.primary_category;
+        const secondary = body.categories ?? cur.categories.filter((c) => c !== cur.primary_category);
+        const categories = [...new Set([primary, ...secondary])];
+        const facts = body.referralFacts ?? cur.referral_facts;
+        const evaluation = evaluateReferral(categories, facts);
+        set('primary_category', primary);
+        set('categories', categories, '::case_category[]');
+        set('referral_facts', facts, '::referral_criterion[]');
+        set('referral_criteria_met', evaluation.criteriaMet, '::referral_criterion[]');
+        set('referral_required', evaluation.referralRequired);
+        for (const k of ['primaryCategory', 'categories', 'referralFacts'] as const)
+          if (body[k]) changed.push(k);
+      }
+      if (body.caseType) {
+        // A type change must not leave recorded outcomes the new type forbids.
+        const outcomes = await m.query<Row[]>(
+          `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1`,
+          [id],
+        );
+        for (const o of outcomes) {
+          const violations = checkOutcome(outcomeFacts(o), {
+            caseType: body.caseType,
+            memberType: o.member_type as string,
+          });
+          if (violations.length) throw this.outcomeProblem(violations);
+        }
+      }
+      if (sets.length) await m.query(`UPDATE case_record SET ${sets.join(', ')} WHERE id = $1`, params);
+      if (body.subjectIds) {
+        const removed = row.subject_ids.filter((s) => !body.subjectIds?.includes(s));
+        if (removed.length) {
+          const [withOutcome] = await m.query<unknown[]>(
+            `SELECT 1 FROM case_subject_outcome WHERE case_id = $1 AND workforce_member_id = ANY($2::uuid[])`,
+            [id, removed],
+          );
+          if (withOutcome) {
+            throw problems.conflict(
+              'subject_has_outcome',
+              'A subject with a recorded outcome cannot be removed',
+            );
+          }
+          await m.query(
+            `DELETE FROM case_subject WHERE case_id = $1 AND workforce_member_id = ANY($2::uuid[])`,
+            [id, removed],
+          );
+        }
+        await m.query(
+          `INSERT INTO case_subject (case_id, workforce_member_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING`,
+          [id, body.subjectIds],
+        );
+        changed.push('subjectIds');
+      }
+      if (body.intelligenceReportIds) {
+        await m.query(
+          `DELETE FROM case_intelligence WHERE case_id = $1 AND NOT (report_id = ANY($2::uuid[]))`,
+          [id, body.intelligenceReportIds],
+        );
+        await this.linkIntelligence(m, actor, id, body.intelligenceReportIds);
+        changed.push('intelligenceReportIds');
+      }
+      await this.event(m, actor, id, CaseEventKind.Updated, { fields: changed });
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.update',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: [...new Set([...row.subject_ids, ...view.subjectIds])],
+        details: { fields: changed, version: view.version },
+      });
+      return view;
+    });
+  }
+
+  // ---------- lifecycle ----------
+
+  async act(
+    actor: Actor,
+    id: string,
+    action: CaseAction,
+    body: CaseActionRequest | SuspendCaseRequest,
+  ): Promise<CaseView> {
+    return this.guarded(actor, id, `case.${action}`, async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      if (body.version !== undefined && body.version !== row.version) throw problems.staleVersion();
+      const to = nextStatus(action, row.status, row.suspended_from);
+      if (!to) {
+        throw problems.conflict(
+          'invalid_transition',
+          `A case that is ${row.status} cannot ${action.replace('-', ' ')}`,
+          {
+            currentStatus: row.status,
+            action,
+          },
+        );
+      }
+      const sets = ['status = $2', 'version = version + 1', 'updated_at = now()'];
+      const params: unknown[] = [id, to];
+      let note: string | null = null;
+      if (action === CaseAction.StartInvestigation) {
+        if (row.referral_required && !row.has_referral && !row.no_referral_reason) {
+          throw problems.conflict(
+            'referral_decision_required',
+            'The case meets the mandatory referral criteria: record the IOPC referral, or a supervisor records why none was made',
+            { criteriaMet: row.referral_criteria_met },
+          );
+        }
+        sets.push('investigation_started_at = COALESCE(investigation_started_at, now())');
+      }
+      if (action === CaseAction.Suspend) {
+        note = (body as SuspendCaseRequest).reason;
+        params.push(row.status, note);
+        sets.push(`suspended_from = $3`, `suspension_reason = $4`, 'ever_suspended = true');
+      }
+      if (action === CaseAction.Resume) sets.push('suspended_from = NULL', 'suspension_reason = NULL');
+      if (action === CaseAction.Close) {
+        const missing = await this.missingForClose(m, row);
+        if (missing.length) {
+          throw problems.conflict(
+            'case_not_ready_to_close',
+            'The case cannot close until everything listed is recorded',
+            {
+              missing,
+            },
+          );
+        }
+        sets.push('finalised_at = now()');
+      }
+      await m.query(`UPDATE case_record SET ${sets.join(', ')} WHERE id = $1`, params);
+      await this.event(m, actor, id, CaseEventKind.StatusChanged, { action, from: row.status, to }, note);
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: `case.${action}`,
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { from: row.status, to },
+      });
+      return view;
+    });
+  }
+
+  private async missingForClose(m: EntityManager, row: CaseRow): Promise<Record<string, unknown>[]> {
+    const missing: Record<string, unknown>[] = [];
+    if (!row.supervisor_id) missing.push({ code: 'supervisor_missing' });
+    const outcomes = await m.query<Row[]>(
+      `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1`,
+      [row.id],
+    );
+    const bySubject = new Map(outcomes.map((o) => [o.workforce_member_id as string, o]));
+    for (const subjectId of row.subject_ids) {
+      const o = bySubject.get(subjectId);
+      const fields = missingForClosure(o ? outcomeFacts(o) : null, row.case_type);
+      if (fields.length)
+        missing.push({ code: o ? 'outcome_incomplete' : 'outcome_missing', subjectId, fields });
+    }
+    return missing;
+  }
+
+  // ---------- severity ----------
+
+  async assessSeverity(actor: Actor, id: string, body: AssessSeverityRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.severity', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row, body.version);
+      await m.query(
+        `INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by) VALUES ($1, $2, $3, $4)`,
+        [id, body.severity, body.reason, actor.userId],
+      );
+      await m.query(
+        `UPDATE case_record SET severity = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, body.severity],
+      );
+      await this.event(
+        m,
+        actor,
+        id,
+        CaseEventKind.SeverityAssessed,
+        { severity: body.severity },
+        body.reason,
+      );
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.severity',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { severity: body.severity },
+      });
+      return view;
+    });
+  }
+
+  // ---------- IOPC referral ----------
+
+  async recordReferral(actor: Actor, id: string, body: RecordReferralRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.referral', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row);
+      if (row.has_referral)
+        throw problems.conflict('referral_exists', 'The case has already been referred to the IOPC');
+      await this.assertNotFuture(m, 'referredOn', body.referredOn);
+      const criteria = body.criteria ?? row.referral_criteria_met;
+      if (body.basis === ReferralBasis.Mandatory && criteria.length === 0) {
+        throw problems.unprocessable(
+          'mandatory_referral_needs_criteria',
+          'A mandatory referral names the criteria met; the case meets none: refer voluntarily with a reason',
+        );
+      }
+      if (body.basis === ReferralBasis.Voluntary && !body.reason) {
+        throw problems.invalid('reason', 'isNotEmpty', 'reason is required for a voluntary referral');
+      }
+      await m.query(
+        `INSERT INTO iopc_referral (case_id, referred_on, referred_financial_year, basis, criteria, reason, iopc_reference, recorded_by)
+         VALUES ($1, $2, 0, $3, $4::referral_criterion[], $5, $6, $7)`,
+        [
+          id,
+          body.referredOn,
+          body.basis,
+          criteria,
+          body.reason ?? null,
+          body.iopcReference ?? null,
+          actor.userId,
+        ],
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, actor, id, CaseEventKind.ReferralRecorded, {
+        basis: body.basis,
+        criteria,
+        referredOn: body.referredOn,
+      });
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.referral',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { basis: body.basis, criteria },
+      });
+      return view;
+    });
+  }
+
+  async recordReferralDecision(actor: Actor, id: string, body: ReferralDecisionRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.referral_decision', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row);
+      const [referral] = await m.query<{ referred_on: string; decision: string | null }[]>(
+        `SELECT referred_on::text AS referred_on, decision FROM iopc_referral WHERE case_id = $1`,
+        [id],
+      );
+      if (!referral) throw problems.conflict('no_referral', 'Record the referral before the IOPC’s decision');
+      if (referral.decision)
+        throw problems.conflict('referral_already_decided', 'The IOPC’s decision is already recorded');
+      await this.assertNotFuture(m, 'decidedOn', body.decidedOn);
+      if (body.decidedOn < referral.referred_on) {
+        throw problems.unprocessable(
+          'decision_before_referral',
+          'The IOPC cannot decide before the referral was made',
+        );
+      }
+      await m.query(
+        `UPDATE iopc_referral SET decision = $2, decided_on = $3, iopc_reference = COALESCE($4, iopc_reference),
+                decision_recorded_by = $5, decision_recorded_at = now(), updated_at = now() WHERE case_id = $1`,
+        [id, body.decision, body.decidedOn, body.iopcReference ?? null, actor.userId],
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, actor, id, CaseEventKind.ReferralDecision, {
+        decision: body.decision,
+        decidedOn: body.decidedOn,
+      });
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.referral_decision',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { decision: body.decision },
+      });
+      return view;
+    });
+  }
+
+  async recordNoReferral(actor: Actor, id: string, body: NoReferralRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.no_referral', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row);
+      if (row.has_referral)
+        throw problems.conflict('referral_exists', 'The case has been referred to the IOPC');
+      if (!row.referral_required) {
+        throw problems.conflict('referral_not_required', 'The case meets no mandatory referral criterion');
+      }
+      await m.query(
+        `UPDATE case_record SET no_referral_reason = $2, no_referral_by = $3, no_referral_at = now(),
+                version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, body.reason, actor.userId],
+      );
+      await this.event(
+        m,
+        actor,
+        id,
+        CaseEventKind.NoReferralRecorded,
+        { criteriaMet: row.referral_criteria_met },
+        body.reason,
+      );
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.no_referral',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+      });
+      return view;
+    });
+  }
+
+  // ---------- outcomes ----------
+
+  async recordOutcome(
+    actor: Actor,
+    id: string,
+    memberId: string,
+    body: RecordOutcomeRequest,
+  ): Promise<OutcomeView> {
+    return this.guarded(actor, id, 'case.outcome', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row);
+      if (!row.subject_ids.includes(memberId)) throw problems.notFound('subject of this case');
+      const [member] = await m.query<{ member_type: string }[]>(
+        `SELECT member_type FROM workforce_member WHERE id = $1`,
+        [memberId],
+      );
+      const [existing] = await m.query<{ version: number }[]>(
+        `SELECT version FROM case_subject_outcome WHERE case_id = $1 AND workforce_member_id = $2 FOR UPDATE`,
+        [id, memberId],
+      );
+      if (existing && body.version !== existing.version) throw problems.staleVersion();
+      const facts: OutcomeFacts = {
+        criminalOutcome: body.criminalOutcome ?? null,
+        misconductFinding: body.misconductFinding ?? null,
+        proceedings: body.proceedings ?? null,
+        proceedingsResult: body.proceedingsResult ?? null,
+        misconductOutcome: body.misconductOutcome ?? null,
+        regime: body.regime ?? null,
+        allegationResult: body.allegationResult ?? null,
+        leftService: body.leftService ?? null,
+        wouldHaveBeenDismissed: body.wouldHaveBeenDismissed ?? false,
+        barredListDate: body.barredListOn ?? null,
+        advisoryListDate: body.advisoryListOn ?? null,
+      };
+      const violations = checkOutcome(facts, { caseType: row.case_type, memberType: member.member_type });
+      if (body.leftServiceOn && !body.leftService) {
+        violations.push({
+          code: 'left_on_needs_left_service',
+          field: 'leftServiceOn',
+          message: 'leftServiceOn needs leftService',
+        });
+      }
+      if (violations.length) throw this.outcomeProblem(violations);
+      for (const [field, value] of [
+        ['leftServiceOn', body.leftServiceOn],
+        ['barredListOn', body.barredListOn],
+        ['advisoryListOn', body.advisoryListOn],
+      ] as const) {
+        if (value) await this.assertNotFuture(m, field, value);
+      }
+      const complete = missingForClosure(facts, row.case_type).length === 0;
+      const values = [
+        id,
+        memberId,
+        member.member_type,
+        facts.criminalOutcome,
+        facts.misconductFinding,
+        facts.proceedings,
+        facts.proceedingsResult,
+        facts.misconductOutcome,
+        facts.regime,
+        facts.allegationResult,
+        facts.leftService,
+        body.leftServiceOn ?? null,
+        facts.wouldHaveBeenDismissed,
+        facts.barredListDate,
+        facts.advisoryListDate,
+        complete,
+        actor.userId,
+      ];
+      const [saved] = await m.query<Row[]>(
+        `INSERT INTO case_subject_outcome AS o (case_id, workforce_member_id, member_type, criminal_outcome,
+           misconduct_finding, proceedings, proceedings_result, misconduct_outcome, regime, allegation_result,
+           left_service, left_service_on, would_have_been_dismissed, barred_list_on, advisory_list_on,
+           finalised_at, recorded_by, recorded_financial_year)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+           CASE WHEN $16::boolean THEN now() END, $17, 0)
+         ON CONFLICT (case_id, workforce_member_id) DO UPDATE SET
+           criminal_outcome = EXCLUDED.criminal_outcome, misconduct_finding = EXCLUDED.misconduct_finding,
+           proceedings = EXCLUDED.proceedings, proceedings_result = EXCLUDED.proceedings_result,
+           misconduct_outcome = EXCLUDED.misconduct_outcome, regime = EXCLUDED.regime,
+           allegation_result = EXCLUDED.allegation_result, left_service = EXCLUDED.left_service,
+           left_service_on = EXCLUDED.left_service_on, would_have_been_dismissed = EXCLUDED.would_have_been_dismissed,
+           barred_list_on = EXCLUDED.barred_list_on, advisory_list_on = EXCLUDED.advisory_list_on,
+           finalised_at = CASE WHEN $16::boolean THEN COALESCE(o.finalised_at, now()) END,
+           recorded_by = EXCLUDED.recorded_by, recorded_at = now(), version = o.version + 1, updated_at = now()
+         RETURNING ${OUTCOME_COLUMNS}`,
+        values,
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, actor, id, CaseEventKind.OutcomeRecorded, {
+        subjectId: memberId,
+        criminalOutcome: facts.criminalOutcome,
+        misconductFinding: facts.misconductFinding,
+        proceedings: facts.proceedings,
+        proceedingsResult: facts.proceedingsResult,
+        misconductOutcome: facts.misconductOutcome,
+        regime: facts.regime,
+        allegationResult: facts.allegationResult,
+        leftService: facts.leftService,
+        wouldHaveBeenDismissed: facts.wouldHaveBeenDismissed,
+        barredListOn: facts.barredListDate,
+        advisoryListOn: facts.advisoryListDate,
+      });
+      await this.refreshBarredListReminder(m, actor, id, memberId, needsBarredListEntry(facts));
+      await this.audit.record(m, actor, {
+        action: 'case.outcome',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: [memberId],
+        details: { subjectId: memberId, complete, version: Number(saved.version) },
+      });
+      return toOutcome(saved, row.case_type);
+    });
+  }
+
+  /** Raises the case's Barred List reminder when a dismissal lacks its entry; clears it when none does. */
+  private async refreshBarredListReminder(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    memberId: string,
+    thisOneNeeds: boolean,
+  ): Promise<void> {
+    const [{ pending }] = await m.query<{ pending: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM case_subject_outcome o WHERE o.case_id = $1 AND o.barred_list_on IS NULL
+         AND (o.misconduct_outcome IN ('dismissal_with_notice', 'dismissal_without_notice') OR o.would_have_been_dismissed)) AS pending`,
+      [id],
+    );
+    const [{ raised }] = await m.query<{ raised: boolean }[]>(
+      `SELECT barred_list_reminder_at IS NOT NULL AS raised FROM case_record WHERE id = $1`,
+      [id],
+    );
+    if (pending && !raised) {
+      await m.query(`UPDATE case_record SET barred_list_reminder_at = now() WHERE id = $1`, [id]);
+    }
+    if (!pending && raised)
+      await m.query(`UPDATE case_record SET barred_list_reminder_at = NULL WHERE id = $1`, [id]);
+    if (thisOneNeeds)
+      await this.event(m, actor, id, CaseEventKind.BarredListReminder, { subjectId: memberId });
+  }
+
+  // ---------- updates, notes, timeline ----------
+
+  async recordUpdate(actor: Actor, id: string, body: RecordUpdateRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.update_given', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      this.assertWritable(row);
+      if (body.givenAt && new Date(body.givenAt).getTime() > Date.now()) {
+        throw problems.invalid('givenAt', 'notInFuture', 'givenAt cannot be in the future');
+      }
+      await m.query(
+        `UPDATE case_record SET last_update_at = GREATEST(last_update_at, COALESCE($2::timestamptz, now())),
+                version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, body.givenAt ?? null],
+      );
+      await this.event(m, actor, id, CaseEventKind.UpdateGiven, {
+        recipients: body.recipients,
+        givenAt: body.givenAt ?? null,
+      });
+      const view = await this.view(m, id);
+      await this.audit.record(m, actor, {
+        action: 'case.update_given',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { recipients: body.recipients },
+      });
+      return view;
+    });
+  }
+
+  async addNote(actor: Actor, id: string, body: AddNoteRequest): Promise<TimelineEventView> {
+    return this.guarded(actor, id, 'case.note', async (m) => {
+      const row = await this.locate(m, actor, id, true);
+      const eventId = await this.event(m, actor, id, CaseEventKind.NoteAdded, {}, body.text);
+      const [event] = await m.query<Row[]>(`${TIMELINE_SELECT} WHERE e.id = $1`, [eventId]);
+      await this.audit.record(m, actor, {
+        action: 'case.note',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { eventId },
+      });
+      return toEvent(event);
+    });
+  }
+
+  async timeline(actor: Actor, id: string, q: TimelineQuery): Promise<TimelinePage> {
+    return this.guarded(actor, id, 'case.timeline', async (m) => {
+      const row = await this.locate(m, actor, id);
+      const qb = m
+        .createQueryBuilder()
+        .select(['e.id AS id', 'e.kind AS kind', 'e.occurred_at AS occurred_at', 'e.actor_id AS actor_id'])
+        .addSelect(['u.display_name AS actor_name', 'e.details AS details', 'e.note AS note'])
+        .from('case_event', 'e')
+        .leftJoin('app_user', 'u', 'u.id = e.actor_id')
+        .where('e.case_id = :id', { id });
+      const page = await paginate(qb, OLDEST_FIRST, q, toEvent);
+      await this.audit.record(m, actor, {
+        action: 'case.timeline',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        details: { returned: page.items.length },
+      });
+      return page;
+    });
+  }
+
+  // ---------- helpers ----------
+
+  /** Runs work in a transaction; a case hidden by the conflict-of-interest rule becomes a 404, audited as denied. */
+  private async guarded<T>(
+    actor: Actor,
+    id: string,
+    action: string,
+    work: (m: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.tx.run(work);
+    } catch (error) {
+      if (!(error instanceof HiddenCase)) throw error;
+      await this.audit.recordAlone(actor, {
+        action,
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: error.subjectIds,
+        outcome: AuditOutcome.Denied,
+        details: { reason: 'conflict_of_interest' },
+      });
+      throw problems.notFound('case');
+    }
+  }
+
+  /** The conflict-of-interest condition for raw SQL, its parameter numbered from `index`. */
+  private coiSql(actor: Actor, index: number): { sql: string; params: string[] } {
+    const c = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
+    return { sql: c.sql.replace(':coiMember', `$${index}`), params: Object.values(c.params) };
+  }
+
+  /** The case if the actor may see it (optionally locked for update); 404 / HiddenCase otherwise. */
+  private async locate(m: EntityManager, actor: Actor, id: string, lock = false): Promise<CaseRow> {
+    const [row] = await m.query<CaseRow[]>(
+      `SELECT c.id, c.reference, c.status, c.case_type, c.suspended_from, c.referral_required,
+              c.referral_criteria_met::text[] AS referral_criteria_met, c.no_referral_reason, c.supervisor_id, c.version,
+              ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[] AS subject_ids,
+              EXISTS (SELECT 1 FROM iopc_referral r WHERE r.case_id = c.id) AS has_referral
+         FROM case_record c WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
+      [id],
+    );
+    if (!row) throw problems.notFound('case');
+    if (actor.workforceMemberId && row.subject_ids.includes(actor.workforceMemberId)) {
+      throw new HiddenCase(row.subject_ids);
+    }
+    return row;
+  }
+
+  private assertWritable(row: CaseRow, version?: number): void {
+    if (version !== undefined && version !== row.version) throw problems.staleVersion();
+    if (row.status === CaseStatus.Closed)
+      throw problems.conflict('case_closed', 'A closed case cannot be changed');
+  }
+
+  private async assertNotFuture(m: EntityManager, field: string, date: string): Promise<void> {
+    const [{ future }] = await m.query<{ future: boolean }[]>(`SELECT $1::date > ${LOCAL_TODAY} AS future`, [
+      date,
+    ]);
+    if (future) throw problems.invalid(field, 'notInFuture', `${field} cannot be in the future`);
+  }
+
+  private async assertSubjects(m: EntityManager, actor: Actor, subjectIds: string[]): Promise<void> {
+    const found = await m.query<{ id: string }[]>(
+      `SELECT id FROM workforce_member WHERE id = ANY($1::uuid[])`,
+      [subjectIds],
+    );
+    if (found.length !== subjectIds.length) {
+      throw problems.invalid(
+        'subjectIds',
+        'exists',
+        'subjectIds names a workforce member that does not exist',
+      );
+    }
+    if (actor.workforceMemberId && subjectIds.includes(actor.workforceMemberId)) {
+      throw problems.unprocessable('conflict_of_interest', 'You cannot record a case about yourself');
+    }
+  }
+
+  private async assertAssignees(
+    m: EntityManager,
+    investigatorId: string | null,
+    supervisorId: string | null,
+    subjectIds: string[],
+  ): Promise<void> {
+    const check = async (field: string, userId: string | null, roles: Role[]): Promise<void> => {
+      if (!userId) return;
+      const [user] = await m.query<{ roles: Role[]; enabled: boolean; workforce_member_id: string | null }[]>(
+        `SELECT roles::text[] AS roles, enabled, workforce_member_id FROM app_user WHERE id = $1`,
+        [userId],
+      );
+      if (!user || !user.enabled || !roles.some((r) => user.roles.includes(r))) {
+        throw problems.invalid(
+          field,
+          'isCaseWorker',
+          `${field} must name an enabled user with role ${roles.join(' or ')}`,
+        );
+      }
+      if (user.workforce_member_id && subjectIds.includes(user.workforce_member_id)) {
+        throw problems.unprocessable('assignee_conflict_of_interest', `${field} names a subject of the case`);
+      }
+    };
+    await check('investigatorId', investigatorId, [Role.Analyst, Role.Supervisor]);
+    await check('supervisorId', supervisorId, [Role.Supervisor]);
+  }
+
+  /** Links intelligence reports (the reports' existence is checked once the intelligence module is present). */
+  private async linkIntelligence(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    reportIds: string[],
+  ): Promise<void> {
+    const { rows } = await execute<{ report_id: string }>(
+      m,
+      `INSERT INTO case_intelligence (case_id, report_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING report_id`,
+      [id, reportIds],
+    );
+    if (rows.length)
+      await this.event(m, actor, id, CaseEventKind.IntelligenceLinked, {
+        reportIds: rows.map((r) => r.report_id),
+      });
+  }
+
+  private async event(
+    m: EntityManager,
+    actor: Actor,
+    caseId: string,
+    kind: CaseEventKind,
+    details: Record<string, unknown>,
+    note: string | null = null,
+  ): Promise<string> {
+    const [{ id }] = await m.query<{ id: string }[]>(
+      `INSERT INTO case_event (case_id, kind, actor_id, details, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [caseId, kind, actor.userId, details, note],
+    );
+    return id;
+  }
+
+  private outcomeProblem(violations: { code: string; field: string; message: string }[]): ProblemException {
+    return new ProblemException({
+      status: HttpStatus.UNPROCESSABLE_ENTITY,
+      code: 'outcome_not_allowed',
+      detail: `The regulations do not allow this outcome: ${violations.map((v) => v.code).join(', ')}`,
+      errors: violations.map((v) => ({ field: v.field, rule: v.code, message: v.message })),
+      extensions: { rules: violations.map((v) => v.code) },
+    });
+  }
+
+  /** The full view of one case (the caller has checked visibility). */
+  private async view(m: EntityManager, id: string): Promise<CaseView> {
+    const [r] = await m.query<Row[]>(`SELECT ${CASE_COLUMNS} FROM case_record c WHERE c.id = $1`, [id]);
+    const caseType = r.case_type as CaseType;
+    const subjects = await m.query<Row[]>(
+      `SELECT w.id, w.staff_number, w.given_name || ' ' || w.family_name AS name, w.member_type
+         FROM case_subject s JOIN workforce_member w ON w.id = s.workforce_member_id
+        WHERE s.case_id = $1 ORDER BY w.id`,
+      [id],
+    );
+    const [referral] = await m.query<Row[]>(
+      `SELECT ${REFERRAL_COLUMNS} FROM iopc_referral r WHERE r.case_id = $1`,
+      [id],
+    );
+    const history = await m.query<Row[]>(
+      `SELECT severity, reason, assessed_by, assessed_at FROM case_severity_assessment WHERE case_id = $1 ORDER BY assessed_at, id`,
+      [id],
+    );
+    const outcomes = await m.query<Row[]>(
+      `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1 ORDER BY o.workforce_member_id`,
+      [id],
+    );
+    const intel = await m.query<{ report_id: string }[]>(
+      `SELECT report_id FROM case_intelligence WHERE case_id = $1 ORDER BY linked_at, report_id`,
+      [id],
+    );
+    const outcomeViews = outcomes.map((o) => toOutcome(o, caseType));
+    const pendingBarred = outcomes
+      .filter((o) => needsBarredListEntry(outcomeFacts(o)))
+      .map((o) => o.workforce_member_id as string);
+    return {
+      ...toSummary(r),
+      allegationSummary: r.allegation_summary as string,
+      breachType: (r.breach_type as CaseView['breachType']) ?? null,
+      suspendedFrom: (r.suspended_from as CaseStatus | null) ?? null,
+      suspensionReason: (r.suspension_reason as string | null) ?? null,
+      subjects: subjects.map((s) => ({
+        workforceMemberId: s.id as string,
+        staffNumber: s.staff_number as string,
+        name: s.name as string,
+        memberType: s.member_type as CaseView['subjects'][number]['memberType'],
+      })),
+      intelligenceReportIds: intel.map((i) => i.report_id),
+      referral: {
+        referralRequired: r.referral_required as boolean,
+        criteriaMet: r.referral_criteria_met as ReferralCriterion[],
+        facts: r.referral_facts as ReferralCriterion[],
+        referral: referral ? toReferral(referral) : null,
+        noReferral: r.no_referral_reason
+          ? {
+              reason: r.no_referral_reason as string,
+              recordedBy: r.no_referral_by as string,
+              recordedAt: iso(r.no_referral_at),
+            }
+          : null,
+        blocksInvestigation: (r.referral_required as boolean) && !referral && !r.no_referral_reason,
+      },
+      severityHistory: history.map((h) => ({
+        severity: h.severity as CaseView['severityHistory'][number]['severity'],
+        reason: h.reason as string,
+        assessedBy: h.assessed_by as string,
+        assessedAt: iso(h.assessed_at),
+      })),
+      outcomes: outcomeViews,
+      barredListReminder:
+        r.barred_list_reminder_at && pendingBarred.length
+          ? { raisedAt: iso(r.barred_list_reminder_at), subjectIds: pendingBarred }
+          : null,
+      investigationStartedAt: isoOrNull(r.investigation_started_at),
+      finalisedAt: isoOrNull(r.finalised_at),
+      createdBy: r.created_by as string,
+      createdAt: iso(r.created_at),
+      updatedAt: iso(r.updated_at),
+    };
+  }
+
+  /** For other modules: may this actor see the case? (false for a missing one too). */
+  async isVisible(m: EntityManager, actor: Actor, id: string): Promise<boolean> {
+    try {
+      await this.locate(m, actor, id);
+      return true;
+    } catch (error) {
+      if (error instanceof HiddenCase || error instanceof ProblemException) return false;
+      throw error;
+    }
+  }
+}
+
+const TIMELINE_SELECT = `SELECT e.id, e.kind, e.occurred_at, e.actor_id, u.display_name AS actor_name, e.details, e.note
+  FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_id`;
+
+function toEvent(r: Row): TimelineEventView {
+  return {
+    id: r.id as string,
+    kind: r.kind as CaseEventKind,
+    occurredAt: iso(r.occurred_at),
+    actorId: (r.actor_id as string | null) ?? null,
+    actorName: (r.actor_name as string | null) ?? null,
+    details: r.details as Record<string, unknown>,
+    note: (r.note as string | null) ?? null,
+  };
+}
