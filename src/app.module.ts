@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -9,16 +10,17 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
+import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
 /** The HTTP API: every feature module, the global filter, validation and access guard. */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig): DynamicModule {
+  static register(config: AppConfig, logDestination?: DestinationStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.register(config, 'api'),
+        CoreModule.register(config, 'api', logDestination),
         DiscoveryModule,
         HealthModule,
         AuditModule,
@@ -26,6 +28,7 @@ export class AppModule {
         WorkforceModule,
         VettingModule,
         CasesModule,
+        IntelligenceModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
 import type { AppConfig } from './config/app-config.js';
@@ -36,7 +37,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 /** Builds the API exactly as `main.ts` serves it; tests, the OpenAPI script and the bench use the same. */
 export async function createApp(
   config: AppConfig,
-  options: { logs?: boolean } = {},
+  options: { logs?: boolean; logDestination?: DestinationStream } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT,
@@ -45,10 +46,14 @@ export async function createApp(
       requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, options.logDestination),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   if (options.logs !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
 

@@ -3,6 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { ConnectionOptions } from 'bullmq';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { databaseOptions } from '../database/data-source.js';
@@ -16,13 +17,17 @@ import { RedisModule, redisOptions } from './redis/redis.module.js';
 /** What both processes share: config, logging, PostgreSQL, Redis and BullMQ's connection. */
 @Module({})
 export class CoreModule {
-  static register(config: AppConfig, processName: 'api' | 'worker'): DynamicModule {
+  static register(
+    config: AppConfig,
+    processName: 'api' | 'worker',
+    logDestination?: DestinationStream,
+  ): DynamicModule {
     return {
       module: CoreModule,
       global: true,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`)),
+        LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`, logDestination)),
         TypeOrmModule.forRoot({
           ...databaseOptions(config, `lantern-${processName}`),
           autoLoadEntities: true,

@@ -1,4 +1,5 @@
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 
 /** Field names whose values never reach a log line, wherever they sit in the logged object. */
@@ -59,36 +60,35 @@ export function serializeError(err: unknown): LoggedError {
   };
 }
 
-export function loggerParams(config: AppConfig, name: string): Params {
-  return {
-    forRoutes: ['{*splat}'],
-    pinoHttp: {
-      name,
-      level: config.LOG_LEVEL,
-      genReqId: (req) => String((req as unknown as { id?: string }).id),
-      customProps: (req) => ({ requestId: (req as unknown as { id?: string }).id }),
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-        censor: REDACTED,
-      },
-      serializers: {
-        err: serializeError,
-        // URLs can carry search terms (`?q=`): log the path only, never the query string.
-        req: (req: {
-          id: unknown;
-          method: string;
-          url: string;
-          headers: Record<string, unknown>;
-          remoteAddress?: string;
-        }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-          headers: req.headers,
-          remoteAddress: req.remoteAddress,
-        }),
-      },
-      formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
+/** `destination`: where log lines go (default stdout); tests pass a stream to capture them. */
+export function loggerParams(config: AppConfig, name: string, destination?: DestinationStream): Params {
+  const options = {
+    name,
+    level: config.LOG_LEVEL,
+    genReqId: (req) => String((req as unknown as { id?: string }).id),
+    customProps: (req) => ({ requestId: (req as unknown as { id?: string }).id }),
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+      censor: REDACTED,
     },
-  };
+    serializers: {
+      err: serializeError,
+      // URLs can carry search terms (`?q=`): log the path only, never the query string.
+      req: (req: {
+        id: unknown;
+        method: string;
+        url: string;
+        headers: Record<string, unknown>;
+        remoteAddress?: string;
+      }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+    formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
+  } satisfies Params['pinoHttp'];
+  return { forRoutes: ['{*splat}'], pinoHttp: destination ? [options, destination] : options };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { createDatabase, dropDatabase, TEST_DB_PREFIX } from '../setup/test-db.mjs';
@@ -55,10 +56,16 @@ export interface TestApp {
 }
 
 /** The real API (Fastify, PostgreSQL, Redis) on a database of its own, served in-process via inject. */
-export async function startApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(
+  overrides: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const db = await cloneDatabase();
   const config = testConfig(db, overrides);
-  const app = await createApp(config, { logs: false });
+  const app = await createApp(config, {
+    logs: options.logDestination !== undefined,
+    logDestination: options.logDestination,
+  });
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

@@ -1,0 +1,330 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import type { Relation } from 'typeorm';
+import { AppUser } from '../auth/user.entity.js';
+import { WorkforceMember } from '../workforce/workforce-member.entity.js';
+import {
+  GradingScheme,
+  IntelligenceCategory,
+  IntelligenceState,
+  ReceiptMethod,
+  ReviewDecision,
+  SourceType,
+  SubjectRole,
+} from './intelligence.enums.js';
+
+/** The open states, as SQL (the queue's partial index and its queries use the same text). */
+export const OPEN_STATES_SQL = `state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+
+/**
+ * One graded corruption intelligence report. `narrative`, `source_details`, the vulnerable-person note and the
+ * handling conditions are sensitive: never logged, queued or put in an error. `urgency_rank` and
+ * `search_vector` are kept by the trigger `intelligence_report_derive` (see the migration).
+ */
+@Entity('intelligence_report')
+@Index('ix_intelligence_report_queue', ['urgencyRank', 'receivedAt', 'id'], { where: OPEN_STATES_SQL })
+@Index('ix_intelligence_report_received', ['receivedAt', 'id'])
+@Index('ix_intelligence_report_assignee', ['assigneeId', 'state'])
+@Check('ck_intelligence_report_narrative_length', `char_length(narrative) BETWEEN 1 AND 50000`)
+@Check('ck_intelligence_report_urgency', `urgency_rank BETWEEN 0 AND 2`)
+export class IntelligenceReport {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  /** `INT-<year>-<000123>`: gap-free per year (intelligence_reference_counter). */
+  @Index('uq_intelligence_report_reference', { unique: true })
+  @Column({ type: 'varchar', length: 20 })
+  reference: string;
+
+  @Column({
+    type: 'enum',
+    enum: IntelligenceState,
+    enumName: 'intelligence_state',
+    default: IntelligenceState.Received,
+  })
+  state: IntelligenceState;
+
+  @Column({ type: 'timestamptz' })
+  receivedAt: Date;
+
+  @Column({ type: 'enum', enum: ReceiptMethod, enumName: 'intelligence_receipt_method' })
+  receiptMethod: ReceiptMethod;
+
+  @Column({ type: 'enum', enum: SourceType, enumName: 'intelligence_source_type' })
+  sourceType: SourceType;
+
+  /** Protected: only the recording user and supervisors see it. */
+  @Column({ type: 'text', nullable: true })
+  sourceDetails: string | null;
+
+  @Column({ type: 'enum', enum: GradingScheme, enumName: 'grading_scheme' })
+  gradingScheme: GradingScheme;
+
+  @Column({ type: 'varchar', length: 1 })
+  sourceEvaluation: string;
+
+  @Column({ type: 'varchar', length: 1 })
+  intelligenceAssessment: string;
+
+  @Column({ type: 'varchar', length: 1 })
+  handlingCode: string;
+
+  @Column({ type: 'text', nullable: true })
+  handlingConditions: string | null;
+
+  @Column({ type: 'enum', enum: IntelligenceCategory, enumName: 'intelligence_category' })
+  primaryCategory: IntelligenceCategory;
+
+  @Column({
+    type: 'enum',
+    enum: IntelligenceCategory,
+    enumName: 'intelligence_category',
+    array: true,
+    default: '{}',
+  })
+  secondaryCategories: IntelligenceCategory[];
+
+  @Column({ type: 'boolean', default: false })
+  vulnerablePerson: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  vulnerablePersonNote: string | null;
+
+  @Column({ type: 'text' })
+  narrative: string;
+
+  /** 0 = vulnerable person and APSP, 1 = either, 2 = neither (set by trigger). */
+  @Column({ type: 'smallint', default: 2 })
+  urgencyRank: number;
+
+  /** Reference and narrative, for full-text search (set by trigger; GIN index). */
+  @Index('ix_intelligence_report_search', { type: 'gin' })
+  @Column({ type: 'tsvector', select: false, nullable: true })
+  searchVector: string | null;
+
+  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_intelligence_report_recorded_by' })
+  recorder: Relation<AppUser>;
+
+  @Column({ type: 'uuid', name: 'recorded_by' })
+  recordedBy: string;
+
+  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'fk_intelligence_report_assignee' })
+  assignee: Relation<AppUser> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  assignedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  assignedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  submittedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  submittedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  reviewedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  reviewedBy: string | null;
+
+  @Column({ type: 'enum', enum: ReviewDecision, enumName: 'intelligence_decision', nullable: true })
+  decision: ReviewDecision | null;
+
+  /** For `development`: when the report comes back for review. */
+  @Column({ type: 'date', nullable: true })
+  reviewDate: string | null;
+
+  /** For `referred_to_case`. The cases module adds the foreign key when it lands. */
+  @Column({ type: 'uuid', nullable: true })
+  referredCaseId: string | null;
+
+  @Column({ type: 'int', default: 1 })
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** Gap-free numbering: one row per year, incremented in the creating transaction (its row lock serialises). */
+@Entity('intelligence_reference_counter')
+@Check('ck_intelligence_reference_counter_positive', `last_value > 0`)
+export class IntelligenceReferenceCounter {
+  @PrimaryColumn({ type: 'int' })
+  year: number;
+
+  @Column({ type: 'int' })
+  lastValue: number;
+}
+
+/** A workforce member a report concerns, and their part in it. Also the conflict-of-interest link. */
+@Entity('intelligence_subject')
+@Index('ix_intelligence_subject_member', ['workforceMemberId', 'reportId'])
+export class IntelligenceSubject {
+  @PrimaryColumn({ type: 'uuid' })
+  reportId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  workforceMemberId: string;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_subject_report' })
+  report: Relation<IntelligenceReport>;
+
+  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_intelligence_subject_member' })
+  workforceMember: Relation<WorkforceMember>;
+
+  @Column({ type: 'enum', enum: SubjectRole, enumName: 'intelligence_subject_role' })
+  role: SubjectRole;
+}
+
+/** A link between two reports (stored once, read both ways). */
+@Entity('intelligence_link')
+@Index('ix_intelligence_link_linked', ['linkedReportId', 'reportId'])
+@Check('ck_intelligence_link_not_self', `report_id <> linked_report_id`)
+export class IntelligenceLink {
+  @PrimaryColumn({ type: 'uuid' })
+  reportId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  linkedReportId: string;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_link_report' })
+  report: Relation<IntelligenceReport>;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'linked_report_id', foreignKeyConstraintName: 'fk_intelligence_link_linked' })
+  linkedReport: Relation<IntelligenceReport>;
+
+  @Column({ type: 'uuid' })
+  createdBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+/**
+ * Possible duplicate: `report_id` names a subject and category that `related_report_id` (received within the
+ * configured window) also does. Computed when a report is recorded or its subjects or categories change.
+ */
+@Entity('intelligence_duplicate')
+@Index('ix_intelligence_duplicate_related', ['relatedReportId', 'reportId'])
+@Check('ck_intelligence_duplicate_not_self', `report_id <> related_report_id`)
+export class IntelligenceDuplicate {
+  @PrimaryColumn({ type: 'uuid' })
+  reportId: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  relatedReportId: string;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_duplicate_report' })
+  report: Relation<IntelligenceReport>;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'related_report_id', foreignKeyConstraintName: 'fk_intelligence_duplicate_related' })
+  relatedReport: Relation<IntelligenceReport>;
+}
+
+/** Every version of the assessment an analyst submitted for review (never updated). */
+@Entity('intelligence_assessment')
+@Index('uq_intelligence_assessment_version', ['reportId', 'versionNo'], { unique: true })
+export class IntelligenceAssessment {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_assessment_report' })
+  report: Relation<IntelligenceReport>;
+
+  @Column({ type: 'uuid' })
+  reportId: string;
+
+  @Column({ type: 'int' })
+  versionNo: number;
+
+  @Column({ type: 'text' })
+  assessmentText: string;
+
+  @Column({ type: 'enum', enum: ReviewDecision, enumName: 'intelligence_decision' })
+  recommendedDecision: ReviewDecision;
+
+  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'submitted_by', foreignKeyConstraintName: 'fk_intelligence_assessment_submitted_by' })
+  submitter: Relation<AppUser>;
+
+  @Column({ type: 'uuid', name: 'submitted_by' })
+  submittedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  submittedAt: Date;
+}
+
+/** Every supervisor review: the decision on one assessment version and what the decision needs. */
+@Entity('intelligence_review')
+@Index('ix_intelligence_review_report', ['reportId', 'reviewedAt'])
+export class IntelligenceReview {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_review_report' })
+  report: Relation<IntelligenceReport>;
+
+  @Column({ type: 'uuid' })
+  reportId: string;
+
+  @ManyToOne(() => IntelligenceAssessment, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'assessment_id', foreignKeyConstraintName: 'fk_intelligence_review_assessment' })
+  assessment: Relation<IntelligenceAssessment>;
+
+  @Column({ type: 'uuid' })
+  assessmentId: string;
+
+  @Column({ type: 'enum', enum: ReviewDecision, enumName: 'intelligence_decision' })
+  decision: ReviewDecision;
+
+  /** Required for no_further_action. Sensitive. */
+  @Column({ type: 'text', nullable: true })
+  reason: string | null;
+
+  @Column({ type: 'date', nullable: true })
+  reviewDate: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  caseId: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  recipient: string | null;
+
+  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'reviewed_by', foreignKeyConstraintName: 'fk_intelligence_review_reviewed_by' })
+  reviewer: Relation<AppUser>;
+
+  @Column({ type: 'uuid', name: 'reviewed_by' })
+  reviewedBy: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  reviewedAt: Date;
+}

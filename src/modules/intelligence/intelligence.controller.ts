@@ -1,0 +1,132 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { type Actor, CurrentActor } from '../../common/auth/actor.js';
+import { Roles } from '../../common/auth/roles.decorator.js';
+import { Role } from '../../common/auth/roles.js';
+import { Problem } from '../../common/problem.js';
+import { uuidPipe } from '../../common/validation.js';
+import {
+  AssignRequest,
+  CreateIntelligenceRequest,
+  IntelligenceView,
+  QueuePage,
+  QueueQuery,
+  QueueSummary,
+  ReviewRequest,
+  SearchQuery,
+  SubmitForReviewRequest,
+  UpdateIntelligenceRequest,
+} from './dto/intelligence.dto.js';
+import { IntelligenceService } from './intelligence.service.js';
+
+/**
+ * Corruption intelligence: analysts record and assess, supervisors assign and review. Vetting officers,
+ * auditors and admins see no intelligence. A report concerning the caller's own workforce record is a 404.
+ */
+@ApiTags('intelligence')
+@ApiBearerAuth()
+@Roles(Role.Analyst, Role.Supervisor)
+@Controller('intelligence')
+export class IntelligenceController {
+  constructor(private readonly intelligence: IntelligenceService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Record a graded intelligence report (its reference is issued here)' })
+  @ApiCreatedResponse({ type: IntelligenceView, description: 'The report, with any possible duplicates' })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateIntelligenceRequest): Promise<IntelligenceView> {
+    return this.intelligence.create(actor, body);
+  }
+
+  @Get('queue')
+  @ApiOperation({
+    summary: 'The assessment queue: open reports, most urgent (vulnerable person, APSP) then oldest first',
+  })
+  @ApiOkResponse({ type: QueuePage })
+  queue(@CurrentActor() actor: Actor, @Query() query: QueueQuery): Promise<QueuePage> {
+    return this.intelligence.queue(actor, query);
+  }
+
+  @Get('queue/summary')
+  @Roles(Role.Supervisor)
+  @ApiOperation({ summary: 'Counts by state, the oldest item, overdue items and open items per analyst' })
+  @ApiOkResponse({ type: QueueSummary })
+  summary(@CurrentActor() actor: Actor): Promise<QueueSummary> {
+    return this.intelligence.summary(actor);
+  }
+
+  @Get('search')
+  @ApiOperation({ summary: 'Full-text search over narrative and reference, newest first' })
+  @ApiOkResponse({ type: QueuePage })
+  search(@CurrentActor() actor: Actor, @Query() query: SearchQuery): Promise<QueuePage> {
+    return this.intelligence.search(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: IntelligenceView })
+  get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<IntelligenceView> {
+    return this.intelligence.get(actor, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a report still open; send the version you read (stale: 409)' })
+  @ApiOkResponse({ type: IntelligenceView })
+  @ApiConflictResponse({ type: Problem, description: 'stale_version, invalid_transition' })
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: UpdateIntelligenceRequest,
+  ): Promise<IntelligenceView> {
+    return this.intelligence.update(actor, id, body);
+  }
+
+  @Post(':id/assign')
+  @Roles(Role.Supervisor)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assign (or reassign) the report to an analyst for assessment' })
+  @ApiOkResponse({ type: IntelligenceView })
+  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  assign(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: AssignRequest,
+  ): Promise<IntelligenceView> {
+    return this.intelligence.assign(actor, id, body);
+  }
+
+  @Post(':id/submit-for-review')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The assignee submits an assessment and a recommended decision (a new version)' })
+  @ApiOkResponse({ type: IntelligenceView })
+  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  submitForReview(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: SubmitForReviewRequest,
+  ): Promise<IntelligenceView> {
+    return this.intelligence.submitForReview(actor, id, body);
+  }
+
+  @Post(':id/review')
+  @Roles(Role.Supervisor)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination',
+  })
+  @ApiOkResponse({ type: IntelligenceView })
+  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  review(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: ReviewRequest,
+  ): Promise<IntelligenceView> {
+    return this.intelligence.review(actor, id, body);
+  }
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import {
+  IntelligenceAssessment,
+  IntelligenceDuplicate,
+  IntelligenceLink,
+  IntelligenceReferenceCounter,
+  IntelligenceReport,
+  IntelligenceReview,
+  IntelligenceSubject,
+} from './intelligence-report.entity.js';
+import { IntelligenceController } from './intelligence.controller.js';
+import { IntelligenceService } from './intelligence.service.js';
+import { SubjectProfileController } from './subject-profile.controller.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      IntelligenceReport,
+      IntelligenceReferenceCounter,
+      IntelligenceSubject,
+      IntelligenceLink,
+      IntelligenceDuplicate,
+      IntelligenceAssessment,
+      IntelligenceReview,
+    ]),
+  ],
+  controllers: [IntelligenceController, SubjectProfileController],
+  providers: [IntelligenceService],
+  exports: [IntelligenceService],
+})
+export class IntelligenceModule {}

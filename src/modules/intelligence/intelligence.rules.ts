@@ -1,0 +1,181 @@
+import {
+  GradingScheme,
+  IntelligenceCategory,
+  IntelligenceState,
+  ReviewDecision,
+} from './intelligence.enums.js';
+
+/** The codes each scheme allows, per part of the grade (domain.md, "Grading"). */
+export const GRADING_CODES: Record<
+  GradingScheme,
+  { sourceEvaluation: string[]; intelligenceAssessment: string[]; handlingCode: string[] }
+> = {
+  [GradingScheme.ThreeFiveTwo]: {
+    sourceEvaluation: ['1', '2', '3'],
+    intelligenceAssessment: ['A', 'B', 'C', 'D', 'E'],
+    handlingCode: ['P', 'C'],
+  },
+  [GradingScheme.FiveFiveFive]: {
+    sourceEvaluation: ['A', 'B', 'C', 'D', 'E'],
+    intelligenceAssessment: ['1', '2', '3', '4', '5'],
+    handlingCode: ['1', '2', '3', '4', '5'],
+  },
+};
+
+export interface GradeInput {
+  scheme: GradingScheme;
+  sourceEvaluation: string;
+  intelligenceAssessment: string;
+  handlingCode: string;
+  handlingConditions?: string | null;
+}
+
+export interface GradeProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/** The problems with a grade, by field (empty when it is valid in its scheme). */
+export function gradeProblems(g: GradeInput, prefix = 'grading'): GradeProblem[] {
+  const codes = GRADING_CODES[g.scheme];
+  const out: GradeProblem[] = [];
+  for (const part of ['sourceEvaluation', 'intelligenceAssessment', 'handlingCode'] as const) {
+    if (!codes[part].includes(g[part])) {
+      out.push({
+        field: `${prefix}.${part}`,
+        rule: 'gradingScheme',
+        message: `${prefix}.${part} must be one of ${codes[part].join(', ')} in the ${g.scheme} scheme`,
+      });
+    }
+  }
+  const hasConditions = typeof g.handlingConditions === 'string' && g.handlingConditions.trim() !== '';
+  if (g.scheme === GradingScheme.ThreeFiveTwo && g.handlingCode === 'C' && !hasConditions) {
+    out.push({
+      field: `${prefix}.handlingConditions`,
+      rule: 'conditionsRequired',
+      message: `${prefix}.handlingConditions is required with handling code C`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Queue urgency, 0 the most urgent: a vulnerable person involved in APSP intelligence, then either of the two,
+ * then the rest. Stored on the report (a trigger keeps it) so that the queue's keyset is one index.
+ */
+export function urgencyRank(
+  vulnerablePerson: boolean,
+  categories: readonly IntelligenceCategory[],
+): 0 | 1 | 2 {
+  const apsp = categories.includes(IntelligenceCategory.AbuseOfPositionSexual);
+  if (vulnerablePerson && apsp) return 0;
+  if (vulnerablePerson || apsp) return 1;
+  return 2;
+}
+
+export type LifecycleAction = 'assign' | 'submit_for_review' | 'review' | 'update';
+
+/** Which states each action may start from (anything else is a 409 `invalid_transition`). */
+export const ALLOWED_FROM: Record<LifecycleAction, readonly IntelligenceState[]> = {
+  assign: [IntelligenceState.Received, IntelligenceState.InAssessment, IntelligenceState.Development],
+  submit_for_review: [IntelligenceState.InAssessment, IntelligenceState.Development],
+  review: [IntelligenceState.AwaitingReview],
+  update: [
+    IntelligenceState.Received,
+    IntelligenceState.InAssessment,
+    IntelligenceState.AwaitingReview,
+    IntelligenceState.Development,
+  ],
+};
+
+export const canDo = (action: LifecycleAction, state: IntelligenceState): boolean =>
+  ALLOWED_FROM[action].includes(state);
+
+/** The state an action leads to. Assigning keeps a report in development; a review's state is its decision. */
+export function nextState(
+  action: Exclude<LifecycleAction, 'update'>,
+  from: IntelligenceState,
+  decision?: ReviewDecision,
+): IntelligenceState {
+  switch (action) {
+    case 'assign':
+      return from === IntelligenceState.Development ? from : IntelligenceState.InAssessment;
+    case 'submit_for_review':
+      return IntelligenceState.AwaitingReview;
+    case 'review':
+      if (!decision) throw new Error('a review needs a decision');
+      return decision as unknown as IntelligenceState;
+  }
+}
+
+/**
+ * Dissemination under the handling code. 3x5x2: P permits lawful sharing, C permits it under the recorded
+ * conditions (the reviewer confirms they apply). Legacy 5x5x5: 1-3 permit dissemination (to law enforcement,
+ * non-prosecuting parties, foreign law enforcement), 4 only within the force, 5 none without the originator.
+ */
+export function disseminationProblem(
+  scheme: GradingScheme,
+  handlingCode: string,
+  review: { conditionsConfirmed?: boolean; recipientInternal?: boolean },
+): { code: string; detail: string } | null {
+  if (scheme === GradingScheme.ThreeFiveTwo) {
+    if (handlingCode === 'C' && review.conditionsConfirmed !== true) {
+      return {
+        code: 'handling_conditions_not_confirmed',
+        detail:
+          'Handling code C: confirm the recorded conditions apply to this dissemination (conditionsConfirmed)',
+      };
+    }
+    return null;
+  }
+  if (handlingCode === '5') {
+    return {
+      code: 'handling_forbids_dissemination',
+      detail: 'Handling code 5: no dissemination without reference to the originator',
+    };
+  }
+  if (handlingCode === '4' && review.recipientInternal !== true) {
+    return {
+      code: 'handling_internal_only',
+      detail: 'Handling code 4: dissemination only within the force (recipientInternal)',
+    };
+  }
+  return null;
+}
+
+/** UK financial year label (1 April - 31 March) from its starting year: 2017 -> `2017/18`. */
+export const financialYearLabel = (startYear: number): string =>
+  `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
+
+/** The human reference of a report: `INT-2026-000123`. */
+export const formatReference = (year: number, n: number): string =>
+  `INT-${year}-${String(n).padStart(6, '0')}`;
+
+const DAY = 86_400_000;
+
+/** Queue timing: whole days since receipt, the due date and whether it has passed. */
+export function timing(
+  receivedAt: Date,
+  state: IntelligenceState,
+  reviewDate: string | null,
+  targetDays: number,
+  now: Date,
+): { ageDays: number; dueDate: string; overdue: boolean } {
+  const ageDays = Math.max(0, Math.floor((now.getTime() - receivedAt.getTime()) / DAY));
+  const dueDate =
+    state === IntelligenceState.Development && reviewDate
+      ? reviewDate
+      : new Date(receivedAt.getTime() + targetDays * DAY).toISOString().slice(0, 10);
+  const open =
+    state === IntelligenceState.Received ||
+    state === IntelligenceState.InAssessment ||
+    state === IntelligenceState.AwaitingReview ||
+    state === IntelligenceState.Development;
+  const overdue =
+    open &&
+    (state === IntelligenceState.Development && reviewDate
+      ? dueDate < now.toISOString().slice(0, 10)
+      : now.getTime() > receivedAt.getTime() + targetDays * DAY);
+  return { ageDays, dueDate, overdue };
+}

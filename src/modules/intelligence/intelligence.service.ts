@@ -1,0 +1,1047 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { type Actor, hasRole } from '../../common/auth/actor.js';
+import { notAboutActor } from '../../common/auth/conflict.js';
+import { Role } from '../../common/auth/roles.js';
+import { type Keyset, type Page, paginate } from '../../common/pagination.js';
+import { type FieldError, ProblemException, problems } from '../../common/problem.js';
+import { validationProblem } from '../../common/validation.js';
+import { AppConfig } from '../../config/app-config.js';
+import { execute, Transactions } from '../../database/database.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AuditOutcome } from '../audit/audit.types.js';
+import type {
+  AssessmentView,
+  AssignRequest,
+  CategoryYearCount,
+  CreateIntelligenceRequest,
+  GradingInput,
+  IntelligenceView,
+  ProfileReport,
+  QueueItem,
+  QueueQuery,
+  QueueSummary,
+  ReportRef,
+  ReviewRequest,
+  ReviewView,
+  SearchQuery,
+  SubjectInput,
+  SubjectProfile,
+  SubjectView,
+  SubmitForReviewRequest,
+  UpdateIntelligenceRequest,
+} from './dto/intelligence.dto.js';
+import {
+  type GradingScheme,
+  type IntelligenceCategory,
+  IntelligenceState,
+  OPEN_STATES,
+  ReviewDecision,
+  type SubjectRole,
+} from './intelligence.enums.js';
+import {
+  canDo,
+  disseminationProblem,
+  financialYearLabel,
+  formatReference,
+  gradeProblems,
+  type LifecycleAction,
+  nextState,
+  timing,
+} from './intelligence.rules.js';
+
+const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+
+/** The conflict-of-interest rule on a report aliased `alias` (TypeORM `:coiMember` parameter). */
+const coi = (actor: Actor, alias = 'r') =>
+  notAboutActor(actor, { table: 'intelligence_subject', recordColumn: 'report_id', alias });
+
+/** The same rule for a raw statement: `:coiMember` becomes the positional parameter `$n`. */
+const coiRaw = (actor: Actor, alias: string, n: number): string =>
+  coi(actor, alias).sql.replace(':coiMember', `$${n}::uuid`);
+
+/** Subjects of report `r` as a JSON array (one query for a whole page). */
+const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
+    'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
+    ORDER BY s.role, w.family_name, w.id), '[]'::json)
+  FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
+
+/** Possible duplicates of report `r` (either direction) that the caller may see. */
+const duplicatesJson = (visible: string): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+    'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
+  FROM intelligence_duplicate d
+  JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
+  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND ${visible})`;
+
+const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
+  r.secondary_categories::text[] AS secondary_categories, r.grading_scheme, r.source_evaluation,
+  r.intelligence_assessment, r.handling_code, r.vulnerable_person, r.urgency_rank, r.assignee_id,
+  r.review_date::text AS review_date`;
+
+const BY_URGENCY: Keyset = {
+  columns: [
+    { expr: 'r.urgency_rank', type: 'int' },
+    { expr: 'r.received_at', type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
+  ],
+  direction: 'ASC',
+};
+
+const NEWEST_FIRST: Keyset = {
+  columns: [
+    { expr: 'r.received_at', type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
+  ],
+  direction: 'DESC',
+};
+
+interface ItemRow {
+  id: string;
+  reference: string;
+  state: IntelligenceState;
+  received_at: Date | string;
+  primary_category: IntelligenceCategory;
+  secondary_categories: IntelligenceCategory[];
+  grading_scheme: GradingScheme;
+  source_evaluation: string;
+  intelligence_assessment: string;
+  handling_code: string;
+  vulnerable_person: boolean;
+  urgency_rank: number;
+  assignee_id: string | null;
+  review_date: string | null;
+  subjects: SubjectView[] | string;
+  duplicates: ReportRef[] | string;
+}
+
+interface ReportRow extends ItemRow {
+  receipt_method: IntelligenceView['receiptMethod'];
+  source_type: IntelligenceView['sourceType'];
+  source_details: string | null;
+  handling_conditions: string | null;
+  vulnerable_person_note: string | null;
+  narrative: string;
+  recorded_by: string;
+  assigned_at: Date | null;
+  assigned_by: string | null;
+  submitted_at: Date | null;
+  submitted_by: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
+  decision: ReviewDecision | null;
+  referred_case_id: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  visible: boolean;
+}
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+
+const validation = (errors: FieldError[]): ProblemException => validationProblem(errors);
+
+/**
+ * Corruption intelligence: recording, grading, the lifecycle, the assessment queue, search and the subject
+ * profile. Every read and write is audited in its own transaction, last; every query applies the
+ * conflict-of-interest rule. Narrative, source details, assessments and reasons never leave this module except
+ * in the response to a caller allowed to read them.
+ */
+@Injectable()
+export class IntelligenceService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  // ---------------------------------------------------------------- recording
+
+  async create(actor: Actor, body: CreateIntelligenceRequest): Promise<IntelligenceView> {
+    this.checkGrade(body.grading);
+    this.checkReceivedAt(body.receivedAt);
+    const secondary = this.checkCategories(body.primaryCategory, body.secondaryCategories ?? []);
+    const subjects = this.checkSubjectList(body.subjects ?? []);
+    return this.tx.run(async (m) => {
+      await this.checkSubjectsExist(m, actor, subjects);
+      const links = await this.checkLinks(m, actor, body.linkedReportIds ?? [], null);
+      const reference = await this.nextReference(m);
+      const [{ id }] = await m.query<{ id: string }[]>(
+        `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details,
+           grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
+           primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::intelligence_category[], $13, $14, $15, $16)
+         RETURNING id`,
+        [
+          reference,
+          body.receivedAt,
+          body.receiptMethod,
+          body.sourceType,
+          body.sourceDetails ?? null,
+          body.grading.scheme,
+          body.grading.sourceEvaluation,
+          body.grading.intelligenceAssessment,
+          body.grading.handlingCode,
+          this.conditionsOf(body.grading),
+          body.primaryCategory,
+          secondary,
+          body.vulnerablePerson ?? false,
+          body.vulnerablePersonNote ?? null,
+          body.narrative,
+          actor.userId,
+        ],
+      );
+      await this.writeSubjects(m, id, subjects);
+      await this.writeLinks(m, actor, id, links);
+      const duplicates = await this.findDuplicates(m, id);
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.create',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: subjects.map((s) => s.workforceMemberId),
+        details: { reference, possibleDuplicates: duplicates, linked: links },
+      });
+      return view;
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<IntelligenceView> {
+    return this.tx.run(async (m) => {
+      await this.visibleOr404(m, actor, id, 'intelligence.read');
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.read',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: view.subjects.map((s) => s.workforceMemberId),
+      });
+      return view;
+    });
+  }
+
+  async update(actor: Actor, id: string, body: UpdateIntelligenceRequest): Promise<IntelligenceView> {
+    if (body.grading) this.checkGrade(body.grading);
+    if (body.receivedAt) this.checkReceivedAt(body.receivedAt);
+    const subjects = body.subjects ? this.checkSubjectList(body.subjects) : undefined;
+    return this.tx.run(async (m) => {
+      const current = await this.visibleOr404(m, actor, id, 'intelligence.update', true);
+      if (current.version !== body.version) throw problems.staleVersion();
+      this.assertState('update', current.state);
+      if (body.sourceDetails !== undefined && !this.maySeeSource(actor, current.recorded_by)) {
+        throw new ProblemException({
+          status: 403,
+          code: 'source_details_protected',
+          detail: 'Only the recording analyst or a supervisor may change the source details',
+        });
+      }
+      const primary = body.primaryCategory ?? current.primary_category;
+      const secondary =
+        body.secondaryCategories !== undefined || body.primaryCategory !== undefined
+          ? this.checkCategories(primary, body.secondaryCategories ?? current.secondary_categories)
+          : undefined;
+      if (subjects) await this.checkSubjectsExist(m, actor, subjects);
+      const links = body.linkedReportIds
+        ? await this.checkLinks(m, actor, body.linkedReportIds, id)
+        : undefined;
+
+      const sets: string[] = [];
+      const params: unknown[] = [id, body.version];
+      const set = (column: string, value: unknown, cast = ''): void => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}${cast}`);
+      };
+      const changed: string[] = [];
+      if (body.receivedAt !== undefined) set('received_at', body.receivedAt);
+      if (body.receiptMethod !== undefined) set('receipt_method', body.receiptMethod);
+      if (body.sourceType !== undefined) set('source_type', body.sourceType);
+      if (body.sourceDetails !== undefined) set('source_details', body.sourceDetails);
+      if (body.grading) {
+        set('grading_scheme', body.grading.scheme);
+        set('source_evaluation', body.grading.sourceEvaluation);
+        set('intelligence_assessment', body.grading.intelligenceAssessment);
+        set('handling_code', body.grading.handlingCode);
+        set('handling_conditions', this.conditionsOf(body.grading));
+      }
+      if (body.primaryCategory !== undefined) set('primary_category', body.primaryCategory);
+      if (secondary !== undefined) set('secondary_categories', secondary, '::intelligence_category[]');
+      if (body.vulnerablePerson !== undefined) set('vulnerable_person', body.vulnerablePerson);
+      if (body.vulnerablePersonNote !== undefined) set('vulnerable_person_note', body.vulnerablePersonNote);
+      if (body.narrative !== undefined) set('narrative', body.narrative);
+      for (const key of Object.keys(body)) if (key !== 'version') changed.push(key);
+
+      const { count } = await execute(
+        m,
+        `UPDATE intelligence_report SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+          WHERE id = $1 AND version = $2`,
+        params,
+      );
+      if (count === 0) throw problems.staleVersion();
+      if (subjects) {
+        await m.query(`DELETE FROM intelligence_subject WHERE report_id = $1`, [id]);
+        await this.writeSubjects(m, id, subjects);
+      }
+      if (links) {
+        await m.query(`DELETE FROM intelligence_link WHERE report_id = $1`, [id]);
+        await this.writeLinks(m, actor, id, links);
+      }
+      let duplicates: string[] | undefined;
+      if (subjects || secondary !== undefined || body.receivedAt !== undefined) {
+        await m.query(`DELETE FROM intelligence_duplicate WHERE report_id = $1 OR related_report_id = $1`, [
+          id,
+        ]);
+        duplicates = await this.findDuplicates(m, id);
+      }
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.update',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: [...new Set([...current.subjectIds, ...view.subjects.map((s) => s.workforceMemberId)])],
+        details: { changed, ...(duplicates ? { possibleDuplicates: duplicates } : {}) },
+      });
+      return view;
+    });
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  async assign(actor: Actor, id: string, body: AssignRequest): Promise<IntelligenceView> {
+    return this.tx.run(async (m) => {
+      const current = await this.visibleOr404(m, actor, id, 'intelligence.assign', true);
+      this.assertState('assign', current.state);
+      const [assignee] = await m.query<
+        { roles: string[]; enabled: boolean; workforce_member_id: string | null }[]
+      >(`SELECT roles::text[] AS roles, enabled, workforce_member_id FROM app_user WHERE id = $1`, [
+        body.assigneeId,
+      ]);
+      if (
+        !assignee ||
+        !assignee.enabled ||
+        !assignee.roles.some((r) => r === 'analyst' || r === 'supervisor')
+      ) {
+        throw problems.invalid(
+          'assigneeId',
+          'isAnalyst',
+          'assigneeId must name an enabled analyst or supervisor',
+        );
+      }
+      if (assignee.workforce_member_id && current.subjectIds.includes(assignee.workforce_member_id)) {
+        throw problems.unprocessable(
+          'assignee_conflict_of_interest',
+          'The report concerns the assignee: assign someone else',
+        );
+      }
+      await m.query(
+        `UPDATE intelligence_report SET assignee_id = $2, assigned_at = now(), assigned_by = $3, state = $4,
+                version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, body.assigneeId, actor.userId, nextState('assign', current.state)],
+      );
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.assign',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: current.subjectIds,
+        details: { from: current.state, to: view.state, assigneeId: body.assigneeId },
+      });
+      return view;
+    });
+  }
+
+  async submitForReview(actor: Actor, id: string, body: SubmitForReviewRequest): Promise<IntelligenceView> {
+    return this.tx.run(async (m) => {
+      const current = await this.visibleOr404(m, actor, id, 'intelligence.submit_for_review', true);
+      this.assertState('submit_for_review', current.state);
+      if (current.assignee_id !== actor.userId) {
+        throw new ProblemException({
+          status: 403,
+          code: 'not_assignee',
+          detail: 'Only the analyst the report is assigned to may submit its assessment',
+        });
+      }
+      const [{ version_no }] = await m.query<{ version_no: number }[]>(
+        `INSERT INTO intelligence_assessment (report_id, version_no, assessment_text, recommended_decision, submitted_by)
+         SELECT $1, COALESCE(MAX(version_no), 0) + 1, $2, $3, $4 FROM intelligence_assessment WHERE report_id = $1
+         RETURNING version_no`,
+        [id, body.assessmentText, body.recommendedDecision, actor.userId],
+      );
+      await m.query(
+        `UPDATE intelligence_report SET state = 'awaiting_review', submitted_at = now(), submitted_by = $2,
+                version = version + 1, updated_at = now() WHERE id = $1`,
+        [id, actor.userId],
+      );
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.submit_for_review',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: current.subjectIds,
+        details: {
+          from: current.state,
+          assessmentVersion: version_no,
+          recommended: body.recommendedDecision,
+        },
+      });
+      return view;
+    });
+  }
+
+  async review(actor: Actor, id: string, body: ReviewRequest): Promise<IntelligenceView> {
+    if (body.decision === ReviewDecision.Development && body.reviewDate) {
+      const today = new Date().toISOString().slice(0, 10);
+      if (body.reviewDate <= today)
+        throw problems.invalid('reviewDate', 'isFuture', 'reviewDate must be after today');
+    }
+    return this.tx.run(async (m) => {
+      const current = await this.visibleOr404(m, actor, id, 'intelligence.review', true);
+      this.assertState('review', current.state);
+      const [assessment] = await m.query<{ id: string; submitted_by: string }[]>(
+        `SELECT id, submitted_by FROM intelligence_assessment WHERE report_id = $1 ORDER BY version_no DESC LIMIT 1`,
+        [id],
+      );
+      if (!assessment)
+        throw problems.conflict('invalid_transition', 'The report has no assessment to review');
+      if (assessment.submitted_by === actor.userId) {
+        throw new ProblemException({
+          status: 403,
+          code: 'own_assessment',
+          detail: 'You cannot review an assessment you submitted',
+        });
+      }
+      if (body.decision === ReviewDecision.Disseminated) {
+        const refused = disseminationProblem(current.grading_scheme, current.handling_code, body);
+        if (refused) throw problems.unprocessable(refused.code, refused.detail);
+      }
+      const d = body.decision;
+      const reason = d === ReviewDecision.NoFurtherAction ? (body.reason ?? null) : null;
+      const reviewDate = d === ReviewDecision.Development ? (body.reviewDate ?? null) : null;
+      const caseId = d === ReviewDecision.ReferredToCase ? (body.caseId ?? null) : null;
+      const recipient = d === ReviewDecision.Disseminated ? (body.recipient ?? null) : null;
+      await m.query(
+        `INSERT INTO intelligence_review (report_id, assessment_id, decision, reason, review_date, case_id, recipient, reviewed_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [id, assessment.id, d, reason, reviewDate, caseId, recipient, actor.userId],
+      );
+      await m.query(
+        `UPDATE intelligence_report SET state = $2, decision = $3, reviewed_at = now(), reviewed_by = $4,
+                review_date = $5, referred_case_id = COALESCE($6, referred_case_id), version = version + 1,
+                updated_at = now() WHERE id = $1`,
+        [id, nextState('review', current.state, d), d, actor.userId, reviewDate, caseId],
+      );
+      const view = await this.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: 'intelligence.review',
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: current.subjectIds,
+        details: { decision: d, assessmentId: assessment.id, ...(caseId ? { caseId } : {}) },
+      });
+      return view;
+    });
+  }
+
+  // ---------------------------------------------------------------- queue, summary, search
+
+  async queue(actor: Actor, query: QueueQuery): Promise<Page<QueueItem>> {
+    return this.tx.run(async (m) => {
+      const qb = this.items(m, actor).andWhere(OPEN_SQL);
+      if (query.state?.length) qb.andWhere('r.state IN (:...states)', { states: query.state });
+      if (query.category) {
+        qb.andWhere('(r.primary_category = :category OR :category = ANY (r.secondary_categories))', {
+          category: query.category,
+        });
+      }
+      if (query.gradingScheme) qb.andWhere('r.grading_scheme = :scheme', { scheme: query.gradingScheme });
+      if (query.sourceEvaluation) qb.andWhere('r.source_evaluation = :se', { se: query.sourceEvaluation });
+      if (query.intelligenceAssessment)
+        qb.andWhere('r.intelligence_assessment = :ia', { ia: query.intelligenceAssessment });
+      if (query.handlingCode) qb.andWhere('r.handling_code = :hc', { hc: query.handlingCode });
+      if (query.assigneeId) qb.andWhere('r.assignee_id = :assignee', { assignee: query.assigneeId });
+      if (query.unassigned !== undefined)
+        qb.andWhere(query.unassigned ? 'r.assignee_id IS NULL' : 'r.assignee_id IS NOT NULL');
+      if (query.vulnerablePerson !== undefined)
+        qb.andWhere('r.vulnerable_person = :vp', { vp: query.vulnerablePerson });
+      if (query.overdue !== undefined) {
+        qb.andWhere(`${query.overdue ? '' : 'NOT '}(${this.overdueSql()})`, {
+          target: this.config.INTEL_ASSESSMENT_TARGET_DAYS,
+        });
+      }
+      const now = new Date();
+      const page = await paginate(qb, BY_URGENCY, query, (raw) => this.toItem(raw, now));
+      const { limit: _l, cursor: _c, ...filter } = query;
+      await this.audit.record(m, actor, {
+        action: 'intelligence.queue',
+        resourceType: 'intelligence_report',
+        subjectIds: this.subjectIdsOf(page.items),
+        details: { filter, returned: page.items.map((i) => i.id) },
+      });
+      return page;
+    });
+  }
+
+  async summary(actor: Actor): Promise<QueueSummary> {
+    return this.tx.run(async (m) => {
+      const target = this.config.INTEL_ASSESSMENT_TARGET_DAYS;
+      const visible = coiRaw(actor, 'r', 2);
+      const params = [target, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
+      const overdue = this.overdueSql().replace(':target', '$1::int');
+      const byState = await m.query<
+        { state: IntelligenceState; count: number; overdue: number; oldest: Date | null }[]
+      >(
+        `SELECT r.state::text AS state, count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
+                min(r.received_at) AS oldest
+           FROM intelligence_report r WHERE ${OPEN_SQL} AND ${visible} GROUP BY r.state`,
+        params,
+      );
+      const perAnalyst = await m.query<
+        {
+          assignee_id: string | null;
+          display_name: string | null;
+          open: number;
+          overdue: number;
+          oldest: Date;
+        }[]
+      >(
+        `SELECT r.assignee_id, u.display_name, count(*)::int AS open,
+                count(*) FILTER (WHERE ${overdue})::int AS overdue, min(r.received_at) AS oldest
+           FROM intelligence_report r LEFT JOIN app_user u ON u.id = r.assignee_id
+          WHERE ${OPEN_SQL} AND ${visible}
+          GROUP BY r.assignee_id, u.display_name
+          ORDER BY count(*) DESC, u.display_name NULLS FIRST`,
+        params,
+      );
+      const now = Date.now();
+      const age = (d: Date | null): number | null =>
+        d ? Math.max(0, Math.floor((now - new Date(d).getTime()) / 86_400_000)) : null;
+      const states = OPEN_STATES.map((state) => {
+        const row = byState.find((r) => r.state === state);
+        return {
+          state,
+          count: row?.count ?? 0,
+          overdue: row?.overdue ?? 0,
+          oldestAgeDays: age(row?.oldest ?? null),
+        };
+      });
+      const oldest = byState.reduce<Date | null>(
+        (acc, r) => (r.oldest && (!acc || new Date(r.oldest) < acc) ? new Date(r.oldest) : acc),
+        null,
+      );
+      const summary: QueueSummary = {
+        byState: states,
+        open: states.reduce((n, s) => n + s.count, 0),
+        overdue: states.reduce((n, s) => n + s.overdue, 0),
+        unassigned: perAnalyst.find((a) => a.assignee_id === null)?.open ?? 0,
+        oldestAgeDays: age(oldest),
+        perAnalyst: perAnalyst.map((a) => ({
+          assigneeId: a.assignee_id,
+          displayName: a.display_name,
+          open: a.open,
+          overdue: a.overdue,
+          oldestAgeDays: age(a.oldest),
+        })),
+        assessmentTargetDays: target,
+        generatedAt: new Date(now).toISOString(),
+      };
+      await this.audit.record(m, actor, {
+        action: 'intelligence.queue_summary',
+        resourceType: 'intelligence_report',
+        details: { open: summary.open, overdue: summary.overdue },
+      });
+      return summary;
+    });
+  }
+
+  async search(actor: Actor, query: SearchQuery): Promise<Page<QueueItem>> {
+    return this.tx.run(async (m) => {
+      const qb = this.items(m, actor).andWhere(
+        `(r.search_vector @@ websearch_to_tsquery('english', :q) OR r.reference = :ref)`,
+        { q: query.q, ref: query.q.trim().toUpperCase() },
+      );
+      if (query.state) qb.andWhere('r.state = :state', { state: query.state });
+      if (query.category) {
+        qb.andWhere('(r.primary_category = :category OR :category = ANY (r.secondary_categories))', {
+          category: query.category,
+        });
+      }
+      const now = new Date();
+      const page = await paginate(qb, NEWEST_FIRST, query, (raw) => this.toItem(raw, now));
+      // The search words are not audited (they can name people or repeat the narrative): only the filters.
+      await this.audit.record(m, actor, {
+        action: 'intelligence.search',
+        resourceType: 'intelligence_report',
+        subjectIds: this.subjectIdsOf(page.items),
+        details: {
+          filter: { state: query.state, category: query.category, cursor: query.cursor !== undefined },
+          returned: page.items.map((i) => i.id),
+        },
+      });
+      return page;
+    });
+  }
+
+  // ---------------------------------------------------------------- subject profile
+
+  async profile(actor: Actor, memberId: string): Promise<SubjectProfile> {
+    return this.tx.run(async (m) => {
+      const [member] = await m.query<
+        {
+          id: string;
+          staff_number: string;
+          given_name: string;
+          family_name: string;
+          member_type: string;
+          rank_or_grade: string | null;
+        }[]
+      >(
+        `SELECT id, staff_number, given_name, family_name, member_type::text AS member_type, rank_or_grade
+           FROM workforce_member WHERE id = $1`,
+        [memberId],
+      );
+      if (!member) throw problems.notFound('workforce member');
+      if (actor.workforceMemberId === memberId) {
+        await this.audit.recordAlone(actor, {
+          action: 'workforce.profile',
+          resourceType: 'workforce_member',
+          resourceId: memberId,
+          subjectIds: [memberId],
+          outcome: AuditOutcome.Denied,
+          details: { reason: 'conflict_of_interest' },
+        });
+        throw problems.notFound('workforce member');
+      }
+      const now = new Date();
+      const rows = await this.items(m, actor)
+        .addSelect('s.role::text', 'role')
+        .innerJoin('intelligence_subject', 's', 's.report_id = r.id AND s.workforce_member_id = :member', {
+          member: memberId,
+        })
+        .orderBy('r.received_at', 'DESC')
+        .addOrderBy('r.id', 'DESC')
+        .getRawMany<Record<string, unknown>>();
+      const intelligence: ProfileReport[] = rows.map((raw) => ({
+        ...this.toItem(raw, now),
+        role: raw.role as SubjectRole,
+      }));
+      const counts = await m.query<{ fy: number; category: IntelligenceCategory; count: number }[]>(
+        `SELECT EXTRACT(YEAR FROM (r.received_at AT TIME ZONE 'Europe/London') - INTERVAL '3 months')::int AS fy,
+                r.primary_category::text AS category, count(*)::int AS count
+           FROM intelligence_subject s JOIN intelligence_report r ON r.id = s.report_id
+          WHERE s.workforce_member_id = $1 AND ${coiRaw(actor, 'r', 2)}
+          GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
+        [memberId, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])],
+      );
+      const byCategoryYear: CategoryYearCount[] = counts.map((c) => ({
+        financialYear: financialYearLabel(c.fy),
+        category: c.category,
+        count: c.count,
+      }));
+      await this.audit.record(m, actor, {
+        action: 'workforce.profile',
+        resourceType: 'workforce_member',
+        resourceId: memberId,
+        subjectIds: [memberId],
+        details: { intelligence: intelligence.map((r) => r.id) },
+      });
+      return {
+        member: {
+          id: member.id,
+          staffNumber: member.staff_number,
+          givenName: member.given_name,
+          familyName: member.family_name,
+          memberType: member.member_type,
+          rankOrGrade: member.rank_or_grade,
+        },
+        intelligence,
+        intelligenceByCategoryYear: byCategoryYear,
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Queue/search/profile items: one query with subjects and visible possible duplicates per row. */
+  private items(m: EntityManager, actor: Actor): SelectQueryBuilder<Record<string, unknown>> {
+    const v = coi(actor, 'r');
+    const related = coi(actor, 'o');
+    const qb = m
+      .createQueryBuilder()
+      .select(ITEM_COLUMNS)
+      .addSelect(SUBJECTS_JSON, 'subjects')
+      .addSelect(duplicatesJson(related.sql), 'duplicates')
+      .from('intelligence_report', 'r');
+    qb.where(v.sql, v.params);
+    return qb as unknown as SelectQueryBuilder<Record<string, unknown>>;
+  }
+
+  private overdueSql(): string {
+    return `CASE WHEN r.state = 'development' AND r.review_date IS NOT NULL
+                 THEN r.review_date < (now() AT TIME ZONE 'UTC')::date
+                 ELSE r.received_at < now() - make_interval(days => :target) END`;
+  }
+
+  private toItem(raw: Record<string, unknown>, now: Date): QueueItem {
+    const r = raw as unknown as ItemRow;
+    const receivedAt = new Date(r.received_at);
+    return {
+      id: r.id,
+      reference: r.reference,
+      state: r.state,
+      receivedAt: receivedAt.toISOString(),
+      primaryCategory: r.primary_category,
+      secondaryCategories: r.secondary_categories,
+      grading: {
+        scheme: r.grading_scheme,
+        sourceEvaluation: r.source_evaluation,
+        intelligenceAssessment: r.intelligence_assessment,
+        handlingCode: r.handling_code,
+      },
+      vulnerablePerson: r.vulnerable_person,
+      urgencyRank: Number(r.urgency_rank),
+      assigneeId: r.assignee_id,
+      reviewDate: r.review_date,
+      subjects: json(r.subjects),
+      possibleDuplicates: json(r.duplicates),
+      ...timing(receivedAt, r.state, r.review_date, this.config.INTEL_ASSESSMENT_TARGET_DAYS, now),
+    };
+  }
+
+  private subjectIdsOf(items: QueueItem[]): string[] {
+    return [...new Set(items.flatMap((i) => i.subjects.map((s) => s.workforceMemberId)))];
+  }
+
+  /**
+   * The report's state for a read or an action, or 404. A report hidden by the conflict-of-interest rule is a
+   * 404 too, and the attempt is audited as denied (outside the failing transaction).
+   */
+  private async visibleOr404(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    action: string,
+    lock = false,
+  ): Promise<{
+    state: IntelligenceState;
+    version: number;
+    recorded_by: string;
+    assignee_id: string | null;
+    grading_scheme: GradingScheme;
+    handling_code: string;
+    primary_category: IntelligenceCategory;
+    secondary_categories: IntelligenceCategory[];
+    subjectIds: string[];
+  }> {
+    const [row] = await m.query<
+      {
+        state: IntelligenceState;
+        version: number;
+        recorded_by: string;
+        assignee_id: string | null;
+        grading_scheme: GradingScheme;
+        handling_code: string;
+        primary_category: IntelligenceCategory;
+        secondary_categories: IntelligenceCategory[];
+        subject_ids: string[];
+      }[]
+    >(
+      `SELECT r.state, r.version, r.recorded_by, r.assignee_id, r.grading_scheme, r.handling_code, r.primary_category,
+              r.secondary_categories::text[] AS secondary_categories,
+              ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s WHERE s.report_id = r.id)::text[] AS subject_ids
+         FROM intelligence_report r WHERE r.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
+      [id],
+    );
+    if (!row) throw problems.notFound('intelligence report');
+    if (actor.workforceMemberId && row.subject_ids.includes(actor.workforceMemberId)) {
+      await this.audit.recordAlone(actor, {
+        action,
+        resourceType: 'intelligence_report',
+        resourceId: id,
+        subjectIds: row.subject_ids,
+        outcome: AuditOutcome.Denied,
+        details: { reason: 'conflict_of_interest' },
+      });
+      throw problems.notFound('intelligence report');
+    }
+    return { ...row, subjectIds: row.subject_ids };
+  }
+
+  /** The full report as the caller may see it (no audit: callers audit their own read or write). */
+  private async load(m: EntityManager, actor: Actor, id: string): Promise<IntelligenceView> {
+    const related = coiRaw(actor, 'o', 2);
+    const p = [id, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
+    const [r] = await m.query<ReportRow[]>(
+      `SELECT ${ITEM_COLUMNS}, r.receipt_method, r.source_type, r.source_details, r.handling_conditions,
+              r.vulnerable_person_note, r.narrative, r.recorded_by, r.assigned_at, r.assigned_by, r.submitted_at,
+              r.submitted_by, r.reviewed_at, r.reviewed_by, r.decision, r.referred_case_id, r.version,
+              r.created_at, r.updated_at, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson(related)} AS duplicates,
+              (SELECT COALESCE(json_agg(json_build_object('id', o.id, 'reference', o.reference)
+                        ORDER BY o.received_at, o.id), '[]'::json)
+                 FROM intelligence_link l
+                 JOIN intelligence_report o ON o.id = CASE WHEN l.report_id = r.id THEN l.linked_report_id ELSE l.report_id END
+                WHERE (l.report_id = r.id OR l.linked_report_id = r.id) AND ${related}) AS links
+         FROM intelligence_report r WHERE r.id = $1`,
+      p,
+    );
+    if (!r) throw problems.notFound('intelligence report');
+    const assessments = await m.query<
+      {
+        id: string;
+        version_no: number;
+        assessment_text: string;
+        recommended_decision: ReviewDecision;
+        submitted_by: string;
+        submitted_at: Date;
+      }[]
+    >(
+      `SELECT id, version_no, assessment_text, recommended_decision, submitted_by, submitted_at
+         FROM intelligence_assessment WHERE report_id = $1 ORDER BY version_no`,
+      [id],
+    );
+    const reviews = await m.query<
+      {
+        id: string;
+        assessment_id: string;
+        decision: ReviewDecision;
+        reason: string | null;
+        review_date: string | null;
+        case_id: string | null;
+        recipient: string | null;
+        reviewed_by: string;
+        reviewed_at: Date;
+      }[]
+    >(
+      `SELECT id, assessment_id, decision, reason, review_date::text AS review_date, case_id, recipient, reviewed_by, reviewed_at
+         FROM intelligence_review WHERE report_id = $1 ORDER BY reviewed_at, id`,
+      [id],
+    );
+    const item = this.toItem(r as unknown as Record<string, unknown>, new Date());
+    const sourceVisible = this.maySeeSource(actor, r.recorded_by);
+    return {
+      id: r.id,
+      reference: r.reference,
+      state: r.state,
+      receivedAt: item.receivedAt,
+      receiptMethod: r.receipt_method,
+      sourceType: r.source_type,
+      sourceDetailsVisible: sourceVisible,
+      sourceDetails: sourceVisible ? r.source_details : null,
+      grading: { ...item.grading, handlingConditions: r.handling_conditions },
+      primaryCategory: r.primary_category,
+      secondaryCategories: r.secondary_categories,
+      vulnerablePerson: r.vulnerable_person,
+      vulnerablePersonNote: r.vulnerable_person_note,
+      narrative: r.narrative,
+      subjects: item.subjects,
+      linkedReports: json((r as unknown as { links: ReportRef[] | string }).links),
+      possibleDuplicates: item.possibleDuplicates,
+      recordedBy: r.recorded_by,
+      assigneeId: r.assignee_id,
+      assignedAt: iso(r.assigned_at),
+      assignedBy: r.assigned_by,
+      submittedAt: iso(r.submitted_at),
+      submittedBy: r.submitted_by,
+      reviewedAt: iso(r.reviewed_at),
+      reviewedBy: r.reviewed_by,
+      decision: r.decision,
+      reviewDate: r.review_date,
+      referredCaseId: r.referred_case_id,
+      assessments: assessments.map((a): AssessmentView => ({
+        id: a.id,
+        versionNo: a.version_no,
+        assessmentText: a.assessment_text,
+        recommendedDecision: a.recommended_decision,
+        submittedBy: a.submitted_by,
+        submittedAt: new Date(a.submitted_at).toISOString(),
+      })),
+      reviews: reviews.map((v): ReviewView => ({
+        id: v.id,
+        assessmentId: v.assessment_id,
+        decision: v.decision,
+        reason: v.reason,
+        reviewDate: v.review_date,
+        caseId: v.case_id,
+        recipient: v.recipient,
+        reviewedBy: v.reviewed_by,
+        reviewedAt: new Date(v.reviewed_at).toISOString(),
+      })),
+      urgencyRank: item.urgencyRank,
+      ageDays: item.ageDays,
+      dueDate: item.dueDate,
+      overdue: item.overdue,
+      version: r.version,
+      createdAt: new Date(r.created_at).toISOString(),
+      updatedAt: new Date(r.updated_at).toISOString(),
+    };
+  }
+
+  /** Source details: the recording user and supervisors only. */
+  private maySeeSource(actor: Actor, recordedBy: string): boolean {
+    return actor.userId === recordedBy || hasRole(actor, Role.Supervisor);
+  }
+
+  private assertState(action: LifecycleAction, state: IntelligenceState): void {
+    if (!canDo(action, state)) {
+      throw problems.conflict(
+        'invalid_transition',
+        `The report is ${state}: ${action === 'update' ? 'it can no longer be changed' : `${action} is not allowed`}`,
+        { state, action },
+      );
+    }
+  }
+
+  private checkGrade(grading: GradingInput): void {
+    const errors = gradeProblems(grading);
+    if (errors.length) throw validation(errors);
+  }
+
+  private conditionsOf(g: GradingInput): string | null {
+    return g.handlingConditions && g.handlingConditions.trim() !== '' ? g.handlingConditions : null;
+  }
+
+  private checkReceivedAt(receivedAt: string): void {
+    // A minute's grace for clock skew between the caller and the server.
+    if (new Date(receivedAt).getTime() > Date.now() + 60_000) {
+      throw problems.invalid('receivedAt', 'notInFuture', 'receivedAt must not be in the future');
+    }
+  }
+
+  private checkCategories(
+    primary: IntelligenceCategory,
+    secondary: readonly IntelligenceCategory[],
+  ): IntelligenceCategory[] {
+    if (secondary.includes(primary)) {
+      throw problems.invalid(
+        'secondaryCategories',
+        'notPrimary',
+        'secondaryCategories must not repeat the primary category',
+      );
+    }
+    return [...secondary];
+  }
+
+  private checkSubjectList(subjects: SubjectInput[]): SubjectInput[] {
+    const seen = new Set<string>();
+    subjects.forEach((s, i) => {
+      if (seen.has(s.workforceMemberId)) {
+        throw problems.invalid(
+          `subjects.${i}.workforceMemberId`,
+          'unique',
+          'a workforce member is named twice',
+        );
+      }
+      seen.add(s.workforceMemberId);
+    });
+    return subjects;
+  }
+
+  private async checkSubjectsExist(m: EntityManager, actor: Actor, subjects: SubjectInput[]): Promise<void> {
+    if (subjects.length === 0) return;
+    const ids = subjects.map((s) => s.workforceMemberId);
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT id FROM workforce_member WHERE id = ANY ($1::uuid[])`,
+      [ids],
+    );
+    const found = new Set(rows.map((r) => r.id));
+    const errors = subjects.flatMap((s, i) =>
+      found.has(s.workforceMemberId)
+        ? []
+        : [
+            {
+              field: `subjects.${i}.workforceMemberId`,
+              rule: 'exists',
+              message: `subjects.${i}.workforceMemberId does not name a workforce member`,
+            },
+          ],
+    );
+    if (errors.length) throw validation(errors);
+    if (actor.workforceMemberId && found.has(actor.workforceMemberId)) {
+      throw problems.unprocessable(
+        'conflict_of_interest',
+        'You are named as a subject: intelligence about you must be recorded by someone else',
+      );
+    }
+  }
+
+  /** Linked reports must exist and be visible to the caller (a hidden one reads as missing). */
+  private async checkLinks(
+    m: EntityManager,
+    actor: Actor,
+    ids: string[],
+    self: string | null,
+  ): Promise<string[]> {
+    if (ids.length === 0) return [];
+    if (self && ids.includes(self)) {
+      throw problems.invalid('linkedReportIds', 'notSelf', 'a report cannot be linked to itself');
+    }
+    const rows = await m.query<{ id: string }[]>(
+      `SELECT r.id FROM intelligence_report r WHERE r.id = ANY ($1::uuid[]) AND ${coiRaw(actor, 'r', 2)}`,
+      [ids, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])],
+    );
+    const found = new Set(rows.map((r) => r.id));
+    const errors = ids.flatMap((id, i) =>
+      found.has(id)
+        ? []
+        : [
+            {
+              field: `linkedReportIds.${i}`,
+              rule: 'exists',
+              message: `linkedReportIds.${i} does not name a report`,
+            },
+          ],
+    );
+    if (errors.length) throw validation(errors);
+    return ids;
+  }
+
+  /** `INT-<year>-<n>`: the year's counter row is incremented in this transaction, so numbers have no gaps. */
+  private async nextReference(m: EntityManager): Promise<string> {
+    const year = new Date().getUTCFullYear();
+    const [{ last_value }] = await m.query<{ last_value: number }[]>(
+      `INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
+       ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value`,
+      [year],
+    );
+    return formatReference(year, last_value);
+  }
+
+  private async writeSubjects(m: EntityManager, id: string, subjects: SubjectInput[]): Promise<void> {
+    if (subjects.length === 0) return;
+    await m.query(
+      `INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
+       SELECT $1, unnest($2::uuid[]), unnest($3::intelligence_subject_role[])`,
+      [id, subjects.map((s) => s.workforceMemberId), subjects.map((s) => s.role)],
+    );
+  }
+
+  private async writeLinks(m: EntityManager, actor: Actor, id: string, links: string[]): Promise<void> {
+    if (links.length === 0) return;
+    await m.query(
+      `INSERT INTO intelligence_link (report_id, linked_report_id, created_by)
+       SELECT $1, unnest($2::uuid[]), $3 ON CONFLICT DO NOTHING`,
+      [id, links, actor.userId],
+    );
+  }
+
+  /**
+   * Possible duplicates of a report: others naming one of its workforce members with a category in common,
+   * received within INTEL_DUPLICATE_WINDOW_DAYS of it. Stored, so that the queue shows them without work.
+   */
+  private async findDuplicates(m: EntityManager, id: string): Promise<string[]> {
+    const rows = await m.query<{ related_report_id: string }[]>(
+      `INSERT INTO intelligence_duplicate (report_id, related_report_id)
+       SELECT DISTINCT n.id, o.id
+         FROM intelligence_report n
+         JOIN intelligence_subject ns ON ns.report_id = n.id
+         JOIN intelligence_subject os ON os.workforce_member_id = ns.workforce_member_id AND os.report_id <> n.id
+         JOIN intelligence_report o ON o.id = os.report_id
+        WHERE n.id = $1
+          AND (ARRAY[o.primary_category] || o.secondary_categories) && (ARRAY[n.primary_category] || n.secondary_categories)
+          AND o.received_at BETWEEN n.received_at - make_interval(days => $2) AND n.received_at + make_interval(days => $2)
+          AND NOT EXISTS (SELECT 1 FROM intelligence_duplicate x WHERE x.report_id = o.id AND x.related_report_id = n.id)
+       ON CONFLICT DO NOTHING
+       RETURNING related_report_id`,
+      [id, this.config.INTEL_DUPLICATE_WINDOW_DAYS],
+    );
+    return rows.map((r) => r.related_report_id);
+  }
+}
