@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
         VettingModule,
         CasesModule,
         IntelligenceModule,
+        QueueBoardModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -2,11 +2,16 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { AuditWorkerModule } from './modules/audit/audit-worker.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { VettingWorkerModule } from './modules/vetting/vetting.processor.js';
 
 /** The worker process: BullMQ processors and schedulers only, no HTTP. */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.register(config, 'worker'), AuditWorkerModule] };
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.register(config, 'worker'), AuditModule, AuditWorkerModule, VettingWorkerModule],
+    };
   }
 }

@@ -1,0 +1,208 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { Clock } from '../../common/clock.js';
+import { type Keyset, type Page, paginate } from '../../common/pagination.js';
+import { problems } from '../../common/problem.js';
+import { execute, Transactions } from '../../database/database.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AuditOutcome } from '../audit/audit.types.js';
+import type { AlertQuery, AlertView, ResolveAlertRequest } from './dto/vetting.dto.js';
+import { type AlertSource, AlertStatus } from './vetting.enums.js';
+
+const ALERT_COLUMNS = `a.id, a.kind, a.status, a.workforce_member_id, w.staff_number, w.given_name, w.family_name,
+  w.department_id, a.clearance_id, a.level, a.due_on::text AS due_on, a.source_type, a.source_id, a.raised_at,
+  a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.resolution_reason, a.version`;
+
+/** Most urgent first: the earliest due date (expired clearances are due in the past), then id. */
+const BY_DUE: Keyset = {
+  columns: [
+    { expr: 'a.due_on', type: 'date' },
+    { expr: 'a.id', type: 'uuid' },
+  ],
+  direction: 'ASC',
+};
+
+const ts = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
+
+const toView = (r: Record<string, unknown>): AlertView => ({
+  id: r.id as string,
+  kind: r.kind as AlertView['kind'],
+  status: r.status as AlertView['status'],
+  workforceMember: {
+    id: r.workforce_member_id as string,
+    staffNumber: r.staff_number as string,
+    givenName: r.given_name as string,
+    familyName: r.family_name as string,
+    departmentId: (r.department_id as string | null) ?? null,
+  },
+  clearanceId: (r.clearance_id as string | null) ?? null,
+  level: (r.level as AlertView['level']) ?? null,
+  dueOn: r.due_on as string,
+  sourceType: (r.source_type as AlertView['sourceType']) ?? null,
+  sourceId: (r.source_id as string | null) ?? null,
+  raisedAt: ts(r.raised_at) as string,
+  acknowledgedAt: ts(r.acknowledged_at),
+  acknowledgedBy: (r.acknowledged_by as string | null) ?? null,
+  resolvedAt: ts(r.resolved_at),
+  resolvedBy: (r.resolved_by as string | null) ?? null,
+  resolutionReason: (r.resolution_reason as string | null) ?? null,
+  version: r.version as number,
+});
+
+/**
+ * Vetting alerts: the vetting officers' work queue. Raised by the sweep (renewal_due, overdue,
+ * below_required) and by declarations or misconduct outcomes (review_required); acknowledged, then
+ * resolved with a reason. A user never sees alerts about their own workforce record.
+ */
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Raises a review_required alert in the caller's transaction (once per source: a retry raises
+   * nothing twice) and returns its id. Its outbox message is written by the same statement (trigger).
+   * For the cases module: a misconduct outcome short of dismissal calls this with its outcome id.
+   */
+  async raiseReviewRequired(
+    m: EntityManager,
+    memberId: string,
+    source: { type: AlertSource; id: string },
+  ): Promise<string> {
+    const [row] = await m.query<{ id: string }[]>(
+      `WITH raised AS (
+         INSERT INTO vetting_alert (workforce_member_id, kind, due_on, source_type, source_id)
+         VALUES ($1, 'review_required', $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id)
+       SELECT id FROM raised
+       UNION ALL SELECT id FROM vetting_alert WHERE source_type = $3 AND source_id = $4
+       LIMIT 1`,
+      [memberId, this.clock.today(), source.type, source.id],
+    );
+    return row.id;
+  }
+
+  async list(actor: Actor, query: AlertQuery): Promise<Page<AlertView>> {
+    return this.tx.run(async (m) => {
+      const qb = m
+        .createQueryBuilder()
+        .select(ALERT_COLUMNS)
+        .from('vetting_alert', 'a')
+        .innerJoin('workforce_member', 'w', 'w.id = a.workforce_member_id');
+      if (actor.workforceMemberId) qb.andWhere('a.workforce_member_id <> :me', { me: actor.workforceMemberId });
+      if (query.status) qb.andWhere('a.status = :status', { status: query.status });
+      else qb.andWhere(`a.status <> 'resolved'`);
+      if (query.kind) qb.andWhere('a.kind = :kind', { kind: query.kind });
+      if (query.level) qb.andWhere('a.level = :level', { level: query.level });
+      if (query.departmentId) qb.andWhere('w.department_id = :dep', { dep: query.departmentId });
+      if (query.workforceMemberId) qb.andWhere('a.workforce_member_id = :wm', { wm: query.workforceMemberId });
+      if (query.dueBefore) qb.andWhere('a.due_on < CAST(:dueBefore AS date)', { dueBefore: query.dueBefore });
+      const page = await paginate(qb, BY_DUE, query, toView);
+      await this.audit.record(m, actor, {
+        action: 'vetting_alert.list',
+        resourceType: 'vetting_alert',
+        subjectIds: [...new Set(page.items.map((a) => a.workforceMember.id))],
+        details: { returned: page.items.map((a) => a.id) },
+      });
+      return page;
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<AlertView> {
+    return this.tx.run(async (m) => {
+      const alert = await this.find(m, actor, id, 'vetting_alert.read');
+      await this.audit.record(m, actor, {
+        action: 'vetting_alert.read',
+        resourceType: 'vetting_alert',
+        resourceId: id,
+        subjectIds: [alert.workforceMember.id],
+      });
+      return alert;
+    });
+  }
+
+  async acknowledge(actor: Actor, id: string, version: number): Promise<AlertView> {
+    return this.transition(actor, id, version, 'vetting_alert.acknowledge', [AlertStatus.Open], (m) =>
+      execute<{ id: string }>(
+        m,
+        `UPDATE vetting_alert SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = $3,
+                version = version + 1
+          WHERE id = $1 AND version = $2 AND status = 'open' RETURNING id`,
+        [id, version, actor.userId],
+      ),
+    );
+  }
+
+  async resolve(actor: Actor, id: string, body: ResolveAlertRequest): Promise<AlertView> {
+    return this.transition(
+      actor,
+      id,
+      body.version,
+      'vetting_alert.resolve',
+      [AlertStatus.Open, AlertStatus.Acknowledged],
+      (m) =>
+        execute<{ id: string }>(
+          m,
+          `UPDATE vetting_alert SET status = 'resolved', resolved_at = now(), resolved_by = $3,
+                  resolution_reason = $4, version = version + 1
+            WHERE id = $1 AND version = $2 AND status <> 'resolved' RETURNING id`,
+          [id, body.version, actor.userId, body.reason],
+        ),
+    );
+  }
+
+  private async transition(
+    actor: Actor,
+    id: string,
+    version: number,
+    action: string,
+    from: AlertStatus[],
+    update: (m: EntityManager) => Promise<{ rows: { id: string }[] }>,
+  ): Promise<AlertView> {
+    return this.tx.run(async (m) => {
+      const before = await this.find(m, actor, id, action);
+      const { rows } = await update(m);
+      if (rows.length === 0) {
+        // Already past this step, or changed by someone else since the caller (or this request) read it.
+        if (!from.includes(before.status)) {
+          throw problems.conflict(
+            'invalid_transition',
+            `The alert is ${before.status}; this step needs it ${from.join(' or ')}`,
+          );
+        }
+        throw problems.staleVersion();
+      }
+      const after = await this.find(m, actor, id, action);
+      await this.audit.record(m, actor, {
+        action,
+        resourceType: 'vetting_alert',
+        resourceId: id,
+        subjectIds: [after.workforceMember.id],
+        details: { from: before.status, to: after.status },
+      });
+      return after;
+    });
+  }
+
+  private async find(m: EntityManager, actor: Actor, id: string, action: string): Promise<AlertView> {
+    const [row] = await m.query<Record<string, unknown>[]>(
+      `SELECT ${ALERT_COLUMNS} FROM vetting_alert a JOIN workforce_member w ON w.id = a.workforce_member_id
+        WHERE a.id = $1`,
+      [id],
+    );
+    if (!row) throw problems.notFound('alert');
+    if (actor.workforceMemberId && row.workforce_member_id === actor.workforceMemberId) {
+      await this.audit.recordAlone(actor, {
+        action,
+        resourceType: 'vetting_alert',
+        resourceId: id,
+        outcome: AuditOutcome.Denied,
+      });
+      throw problems.notFound('alert');
+    }
+    return toView(row);
+  }
+}
