@@ -2,6 +2,7 @@ import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
+import { seedCases } from '../modules/cases/cases.demo.js';
 import type { DemoContext, DemoSeeder } from './demo-context.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
@@ -10,7 +11,7 @@ export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
  * Each module's demo data, in dependency order. A module adds its seeder here
  * (`src/modules/<module>/<module>.demo.ts`).
  */
-const SEEDERS: [string, DemoSeeder][] = [];
+const SEEDERS: [string, DemoSeeder][] = [['cases', seedCases]];
 
 /**
  * One demo user per role. Their password is generated for this demo run and set again on every run

@@ -1,0 +1,281 @@
+import type { DemoSeeder } from '../../demo/demo-context.js';
+
+/** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
+const MARK = 'Demo case';
+const CASES = 160;
+
+/**
+ * Demo cases, generated in SQL: spread evenly from April 2016 to last week (every financial year from
+ * 2016/17), in every status, of every type and category; IOPC referrals (mandatory and voluntary) with every
+ * decision and some pending; outcomes of every kind (criminal, no case to answer, meetings, hearings and
+ * accelerated hearings, proven and not, each misconduct outcome under its regime, leavers with the
+ * would-have-been-dismissed finding, Barred and Advisory List entries), and the allegation results the
+ * Federation asks to see (unfounded, malicious). Timeline events and severity history go with them.
+ * Runs once: a second run finds its cases and adds nothing.
+ */
+export const seedCases: DemoSeeder = async (ctx) => {
+  const { manager: m, users } = ctx;
+  const analyst = users.analyst;
+  const supervisor = users.supervisor;
+
+  // Subjects of the demo cases: 40 workforce members, mostly officers (staff numbers DCASE0001...).
+  await m.query(
+    `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
+     SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
+            'DCASE' || lpad(g::text, 4, '0'),
+            (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
+            (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
+            CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
+       FROM generate_series(1, 40) g
+     ON CONFLICT (staff_number) DO NOTHING`,
+  );
+
+  const [{ n }] = await m.query<{ n: number }[]>(
+    `SELECT count(*)::int AS n FROM case_record WHERE allegation_summary LIKE $1`,
+    [`${MARK}%`],
+  );
+  if (n > 0) {
+    ctx.log(`demo cases: ${n} already present`);
+    return;
+  }
+
+  // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
+  // awaiting an outcome); younger ones cycle through every status.
+  await m.query(
+    `WITH spec AS (
+       SELECT i,
+              timestamptz '2016-04-03 10:00+01' + (i - 1) * ((now() - interval '6 days' - timestamptz '2016-04-03 10:00+01') / ($1::int - 1)) AS recorded_at,
+              (ARRAY['abuse_of_position_sexual','infiltration','disclosure_of_information','perverting_justice',
+                     'sexual_misconduct','drugs','theft_fraud','misuse_of_systems','abuse_of_authority',
+                     'inappropriate_association','vulnerability','assisting_offenders','other'])[1 + i % 13]::case_category AS primary_category,
+              (ARRAY['criminal','misconduct','criminal_and_misconduct','misconduct'])[1 + i % 4]::case_type AS case_type,
+              (ARRAY['complaint','conduct_matter','recordable_conduct_matter'])[1 + (i / 4) % 3]::case_matter_type AS matter_type,
+              CASE WHEN i % 9 = 0 THEN ARRAY['serious_assault']::referral_criterion[]
+                   WHEN i % 31 = 0 THEN ARRAY['chief_officer']::referral_criterion[]
+                   WHEN i % 29 = 0 THEN ARRAY['discrimination_aggravated']::referral_criterion[]
+                   ELSE '{}'::referral_criterion[] END AS facts
+         FROM generate_series(1, $1::int) i
+     ), shaped AS (
+       SELECT s.*,
+              CASE WHEN s.recorded_at < now() - interval '540 days' THEN
+                     CASE WHEN s.i % 17 = 0 THEN 'suspended' WHEN s.i % 23 = 0 THEN 'awaiting_outcome' ELSE 'closed' END
+                   ELSE (ARRAY['open','under_investigation','suspended','awaiting_outcome','closed'])[1 + s.i % 5] END::case_status AS status,
+              ARRAY(SELECT DISTINCT x FROM unnest(
+                      CASE WHEN s.primary_category = 'abuse_of_position_sexual' THEN ARRAY['apsp_or_improper_relationship']::referral_criterion[]
+                           WHEN s.primary_category IN ('perverting_justice','assisting_offenders','infiltration') THEN ARRAY['serious_corruption']::referral_criterion[]
+                           ELSE '{}'::referral_criterion[] END || s.facts) x ORDER BY x) AS criteria
+         FROM spec s
+     ), numbered AS (
+       SELECT sh.*, extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int AS year,
+              COALESCE((SELECT k.last_value FROM case_reference_counter k
+                         WHERE k.year = extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int), 0)
+              + row_number() OVER (PARTITION BY extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London') ORDER BY sh.i) AS number
+         FROM shaped sh
+     )
+     INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type, status,
+       suspended_from, suspension_reason, ever_suspended, allegation_summary, primary_category, categories, breach_type,
+       referral_facts, referral_criteria_met, referral_required, investigator_id, supervisor_id, severity, recorded_at,
+       recorded_financial_year, investigation_started_at, finalised_at, last_update_at, next_update_due, pcc_report_due, created_by)
+     SELECT 'CASE-' || year || '-' || lpad(number::text, 6, '0'), year, number, case_type, matter_type, status,
+            CASE WHEN status = 'suspended' THEN 'under_investigation'::case_status END,
+            CASE WHEN status = 'suspended' THEN 'Awaiting the outcome of the criminal trial' END,
+            status = 'suspended' OR i % 7 = 0,
+            '${MARK} ' || i || ': allegation concerning ' || replace(primary_category::text, '_', ' ') || ' (fictional).',
+            primary_category,
+            CASE WHEN i % 3 = 0 THEN ARRAY[primary_category, 'inappropriate_association']::case_category[]
+                 ELSE ARRAY[primary_category] END,
+            (ARRAY['honesty_and_integrity','authority_respect_courtesy','equality_and_diversity','use_of_force',
+                   'orders_and_instructions','duties_and_responsibilities','confidentiality','fitness_for_work',
+                   'discreditable_conduct','challenging_and_reporting'])[1 + i % 10]::case_breach_type,
+            facts, criteria, cardinality(criteria) > 0,
+            $2::uuid, CASE WHEN status IN ('closed','awaiting_outcome') OR i % 2 = 0 THEN $3::uuid END,
+            (ARRAY['no_misconduct','practice_requiring_improvement','misconduct','gross_misconduct'])[1 + i % 4]::case_severity,
+            recorded_at, 0,
+            CASE WHEN status <> 'open' THEN recorded_at + interval '21 days' END,
+            CASE WHEN status = 'closed' THEN recorded_at + ((90 + (i * 37) % 400) || ' days')::interval END,
+            CASE WHEN status <> 'closed' AND i % 3 <> 0 THEN LEAST(now() - interval '2 days', recorded_at + interval '20 days')
+                 WHEN status = 'closed' THEN recorded_at + interval '60 days' END,
+            CURRENT_DATE, CURRENT_DATE, $2::uuid
+       FROM numbered`,
+    [CASES, analyst, supervisor],
+  );
+  // A closed case never finalises in the future.
+  await m.query(
+    `UPDATE case_record SET finalised_at = now() - interval '1 day' WHERE finalised_at > now() AND allegation_summary LIKE $1`,
+    [`${MARK}%`],
+  );
+  await m.query(
+    `INSERT INTO case_reference_counter (year, last_value)
+     SELECT reference_year, max(reference_number) FROM case_record GROUP BY reference_year
+     ON CONFLICT (year) DO UPDATE SET last_value = GREATEST(case_reference_counter.last_value, EXCLUDED.last_value)`,
+  );
+
+  // Subjects: one each, every seventh case two.
+  await m.query(
+    `INSERT INTO case_subject (case_id, workforce_member_id, added_at)
+     SELECT c.id, w.id, c.recorded_at
+       FROM case_record c
+       JOIN LATERAL (SELECT split_part(c.allegation_summary, ':', 1) AS head) h ON true
+       JOIN LATERAL (SELECT substring(h.head FROM '[0-9]+$')::int AS i) n ON true
+       JOIN workforce_member w ON w.staff_number IN (
+              'DCASE' || lpad((1 + n.i % 40)::text, 4, '0'),
+              CASE WHEN n.i % 7 = 0 THEN 'DCASE' || lpad((1 + (n.i + 11) % 40)::text, 4, '0') END)
+      WHERE c.allegation_summary LIKE $1
+     ON CONFLICT DO NOTHING`,
+    [`${MARK}%`],
+  );
+
+  // Referrals: required ones once investigation started (or on half of the open ones), with every IOPC
+  // decision and the recent ones pending; some voluntary ones; some required cases explained instead.
+  await m.query(
+    `WITH demo AS (
+       SELECT c.*, substring(split_part(c.allegation_summary, ':', 1) FROM '[0-9]+$')::int AS i
+         FROM case_record c WHERE c.allegation_summary LIKE $1
+     )
+     INSERT INTO iopc_referral (case_id, referred_on, referred_financial_year, basis, criteria, reason, iopc_reference,
+       decision, decided_on, recorded_by, decision_recorded_by, decision_recorded_at, created_at)
+     SELECT d.id, (d.recorded_at + interval '5 days')::date, 0,
+            CASE WHEN d.referral_required THEN 'mandatory' ELSE 'voluntary' END::referral_basis,
+            d.referral_criteria_met,
+            CASE WHEN NOT d.referral_required THEN 'Gravity of the allegation and public confidence' END,
+            'IOPC-' || d.reference_year || '-' || lpad(d.reference_number::text, 5, '0'),
+            CASE WHEN d.recorded_at < now() - interval '40 days'
+                 THEN (ARRAY['independent','directed','local','returned'])[1 + d.i % 4]::iopc_decision END,
+            CASE WHEN d.recorded_at < now() - interval '40 days' THEN (d.recorded_at + interval '30 days')::date END,
+            $2::uuid,
+            CASE WHEN d.recorded_at < now() - interval '40 days' THEN $2::uuid END,
+            CASE WHEN d.recorded_at < now() - interval '40 days' THEN d.recorded_at + interval '31 days' END,
+            d.recorded_at + interval '5 days'
+       FROM demo d
+      WHERE (d.referral_required AND d.i % 19 <> 0 AND (d.status <> 'open' OR d.i % 2 = 0))
+         OR (NOT d.referral_required AND d.i % 10 = 3)`,
+    [`${MARK}%`, analyst],
+  );
+  await m.query(
+    `UPDATE case_record c SET no_referral_reason = 'Supervisor review: the conduct does not meet the threshold on the facts',
+            no_referral_by = $2, no_referral_at = c.recorded_at + interval '7 days'
+      WHERE c.allegation_summary LIKE $1 AND c.referral_required AND c.status <> 'open'
+        AND NOT EXISTS (SELECT 1 FROM iopc_referral r WHERE r.case_id = c.id)`,
+    [`${MARK}%`, supervisor],
+  );
+
+  // Outcomes: complete for closed cases, partial (proceedings pending) for cases awaiting outcome. Each
+  // template is one kind of outcome; all of them are allowed by the regulation rules (outcome-rules.ts).
+  await m.query(
+    `WITH t (k, finding, proceedings, result, outcome2020, outcome2012, allegation, left_service, would_dismiss, barred, advisory) AS (
+       VALUES
+         (0, 'no_case_to_answer', NULL, NULL, NULL, NULL, 'unfounded', NULL, false, false, false),
+         (1, 'no_case_to_answer', NULL, NULL, NULL, NULL, 'malicious_or_vexatious', NULL, false, false, false),
+         (2, 'case_to_answer', 'misconduct_meeting', 'not_proven', 'no_further_action', 'no_further_action', 'unsubstantiated', NULL, false, false, false),
+         (3, 'case_to_answer', 'misconduct_meeting', 'proven', 'reflective_practice', 'management_advice', 'substantiated', NULL, false, false, false),
+         (4, 'case_to_answer', 'misconduct_meeting', 'proven', 'written_warning', 'written_warning', 'substantiated', NULL, false, false, false),
+         (5, 'case_to_answer', 'misconduct_meeting', 'proven', 'final_written_warning', 'final_written_warning', 'substantiated', NULL, false, false, false),
+         (6, 'case_to_answer', 'misconduct_hearing', 'proven', 'final_written_warning', 'final_written_warning', 'substantiated', NULL, false, false, false),
+         (7, 'case_to_answer', 'misconduct_hearing', 'proven', 'reduction_in_rank', 'reduction_in_rank', 'substantiated', NULL, false, false, false),
+         (8, 'case_to_answer', 'misconduct_hearing', 'proven', 'dismissal_without_notice', 'dismissal_with_notice', 'substantiated', NULL, false, true, false),
+         (9, 'case_to_answer', 'accelerated_hearing', 'proven', 'dismissal_without_notice', 'dismissal_without_notice', 'substantiated', NULL, false, true, false),
+         (10, 'case_to_answer', 'misconduct_hearing', 'proven', NULL, NULL, 'substantiated', 'resigned', true, true, true),
+         (11, 'case_to_answer', 'misconduct_hearing', 'not_proven', 'no_further_action', 'no_further_action', 'unsubstantiated', 'retired', false, false, true),
+         (12, 'no_case_to_answer', NULL, NULL, NULL, NULL, 'unsubstantiated', NULL, false, false, false),
+         (13, 'case_to_answer', 'accelerated_hearing', 'proven', 'final_written_warning', 'final_written_warning', 'substantiated', NULL, false, false, false)
+     ), demo AS (
+       SELECT c.*, s.workforce_member_id, w.member_type,
+              substring(split_part(c.allegation_summary, ':', 1) FROM '[0-9]+$')::int AS i,
+              row_number() OVER (PARTITION BY c.id ORDER BY s.workforce_member_id)::int AS sn,
+              CASE WHEN c.recorded_at >= timestamptz '2020-02-01' THEN '2020' ELSE '2012' END::conduct_regime AS regime
+         FROM case_record c JOIN case_subject s ON s.case_id = c.id JOIN workforce_member w ON w.id = s.workforce_member_id
+        WHERE c.allegation_summary LIKE $1 AND c.status IN ('closed', 'awaiting_outcome', 'suspended')
+     ), chosen AS (
+       SELECT d.*, t.*, d.case_type <> 'criminal' AS misconduct, d.case_type <> 'misconduct' AS criminal,
+              d.status = 'closed' AS complete
+         FROM demo d JOIN t ON t.k = (d.i * 3 + d.sn) % 14
+        WHERE d.status = 'closed' OR d.i % 2 = 0
+     )
+     INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, criminal_outcome, misconduct_finding,
+       proceedings, proceedings_result, misconduct_outcome, regime, allegation_result, left_service, left_service_on,
+       would_have_been_dismissed, barred_list_on, advisory_list_on, recorded_at, recorded_financial_year, finalised_at,
+       recorded_by, created_at)
+     SELECT ch.id, ch.workforce_member_id, ch.member_type,
+            CASE WHEN NOT ch.criminal THEN NULL
+                 WHEN NOT ch.complete THEN (ARRAY['ongoing','charged'])[1 + ch.i % 2]
+                 WHEN ch.allegation = 'substantiated' THEN (ARRAY['convicted','caution','charged'])[1 + ch.i % 3]
+                 ELSE (ARRAY['no_further_action','acquitted'])[1 + (ch.i / 2) % 2] END::criminal_outcome,
+            CASE WHEN ch.misconduct THEN ch.finding END::misconduct_finding,
+            CASE WHEN ch.misconduct THEN ch.proceedings END::misconduct_proceedings,
+            CASE WHEN ch.misconduct AND ch.complete THEN ch.result END::proceedings_result,
+            CASE WHEN ch.misconduct AND ch.complete AND ch.result IS NOT NULL THEN
+                   CASE WHEN ch.member_type <> 'officer' AND ch.outcome2020 = 'reduction_in_rank' THEN 'final_written_warning'
+                        WHEN ch.regime = '2020' THEN ch.outcome2020 ELSE ch.outcome2012 END END::misconduct_outcome,
+            CASE WHEN ch.misconduct AND ch.complete AND ch.result IS NOT NULL AND ch.outcome2020 IS NOT NULL THEN ch.regime END,
+            CASE WHEN NOT ch.complete THEN NULL
+                 WHEN ch.misconduct THEN ch.allegation
+                 WHEN ch.allegation = 'substantiated' THEN 'substantiated'
+                 ELSE (ARRAY['unsubstantiated','unfounded','malicious_or_vexatious'])[1 + ch.i % 3] END::allegation_result,
+            CASE WHEN ch.misconduct THEN ch.left_service END::left_service,
+            CASE WHEN ch.misconduct AND ch.left_service IS NOT NULL THEN (ch.recorded_at + interval '45 days')::date END,
+            ch.misconduct AND ch.complete AND ch.would_dismiss,
+            CASE WHEN ch.misconduct AND ch.complete AND ch.barred AND ch.i % 5 <> 0 THEN (COALESCE(ch.finalised_at, now()) - interval '1 day')::date END,
+            CASE WHEN ch.misconduct AND ch.advisory THEN (ch.recorded_at + interval '50 days')::date END,
+            COALESCE(ch.finalised_at, now() - interval '3 days'), 0,
+            CASE WHEN ch.complete THEN ch.finalised_at END,
+            $2::uuid, COALESCE(ch.finalised_at, now() - interval '3 days')
+       FROM chosen ch`,
+    [`${MARK}%`, analyst],
+  );
+  // Dismissals (or would-have-been dismissals) without a Barred List entry raise the case's reminder.
+  await m.query(
+    `UPDATE case_record c SET barred_list_reminder_at = o.first
+       FROM (SELECT case_id, min(recorded_at) AS first FROM case_subject_outcome
+              WHERE barred_list_on IS NULL
+                AND (misconduct_outcome IN ('dismissal_with_notice','dismissal_without_notice') OR would_have_been_dismissed)
+              GROUP BY case_id) o
+      WHERE o.case_id = c.id AND c.allegation_summary LIKE $1`,
+    [`${MARK}%`],
+  );
+
+  // Severity history and the timeline.
+  await m.query(
+    `INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by, assessed_at)
+     SELECT c.id, c.severity, 'Initial assessment on the information available', $2::uuid, c.recorded_at + interval '2 days'
+       FROM case_record c WHERE c.allegation_summary LIKE $1 AND c.severity IS NOT NULL`,
+    [`${MARK}%`, analyst],
+  );
+  await m.query(
+    `INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details, note)
+     SELECT c.id, e.kind::case_event_kind, e.actor, e.at, e.details, e.note
+       FROM case_record c
+       LEFT JOIN iopc_referral r ON r.case_id = c.id
+       CROSS JOIN LATERAL (VALUES
+         ('created', $2::uuid, c.recorded_at, jsonb_build_object('reference', c.reference, 'caseType', c.case_type,
+            'referralRequired', c.referral_required, 'criteriaMet', to_jsonb(c.referral_criteria_met::text[])), NULL::text),
+         ('severity_assessed', $2::uuid, c.recorded_at + interval '2 days', jsonb_build_object('severity', c.severity),
+            'Initial assessment on the information available'),
+         ('referral_recorded', $2::uuid, r.created_at, jsonb_build_object('basis', r.basis, 'criteria', to_jsonb(r.criteria::text[]),
+            'referredOn', r.referred_on), NULL),
+         ('referral_decision', $2::uuid, r.decision_recorded_at, jsonb_build_object('decision', r.decision, 'decidedOn', r.decided_on), NULL),
+         ('no_referral_recorded', $3::uuid, c.no_referral_at, jsonb_build_object('criteriaMet', to_jsonb(c.referral_criteria_met::text[])),
+            c.no_referral_reason),
+         ('status_changed', $2::uuid, c.investigation_started_at, jsonb_build_object('action', 'start-investigation', 'from', 'open',
+            'to', 'under_investigation'), NULL),
+         ('update_given', $2::uuid, c.last_update_at, jsonb_build_object('recipients', 'both'), NULL),
+         ('status_changed', $3::uuid, c.finalised_at, jsonb_build_object('action', 'close', 'from', 'awaiting_outcome', 'to', 'closed'), NULL)
+       ) AS e (kind, actor, at, details, note)
+      WHERE c.allegation_summary LIKE $1 AND e.at IS NOT NULL AND (e.kind <> 'severity_assessed' OR c.severity IS NOT NULL)`,
+    [`${MARK}%`, analyst, supervisor],
+  );
+  await m.query(
+    `INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
+     SELECT o.case_id, 'outcome_recorded', o.recorded_by, o.recorded_at,
+            jsonb_build_object('subjectId', o.workforce_member_id, 'misconductOutcome', o.misconduct_outcome,
+                               'proceedings', o.proceedings, 'allegationResult', o.allegation_result)
+       FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id WHERE c.allegation_summary LIKE $1`,
+    [`${MARK}%`],
+  );
+  const [{ cases, outcomes }] = await m.query<{ cases: number; outcomes: number }[]>(
+    `SELECT (SELECT count(*)::int FROM case_record WHERE allegation_summary LIKE $1) AS cases,
+            (SELECT count(*)::int FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
+              WHERE c.allegation_summary LIKE $1) AS outcomes`,
+    [`${MARK}%`],
+  );
+  ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
+};

@@ -1,0 +1,139 @@
+import { DataSource } from 'typeorm';
+import { Role } from '../src/common/auth/roles.js';
+import { seedCases } from '../src/modules/cases/cases.demo.js';
+import { financialYear } from '../src/modules/cases/case-rules.js';
+import { checkOutcome, missingForClosure, type OutcomeFacts } from '../src/modules/cases/outcome-rules.js';
+import type { CaseType } from '../src/modules/cases/cases.enums.js';
+import { startApp, type TestApp } from './helpers/app.js';
+import { call, userWith, type TestUser } from './helpers/http.js';
+
+describe('cases demo data', () => {
+  let t: TestApp;
+  let analyst: TestUser;
+  const q = async <T = Record<string, unknown>>(sql: string): Promise<T[]> =>
+    (await t.db.pool.query(sql)).rows as T[];
+  const values = async (sql: string): Promise<string[]> => (await q<{ v: string }>(sql)).map((r) => r.v);
+
+  beforeAll(async () => {
+    t = await startApp();
+    analyst = await userWith(t, [Role.Analyst]);
+    const supervisor = await userWith(t, [Role.Supervisor]);
+    const ds = t.app.get(DataSource);
+    const users = { analyst: analyst.id, supervisor: supervisor.id };
+    for (let run = 0; run < 2; run++) {
+      await ds.transaction((manager) => seedCases({ manager, users, log: () => undefined }));
+    }
+  });
+  afterAll(() => t.close());
+
+  it('is idempotent: a second run adds nothing', async () => {
+    expect(await values(`SELECT count(*)::text AS v FROM case_record`)).toEqual(['160']);
+    expect(
+      await values(`SELECT count(*)::text AS v FROM workforce_member WHERE staff_number LIKE 'DCASE%'`),
+    ).toEqual(['40']);
+  });
+
+  it('has cases in every state, spread over every financial year from 2016/17 to now', async () => {
+    expect(await values(`SELECT DISTINCT status::text AS v FROM case_record ORDER BY 1`)).toEqual([
+      'awaiting_outcome',
+      'closed',
+      'open',
+      'suspended',
+      'under_investigation',
+    ]);
+    const years = (
+      await values(`SELECT DISTINCT recorded_financial_year::text AS v FROM case_record ORDER BY 1`)
+    ).map(Number);
+    const now = financialYear(new Date());
+    expect(years).toEqual(Array.from({ length: now - 2016 + 1 }, (_, i) => 2016 + i));
+  });
+
+  it('has referrals with every IOPC decision (and one pending), and every kind of outcome', async () => {
+    expect(
+      await values(`SELECT DISTINCT COALESCE(decision::text, 'pending') AS v FROM iopc_referral ORDER BY 1`),
+    ).toEqual(['directed', 'independent', 'local', 'pending', 'returned']);
+    expect(await values(`SELECT DISTINCT basis::text AS v FROM iopc_referral ORDER BY 1`)).toEqual([
+      'mandatory',
+      'voluntary',
+    ]);
+    const distinct = (col: string) =>
+      values(
+        `SELECT DISTINCT ${col}::text AS v FROM case_subject_outcome WHERE ${col} IS NOT NULL ORDER BY 1`,
+      );
+    expect(await distinct('criminal_outcome')).toEqual([
+      'acquitted',
+      'caution',
+      'charged',
+      'convicted',
+      'no_further_action',
+      'ongoing',
+    ]);
+    expect(await distinct('misconduct_outcome')).toHaveLength(8);
+    expect(await distinct('proceedings')).toHaveLength(3);
+    expect(await distinct('allegation_result')).toHaveLength(4);
+    expect(await distinct('left_service')).toEqual(['resigned', 'retired']);
+    expect(
+      await values(
+        `SELECT count(*)::text AS v FROM case_subject_outcome WHERE would_have_been_dismissed AND barred_list_on IS NOT NULL`,
+      ),
+    ).not.toEqual(['0']);
+    expect(
+      await values(`SELECT count(*)::text AS v FROM case_subject_outcome WHERE advisory_list_on IS NOT NULL`),
+    ).not.toEqual(['0']);
+  });
+
+  it('obeys the regulation rules, and every closed case has a complete outcome per subject', async () => {
+    const rows = await q<Record<string, string | boolean | null>>(
+      `SELECT o.*, c.case_type, c.status, w.member_type AS mt FROM case_subject_outcome o
+         JOIN case_record c ON c.id = o.case_id JOIN workforce_member w ON w.id = o.workforce_member_id`,
+    );
+    const problems: string[] = [];
+    for (const r of rows) {
+      const facts = {
+        criminalOutcome: r.criminal_outcome,
+        misconductFinding: r.misconduct_finding,
+        proceedings: r.proceedings,
+        proceedingsResult: r.proceedings_result,
+        misconductOutcome: r.misconduct_outcome,
+        regime: r.regime,
+        allegationResult: r.allegation_result,
+        leftService: r.left_service,
+        wouldHaveBeenDismissed: r.would_have_been_dismissed,
+        barredListDate: r.barred_list_on,
+        advisoryListDate: r.advisory_list_on,
+      } as OutcomeFacts;
+      const v = checkOutcome(facts, { caseType: r.case_type as CaseType, memberType: r.mt as string });
+      if (v.length) problems.push(v.map((x) => x.code).join());
+      if (r.status === 'closed' && missingForClosure(facts, r.case_type as CaseType).length)
+        problems.push('incomplete');
+    }
+    expect(problems).toEqual([]);
+    expect(
+      await values(`SELECT count(*)::text AS v FROM case_record c JOIN case_subject s ON s.case_id = c.id
+        WHERE c.status = 'closed' AND NOT EXISTS (SELECT 1 FROM case_subject_outcome o
+          WHERE o.case_id = c.id AND o.workforce_member_id = s.workforce_member_id)`),
+    ).toEqual(['0']);
+  });
+
+  it('is served by the API (list and a read with its timeline)', async () => {
+    const list = await call(t.app, 'GET', '/api/v1/cases?limit=5&status=closed', { token: analyst.token });
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(5);
+    const one = await call(t.app, 'GET', `/api/v1/cases/${list.body.items[0].id}/timeline`, {
+      token: analyst.token,
+    });
+    expect(one.status).toBe(200);
+    expect(one.body.items[0].kind).toBe('created');
+    const next = await call(t.app, 'POST', '/api/v1/cases', {
+      token: analyst.token,
+      body: {
+        caseType: 'misconduct',
+        matterType: 'complaint',
+        allegationSummary: 'x',
+        primaryCategory: 'other',
+        subjectIds: [list.body.items[0].subjectIds[0]],
+      },
+    });
+    expect(next.status).toBe(201);
+  });
+});
