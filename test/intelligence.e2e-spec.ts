@@ -1,6 +1,6 @@
 import { Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { call, expectProblem, type TestUser, userWith, workforceMember } from './helpers/http.js';
+import { call, expectProblem, type Reply, type TestUser, userWith, workforceMember } from './helpers/http.js';
 
 const DAY = 86_400_000;
 const daysAgo = (n: number): string => new Date(Date.now() - n * DAY).toISOString();
@@ -31,7 +31,10 @@ describe('intelligence', () => {
     Number((await t.db.pool.query<{ n: string }>('SELECT count(*) AS n FROM intelligence_report')).rows[0].n);
 
   const create = async (user: TestUser, overrides: Record<string, unknown> = {}) => {
-    const res = await call(t.app, 'POST', '/api/v1/intelligence', { token: user.token, body: body(overrides) });
+    const res: Reply = await call(t.app, 'POST', '/api/v1/intelligence', {
+      token: user.token,
+      body: body(overrides),
+    });
     if (res.status !== 201) throw new Error(`create failed: ${res.status} ${res.text}`);
     return res.body as { id: string; reference: string; version: number; [k: string]: unknown };
   };
@@ -81,7 +84,10 @@ describe('intelligence', () => {
         [r.id],
       );
       expect(audit.rows).toEqual([
-        expect.objectContaining({ action: 'intelligence.create', subject_ids: expect.arrayContaining([subjectA, subjectB]) }),
+        expect.objectContaining({
+          action: 'intelligence.create',
+          subject_ids: expect.arrayContaining([subjectA, subjectB]),
+        }),
       ]);
       expect(JSON.stringify(audit.rows)).not.toContain('relative');
     });
@@ -116,24 +122,71 @@ describe('intelligence', () => {
       ['unknown category', { primaryCategory: 'littering' }, 'primaryCategory'],
       ['unknown secondary category', { secondaryCategories: ['littering'] }, 'secondaryCategories'],
       ['unknown source type', { sourceType: 'psychic' }, 'sourceType'],
-      ['unknown scheme', { grading: { scheme: '4x4', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'P' } }, 'grading.scheme'],
-      ['3x5x2 source outside the scheme', { grading: { scheme: '3x5x2', sourceEvaluation: 'A', intelligenceAssessment: 'A', handlingCode: 'P' } }, 'grading.sourceEvaluation'],
-      ['3x5x2 intelligence outside the scheme', { grading: { scheme: '3x5x2', sourceEvaluation: '1', intelligenceAssessment: 'F', handlingCode: 'P' } }, 'grading.intelligenceAssessment'],
-      ['5x5x5 handling outside the scheme', { grading: { scheme: '5x5x5', sourceEvaluation: 'A', intelligenceAssessment: '1', handlingCode: 'P' } }, 'grading.handlingCode'],
-      ['handling C without conditions', { grading: { scheme: '3x5x2', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'C' } }, 'grading.handlingConditions'],
+      [
+        'unknown scheme',
+        { grading: { scheme: '4x4', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'P' } },
+        'grading.scheme',
+      ],
+      [
+        '3x5x2 source outside the scheme',
+        {
+          grading: { scheme: '3x5x2', sourceEvaluation: 'A', intelligenceAssessment: 'A', handlingCode: 'P' },
+        },
+        'grading.sourceEvaluation',
+      ],
+      [
+        '3x5x2 intelligence outside the scheme',
+        {
+          grading: { scheme: '3x5x2', sourceEvaluation: '1', intelligenceAssessment: 'F', handlingCode: 'P' },
+        },
+        'grading.intelligenceAssessment',
+      ],
+      [
+        '5x5x5 handling outside the scheme',
+        {
+          grading: { scheme: '5x5x5', sourceEvaluation: 'A', intelligenceAssessment: '1', handlingCode: 'P' },
+        },
+        'grading.handlingCode',
+      ],
+      [
+        'handling C without conditions',
+        {
+          grading: { scheme: '3x5x2', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'C' },
+        },
+        'grading.handlingConditions',
+      ],
       ['missing grading', { grading: undefined }, 'grading'],
       ['narrative over 50,000 characters', { narrative: 'x'.repeat(50_001) }, 'narrative'],
       ['empty narrative', { narrative: '' }, 'narrative'],
       ['received in the future', { receivedAt: new Date(Date.now() + 2 * DAY).toISOString() }, 'receivedAt'],
       ['bad receivedAt', { receivedAt: 'yesterday' }, 'receivedAt'],
-      ['secondary repeats primary', { secondaryCategories: ['disclosure_of_information'] }, 'secondaryCategories'],
-      ['subject that does not exist', { subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'subject' }] }, 'subjects.0.workforceMemberId'],
-      ['subject with an unknown role', { subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'boss' }] }, 'subjects.0.role'],
-      ['linked report that does not exist', { linkedReportIds: ['00000000-0000-4000-8000-000000000000'] }, 'linkedReportIds.0'],
+      [
+        'secondary repeats primary',
+        { secondaryCategories: ['disclosure_of_information'] },
+        'secondaryCategories',
+      ],
+      [
+        'subject that does not exist',
+        { subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'subject' }] },
+        'subjects.0.workforceMemberId',
+      ],
+      [
+        'subject with an unknown role',
+        { subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'boss' }] },
+        'subjects.0.role',
+      ],
+      [
+        'linked report that does not exist',
+        { linkedReportIds: ['00000000-0000-4000-8000-000000000000'] },
+        'linkedReportIds.0',
+      ],
       ['unknown field', { colour: 'red' }, 'colour'],
     ])('refuses %s with a 400 naming the field, and stores nothing', async (_name, overrides, field) => {
       const before = await count();
-      const res = await call(t.app, 'POST', '/api/v1/intelligence', { token: analyst.token, body: body(overrides) });
+      const res: Reply = await call(t.app, 'POST', '/api/v1/intelligence', {
+        token: analyst.token,
+        body: body(overrides),
+      });
       expectProblem(res, 400, 'validation_failed');
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
       expect(await count()).toBe(before);
@@ -150,7 +203,10 @@ describe('intelligence', () => {
       );
       expect(rows[0].last_value).toBe(numbers[11]);
       // A refused creation takes no number.
-      await call(t.app, 'POST', '/api/v1/intelligence', { token: analyst.token, body: body({ narrative: '' }) });
+      await call(t.app, 'POST', '/api/v1/intelligence', {
+        token: analyst.token,
+        body: body({ narrative: '' }),
+      });
       const next = await create(analyst);
       expect(Number(next.reference.slice(-6))).toBe(numbers[11] + 1);
     });
@@ -170,7 +226,9 @@ describe('intelligence', () => {
         [r.id],
       );
       expect(reads.rows).toHaveLength(3);
-      expect(reads.rows.every((row: { subject_ids: string[] }) => row.subject_ids.includes(subjectA))).toBe(true);
+      expect(reads.rows.every((row: { subject_ids: string[] }) => row.subject_ids.includes(subjectA))).toBe(
+        true,
+      );
       // Another analyst may not change what they may not see.
       const change = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
         token: analyst2.token,
@@ -181,27 +239,35 @@ describe('intelligence', () => {
 
     it('answers 404 for a report that does not exist and 400 for a malformed id', async () => {
       expectProblem(
-        await call(t.app, 'GET', '/api/v1/intelligence/00000000-0000-4000-8000-000000000000', { token: analyst.token }),
+        await call(t.app, 'GET', '/api/v1/intelligence/00000000-0000-4000-8000-000000000000', {
+          token: analyst.token,
+        }),
         404,
         'not_found',
       );
       expectProblem(await call(t.app, 'GET', '/api/v1/intelligence/nope', { token: analyst.token }), 400);
     });
 
-    it.each([Role.VettingOfficer, Role.Auditor, Role.Admin])('shows %s no intelligence (403)', async (role) => {
-      const user = await userWith(t, [role]);
-      const r = await create(analyst);
-      for (const [method, url] of [
-        ['GET', `/api/v1/intelligence/${r.id}`],
-        ['GET', '/api/v1/intelligence/queue'],
-        ['GET', '/api/v1/intelligence/search?q=computer'],
-        ['GET', '/api/v1/intelligence/queue/summary'],
-        ['GET', `/api/v1/workforce/${subjectA}/profile`],
-      ] as const) {
-        expectProblem(await call(t.app, method, url, { token: user.token }), 403, 'forbidden');
-      }
-      expectProblem(await call(t.app, 'POST', '/api/v1/intelligence', { token: user.token, body: body() }), 403);
-    });
+    it.each([Role.VettingOfficer, Role.Auditor, Role.Admin])(
+      'shows %s no intelligence (403)',
+      async (role) => {
+        const user = await userWith(t, [role]);
+        const r = await create(analyst);
+        for (const [method, url] of [
+          ['GET', `/api/v1/intelligence/${r.id}`],
+          ['GET', '/api/v1/intelligence/queue'],
+          ['GET', '/api/v1/intelligence/search?q=computer'],
+          ['GET', '/api/v1/intelligence/queue/summary'],
+          ['GET', `/api/v1/workforce/${subjectA}/profile`],
+        ] as const) {
+          expectProblem(await call(t.app, method, url, { token: user.token }), 403, 'forbidden');
+        }
+        expectProblem(
+          await call(t.app, 'POST', '/api/v1/intelligence', { token: user.token, body: body() }),
+          403,
+        );
+      },
+    );
   });
 
   describe('PATCH', () => {
@@ -218,25 +284,51 @@ describe('intelligence', () => {
         },
       });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ version: 2, primaryCategory: 'abuse_of_position_sexual', urgencyRank: 0 });
-      expect(ok.body.subjects).toEqual([expect.objectContaining({ workforceMemberId: subjectB, role: 'subject' })]);
+      expect(ok.body).toMatchObject({
+        version: 2,
+        primaryCategory: 'abuse_of_position_sexual',
+        urgencyRank: 0,
+      });
+      expect(ok.body.subjects).toEqual([
+        expect.objectContaining({ workforceMemberId: subjectB, role: 'subject' }),
+      ]);
       const stale = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
         token: analyst.token,
         body: { version: 1, narrative: 'changed' },
       });
       expectProblem(stale, 409, 'stale_version');
-      const { rows } = await t.db.pool.query(`SELECT narrative, version FROM intelligence_report WHERE id = $1`, [r.id]);
+      const { rows } = await t.db.pool.query(
+        `SELECT narrative, version FROM intelligence_report WHERE id = $1`,
+        [r.id],
+      );
       expect(rows[0]).toEqual({ narrative: expect.stringContaining('police national computer'), version: 2 });
     });
 
     it.each([
       ['no version', {}, 'version'],
-      ['grading outside the scheme', { version: 1, grading: { scheme: '5x5x5', sourceEvaluation: '1', intelligenceAssessment: '1', handlingCode: '1' } }, 'grading.sourceEvaluation'],
+      [
+        'grading outside the scheme',
+        {
+          version: 1,
+          grading: { scheme: '5x5x5', sourceEvaluation: '1', intelligenceAssessment: '1', handlingCode: '1' },
+        },
+        'grading.sourceEvaluation',
+      ],
       ['narrative over the limit', { version: 1, narrative: 'y'.repeat(50_001) }, 'narrative'],
-      ['unknown subject', { version: 1, subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'subject' }] }, 'subjects.0.workforceMemberId'],
+      [
+        'unknown subject',
+        {
+          version: 1,
+          subjects: [{ workforceMemberId: '00000000-0000-4000-8000-000000000000', role: 'subject' }],
+        },
+        'subjects.0.workforceMemberId',
+      ],
     ])('refuses %s (400)', async (_n, patch, field) => {
       const r = await create(analyst);
-      const res = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, { token: analyst.token, body: patch });
+      const res: Reply = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
+        token: analyst.token,
+        body: patch,
+      });
       expectProblem(res, 400, 'validation_failed');
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
       const { rows } = await t.db.pool.query(`SELECT version FROM intelligence_report WHERE id = $1`, [r.id]);
@@ -264,18 +356,33 @@ describe('intelligence', () => {
     it('runs received → in_assessment → awaiting_review → decision, recording who and when; refuses out-of-order steps with 409', async () => {
       const r = await create(analyst, { subjects: [{ workforceMemberId: subjectA, role: 'subject' }] });
       expectProblem(
-        await post(analyst, r.id, 'submit-for-review', { assessmentText: 'x', recommendedDecision: 'development' }),
+        await post(analyst, r.id, 'submit-for-review', {
+          assessmentText: 'x',
+          recommendedDecision: 'development',
+        }),
         409,
         'invalid_transition',
       );
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'r' }), 409, 'invalid_transition');
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'r' }),
+        409,
+        'invalid_transition',
+      );
 
       const assigned = await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
       expect(assigned.status).toBe(200);
-      expect(assigned.body).toMatchObject({ state: 'in_assessment', assigneeId: analyst.id, assignedBy: supervisor.id, assignedAt: expect.any(String) });
+      expect(assigned.body).toMatchObject({
+        state: 'in_assessment',
+        assigneeId: analyst.id,
+        assignedBy: supervisor.id,
+        assignedAt: expect.any(String),
+      });
 
       expectProblem(
-        await post(analyst2, r.id, 'submit-for-review', { assessmentText: 'x', recommendedDecision: 'development' }),
+        await post(analyst2, r.id, 'submit-for-review', {
+          assessmentText: 'x',
+          recommendedDecision: 'development',
+        }),
         403,
         'not_assignee',
       );
@@ -284,17 +391,40 @@ describe('intelligence', () => {
         recommendedDecision: 'development',
       });
       expect(submitted.body).toMatchObject({ state: 'awaiting_review', submittedBy: analyst.id });
-      expect(submitted.body.assessments).toEqual([expect.objectContaining({ versionNo: 1, recommendedDecision: 'development' })]);
-      expectProblem(await post(supervisor, r.id, 'assign', { assigneeId: analyst2.id }), 409, 'invalid_transition');
+      expect(submitted.body.assessments).toEqual([
+        expect.objectContaining({ versionNo: 1, recommendedDecision: 'development' }),
+      ]);
+      expectProblem(
+        await post(supervisor, r.id, 'assign', { assigneeId: analyst2.id }),
+        409,
+        'invalid_transition',
+      );
 
       // Analysts do not review.
-      expectProblem(await post(analyst2, r.id, 'review', { decision: 'no_further_action', reason: 'x' }), 403);
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'development' }), 400, 'validation_failed');
+      expectProblem(
+        await post(analyst2, r.id, 'review', { decision: 'no_further_action', reason: 'x' }),
+        403,
+      );
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'development' }),
+        400,
+        'validation_failed',
+      );
       const future = new Date(Date.now() + 30 * DAY).toISOString().slice(0, 10);
       const past = new Date(Date.now() - DAY).toISOString().slice(0, 10);
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'development', reviewDate: past }), 400, 'validation_failed');
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'development', reviewDate: past }),
+        400,
+        'validation_failed',
+      );
       const dev = await post(supervisor, r.id, 'review', { decision: 'development', reviewDate: future });
-      expect(dev.body).toMatchObject({ state: 'development', decision: 'development', reviewDate: future, reviewedBy: supervisor.id, dueDate: future });
+      expect(dev.body).toMatchObject({
+        state: 'development',
+        decision: 'development',
+        reviewDate: future,
+        reviewedBy: supervisor.id,
+        dueDate: future,
+      });
 
       // More work, a second assessment version; the first is kept.
       const again = await post(analyst, r.id, 'submit-for-review', {
@@ -304,13 +434,28 @@ describe('intelligence', () => {
       expect(again.body.assessments.map((a: { versionNo: number }) => a.versionNo)).toEqual([1, 2]);
       expect(again.body.assessments[0].assessmentText).toContain('Corroborated');
 
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'no_further_action' }), 400, 'validation_failed');
-      const nfa = await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'Unfounded after enquiries' });
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'no_further_action' }),
+        400,
+        'validation_failed',
+      );
+      const nfa = await post(supervisor, r.id, 'review', {
+        decision: 'no_further_action',
+        reason: 'Unfounded after enquiries',
+      });
       expect(nfa.body).toMatchObject({ state: 'no_further_action', reviewDate: null });
       expect(nfa.body.reviews).toHaveLength(2);
 
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'x' }), 409, 'invalid_transition');
-      expectProblem(await post(supervisor, r.id, 'assign', { assigneeId: analyst.id }), 409, 'invalid_transition');
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'x' }),
+        409,
+        'invalid_transition',
+      );
+      expectProblem(
+        await post(supervisor, r.id, 'assign', { assigneeId: analyst.id }),
+        409,
+        'invalid_transition',
+      );
       const patch = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
         token: analyst.token,
         body: { version: nfa.body.version, narrative: 'late change' },
@@ -334,8 +479,15 @@ describe('intelligence', () => {
     it('refuses a supervisor reviewing the assessment they submitted', async () => {
       const r = await create(analyst);
       await post(supervisor, r.id, 'assign', { assigneeId: supervisor.id });
-      await post(supervisor, r.id, 'submit-for-review', { assessmentText: 'mine', recommendedDecision: 'no_further_action' });
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'x' }), 403, 'own_assessment');
+      await post(supervisor, r.id, 'submit-for-review', {
+        assessmentText: 'mine',
+        recommendedDecision: 'no_further_action',
+      });
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'x' }),
+        403,
+        'own_assessment',
+      );
       const ok = await post(supervisor2, r.id, 'review', { decision: 'no_further_action', reason: 'x' });
       expect(ok.body.state).toBe('no_further_action');
     });
@@ -343,9 +495,20 @@ describe('intelligence', () => {
     it('refers to a case only with a case id, and stores it', async () => {
       const r = await create(analyst);
       await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
-      await post(analyst, r.id, 'submit-for-review', { assessmentText: 'case', recommendedDecision: 'referred_to_case' });
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'referred_to_case' }), 400, 'validation_failed');
-      expectProblem(await post(supervisor, r.id, 'review', { decision: 'referred_to_case', caseId: 'abc' }), 400, 'validation_failed');
+      await post(analyst, r.id, 'submit-for-review', {
+        assessmentText: 'case',
+        recommendedDecision: 'referred_to_case',
+      });
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'referred_to_case' }),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await post(supervisor, r.id, 'review', { decision: 'referred_to_case', caseId: 'abc' }),
+        400,
+        'validation_failed',
+      );
       const caseId = '3b241101-e2bb-4255-8caf-4136c566a962';
       const ok = await post(supervisor, r.id, 'review', { decision: 'referred_to_case', caseId });
       expect(ok.body).toMatchObject({ state: 'referred_to_case', referredCaseId: caseId });
@@ -355,31 +518,82 @@ describe('intelligence', () => {
       const ready = async (grading: Record<string, string>) => {
         const r = await create(analyst, { grading });
         await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
-        await post(analyst, r.id, 'submit-for-review', { assessmentText: 'share', recommendedDecision: 'disseminated' });
+        await post(analyst, r.id, 'submit-for-review', {
+          assessmentText: 'share',
+          recommendedDecision: 'disseminated',
+        });
         return r.id;
       };
-      const c = await ready({ scheme: '3x5x2', sourceEvaluation: '1', intelligenceAssessment: 'A', handlingCode: 'C', handlingConditions: 'Police only' });
-      expectProblem(await post(supervisor, c, 'review', { decision: 'disseminated' }), 400, 'validation_failed');
-      expectProblem(await post(supervisor, c, 'review', { decision: 'disseminated', recipient: 'NCA' }), 422, 'handling_conditions_not_confirmed');
-      const ok = await post(supervisor, c, 'review', { decision: 'disseminated', recipient: 'NCA', conditionsConfirmed: true });
+      const c = await ready({
+        scheme: '3x5x2',
+        sourceEvaluation: '1',
+        intelligenceAssessment: 'A',
+        handlingCode: 'C',
+        handlingConditions: 'Police only',
+      });
+      expectProblem(
+        await post(supervisor, c, 'review', { decision: 'disseminated' }),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await post(supervisor, c, 'review', { decision: 'disseminated', recipient: 'NCA' }),
+        422,
+        'handling_conditions_not_confirmed',
+      );
+      const ok = await post(supervisor, c, 'review', {
+        decision: 'disseminated',
+        recipient: 'NCA',
+        conditionsConfirmed: true,
+      });
       expect(ok.body.state).toBe('disseminated');
       expect(ok.body.reviews[0].recipient).toBe('NCA');
 
-      const five = await ready({ scheme: '5x5x5', sourceEvaluation: 'A', intelligenceAssessment: '1', handlingCode: '5' });
-      expectProblem(await post(supervisor, five, 'review', { decision: 'disseminated', recipient: 'NCA' }), 422, 'handling_forbids_dissemination');
-      const four = await ready({ scheme: '5x5x5', sourceEvaluation: 'A', intelligenceAssessment: '1', handlingCode: '4' });
-      expectProblem(await post(supervisor, four, 'review', { decision: 'disseminated', recipient: 'NCA' }), 422, 'handling_internal_only');
-      const inside = await post(supervisor, four, 'review', { decision: 'disseminated', recipient: 'Force IT security', recipientInternal: true });
+      const five = await ready({
+        scheme: '5x5x5',
+        sourceEvaluation: 'A',
+        intelligenceAssessment: '1',
+        handlingCode: '5',
+      });
+      expectProblem(
+        await post(supervisor, five, 'review', { decision: 'disseminated', recipient: 'NCA' }),
+        422,
+        'handling_forbids_dissemination',
+      );
+      const four = await ready({
+        scheme: '5x5x5',
+        sourceEvaluation: 'A',
+        intelligenceAssessment: '1',
+        handlingCode: '4',
+      });
+      expectProblem(
+        await post(supervisor, four, 'review', { decision: 'disseminated', recipient: 'NCA' }),
+        422,
+        'handling_internal_only',
+      );
+      const inside = await post(supervisor, four, 'review', {
+        decision: 'disseminated',
+        recipient: 'Force IT security',
+        recipientInternal: true,
+      });
       expect(inside.body.state).toBe('disseminated');
     });
 
     it('refuses to assign a non-analyst or someone the report concerns', async () => {
       const r = await create(analyst, { subjects: [{ workforceMemberId: subjectB, role: 'subject' }] });
       const vetting = await userWith(t, [Role.VettingOfficer]);
-      expectProblem(await post(supervisor, r.id, 'assign', { assigneeId: vetting.id }), 400, 'validation_failed');
+      expectProblem(
+        await post(supervisor, r.id, 'assign', { assigneeId: vetting.id }),
+        400,
+        'validation_failed',
+      );
       expectProblem(await post(supervisor, r.id, 'assign', { assigneeId: 'x' }), 400, 'validation_failed');
       const conflicted = await userWith(t, [Role.Analyst], { workforceMemberId: subjectB });
-      expectProblem(await post(supervisor, r.id, 'assign', { assigneeId: conflicted.id }), 422, 'assignee_conflict_of_interest');
+      expectProblem(
+        await post(supervisor, r.id, 'assign', { assigneeId: conflicted.id }),
+        422,
+        'assignee_conflict_of_interest',
+      );
     });
   });
 
@@ -407,12 +621,20 @@ describe('intelligence', () => {
         secondaryCategories: ['drugs'],
         subjects: [{ workforceMemberId: member, role: 'associate' }],
       });
-      expect((second.possibleDuplicates as { id: string }[]).map((d) => d.id).sort()).toEqual([first.id, other.id].sort());
+      expect((second.possibleDuplicates as { id: string }[]).map((d) => d.id).sort()).toEqual(
+        [first.id, other.id].sort(),
+      );
       expect(old.possibleDuplicates).toEqual([]);
-      const readFirst = await call(t.app, 'GET', `/api/v1/intelligence/${first.id}`, { token: supervisor.token });
+      const readFirst = await call(t.app, 'GET', `/api/v1/intelligence/${first.id}`, {
+        token: supervisor.token,
+      });
       expect(readFirst.body.possibleDuplicates).toEqual([{ id: second.id, reference: second.reference }]);
-      const queue = await call(t.app, 'GET', `/api/v1/intelligence/queue?category=drugs&limit=200`, { token: supervisor.token });
-      const item = (queue.body.items as { id: string; possibleDuplicates: { id: string }[] }[]).find((i) => i.id === second.id);
+      const queue = await call(t.app, 'GET', `/api/v1/intelligence/queue?category=drugs&limit=200`, {
+        token: supervisor.token,
+      });
+      const item = (queue.body.items as { id: string; possibleDuplicates: { id: string }[] }[]).find(
+        (i) => i.id === second.id,
+      );
       expect(item?.possibleDuplicates.map((d) => d.id).sort()).toEqual([first.id, other.id].sort());
     });
   });
@@ -424,18 +646,37 @@ describe('intelligence', () => {
         await create(analyst, { receivedAt: daysAgo(3) }),
         await create(analyst, { receivedAt: daysAgo(40) }),
         await create(analyst, { receivedAt: daysAgo(5), vulnerablePerson: true }),
-        await create(analyst, { receivedAt: daysAgo(2), primaryCategory: 'abuse_of_position_sexual', vulnerablePerson: true }),
+        await create(analyst, {
+          receivedAt: daysAgo(2),
+          primaryCategory: 'abuse_of_position_sexual',
+          vulnerablePerson: true,
+        }),
         await create(analyst, { receivedAt: daysAgo(9), primaryCategory: 'abuse_of_position_sexual' }),
       ];
       for (const r of made) {
-        await call(t.app, 'POST', `/api/v1/intelligence/${r.id}/assign`, { token: supervisor.token, body: { assigneeId: me.id } });
+        await call(t.app, 'POST', `/api/v1/intelligence/${r.id}/assign`, {
+          token: supervisor.token,
+          body: { assigneeId: me.id },
+        });
       }
-      const seen: { id: string; urgencyRank: number; receivedAt: string; ageDays: number; dueDate: string; overdue: boolean }[] = [];
+      const seen: {
+        id: string;
+        urgencyRank: number;
+        receivedAt: string;
+        ageDays: number;
+        dueDate: string;
+        overdue: boolean;
+      }[] = [];
       let cursor: string | null = null;
       do {
-        const res = await call(t.app, 'GET', `/api/v1/intelligence/queue?assigneeId=${me.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
-          token: me.token,
-        });
+        const res: Reply = await call(
+          t.app,
+          'GET',
+          `/api/v1/intelligence/queue?assigneeId=${me.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            token: me.token,
+          },
+        );
         expect(res.status).toBe(200);
         seen.push(...res.body.items);
         cursor = res.body.nextCursor;
@@ -444,16 +685,33 @@ describe('intelligence', () => {
       expect(seen.map((i) => i.urgencyRank)).toEqual([0, 1, 1, 2, 2]);
       const oldest = seen[3];
       expect(oldest).toMatchObject({ ageDays: 40, overdue: true });
-      expect(oldest.dueDate).toBe(new Date(Date.parse(oldest.receivedAt) + 28 * DAY).toISOString().slice(0, 10));
+      expect(oldest.dueDate).toBe(
+        new Date(Date.parse(oldest.receivedAt) + 28 * DAY).toISOString().slice(0, 10),
+      );
       expect(seen[4]).toMatchObject({ ageDays: 3, overdue: false });
 
-      const overdue = await call(t.app, 'GET', `/api/v1/intelligence/queue?assigneeId=${me.id}&overdue=true`, { token: me.token });
+      const overdue = await call(
+        t.app,
+        'GET',
+        `/api/v1/intelligence/queue?assigneeId=${me.id}&overdue=true`,
+        { token: me.token },
+      );
       expect(overdue.body.items.map((i: { id: string }) => i.id)).toEqual([made[1].id]);
-      const vulnerable = await call(t.app, 'GET', `/api/v1/intelligence/queue?assigneeId=${me.id}&vulnerablePerson=true`, { token: me.token });
+      const vulnerable = await call(
+        t.app,
+        'GET',
+        `/api/v1/intelligence/queue?assigneeId=${me.id}&vulnerablePerson=true`,
+        { token: me.token },
+      );
       expect(vulnerable.body.items.map((i: { id: string }) => i.id)).toEqual([made[3].id, made[2].id]);
-      const apsp = await call(t.app, 'GET', `/api/v1/intelligence/queue?assigneeId=${me.id}&category=abuse_of_position_sexual&state=in_assessment`, {
-        token: me.token,
-      });
+      const apsp = await call(
+        t.app,
+        'GET',
+        `/api/v1/intelligence/queue?assigneeId=${me.id}&category=abuse_of_position_sexual&state=in_assessment`,
+        {
+          token: me.token,
+        },
+      );
       expect(apsp.body.items.map((i: { id: string }) => i.id)).toEqual([made[3].id, made[4].id]);
 
       const audit = await t.db.pool.query(
@@ -467,17 +725,27 @@ describe('intelligence', () => {
       const all: { urgencyRank: number; receivedAt: string; id: string; state: string }[] = [];
       let cursor: string | null = null;
       do {
-        const res = await call(t.app, 'GET', `/api/v1/intelligence/queue?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: supervisor.token });
+        const res: Reply = await call(
+          t.app,
+          'GET',
+          `/api/v1/intelligence/queue?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+          { token: supervisor.token },
+        );
         all.push(...res.body.items);
         cursor = res.body.nextCursor;
       } while (cursor);
       const key = (i: (typeof all)[0]) => `${i.urgencyRank}|${i.receivedAt}|${i.id}`;
-      const sorted = [...all].sort((a, b) =>
-        a.urgencyRank - b.urgencyRank || a.receivedAt.localeCompare(b.receivedAt) || a.id.localeCompare(b.id),
+      const sorted = [...all].sort(
+        (a, b) =>
+          a.urgencyRank - b.urgencyRank ||
+          a.receivedAt.localeCompare(b.receivedAt) ||
+          a.id.localeCompare(b.id),
       );
       expect(all.map(key)).toEqual(sorted.map(key));
       expect(new Set(all.map((i) => i.id)).size).toBe(all.length);
-      expect(all.every((i) => ['received', 'in_assessment', 'awaiting_review', 'development'].includes(i.state))).toBe(true);
+      expect(
+        all.every((i) => ['received', 'in_assessment', 'awaiting_review', 'development'].includes(i.state)),
+      ).toBe(true);
     });
 
     it.each([
@@ -491,13 +759,17 @@ describe('intelligence', () => {
       ['limit=500', 'limit'],
       ['cursor=garbage', 'cursor'],
     ])('refuses ?%s (400)', async (qs, field) => {
-      const res = await call(t.app, 'GET', `/api/v1/intelligence/queue?${qs}`, { token: supervisor.token });
+      const res: Reply = await call(t.app, 'GET', `/api/v1/intelligence/queue?${qs}`, {
+        token: supervisor.token,
+      });
       expectProblem(res, 400, 'validation_failed');
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
     });
 
     it('summarises counts by state, the oldest item, overdue and open items per analyst', async () => {
-      const res = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', { token: supervisor.token });
+      const res: Reply = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', {
+        token: supervisor.token,
+      });
       expect(res.status).toBe(200);
       const { rows } = await t.db.pool.query<{ state: string; n: number }>(
         `SELECT state::text, count(*)::int AS n FROM intelligence_report
@@ -506,7 +778,12 @@ describe('intelligence', () => {
       for (const s of res.body.byState as { state: string; count: number }[]) {
         expect(s.count).toBe(rows.find((r) => r.state === s.state)?.n ?? 0);
       }
-      expect(res.body.byState.map((s: { state: string }) => s.state)).toEqual(['received', 'in_assessment', 'awaiting_review', 'development']);
+      expect(res.body.byState.map((s: { state: string }) => s.state)).toEqual([
+        'received',
+        'in_assessment',
+        'awaiting_review',
+        'development',
+      ]);
       expect(res.body.open).toBe(rows.reduce((n, r) => n + r.n, 0));
       expect(res.body.overdue).toBeGreaterThanOrEqual(1);
       expect(res.body.oldestAgeDays).toBeGreaterThanOrEqual(40);
@@ -514,31 +791,65 @@ describe('intelligence', () => {
       const perAnalyst = res.body.perAnalyst as { assigneeId: string | null; open: number }[];
       expect(perAnalyst.reduce((n, a) => n + a.open, 0)).toBe(res.body.open);
       expect(perAnalyst.find((a) => a.assigneeId === null)?.open).toBe(res.body.unassigned);
-      expectProblem(await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', { token: analyst.token }), 403);
+      expectProblem(
+        await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', { token: analyst.token }),
+        403,
+      );
     });
   });
 
   describe('search', () => {
     it('finds reports by narrative words and by reference, newest first, audited without the words', async () => {
-      const a = await create(analyst, { narrative: 'Officer accepted gratuities from a scrapyard owner.', receivedAt: daysAgo(4) });
-      const b = await create(analyst, { narrative: 'A scrapyard was tipped off before the warrant.', receivedAt: daysAgo(3) });
-      const res = await call(t.app, 'GET', '/api/v1/intelligence/search?q=scrapyard', { token: analyst.token });
+      const a = await create(analyst, {
+        narrative: 'Officer accepted gratuities from a scrapyard owner.',
+        receivedAt: daysAgo(4),
+      });
+      const b = await create(analyst, {
+        narrative: 'A scrapyard was tipped off before the warrant.',
+        receivedAt: daysAgo(3),
+      });
+      const res: Reply = await call(t.app, 'GET', '/api/v1/intelligence/search?q=scrapyard', {
+        token: analyst.token,
+      });
       expect(res.status).toBe(200);
       expect(res.body.items.map((i: { id: string }) => i.id)).toEqual([b.id, a.id]);
-      const stemmed = await call(t.app, 'GET', '/api/v1/intelligence/search?q=gratuity', { token: analyst.token });
+      const stemmed = await call(t.app, 'GET', '/api/v1/intelligence/search?q=gratuity', {
+        token: analyst.token,
+      });
       expect(stemmed.body.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
-      const byRef = await call(t.app, 'GET', `/api/v1/intelligence/search?q=${a.reference.toLowerCase()}`, { token: analyst.token });
+      const byRef = await call(t.app, 'GET', `/api/v1/intelligence/search?q=${a.reference.toLowerCase()}`, {
+        token: analyst.token,
+      });
       expect(byRef.body.items.map((i: { id: string }) => i.id)).toEqual([a.id]);
-      const paged = await call(t.app, 'GET', '/api/v1/intelligence/search?q=scrapyard&limit=1', { token: analyst.token });
-      const page2 = await call(t.app, 'GET', `/api/v1/intelligence/search?q=scrapyard&limit=1&cursor=${paged.body.nextCursor}`, { token: analyst.token });
-      expect([...paged.body.items, ...page2.body.items].map((i: { id: string }) => i.id)).toEqual([b.id, a.id]);
-      const audit = await t.db.pool.query(`SELECT details FROM audit_event WHERE action = 'intelligence.search' ORDER BY seq DESC LIMIT 1`);
+      const paged = await call(t.app, 'GET', '/api/v1/intelligence/search?q=scrapyard&limit=1', {
+        token: analyst.token,
+      });
+      const page2 = await call(
+        t.app,
+        'GET',
+        `/api/v1/intelligence/search?q=scrapyard&limit=1&cursor=${paged.body.nextCursor}`,
+        { token: analyst.token },
+      );
+      expect([...paged.body.items, ...page2.body.items].map((i: { id: string }) => i.id)).toEqual([
+        b.id,
+        a.id,
+      ]);
+      const audit = await t.db.pool.query(
+        `SELECT details FROM audit_event WHERE action = 'intelligence.search' ORDER BY seq DESC LIMIT 1`,
+      );
       expect(audit.rows[0].details.returned).toEqual([a.id]);
       expect(JSON.stringify(audit.rows)).not.toContain('scrapyard');
     });
 
-    it.each([['', 'q'], ['q=', 'q'], [`q=${'a'.repeat(201)}`, 'q'], ['q=x&state=bogus', 'state']])('refuses ?%s (400)', async (qs, field) => {
-      const res = await call(t.app, 'GET', `/api/v1/intelligence/search?${qs}`, { token: analyst.token });
+    it.each([
+      ['', 'q'],
+      ['q=', 'q'],
+      [`q=${'a'.repeat(201)}`, 'q'],
+      ['q=x&state=bogus', 'state'],
+    ])('refuses ?%s (400)', async (qs, field) => {
+      const res: Reply = await call(t.app, 'GET', `/api/v1/intelligence/search?${qs}`, {
+        token: analyst.token,
+      });
       expectProblem(res, 400, 'validation_failed');
       expect((res.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
     });
@@ -565,13 +876,17 @@ describe('intelligence', () => {
 
       const read = await call(t.app, 'GET', `/api/v1/intelligence/${hidden.id}`, { token: conflicted.token });
       expectProblem(read, 404, 'not_found');
-      const missing = await call(t.app, 'GET', '/api/v1/intelligence/00000000-0000-4000-8000-000000000000', { token: conflicted.token });
+      const missing = await call(t.app, 'GET', '/api/v1/intelligence/00000000-0000-4000-8000-000000000000', {
+        token: conflicted.token,
+      });
       expect(read.body.detail).toBe(missing.body.detail);
       const denied = await t.db.pool.query(
         `SELECT action, subject_ids::text[] AS subject_ids FROM audit_event WHERE resource_id = $1 AND outcome = 'denied'`,
         [hidden.id],
       );
-      expect(denied.rows).toEqual([{ action: 'intelligence.read', subject_ids: expect.arrayContaining([me, colleague]) }]);
+      expect(denied.rows).toEqual([
+        { action: 'intelligence.read', subject_ids: expect.arrayContaining([me, colleague]) },
+      ]);
 
       for (const [action, payload] of [
         ['assign', { assigneeId: analyst.id }],
@@ -579,13 +894,19 @@ describe('intelligence', () => {
         ['review', { decision: 'no_further_action', reason: 'x' }],
       ] as const) {
         expectProblem(
-          await call(t.app, 'POST', `/api/v1/intelligence/${hidden.id}/${action}`, { token: conflicted.token, body: payload }),
+          await call(t.app, 'POST', `/api/v1/intelligence/${hidden.id}/${action}`, {
+            token: conflicted.token,
+            body: payload,
+          }),
           404,
           'not_found',
         );
       }
       expectProblem(
-        await call(t.app, 'PATCH', `/api/v1/intelligence/${hidden.id}`, { token: conflicted.token, body: { version: 1, narrative: 'x' } }),
+        await call(t.app, 'PATCH', `/api/v1/intelligence/${hidden.id}`, {
+          token: conflicted.token,
+          body: { version: 1, narrative: 'x' },
+        }),
         404,
       );
 
@@ -593,9 +914,14 @@ describe('intelligence', () => {
         const out: string[] = [];
         let cursor: string | null = null;
         do {
-          const res = await call(t.app, 'GET', `${url}${url.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${cursor}` : ''}`, {
-            token: conflicted.token,
-          });
+          const res: Reply = await call(
+            t.app,
+            'GET',
+            `${url}${url.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+            {
+              token: conflicted.token,
+            },
+          );
           expect(res.status).toBe(200);
           out.push(...res.body.items.map((i: { id: string }) => i.id));
           cursor = res.body.nextCursor;
@@ -608,7 +934,9 @@ describe('intelligence', () => {
       const search = await ids('/api/v1/intelligence/search?q=zanzibar');
       expect(search).toEqual([visible.id]);
 
-      const mine = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', { token: conflicted.token });
+      const mine = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', {
+        token: conflicted.token,
+      });
       const all = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', { token: supervisor.token });
       expect(all.body.open - mine.body.open).toBe(1);
 
@@ -624,11 +952,20 @@ describe('intelligence', () => {
       expectProblem(self, 422, 'conflict_of_interest');
 
       // The profile of the caller's own record is a 404; a colleague's leaves out the reports about the caller.
-      expectProblem(await call(t.app, 'GET', `/api/v1/workforce/${me}/profile`, { token: conflicted.token }), 404);
-      const profile = await call(t.app, 'GET', `/api/v1/workforce/${colleague}/profile`, { token: conflicted.token });
+      expectProblem(
+        await call(t.app, 'GET', `/api/v1/workforce/${me}/profile`, { token: conflicted.token }),
+        404,
+      );
+      const profile = await call(t.app, 'GET', `/api/v1/workforce/${colleague}/profile`, {
+        token: conflicted.token,
+      });
       expect(profile.body.intelligence.map((i: { id: string }) => i.id)).toEqual([visible.id]);
-      const full = await call(t.app, 'GET', `/api/v1/workforce/${colleague}/profile`, { token: supervisor.token });
-      expect(full.body.intelligence.map((i: { id: string }) => i.id).sort()).toEqual([visible.id, hidden.id].sort());
+      const full = await call(t.app, 'GET', `/api/v1/workforce/${colleague}/profile`, {
+        token: supervisor.token,
+      });
+      expect(full.body.intelligence.map((i: { id: string }) => i.id).sort()).toEqual(
+        [visible.id, hidden.id].sort(),
+      );
     });
   });
 
@@ -636,10 +973,24 @@ describe('intelligence', () => {
     it('lists every report about the person with counts by category per financial year, audited', async () => {
       const member = await workforceMember(t);
       const s = [{ workforceMemberId: member, role: 'subject' }];
-      const a = await create(analyst, { subjects: s, primaryCategory: 'drugs', receivedAt: '2025-03-30T12:00:00.000Z' });
-      const b = await create(analyst, { subjects: s, primaryCategory: 'drugs', receivedAt: '2025-04-02T12:00:00.000Z' });
-      const c = await create(analyst, { subjects: [{ workforceMemberId: member, role: 'associate' }], primaryCategory: 'theft_fraud', receivedAt: '2025-06-01T12:00:00.000Z' });
-      const res = await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, { token: supervisor.token });
+      const a = await create(analyst, {
+        subjects: s,
+        primaryCategory: 'drugs',
+        receivedAt: '2025-03-30T12:00:00.000Z',
+      });
+      const b = await create(analyst, {
+        subjects: s,
+        primaryCategory: 'drugs',
+        receivedAt: '2025-04-02T12:00:00.000Z',
+      });
+      const c = await create(analyst, {
+        subjects: [{ workforceMemberId: member, role: 'associate' }],
+        primaryCategory: 'theft_fraud',
+        receivedAt: '2025-06-01T12:00:00.000Z',
+      });
+      const res: Reply = await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, {
+        token: supervisor.token,
+      });
       expect(res.status).toBe(200);
       expect(res.body.member).toMatchObject({ id: member, staffNumber: expect.any(String) });
       expect(res.body.intelligence.map((i: { id: string; role: string }) => [i.id, i.role])).toEqual([
@@ -658,9 +1009,20 @@ describe('intelligence', () => {
         [member],
       );
       expect(audit.rows).toEqual([{ subject_ids: [member], details: { intelligence: [c.id, b.id, a.id] } }]);
-      expectProblem(await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, { token: analyst.token }), 403);
-      expectProblem(await call(t.app, 'GET', '/api/v1/workforce/00000000-0000-4000-8000-000000000000/profile', { token: supervisor.token }), 404);
-      expectProblem(await call(t.app, 'GET', '/api/v1/workforce/zzz/profile', { token: supervisor.token }), 400);
+      expectProblem(
+        await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, { token: analyst.token }),
+        403,
+      );
+      expectProblem(
+        await call(t.app, 'GET', '/api/v1/workforce/00000000-0000-4000-8000-000000000000/profile', {
+          token: supervisor.token,
+        }),
+        404,
+      );
+      expectProblem(
+        await call(t.app, 'GET', '/api/v1/workforce/zzz/profile', { token: supervisor.token }),
+        400,
+      );
     });
   });
 });

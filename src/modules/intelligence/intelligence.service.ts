@@ -671,7 +671,7 @@ export class IntelligenceService {
       .addSelect(duplicatesJson(related.sql), 'duplicates')
       .from('intelligence_report', 'r');
     qb.where(v.sql, v.params);
-    return qb as unknown as SelectQueryBuilder<Record<string, unknown>>;
+    return qb;
   }
 
   private overdueSql(): string {
