@@ -14,13 +14,11 @@ import { JWT_ALGORITHM, TokenService } from './token.service.js';
 import { AppUser } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
-import { WorkforceModule } from '../workforce/workforce.module.js';
 
 @Module({
   imports: [
     WorkforceModule,
     TypeOrmModule.forFeature([AppUser, AuthSession, RefreshToken]),
-    WorkforceModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
