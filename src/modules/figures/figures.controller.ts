@@ -28,12 +28,17 @@ import { FiguresService } from './figures.service.js';
 const NEGOTIATION =
   'JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).';
 
-/** CSV when asked for by `format`, else by the Accept header; `csvByDefault` unless JSON is asked for. */
+/**
+ * CSV when asked for by `format`, else when the Accept header names text/csv before application/json;
+ * `csvByDefault` unless JSON is asked for.
+ */
 export function wantsCsv(format: FigureFormat | undefined, accept: string | undefined, csvByDefault = false): boolean {
   if (format) return format === FigureFormat.Csv;
   const a = (accept ?? '').toLowerCase();
-  if (a.includes('text/csv')) return true;
-  return csvByDefault && !a.includes('application/json');
+  const csv = a.indexOf('text/csv');
+  const json = a.indexOf('application/json');
+  if (csv >= 0 && (json < 0 || csv < json)) return true;
+  return csvByDefault && json < 0;
 }
 
 const slug = (year: string): string => year.replace('/', '-');
