@@ -172,7 +172,10 @@ describe('figures', () => {
 
     it('gives the same table as CSV, by ?format=csv and by Accept: text/csv', async () => {
       const json = await get(url);
-      for (const res of [await get(`${url}&format=csv`), await get(url, supervisor, { accept: 'text/csv' })]) {
+      for (const res of [
+        await get(`${url}&format=csv`),
+        await get(url, supervisor, { accept: 'text/csv' }),
+      ]) {
         expect(res.status).toBe(200);
         expect(res.headers['content-type']).toContain('text/csv');
         expect(res.headers['content-disposition']).toContain('referrals-2016-17-to-2018-19-recorded.csv');
@@ -211,7 +214,9 @@ describe('figures', () => {
     });
 
     it('shows empty years as rows of zeros, pending included', async () => {
-      const res = await get('/api/v1/figures/referrals?from=2013/14&to=2016/17&category=abuse_of_position_sexual');
+      const res = await get(
+        '/api/v1/figures/referrals?from=2013/14&to=2016/17&category=abuse_of_position_sexual',
+      );
       expect(res.body.rows.map((r: Record<string, unknown>) => r.financial_year)).toEqual([
         '2013/14',
         '2014/15',
@@ -235,7 +240,10 @@ describe('figures', () => {
       const { rows } = await t.db.pool.query<{ id: string }>(
         `INSERT INTO department (code, name) VALUES ('FIGX', 'Figures test') RETURNING id`,
       );
-      await t.db.pool.query(`UPDATE workforce_member SET department_id = $1 WHERE id = $2`, [rows[0].id, members[0]]);
+      await t.db.pool.query(`UPDATE workforce_member SET department_id = $1 WHERE id = $2`, [
+        rows[0].id,
+        members[0],
+      ]);
       const dept = await get(`${url}&department=${rows[0].id}`);
       expect(dept.status).toBe(200);
       const n = await t.db.pool.query<{ n: number }>(
@@ -306,7 +314,14 @@ describe('figures', () => {
       const res = await get('/api/v1/figures/cases?from=2014/15&to=2024/25&category=theft_fraud');
       const all = (res.body.rows as Record<string, unknown>[]).filter((r) => r.member_type === 'all');
       const byYear = Object.fromEntries(all.map((r) => [r.financial_year, r.people]));
-      expect(byYear).toMatchObject({ '2014/15': 1, '2015/16': 1, '2017/18': 1, '2018/19': 2, '2023/24': 2, '2024/25': 1 });
+      expect(byYear).toMatchObject({
+        '2014/15': 1,
+        '2015/16': 1,
+        '2017/18': 1,
+        '2018/19': 2,
+        '2023/24': 2,
+        '2024/25': 1,
+      });
       // Nothing is finalised: everyone is pending.
       expect(res.body.total).toMatchObject({ member_type: 'all', people: 8, pending: 8, finalised: 0 });
     });
@@ -314,7 +329,9 @@ describe('figures', () => {
 
   describe('cases, intelligence, capacity and the misconduct return', () => {
     it('counts people by year and member type, officers and staff apart, with a total per type', async () => {
-      const res = await get('/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual');
+      const res = await get(
+        '/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual',
+      );
       expect(res.status).toBe(200);
       const rows = res.body.rows as Record<string, number | string>[];
       expect(new Set(rows.map((r) => r.member_type))).toEqual(
@@ -342,7 +359,9 @@ describe('figures', () => {
       expect(officer.people + staff.people).toBe(172);
       expect(res.body.total).toMatchObject({ financial_year: 'total', member_type: 'all', people: 415 });
       expect(res.body.totalsByMemberType).toHaveLength(6);
-      const csvRes = await get('/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual&format=csv');
+      const csvRes = await get(
+        '/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual&format=csv',
+      );
       expect(csv(csvRes.text).rows).toHaveLength(rows.length + 7);
     });
 
@@ -392,7 +411,11 @@ describe('figures', () => {
       expect(res.body.basis).toBe('open_at_date');
       const rows = res.body.rows as Record<string, unknown>[];
       expect(rows.map((r) => r.period)).toEqual(['2019-04', '2019-05', 'now']);
-      expect(rows[2]).toMatchObject({ as_of: '2019-06-15', financial_year: '2019/20', basis: 'open_at_date' });
+      expect(rows[2]).toMatchObject({
+        as_of: '2019-06-15',
+        financial_year: '2019/20',
+        basis: 'open_at_date',
+      });
       // Pending APSP cases are open; the 2019/20 ones were recorded after 1 June 2019 and so are not all open yet.
       const open = await t.db.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM case_record WHERE primary_category = 'abuse_of_position_sexual'
@@ -408,13 +431,27 @@ describe('figures', () => {
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toContain('text/csv');
       const table = csv(res.text);
-      expect(table.header).toEqual(expect.arrayContaining(['case_type', 'breach_type', 'case_to_answer', 'proceeding_type',
-        'level_of_misconduct', 'outcome', 'member_type', 'days_to_finalise', 'case_suspended', 'criminal_proceedings']));
+      expect(table.header).toEqual(
+        expect.arrayContaining([
+          'case_type',
+          'breach_type',
+          'case_to_answer',
+          'proceeding_type',
+          'level_of_misconduct',
+          'outcome',
+          'member_type',
+          'days_to_finalise',
+          'case_suspended',
+          'criminal_proceedings',
+        ]),
+      );
       expect(table.header).not.toContain('subject_id');
       const finalised = await get('/api/v1/figures/cases?from=2017/18&to=2017/18&basis=finalised');
       const all = finalised.body.rows.find((r: Record<string, unknown>) => r.member_type === 'all');
       expect(table.rows).toHaveLength(all.finalised);
-      expect(table.rows.every((r) => r.financial_year === '2017/18' && Number(r.days_to_finalise) === 30)).toBe(true);
+      expect(
+        table.rows.every((r) => r.financial_year === '2017/18' && Number(r.days_to_finalise) === 30),
+      ).toBe(true);
       expect(res.text).not.toContain(SECRET_NAME);
       expect(res.text).not.toContain('SECRETNARRATIVE');
       const json = await get('/api/v1/figures/returns/misconduct?year=2017/18&format=json');
@@ -454,7 +491,13 @@ describe('figures', () => {
         [auditor.id],
       );
       expect(audit.rows.map((r) => r.action)).toEqual(
-        expect.arrayContaining(['figures.referrals', 'figures.cases', 'figures.intelligence', 'figures.vetting', 'figures.capacity']),
+        expect.arrayContaining([
+          'figures.referrals',
+          'figures.cases',
+          'figures.intelligence',
+          'figures.vetting',
+          'figures.capacity',
+        ]),
       );
       expect(audit.rows.find((r) => r.action === 'figures.referrals')?.details).toMatchObject({
         basis: 'recorded',
@@ -497,8 +540,16 @@ describe('figures', () => {
       const others = await Promise.all(
         [Role.Analyst, Role.VettingOfficer, Role.Admin].map((r) => userWith(t, [r])),
       );
-      for (const path of ['referrals', 'cases', 'intelligence', 'vetting', 'capacity', 'returns/misconduct?year=2017/18']) {
-        for (const user of others) expectProblem(await get(`/api/v1/figures/${path}`, user), 403, 'forbidden');
+      for (const path of [
+        'referrals',
+        'cases',
+        'intelligence',
+        'vetting',
+        'capacity',
+        'returns/misconduct?year=2017/18',
+      ]) {
+        for (const user of others)
+          expectProblem(await get(`/api/v1/figures/${path}`, user), 403, 'forbidden');
         expect((await call(t.app, 'GET', `/api/v1/figures/${path}`)).status).toBe(401);
         expect((await get(`/api/v1/figures/${path}`, supervisor)).status).toBe(200);
         expect((await get(`/api/v1/figures/${path}`, auditor)).status).toBe(200);
@@ -516,10 +567,10 @@ describe('figures: vetting compliance from the clearance history', () => {
     auditor = await userWith(t, [Role.Auditor]);
     const member = async (type: string, leave: string | null = null): Promise<string> => {
       const id = await workforceMember(t, { memberType: type });
-      await t.db.pool.query(`UPDATE workforce_member SET start_date = '2010-01-01', leave_date = $2 WHERE id = $1`, [
-        id,
-        leave,
-      ]);
+      await t.db.pool.query(
+        `UPDATE workforce_member SET start_date = '2010-01-01', leave_date = $2 WHERE id = $1`,
+        [id, leave],
+      );
       return id;
     };
     const clearance = (id: string, granted: string, expires: string) =>
@@ -528,7 +579,8 @@ describe('figures: vetting compliance from the clearance history', () => {
         [id, granted, expires],
       );
     // 20 in service: 18 up to date, one whose clearance expires on 10 May 2019, one long expired.
-    for (let i = 0; i < 18; i++) await clearance(await member(i % 3 ? 'officer' : 'staff'), '2015-01-01', '2025-01-01');
+    for (let i = 0; i < 18; i++)
+      await clearance(await member(i % 3 ? 'officer' : 'staff'), '2015-01-01', '2025-01-01');
     await clearance(await member('officer'), '2009-05-10', '2019-05-10');
     await clearance(await member('staff'), '2008-01-01', '2018-01-01');
     // A leaver with an expired clearance is not in the workforce any more.
@@ -539,7 +591,12 @@ describe('figures: vetting compliance from the clearance history', () => {
   it('reads 90.0% when exactly 10% of the workforce is out of date, month by month from the history', async () => {
     const res = await call(t.app, 'GET', '/api/v1/figures/vetting', { token: auditor.token });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ figure: 'vetting', basis: 'state_on_date', total: null, asOf: '2019-06-15' });
+    expect(res.body).toMatchObject({
+      figure: 'vetting',
+      basis: 'state_on_date',
+      total: null,
+      asOf: '2019-06-15',
+    });
     expect(res.body.rows).toEqual([
       expect.objectContaining({
         period: '2019-04',
@@ -552,11 +609,27 @@ describe('figures: vetting compliance from the clearance history', () => {
         overdue: 1,
         compliance_percent: '95.0',
       }),
-      expect.objectContaining({ period: '2019-05', as_of: '2019-05-31', workforce: 20, up_to_date: 18, overdue: 2, compliance_percent: '90.0' }),
-      expect.objectContaining({ period: 'now', as_of: '2019-06-15', workforce: 20, up_to_date: 18, not_up_to_date: 2, compliance_percent: '90.0' }),
+      expect.objectContaining({
+        period: '2019-05',
+        as_of: '2019-05-31',
+        workforce: 20,
+        up_to_date: 18,
+        overdue: 2,
+        compliance_percent: '90.0',
+      }),
+      expect.objectContaining({
+        period: 'now',
+        as_of: '2019-06-15',
+        workforce: 20,
+        up_to_date: 18,
+        not_up_to_date: 2,
+        compliance_percent: '90.0',
+      }),
     ]);
     const csvRes = await call(t.app, 'GET', '/api/v1/figures/vetting?format=csv', { token: auditor.token });
-    expect(csvRes.text.trim().split('\n').pop()).toBe('now,2019-06-15,2019/20,state_on_date,20,18,0,2,2,0,0,90.0');
+    expect(csvRes.text.trim().split('\n').pop()).toBe(
+      'now,2019-06-15,2019/20,state_on_date,20,18,0,2,2,0,0,90.0',
+    );
   });
 
   it('goes back through the history: a year earlier, the 2018 expiry had not happened yet', async () => {

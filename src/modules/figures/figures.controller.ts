@@ -32,7 +32,11 @@ const NEGOTIATION =
  * CSV when asked for by `format`, else when the Accept header names text/csv before application/json;
  * `csvByDefault` unless JSON is asked for.
  */
-export function wantsCsv(format: FigureFormat | undefined, accept: string | undefined, csvByDefault = false): boolean {
+export function wantsCsv(
+  format: FigureFormat | undefined,
+  accept: string | undefined,
+  csvByDefault = false,
+): boolean {
   if (format) return format === FigureFormat.Csv;
   const a = (accept ?? '').toLowerCase();
   const csv = a.indexOf('text/csv');
@@ -48,7 +52,11 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
     void reply.header('content-type', 'application/json; charset=utf-8').send(table);
     return;
   }
-  const rows: FigureRow[] = [...table.rows, ...(table.totalsByMemberType ?? []), ...(table.total ? [table.total] : [])];
+  const rows: FigureRow[] = [
+    ...table.rows,
+    ...(table.totalsByMemberType ?? []),
+    ...(table.total ? [table.total] : []),
+  ];
   const name = `${table.figure}-${slug(table.filters.from)}-to-${slug(table.filters.to)}-${table.basis}.csv`;
   sendCsv(
     reply,
@@ -63,14 +71,18 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
 @ApiTags('figures')
 @ApiBearerAuth()
 @Roles(Role.Supervisor, Role.Auditor)
-@ApiBadRequestResponse({ type: Problem, description: 'Unknown category, malformed or backwards financial year, ...' })
+@ApiBadRequestResponse({
+  type: Problem,
+  description: 'Unknown category, malformed or backwards financial year, ...',
+})
 @Controller('figures')
 export class FiguresController {
   constructor(private readonly figures: FiguresService) {}
 
   @Get('referrals')
   @ApiOperation({
-    summary: 'IOPC referrals per financial year with their outcomes (pending always a column) and a total row',
+    summary:
+      'IOPC referrals per financial year with their outcomes (pending always a column) and a total row',
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
@@ -86,7 +98,8 @@ export class FiguresController {
 
   @Get('cases')
   @ApiOperation({
-    summary: 'People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)',
+    summary:
+      'People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)',
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
@@ -134,7 +147,8 @@ export class FiguresController {
 
   @Get('capacity')
   @ApiOperation({
-    summary: 'Open intelligence and cases per analyst and investigator, oldest item, items past target, by month',
+    summary:
+      'Open intelligence and cases per analyst and investigator, oldest item, items past target, by month',
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')

@@ -56,7 +56,8 @@ const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
     finalised: 'Counted in the financial year the referred case was finalised (UK local time)',
   },
   cases: {
-    recorded: 'Counted in the financial year the case was recorded; people without a finalised outcome are pending',
+    recorded:
+      'Counted in the financial year the case was recorded; people without a finalised outcome are pending',
     finalised: 'Counted in the financial year the person’s outcome was finalised (cases concluded)',
   },
   intelligence: {
@@ -99,12 +100,20 @@ export class FiguresService {
   async vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
     const today = this.clock.today();
     const filter = this.range(q, today, 1, MAX_MONTHLY_YEARS);
-    return this.monthTable(actor, 'vetting', filter, today, VETTING_COLUMNS, vettingComplianceSql(filter, today), {
-      basis: 'state_on_date',
-      basisDescription:
-        'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day',
-      unit: 'Workforce members',
-    });
+    return this.monthTable(
+      actor,
+      'vetting',
+      filter,
+      today,
+      VETTING_COLUMNS,
+      vettingComplianceSql(filter, today),
+      {
+        basis: 'state_on_date',
+        basisDescription:
+          'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day',
+        unit: 'Workforce members',
+      },
+    );
   }
 
   async capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
@@ -146,7 +155,10 @@ export class FiguresService {
       return {
         figure: 'misconduct_return',
         year: formatFinancialYear(year),
-        basis: 'finalised', columns: MISCONDUCT_RETURN_COLUMNS, rows };
+        basis: 'finalised',
+        columns: MISCONDUCT_RETURN_COLUMNS,
+        rows,
+      };
     });
   }
 
@@ -252,10 +264,18 @@ export class FiguresService {
     const to = q.to ? (parseFinancialYear(q.to) as number) : current;
     const from = q.from ? (parseFinancialYear(q.from) as number) : to - (defaultYears - 1);
     if (from > to) {
-      throw problems.invalid('to', 'financialYearOrder', `to (${formatFinancialYear(to)}) is before from (${formatFinancialYear(from)})`);
+      throw problems.invalid(
+        'to',
+        'financialYearOrder',
+        `to (${formatFinancialYear(to)}) is before from (${formatFinancialYear(from)})`,
+      );
     }
     if (to - from + 1 > maxYears) {
-      throw problems.invalid('from', 'maxFinancialYears', `The range may span at most ${maxYears} financial years`);
+      throw problems.invalid(
+        'from',
+        'maxFinancialYears',
+        `The range may span at most ${maxYears} financial years`,
+      );
     }
     return { from, to, department: q.department ?? null, memberType: q.memberType ?? null };
   }

@@ -1,9 +1,4 @@
-import {
-  AllegationResult,
-  CriminalOutcome,
-  IopcDecision,
-  MisconductOutcome,
-} from '../cases/cases.enums.js';
+import { AllegationResult, CriminalOutcome, IopcDecision, MisconductOutcome } from '../cases/cases.enums.js';
 import { IntelligenceCategory, SourceType } from '../intelligence/intelligence.enums.js';
 import { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
@@ -134,13 +129,18 @@ const SUBJECT_MEASURES: Measure[] = [
   count('criminal_pending', `s.criminal = 'pending'`, 'People: criminal outcome pending or ongoing'),
   ...Object.values(CriminalOutcome)
     .filter((c) => c !== CriminalOutcome.Ongoing)
-    .map((c) => count(`criminal_${c}`, `s.criminal = ${quote(c)}`, `People: criminal outcome ${c.replace(/_/g, ' ')}`)),
+    .map((c) =>
+      count(`criminal_${c}`, `s.criminal = ${quote(c)}`, `People: criminal outcome ${c.replace(/_/g, ' ')}`),
+    ),
   count('criminal_not_applicable', `s.criminal = 'not_applicable'`, 'People: misconduct-only case'),
 ];
 
 export const REFERRAL_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
-  { key: 'basis', description: 'Counting basis: recorded (year referred) or finalised (year the case was finalised)' },
+  {
+    key: 'basis',
+    description: 'Counting basis: recorded (year referred) or finalised (year the case was finalised)',
+  },
   ...[...REFERRAL_MEASURES, ...SUBJECT_MEASURES].map(({ key, description }) => ({ key, description })),
 ];
 
@@ -158,7 +158,9 @@ export function referralFiguresSql(f: BasisFilter): SqlQuery {
   const where = [`${fy} BETWEEN ${from} AND ${to}`];
   if (f.category) {
     const cat = p.add(f.category);
-    where.push(`(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`);
+    where.push(
+      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+    );
   }
   const members = memberConditions(f, p, 'w');
   if (members.length) {
@@ -242,7 +244,11 @@ const CASE_MEASURES: Measure[] = [
   ...Object.values(MisconductOutcome).map((m) =>
     count(`outcome_${m}`, `o.misconduct_outcome = ${quote(m)}`, `Outcome: ${m.replace(/_/g, ' ')}`),
   ),
-  count('would_have_been_dismissed', 'o.would_have_been_dismissed', 'Left the service; would have been dismissed'),
+  count(
+    'would_have_been_dismissed',
+    'o.would_have_been_dismissed',
+    'Left the service; would have been dismissed',
+  ),
   count('left_service', 'o.left_service IS NOT NULL', 'Resigned or retired before the outcome'),
   count('barred_list', 'o.barred_list_on IS NOT NULL', 'Entered on the Barred List'),
   count('advisory_list', 'o.advisory_list_on IS NOT NULL', 'Entered on the Advisory List'),
@@ -257,7 +263,11 @@ const CASE_MEASURES: Measure[] = [
 
 export const CASE_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
-  { key: 'basis', description: 'Counting basis: recorded (year the case was recorded) or finalised (year the person’s outcome was finalised)' },
+  {
+    key: 'basis',
+    description:
+      'Counting basis: recorded (year the case was recorded) or finalised (year the person’s outcome was finalised)',
+  },
   { key: 'member_type', description: 'Workforce member type (officers and staff apart), or all' },
   ...CASE_MEASURES.map(({ key, description }) => ({ key, description })),
 ];
@@ -279,11 +289,14 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
   const where = [`${fy} BETWEEN ${from} AND ${to}`];
   if (f.category) {
     const cat = p.add(f.category);
-    where.push(`(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`);
+    where.push(
+      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+    );
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   const types = f.memberType ? [f.memberType] : Object.values(MemberType);
-  if (f.memberType) where.push(`COALESCE(o.member_type, w.member_type) = ${p.add(f.memberType)}::member_type`);
+  if (f.memberType)
+    where.push(`COALESCE(o.member_type, w.member_type) = ${p.add(f.memberType)}::member_type`);
   const typeList = p.add(types);
   const text = `
 WITH a AS (
@@ -323,7 +336,8 @@ const INTELLIGENCE_MEASURES: Measure[] = [
   {
     key: 'graded_3x5x2_percent',
     expr: `round(100.0 * count(*) FILTER (WHERE i.grading_scheme = '3x5x2') / NULLIF(count(*), 0), 1)::text`,
-    description: 'Share graded on the 3x5x2 scheme, per cent to one decimal (empty when nothing was received)',
+    description:
+      'Share graded on the 3x5x2 scheme, per cent to one decimal (empty when nothing was received)',
   },
   count('no_further_action', `i.decision = 'no_further_action'`, 'Decision: no further action'),
   count('development', `i.decision = 'development'`, 'Decision: development'),
@@ -343,11 +357,18 @@ const INTELLIGENCE_MEASURES: Measure[] = [
     description: '90th percentile of days from receipt to decision (decided reports; empty when none)',
   },
 ];
-const NULLABLE_INTELLIGENCE = new Set(['graded_3x5x2_percent', 'median_days_to_decision', 'p90_days_to_decision']);
+const NULLABLE_INTELLIGENCE = new Set([
+  'graded_3x5x2_percent',
+  'median_days_to_decision',
+  'p90_days_to_decision',
+]);
 
 export const INTELLIGENCE_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
-  { key: 'basis', description: 'Counting basis: recorded (year received) or finalised (year of the latest decision)' },
+  {
+    key: 'basis',
+    description: 'Counting basis: recorded (year received) or finalised (year of the latest decision)',
+  },
   ...INTELLIGENCE_MEASURES.map(({ key, description }) => ({ key, description })),
 ];
 
@@ -418,15 +439,24 @@ export const VETTING_COLUMNS: FigureColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, taken on its last day) or now (today)' },
   { key: 'as_of', description: 'The date the vetting states are taken on' },
   { key: 'financial_year', description: 'The financial year the date falls in' },
-  { key: 'basis', description: 'state_on_date: each person’s state on that date, from the clearance history' },
+  {
+    key: 'basis',
+    description: 'state_on_date: each person’s state on that date, from the clearance history',
+  },
   { key: 'workforce', description: 'Workforce members in service on that date' },
   { key: 'up_to_date', description: 'Vetting up to date (including renewal due, not yet expired)' },
   { key: 'renewal_due', description: 'Of which inside the renewal warning window' },
-  { key: 'not_up_to_date', description: 'Vetting not up to date: expired, below the post’s level, or none held' },
+  {
+    key: 'not_up_to_date',
+    description: 'Vetting not up to date: expired, below the post’s level, or none held',
+  },
   { key: 'overdue', description: 'Clearance expired' },
   { key: 'below_required', description: 'No clearance meeting the post’s required level' },
   { key: 'no_clearance', description: 'No clearance in force, and the post states no level' },
-  { key: 'compliance_percent', description: 'Share up to date, per cent to one decimal (empty with no workforce)' },
+  {
+    key: 'compliance_percent',
+    description: 'Share up to date, per cent to one decimal (empty with no workforce)',
+  },
 ];
 
 /**
@@ -464,16 +494,25 @@ export const CAPACITY_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'The financial year the date falls in' },
   { key: 'basis', description: 'open_at_date: items open at the end of that day' },
   { key: 'analysts', description: 'Enabled users holding the analyst role (today: roles carry no history)' },
-  { key: 'open_intelligence', description: 'Intelligence received and not yet decided (development counts as open)' },
+  {
+    key: 'open_intelligence',
+    description: 'Intelligence received and not yet decided (development counts as open)',
+  },
   { key: 'intelligence_per_analyst', description: 'Open intelligence per analyst, one decimal' },
   { key: 'oldest_intelligence_days', description: 'Age in days of the oldest open report' },
-  { key: 'intelligence_past_target', description: 'Open reports past the assessment target (days from receipt)' },
+  {
+    key: 'intelligence_past_target',
+    description: 'Open reports past the assessment target (days from receipt)',
+  },
   { key: 'open_cases', description: 'Cases recorded and not yet finalised' },
   { key: 'investigators', description: 'Distinct investigators assigned to those cases (as assigned now)' },
   { key: 'cases_per_investigator', description: 'Open cases per investigator, one decimal' },
   { key: 'unassigned_cases', description: 'Open cases with no investigator (as assigned now)' },
   { key: 'oldest_case_days', description: 'Age in days of the oldest open case' },
-  { key: 'cases_past_target', description: 'Open cases over 12 months old (reported to the police and crime commissioner)' },
+  {
+    key: 'cases_past_target',
+    description: 'Open cases over 12 months old (reported to the police and crime commissioner)',
+  },
 ];
 
 /**
@@ -500,7 +539,9 @@ export function capacityFiguresSql(f: FigureFilter, today: string, targetDays: n
     intelWhere.push(
       `(i.primary_category = ${cat}::text::intelligence_category OR i.secondary_categories @> ARRAY[${cat}::text::intelligence_category])`,
     );
-    caseWhere.push(`(c.primary_category = ${cat}::text::case_category OR c.categories @> ARRAY[${cat}::text::case_category])`);
+    caseWhere.push(
+      `(c.primary_category = ${cat}::text::case_category OR c.categories @> ARRAY[${cat}::text::case_category])`,
+    );
   }
   const members = memberConditions(f, p, 'w');
   if (members.length) {
@@ -569,15 +610,27 @@ export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
   { key: 'case_to_answer', description: 'no_case_to_answer or case_to_answer' },
   { key: 'proceeding_type', description: 'misconduct_meeting, misconduct_hearing or accelerated_hearing' },
   { key: 'proceedings_result', description: 'proven or not_proven' },
-  { key: 'level_of_misconduct', description: 'The case’s severity assessment (misconduct, gross_misconduct, ...)' },
+  {
+    key: 'level_of_misconduct',
+    description: 'The case’s severity assessment (misconduct, gross_misconduct, ...)',
+  },
   { key: 'outcome', description: 'Misconduct outcome' },
   { key: 'regime', description: 'Conduct regime of the outcome (2012 or 2020)' },
-  { key: 'allegation_result', description: 'substantiated, unsubstantiated, unfounded or malicious_or_vexatious' },
+  {
+    key: 'allegation_result',
+    description: 'substantiated, unsubstantiated, unfounded or malicious_or_vexatious',
+  },
   { key: 'member_type', description: 'officer, staff, special_constable, pcso, volunteer or contractor' },
   { key: 'recorded_on', description: 'Date the case was recorded (UK)' },
   { key: 'finalised_on', description: 'Date the person’s outcome was finalised (UK)' },
-  { key: 'days_to_finalise', description: 'Days from the case being recorded to the outcome being finalised' },
-  { key: 'case_suspended', description: 'The case was suspended at some point (e.g. awaiting a criminal trial)' },
+  {
+    key: 'days_to_finalise',
+    description: 'Days from the case being recorded to the outcome being finalised',
+  },
+  {
+    key: 'case_suspended',
+    description: 'The case was suspended at some point (e.g. awaiting a criminal trial)',
+  },
   { key: 'criminal_proceedings', description: 'Criminal outcome, empty on a misconduct-only case' },
   { key: 'left_service', description: 'resigned or retired before the outcome' },
   { key: 'would_have_been_dismissed', description: 'Finding that they would have been dismissed' },
@@ -598,7 +651,9 @@ export function misconductReturnSql(
   const where = [`o.finalised_financial_year = ${p.add(f.year)}`];
   if (f.category) {
     const cat = p.add(f.category);
-    where.push(`(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`);
+    where.push(
+      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+    );
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   if (f.memberType) where.push(`o.member_type = ${p.add(f.memberType)}::member_type`);

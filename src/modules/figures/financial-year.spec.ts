@@ -18,10 +18,18 @@ describe('financial years', () => {
     expect(formatFinancialYear(start)).toBe(text);
   });
 
-  it.each(['2017-18', '2018/17', '2017/2018', '17/18', '2017/19', '2017/1', ' 2017/18', '2017/18 ', 'abcd/ef', ''])(
-    'refuses %j',
-    (text) => expect(parseFinancialYear(text)).toBeNull(),
-  );
+  it.each([
+    '2017-18',
+    '2018/17',
+    '2017/2018',
+    '17/18',
+    '2017/19',
+    '2017/1',
+    ' 2017/18',
+    '2017/18 ',
+    'abcd/ef',
+    '',
+  ])('refuses %j', (text) => expect(parseFinancialYear(text)).toBeNull());
 
   it.each([
     ['2018-03-31', 2017],
