@@ -147,6 +147,28 @@ describe('workforce and vetting', () => {
     });
   });
 
+  describe('Bull Board at /admin/queues', () => {
+    it('is for admins only: 401 without a token, 403 for other roles, the dashboard for an admin', async () => {
+      const admin = await userWith(t, [Role.Admin]);
+      expectProblem(await call(t.app, 'GET', '/admin/queues'), 401, 'unauthorised');
+      expectProblem(await call(t.app, 'GET', '/admin/queues/api/queues', { token: officer.token }), 403, 'forbidden');
+      const page = await call(t.app, 'GET', '/admin/queues', { token: admin.token });
+      expect(page.status).toBe(200);
+      expect(String(page.headers['content-type'])).toContain('text/html');
+      const queues = await call(t.app, 'GET', '/admin/queues/api/queues', { token: admin.token });
+      expect(queues.status).toBe(200);
+      expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['outbox', 'vetting']);
+
+      const session = await call(t.app, 'POST', '/api/v1/admin/queue-board/session', { token: admin.token });
+      expect(session.status).toBe(204);
+      const cookie = String(session.headers['set-cookie']).split(';')[0];
+      expect(String(session.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+      const viaCookie = await call(t.app, 'GET', '/admin/queues/api/queues', { headers: { cookie } });
+      expect(viaCookie.status).toBe(200);
+      expectProblem(await call(t.app, 'POST', '/api/v1/admin/queue-board/session', { token: officer.token }), 403, 'forbidden');
+    });
+  });
+
   describe('CSV import', () => {
     const csv = (lines: string[]) => lines.join('\n') + '\n';
     const upload = (body: string, user: TestUser = officer) =>

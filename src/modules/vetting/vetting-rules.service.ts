@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
@@ -16,6 +16,7 @@ const RULES_LOCK = 0x5645_5452; // 'VETR'
 @Injectable()
 export class VettingRulesService implements OnModuleInit {
   readonly rules: VettingRules;
+  private readonly logger = new Logger(VettingRulesService.name);
 
   constructor(
     @Inject(AppConfig) config: AppConfig,
@@ -25,7 +26,13 @@ export class VettingRulesService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.db.transaction((m) => this.sync(m));
+    try {
+      await this.db.transaction((m) => this.sync(m));
+    } catch (error) {
+      // Not migrated yet (e.g. generating openapi.json): the migrations seed the defaults and every sweep syncs.
+      if ((error as { driverError?: { code?: string } }).driverError?.code !== '42P01') throw error;
+      this.logger.warn('vetting rules not synchronised: the schema is not migrated');
+    }
   }
 
   async sync(m: EntityManager): Promise<void> {
