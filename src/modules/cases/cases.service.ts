@@ -131,7 +131,7 @@ const toReferral = (r: Row): ReferralView => ({
   decisionRecordedBy: (r.decision_recorded_by as string | null) ?? null,
 });
 
-const OUTCOME_COLUMNS = `o.workforce_member_id, o.member_type, o.criminal_outcome, o.misconduct_finding, o.proceedings,
+const OUTCOME_COLUMNS = `o.id, o.workforce_member_id, o.member_type, o.criminal_outcome, o.misconduct_finding, o.proceedings,
   o.proceedings_result, o.misconduct_outcome, o.regime, o.allegation_result, o.left_service,
   o.left_service_on::text AS left_service_on, o.would_have_been_dismissed, o.barred_list_on::text AS barred_list_on,
   o.advisory_list_on::text AS advisory_list_on, o.finalised_at, o.recorded_by, o.recorded_at, o.version`;
@@ -153,6 +153,7 @@ function outcomeFacts(r: Row): OutcomeFacts {
 }
 
 const toOutcome = (r: Row, caseType: CaseType): OutcomeView => ({
+  id: r.id as string,
   workforceMemberId: r.workforce_member_id as string,
   memberType: r.member_type as OutcomeView['memberType'],
   criminalOutcome: (r.criminal_outcome as OutcomeView['criminalOutcome']) ?? null,

@@ -2,6 +2,7 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Generated,
   Index,
   JoinColumn,
   ManyToOne,
@@ -31,6 +32,12 @@ import {
 @Index('ix_case_subject_outcome_recorded_fy', ['recordedFinancialYear', 'allegationResult'])
 @Index('ix_case_subject_outcome_finalised_fy', ['finalisedFinancialYear', 'proceedings', 'misconductOutcome'])
 export class CaseSubjectOutcome {
+  /** The outcome's own id (e.g. the source of the vetting review it raises). */
+  @Index('uq_case_subject_outcome_id', { unique: true })
+  @Column({ type: 'uuid' })
+  @Generated('uuid')
+  id: string;
+
   @PrimaryColumn({ type: 'uuid' })
   caseId: string;
 

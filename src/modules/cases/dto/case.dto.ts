@@ -519,6 +519,9 @@ export class SeverityAssessmentView {
 
 export class OutcomeView {
   @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
   workforceMemberId: string;
 
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
