@@ -323,6 +323,11 @@ describe('intelligence', () => {
         },
         'subjects.0.workforceMemberId',
       ],
+      ['a null narrative', { version: 1, narrative: null }, 'narrative'],
+      ['a null category', { version: 1, primaryCategory: null }, 'primaryCategory'],
+      ['a null receivedAt', { version: 1, receivedAt: null }, 'receivedAt'],
+      ['a null vulnerable flag', { version: 1, vulnerablePerson: null }, 'vulnerablePerson'],
+      ['a null grading', { version: 1, grading: null }, 'grading'],
     ])('refuses %s (400)', async (_n, patch, field) => {
       const r = await create(analyst);
       const res: Reply = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
 import { seedCases } from '../modules/cases/cases.demo.js';
+import { seedIntelligence } from '../modules/intelligence/intelligence.demo.js';
 import type { DemoContext, DemoSeeder } from './demo-context.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
@@ -11,7 +12,10 @@ export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
  * Each module's demo data, in dependency order. A module adds its seeder here
  * (`src/modules/<module>/<module>.demo.ts`).
  */
-const SEEDERS: [string, DemoSeeder][] = [['cases', seedCases]];
+const SEEDERS: [string, DemoSeeder][] = [
+  ['intelligence', seedIntelligence],
+  ['cases', seedCases],
+];
 
 /**
  * One demo user per role. Their password is generated for this demo run and set again on every run

@@ -486,31 +486,30 @@ export class IntelligenceService {
       const visible = coiRaw(actor, 'r', 2);
       const params = [target, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
       const overdue = this.overdueSql().replace(':target', '$1::int');
-      const byState = await m.query<
-        { state: IntelligenceState; count: number; overdue: number; oldest: Date | null }[]
-      >(
-        `SELECT r.state::text AS state, count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
-                min(r.received_at) AS oldest
-           FROM intelligence_report r WHERE ${OPEN_SQL} AND ${visible} GROUP BY r.state`,
-        params,
-      );
-      const perAnalyst = await m.query<
+      // One pass over the open items (the queue's partial index), grouped both by state and by assignee.
+      const groups = await m.query<
         {
+          by_state: boolean;
+          state: IntelligenceState | null;
           assignee_id: string | null;
           display_name: string | null;
-          open: number;
+          count: number;
           overdue: number;
-          oldest: Date;
+          oldest: Date | null;
         }[]
       >(
-        `SELECT r.assignee_id, u.display_name, count(*)::int AS open,
-                count(*) FILTER (WHERE ${overdue})::int AS overdue, min(r.received_at) AS oldest
-           FROM intelligence_report r LEFT JOIN app_user u ON u.id = r.assignee_id
-          WHERE ${OPEN_SQL} AND ${visible}
-          GROUP BY r.assignee_id, u.display_name
-          ORDER BY count(*) DESC, u.display_name NULLS FIRST`,
+        `WITH g AS (
+           SELECT GROUPING(r.state) = 0 AS by_state, r.state::text AS state, r.assignee_id,
+                  count(*)::int AS count, count(*) FILTER (WHERE ${overdue})::int AS overdue,
+                  min(r.received_at) AS oldest
+             FROM intelligence_report r WHERE ${OPEN_SQL} AND ${visible}
+            GROUP BY GROUPING SETS ((r.state), (r.assignee_id)))
+         SELECT g.*, u.display_name FROM g LEFT JOIN app_user u ON u.id = g.assignee_id AND NOT g.by_state
+          ORDER BY g.count DESC, u.display_name NULLS FIRST`,
         params,
       );
+      const byState = groups.filter((g) => g.by_state);
+      const perAnalyst = groups.filter((g) => !g.by_state).map((g) => ({ ...g, open: g.count }));
       const now = Date.now();
       const age = (d: Date | null): number | null =>
         d ? Math.max(0, Math.floor((now - new Date(d).getTime()) / 86_400_000)) : null;

@@ -38,6 +38,10 @@ import {
 const TEXT_MAX = 10_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Optional, but when sent not null (for columns that cannot be emptied). */
+const PresentNotNull = (): PropertyDecorator =>
+  ValidateIf((_: unknown, value: unknown) => value !== undefined);
+
 const EnumProperty = (e: object, name: string, description?: string): PropertyDecorator =>
   applyDecorators(ApiProperty({ enum: e, enumName: name, description }), IsEnum(e));
 
@@ -176,17 +180,17 @@ export class UpdateIntelligenceRequest {
   version: number;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
+  @PresentNotNull()
   @IsDateString({ strict: true })
   receivedAt?: string;
 
   @ApiPropertyOptional({ enum: ReceiptMethod, enumName: 'ReceiptMethod' })
-  @IsOptional()
+  @PresentNotNull()
   @IsEnum(ReceiptMethod)
   receiptMethod?: ReceiptMethod;
 
   @ApiPropertyOptional({ enum: SourceType, enumName: 'SourceType' })
-  @IsOptional()
+  @PresentNotNull()
   @IsEnum(SourceType)
   sourceType?: SourceType;
 
@@ -201,13 +205,13 @@ export class UpdateIntelligenceRequest {
   sourceDetails?: string | null;
 
   @ApiPropertyOptional({ type: GradingInput, description: 'The whole grade (a regrade)' })
-  @IsOptional()
+  @PresentNotNull()
   @ValidateNested()
   @Type(() => GradingInput)
   grading?: GradingInput;
 
   @ApiPropertyOptional({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory' })
-  @IsOptional()
+  @PresentNotNull()
   @IsEnum(IntelligenceCategory)
   primaryCategory?: IntelligenceCategory;
 
@@ -218,7 +222,7 @@ export class UpdateIntelligenceRequest {
   subjects?: SubjectInput[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @PresentNotNull()
   @IsBoolean()
   vulnerablePerson?: boolean;
 
@@ -229,7 +233,7 @@ export class UpdateIntelligenceRequest {
   vulnerablePersonNote?: string | null;
 
   @ApiPropertyOptional({ maxLength: NARRATIVE_MAX })
-  @IsOptional()
+  @PresentNotNull()
   @IsString()
   @Length(1, NARRATIVE_MAX)
   narrative?: string;

@@ -1,0 +1,67 @@
+import { DataSource } from 'typeorm';
+import { Role } from '../src/common/auth/roles.js';
+import { DEMO_REPORTS, seedIntelligence } from '../src/modules/intelligence/intelligence.demo.js';
+import { startApp, type TestApp } from './helpers/app.js';
+import { call, userWith } from './helpers/http.js';
+
+describe('intelligence demo data', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+  });
+  afterAll(() => t.close());
+
+  it('seeds thousands of graded reports across categories, states and ages, once', async () => {
+    const analyst = await userWith(t, [Role.Analyst]);
+    const supervisor = await userWith(t, [Role.Supervisor]);
+    const db = t.app.get(DataSource);
+    const seed = () =>
+      db.transaction((manager) =>
+        seedIntelligence({
+          manager,
+          users: { analyst: analyst.id, supervisor: supervisor.id },
+          log: () => undefined,
+        }),
+      );
+    await seed();
+    await seed();
+    const q = async <T>(sql: string): Promise<T[]> => (await t.db.pool.query(sql)).rows as T[];
+    const [counts] = await q<Record<string, number>>(
+      `SELECT count(*)::int AS n, count(DISTINCT reference)::int AS refs, count(DISTINCT state)::int AS states,
+              count(DISTINCT primary_category)::int AS categories, count(DISTINCT source_type)::int AS sources,
+              count(DISTINCT grading_scheme)::int AS schemes FROM intelligence_report`,
+    );
+    expect(counts).toEqual({
+      n: DEMO_REPORTS,
+      refs: DEMO_REPORTS,
+      states: 7,
+      categories: 13,
+      sources: 11,
+      schemes: 2,
+    });
+    // Every year's counter is where the next reference continues, without gaps.
+    const gaps = await q<{ year: number }>(
+      `SELECT c.year FROM intelligence_reference_counter c
+        JOIN (SELECT substring(reference from 5 for 4)::int AS year, count(*) AS n,
+                     max(substring(reference from 10)::int) AS top FROM intelligence_report GROUP BY 1) r
+          ON r.year = c.year WHERE c.last_value <> r.top OR r.n <> r.top`,
+    );
+    expect(gaps).toEqual([]);
+
+    const summary = await call(t.app, 'GET', '/api/v1/intelligence/queue/summary', {
+      token: supervisor.token,
+    });
+    expect(summary.body.open).toBeGreaterThan(300);
+    expect(summary.body.overdue).toBeGreaterThan(0);
+    expect(summary.body.perAnalyst.length).toBeGreaterThan(3);
+    const queue = await call(t.app, 'GET', '/api/v1/intelligence/queue?limit=50', {
+      token: supervisor.token,
+    });
+    expect(queue.body.items).toHaveLength(50);
+    expect(queue.body.items[0]).toMatchObject({ urgencyRank: 0 });
+    const search = await call(t.app, 'GET', '/api/v1/intelligence/search?q=cocaine', {
+      token: analyst.token,
+    });
+    expect(search.body.items.length).toBeGreaterThan(0);
+  });
+});
