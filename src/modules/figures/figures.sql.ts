@@ -164,37 +164,45 @@ export function referralFiguresSql(f: BasisFilter): SqlQuery {
   }
   const members = memberConditions(f, p, 'w');
   if (members.length) {
-    where.push(`EXISTS (SELECT 1 FROM case_subject cs JOIN workforce_member w ON w.id = cs.workforce_member_id
-      WHERE cs.case_id = c.id AND ${members.join(' AND ')})`);
+    where.push(`EXISTS (SELECT 1 FROM case_subject ms JOIN workforce_member w ON w.id = ms.workforce_member_id
+      WHERE ms.case_id = c.id AND ${members.join(' AND ')})`);
   }
   const order = `ARRAY[${ALLEGATION_ORDER.map(quote).join(', ')}]`;
+  // One pass over referral x subject x outcome: the referral-level figures group it by referral (a referral
+  // counts when any of its subjects matches the member filters), the people figures count the matching rows.
   const text = `
-WITH r AS MATERIALIZED (
-  SELECT ref.basis, ref.decision, c.id AS case_id, c.case_type, ${fy} AS fy,
-         CASE WHEN c.finalised_at IS NULL THEN 'pending'
-              ELSE COALESCE((SELECT (${order})[min(array_position(${order}::allegation_result[], o.allegation_result))]
-                             FROM case_subject_outcome o WHERE o.case_id = c.id), 'pending') END AS allegation
+WITH rs AS (
+  SELECT ${fy} AS fy, ref.id AS ref_id, ref.basis, ref.decision, c.finalised_at IS NULL AS open,
+         o.allegation_result, cs.case_id IS NOT NULL AS has_subject,
+         ${MISCONDUCT_BUCKET} AS misconduct,
+         ${CRIMINAL_BUCKET} AS criminal,
+         ${members.length ? `COALESCE(${members.join(' AND ')}, FALSE)` : 'TRUE'} AS counted
     FROM iopc_referral ref
     JOIN case_record c ON c.id = ref.case_id
+    LEFT JOIN case_subject cs ON cs.case_id = c.id
+    ${members.length ? 'LEFT JOIN workforce_member w ON w.id = cs.workforce_member_id' : ''}
+    LEFT JOIN case_subject_outcome o ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
    WHERE ${where.join('\n     AND ')}
+),
+r AS (
+  SELECT fy, basis, decision,
+         CASE WHEN bool_or(open) THEN 'pending'
+              ELSE COALESCE((${order})[min(array_position(${order}::allegation_result[], allegation_result))], 'pending')
+         END AS allegation
+    FROM rs
+   GROUP BY ref_id, fy, basis, decision
 ),
 ra AS (
   SELECT COALESCE(r.fy, ${TOTAL_KEY}) AS fy,
          ${REFERRAL_MEASURES.map((m) => `${m.expr} AS "${m.key}"`).join(',\n         ')}
     FROM r GROUP BY GROUPING SETS ((r.fy), ())
 ),
-s AS (
-  SELECT r.fy, ${MISCONDUCT_BUCKET.replace(/c\.case_type/g, 'r.case_type')} AS misconduct,
-         ${CRIMINAL_BUCKET.replace(/c\.case_type/g, 'r.case_type')} AS criminal
-    FROM r
-    JOIN case_subject cs ON cs.case_id = r.case_id
-    ${members.length ? `JOIN workforce_member w ON w.id = cs.workforce_member_id AND ${members.join(' AND ')}` : ''}
-    LEFT JOIN case_subject_outcome o ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
-),
 sa AS (
   SELECT COALESCE(s.fy, ${TOTAL_KEY}) AS fy,
          ${SUBJECT_MEASURES.map((m) => `${m.expr} AS "${m.key}"`).join(',\n         ')}
-    FROM s GROUP BY GROUPING SETS ((s.fy), ())
+    FROM rs s
+   WHERE s.has_subject AND s.counted
+   GROUP BY GROUPING SETS ((s.fy), ())
 )
 SELECT g.fy,
        ${[
