@@ -1,4 +1,5 @@
 import { Role } from '../src/common/auth/roles.js';
+import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
 
@@ -504,6 +505,25 @@ describe('figures', () => {
         from: '2010/11',
         to: '2019/20',
       });
+    });
+  });
+
+  describe('the bench’s raw SQL', () => {
+    it('is the statement each endpoint runs: same rows, raw and through the API', async () => {
+      for (const s of figuresBenchScenarios('2019-06-15')) {
+        const res = await get(s.path);
+        expect([s.name, res.status]).toEqual([s.name, 200]);
+        const raw = await t.db.pool.query<Record<string, unknown>>(s.sql.text, s.sql.values);
+        const api = res.body as {
+          rows: Record<string, unknown>[];
+          total?: unknown;
+          totalsByMemberType?: unknown[];
+        };
+        const apiRows = api.rows.length + (api.total ? 1 : 0) + (api.totalsByMemberType?.length ?? 0);
+        expect([s.name, raw.rowCount]).toEqual([s.name, apiRows]);
+        const key = Object.keys(raw.rows[0] ?? {}).find((k) => k !== 'fy' && k in (api.rows[0] ?? {}));
+        if (key && api.rows.length) expect([s.name, raw.rows[0][key]]).toEqual([s.name, api.rows[0][key]]);
+      }
     });
   });
 
