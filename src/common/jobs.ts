@@ -20,6 +20,8 @@ export class Jobs {
     @InjectQueue(QUEUES.outbox) outbox: Queue,
   ) {
     this.queues = { [QUEUES.vetting]: vetting, [QUEUES.outbox]: outbox };
+    // While Redis is away the queues report connection errors: expected, and answered by `nudge`'s catch.
+    for (const queue of Object.values(this.queues)) queue.on('error', () => undefined);
   }
 
   /** Adds a job and waits for Redis to take it (or fails within a few seconds). */

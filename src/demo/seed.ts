@@ -5,6 +5,8 @@ import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
 import { seedCases } from '../modules/cases/cases.demo.js';
 import { seedIntelligence } from '../modules/intelligence/intelligence.demo.js';
 import type { DemoContext, DemoSeeder } from './demo-context.js';
+import { vettingDemo } from '../modules/vetting/vetting.demo.js';
+import { workforceDemo } from '../modules/workforce/workforce.demo.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
 
@@ -13,6 +15,8 @@ export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
  * (`src/modules/<module>/<module>.demo.ts`).
  */
 const SEEDERS: [string, DemoSeeder][] = [
+  ['workforce', workforceDemo],
+  ['vetting', vettingDemo],
   ['intelligence', seedIntelligence],
   ['cases', seedCases],
 ];

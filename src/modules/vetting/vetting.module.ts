@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppUser } from '../auth/user.entity.js';
+import { Department } from '../workforce/department.entity.js';
+import { Post } from '../workforce/post.entity.js';
+import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
 import { VettingAlert } from './alert.entity.js';
 import { AlertsService } from './alerts.service.js';
@@ -29,7 +33,8 @@ export class VettingModule {}
 
 /** The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts). */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES)],
+  // The entities the vetting ones refer to, so that the worker's TypeORM knows the whole graph.
+  imports: [TypeOrmModule.forFeature([...ENTITIES, AppUser, WorkforceMember, Department, Post])],
   providers: [VettingRulesService, SweepService, OutboxRelayService],
   exports: [SweepService, OutboxRelayService, VettingRulesService],
 })

@@ -64,20 +64,41 @@ export class VettingSchedules implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.vetting) private readonly vetting: Queue,
     @InjectQueue(QUEUES.outbox) private readonly outbox: Queue,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly jobs: Jobs,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.vetting.upsertJobScheduler(
-      'vetting-sweep',
-      { pattern: this.config.VETTING_SWEEP_CRON, tz: 'UTC' },
-      { name: 'vetting-sweep', data: {} },
+    await this.register();
+    // Catch up at start (after downtime, a deploy, a changed configuration) rather than at the next tick.
+    this.jobs.sweepSoon();
+    // A Redis that restarts without persistence forgets the schedules: register them again on reconnect.
+    for (const queue of [this.vetting, this.outbox]) {
+      queue.getBackend().connection.on('ready', () => void this.register());
+    }
+    this.logger.log(
+      `vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`,
     );
-    await this.outbox.upsertJobScheduler(
-      'outbox-relay',
-      { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
-      { name: 'outbox-relay', data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } } },
-    );
-    this.logger.log(`vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`);
+  }
+
+  private async register(): Promise<void> {
+    try {
+      await this.vetting.upsertJobScheduler(
+        'vetting-sweep',
+        { pattern: this.config.VETTING_SWEEP_CRON, tz: 'UTC' },
+        { name: 'vetting-sweep', data: {} },
+      );
+      await this.outbox.upsertJobScheduler(
+        'outbox-relay',
+        { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
+        {
+          name: 'outbox-relay',
+          data: {},
+          opts: { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
+        },
+      );
+    } catch (error) {
+      this.logger.warn(`job schedulers not registered now (retried on reconnect): ${(error as Error).message}`);
+    }
   }
 }
 
