@@ -11,8 +11,8 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
 import { FiguresModule } from './modules/figures/figures.module.js';
 import { HealthModule } from './modules/health/health.module.js';
-import { VettingModule } from './modules/vetting/vetting.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
+import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
 /** The HTTP API: every feature module, the global filter, validation and access guard. */
@@ -28,9 +28,9 @@ export class AppModule {
         AuditModule,
         AuthModule,
         WorkforceModule,
+        IntelligenceModule,
         VettingModule,
         CasesModule,
-        IntelligenceModule,
         FiguresModule,
         QueueBoardModule,
       ],

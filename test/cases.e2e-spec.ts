@@ -669,6 +669,62 @@ describe('cases', () => {
       expect(tl.body.items.map((e: { kind: string }) => e.kind)).toContain('barred_list_reminder');
     });
 
+    it('raises one review_required vetting alert (with its outbox message) for a proven outcome short of dismissal', async () => {
+      const member = await workforceMember(t);
+      const c = await create({ subjectIds: [member] });
+      const body = {
+        ...proven,
+        proceedings: 'misconduct_meeting',
+        misconductOutcome: 'written_warning',
+        regime: '2020',
+      };
+      const first = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
+        token: analyst.token,
+        body,
+      });
+      expect(first.status).toBe(200);
+      const alerts = async () =>
+        (
+          await t.db.pool.query(
+            `SELECT a.id, a.kind::text, a.source_type::text, a.source_id,
+                    (SELECT count(*)::int FROM outbox_message o WHERE o.idempotency_key = 'vetting-alert-raised:' || a.id) AS outbox
+               FROM vetting_alert a WHERE a.workforce_member_id = $1`,
+            [member],
+          )
+        ).rows;
+      expect(await alerts()).toEqual([
+        {
+          id: expect.any(String),
+          kind: 'review_required',
+          source_type: 'misconduct_outcome',
+          source_id: first.body.id,
+          outbox: 1,
+        },
+      ]);
+      const again = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
+        token: analyst.token,
+        body: { ...body, misconductOutcome: 'final_written_warning', version: 1 },
+      });
+      expect(again.status).toBe(200);
+      expect(await alerts()).toHaveLength(1);
+
+      const dismissed = await workforceMember(t);
+      const d = await create({ subjectIds: [dismissed] });
+      await call(t.app, 'PUT', `/api/v1/cases/${d.id}/subjects/${dismissed}/outcome`, {
+        token: analyst.token,
+        body: {
+          ...proven,
+          proceedings: 'misconduct_hearing',
+          misconductOutcome: 'dismissal_without_notice',
+          regime: '2020',
+        },
+      });
+      const none = await t.db.pool.query(`SELECT 1 FROM vetting_alert WHERE workforce_member_id = $1`, [
+        dismissed,
+      ]);
+      expect(none.rows).toEqual([]);
+    });
+
     it('accepts regime 2012 outcomes (dismissal with notice, management advice)', async () => {
       const c = await create({ subjectIds: [subjectB] });
       const res = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {
@@ -785,6 +841,128 @@ describe('cases', () => {
         { token: supervisor.token },
       );
       expect(next.body.items[0].kind).toBe('referral_decision');
+    });
+  });
+
+  describe('from intelligence', () => {
+    const report = async (
+      subjects: { workforceMemberId: string; role: string }[],
+      extra: Record<string, unknown> = {},
+    ) => {
+      const res = await call(t.app, 'POST', '/api/v1/intelligence', {
+        token: analyst.token,
+        body: {
+          receivedAt: new Date(Date.now() - 86400_000).toISOString(),
+          receiptMethod: 'telephone',
+          sourceType: 'colleague',
+          grading: { scheme: '3x5x2', sourceEvaluation: '2', intelligenceAssessment: 'B', handlingCode: 'P' },
+          primaryCategory: 'abuse_of_position_sexual',
+          secondaryCategories: ['misuse_of_systems'],
+          narrative: 'Fictional test narrative about a subject.',
+          subjects,
+          ...extra,
+        },
+      });
+      if (res.status !== 201) throw new Error(`report: ${res.status} ${res.text}`);
+      const id = res.body.id as string;
+      await post(`/api/v1/intelligence/${id}/assign`, { assigneeId: analyst.id }, supervisor);
+      await post(`/api/v1/intelligence/${id}/submit-for-review`, {
+        assessmentText: 'Refer',
+        recommendedDecision: 'referred_to_case',
+      });
+      return { id, reference: res.body.reference as string };
+    };
+
+    it('opens a new case from the report (its subjects and categories), linked both ways and audited', async () => {
+      const member = await workforceMember(t);
+      const r = await report([
+        { workforceMemberId: member, role: 'subject' },
+        { workforceMemberId: subjectB, role: 'associate' },
+      ]);
+      const reviewed = await post(
+        `/api/v1/intelligence/${r.id}/review`,
+        { decision: 'referred_to_case', caseType: 'criminal_and_misconduct' },
+        supervisor,
+      );
+      expect(reviewed.status).toBe(200);
+      const caseId = reviewed.body.referredCaseId as string;
+      const c = await call(t.app, 'GET', `/api/v1/cases/${caseId}`, { token: analyst.token });
+      expect(c.body).toMatchObject({
+        caseType: 'criminal_and_misconduct',
+        matterType: 'conduct_matter',
+        primaryCategory: 'abuse_of_position_sexual',
+        categories: ['abuse_of_position_sexual', 'misuse_of_systems'],
+        subjectIds: [member],
+        supervisorId: supervisor.id,
+        intelligenceReportIds: [r.id],
+        referralRequired: true,
+      });
+      expect(c.body.allegationSummary).toContain(r.reference);
+      const audit = await t.db.pool.query(
+        `SELECT action FROM audit_event WHERE resource_id = $1 AND action = 'case.create'`,
+        [caseId],
+      );
+      expect(audit.rows).toHaveLength(1);
+      const review = await t.db.pool.query(`SELECT case_id FROM intelligence_review WHERE report_id = $1`, [
+        r.id,
+      ]);
+      expect(review.rows[0].case_id).toBe(caseId);
+      const tl = await call(t.app, 'GET', `/api/v1/cases/${caseId}/timeline`, { token: analyst.token });
+      expect(tl.body.items.map((e: { kind: string }) => e.kind)).toEqual(['created', 'intelligence_linked']);
+    });
+
+    it('links to an existing open case; refuses a closed, hidden or unknown one and a report without subjects', async () => {
+      const existing = await create();
+      const r = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
+      const ok = await post(
+        `/api/v1/intelligence/${r.id}/review`,
+        { decision: 'referred_to_case', caseId: existing.id },
+        supervisor,
+      );
+      expect(ok.body.referredCaseId).toBe(existing.id);
+      const c = await call(t.app, 'GET', `/api/v1/cases/${existing.id}`, { token: analyst.token });
+      expect(c.body).toMatchObject({ intelligenceReportIds: [r.id], version: 2 });
+      // The review's link cannot be undone from the case side.
+      const unlink = await call(t.app, 'PATCH', `/api/v1/cases/${existing.id}`, {
+        token: analyst.token,
+        body: { version: 2, intelligenceReportIds: [] },
+      });
+      expectProblem(unlink, 409, 'referral_link');
+
+      const me = await workforceMember(t);
+      const conflicted = await userWith(t, [Role.Supervisor], { workforceMemberId: me });
+      const hidden = await create({ subjectIds: [me] });
+      const r2 = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
+      const refused = await post(
+        `/api/v1/intelligence/${r2.id}/review`,
+        { decision: 'referred_to_case', caseId: hidden.id },
+        conflicted,
+      );
+      expectProblem(refused, 400, 'validation_failed');
+      expect(refused.body.errors[0]).toMatchObject({ field: 'caseId', rule: 'exists' });
+
+      const nobody = await report([]);
+      expectProblem(
+        await post(`/api/v1/intelligence/${nobody.id}/review`, { decision: 'referred_to_case' }, supervisor),
+        422,
+        'report_has_no_subjects',
+      );
+      const unchanged = await call(t.app, 'GET', `/api/v1/intelligence/${nobody.id}`, {
+        token: supervisor.token,
+      });
+      expect(unchanged.body).toMatchObject({ state: 'awaiting_review', referredCaseId: null });
+    });
+
+    it('validates intelligence ids linked from the case side', async () => {
+      const r = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
+      const linked = await post('/api/v1/cases', base({ intelligenceReportIds: [r.id] }));
+      expect(linked.body.intelligenceReportIds).toEqual([r.id]);
+      const bad = await post(
+        '/api/v1/cases',
+        base({ intelligenceReportIds: ['3b241101-e2bb-4255-8caf-4136c566a962'] }),
+      );
+      expectProblem(bad, 400, 'validation_failed');
+      expect(bad.body.errors[0]).toMatchObject({ field: 'intelligenceReportIds', rule: 'exists' });
     });
   });
 

@@ -497,26 +497,40 @@ describe('intelligence', () => {
       expect(ok.body.state).toBe('no_further_action');
     });
 
-    it('refers to a case only with a case id, and stores it', async () => {
-      const r = await create(analyst);
-      await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
-      await post(analyst, r.id, 'submit-for-review', {
-        assessmentText: 'case',
-        recommendedDecision: 'referred_to_case',
-      });
-      expectProblem(
-        await post(supervisor, r.id, 'review', { decision: 'referred_to_case' }),
-        400,
-        'validation_failed',
-      );
+    it('refers to an existing case it checks, or to a new case from the report (cases module)', async () => {
+      const ready = async () => {
+        const r = await create(analyst, { subjects: [{ workforceMemberId: subjectA, role: 'subject' }] });
+        await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
+        await post(analyst, r.id, 'submit-for-review', {
+          assessmentText: 'case',
+          recommendedDecision: 'referred_to_case',
+        });
+        return r;
+      };
+      const r = await ready();
       expectProblem(
         await post(supervisor, r.id, 'review', { decision: 'referred_to_case', caseId: 'abc' }),
         400,
         'validation_failed',
       );
-      const caseId = '3b241101-e2bb-4255-8caf-4136c566a962';
-      const ok = await post(supervisor, r.id, 'review', { decision: 'referred_to_case', caseId });
-      expect(ok.body).toMatchObject({ state: 'referred_to_case', referredCaseId: caseId });
+      const unknown = await post(supervisor, r.id, 'review', {
+        decision: 'referred_to_case',
+        caseId: '3b241101-e2bb-4255-8caf-4136c566a962',
+      });
+      expectProblem(unknown, 400, 'validation_failed');
+      expect(unknown.body.errors[0]).toMatchObject({ field: 'caseId', rule: 'exists' });
+      const opened = await post(supervisor, r.id, 'review', { decision: 'referred_to_case' });
+      expect(opened.body).toMatchObject({ state: 'referred_to_case', referredCaseId: expect.any(String) });
+
+      const r2 = await ready();
+      const ok = await post(supervisor, r2.id, 'review', {
+        decision: 'referred_to_case',
+        caseId: opened.body.referredCaseId,
+      });
+      expect(ok.body).toMatchObject({
+        state: 'referred_to_case',
+        referredCaseId: opened.body.referredCaseId,
+      });
     });
 
     it('disseminates only to a recipient and within the handling code', async () => {

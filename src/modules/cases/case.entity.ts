@@ -11,6 +11,7 @@ import {
 } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
+import { IntelligenceReport } from '../intelligence/intelligence-report.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   BreachType,
@@ -227,7 +228,7 @@ export class CaseSubject {
   addedAt: Date;
 }
 
-/** Intelligence reports linked to a case (the FK to intelligence_report is added once that table exists). */
+/** Intelligence reports linked to a case (either way: from the case, or the report's referral to it). */
 @Entity('case_intelligence')
 export class CaseIntelligence {
   @PrimaryColumn({ type: 'uuid' })
@@ -240,6 +241,10 @@ export class CaseIntelligence {
   @ManyToOne(() => CaseRecord, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_case_intelligence_case' })
   case: Relation<CaseRecord>;
+
+  @ManyToOne(() => IntelligenceReport, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_case_intelligence_report' })
+  report: Relation<IntelligenceReport>;
 
   @CreateDateColumn({ type: 'timestamptz' })
   linkedAt: Date;

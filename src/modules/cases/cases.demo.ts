@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { DemoSeeder } from '../../demo/demo-context.js';
 
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
@@ -34,11 +35,19 @@ export const seedCases: DemoSeeder = async (ctx) => {
     `SELECT count(*)::int AS n FROM case_record WHERE allegation_summary LIKE $1`,
     [`${MARK}%`],
   );
-  if (n > 0) {
-    ctx.log(`demo cases: ${n} already present`);
-    return;
-  }
+  if (n > 0) ctx.log(`demo cases: ${n} already present`);
+  else await generateCases(m, analyst, supervisor);
+  await linkReferredIntelligence(m, analyst);
+  const [{ cases, outcomes }] = await m.query<{ cases: number; outcomes: number }[]>(
+    `SELECT (SELECT count(*)::int FROM case_record WHERE allegation_summary LIKE $1) AS cases,
+            (SELECT count(*)::int FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
+              WHERE c.allegation_summary LIKE $1) AS outcomes`,
+    [`${MARK}%`],
+  );
+  ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
+};
 
+async function generateCases(m: EntityManager, analyst: string, supervisor: string): Promise<void> {
   // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
   // awaiting an outcome); younger ones cycle through every status.
   await m.query(
@@ -271,11 +280,37 @@ export const seedCases: DemoSeeder = async (ctx) => {
        FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id WHERE c.allegation_summary LIKE $1`,
     [`${MARK}%`],
   );
-  const [{ cases, outcomes }] = await m.query<{ cases: number; outcomes: number }[]>(
-    `SELECT (SELECT count(*)::int FROM case_record WHERE allegation_summary LIKE $1) AS cases,
-            (SELECT count(*)::int FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
-              WHERE c.allegation_summary LIKE $1) AS outcomes`,
-    [`${MARK}%`],
+}
+
+/**
+ * Intelligence reports the demo referred to a case (state referred_to_case, no case yet) are linked both ways
+ * to the demo case recorded next after they were received (or the latest), as the review would have done.
+ */
+async function linkReferredIntelligence(m: EntityManager, analyst: string): Promise<void> {
+  await m.query(
+    `WITH pick AS (
+       SELECT r.id AS report_id,
+              COALESCE(
+                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE $1 AND c.recorded_at >= r.received_at
+                  ORDER BY c.recorded_at, c.id LIMIT 1),
+                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE $1 ORDER BY c.recorded_at DESC, c.id LIMIT 1)
+              ) AS case_id
+         FROM intelligence_report r
+        WHERE r.state = 'referred_to_case' AND r.referred_case_id IS NULL
+     ), linked AS (
+       UPDATE intelligence_report r SET referred_case_id = p.case_id FROM pick p
+        WHERE r.id = p.report_id AND p.case_id IS NOT NULL RETURNING r.id, r.referred_case_id, r.reviewed_at
+     ), reviews AS (
+       UPDATE intelligence_review v SET case_id = l.referred_case_id FROM linked l
+        WHERE v.report_id = l.id AND v.decision = 'referred_to_case' AND v.case_id IS NULL RETURNING v.id
+     ), links AS (
+       INSERT INTO case_intelligence (case_id, report_id, linked_at)
+       SELECT l.referred_case_id, l.id, COALESCE(l.reviewed_at, now()) FROM linked l
+       ON CONFLICT DO NOTHING RETURNING case_id, report_id, linked_at
+     )
+     INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
+     SELECT k.case_id, 'intelligence_linked', $2::uuid, k.linked_at, jsonb_build_object('reportIds', jsonb_build_array(k.report_id))
+       FROM links k`,
+    [`${MARK}%`, analyst],
   );
-  ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
-};
+}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { VettingModule } from '../vetting/vetting.module.js';
 import {
   CaseEvent,
   CaseIntelligence,
@@ -25,6 +26,7 @@ import { IopcReferral } from './referral.entity.js';
       IopcReferral,
       CaseSubjectOutcome,
     ]),
+    VettingModule,
   ],
   controllers: [CasesController],
   providers: [CasesService],

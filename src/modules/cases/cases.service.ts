@@ -1,6 +1,6 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Actor } from '../../common/auth/actor.js';
+import { type Actor, hasRole } from '../../common/auth/actor.js';
 import { notAboutActor } from '../../common/auth/conflict.js';
 import { Role } from '../../common/auth/roles.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
@@ -8,13 +8,16 @@ import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
+import { AlertsService } from '../vetting/alerts.service.js';
+import { AlertSource } from '../vetting/vetting.enums.js';
 import { evaluateReferral, financialYearLabel, nextStatus } from './case-rules.js';
 import {
   CaseAction,
   type CaseCategory,
   CaseEventKind,
   CaseStatus,
-  type CaseType,
+  CaseType,
+  MatterType,
   ReferralBasis,
   type ReferralCriterion,
 } from './cases.enums.js';
@@ -40,7 +43,13 @@ import type {
   TimelineQuery,
   UpdateCaseRequest,
 } from './dto/case.dto.js';
-import { checkOutcome, missingForClosure, needsBarredListEntry, type OutcomeFacts } from './outcome-rules.js';
+import {
+  checkOutcome,
+  missingForClosure,
+  needsBarredListEntry,
+  needsVettingReview,
+  type OutcomeFacts,
+} from './outcome-rules.js';
 
 /** A case the actor may not see (conflict of interest): answered as a 404, audited as denied. */
 class HiddenCase extends Error {
@@ -191,6 +200,15 @@ interface CaseRow {
   has_referral: boolean;
 }
 
+/** What the intelligence review's `referred_to_case` decision asks for: an existing case, or a new one. */
+export interface IntelligenceReferralTarget {
+  caseId?: string;
+  /** For a new case (default misconduct). */
+  caseType?: CaseType;
+  /** For a new case (default conduct_matter). */
+  matterType?: MatterType;
+}
+
 export interface NewCase {
   caseType: CaseType;
   matterType: CreateCaseRequest['matterType'];
@@ -216,6 +234,7 @@ export class CasesService {
   constructor(
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly alerts: AlertsService,
   ) {}
 
   // ---------- create, read, list, update ----------
@@ -496,6 +515,17 @@ export class CasesService {
         changed.push('subjectIds');
       }
       if (body.intelligenceReportIds) {
+        // A report referred to this case by its review stays linked: the link is the referral's other half.
+        const [referred] = await m.query<unknown[]>(
+          `SELECT 1 FROM intelligence_report WHERE referred_case_id = $1 AND NOT (id = ANY($2::uuid[]))`,
+          [id, body.intelligenceReportIds],
+        );
+        if (referred) {
+          throw problems.conflict(
+            'referral_link',
+            'A report referred to this case by its review cannot be unlinked from the case',
+          );
+        }
         await m.query(
           `DELETE FROM case_intelligence WHERE case_id = $1 AND NOT (report_id = ANY($2::uuid[]))`,
           [id, body.intelligenceReportIds],
@@ -848,7 +878,16 @@ export class CasesService {
         values,
       );
       await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      // A proven outcome short of dismissal: the person's vetting is reviewed (alert + outbox, this transaction;
+      // raised once per outcome however often it is re-recorded).
+      const vettingAlertId = needsVettingReview(facts)
+        ? await this.alerts.raiseReviewRequired(m, memberId, {
+            type: AlertSource.MisconductOutcome,
+            id: saved.id as string,
+          })
+        : null;
       await this.event(m, actor, id, CaseEventKind.OutcomeRecorded, {
+        vettingAlertId,
         subjectId: memberId,
         criminalOutcome: facts.criminalOutcome,
         misconductFinding: facts.misconductFinding,
@@ -868,7 +907,7 @@ export class CasesService {
         resourceType: 'case',
         resourceId: id,
         subjectIds: [memberId],
-        details: { subjectId: memberId, complete, version: Number(saved.version) },
+        details: { subjectId: memberId, complete, version: Number(saved.version), vettingAlertId },
       });
       return toOutcome(saved, row.case_type);
     });
@@ -966,6 +1005,89 @@ export class CasesService {
       });
       return page;
     });
+  }
+
+  // ---------- intelligence ----------
+
+  /**
+   * The intelligence review's `referred_to_case` decision, inside the review's transaction: links the report to
+   * an existing case the actor can see (refused like a missing one otherwise, and refused for a closed case),
+   * or opens a new case from the report (its named subjects and categories; the reviewing supervisor as the
+   * case's supervisor). Audited on the case side; the caller stores the case id on the report and audits it.
+   */
+  async referFromIntelligence(
+    m: EntityManager,
+    actor: Actor,
+    reportId: string,
+    target: IntelligenceReferralTarget,
+  ): Promise<{ caseId: string; created: boolean }> {
+    const [report] = await m.query<
+      {
+        reference: string;
+        primary_category: CaseCategory;
+        secondary_categories: CaseCategory[];
+        subject_ids: string[];
+      }[]
+    >(
+      `SELECT r.reference, r.primary_category::text AS primary_category,
+              r.secondary_categories::text[] AS secondary_categories,
+              ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s
+                     WHERE s.report_id = r.id AND s.role = 'subject' ORDER BY s.workforce_member_id)::text[] AS subject_ids
+         FROM intelligence_report r WHERE r.id = $1`,
+      [reportId],
+    );
+    if (!report) throw problems.notFound('intelligence report');
+    let caseId: string;
+    let subjectIds: string[];
+    const created = !target.caseId;
+    if (target.caseId) {
+      let row: CaseRow;
+      try {
+        row = await this.locate(m, actor, target.caseId, true);
+      } catch (error) {
+        if (
+          error instanceof HiddenCase ||
+          (error instanceof ProblemException && error.init.code === 'not_found')
+        ) {
+          throw problems.invalid('caseId', 'exists', 'caseId does not name a case you can see');
+        }
+        throw error;
+      }
+      if (row.status === CaseStatus.Closed) {
+        throw problems.conflict('case_closed', 'A closed case cannot take new intelligence');
+      }
+      caseId = row.id;
+      subjectIds = row.subject_ids;
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [
+        caseId,
+      ]);
+    } else {
+      if (report.subject_ids.length === 0) {
+        throw problems.unprocessable(
+          'report_has_no_subjects',
+          'The report names no subject: refer it to an existing case, or identify the subject first',
+        );
+      }
+      subjectIds = report.subject_ids;
+      caseId = await this.createIn(m, actor, {
+        caseType: target.caseType ?? CaseType.Misconduct,
+        matterType: target.matterType ?? MatterType.ConductMatter,
+        allegationSummary: `Opened from intelligence report ${report.reference}`,
+        primaryCategory: report.primary_category,
+        categories: report.secondary_categories,
+        subjectIds,
+        supervisorId: hasRole(actor, Role.Supervisor) ? actor.userId : null,
+      });
+    }
+    await this.linkIntelligence(m, actor, caseId, [reportId]);
+    await this.audit.record(m, actor, {
+      action: created ? 'case.create' : 'case.link_intelligence',
+      resourceType: 'case',
+      resourceId: caseId,
+      subjectIds,
+      details: { reportId, via: 'intelligence.review' },
+    });
+    return { caseId, created };
   }
 
   // ---------- helpers ----------
@@ -1073,13 +1195,33 @@ export class CasesService {
     await check('supervisorId', supervisorId, [Role.Supervisor]);
   }
 
-  /** Links intelligence reports (the reports' existence is checked once the intelligence module is present). */
+  /**
+   * Links intelligence reports to the case. Each must exist and be visible to the actor under the
+   * intelligence module's conflict-of-interest rule (a report about the actor is refused like a missing one).
+   */
   private async linkIntelligence(
     m: EntityManager,
     actor: Actor,
     id: string,
     reportIds: string[],
   ): Promise<void> {
+    if (reportIds.length === 0) return;
+    const coi = notAboutActor(actor, {
+      table: 'intelligence_subject',
+      recordColumn: 'report_id',
+      alias: 'r',
+    });
+    const visible = await m.query<{ id: string }[]>(
+      `SELECT r.id FROM intelligence_report r WHERE r.id = ANY($1::uuid[]) AND ${coi.sql.replace(':coiMember', '$2')}`,
+      [reportIds, ...Object.values(coi.params)],
+    );
+    if (visible.length !== reportIds.length) {
+      throw problems.invalid(
+        'intelligenceReportIds',
+        'exists',
+        'intelligenceReportIds names an intelligence report that does not exist or that you cannot see',
+      );
+    }
     const { rows } = await execute<{ report_id: string }>(
       m,
       `INSERT INTO case_intelligence (case_id, report_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING report_id`,

@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
+import { CaseRecord } from '../cases/case.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   GradingScheme,
@@ -35,6 +36,7 @@ export const OPEN_STATES_SQL = `state IN ('received', 'in_assessment', 'awaiting
 @Index('ix_intelligence_report_queue', ['urgencyRank', 'receivedAt', 'id'], { where: OPEN_STATES_SQL })
 @Index('ix_intelligence_report_received', ['receivedAt', 'id'])
 @Index('ix_intelligence_report_assignee', ['assigneeId', 'state'])
+@Index('ix_intelligence_report_referred_case', ['referredCaseId'], { where: 'referred_case_id IS NOT NULL' })
 @Check('ck_intelligence_report_narrative_length', `char_length(narrative) BETWEEN 1 AND 50000`)
 @Check('ck_intelligence_report_urgency', `urgency_rank BETWEEN 0 AND 2`)
 export class IntelligenceReport {
@@ -151,7 +153,11 @@ export class IntelligenceReport {
   @Column({ type: 'date', nullable: true })
   reviewDate: string | null;
 
-  /** For `referred_to_case`. The cases module adds the foreign key when it lands. */
+  /** For `referred_to_case`: the case it was referred to (CasesService.referFromIntelligence). */
+  @ManyToOne(() => CaseRecord, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'referred_case_id', foreignKeyConstraintName: 'fk_intelligence_report_referred_case' })
+  referredCase: Relation<CaseRecord> | null;
+
   @Column({ type: 'uuid', nullable: true })
   referredCaseId: string | null;
 
@@ -311,6 +317,10 @@ export class IntelligenceReview {
 
   @Column({ type: 'date', nullable: true })
   reviewDate: string | null;
+
+  @ManyToOne(() => CaseRecord, { nullable: true, onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_intelligence_review_case' })
+  case: Relation<CaseRecord> | null;
 
   @Column({ type: 'uuid', nullable: true })
   caseId: string | null;

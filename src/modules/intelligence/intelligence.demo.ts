@@ -139,7 +139,7 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
             CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN $3::uuid END,
             CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN d.state_raw::intelligence_decision END,
             CASE WHEN d.state_raw = 'development' THEN (d.received_at + make_interval(days => 20 + d.h_st % 60))::date END,
-            CASE WHEN d.state_raw = 'referred_to_case' THEN gen_random_uuid() END,
+            NULL, -- referred_case_id: the cases demo links referred reports to its cases
             d.received_at, d.received_at
        FROM demo_intel d
        CROSS JOIN LATERAL (SELECT EXTRACT(YEAR FROM d.received_at AT TIME ZONE 'UTC')::int AS yr) y

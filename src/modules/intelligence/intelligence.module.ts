@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CasesModule } from '../cases/cases.module.js';
 import {
   IntelligenceAssessment,
   IntelligenceDuplicate,
@@ -24,6 +25,7 @@ import { SubjectProfileController } from './subject-profile.controller.js';
       IntelligenceAssessment,
       IntelligenceReview,
     ]),
+    CasesModule,
   ],
   controllers: [IntelligenceController, SubjectProfileController],
   providers: [IntelligenceService],

@@ -9,6 +9,7 @@ import { validationProblem } from '../../common/validation.js';
 import { AppConfig } from '../../config/app-config.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
+import { CasesService } from '../cases/cases.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
 import type {
   AssessmentView,
@@ -153,6 +154,7 @@ export class IntelligenceService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly cases: CasesService,
   ) {}
 
   // ---------------------------------------------------------------- recording
@@ -416,7 +418,18 @@ export class IntelligenceService {
       const d = body.decision;
       const reason = d === ReviewDecision.NoFurtherAction ? (body.reason ?? null) : null;
       const reviewDate = d === ReviewDecision.Development ? (body.reviewDate ?? null) : null;
-      const caseId = d === ReviewDecision.ReferredToCase ? (body.caseId ?? null) : null;
+      // Referred to a case: an existing one (checked visible and open) or a new one from this report,
+      // linked both ways in this transaction (CasesService, audited on the case side too).
+      const caseId =
+        d === ReviewDecision.ReferredToCase
+          ? (
+              await this.cases.referFromIntelligence(m, actor, id, {
+                caseId: body.caseId,
+                caseType: body.caseType,
+                matterType: body.matterType,
+              })
+            ).caseId
+          : null;
       const recipient = d === ReviewDecision.Disseminated ? (body.recipient ?? null) : null;
       await m.query(
         `INSERT INTO intelligence_review (report_id, assessment_id, decision, reason, review_date, case_id, recipient, reviewed_by)

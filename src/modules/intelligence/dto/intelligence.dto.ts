@@ -21,6 +21,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CaseType, MatterType } from '../../cases/cases.enums.js';
 import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import {
@@ -287,11 +288,30 @@ export class ReviewRequest {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'Required for referred_to_case: the case it is linked to',
+    description:
+      'For referred_to_case: the existing case to link it to; omit to open a new case from the report (its subjects and categories)',
   })
-  @requiredFor(ReviewDecision.ReferredToCase, 'caseId')
+  @IsOptional()
   @IsUUID('all')
   caseId?: string;
+
+  @ApiPropertyOptional({
+    enum: CaseType,
+    enumName: 'CaseType',
+    description: 'For referred_to_case without caseId: the new case’s type (default misconduct)',
+  })
+  @IsOptional()
+  @IsEnum(CaseType)
+  caseType?: CaseType;
+
+  @ApiPropertyOptional({
+    enum: MatterType,
+    enumName: 'MatterType',
+    description: 'For referred_to_case without caseId: the new case’s matter type (default conduct_matter)',
+  })
+  @IsOptional()
+  @IsEnum(MatterType)
+  matterType?: MatterType;
 
   @ApiPropertyOptional({ description: 'Required for disseminated: who receives it' })
   @requiredFor(ReviewDecision.Disseminated, 'recipient')
