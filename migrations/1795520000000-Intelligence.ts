@@ -39,6 +39,9 @@ export class Intelligence1795520000000 implements MigrationInterface {
       `CREATE INDEX "ix_intelligence_report_received" ON "intelligence_report"  ("received_at", "id") `,
     );
     await q.query(
+      `CREATE INDEX "ix_intelligence_report_open_summary" ON "intelligence_report"  ("state", "assignee_id", "received_at", "review_date") WHERE state IN ('received', 'in_assessment', 'awaiting_review', 'development')`,
+    );
+    await q.query(
       `CREATE INDEX "ix_intelligence_report_queue" ON "intelligence_report"  ("urgency_rank", "received_at", "id") WHERE state IN ('received', 'in_assessment', 'awaiting_review', 'development')`,
     );
     await q.query(
@@ -173,6 +176,7 @@ export class Intelligence1795520000000 implements MigrationInterface {
     await q.query(`DROP TYPE "public"."intelligence_subject_role"`);
     await q.query(`DROP TABLE "intelligence_reference_counter"`);
     await q.query(`DROP INDEX "public"."ix_intelligence_report_queue"`);
+    await q.query(`DROP INDEX "public"."ix_intelligence_report_open_summary"`);
     await q.query(`DROP INDEX "public"."ix_intelligence_report_received"`);
     await q.query(`DROP INDEX "public"."ix_intelligence_report_assignee"`);
     await q.query(`DROP INDEX "public"."ix_intelligence_report_search"`);

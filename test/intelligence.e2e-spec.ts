@@ -229,12 +229,26 @@ describe('intelligence', () => {
       expect(reads.rows.every((row: { subject_ids: string[] }) => row.subject_ids.includes(subjectA))).toBe(
         true,
       );
-      // Another analyst may not change what they may not see.
+      // Another analyst may not change it (until it is assigned to them), nor ever its source details.
       const change = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
         token: analyst2.token,
-        body: { version: 1, sourceDetails: 'overwritten' },
+        body: { version: 1, narrative: 'overwritten' },
       });
-      expectProblem(change, 403, 'source_details_protected');
+      expectProblem(change, 403, 'not_your_report');
+      await call(t.app, 'POST', `/api/v1/intelligence/${r.id}/assign`, {
+        token: supervisor.token,
+        body: { assigneeId: analyst2.id },
+      });
+      const source = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
+        token: analyst2.token,
+        body: { version: 2, sourceDetails: 'overwritten' },
+      });
+      expectProblem(source, 403, 'source_details_protected');
+      const narrative = await call(t.app, 'PATCH', `/api/v1/intelligence/${r.id}`, {
+        token: analyst2.token,
+        body: { version: 2, vulnerablePerson: true },
+      });
+      expect(narrative.body).toMatchObject({ version: 3, vulnerablePerson: true, sourceDetails: null });
     });
 
     it('answers 404 for a report that does not exist and 400 for a malformed id', async () => {
@@ -479,6 +493,25 @@ describe('intelligence', () => {
         'intelligence.submit_for_review',
         'intelligence.review',
       ]);
+    });
+
+    it('lets only one of two concurrent reviews through (the other is a 409)', async () => {
+      const r = await create(analyst);
+      await post(supervisor, r.id, 'assign', { assigneeId: analyst.id });
+      await post(analyst, r.id, 'submit-for-review', {
+        assessmentText: 'x',
+        recommendedDecision: 'disseminated',
+      });
+      const results = await Promise.all([
+        post(supervisor, r.id, 'review', { decision: 'no_further_action', reason: 'one' }),
+        post(supervisor2, r.id, 'review', { decision: 'disseminated', recipient: 'NCA' }),
+      ]);
+      expect(results.map((x) => x.status).sort()).toEqual([200, 409]);
+      const { rows } = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM intelligence_review WHERE report_id = $1`,
+        [r.id],
+      );
+      expect(rows[0].n).toBe(1);
     });
 
     it('refuses a supervisor reviewing the assessment they submitted', async () => {
@@ -767,6 +800,40 @@ describe('intelligence', () => {
       ).toBe(true);
     });
 
+    it('filters by grading, handling, unassigned and several states', async () => {
+      const legacy = await create(analyst, {
+        grading: { scheme: '5x5x5', sourceEvaluation: 'C', intelligenceAssessment: '3', handlingCode: '2' },
+      });
+      const get = async (qs: string) => {
+        const res = await call(t.app, 'GET', `/api/v1/intelligence/queue?limit=200&${qs}`, {
+          token: supervisor.token,
+        });
+        expect(res.status).toBe(200);
+        return res.body.items as {
+          id: string;
+          state: string;
+          assigneeId: string | null;
+          grading: { scheme: string; sourceEvaluation: string; handlingCode: string };
+        }[];
+      };
+      const scheme = await get('gradingScheme=5x5x5&sourceEvaluation=C&intelligenceAssessment=3');
+      expect(scheme.map((i) => i.id)).toContain(legacy.id);
+      expect(scheme.every((i) => i.grading.scheme === '5x5x5' && i.grading.sourceEvaluation === 'C')).toBe(
+        true,
+      );
+      const handling = await get('handlingCode=2');
+      expect(handling.every((i) => i.grading.handlingCode === '2')).toBe(true);
+      const unassigned = await get('unassigned=true');
+      expect(unassigned.length).toBeGreaterThan(0);
+      expect(unassigned.every((i) => i.assigneeId === null)).toBe(true);
+      const assigned = await get('unassigned=false');
+      expect(assigned.every((i) => i.assigneeId !== null)).toBe(true);
+      const two = await get('state=received,awaiting_review');
+      expect(two.every((i) => ['received', 'awaiting_review'].includes(i.state))).toBe(true);
+      const repeated = await get('state=received&state=awaiting_review');
+      expect(repeated.map((i) => i.id)).toEqual(two.map((i) => i.id));
+    });
+
     it.each([
       ['state=no_further_action', 'state'],
       ['state=bogus', 'state'],
@@ -947,6 +1014,17 @@ describe('intelligence', () => {
         } while (cursor);
         return out;
       };
+      // A link from a visible report to the hidden one is left out for the conflicted reader.
+      const linking = await create(analyst, { linkedReportIds: [hidden.id, visible.id] });
+      const linked = await call(t.app, 'GET', `/api/v1/intelligence/${linking.id}`, {
+        token: conflicted.token,
+      });
+      expect(linked.body.linkedReports).toEqual([{ id: visible.id, reference: visible.reference }]);
+      const linkedAll = await call(t.app, 'GET', `/api/v1/intelligence/${linking.id}`, {
+        token: supervisor.token,
+      });
+      expect(linkedAll.body.linkedReports).toHaveLength(2);
+
       const queue = await ids('/api/v1/intelligence/queue');
       expect(queue).toContain(visible.id);
       expect(queue).not.toContain(hidden.id);

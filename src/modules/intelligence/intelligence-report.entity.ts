@@ -34,6 +34,10 @@ export const OPEN_STATES_SQL = `state IN ('received', 'in_assessment', 'awaiting
  */
 @Entity('intelligence_report')
 @Index('ix_intelligence_report_queue', ['urgencyRank', 'receivedAt', 'id'], { where: OPEN_STATES_SQL })
+/** Covers the queue summary (index-only scan of the open items). */
+@Index('ix_intelligence_report_open_summary', ['state', 'assigneeId', 'receivedAt', 'reviewDate'], {
+  where: OPEN_STATES_SQL,
+})
 @Index('ix_intelligence_report_received', ['receivedAt', 'id'])
 @Index('ix_intelligence_report_assignee', ['assigneeId', 'state'])
 @Index('ix_intelligence_report_referred_case', ['referredCaseId'], { where: 'referred_case_id IS NOT NULL' })

@@ -96,6 +96,21 @@ const NEWEST_FIRST: Keyset = {
   direction: 'DESC',
 };
 
+/**
+ * The same order for searches whose words are rare: the expression keeps the planner off the received_at index
+ * (a backward scan that would filter most of the table) and on the GIN index, with a top-N sort of the matches.
+ */
+const NEWEST_FIRST_RARE: Keyset = {
+  columns: [
+    { expr: "(r.received_at + interval '0 seconds')", type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
+  ],
+  direction: 'DESC',
+};
+
+/** Fewer matches than this (found through the GIN index alone) make a search "rare". */
+const RARE_SEARCH = 1000;
+
 interface ItemRow {
   id: string;
   reference: string;
@@ -230,6 +245,17 @@ export class IntelligenceService {
       const current = await this.visibleOr404(m, actor, id, 'intelligence.update', true);
       if (current.version !== body.version) throw problems.staleVersion();
       this.assertState('update', current.state);
+      if (
+        !hasRole(actor, Role.Supervisor) &&
+        actor.userId !== current.recorded_by &&
+        actor.userId !== current.assignee_id
+      ) {
+        throw new ProblemException({
+          status: 403,
+          code: 'not_your_report',
+          detail: 'Only the recording analyst, the assigned analyst or a supervisor may change a report',
+        });
+      }
       if (body.sourceDetails !== undefined && !this.maySeeSource(actor, current.recorded_by)) {
         throw new ProblemException({
           status: 403,
@@ -566,6 +592,15 @@ export class IntelligenceService {
 
   async search(actor: Actor, query: SearchQuery): Promise<Page<QueueItem>> {
     return this.tx.run(async (m) => {
+      // Word frequencies decide the plan: frequent words are found fastest walking the newest reports, rare
+      // ones through the GIN index. Counting up to RARE_SEARCH matches tells which (the planner's estimate
+      // for words missing from its statistics cannot).
+      const [{ n }] = await m.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM intelligence_report r
+          WHERE r.search_vector @@ websearch_to_tsquery('english', $1) LIMIT ${RARE_SEARCH}) x`,
+        [query.q],
+      );
+      const keyset = n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST;
       const qb = this.items(m, actor).andWhere(
         `(r.search_vector @@ websearch_to_tsquery('english', :q) OR r.reference = :ref)`,
         { q: query.q, ref: query.q.trim().toUpperCase() },
@@ -577,7 +612,7 @@ export class IntelligenceService {
         });
       }
       const now = new Date();
-      const page = await paginate(qb, NEWEST_FIRST, query, (raw) => this.toItem(raw, now));
+      const page = await paginate(qb, keyset, query, (raw) => this.toItem(raw, now));
       // The search words are not audited (they can name people or repeat the narrative): only the filters.
       await this.audit.record(m, actor, {
         action: 'intelligence.search',
