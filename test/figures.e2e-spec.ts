@@ -233,6 +233,28 @@ describe('figures', () => {
       expect(res.body.total.referrals).toBe(100);
     });
 
+    it('leaves referrals and cases concerning a linked caller out of the figures, and says so', async () => {
+      const linked = await userWith(t, [Role.Auditor], { workforceMemberId: members[1] });
+      const mine = await get(url, linked);
+      const theirs = await get(url);
+      const about = await t.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM iopc_referral r JOIN case_subject s ON s.case_id = r.case_id
+           JOIN case_record c ON c.id = r.case_id
+          WHERE s.workforce_member_id = $1 AND c.primary_category = 'abuse_of_position_sexual'
+            AND r.referred_financial_year BETWEEN 2016 AND 2018`,
+        [members[1]],
+      );
+      expect(about.rows[0].n).toBeGreaterThan(0);
+      expect(theirs.body.callerRecordsExcluded).toBe(false);
+      expect(mine.body.callerRecordsExcluded).toBe(true);
+      expect(mine.body.total.referrals).toBe(415 - about.rows[0].n);
+      const cases = await get(
+        '/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual',
+        linked,
+      );
+      expect(cases.body.total.people).toBe(415 - about.rows[0].n);
+    });
+
     it('filters by member type and department of the subjects', async () => {
       const officers = await get(`${url}&memberType=officer`);
       const staff = await get(`${url}&memberType=staff`);

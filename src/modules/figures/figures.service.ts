@@ -118,7 +118,11 @@ export class FiguresService {
 
   async capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
     const today = this.clock.today();
-    const filter = { ...this.range(q, today, 1, MAX_MONTHLY_YEARS), category: q.category ?? null };
+    const filter = {
+      ...this.range(q, today, 1, MAX_MONTHLY_YEARS),
+      category: q.category ?? null,
+      excludeMember: actor.workforceMemberId,
+    };
     const sql = capacityFiguresSql(filter, today, this.config.INTEL_ASSESSMENT_TARGET_DAYS);
     return this.monthTable(actor, 'capacity', filter, today, CAPACITY_COLUMNS, sql, {
       basis: 'open_at_date',
@@ -178,6 +182,7 @@ export class FiguresService {
       ...this.range(q, today, DEFAULT_FINANCIAL_YEARS, MAX_FINANCIAL_YEARS),
       category: q.category ?? null,
       basis,
+      excludeMember: actor.workforceMemberId,
     };
     const sql = build(filter);
     return this.tx.run(async (m) => {
@@ -206,6 +211,7 @@ export class FiguresService {
         basisDescription: BASIS_TEXT[figure][basis],
         unit: meta.unit,
         filters,
+        callerRecordsExcluded: !!actor.workforceMemberId,
         columns,
         rows: shaped.filter((s) => !s.total).map((s) => s.row),
         // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
@@ -237,7 +243,18 @@ export class FiguresService {
         resourceType: 'figures',
         details: { basis: meta.basis, asOf: today, ...filters },
       });
-      return { figure, ...meta, filters, columns, rows, total: null, asOf: today };
+      return {
+        figure,
+        ...meta,
+        filters,
+        // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
+        // cases and intelligence concerning the caller.
+        callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
+        columns,
+        rows,
+        total: null,
+        asOf: today,
+      };
     });
   }
 

@@ -28,6 +28,11 @@ export interface FigureFilter {
   category?: string | null;
   department?: string | null;
   memberType?: string | null;
+  /**
+   * The caller's own workforce record: cases and intelligence concerning them are left out of the figure
+   * (the conflict-of-interest rule, so that a narrow filter cannot tell them that a record about them exists).
+   */
+  excludeMember?: string | null;
 }
 
 export interface BasisFilter extends FigureFilter {
@@ -69,6 +74,24 @@ function memberConditions(f: FigureFilter, p: Params, w: string): string[] {
   if (f.memberType) out.push(`${w}.member_type = ${p.add(f.memberType)}::member_type`);
   return out;
 }
+
+/** The conflict-of-interest condition on a case alias, or null when the caller has no workforce link. */
+function notAboutCase(f: FigureFilter, p: Params, c: string): string | null {
+  if (!f.excludeMember) return null;
+  return `NOT EXISTS (SELECT 1 FROM case_subject coi WHERE coi.case_id = ${c}.id
+      AND coi.workforce_member_id = ${p.add(f.excludeMember)}::uuid)`;
+}
+
+/** The same on an intelligence report alias. */
+function notAboutReport(f: FigureFilter, p: Params, i: string): string | null {
+  if (!f.excludeMember) return null;
+  return `NOT EXISTS (SELECT 1 FROM intelligence_subject coi WHERE coi.report_id = ${i}.id
+      AND coi.workforce_member_id = ${p.add(f.excludeMember)}::uuid)`;
+}
+
+const push = (list: string[], condition: string | null): void => {
+  if (condition) list.push(condition);
+};
 
 /** The grid of years (and the total key) every year table is LEFT JOINed onto. */
 const yearGrid = (from: string, to: string): string =>
@@ -162,6 +185,7 @@ export function referralFiguresSql(f: BasisFilter): SqlQuery {
       `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
     );
   }
+  push(where, notAboutCase(f, p, 'c'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     where.push(`EXISTS (SELECT 1 FROM case_subject ms JOIN workforce_member w ON w.id = ms.workforce_member_id
@@ -301,6 +325,7 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
       `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
     );
   }
+  push(where, notAboutCase(f, p, 'c'));
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   const types = f.memberType ? [f.memberType] : Object.values(MemberType);
   if (f.memberType)
@@ -402,6 +427,7 @@ export function intelligenceFiguresSql(f: BasisFilter): SqlQuery {
       `(i.primary_category = ${cat}::intelligence_category OR i.secondary_categories @> ARRAY[${cat}::intelligence_category])`,
     );
   }
+  push(where, notAboutReport(f, p, 'i'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     where.push(`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
@@ -551,6 +577,8 @@ export function capacityFiguresSql(f: FigureFilter, today: string, targetDays: n
       `(c.primary_category = ${cat}::text::case_category OR c.categories @> ARRAY[${cat}::text::case_category])`,
     );
   }
+  push(intelWhere, notAboutReport(f, p, 'i'));
+  push(caseWhere, notAboutCase(f, p, 'c'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     intelWhere.push(`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
@@ -665,10 +693,7 @@ export function misconductReturnSql(
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   if (f.memberType) where.push(`o.member_type = ${p.add(f.memberType)}::member_type`);
-  if (excludeMember) {
-    where.push(`NOT EXISTS (SELECT 1 FROM case_subject coi WHERE coi.case_id = c.id
-      AND coi.workforce_member_id = ${p.add(excludeMember)}::uuid)`);
-  }
+  push(where, notAboutCase({ ...f, from: f.year, to: f.year, excludeMember }, p, 'c'));
   const text = `
 SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter_type::text AS case_type,
        c.case_type::text AS investigation_type, c.primary_category::text AS allegation_category,

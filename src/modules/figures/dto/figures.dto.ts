@@ -190,6 +190,13 @@ export class FigureTable {
   @ApiProperty({ type: FigureFilters })
   filters: FigureFilters;
 
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: cases and intelligence concerning them are left out (conflict of interest), so the figure may differ from the published one',
+  })
+  callerRecordsExcluded: boolean;
+
   @ApiProperty({ type: [FigureColumn] })
   columns: FigureColumn[];
 
