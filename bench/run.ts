@@ -5,9 +5,18 @@ import { cpus, totalmem } from 'node:os';
 import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import pg from 'pg';
+import { encodeCursor } from '../src/common/pagination.js';
 import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
+import { OPEN_SQL } from '../src/modules/intelligence/intelligence.service.js';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CoreModule } from '../src/common/core.module.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { AuditModule } from '../src/modules/audit/audit.module.js';
+import { VettingCoreModule } from '../src/modules/vetting/vetting.module.js';
+import { SweepService } from '../src/modules/vetting/sweep.service.js';
 import { freePort, load, pool, type Result, say, start, time, waitFor } from './lib.js';
-import { seed } from './seed.js';
+import { seed, typeormFor } from './seed.js';
 
 /**
  * `npm run bench [-- --small] [--reuse] [--check]`: Lantern at a force's scale against the raw SQL it wraps,
@@ -46,7 +55,8 @@ const record = (r: Omit<Result, 'ratio' | 'pass'> & { better: 'lower' | 'higher'
   });
 };
 
-async function prepareDatabase(): Promise<void> {
+/** Creates (or with --reuse keeps) the bench database and migrates it; true when it must be seeded. */
+async function prepareDatabase(): Promise<boolean> {
   const admin = new pg.Client({ connectionString: `${server}/postgres` });
   await admin.connect();
   const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount === 1;
@@ -63,33 +73,139 @@ async function prepareDatabase(): Promise<void> {
       env: { ...process.env, DATABASE_URL: dbUrl },
     },
   );
-  if (reuse) {
-    say(`reusing ${dbName} (migrated)`);
-    return;
+  say(reuse ? `reusing ${dbName} (migrated)` : `created ${dbName}`);
+  return !reuse;
+}
+
+/**
+ * The vetting sweep, before the worker starts (its start-up sweep would otherwise be the first run):
+ * Lantern's SweepService (the code the worker runs) vs the same statements as raw SQL in one transaction,
+ * rolled back so that both first runs face the same work.
+ */
+async function sweepScenarios(db: pg.Pool): Promise<void> {
+  const today = new Date().toISOString().slice(0, 10);
+  const rawSweep = async (): Promise<number> => {
+    const client = await db.connect();
+    const t0 = process.hrtime.bigint();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `CREATE TEMPORARY TABLE raw_sweep_due ON COMMIT DROP AS
+         SELECT s.workforce_member_id, s.state, s.clearance_id, s.clearance_level, s.required_level, s.expires_on
+           FROM vetting_states_at($1::date) s
+          WHERE s.is_current AND s.state IN ('renewal_due', 'overdue', 'below_required')`,
+        [today],
+      );
+      await client.query('ANALYZE raw_sweep_due');
+      await client.query(
+        `INSERT INTO vetting_alert (workforce_member_id, kind, clearance_id, level, due_on)
+         SELECT d.workforce_member_id, d.state::text::vetting_alert_kind, d.clearance_id, d.clearance_level, d.expires_on
+           FROM raw_sweep_due d
+          WHERE d.state IN ('renewal_due', 'overdue')
+            AND NOT EXISTS (SELECT 1 FROM vetting_alert a WHERE a.clearance_id = d.clearance_id AND a.kind = d.state::text::vetting_alert_kind)
+         ON CONFLICT DO NOTHING`,
+      );
+      await client.query(
+        `INSERT INTO vetting_alert (workforce_member_id, kind, level, due_on)
+         SELECT d.workforce_member_id, 'below_required', d.required_level, $1::date FROM raw_sweep_due d
+          WHERE d.state = 'below_required'
+            AND NOT EXISTS (SELECT 1 FROM vetting_alert a WHERE a.workforce_member_id = d.workforce_member_id
+                              AND a.kind = 'below_required' AND a.status <> 'resolved')
+         ON CONFLICT DO NOTHING`,
+        [today],
+      );
+      await client.query(
+        `UPDATE vetting_alert a SET status = 'resolved', resolved_at = now(), version = a.version + 1, resolution_reason = 'raw'
+          WHERE a.status <> 'resolved' AND a.kind IN ('renewal_due', 'overdue', 'below_required')
+            AND NOT EXISTS (SELECT 1 FROM raw_sweep_due d WHERE d.workforce_member_id = a.workforce_member_id
+                              AND d.state::text = a.kind::text AND (a.kind = 'below_required' OR d.clearance_id = a.clearance_id))`,
+      );
+      return Number(process.hrtime.bigint() - t0) / 1e6;
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  };
+  const config = loadConfig({
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `lantern_bench_${process.pid}`,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+  });
+  @Module({ imports: [CoreModule.register(config, 'worker'), AuditModule, VettingCoreModule] })
+  class SweepBenchModule {}
+  const ctx = await NestFactory.createApplicationContext(SweepBenchModule, { logger: false });
+  try {
+    const sweeper = ctx.get(SweepService);
+    const rawFirst = await rawSweep();
+    const t0 = process.hrtime.bigint();
+    const first = await sweeper.sweep(today, null, 'bench-first');
+    const lanternFirst = Number(process.hrtime.bigint() - t0) / 1e6;
+    const t1 = process.hrtime.bigint();
+    await sweeper.sweep(today, null, 'bench-rerun');
+    const lanternRerun = Number(process.hrtime.bigint() - t1) / 1e6;
+    const rawRerun = await rawSweep();
+    say(`  sweep raised ${first.raised.toLocaleString('en-GB')} alerts`);
+    record({
+      scenario: `vetting sweep, first run (${first.raised.toLocaleString('en-GB')} alerts)`,
+      lantern: lanternFirst,
+      baseline: rawFirst,
+      unit: 'ms',
+      target: '≤ 1.3× raw',
+      better: 'lower',
+      limit: 1.3,
+    });
+    record({
+      scenario: 'vetting sweep, rerun (nothing new)',
+      lantern: lanternRerun,
+      baseline: rawRerun,
+      unit: 'ms',
+      target: '—',
+      better: 'lower',
+    });
+    results.push({
+      scenario: 'vetting sweep rerun ÷ first run',
+      lantern: lanternRerun / lanternFirst,
+      baseline: null,
+      unit: '×',
+      ratio: null,
+      target: '< 0.15',
+      pass: lanternRerun / lanternFirst < 0.15,
+    });
+  } finally {
+    await ctx.close();
   }
-  say(`seeding ${dbName} at ${small ? '1/100' : 'full'} scale`);
-  const db = pool(dbUrl, 2);
-  await seed(db, scale);
-  await db.end();
 }
 
 async function main(): Promise<void> {
   say(
     `Lantern bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
   );
-  await prepareDatabase();
+  const fresh = await prepareDatabase();
   const db = pool(dbUrl, 4);
 
   // Users to log in as (one per role, fresh passwords for this run).
   const password = randomBytes(12).toString('base64url');
   const hash = await argon2.hash(password, ARGON2_OPTIONS);
+  const users: Record<string, string> = {};
   for (const role of ['analyst', 'supervisor', 'vetting_officer', 'auditor', 'admin']) {
-    await db.query(
+    const { rows } = await db.query<{ id: string }>(
       `INSERT INTO app_user (email, display_name, roles, password_hash) VALUES ($1, $2, ARRAY[$3]::user_role[], $4)
-       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, failed_logins = 0, locked_until = NULL`,
+       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, failed_logins = 0, locked_until = NULL
+       RETURNING id`,
       [`${role}@bench.lantern`, `Bench ${role}`, role, hash],
     );
+    users[role] = rows[0].id;
   }
+  if (fresh) {
+    say(`seeding ${dbName} at ${small ? '1/100' : 'full'} scale`);
+    const typeorm = await typeormFor(dbUrl).initialize();
+    await seed({ db, typeorm, users }, scale);
+    await typeorm.destroy();
+  }
+
+  await sweepScenarios(db);
 
   const port = await freePort();
   const env = {
@@ -117,7 +233,7 @@ async function main(): Promise<void> {
       });
       return ((await res.json()) as { accessToken: string }).accessToken;
     };
-    const tokens = { admin: await login('admin'), auditor: await login('auditor') };
+    const tokens: Record<string, string> = { admin: await login('admin'), auditor: await login('auditor') };
     const get = (path: string, token?: string) => async () => {
       const res = await fetch(`${base}${path}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -183,6 +299,134 @@ async function main(): Promise<void> {
         limit: 0,
       });
     }
+
+    // The intelligence queue (supervisor): first page and a deep page, Lantern vs the raw route.
+    tokens.supervisor = await login('supervisor');
+    tokens.analyst = await login('analyst');
+    const [{ depth }] = (
+      await db.query<{ depth: string }>(
+        `SELECT count(*)::text AS depth FROM intelligence_report r WHERE ${OPEN_SQL}`,
+      )
+    ).rows;
+    const deepAt = Math.max(0, Math.floor(Number(depth) * 0.95) - 1);
+    const { rows: deepKey } = await db.query<{ k0: string; k1: string; k2: string }>(
+      `SELECT r.urgency_rank::text AS k0, r.received_at::text AS k1, r.id::text AS k2 FROM intelligence_report r
+        WHERE ${OPEN_SQL} ORDER BY r.urgency_rank, r.received_at, r.id LIMIT 1 OFFSET ${deepAt}`,
+    );
+    const deepCursor = deepKey[0] ? encodeCursor([deepKey[0].k0, deepKey[0].k1, deepKey[0].k2]) : '';
+    const deepPage = Math.floor(deepAt / 50) + 2;
+    for (const [name, suffix] of [
+      ['queue first page', ''],
+      [
+        `queue page ${deepPage.toLocaleString('en-GB')} of ${Math.ceil(Number(depth) / 50).toLocaleString('en-GB')}`,
+        `cursor=${deepCursor}`,
+      ],
+    ] as const) {
+      const lanternUrl = `${base}/api/v1/intelligence/queue?limit=50&${suffix}`;
+      await get(lanternUrl.slice(base.length), tokens.supervisor)();
+      const l = await load(lanternUrl, {
+        connections: 16,
+        duration,
+        headers: { authorization: `Bearer ${tokens.supervisor}` },
+      });
+      const r = await load(`${base}/bench/raw/queue?${suffix}`, { connections: 16, duration });
+      record({
+        scenario: `${name}: req/s @16`,
+        lantern: l.rps,
+        baseline: r.rps,
+        unit: 'req/s',
+        target: '≥ 0.8× raw',
+        better: 'higher',
+        limit: 0.8,
+      });
+      record({
+        scenario: `${name}: p99/p50 @16`,
+        lantern: l.p99 / Math.max(l.p50, 1),
+        baseline: null,
+        unit: '×',
+        target: '< 3',
+        better: 'lower',
+        limit: 3,
+      });
+      record({
+        scenario: `${name}: errors @16`,
+        lantern: l.errors + l.non2xx,
+        baseline: null,
+        unit: 'n',
+        target: '0',
+        better: 'lower',
+        limit: 0,
+      });
+    }
+    record({
+      scenario: 'queue summary',
+      lantern: await time(get('/api/v1/intelligence/queue/summary', tokens.supervisor)),
+      baseline: null,
+      unit: 'ms',
+      target: '< 100 ms',
+      better: 'lower',
+      limit: 100,
+    });
+    record({
+      scenario: 'search (50 results)',
+      lantern: await time(get('/api/v1/intelligence/search?q=cocaine&limit=50', tokens.supervisor)),
+      baseline: null,
+      unit: 'ms',
+      target: '< 200 ms',
+      better: 'lower',
+      limit: 200,
+    });
+    const { rows: busiest } = await db.query<{ id: string }>(
+      `SELECT workforce_member_id AS id FROM intelligence_subject GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    );
+    if (busiest[0]) {
+      record({
+        scenario: 'subject profile (most-reported person)',
+        lantern: await time(get(`/api/v1/workforce/${busiest[0].id}/profile`, tokens.supervisor)),
+        baseline: null,
+        unit: 'ms',
+        target: '—',
+        better: 'lower',
+      });
+    }
+
+    // An intelligence write with its audit row (and reference, validation) vs a plain insert.
+    const report = JSON.stringify({
+      receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
+      receiptMethod: 'telephone',
+      sourceType: 'colleague',
+      sourceDetails: 'Source: bench',
+      grading: { scheme: '3x5x2', sourceEvaluation: '2', intelligenceAssessment: 'B', handlingCode: 'P' },
+      primaryCategory: 'disclosure_of_information',
+      narrative: 'The subject was seen looking up a relative on the police national computer.',
+    });
+    const post = (path: string, body: string, token?: string) => async () => {
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      });
+      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+    };
+    const writeMs = await time(post('/api/v1/intelligence', report, tokens.analyst), 30, 5);
+    const plainMs = await time(
+      post('/bench/raw/intelligence', JSON.stringify({ recordedBy: users.analyst })),
+      30,
+      5,
+    );
+    record({
+      scenario: 'intelligence write + audit vs plain insert',
+      lantern: writeMs,
+      baseline: plainMs,
+      unit: 'ms',
+      target: '< 1.5× (audit overhead)',
+      better: 'lower',
+      limit: 1.5,
+    });
 
     // Concurrent load at 16 and 64 connections on an audited read.
     for (const connections of [16, 64]) {

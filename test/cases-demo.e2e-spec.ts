@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { seedCases } from '../src/modules/cases/cases.demo.js';
+import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
 import { financialYear } from '../src/modules/cases/case-rules.js';
 import { checkOutcome, missingForClosure, type OutcomeFacts } from '../src/modules/cases/outcome-rules.js';
 import type { CaseType } from '../src/modules/cases/cases.enums.js';
@@ -20,6 +21,7 @@ describe('cases demo data', () => {
     const supervisor = await userWith(t, [Role.Supervisor]);
     const ds = t.app.get(DataSource);
     const users = { analyst: analyst.id, supervisor: supervisor.id };
+    await ds.transaction((manager) => seedIntelligenceReports({ manager, users, log: () => undefined }, 400));
     for (let run = 0; run < 2; run++) {
       await ds.transaction((manager) => seedCases({ manager, users, log: () => undefined }));
     }
@@ -113,6 +115,17 @@ describe('cases demo data', () => {
         WHERE c.status = 'closed' AND NOT EXISTS (SELECT 1 FROM case_subject_outcome o
           WHERE o.case_id = c.id AND o.workforce_member_id = s.workforce_member_id)`),
     ).toEqual(['0']);
+  });
+
+  it('links the intelligence reports the demo referred to a case, both ways', async () => {
+    const [row] = await q<{ referred: number; linked: number; both: number }>(
+      `SELECT count(*)::int AS referred, count(r.referred_case_id)::int AS linked,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_intelligence ci
+                                 WHERE ci.report_id = r.id AND ci.case_id = r.referred_case_id))::int AS both
+         FROM intelligence_report r WHERE r.state = 'referred_to_case'`,
+    );
+    expect(row.referred).toBeGreaterThan(0);
+    expect(row).toEqual({ referred: row.referred, linked: row.referred, both: row.referred });
   });
 
   it('is served by the API (list and a read with its timeline)', async () => {

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { QUEUES } from '../src/common/queues.js';
@@ -34,8 +36,6 @@ describe('worker process', () => {
 
 describe('API process', () => {
   it('shuts down cleanly on SIGTERM', async () => {
-    const { spawn } = await import('node:child_process');
-    const { once } = await import('node:events');
     const db = await cloneDatabase();
     const port = 30000 + Math.floor(Math.random() * 20000);
     const child = spawn(process.execPath, ['dist/src/main.js'], {

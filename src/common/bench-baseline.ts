@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
+import {
+  duplicatesJson,
+  ITEM_COLUMNS,
+  OPEN_SQL,
+  SUBJECTS_JSON,
+} from '../modules/intelligence/intelligence.service.js';
+import { decodeCursor, encodeCursor } from './pagination.js';
 
 /**
  * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
@@ -67,4 +74,54 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
       return { items: rows.slice(0, 50), nextCursor: null };
     }),
   );
+
+  // The intelligence queue page: the same keyset query (urgency, age) with subjects and possible duplicates for
+  // the page, and the same audit insert (returned and subject ids), in one transaction.
+  fastify.get<{ Querystring: { cursor?: string } }>('/bench/raw/queue', async (request) =>
+    inTransaction(async (c) => {
+      const after = request.query.cursor ? decodeCursor(request.query.cursor, 3) : null;
+      const { rows } = await c.query<{
+        id: string;
+        subjects: { workforceMemberId: string }[];
+        k0: string;
+        k1: string;
+        k2: string;
+      }>(
+        `SELECT ${ITEM_COLUMNS}, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson('TRUE')} AS duplicates,
+                r.urgency_rank::text AS k0, r.received_at::text AS k1, r.id::text AS k2
+           FROM intelligence_report r
+          WHERE ${OPEN_SQL} ${after ? 'AND (r.urgency_rank, r.received_at, r.id) > ($1::int, $2::timestamptz, $3::uuid)' : ''}
+          ORDER BY r.urgency_rank, r.received_at, r.id LIMIT 51`,
+        after ?? [],
+      );
+      const page = rows.slice(0, 50);
+      await c.query(
+        `INSERT INTO audit_event (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
+         VALUES (NULL, '{}', 'intelligence.queue', 'intelligence_report', NULL, $1::uuid[], 'allowed', 'bench-raw', NULL, $2)`,
+        [
+          [...new Set(page.flatMap((r) => r.subjects.map((s) => s.workforceMemberId)))],
+          { returned: page.map((r) => r.id) },
+        ],
+      );
+      const last = page[page.length - 1];
+      return {
+        items: page,
+        nextCursor: rows.length > 50 && last ? encodeCursor([last.k0, last.k1, last.k2]) : null,
+      };
+    }),
+  );
+
+  // A plain insert of an intelligence report: no reference counter, no audit row, no validation.
+  fastify.post<{ Body: { recordedBy: string } }>('/bench/raw/intelligence', async (request) => {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details, grading_scheme,
+          source_evaluation, intelligence_assessment, handling_code, primary_category, narrative, recorded_by)
+       VALUES ('RAW-' || substr(md5(random()::text), 1, 12), now() - interval '1 day', 'telephone', 'colleague',
+               'Source: bench', '3x5x2', '2', 'B', 'P', 'disclosure_of_information',
+               'The subject was seen looking up a relative on the police national computer.', $1)
+       RETURNING id`,
+      [request.body.recordedBy],
+    );
+    return rows[0];
+  });
 }

@@ -8,6 +8,7 @@ import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { databaseOptions } from '../database/data-source.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ENTITIES } from '../database/entities.js';
 import { Clock } from './clock.js';
 import { Jobs } from './jobs.js';
 import { loggerParams } from './logging.js';
@@ -30,7 +31,7 @@ export class CoreModule {
         LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`, logDestination)),
         TypeOrmModule.forRoot({
           ...databaseOptions(config, `lantern-${processName}`),
-          autoLoadEntities: true,
+          entities: ENTITIES,
           retryAttempts: 2,
           retryDelay: 1000,
         }),

@@ -15,10 +15,7 @@ export class Jobs {
   private readonly logger = new Logger(Jobs.name);
   private readonly queues: Record<string, Queue>;
 
-  constructor(
-    @InjectQueue(QUEUES.vetting) vetting: Queue,
-    @InjectQueue(QUEUES.outbox) outbox: Queue,
-  ) {
+  constructor(@InjectQueue(QUEUES.vetting) vetting: Queue, @InjectQueue(QUEUES.outbox) outbox: Queue) {
     this.queues = { [QUEUES.vetting]: vetting, [QUEUES.outbox]: outbox };
     // While Redis is away the queues report connection errors: expected, and answered by `nudge`'s catch.
     for (const queue of Object.values(this.queues)) queue.on('error', () => undefined);
@@ -32,7 +29,10 @@ export class Jobs {
       await Promise.race([
         queue.add(name, data, options),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error('Redis did not take the job in time')), ENQUEUE_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error('Redis did not take the job in time')),
+            ENQUEUE_TIMEOUT_MS,
+          );
         }),
       ]);
     } finally {

@@ -19,7 +19,9 @@ export function databaseOptions(
     synchronize: false,
     uuidExtension: 'pgcrypto',
     migrationsRun: false,
-    logging: ['error'],
+    // TypeORM's own logger prints failed statements with their parameters (narrative, names): off. Errors
+    // reach the problem filter, which logs the PostgreSQL code only.
+    logging: false,
     applicationName,
     extra: {
       max: config.DATABASE_POOL_SIZE,

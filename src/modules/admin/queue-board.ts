@@ -2,16 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
-import {
-  Controller,
-  HttpCode,
-  Inject,
-  Module,
-  type OnModuleInit,
-  Post,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Controller, HttpCode, Inject, Module, type OnModuleInit, Post, Req, Res } from '@nestjs/common';
 import { HttpAdapterHost, ModuleRef } from '@nestjs/core';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Queue } from 'bullmq';

@@ -284,7 +284,8 @@ async function generateCases(m: EntityManager, analyst: string, supervisor: stri
 
 /**
  * Intelligence reports the demo referred to a case (state referred_to_case, no case yet) are linked both ways
- * to the demo case recorded next after they were received (or the latest), as the review would have done.
+ * to the demo case recorded next after they were received (or the latest). Their review rows are append-only
+ * and keep no case id (the report and case_intelligence carry the link).
  */
 async function linkReferredIntelligence(m: EntityManager, analyst: string): Promise<void> {
   await m.query(
@@ -300,9 +301,6 @@ async function linkReferredIntelligence(m: EntityManager, analyst: string): Prom
      ), linked AS (
        UPDATE intelligence_report r SET referred_case_id = p.case_id FROM pick p
         WHERE r.id = p.report_id AND p.case_id IS NOT NULL RETURNING r.id, r.referred_case_id, r.reviewed_at
-     ), reviews AS (
-       UPDATE intelligence_review v SET case_id = l.referred_case_id FROM linked l
-        WHERE v.report_id = l.id AND v.decision = 'referred_to_case' AND v.case_id IS NULL RETURNING v.id
      ), links AS (
        INSERT INTO case_intelligence (case_id, report_id, linked_at)
        SELECT l.referred_case_id, l.id, COALESCE(l.reviewed_at, now()) FROM linked l

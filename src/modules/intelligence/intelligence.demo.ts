@@ -14,7 +14,11 @@ const MARKER = '[demo] ';
 export const seedIntelligence: DemoSeeder = (ctx: DemoContext) => seedIntelligenceReports(ctx, DEMO_REPORTS);
 
 /** The demo seeder at any size (the bench seeds 1,000,000 the same way). */
-export async function seedIntelligenceReports(ctx: DemoContext, count: number): Promise<void> {
+export async function seedIntelligenceReports(
+  ctx: DemoContext,
+  count: number,
+  spanDays = 1460,
+): Promise<void> {
   const { manager: m, users } = ctx;
   const [{ n }] = await m.query<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM intelligence_report WHERE narrative LIKE $1`,
@@ -72,7 +76,7 @@ export async function seedIntelligenceReports(ctx: DemoContext, count: number): 
     ), aged AS (
       SELECT b.*,
              -- Most reports are months or years old (and closed); a recent tail forms the open queue.
-             CASE WHEN b.h_age % 100 < 12 THEN b.h_age % 75 ELSE 30 + b.h_age % 1430 END AS age_days,
+             CASE WHEN b.h_age % 100 < 12 THEN b.h_age % 75 ELSE 30 + b.h_age % ${Math.max(60, Math.floor(spanDays) - 30)} END AS age_days,
              (ARRAY['abuse_of_position_sexual','abuse_of_position_sexual','infiltration','disclosure_of_information',
                     'disclosure_of_information','disclosure_of_information','perverting_justice','sexual_misconduct',
                     'drugs','drugs','theft_fraud','theft_fraud','misuse_of_systems','misuse_of_systems',

@@ -51,7 +51,7 @@ import {
   timing,
 } from './intelligence.rules.js';
 
-const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
 
 /** The conflict-of-interest rule on a report aliased `alias` (TypeORM `:coiMember` parameter). */
 const coi = (actor: Actor, alias = 'r') =>
@@ -62,19 +62,21 @@ const coiRaw = (actor: Actor, alias: string, n: number): string =>
   coi(actor, alias).sql.replace(':coiMember', `$${n}::uuid`);
 
 /** Subjects of report `r` as a JSON array (one query for a whole page). */
-const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
+export const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
     'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
 
 /** Possible duplicates of report `r` (either direction) that the caller may see. */
-const duplicatesJson = (visible: string): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+export const duplicatesJson = (
+  visible: string,
+): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
     'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
   FROM intelligence_duplicate d
   JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
   WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND ${visible})`;
 
-const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
+export const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
   r.secondary_categories::text[] AS secondary_categories, r.grading_scheme, r.source_evaluation,
   r.intelligence_assessment, r.handling_code, r.vulnerable_person, r.urgency_rank, r.assignee_id,
   r.review_date::text AS review_date`;

@@ -1,4 +1,13 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import { VettingClearance } from './clearance.entity.js';
@@ -25,7 +34,10 @@ import { AlertKind, AlertSource, AlertStatus, VettingLevel } from './vetting.enu
   unique: true,
   where: "kind = 'below_required' AND status <> 'resolved'",
 })
-@Index('uq_vetting_alert_source', ['sourceType', 'sourceId'], { unique: true, where: 'source_id IS NOT NULL' })
+@Index('uq_vetting_alert_source', ['sourceType', 'sourceId'], {
+  unique: true,
+  where: 'source_id IS NOT NULL',
+})
 @Index('ix_vetting_alert_unresolved', ['workforceMemberId', 'kind'], { where: "status <> 'resolved'" })
 @Index('ix_vetting_alert_due', ['dueOn', 'id'])
 @Index('ix_vetting_alert_member', ['workforceMemberId', 'kind'])

@@ -92,13 +92,15 @@ export class AlertsService {
         .select(ALERT_COLUMNS)
         .from('vetting_alert', 'a')
         .innerJoin('workforce_member', 'w', 'w.id = a.workforce_member_id');
-      if (actor.workforceMemberId) qb.andWhere('a.workforce_member_id <> :me', { me: actor.workforceMemberId });
+      if (actor.workforceMemberId)
+        qb.andWhere('a.workforce_member_id <> :me', { me: actor.workforceMemberId });
       if (query.status) qb.andWhere('a.status = :status', { status: query.status });
       else qb.andWhere(`a.status <> 'resolved'`);
       if (query.kind) qb.andWhere('a.kind = :kind', { kind: query.kind });
       if (query.level) qb.andWhere('a.level = :level', { level: query.level });
       if (query.departmentId) qb.andWhere('w.department_id = :dep', { dep: query.departmentId });
-      if (query.workforceMemberId) qb.andWhere('a.workforce_member_id = :wm', { wm: query.workforceMemberId });
+      if (query.workforceMemberId)
+        qb.andWhere('a.workforce_member_id = :wm', { wm: query.workforceMemberId });
       if (query.dueBefore) qb.andWhere('a.due_on < CAST(:dueBefore AS date)', { dueBefore: query.dueBefore });
       const page = await paginate(qb, BY_DUE, query, toView);
       await this.audit.record(m, actor, {

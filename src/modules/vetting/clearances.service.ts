@@ -81,11 +81,17 @@ export class ClearancesService {
 
   private assertDate(field: string, value: string): void {
     if (!isIsoDate(value)) throw problems.invalid(field, 'isDate', `${field} is not a calendar date`);
-    if (value > this.clock.today()) throw problems.invalid(field, 'notInFuture', `${field} must not be in the future`);
+    if (value > this.clock.today())
+      throw problems.invalid(field, 'notInFuture', `${field} must not be in the future`);
   }
 
   /** 404 (and a denied audit row) when the member is the actor's own record, as when it does not exist. */
-  private async visibleMember(m: EntityManager, actor: Actor, memberId: string, action: string): Promise<void> {
+  private async visibleMember(
+    m: EntityManager,
+    actor: Actor,
+    memberId: string,
+    action: string,
+  ): Promise<void> {
     if (actor.workforceMemberId === memberId) {
       await this.audit.recordAlone(actor, {
         action,
@@ -101,7 +107,8 @@ export class ClearancesService {
   async record(actor: Actor, memberId: string, body: RecordClearanceRequest): Promise<ClearanceView> {
     this.assertDate('grantedOn', body.grantedOn);
     if (body.expiresOn !== undefined) {
-      if (!isIsoDate(body.expiresOn)) throw problems.invalid('expiresOn', 'isDate', 'expiresOn is not a calendar date');
+      if (!isIsoDate(body.expiresOn))
+        throw problems.invalid('expiresOn', 'isDate', 'expiresOn is not a calendar date');
       if (body.expiresOn <= body.grantedOn) {
         throw problems.invalid('expiresOn', 'afterGrantedOn', 'expiresOn must be after grantedOn');
       }
@@ -196,7 +203,11 @@ export class ClearancesService {
         throw problems.conflict('clearance_ended', 'The clearance has already been withdrawn or superseded');
       }
       if (withdrawnOn < current.grantedOn) {
-        throw problems.invalid('withdrawnOn', 'notBeforeGrantedOn', 'withdrawnOn must not be before the grant date');
+        throw problems.invalid(
+          'withdrawnOn',
+          'notBeforeGrantedOn',
+          'withdrawnOn must not be before the grant date',
+        );
       }
       const { rows } = await execute<{ id: string }>(
         m,

@@ -96,9 +96,18 @@ export class ComplianceService {
           days60: all ? n(all.due60) : 0,
           days90: all ? n(all.due90) : 0,
         },
-        byDepartment: rows.filter((r) => r.dim === 'department').map(group).sort(order),
-        byMemberType: rows.filter((r) => r.dim === 'member_type').map(group).sort(order),
-        byRequiredLevel: rows.filter((r) => r.dim === 'required_level').map(group).sort(order),
+        byDepartment: rows
+          .filter((r) => r.dim === 'department')
+          .map(group)
+          .sort(order),
+        byMemberType: rows
+          .filter((r) => r.dim === 'member_type')
+          .map(group)
+          .sort(order),
+        byRequiredLevel: rows
+          .filter((r) => r.dim === 'required_level')
+          .map(group)
+          .sort(order),
       };
       await this.audit.record(m, actor, {
         action: 'vetting.compliance',

@@ -10,7 +10,8 @@ const TIMEOUT_MS = 10_000;
 const BUDGET_MS = 20_000;
 
 /** Seconds to wait before attempt n+1 after n failures: 5 s, 10 s, 20 s ... at most an hour. */
-export const backoffSeconds = (attempts: number): number => Math.min(5 * 2 ** Math.max(0, attempts - 1), 3600);
+export const backoffSeconds = (attempts: number): number =>
+  Math.min(5 * 2 ** Math.max(0, attempts - 1), 3600);
 
 /** The value of X-Lantern-Signature: HMAC-SHA256 of the exact body bytes, hex, with its scheme. */
 export const signature = (secret: string, body: string): string =>

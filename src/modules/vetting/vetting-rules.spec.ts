@@ -90,7 +90,16 @@ describe('renewal arithmetic under the rules', () => {
 
   it('uses the domain defaults: RV 10y, MV 7y, NPPV1/2 3y, NPPV3 5y, CTC 5y, SC 10y, DV 7y, 90 days warning', () => {
     const granted = '2016-02-29';
-    const want: Record<VettingLevel, number> = { RV: 10, MV: 7, NPPV1: 3, NPPV2: 3, NPPV3: 5, CTC: 5, SC: 10, DV: 7 };
+    const want: Record<VettingLevel, number> = {
+      RV: 10,
+      MV: 7,
+      NPPV1: 3,
+      NPPV2: 3,
+      NPPV3: 5,
+      CTC: 5,
+      SC: 10,
+      DV: 7,
+    };
     for (const level of Object.values(VettingLevel)) {
       expect(expiryFor(rules, level, granted)).toBe(oracle.addMonths(granted, want[level] * 12));
       expect(renewalDueFrom(rules, level, expiryFor(rules, level, granted))).toBe(

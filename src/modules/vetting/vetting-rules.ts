@@ -59,7 +59,8 @@ export const LEVEL_FAMILY: Record<VettingLevel, 'police' | 'nppv' | 'nsv'> = {
 
 export class VettingRulesError extends Error {}
 
-const isLevel = (v: unknown): v is VettingLevel => typeof v === 'string' && (ALL_LEVELS as string[]).includes(v);
+const isLevel = (v: unknown): v is VettingLevel =>
+  typeof v === 'string' && (ALL_LEVELS as string[]).includes(v);
 
 function overrideNumbers(
   name: string,
@@ -76,7 +77,9 @@ function overrideNumbers(
   for (const [level, n] of Object.entries(value)) {
     if (!isLevel(level)) throw new VettingRulesError(`VETTING_RULES.${name}: unknown level ${level}`);
     if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-      throw new VettingRulesError(`VETTING_RULES.${name}.${level} must be a whole number from ${min} to ${max}`);
+      throw new VettingRulesError(
+        `VETTING_RULES.${name}.${level} must be a whole number from ${min} to ${max}`,
+      );
     }
     out[level] = n;
   }
@@ -103,7 +106,13 @@ export function parseVettingRules(json: string): VettingRules {
     );
   }
   const rules: VettingRules = {
-    renewalMonths: overrideNumbers('renewalMonths', DEFAULT_VETTING_RULES.renewalMonths, renewalMonths, 1, 600),
+    renewalMonths: overrideNumbers(
+      'renewalMonths',
+      DEFAULT_VETTING_RULES.renewalMonths,
+      renewalMonths,
+      1,
+      600,
+    ),
     warningDays: overrideNumbers('warningDays', DEFAULT_VETTING_RULES.warningDays, warningDays, 0, 3650),
     satisfies: structuredClone(DEFAULT_VETTING_RULES.satisfies),
   };
@@ -124,8 +133,11 @@ export function parseVettingRules(json: string): VettingRules {
 }
 
 /** Does holding `held` meet a post's requirement of `required`? */
-export const satisfiesRequirement = (rules: VettingRules, held: VettingLevel, required: VettingLevel): boolean =>
-  rules.satisfies[held].includes(required);
+export const satisfiesRequirement = (
+  rules: VettingRules,
+  held: VettingLevel,
+  required: VettingLevel,
+): boolean => rules.satisfies[held].includes(required);
 
 // ---- Calendar arithmetic on ISO dates (YYYY-MM-DD), no time zones involved. ----
 
@@ -182,7 +194,9 @@ export function fromDayNumber(z0: number): string {
   const z = z0 + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;

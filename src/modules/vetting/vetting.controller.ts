@@ -38,7 +38,8 @@ export class MemberVettingController {
 
   @Post('clearances')
   @ApiOperation({
-    summary: 'Record a clearance (a renewal or change of level supersedes the current one of the same family)',
+    summary:
+      'Record a clearance (a renewal or change of level supersedes the current one of the same family)',
   })
   @ApiCreatedResponse({ type: ClearanceView })
   record(
@@ -113,7 +114,9 @@ export class VettingController {
   }
 
   @Get('alerts')
-  @ApiOperation({ summary: 'Vetting alerts, most urgent (earliest due) first; unresolved unless status is given' })
+  @ApiOperation({
+    summary: 'Vetting alerts, most urgent (earliest due) first; unresolved unless status is given',
+  })
   @ApiOkResponse({ type: AlertPage })
   listAlerts(@CurrentActor() actor: Actor, @Query() query: AlertQuery): Promise<AlertPage> {
     return this.alerts.list(actor, query);

@@ -52,10 +52,16 @@ export class WorkforceImportService {
 
     const result = await this.tx.run(async (m) => {
       const departments = new Map(
-        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM department`)).map((d) => [d.code, d.id]),
+        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM department`)).map((d) => [
+          d.code,
+          d.id,
+        ]),
       );
       const posts = new Map(
-        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM post`)).map((p) => [p.code, p.id]),
+        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM post`)).map((p) => [
+          p.code,
+          p.id,
+        ]),
       );
       let ownStaffNumber: string | null = null;
       if (actor.workforceMemberId) {
@@ -71,28 +77,44 @@ export class WorkforceImportService {
         if (!STAFF_NUMBER.test(r.staffNumber)) {
           bad(r.line, 'staff_number', 'staff_number must be 1-32 letters, digits, / or -');
         } else if (seen.has(r.staffNumber)) {
-          bad(r.line, 'staff_number', `staff_number ${r.staffNumber} is also on line ${seen.get(r.staffNumber)}`);
+          bad(
+            r.line,
+            'staff_number',
+            `staff_number ${r.staffNumber} is also on line ${seen.get(r.staffNumber)}`,
+          );
         } else {
           seen.set(r.staffNumber, r.line);
           if (r.staffNumber === ownStaffNumber) {
             bad(r.line, 'staff_number', 'this row is your own workforce record, which you may not change');
           }
         }
-        if (!TYPES.includes(r.memberType)) bad(r.line, 'member_type', `member_type must be one of ${TYPES.join(', ')}`);
-        if (r.givenName.length < 1 || r.givenName.length > 100) bad(r.line, 'given_name', 'given_name must be 1-100 characters');
-        if (r.familyName.length < 1 || r.familyName.length > 100) bad(r.line, 'family_name', 'family_name must be 1-100 characters');
-        if (r.rankOrGrade !== null && r.rankOrGrade.length > 100) bad(r.line, 'rank_or_grade', 'rank_or_grade must be at most 100 characters');
+        if (!TYPES.includes(r.memberType))
+          bad(r.line, 'member_type', `member_type must be one of ${TYPES.join(', ')}`);
+        if (r.givenName.length < 1 || r.givenName.length > 100)
+          bad(r.line, 'given_name', 'given_name must be 1-100 characters');
+        if (r.familyName.length < 1 || r.familyName.length > 100)
+          bad(r.line, 'family_name', 'family_name must be 1-100 characters');
+        if (r.rankOrGrade !== null && r.rankOrGrade.length > 100)
+          bad(r.line, 'rank_or_grade', 'rank_or_grade must be at most 100 characters');
         if (r.departmentCode !== null && !departments.has(r.departmentCode)) {
           bad(r.line, 'department_code', 'department_code does not name a department');
         }
-        if (r.postCode !== null && !posts.has(r.postCode)) bad(r.line, 'post_code', 'post_code does not name a post');
+        if (r.postCode !== null && !posts.has(r.postCode))
+          bad(r.line, 'post_code', 'post_code does not name a post');
         for (const [column, value] of [
           ['start_date', r.startDate],
           ['leave_date', r.leaveDate],
         ] as const) {
-          if (value !== null && !isIsoDate(value)) bad(r.line, column, `${column} must be a date (YYYY-MM-DD)`);
+          if (value !== null && !isIsoDate(value))
+            bad(r.line, column, `${column} must be a date (YYYY-MM-DD)`);
         }
-        if (r.startDate && r.leaveDate && isIsoDate(r.startDate) && isIsoDate(r.leaveDate) && r.leaveDate < r.startDate) {
+        if (
+          r.startDate &&
+          r.leaveDate &&
+          isIsoDate(r.startDate) &&
+          isIsoDate(r.leaveDate) &&
+          r.leaveDate < r.startDate
+        ) {
           bad(r.line, 'leave_date', 'leave_date must not be before start_date');
         }
       }
@@ -162,7 +184,12 @@ export class WorkforceImportService {
       }
       const inserted = Number(counts[0].inserted);
       const updated = Number(counts[0].updated);
-      const summary: ImportResult = { rows: rows.length, inserted, updated, unchanged: rows.length - inserted - updated };
+      const summary: ImportResult = {
+        rows: rows.length,
+        inserted,
+        updated,
+        unchanged: rows.length - inserted - updated,
+      };
       await this.audit.record(m, actor, {
         action: 'workforce_member.import',
         resourceType: 'workforce_member',
@@ -172,10 +199,14 @@ export class WorkforceImportService {
     });
 
     if (!result) {
-      throw problems.unprocessable('import_rejected', `${errors.length} row problem(s); nothing was imported`, {
-        rowErrors: errors.slice(0, MAX_REPORTED_ERRORS),
-        rowErrorCount: errors.length,
-      });
+      throw problems.unprocessable(
+        'import_rejected',
+        `${errors.length} row problem(s); nothing was imported`,
+        {
+          rowErrors: errors.slice(0, MAX_REPORTED_ERRORS),
+          rowErrorCount: errors.length,
+        },
+      );
     }
     // Posts and dates may have changed for many people: one sweep re-checks them all.
     if (result.inserted + result.updated > 0) this.jobs.sweepSoon();
@@ -195,10 +226,16 @@ export class WorkforceImportService {
     } catch (error) {
       if (error instanceof CsvError) {
         const line = (error as CsvError & { lines?: number }).lines;
-        throw problems.unprocessable('invalid_csv', `The CSV cannot be read${line ? ` (line ${line})` : ''}; nothing was imported`, {
-          rowErrors: line ? [{ line, column: '', message: 'the row is malformed (quoting or number of columns)' }] : [],
-          rowErrorCount: 1,
-        });
+        throw problems.unprocessable(
+          'invalid_csv',
+          `The CSV cannot be read${line ? ` (line ${line})` : ''}; nothing was imported`,
+          {
+            rowErrors: line
+              ? [{ line, column: '', message: 'the row is malformed (quoting or number of columns)' }]
+              : [],
+            rowErrorCount: 1,
+          },
+        );
       }
       throw error;
     }

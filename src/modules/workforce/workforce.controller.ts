@@ -52,7 +52,10 @@ export class WorkforceController {
   // ---- departments ----
   @Post('departments')
   @ApiCreatedResponse({ type: DepartmentView })
-  createDepartment(@CurrentActor() actor: Actor, @Body() body: CreateDepartmentRequest): Promise<DepartmentView> {
+  createDepartment(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateDepartmentRequest,
+  ): Promise<DepartmentView> {
     return this.workforce.createDepartment(actor, body);
   }
 
@@ -111,7 +114,8 @@ export class WorkforceController {
   // ---- import ----
   @Post('import')
   @ApiOperation({
-    summary: 'Bulk import from the HR system (text/csv): all rows applied, or none and a 422 listing every bad row',
+    summary:
+      'Bulk import from the HR system (text/csv): all rows applied, or none and a 422 listing every bad row',
     description:
       `Header row with columns (any order): ${IMPORT_COLUMNS.join(', ')}. Required: staff_number, member_type, ` +
       'given_name, family_name. Rows insert or update by staff_number. An optional column left out of the header ' +
@@ -119,7 +123,12 @@ export class WorkforceController {
       'existing departments and posts. The 422 lists rowErrors (line, column, message).',
   })
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n' } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n',
+    },
+  })
   @ApiOkResponse({ type: ImportResult })
   @ApiUnprocessableEntityResponse({ type: Problem })
   async import(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ImportResult> {

@@ -156,7 +156,11 @@ export class WorkforceService {
         'department_code_taken',
         'A department with this code already exists',
       );
-      await this.audit.record(m, actor, { action: 'department.create', resourceType: 'department', resourceId: rows[0].id as string });
+      await this.audit.record(m, actor, {
+        action: 'department.create',
+        resourceType: 'department',
+        resourceId: rows[0].id as string,
+      });
       return toDepartment(rows[0]);
     });
   }
@@ -201,7 +205,11 @@ export class WorkforceService {
         const [exists] = await m.query<unknown[]>(`SELECT 1 FROM department WHERE id = $1`, [id]);
         throw exists ? problems.staleVersion() : problems.notFound('department');
       }
-      await this.audit.record(m, actor, { action: 'department.update', resourceType: 'department', resourceId: id });
+      await this.audit.record(m, actor, {
+        action: 'department.update',
+        resourceType: 'department',
+        resourceId: id,
+      });
       return toDepartment(rows[0]);
     });
   }
@@ -242,7 +250,10 @@ export class WorkforceService {
 
   async getPost(id: string): Promise<PostView> {
     return this.tx.run(async (m) => {
-      const [row] = await m.query<Record<string, unknown>[]>(`SELECT ${POST_COLUMNS} FROM post p WHERE p.id = $1`, [id]);
+      const [row] = await m.query<Record<string, unknown>[]>(
+        `SELECT ${POST_COLUMNS} FROM post p WHERE p.id = $1`,
+        [id],
+      );
       if (!row) throw problems.notFound('post');
       return toPost(row);
     });
@@ -395,7 +406,9 @@ export class WorkforceService {
     const result = await this.tx.run(async (m) => {
       if (body.departmentId) await this.assertDepartment(m, body.departmentId);
       if (body.postId) await this.assertPost(m, body.postId);
-      const [before] = await m.query<{ post_id: string | null; start_date: string | null; leave_date: string | null }[]>(
+      const [before] = await m.query<
+        { post_id: string | null; start_date: string | null; leave_date: string | null }[]
+      >(
         `SELECT post_id, start_date::text AS start_date, leave_date::text AS leave_date
            FROM workforce_member WHERE id = $1`,
         [id],

@@ -30,7 +30,8 @@ export class RecordClearanceRequest {
 
   @ApiPropertyOptional({
     format: 'date',
-    description: 'Omit to compute it from the renewal period configured for the level; must be after grantedOn',
+    description:
+      'Omit to compute it from the renewal period configured for the level; must be after grantedOn',
   })
   @IsOptional()
   @Matches(DATE, { message: 'expiresOn must be a date (YYYY-MM-DD)' })
@@ -60,8 +61,10 @@ export class ClearanceView {
   @ApiProperty({ format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
   @ApiProperty({ format: 'date' }) grantedOn: string;
-  @ApiProperty({ format: 'date', description: 'Valid until the day before; expired from this day' }) expiresOn: string;
-  @ApiProperty({ format: 'date', description: 'First day of the renewal warning window' }) renewalDueFrom: string;
+  @ApiProperty({ format: 'date', description: 'Valid until the day before; expired from this day' })
+  expiresOn: string;
+  @ApiProperty({ format: 'date', description: 'First day of the renewal warning window' })
+  renewalDueFrom: string;
   @ApiProperty({ enum: ClearanceStatus, enumName: 'ClearanceStatus', description: 'As of today' })
   status: ClearanceStatus;
   @ApiProperty({ format: 'date', nullable: true, type: String }) supersededOn: string | null;
@@ -200,9 +203,17 @@ export class ResolveAlertRequest {
 // ---------- Compliance and rules ----------
 
 export class ComplianceGroup {
-  @ApiProperty({ description: 'The group key (department id, member type or level); null: none' , nullable: true, type: String })
+  @ApiProperty({
+    description: 'The group key (department id, member type or level); null: none',
+    nullable: true,
+    type: String,
+  })
   key: string | null;
-  @ApiPropertyOptional({ description: 'Department name, for department groups', nullable: true, type: String })
+  @ApiPropertyOptional({
+    description: 'Department name, for department groups',
+    nullable: true,
+    type: String,
+  })
   label?: string | null;
   @ApiProperty() total: number;
   @ApiProperty({ description: 'up_to_date + renewal_due' }) upToDate: number;
@@ -232,7 +243,8 @@ export class ComplianceView {
   @ApiProperty({ type: StateCounts }) byState: StateCounts;
   @ApiProperty({ description: 'Relevant clearance expired' }) expired: number;
   @ApiProperty() belowRequired: number;
-  @ApiProperty({ type: DueWithin, description: 'Valid clearances expiring within 30/60/90 days' }) dueWithin: DueWithin;
+  @ApiProperty({ type: DueWithin, description: 'Valid clearances expiring within 30/60/90 days' })
+  dueWithin: DueWithin;
   @ApiProperty({ type: [ComplianceGroup] }) byDepartment: ComplianceGroup[];
   @ApiProperty({ type: [ComplianceGroup], description: `Keys: ${Object.values(MemberType).join(', ')}` })
   byMemberType: ComplianceGroup[];

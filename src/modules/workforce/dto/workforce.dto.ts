@@ -18,7 +18,7 @@ import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { VettingLevel, VettingState } from '../../vetting/vetting.enums.js';
 import { MemberType } from '../workforce.enums.js';
 
-const CODE = /^[A-Za-z0-9][A-Za-z0-9._\/-]{0,31}$/;
+const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/;
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
 
 // ---------- Departments ----------
@@ -142,7 +142,8 @@ export class PostView {
   @ApiProperty() code: string;
   @ApiProperty() title: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true }) requiredLevel: VettingLevel | null;
+  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  requiredLevel: VettingLevel | null;
   @ApiProperty() version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -257,7 +258,12 @@ export class UpdateMemberRequest {
   @IsUUID('all')
   departmentId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'A change re-checks vetting' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'A change re-checks vetting',
+  })
   @ValidateIf((o: UpdateMemberRequest) => o.postId !== undefined && o.postId !== null)
   @IsUUID('all')
   postId?: string | null;
@@ -282,11 +288,22 @@ export class UpdateMemberRequest {
 
 export class MemberVetting {
   @ApiProperty({ enum: VettingState, enumName: 'VettingState' }) state: VettingState;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true, description: 'What the post requires' })
+  @ApiProperty({
+    enum: VettingLevel,
+    enumName: 'VettingLevel',
+    nullable: true,
+    description: 'What the post requires',
+  })
   requiredLevel: VettingLevel | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The clearance the state rests on' })
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The clearance the state rests on',
+  })
   clearanceId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true }) clearanceLevel: VettingLevel | null;
+  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  clearanceLevel: VettingLevel | null;
   @ApiProperty({ format: 'date', nullable: true, type: String }) expiresOn: string | null;
 }
 
@@ -369,4 +386,3 @@ export const IMPORT_COLUMNS = [
   'start_date',
   'leave_date',
 ] as const;
-
