@@ -953,6 +953,25 @@ describe('cases', () => {
       expect(unchanged.body).toMatchObject({ state: 'awaiting_review', referredCaseId: null });
     });
 
+    it('leaves out of the case view a linked report that names the reader', async () => {
+      const me = await workforceMember(t);
+      const reader = await userWith(t, [Role.Analyst], { workforceMemberId: me });
+      const visible = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
+      const aboutMe = await report([
+        { workforceMemberId: subjectA, role: 'subject' },
+        { workforceMemberId: me, role: 'associate' },
+      ]);
+      const c = await create({ intelligenceReportIds: [visible.id, aboutMe.id] });
+      expect([...c.intelligenceReportIds].sort()).toEqual([visible.id, aboutMe.id].sort());
+      const seen = await call(t.app, 'GET', `/api/v1/cases/${c.id}`, { token: reader.token });
+      expect(seen.body.intelligenceReportIds).toEqual([visible.id]);
+      const refused = await call(t.app, 'POST', '/api/v1/cases', {
+        token: reader.token,
+        body: base({ intelligenceReportIds: [aboutMe.id] }),
+      });
+      expectProblem(refused, 400, 'validation_failed');
+    });
+
     it('validates intelligence ids linked from the case side', async () => {
       const r = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
       const linked = await post('/api/v1/cases', base({ intelligenceReportIds: [r.id] }));

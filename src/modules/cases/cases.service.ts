@@ -242,7 +242,7 @@ export class CasesService {
   async create(actor: Actor, body: CreateCaseRequest): Promise<CaseView> {
     return this.tx.run(async (m) => {
       const id = await this.createIn(m, actor, body);
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.create',
         resourceType: 'case',
@@ -325,7 +325,7 @@ export class CasesService {
   async get(actor: Actor, id: string): Promise<CaseView> {
     return this.guarded(actor, id, 'case.read', async (m) => {
       const row = await this.locate(m, actor, id);
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.read',
         resourceType: 'case',
@@ -534,7 +534,7 @@ export class CasesService {
         changed.push('intelligenceReportIds');
       }
       await this.event(m, actor, id, CaseEventKind.Updated, { fields: changed });
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.update',
         resourceType: 'case',
@@ -602,7 +602,7 @@ export class CasesService {
       }
       await m.query(`UPDATE case_record SET ${sets.join(', ')} WHERE id = $1`, params);
       await this.event(m, actor, id, CaseEventKind.StatusChanged, { action, from: row.status, to }, note);
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: `case.${action}`,
         resourceType: 'case',
@@ -653,7 +653,7 @@ export class CasesService {
         { severity: body.severity },
         body.reason,
       );
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.severity',
         resourceType: 'case',
@@ -703,7 +703,7 @@ export class CasesService {
         criteria,
         referredOn: body.referredOn,
       });
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.referral',
         resourceType: 'case',
@@ -743,7 +743,7 @@ export class CasesService {
         decision: body.decision,
         decidedOn: body.decidedOn,
       });
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.referral_decision',
         resourceType: 'case',
@@ -777,7 +777,7 @@ export class CasesService {
         { criteriaMet: row.referral_criteria_met },
         body.reason,
       );
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.no_referral',
         resourceType: 'case',
@@ -957,7 +957,7 @@ export class CasesService {
         recipients: body.recipients,
         givenAt: body.givenAt ?? null,
       });
-      const view = await this.view(m, id);
+      const view = await this.view(m, id, actor);
       await this.audit.record(m, actor, {
         action: 'case.update_given',
         resourceType: 'case',
@@ -1259,7 +1259,7 @@ export class CasesService {
   }
 
   /** The full view of one case (the caller has checked visibility). */
-  private async view(m: EntityManager, id: string): Promise<CaseView> {
+  private async view(m: EntityManager, id: string, actor: Actor): Promise<CaseView> {
     const [r] = await m.query<Row[]>(`SELECT ${CASE_COLUMNS} FROM case_record c WHERE c.id = $1`, [id]);
     const caseType = r.case_type as CaseType;
     const subjects = await m.query<Row[]>(
@@ -1280,9 +1280,17 @@ export class CasesService {
       `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1 ORDER BY o.workforce_member_id`,
       [id],
     );
+    // Linked reports the actor may see (a report naming the actor, e.g. as an associate, is left out).
+    const intelCoi = notAboutActor(actor, {
+      table: 'intelligence_subject',
+      recordColumn: 'report_id',
+      alias: 'ci',
+    });
     const intel = await m.query<{ report_id: string }[]>(
-      `SELECT report_id FROM case_intelligence WHERE case_id = $1 ORDER BY linked_at, report_id`,
-      [id],
+      `SELECT ci.report_id FROM case_intelligence ci
+        WHERE ci.case_id = $1 AND ${intelCoi.sql.replace('ci.id', 'ci.report_id').replace(':coiMember', '$2')}
+        ORDER BY ci.linked_at, ci.report_id`,
+      [id, ...Object.values(intelCoi.params)],
     );
     const outcomeViews = outcomes.map((o) => toOutcome(o, caseType));
     const pendingBarred = outcomes
