@@ -9,6 +9,7 @@ import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
+import { FiguresModule } from './modules/figures/figures.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
@@ -30,6 +31,7 @@ export class AppModule {
         IntelligenceModule,
         VettingModule,
         CasesModule,
+        FiguresModule,
         QueueBoardModule,
       ],
       providers: [

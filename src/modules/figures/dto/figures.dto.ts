@@ -1,0 +1,244 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsDefined, IsEnum, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
+import { OptionalUuid } from '../../../common/dto.js';
+import { CaseCategory } from '../../cases/cases.enums.js';
+import { MemberType } from '../../workforce/workforce.enums.js';
+import { parseFinancialYear } from '../financial-year.js';
+
+/** When a referral or case is counted: when it was recorded (made), or when it was finalised. */
+export enum CountingBasis {
+  Recorded = 'recorded',
+  Finalised = 'finalised',
+}
+
+export enum FigureFormat {
+  Json = 'json',
+  Csv = 'csv',
+}
+
+/** A UK financial year written `2017/18` (the second part is the year after the first). */
+function IsFinancialYear(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    registerDecorator({
+      name: 'isFinancialYear',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: '$property must be a financial year written like 2017/18 (1 April 2017 to 31 March 2018)',
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && parseFinancialYear(value) !== null,
+      },
+    });
+  };
+}
+
+const FinancialYear = (description: string, required = false): PropertyDecorator =>
+  applyDecorators(
+    required
+      ? ApiProperty({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2023/24', description })
+      : ApiPropertyOptional({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2016/17', description }),
+    required ? IsDefined() : IsOptional(),
+    IsFinancialYear(),
+  );
+
+const Format = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: FigureFormat,
+      enumName: 'FigureFormat',
+      description: 'csv: the same table as CSV (as does `Accept: text/csv`)',
+    }),
+    IsOptional(),
+    IsEnum(FigureFormat),
+  );
+
+const Category = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: CaseCategory,
+      enumName: 'CaseCategory',
+      description: 'Only records with this category (primary or secondary)',
+    }),
+    IsOptional(),
+    IsEnum(CaseCategory),
+  );
+
+const Member = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      enum: MemberType,
+      enumName: 'MemberType',
+      description: 'Only records concerning workforce members of this type',
+    }),
+    IsOptional(),
+    IsEnum(MemberType),
+  );
+
+/** The range and filters every figure takes. */
+export class YearRangeQuery {
+  @FinancialYear('First financial year shown (default: nine years before `to`)')
+  from?: string;
+
+  @FinancialYear('Last financial year shown (default: the current one)')
+  to?: string;
+
+  @OptionalUuid('Only records concerning members of this department (their current department)')
+  department?: string;
+
+  @Member()
+  memberType?: MemberType;
+
+  @Format()
+  format?: FigureFormat;
+}
+
+/** Referrals, cases and intelligence: the range, the counting basis and the category. */
+export class FiguresQuery extends YearRangeQuery {
+  @ApiPropertyOptional({
+    enum: CountingBasis,
+    enumName: 'CountingBasis',
+    default: CountingBasis.Recorded,
+    description:
+      'recorded: counted in the year the referral, case or report was recorded; finalised: in the year it was finalised (decided)',
+  })
+  @IsOptional()
+  @IsEnum(CountingBasis)
+  basis?: CountingBasis;
+
+  @Category()
+  category?: CaseCategory;
+}
+
+/** Capacity: month ends in the range, by category, department and member type. */
+export class CapacityQuery extends YearRangeQuery {
+  @Category()
+  category?: CaseCategory;
+}
+
+/** Vetting compliance: month ends in the range (default: the current financial year), by department and type. */
+export class VettingFiguresQuery extends YearRangeQuery {}
+
+/** The Home Office misconduct return for one financial year. */
+export class MisconductReturnQuery {
+  @FinancialYear('The financial year of the return', true)
+  year: string;
+
+  @Category()
+  category?: CaseCategory;
+
+  @OptionalUuid('Only people in this department (their current department)')
+  department?: string;
+
+  @Member()
+  memberType?: MemberType;
+
+  @ApiPropertyOptional({
+    enum: FigureFormat,
+    enumName: 'FigureFormat',
+    description: 'The return is CSV unless json is asked for (here or with `Accept: application/json`)',
+  })
+  @IsOptional()
+  @IsEnum(FigureFormat)
+  format?: FigureFormat;
+}
+
+export class FigureColumn {
+  @ApiProperty({ example: 'pending', description: 'The key in every row and the CSV header' })
+  key: string;
+
+  @ApiProperty({ example: 'Allegation result still pending (case not finalised)' })
+  description: string;
+}
+
+export class FigureFilters {
+  @ApiProperty({ example: '2016/17' })
+  from: string;
+
+  @ApiProperty({ example: '2018/19' })
+  to: string;
+
+  @ApiProperty({ enum: CaseCategory, enumName: 'CaseCategory', nullable: true })
+  category: CaseCategory | null;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  department: string | null;
+
+  @ApiProperty({ enum: MemberType, enumName: 'MemberType', nullable: true })
+  memberType: MemberType | null;
+}
+
+export type FigureValue = string | number | boolean | null;
+export type FigureRow = Record<string, FigureValue>;
+
+/** A figures table: one row per period (and group), a total row, every row stating its counting basis. */
+export class FigureTable {
+  @ApiProperty({ example: 'referrals' })
+  figure: string;
+
+  @ApiProperty({ example: 'recorded', description: 'The counting basis of every count in the table' })
+  basis: string;
+
+  @ApiProperty({ example: 'Counted in the financial year the referral was made (UK local time)' })
+  basisDescription: string;
+
+  @ApiProperty({ example: 'IOPC referrals; outcome columns prefixed misconduct_/criminal_ count people' })
+  unit: string;
+
+  @ApiProperty({ type: FigureFilters })
+  filters: FigureFilters;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: cases and intelligence concerning them are left out (conflict of interest), so the figure may differ from the published one',
+  })
+  callerRecordsExcluded: boolean;
+
+  @ApiProperty({ type: [FigureColumn] })
+  columns: FigureColumn[];
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'One object per row, keyed by the column keys',
+  })
+  rows: FigureRow[];
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The total row (null where a total makes no sense, e.g. compliance by month)',
+  })
+  total: FigureRow | null;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'Cases only: the total row of each member type (`total` is the one over every type)',
+  })
+  totalsByMemberType?: FigureRow[];
+
+  @ApiProperty({ example: '2026-11-24', description: 'The date the figures were computed for' })
+  asOf: string;
+}
+
+export class MisconductReturn {
+  @ApiProperty({ example: 'misconduct_return' })
+  figure: string;
+
+  @ApiProperty({ example: '2023/24' })
+  year: string;
+
+  @ApiProperty({ example: 'finalised' })
+  basis: string;
+
+  @ApiProperty({ type: [FigureColumn] })
+  columns: FigureColumn[];
+
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  rows: FigureRow[];
+}

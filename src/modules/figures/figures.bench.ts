@@ -1,0 +1,68 @@
+import { financialYearOfDate, formatFinancialYear } from './financial-year.js';
+import {
+  capacityFiguresSql,
+  caseFiguresSql,
+  intelligenceFiguresSql,
+  misconductReturnSql,
+  referralFiguresSql,
+  type SqlQuery,
+  vettingComplianceSql,
+} from './figures.sql.js';
+
+export interface FiguresBenchScenario {
+  name: string;
+  /** The Lantern request (supervisor or auditor token), with its range spelled out. */
+  path: string;
+  /** Exactly the statement the endpoint runs for that request: the raw baseline to time beside it. */
+  sql: SqlQuery;
+}
+
+/**
+ * For `npm run bench`: every figures endpoint as a request and the raw SQL aggregate behind it, built by
+ * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
+ * figures. Besides this statement each request runs one audit insert in the same transaction (and, with a
+ * `department` filter, a one-row existence check).
+ */
+export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
+  const to = financialYearOfDate(today);
+  const from = to - 9;
+  const range = `from=${formatFinancialYear(from)}&to=${formatFinancialYear(to)}`;
+  const apsp = 'abuse_of_position_sexual';
+  return [
+    {
+      name: 'figures: referrals, ten years',
+      path: `/api/v1/figures/referrals?${range}`,
+      sql: referralFiguresSql({ from, to, basis: 'recorded' }),
+    },
+    {
+      name: 'figures: APSP referrals, ten years',
+      path: `/api/v1/figures/referrals?${range}&category=${apsp}`,
+      sql: referralFiguresSql({ from, to, basis: 'recorded', category: apsp }),
+    },
+    {
+      name: 'figures: cases concluded, ten years',
+      path: `/api/v1/figures/cases?${range}&basis=finalised`,
+      sql: caseFiguresSql({ from, to, basis: 'finalised' }),
+    },
+    {
+      name: 'figures: intelligence, ten years',
+      path: `/api/v1/figures/intelligence?${range}`,
+      sql: intelligenceFiguresSql({ from, to, basis: 'recorded' }),
+    },
+    {
+      name: 'figures: vetting compliance, this financial year by month',
+      path: `/api/v1/figures/vetting?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
+      sql: vettingComplianceSql({ from: to, to }, today),
+    },
+    {
+      name: 'figures: capacity, this financial year by month',
+      path: `/api/v1/figures/capacity?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
+      sql: capacityFiguresSql({ from: to, to }, today, assessmentTargetDays),
+    },
+    {
+      name: 'figures: misconduct return, last financial year (JSON)',
+      path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}&format=json`,
+      sql: misconductReturnSql({ year: to - 1 }),
+    },
+  ];
+}

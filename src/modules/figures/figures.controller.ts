@@ -1,0 +1,193 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { type Actor, CurrentActor } from '../../common/auth/actor.js';
+import { Roles } from '../../common/auth/roles.decorator.js';
+import { Role } from '../../common/auth/roles.js';
+import { sendCsv, toCsv } from '../../common/csv.js';
+import { Problem } from '../../common/problem.js';
+import {
+  CapacityQuery,
+  FigureFormat,
+  type FigureRow,
+  FigureTable,
+  FiguresQuery,
+  MisconductReturn,
+  MisconductReturnQuery,
+  VettingFiguresQuery,
+} from './dto/figures.dto.js';
+import { FiguresService } from './figures.service.js';
+
+const NEGOTIATION =
+  'JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).';
+
+/**
+ * CSV when asked for by `format`, else when the Accept header names text/csv before application/json;
+ * `csvByDefault` unless JSON is asked for.
+ */
+export function wantsCsv(
+  format: FigureFormat | undefined,
+  accept: string | undefined,
+  csvByDefault = false,
+): boolean {
+  if (format) return format === FigureFormat.Csv;
+  const a = (accept ?? '').toLowerCase();
+  const csv = a.indexOf('text/csv');
+  const json = a.indexOf('application/json');
+  if (csv >= 0 && (json < 0 || csv < json)) return true;
+  return csvByDefault && json < 0;
+}
+
+const slug = (year: string): string => year.replace('/', '-');
+
+function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void {
+  if (!csv) {
+    void reply.header('content-type', 'application/json; charset=utf-8').send(table);
+    return;
+  }
+  const rows: FigureRow[] = [
+    ...table.rows,
+    ...(table.totalsByMemberType ?? []),
+    ...(table.total ? [table.total] : []),
+  ];
+  const name = `${table.figure}-${slug(table.filters.from)}-to-${slug(table.filters.to)}-${table.basis}.csv`;
+  sendCsv(
+    reply,
+    name,
+    toCsv(
+      table.columns.map((c) => c.key),
+      rows,
+    ),
+  );
+}
+
+@ApiTags('figures')
+@ApiBearerAuth()
+@Roles(Role.Supervisor, Role.Auditor)
+@ApiBadRequestResponse({
+  type: Problem,
+  description: 'Unknown category, malformed or backwards financial year, ...',
+})
+@Controller('figures')
+export class FiguresController {
+  constructor(private readonly figures: FiguresService) {}
+
+  @Get('referrals')
+  @ApiOperation({
+    summary:
+      'IOPC referrals per financial year with their outcomes (pending always a column) and a total row',
+    description: NEGOTIATION,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: FigureTable })
+  async referrals(
+    @CurrentActor() actor: Actor,
+    @Query() query: FiguresQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendTable(reply, await this.figures.referrals(actor, query), wantsCsv(query.format, accept));
+  }
+
+  @Get('cases')
+  @ApiOperation({
+    summary:
+      'People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)',
+    description: NEGOTIATION,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: FigureTable })
+  async cases(
+    @CurrentActor() actor: Actor,
+    @Query() query: FiguresQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendTable(reply, await this.figures.cases(actor, query), wantsCsv(query.format, accept));
+  }
+
+  @Get('intelligence')
+  @ApiOperation({
+    summary: 'Intelligence per financial year: category, source type, grading, decisions, days to decision',
+    description: NEGOTIATION,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: FigureTable })
+  async intelligence(
+    @CurrentActor() actor: Actor,
+    @Query() query: FiguresQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendTable(reply, await this.figures.intelligence(actor, query), wantsCsv(query.format, accept));
+  }
+
+  @Get('vetting')
+  @ApiOperation({
+    summary: 'Vetting compliance at each month end of the range and today, from the clearance history',
+    description: `Default range: the current financial year. ${NEGOTIATION}`,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: FigureTable })
+  async vetting(
+    @CurrentActor() actor: Actor,
+    @Query() query: VettingFiguresQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendTable(reply, await this.figures.vetting(actor, query), wantsCsv(query.format, accept));
+  }
+
+  @Get('capacity')
+  @ApiOperation({
+    summary:
+      'Open intelligence and cases per analyst and investigator, oldest item, items past target, by month',
+    description: `Default range: the current financial year. ${NEGOTIATION}`,
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: FigureTable })
+  async capacity(
+    @CurrentActor() actor: Actor,
+    @Query() query: CapacityQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    sendTable(reply, await this.figures.capacity(actor, query), wantsCsv(query.format, accept));
+  }
+
+  @Get('returns/misconduct')
+  @ApiOperation({
+    summary: 'The Home Office police misconduct return: one row per case and person finalised in the year',
+    description:
+      'CSV by default; JSON with `?format=json` or `Accept: application/json`. No names or narrative. Cases concerning the caller are left out.',
+  })
+  @ApiProduces('text/csv', 'application/json')
+  @ApiOkResponse({ type: MisconductReturn })
+  async misconductReturn(
+    @CurrentActor() actor: Actor,
+    @Query() query: MisconductReturnQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const result = await this.figures.misconductReturn(actor, query);
+    if (!wantsCsv(query.format, accept, true)) {
+      void reply.header('content-type', 'application/json; charset=utf-8').send(result);
+      return;
+    }
+    sendCsv(
+      reply,
+      `misconduct-return-${slug(result.year)}.csv`,
+      toCsv(
+        result.columns.map((c) => c.key),
+        result.rows,
+      ),
+    );
+  }
+}

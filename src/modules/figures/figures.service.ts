@@ -1,0 +1,307 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { Clock } from '../../common/clock.js';
+import { problems } from '../../common/problem.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Transactions } from '../../database/database.module.js';
+import { AuditService } from '../audit/audit.service.js';
+import {
+  CountingBasis,
+  type CapacityQuery,
+  type FigureColumn,
+  type FigureFilters,
+  type FigureRow,
+  type FigureTable,
+  type FiguresQuery,
+  type FigureValue,
+  type MisconductReturn,
+  type MisconductReturnQuery,
+  type VettingFiguresQuery,
+  type YearRangeQuery,
+} from './dto/figures.dto.js';
+import {
+  DEFAULT_FINANCIAL_YEARS,
+  financialYearOfDate,
+  formatFinancialYear,
+  MAX_FINANCIAL_YEARS,
+  parseFinancialYear,
+} from './financial-year.js';
+import {
+  CAPACITY_COLUMNS,
+  CASE_COLUMNS,
+  capacityFiguresSql,
+  caseFiguresSql,
+  type FigureFilter,
+  INTELLIGENCE_COLUMNS,
+  intelligenceFiguresSql,
+  MISCONDUCT_RETURN_COLUMNS,
+  misconductReturnSql,
+  REFERRAL_COLUMNS,
+  referralFiguresSql,
+  type SqlQuery,
+  TOTAL_KEY,
+  VETTING_COLUMNS,
+  vettingComplianceSql,
+} from './figures.sql.js';
+
+/** Month-by-month figures (a lateral computation per month end) span at most this many financial years. */
+export const MAX_MONTHLY_YEARS = 10;
+
+type DbRow = Record<string, FigureValue>;
+
+const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
+  referrals: {
+    recorded: 'Counted in the financial year the referral was made (UK local time)',
+    finalised: 'Counted in the financial year the referred case was finalised (UK local time)',
+  },
+  cases: {
+    recorded:
+      'Counted in the financial year the case was recorded; people without a finalised outcome are pending',
+    finalised: 'Counted in the financial year the person’s outcome was finalised (cases concluded)',
+  },
+  intelligence: {
+    recorded: 'Counted in the financial year the report was received (UK local time)',
+    finalised: 'Counted in the financial year of the report’s latest decision (UK local time)',
+  },
+};
+
+/**
+ * The unit's figures: each one SQL statement of aggregates (see figures.sql.ts), shaped into a table with
+ * its counting basis on every row, and audited (who ran which figure with which filters).
+ */
+@Injectable()
+export class FiguresService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  referrals(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
+    return this.yearTable(actor, 'referrals', q, REFERRAL_COLUMNS, referralFiguresSql, {
+      unit: 'IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases',
+    });
+  }
+
+  cases(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
+    return this.yearTable(actor, 'cases', q, CASE_COLUMNS, caseFiguresSql, {
+      unit: 'People in cases (a person counts once per case); one row per year and member type, member_type all sums them',
+    });
+  }
+
+  intelligence(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
+    return this.yearTable(actor, 'intelligence', q, INTELLIGENCE_COLUMNS, intelligenceFiguresSql, {
+      unit: 'Intelligence reports (by primary category; a category filter matches primary or secondary)',
+    });
+  }
+
+  async vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
+    const today = this.clock.today();
+    const filter = this.range(q, today, 1, MAX_MONTHLY_YEARS);
+    return this.monthTable(
+      actor,
+      'vetting',
+      filter,
+      today,
+      VETTING_COLUMNS,
+      vettingComplianceSql(filter, today),
+      {
+        basis: 'state_on_date',
+        basisDescription:
+          'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day',
+        unit: 'Workforce members',
+      },
+    );
+  }
+
+  async capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
+    const today = this.clock.today();
+    const filter = {
+      ...this.range(q, today, 1, MAX_MONTHLY_YEARS),
+      category: q.category ?? null,
+      excludeMember: actor.workforceMemberId,
+    };
+    const sql = capacityFiguresSql(filter, today, this.config.INTEL_ASSESSMENT_TARGET_DAYS);
+    return this.monthTable(actor, 'capacity', filter, today, CAPACITY_COLUMNS, sql, {
+      basis: 'open_at_date',
+      basisDescription: `Items open at the end of the day (UK local time): intelligence received and not decided (development counts as open; target ${this.config.INTEL_ASSESSMENT_TARGET_DAYS} days from receipt), cases recorded and not finalised (target: 12 months)`,
+      unit: 'Open intelligence reports and cases',
+    });
+  }
+
+  async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
+    const year = parseFinancialYear(q.year) as number;
+    return this.tx.run(async (m) => {
+      await this.assertDepartment(m, q.department);
+      const sql = misconductReturnSql(
+        { year, category: q.category, department: q.department, memberType: q.memberType },
+        actor.workforceMemberId,
+      );
+      const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
+      const rows = found.map((r) =>
+        this.shape(MISCONDUCT_RETURN_COLUMNS, r, { financial_year: formatFinancialYear(Number(r.fy)) }),
+      );
+      await this.audit.record(m, actor, {
+        action: 'figures.misconduct_return',
+        resourceType: 'figures',
+        subjectIds: subjects,
+        details: {
+          year: q.year,
+          category: q.category ?? null,
+          department: q.department ?? null,
+          memberType: q.memberType ?? null,
+          returned: rows.length,
+        },
+      });
+      return {
+        figure: 'misconduct_return',
+        year: formatFinancialYear(year),
+        basis: 'finalised',
+        columns: MISCONDUCT_RETURN_COLUMNS,
+        rows,
+      };
+    });
+  }
+
+  // ---------------------------------------------------------------- shared
+
+  private async yearTable(
+    actor: Actor,
+    figure: 'referrals' | 'cases' | 'intelligence',
+    q: FiguresQuery,
+    columns: FigureColumn[],
+    build: (f: FigureFilter & { basis: CountingBasis }) => SqlQuery,
+    meta: { unit: string },
+  ): Promise<FigureTable> {
+    const today = this.clock.today();
+    const basis = q.basis ?? CountingBasis.Recorded;
+    const filter = {
+      ...this.range(q, today, DEFAULT_FINANCIAL_YEARS, MAX_FINANCIAL_YEARS),
+      category: q.category ?? null,
+      basis,
+      excludeMember: actor.workforceMemberId,
+    };
+    const sql = build(filter);
+    return this.tx.run(async (m) => {
+      await this.assertDepartment(m, filter.department);
+      const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const shaped = found.map((r) => {
+        const fy = Number(r.fy);
+        return {
+          total: fy === TOTAL_KEY,
+          row: this.shape(columns, r, {
+            financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
+            basis,
+          }),
+        };
+      });
+      const filters = this.filtersOf(filter);
+      await this.audit.record(m, actor, {
+        action: `figures.${figure}`,
+        resourceType: 'figures',
+        details: { basis, ...filters },
+      });
+      const totals = shaped.filter((s) => s.total).map((s) => s.row);
+      return {
+        figure,
+        basis,
+        basisDescription: BASIS_TEXT[figure][basis],
+        unit: meta.unit,
+        filters,
+        callerRecordsExcluded: !!actor.workforceMemberId,
+        columns,
+        rows: shaped.filter((s) => !s.total).map((s) => s.row),
+        // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
+        total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
+        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') } : {}),
+        asOf: today,
+      };
+    });
+  }
+
+  private monthTable(
+    actor: Actor,
+    figure: 'vetting' | 'capacity',
+    filter: FigureFilter,
+    today: string,
+    columns: FigureColumn[],
+    sql: SqlQuery,
+    meta: { basis: string; basisDescription: string; unit: string },
+  ): Promise<FigureTable> {
+    return this.tx.run(async (m) => {
+      await this.assertDepartment(m, filter.department);
+      const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const rows = found.map((r) =>
+        this.shape(columns, r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
+      );
+      const filters = this.filtersOf(filter);
+      await this.audit.record(m, actor, {
+        action: `figures.${figure}`,
+        resourceType: 'figures',
+        details: { basis: meta.basis, asOf: today, ...filters },
+      });
+      return {
+        figure,
+        ...meta,
+        filters,
+        // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
+        // cases and intelligence concerning the caller.
+        callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
+        columns,
+        rows,
+        total: null,
+        asOf: today,
+      };
+    });
+  }
+
+  /** A row in the order of its columns; `fixed` supplies the columns the SQL does not (year text, basis). */
+  private shape(columns: FigureColumn[], r: DbRow, fixed: FigureRow): FigureRow {
+    const out: FigureRow = {};
+    for (const { key } of columns) out[key] = key in fixed ? fixed[key] : (r[key] ?? null);
+    return out;
+  }
+
+  private filtersOf(f: FigureFilter): FigureFilters {
+    return {
+      from: formatFinancialYear(f.from),
+      to: formatFinancialYear(f.to),
+      category: (f.category ?? null) as FigureFilters['category'],
+      department: f.department ?? null,
+      memberType: (f.memberType ?? null) as FigureFilters['memberType'],
+    };
+  }
+
+  /** The financial-year range asked for, with defaults ending in the current year; 400 when backwards or too long. */
+  private range(q: YearRangeQuery, today: string, defaultYears: number, maxYears: number): FigureFilter {
+    const current = financialYearOfDate(today);
+    const to = q.to ? (parseFinancialYear(q.to) as number) : current;
+    const from = q.from ? (parseFinancialYear(q.from) as number) : to - (defaultYears - 1);
+    if (from > to) {
+      throw problems.invalid(
+        'to',
+        'financialYearOrder',
+        `to (${formatFinancialYear(to)}) is before from (${formatFinancialYear(from)})`,
+      );
+    }
+    if (to - from + 1 > maxYears) {
+      throw problems.invalid(
+        'from',
+        'maxFinancialYears',
+        `The range may span at most ${maxYears} financial years`,
+      );
+    }
+    return { from, to, department: q.department ?? null, memberType: q.memberType ?? null };
+  }
+
+  private async assertDepartment(m: EntityManager, department: string | null | undefined): Promise<void> {
+    if (!department) return;
+    const found = await m.query<unknown[]>('SELECT 1 FROM department WHERE id = $1', [department]);
+    if (found.length === 0) {
+      throw problems.invalid('department', 'exists', 'department does not name a department');
+    }
+  }
+}
