@@ -8,6 +8,7 @@ import pg from 'pg';
 import { encodeCursor } from '../src/common/pagination.js';
 import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
 import { OPEN_SQL } from '../src/modules/intelligence/intelligence.service.js';
+import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from '../src/common/core.module.js';
@@ -427,6 +428,32 @@ async function main(): Promise<void> {
       better: 'lower',
       limit: 1.5,
     });
+
+    // Figures: each endpoint over HTTP vs exactly the SQL aggregate it runs, raw on a pg connection.
+    for (const f of figuresBenchScenarios(new Date().toISOString().slice(0, 10))) {
+      const lanternMs = await time(get(f.path, tokens.supervisor), 7, 2);
+      const rawMs = await time(() => db.query(f.sql.text, f.sql.values), 7, 2);
+      record({
+        scenario: f.name,
+        lantern: lanternMs,
+        baseline: rawMs,
+        unit: 'ms',
+        target: '≤ 1.2× raw',
+        better: 'lower',
+        limit: 1.2,
+      });
+      if (f.name === 'figures: referrals, ten years') {
+        results.push({
+          scenario: 'figures: referrals table, ten years (absolute)',
+          lantern: lanternMs,
+          baseline: null,
+          unit: 'ms',
+          ratio: null,
+          target: '< 100 ms',
+          pass: lanternMs < 100,
+        });
+      }
+    }
 
     // Concurrent load at 16 and 64 connections on an audited read.
     for (const connections of [16, 64]) {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database/data-source.js';
+import { generateCases, seedCaseSubjects } from '../src/modules/cases/cases.demo.js';
 import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
 import { say } from './lib.js';
 

@@ -1100,12 +1100,52 @@ describe('intelligence', () => {
         { financialYear: '2025/26', category: 'theft_fraud', count: 1 },
         { financialYear: '2024/25', category: 'drugs', count: 1 },
       ]);
-      expect(res.body).not.toHaveProperty('cases');
-      const audit = await t.db.pool.query(
-        `SELECT subject_ids::text[] AS subject_ids, details FROM audit_event WHERE action = 'workforce.profile' AND resource_id = $1`,
+      expect(res.body.cases).toEqual([]);
+      expect(res.body.vetting).toMatchObject({ state: 'none' });
+      expect(res.body.openAlerts).toEqual([]);
+
+      // Cases, vetting state and open alerts join the picture.
+      const kase = await call(t.app, 'POST', '/api/v1/cases', {
+        token: supervisor.token,
+        body: {
+          caseType: 'misconduct',
+          matterType: 'conduct_matter',
+          allegationSummary: 'Alleged misuse of force systems.',
+          primaryCategory: 'misuse_of_systems',
+          subjectIds: [member],
+        },
+      });
+      expect(kase.status).toBe(201);
+      const { rows: clearance } = await t.db.pool.query<{ id: string }>(
+        `INSERT INTO vetting_clearance (workforce_member_id, level, granted_on, expires_on)
+         VALUES ($1, 'RV', current_date - 4000, current_date - 10) RETURNING id`,
         [member],
       );
-      expect(audit.rows).toEqual([{ subject_ids: [member], details: { intelligence: [c.id, b.id, a.id] } }]);
+      const { rows: alert } = await t.db.pool.query<{ id: string }>(
+        `INSERT INTO vetting_alert (workforce_member_id, kind, clearance_id, level, due_on)
+         VALUES ($1, 'overdue', $2, 'RV', current_date - 10) RETURNING id`,
+        [member, clearance[0].id],
+      );
+      const full: Reply = await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, {
+        token: supervisor.token,
+      });
+      expect(full.body.cases.map((x: { id: string }) => x.id)).toEqual([kase.body.id]);
+      expect(full.body.vetting).toMatchObject({ state: 'overdue' });
+      expect(full.body.openAlerts.map((x: { id: string; kind: string }) => [x.id, x.kind])).toEqual([
+        [alert[0].id, 'overdue'],
+      ]);
+
+      const audit = await t.db.pool.query(
+        `SELECT subject_ids::text[] AS subject_ids, details FROM audit_event WHERE action = 'workforce.profile' AND resource_id = $1 ORDER BY seq`,
+        [member],
+      );
+      expect(audit.rows).toEqual([
+        { subject_ids: [member], details: { intelligence: [c.id, b.id, a.id], cases: [], alerts: [] } },
+        {
+          subject_ids: [member],
+          details: { intelligence: [c.id, b.id, a.id], cases: [kase.body.id], alerts: [alert[0].id] },
+        },
+      ]);
       expectProblem(
         await call(t.app, 'GET', `/api/v1/workforce/${member}/profile`, { token: analyst.token }),
         403,

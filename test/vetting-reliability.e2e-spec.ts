@@ -21,7 +21,11 @@ const DEFAULT_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A worker that dies on its own fails the wait at once, with its output. */
 const workerFailures: string[] = [];
 
-async function waitFor<T>(what: string, check: () => Promise<T | false | null | undefined>, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | false | null | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (workerFailures.length > 0) throw new Error(workerFailures.join('\n'));
@@ -55,7 +59,8 @@ function startWorker(env: Record<string, string>): WorkerProcess {
   });
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   proc.on('exit', (code, signal) => {
-    if (signal !== 'SIGKILL' && signal !== 'SIGTERM') workerFailures.push(`worker exited (${code}):\n${output.slice(-4000)}`);
+    if (signal !== 'SIGKILL' && signal !== 'SIGTERM')
+      workerFailures.push(`worker exited (${code}):\n${output.slice(-4000)}`);
   });
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
@@ -117,7 +122,9 @@ describe('vetting worker reliability', () => {
     it('rolls the killed sweep back, and the next one raises every due alert exactly once', async () => {
       const pool = db.pool;
       const [{ id: post }] = (
-        await pool.query(`INSERT INTO post (code, title, required_level) VALUES ('REL-MV', 'Reliability post', 'MV') RETURNING id`)
+        await pool.query(
+          `INSERT INTO post (code, title, required_level) VALUES ('REL-MV', 'Reliability post', 'MV') RETURNING id`,
+        )
       ).rows;
       await pool.query(
         `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, post_id)
@@ -167,18 +174,23 @@ describe('vetting worker reliability', () => {
 
         worker = startWorker(env);
         await queue.add('vetting-sweep', {}, { jobId: 'sweep-killed' });
-        await waitFor('the sweep to block mid-way', async () => (await workerBackends(pool, db.name, true)) > 0, 90_000).catch(
-          (e: Error) => {
-            throw new Error(`${e.message}\n${worker?.output()}`);
-          },
-        );
+        await waitFor(
+          'the sweep to block mid-way',
+          async () => (await workerBackends(pool, db.name, true)) > 0,
+          90_000,
+        ).catch((e: Error) => {
+          throw new Error(`${e.message}\n${worker?.output()}`);
+        });
         worker.proc.kill('SIGKILL');
         await worker.exited;
       } finally {
         await holder.query('ROLLBACK');
         holder.release();
       }
-      await waitFor('the killed worker’s sessions to end', async () => (await workerBackends(pool, db.name)) === 0);
+      await waitFor(
+        'the killed worker’s sessions to end',
+        async () => (await workerBackends(pool, db.name)) === 0,
+      );
 
       // Nothing of the killed sweep survives: one transaction, rolled back.
       const { rows: afterKill } = await pool.query(
@@ -219,7 +231,12 @@ describe('vetting worker reliability', () => {
              WHERE o.n IS DISTINCT FROM 1) AS alerts_without_one_message`,
         [TODAY],
       );
-      expect(check[0]).toEqual({ duplicates: 0, missing_overdue: 0, missing_due: 0, alerts_without_one_message: 0 });
+      expect(check[0]).toEqual({
+        duplicates: 0,
+        missing_overdue: 0,
+        missing_due: 0,
+        alerts_without_one_message: 0,
+      });
     }, 300_000);
   });
 
@@ -243,10 +260,20 @@ describe('vetting worker reliability', () => {
       });
 
     const startRedis = async (): Promise<ChildProcess> => {
-      const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: 'ignore',
+      const proc = spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const probe = new Redis({
+        port,
+        host: '127.0.0.1',
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
       });
-      const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);
       await waitFor('redis-server to answer', async () => {
         try {
@@ -275,7 +302,10 @@ describe('vetting worker reliability', () => {
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           const expected = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-          deliveries.push({ key: String(req.headers['idempotency-key']), signatureOk: req.headers['x-lantern-signature'] === expected });
+          deliveries.push({
+            key: String(req.headers['idempotency-key']),
+            signatureOk: req.headers['x-lantern-signature'] === expected,
+          });
           res.writeHead(200).end();
         });
       });
@@ -298,7 +328,9 @@ describe('vetting worker reliability', () => {
       app.app.get(Clock).setToday(TODAY);
       const officer = await userWith(app, [Role.VettingOfficer]);
       const [{ id: post }] = (
-        await app.db.pool.query(`INSERT INTO post (code, title, required_level) VALUES ('OUT-MV', 'Outage post', 'MV') RETURNING id`)
+        await app.db.pool.query(
+          `INSERT INTO post (code, title, required_level) VALUES ('OUT-MV', 'Outage post', 'MV') RETURNING id`,
+        )
       ).rows;
       const { rows: members } = await app.db.pool.query<{ id: string }>(
         `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, post_id)
@@ -315,7 +347,10 @@ describe('vetting worker reliability', () => {
         VETTING_SWEEP_CRON: '*/2 * * * * *',
         OUTBOX_RELAY_INTERVAL_SECONDS: '1',
       });
-      const queue = new Queue('vetting', { connection: { host: '127.0.0.1', port }, prefix: `${app.config.REDIS_PREFIX}:bull` });
+      const queue = new Queue('vetting', {
+        connection: { host: '127.0.0.1', port },
+        prefix: `${app.config.REDIS_PREFIX}:bull`,
+      });
       queue.on('error', () => undefined);
       queues.push(queue);
       await waitFor('the worker to register its scheduler', async () =>
@@ -352,12 +387,18 @@ describe('vetting worker reliability', () => {
       });
       // Let further sweeps and relays run over the same rows: none may raise or send anything again.
       const mark = Date.now();
-      const check = new Queue('outbox', { connection: { host: '127.0.0.1', port }, prefix: `${app.config.REDIS_PREFIX}:bull` });
+      const check = new Queue('outbox', {
+        connection: { host: '127.0.0.1', port },
+        prefix: `${app.config.REDIS_PREFIX}:bull`,
+      });
       check.on('error', () => undefined);
       queues.push(check);
       await waitFor('two more relays and sweeps', async () => {
-        const after = (jobs: { finishedOn?: number }[]) => jobs.filter((j) => (j.finishedOn ?? 0) > mark + 100).length;
-        return after(await check.getJobs(['completed'])) >= 2 && after(await queue.getJobs(['completed'])) >= 2;
+        const after = (jobs: { finishedOn?: number }[]) =>
+          jobs.filter((j) => (j.finishedOn ?? 0) > mark + 100).length;
+        return (
+          after(await check.getJobs(['completed'])) >= 2 && after(await queue.getJobs(['completed'])) >= 2
+        );
       });
 
       const { rows: alerts } = await app.db.pool.query(

@@ -76,7 +76,11 @@ describe('workforce and vetting', () => {
 
   beforeAll(async () => {
     hook = await webhook(1);
-    t = await startApp({ ALERT_WEBHOOK_URL: hook.url, ALERT_WEBHOOK_SECRET: SECRET, LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    t = await startApp({
+      ALERT_WEBHOOK_URL: hook.url,
+      ALERT_WEBHOOK_SECRET: SECRET,
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+    });
     t.app.get(Clock).setToday(TODAY);
     sweeper = await startSweeper(t.config);
     officer = await userWith(t, [Role.VettingOfficer]);
@@ -109,7 +113,11 @@ describe('workforce and vetting', () => {
 
       const updated = await api('PATCH', `/workforce/${id}`, { rankOrGrade: 'DS', version: 1 });
       expect(updated.body).toMatchObject({ rankOrGrade: 'DS', version: 2 });
-      expectProblem(await api('PATCH', `/workforce/${id}`, { rankOrGrade: 'DI', version: 1 }), 409, 'stale_version');
+      expectProblem(
+        await api('PATCH', `/workforce/${id}`, { rankOrGrade: 'DI', version: 1 }),
+        409,
+        'stale_version',
+      );
 
       const list = await api('GET', `/workforce?staffNumberPrefix=WF-&limit=1`);
       expect(list.body.items.map((m: { id: string }) => m.id)).toEqual([id]);
@@ -121,20 +129,58 @@ describe('workforce and vetting', () => {
 
     it('refuses bad input with a problem naming the field, storing nothing', async () => {
       const before = await t.db.pool.query('SELECT count(*) FROM workforce_member');
-      expectProblem(await api('POST', '/workforce', { memberType: 'wizard', staffNumber: 'X1', givenName: 'A', familyName: 'B' }), 400, 'validation_failed');
-      const bad = await api('POST', '/workforce', { memberType: 'staff', staffNumber: 'X 1', givenName: 'A', familyName: 'B' });
+      expectProblem(
+        await api('POST', '/workforce', {
+          memberType: 'wizard',
+          staffNumber: 'X1',
+          givenName: 'A',
+          familyName: 'B',
+        }),
+        400,
+        'validation_failed',
+      );
+      const bad = await api('POST', '/workforce', {
+        memberType: 'staff',
+        staffNumber: 'X 1',
+        givenName: 'A',
+        familyName: 'B',
+      });
       expectProblem(bad, 400, 'validation_failed');
       expect(bad.body.errors[0].field).toBe('staffNumber');
       const dates = await api('POST', '/workforce', {
-        memberType: 'staff', staffNumber: 'X2', givenName: 'A', familyName: 'B', startDate: '2020-01-02', leaveDate: '2020-01-01',
+        memberType: 'staff',
+        staffNumber: 'X2',
+        givenName: 'A',
+        familyName: 'B',
+        startDate: '2020-01-02',
+        leaveDate: '2020-01-01',
       });
       expectProblem(dates, 400, 'validation_failed');
       expect(dates.body.errors[0].field).toBe('leaveDate');
-      const post = await api('POST', '/workforce', { memberType: 'staff', staffNumber: 'X3', givenName: 'A', familyName: 'B', postId: '00000000-0000-4000-8000-000000000000' });
+      const post = await api('POST', '/workforce', {
+        memberType: 'staff',
+        staffNumber: 'X3',
+        givenName: 'A',
+        familyName: 'B',
+        postId: '00000000-0000-4000-8000-000000000000',
+      });
       expect(post.body.errors[0]).toMatchObject({ field: 'postId', rule: 'exists' });
-      expectProblem(await api('POST', '/workforce/posts', { code: 'P1', title: 'x', requiredLevel: 'TOP' }), 400, 'validation_failed');
+      expectProblem(
+        await api('POST', '/workforce/posts', { code: 'P1', title: 'x', requiredLevel: 'TOP' }),
+        400,
+        'validation_failed',
+      );
       await member('DUP-1');
-      expectProblem(await api('POST', '/workforce', { memberType: 'staff', staffNumber: 'DUP-1', givenName: 'A', familyName: 'B' }), 409, 'staff_number_taken');
+      expectProblem(
+        await api('POST', '/workforce', {
+          memberType: 'staff',
+          staffNumber: 'DUP-1',
+          givenName: 'A',
+          familyName: 'B',
+        }),
+        409,
+        'staff_number_taken',
+      );
       const after = await t.db.pool.query('SELECT count(*) FROM workforce_member');
       expect(Number(after.rows[0].count)).toBe(Number(before.rows[0].count) + 1);
     });
@@ -151,7 +197,11 @@ describe('workforce and vetting', () => {
     it('is for admins only: 401 without a token, 403 for other roles, the dashboard for an admin', async () => {
       const admin = await userWith(t, [Role.Admin]);
       expectProblem(await call(t.app, 'GET', '/admin/queues'), 401, 'unauthorised');
-      expectProblem(await call(t.app, 'GET', '/admin/queues/api/queues', { token: officer.token }), 403, 'forbidden');
+      expectProblem(
+        await call(t.app, 'GET', '/admin/queues/api/queues', { token: officer.token }),
+        403,
+        'forbidden',
+      );
       const page = await call(t.app, 'GET', '/admin/queues', { token: admin.token });
       expect(page.status).toBe(200);
       expect(String(page.headers['content-type'])).toContain('text/html');
@@ -165,30 +215,42 @@ describe('workforce and vetting', () => {
       expect(String(session.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
       const viaCookie = await call(t.app, 'GET', '/admin/queues/api/queues', { headers: { cookie } });
       expect(viaCookie.status).toBe(200);
-      expectProblem(await call(t.app, 'POST', '/api/v1/admin/queue-board/session', { token: officer.token }), 403, 'forbidden');
+      expectProblem(
+        await call(t.app, 'POST', '/api/v1/admin/queue-board/session', { token: officer.token }),
+        403,
+        'forbidden',
+      );
     });
   });
 
   describe('CSV import', () => {
     const csv = (lines: string[]) => lines.join('\n') + '\n';
     const upload = (body: string, user: TestUser = officer) =>
-      call(t.app, 'POST', '/api/v1/workforce/import', { token: user.token, payload: body, headers: { 'content-type': 'text/csv' } });
+      call(t.app, 'POST', '/api/v1/workforce/import', {
+        token: user.token,
+        payload: body,
+        headers: { 'content-type': 'text/csv' },
+      });
 
     it('applies every row in one go, inserting and updating by staff number', async () => {
-      const first = await upload(csv([
-        'staff_number,member_type,given_name,family_name,department_code,post_code,start_date',
-        'IMP-1,officer,Ann,Ames,PSD,PSD-DS,2010-04-01',
-        'IMP-2,staff,Bob,"Brown, Jr",PSD,,2015-09-30',
-        'IMP-3,pcso,Cat,Cole,,,',
-      ]));
+      const first = await upload(
+        csv([
+          'staff_number,member_type,given_name,family_name,department_code,post_code,start_date',
+          'IMP-1,officer,Ann,Ames,PSD,PSD-DS,2010-04-01',
+          'IMP-2,staff,Bob,"Brown, Jr",PSD,,2015-09-30',
+          'IMP-3,pcso,Cat,Cole,,,',
+        ]),
+      );
       expect(first.status).toBe(201);
       expect(first.body).toEqual({ rows: 3, inserted: 3, updated: 0, unchanged: 0 });
-      const second = await upload(csv([
-        'staff_number,member_type,given_name,family_name,leave_date',
-        'IMP-1,officer,Ann,Ames,',
-        'IMP-2,staff,Bob,"Brown, Jr",2026-01-31',
-        'IMP-4,volunteer,Dee,Dunn,',
-      ]));
+      const second = await upload(
+        csv([
+          'staff_number,member_type,given_name,family_name,leave_date',
+          'IMP-1,officer,Ann,Ames,',
+          'IMP-2,staff,Bob,"Brown, Jr",2026-01-31',
+          'IMP-4,volunteer,Dee,Dunn,',
+        ]),
+      );
       expect(second.body).toEqual({ rows: 3, inserted: 1, updated: 1, unchanged: 1 });
       const { rows } = await t.db.pool.query(
         `SELECT staff_number, family_name, post_id IS NOT NULL AS has_post, leave_date::text FROM workforce_member
@@ -204,14 +266,16 @@ describe('workforce and vetting', () => {
 
     it('applies nothing and lists every bad row when any row is bad', async () => {
       const before = await t.db.pool.query('SELECT count(*), max(updated_at) FROM workforce_member');
-      const res = await upload(csv([
-        'staff_number,member_type,given_name,family_name,post_code,start_date',
-        'NEW-1,officer,Eve,Eden,,2020-01-01',
-        'NEW-2,sheriff,Fay,Ford,,',
-        'NEW-1,officer,Gus,Gray,,',
-        'NEW-3,staff,Hal,Hill,NOPE,2023-02-29',
-        'IMP-1,officer,,Ames,,',
-      ]));
+      const res = await upload(
+        csv([
+          'staff_number,member_type,given_name,family_name,post_code,start_date',
+          'NEW-1,officer,Eve,Eden,,2020-01-01',
+          'NEW-2,sheriff,Fay,Ford,,',
+          'NEW-1,officer,Gus,Gray,,',
+          'NEW-3,staff,Hal,Hill,NOPE,2023-02-29',
+          'IMP-1,officer,,Ames,,',
+        ]),
+      );
       expectProblem(res, 422, 'import_rejected');
       expect(res.body.rowErrors).toEqual([
         { line: 3, column: 'member_type', message: expect.stringContaining('member_type must be one of') },
@@ -230,16 +294,27 @@ describe('workforce and vetting', () => {
       const ragged = await upload('staff_number,member_type,given_name,family_name\nB-1,officer,Ann\n');
       expectProblem(ragged, 422, 'invalid_csv');
       expect(ragged.body.rowErrors[0].line).toBe(2);
-      expectProblem(await upload('staff_number,member_type,given_name\nB-1,officer,Ann\n'), 422, 'invalid_csv_header');
-      expectProblem(await upload('staff_number,member_type,given_name,family_name,shoe_size\n'), 422, 'invalid_csv_header');
+      expectProblem(
+        await upload('staff_number,member_type,given_name\nB-1,officer,Ann\n'),
+        422,
+        'invalid_csv_header',
+      );
+      expectProblem(
+        await upload('staff_number,member_type,given_name,family_name,shoe_size\n'),
+        422,
+        'invalid_csv_header',
+      );
       expectProblem(await api('POST', '/workforce/import', { rows: [] }), 415, 'unsupported_media_type');
-      const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM workforce_member WHERE staff_number = 'B-1'`);
+      const { rows } = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM workforce_member WHERE staff_number = 'B-1'`,
+      );
       expect(rows[0].n).toBe(0);
     });
 
     it('imports 50,000 rows in one request', async () => {
       const lines = ['staff_number,member_type,given_name,family_name,department_code,start_date'];
-      for (let i = 0; i < 50_000; i++) lines.push(`BULK-${i},staff,Given${i},Family${i},PSD,2012-05-0${(i % 9) + 1}`);
+      for (let i = 0; i < 50_000; i++)
+        lines.push(`BULK-${i},staff,Given${i},Family${i},PSD,2012-05-0${(i % 9) + 1}`);
       const res = await upload(csv(lines));
       expect(res.status).toBe(201);
       expect(res.body).toEqual({ rows: 50_000, inserted: 50_000, updated: 0, unchanged: 0 });
@@ -265,17 +340,40 @@ describe('workforce and vetting', () => {
 
     it('refuses an expiry before the grant, an unknown level, a future grant and a non-date', async () => {
       const id = await member('CLR-2');
-      const before = await api('POST', `/workforce/${id}/clearances`, { level: 'MV', grantedOn: '2024-01-01', expiresOn: '2023-12-31' });
+      const before = await api('POST', `/workforce/${id}/clearances`, {
+        level: 'MV',
+        grantedOn: '2024-01-01',
+        expiresOn: '2023-12-31',
+      });
       expectProblem(before, 400, 'validation_failed');
       expect(before.body.errors[0]).toMatchObject({ field: 'expiresOn', rule: 'afterGrantedOn' });
-      const level = await api('POST', `/workforce/${id}/clearances`, { level: 'TOP_SECRET', grantedOn: '2024-01-01' });
+      const level = await api('POST', `/workforce/${id}/clearances`, {
+        level: 'TOP_SECRET',
+        grantedOn: '2024-01-01',
+      });
       expect(level.body.errors[0].field).toBe('level');
-      const future = await api('POST', `/workforce/${id}/clearances`, { level: 'MV', grantedOn: '2026-06-16' });
+      const future = await api('POST', `/workforce/${id}/clearances`, {
+        level: 'MV',
+        grantedOn: '2026-06-16',
+      });
       expect(future.body.errors[0]).toMatchObject({ field: 'grantedOn', rule: 'notInFuture' });
-      const nodate = await api('POST', `/workforce/${id}/clearances`, { level: 'MV', grantedOn: '2023-02-29' });
+      const nodate = await api('POST', `/workforce/${id}/clearances`, {
+        level: 'MV',
+        grantedOn: '2023-02-29',
+      });
       expect(nodate.body.errors[0]).toMatchObject({ field: 'grantedOn', rule: 'isDate' });
-      expectProblem(await api('POST', `/workforce/00000000-0000-4000-8000-000000000000/clearances`, { level: 'MV', grantedOn: '2024-01-01' }), 404, 'not_found');
-      const { rows } = await t.db.pool.query(`SELECT count(*)::int AS n FROM vetting_clearance WHERE workforce_member_id = $1`, [id]);
+      expectProblem(
+        await api('POST', `/workforce/00000000-0000-4000-8000-000000000000/clearances`, {
+          level: 'MV',
+          grantedOn: '2024-01-01',
+        }),
+        404,
+        'not_found',
+      );
+      const { rows } = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM vetting_clearance WHERE workforce_member_id = $1`,
+        [id],
+      );
       expect(rows[0].n).toBe(0);
     });
 
@@ -286,19 +384,46 @@ describe('workforce and vetting', () => {
       const nppv3 = await clearance(id, 'NPPV3', '2024-02-29');
       expect(nppv3.expiresOn).toBe('2029-02-28');
       const history = await api('GET', `/workforce/${id}/clearances`);
-      expect(history.body.items.map((c: { level: string; status: string; supersededById: string | null }) => [c.level, c.status, c.supersededById])).toEqual([
+      expect(
+        history.body.items.map((c: { level: string; status: string; supersededById: string | null }) => [
+          c.level,
+          c.status,
+          c.supersededById,
+        ]),
+      ).toEqual([
         ['NPPV3', 'active', null],
         ['NPPV2', 'superseded', nppv3.id],
         ['RV', 'active', null],
       ]);
       expect(history.body.items[1]).toMatchObject({ id: nppv2.id, supersededOn: '2024-02-29' });
-      const older = await api('POST', `/workforce/${id}/clearances`, { level: 'NPPV1', grantedOn: '2023-01-01' });
+      const older = await api('POST', `/workforce/${id}/clearances`, {
+        level: 'NPPV1',
+        grantedOn: '2023-01-01',
+      });
       expectProblem(older, 409, 'newer_clearance_exists');
 
-      const withdrawn = await api('POST', `/vetting/clearances/${rv.id}/withdraw`, { reason: 'Withdrawn after review', version: rv.version });
-      expect(withdrawn.body).toMatchObject({ status: 'withdrawn', withdrawnOn: TODAY, withdrawalReason: 'Withdrawn after review' });
-      expectProblem(await api('POST', `/vetting/clearances/${rv.id}/withdraw`, { reason: 'again', version: withdrawn.body.version }), 409, 'clearance_ended');
-      expectProblem(await api('POST', `/vetting/clearances/${nppv3.id}/withdraw`, { reason: 'stale', version: 99 }), 409, 'stale_version');
+      const withdrawn = await api('POST', `/vetting/clearances/${rv.id}/withdraw`, {
+        reason: 'Withdrawn after review',
+        version: rv.version,
+      });
+      expect(withdrawn.body).toMatchObject({
+        status: 'withdrawn',
+        withdrawnOn: TODAY,
+        withdrawalReason: 'Withdrawn after review',
+      });
+      expectProblem(
+        await api('POST', `/vetting/clearances/${rv.id}/withdraw`, {
+          reason: 'again',
+          version: withdrawn.body.version,
+        }),
+        409,
+        'clearance_ended',
+      );
+      expectProblem(
+        await api('POST', `/vetting/clearances/${nppv3.id}/withdraw`, { reason: 'stale', version: 99 }),
+        409,
+        'stale_version',
+      );
     });
   });
 
@@ -322,7 +447,10 @@ describe('workforce and vetting', () => {
     it('shows each person’s state, computed in one place', async () => {
       const states = Object.fromEntries(
         await Promise.all(
-          Object.entries(ids).map(async ([k, id]) => [k, (await api('GET', `/workforce/${id}`)).body.vetting.state]),
+          Object.entries(ids).map(async ([k, id]) => [
+            k,
+            (await api('GET', `/workforce/${id}`)).body.vetting.state,
+          ]),
         ),
       );
       expect(states).toEqual({
@@ -339,9 +467,15 @@ describe('workforce and vetting', () => {
 
     it('raises each due alert once, however often it runs, with one outbox message each', async () => {
       await sweeper.sweep(TODAY);
-      expect(await alertsOf(ids.due)).toEqual([{ kind: 'renewal_due', status: 'open', clearance_id: expect.any(String) }]);
-      expect(await alertsOf(ids.overdue)).toEqual([{ kind: 'overdue', status: 'open', clearance_id: expect.any(String) }]);
-      expect(await alertsOf(ids.below)).toEqual([{ kind: 'below_required', status: 'open', clearance_id: null }]);
+      expect(await alertsOf(ids.due)).toEqual([
+        { kind: 'renewal_due', status: 'open', clearance_id: expect.any(String) },
+      ]);
+      expect(await alertsOf(ids.overdue)).toEqual([
+        { kind: 'overdue', status: 'open', clearance_id: expect.any(String) },
+      ]);
+      expect(await alertsOf(ids.below)).toEqual([
+        { kind: 'below_required', status: 'open', clearance_id: null },
+      ]);
       expect(await alertsOf(ids.upToDate)).toEqual([]);
       expect(await alertsOf(ids.none)).toEqual([]);
       expect(await alertsOf(ids.leaver)).toEqual([]);
@@ -357,18 +491,28 @@ describe('workforce and vetting', () => {
 
     it('lists alerts most urgent first, with filters, and moves them through acknowledge and resolve (409 on a race)', async () => {
       const list = await api('GET', `/vetting/alerts?departmentId=${department}`);
-      const ours = list.body.items.filter((a: { workforceMember: { id: string } }) => Object.values(ids).includes(a.workforceMember.id));
+      const ours = list.body.items.filter((a: { workforceMember: { id: string } }) =>
+        Object.values(ids).includes(a.workforceMember.id),
+      );
       // Expired on 2026-03-01, below the post's level since today, expiring on 2026-07-01.
       expect(ours.map((a: { kind: string }) => a.kind)).toEqual(['overdue', 'below_required', 'renewal_due']);
       const dues = list.body.items.map((a: { dueOn: string }) => a.dueOn);
       expect(dues).toEqual([...dues].sort());
       expect(list.body.items[0].workforceMember).toMatchObject({ id: ids.overdue, staffNumber: 'SW-C' });
       const page1 = await api('GET', `/vetting/alerts?departmentId=${department}&limit=2`);
-      const page2 = await api('GET', `/vetting/alerts?departmentId=${department}&limit=2&cursor=${page1.body.nextCursor}`);
-      expect([...page1.body.items, ...page2.body.items].map((a: { id: string }) => a.id)).toEqual(
-        list.body.items.slice(0, page1.body.items.length + page2.body.items.length).map((a: { id: string }) => a.id),
+      const page2 = await api(
+        'GET',
+        `/vetting/alerts?departmentId=${department}&limit=2&cursor=${page1.body.nextCursor}`,
       );
-      const due = await api('GET', `/vetting/alerts?kind=renewal_due&dueBefore=2026-07-02&level=MV&departmentId=${department}`);
+      expect([...page1.body.items, ...page2.body.items].map((a: { id: string }) => a.id)).toEqual(
+        list.body.items
+          .slice(0, page1.body.items.length + page2.body.items.length)
+          .map((a: { id: string }) => a.id),
+      );
+      const due = await api(
+        'GET',
+        `/vetting/alerts?kind=renewal_due&dueBefore=2026-07-02&level=MV&departmentId=${department}`,
+      );
       expect(due.body.items).toHaveLength(1);
       const alert = ours[0];
 
@@ -379,12 +523,30 @@ describe('workforce and vetting', () => {
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       const acked = a.status === 200 ? a.body : b.body;
       expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: officer.id });
-      expectProblem(await api('POST', `/vetting/alerts/${alert.id}/acknowledge`, { version: acked.version }), 409, 'invalid_transition');
-      expectProblem(await api('POST', `/vetting/alerts/${alert.id}/resolve`, { reason: 'Vetting renewal started', version: 1 }), 409, 'stale_version');
+      expectProblem(
+        await api('POST', `/vetting/alerts/${alert.id}/acknowledge`, { version: acked.version }),
+        409,
+        'invalid_transition',
+      );
+      expectProblem(
+        await api('POST', `/vetting/alerts/${alert.id}/resolve`, {
+          reason: 'Vetting renewal started',
+          version: 1,
+        }),
+        409,
+        'stale_version',
+      );
       const bad = await api('POST', `/vetting/alerts/${alert.id}/resolve`, { version: acked.version });
       expect(bad.body.errors[0].field).toBe('reason');
-      const resolved = await api('POST', `/vetting/alerts/${alert.id}/resolve`, { reason: 'Vetting renewal started', version: acked.version });
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: officer.id, resolutionReason: 'Vetting renewal started' });
+      const resolved = await api('POST', `/vetting/alerts/${alert.id}/resolve`, {
+        reason: 'Vetting renewal started',
+        version: acked.version,
+      });
+      expect(resolved.body).toMatchObject({
+        status: 'resolved',
+        resolvedBy: officer.id,
+        resolutionReason: 'Vetting renewal started',
+      });
       // Resolved by hand, raised once: the next sweep does not raise it again.
       expect((await sweeper.sweep(TODAY)).raised).toBe(0);
       const resolvedList = await api('GET', `/vetting/alerts?status=resolved`);
@@ -398,8 +560,14 @@ describe('workforce and vetting', () => {
       expect(await sweeper.sweep(TODAY)).toEqual({ raised: 0, resolved: 2 });
       expect((await alertsOf(ids.due))[0].status).toBe('resolved');
       expect((await alertsOf(ids.below))[0].status).toBe('resolved');
-      const { rows } = await t.db.pool.query(`SELECT resolved_by, resolution_reason FROM vetting_alert WHERE workforce_member_id = $1`, [ids.due]);
-      expect(rows[0]).toEqual({ resolved_by: null, resolution_reason: expect.stringContaining('cause is gone') });
+      const { rows } = await t.db.pool.query(
+        `SELECT resolved_by, resolution_reason FROM vetting_alert WHERE workforce_member_id = $1`,
+        [ids.due],
+      );
+      expect(rows[0]).toEqual({
+        resolved_by: null,
+        resolution_reason: expect.stringContaining('cause is gone'),
+      });
     });
 
     it('turns renewal_due into overdue when the day comes (one person checked alone)', async () => {
@@ -408,21 +576,46 @@ describe('workforce and vetting', () => {
       await sweeper.sweep(TODAY, id);
       expect((await alertsOf(id)).map((a) => [a.kind, a.status])).toEqual([['renewal_due', 'open']]);
       await sweeper.sweep('2026-08-01', id);
-      expect((await alertsOf(id)).map((a) => [a.kind, a.status])).toEqual([['overdue', 'open'], ['renewal_due', 'resolved']]);
+      expect((await alertsOf(id)).map((a) => [a.kind, a.status])).toEqual([
+        ['overdue', 'open'],
+        ['renewal_due', 'resolved'],
+      ]);
     });
 
     it('raises review_required on a declaration, once', async () => {
       const res = await api('POST', `/workforce/${ids.upToDate}/declarations`, {
-        category: 'financial', declaredOn: '2026-06-01', description: 'Declared significant debts',
+        category: 'financial',
+        declaredOn: '2026-06-01',
+        description: 'Declared significant debts',
       });
       expect(res.status).toBe(201);
       const alert = await api('GET', `/vetting/alerts/${res.body.alertId}`);
-      expect(alert.body).toMatchObject({ kind: 'review_required', sourceType: 'declaration', sourceId: res.body.id, status: 'open', dueOn: TODAY });
+      expect(alert.body).toMatchObject({
+        kind: 'review_required',
+        sourceType: 'declaration',
+        sourceId: res.body.id,
+        status: 'open',
+        dueOn: TODAY,
+      });
       const list = await api('GET', `/workforce/${ids.upToDate}/declarations`);
-      expect(list.body.items[0]).toMatchObject({ id: res.body.id, alertId: res.body.alertId, category: 'financial' });
-      const bad = await api('POST', `/workforce/${ids.upToDate}/declarations`, { category: 'gossip', declaredOn: '2026-07-01', description: '' });
-      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['category', 'description']);
-      const { rows } = await t.db.pool.query(`SELECT payload FROM outbox_message WHERE payload->>'alertId' = $1`, [res.body.alertId]);
+      expect(list.body.items[0]).toMatchObject({
+        id: res.body.id,
+        alertId: res.body.alertId,
+        category: 'financial',
+      });
+      const bad = await api('POST', `/workforce/${ids.upToDate}/declarations`, {
+        category: 'gossip',
+        declaredOn: '2026-07-01',
+        description: '',
+      });
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'category',
+        'description',
+      ]);
+      const { rows } = await t.db.pool.query(
+        `SELECT payload FROM outbox_message WHERE payload->>'alertId' = $1`,
+        [res.body.alertId],
+      );
       expect(rows).toHaveLength(1);
       expect(JSON.stringify(rows[0].payload)).not.toContain('debts');
     });
@@ -437,11 +630,16 @@ describe('workforce and vetting', () => {
       expect(rows.every((r: { delivered: boolean }) => r.delivered)).toBe(true);
       expect(rows.some((r: { attempts: number }) => r.attempts === 2)).toBe(true);
       const keys = hook.deliveries.map((d) => d.headers['idempotency-key']);
-      expect([...keys].sort()).toEqual(rows.map((r: { idempotency_key: string }) => r.idempotency_key).sort());
+      expect([...keys].sort()).toEqual(
+        rows.map((r: { idempotency_key: string }) => r.idempotency_key).sort(),
+      );
       for (const d of hook.deliveries) {
         const expected = `sha256=${createHmac('sha256', SECRET).update(d.body).digest('hex')}`;
         expect(d.headers['x-lantern-signature']).toBe(expected);
-        expect(JSON.parse(d.body)).toMatchObject({ event: 'vetting.alert.raised', idempotencyKey: d.headers['idempotency-key'] });
+        expect(JSON.parse(d.body)).toMatchObject({
+          event: 'vetting.alert.raised',
+          idempotencyKey: d.headers['idempotency-key'],
+        });
       }
       expect((await sweeper.relay()).delivered).toBe(0);
     });
@@ -450,7 +648,13 @@ describe('workforce and vetting', () => {
       const res = await api('GET', '/vetting/compliance', undefined, auditor);
       expect(res.status).toBe(200);
       expect(res.body.asOf).toBe(TODAY);
-      expect(res.body.total).toBe(res.body.byState.up_to_date + res.body.byState.renewal_due + res.body.byState.overdue + res.body.byState.below_required + res.body.byState.none);
+      expect(res.body.total).toBe(
+        res.body.byState.up_to_date +
+          res.body.byState.renewal_due +
+          res.body.byState.overdue +
+          res.body.byState.below_required +
+          res.body.byState.none,
+      );
       const dep = res.body.byDepartment.find((g: { key: string }) => g.key === department);
       // SW-A (up to date), SW-B (renewed), SW-C (overdue), SW-D (moved: no requirement, holds RV) + WF-1 and import rows.
       expect(dep.label).toBe('Professional Standards');
@@ -459,8 +663,13 @@ describe('workforce and vetting', () => {
            FROM vetting_states_at($1) WHERE is_current AND department_id = $2`,
         [TODAY, department],
       );
-      expect({ total: dep.total, upToDate: dep.upToDate }).toEqual({ total: rows[0].total, upToDate: rows[0].ok });
-      expect(res.body.byMemberType.map((g: { key: string }) => g.key)).toEqual(expect.arrayContaining(['officer', 'staff']));
+      expect({ total: dep.total, upToDate: dep.upToDate }).toEqual({
+        total: rows[0].total,
+        upToDate: rows[0].ok,
+      });
+      expect(res.body.byMemberType.map((g: { key: string }) => g.key)).toEqual(
+        expect.arrayContaining(['officer', 'staff']),
+      );
       expect(res.body.expired).toBe(res.body.byState.overdue);
       expectProblem(await api('GET', '/vetting/compliance', undefined, analyst), 403, 'forbidden');
       const rules = await api('GET', '/vetting/rules', undefined, auditor);
@@ -469,21 +678,66 @@ describe('workforce and vetting', () => {
 
     it('hides a vetting officer’s own records from them (404, left out of lists, denied read audited)', async () => {
       const self = await userWith(t, [Role.VettingOfficer], { workforceMemberId: ids.overdue });
-      const [alert] = (await t.db.pool.query(`SELECT id FROM vetting_alert WHERE workforce_member_id = $1`, [ids.overdue])).rows;
-      const [clr] = (await t.db.pool.query(`SELECT id FROM vetting_clearance WHERE workforce_member_id = $1`, [ids.overdue])).rows;
+      const [alert] = (
+        await t.db.pool.query(`SELECT id FROM vetting_alert WHERE workforce_member_id = $1`, [ids.overdue])
+      ).rows;
+      const [clr] = (
+        await t.db.pool.query(`SELECT id FROM vetting_clearance WHERE workforce_member_id = $1`, [
+          ids.overdue,
+        ])
+      ).rows;
       expectProblem(await api('GET', `/workforce/${ids.overdue}`, undefined, self), 404, 'not_found');
-      expectProblem(await api('PATCH', `/workforce/${ids.overdue}`, { rankOrGrade: 'x', version: 1 }, self), 404, 'not_found');
-      expectProblem(await api('GET', `/workforce/${ids.overdue}/clearances`, undefined, self), 404, 'not_found');
-      expectProblem(await api('POST', `/workforce/${ids.overdue}/clearances`, { level: 'MV', grantedOn: TODAY }, self), 404, 'not_found');
-      expectProblem(await api('POST', `/workforce/${ids.overdue}/declarations`, { category: 'other', declaredOn: TODAY, description: 'x' }, self), 404, 'not_found');
-      expectProblem(await api('GET', `/workforce/${ids.overdue}/declarations`, undefined, self), 404, 'not_found');
+      expectProblem(
+        await api('PATCH', `/workforce/${ids.overdue}`, { rankOrGrade: 'x', version: 1 }, self),
+        404,
+        'not_found',
+      );
+      expectProblem(
+        await api('GET', `/workforce/${ids.overdue}/clearances`, undefined, self),
+        404,
+        'not_found',
+      );
+      expectProblem(
+        await api('POST', `/workforce/${ids.overdue}/clearances`, { level: 'MV', grantedOn: TODAY }, self),
+        404,
+        'not_found',
+      );
+      expectProblem(
+        await api(
+          'POST',
+          `/workforce/${ids.overdue}/declarations`,
+          { category: 'other', declaredOn: TODAY, description: 'x' },
+          self,
+        ),
+        404,
+        'not_found',
+      );
+      expectProblem(
+        await api('GET', `/workforce/${ids.overdue}/declarations`, undefined, self),
+        404,
+        'not_found',
+      );
       expectProblem(await api('GET', `/vetting/clearances/${clr.id}`, undefined, self), 404, 'not_found');
-      expectProblem(await api('POST', `/vetting/clearances/${clr.id}/withdraw`, { reason: 'mine', version: 1 }, self), 404, 'not_found');
+      expectProblem(
+        await api('POST', `/vetting/clearances/${clr.id}/withdraw`, { reason: 'mine', version: 1 }, self),
+        404,
+        'not_found',
+      );
       expectProblem(await api('GET', `/vetting/alerts/${alert.id}`, undefined, self), 404, 'not_found');
-      expectProblem(await api('POST', `/vetting/alerts/${alert.id}/acknowledge`, { version: 1 }, self), 404, 'not_found');
-      expectProblem(await api('POST', `/vetting/alerts/${alert.id}/resolve`, { reason: 'mine', version: 1 }, self), 404, 'not_found');
+      expectProblem(
+        await api('POST', `/vetting/alerts/${alert.id}/acknowledge`, { version: 1 }, self),
+        404,
+        'not_found',
+      );
+      expectProblem(
+        await api('POST', `/vetting/alerts/${alert.id}/resolve`, { reason: 'mine', version: 1 }, self),
+        404,
+        'not_found',
+      );
       const alerts = await api('GET', `/vetting/alerts?status=open&limit=200`, undefined, self);
-      expect(alerts.body.items.map((a: { workforceMember: { id: string } }) => a.workforceMember.id)).not.toContain(ids.overdue);
+      expect(
+        alerts.body.items.map((a: { workforceMember: { id: string } }) => a.workforceMember.id),
+      ).not.toContain(ids.overdue);
       const members = await api('GET', `/workforce?staffNumberPrefix=SW-`, undefined, self);
       expect(members.body.items.map((m: { id: string }) => m.id)).not.toContain(ids.overdue);
       const own = await api('GET', `/workforce/${ids.overdue}`);
@@ -493,7 +747,10 @@ describe('workforce and vetting', () => {
         headers: { 'content-type': 'text/csv' },
       });
       expectProblem(imp, 422, 'import_rejected');
-      const denied = await t.db.pool.query(`SELECT count(*)::int AS n FROM audit_event WHERE user_id = $1 AND outcome = 'denied'`, [self.id]);
+      const denied = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE user_id = $1 AND outcome = 'denied'`,
+        [self.id],
+      );
       expect(denied.rows[0].n).toBeGreaterThanOrEqual(5);
     });
   });

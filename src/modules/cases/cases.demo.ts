@@ -19,17 +19,7 @@ export const seedCases: DemoSeeder = async (ctx) => {
   const analyst = users.analyst;
   const supervisor = users.supervisor;
 
-  // Subjects of the demo cases: 40 workforce members, mostly officers (staff numbers DCASE0001...).
-  await m.query(
-    `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
-     SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
-            'DCASE' || lpad(g::text, 4, '0'),
-            (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
-            (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
-            CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
-       FROM generate_series(1, 40) g
-     ON CONFLICT (staff_number) DO NOTHING`,
-  );
+  await seedCaseSubjects(m);
 
   const [{ n }] = await m.query<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM case_record WHERE allegation_summary LIKE $1`,
@@ -47,7 +37,27 @@ export const seedCases: DemoSeeder = async (ctx) => {
   ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
 };
 
-async function generateCases(m: EntityManager, analyst: string, supervisor: string): Promise<void> {
+/** The demo cases' subjects: 40 workforce members, mostly officers (staff numbers DCASE0001...). */
+export async function seedCaseSubjects(m: EntityManager): Promise<void> {
+  await m.query(
+    `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
+     SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
+            'DCASE' || lpad(g::text, 4, '0'),
+            (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
+            (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
+            CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
+       FROM generate_series(1, 40) g
+     ON CONFLICT (staff_number) DO NOTHING`,
+  );
+}
+
+/** The demo's case generator at any size (the bench seeds 50,000 the same way). */
+export async function generateCases(
+  m: EntityManager,
+  analyst: string,
+  supervisor: string,
+  count = CASES,
+): Promise<void> {
   // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
   // awaiting an outcome); younger ones cycle through every status.
   await m.query(
@@ -106,7 +116,7 @@ async function generateCases(m: EntityManager, analyst: string, supervisor: stri
                  WHEN status = 'closed' THEN recorded_at + interval '60 days' END,
             CURRENT_DATE, CURRENT_DATE, $2::uuid
        FROM numbered`,
-    [CASES, analyst, supervisor],
+    [count, analyst, supervisor],
   );
   // A closed case never finalises in the future.
   await m.query(

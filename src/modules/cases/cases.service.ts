@@ -1343,6 +1343,26 @@ export class CasesService {
   }
 
   /** For other modules: may this actor see the case? (false for a missing one too). */
+  /** Every case concerning a workforce member that the actor may see, newest first (for the subject profile). */
+  async concerning(m: EntityManager, actor: Actor, memberId: string): Promise<CaseSummaryView[]> {
+    const coi = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
+    const rows = await m
+      .createQueryBuilder()
+      .select(SUMMARY_COLUMNS)
+      .from('case_record', 'c')
+      .where(coi.sql, coi.params)
+      .andWhere(
+        'EXISTS (SELECT 1 FROM case_subject ps WHERE ps.case_id = c.id AND ps.workforce_member_id = :member)',
+        {
+          member: memberId,
+        },
+      )
+      .orderBy('c.recorded_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .getRawMany<Row>();
+    return rows.map(toSummary);
+  }
+
   async isVisible(m: EntityManager, actor: Actor, id: string): Promise<boolean> {
     try {
       await this.locate(m, actor, id);

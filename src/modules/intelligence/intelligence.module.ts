@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { VettingModule } from '../vetting/vetting.module.js';
+import { WorkforceModule } from '../workforce/workforce.module.js';
 import { CasesModule } from '../cases/cases.module.js';
 import {
   IntelligenceAssessment,
@@ -26,6 +28,8 @@ import { SubjectProfileController } from './subject-profile.controller.js';
       IntelligenceReview,
     ]),
     CasesModule,
+    VettingModule,
+    WorkforceModule,
   ],
   controllers: [IntelligenceController, SubjectProfileController],
   providers: [IntelligenceService],

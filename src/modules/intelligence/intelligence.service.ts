@@ -10,6 +10,8 @@ import { AppConfig } from '../../config/app-config.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CasesService } from '../cases/cases.service.js';
+import { AlertsService } from '../vetting/alerts.service.js';
+import { WorkforceService } from '../workforce/workforce.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
 import type {
   AssessmentView,
@@ -172,6 +174,8 @@ export class IntelligenceService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly cases: CasesService,
+    private readonly workforce: WorkforceService,
+    private readonly alerts: AlertsService,
   ) {}
 
   // ---------------------------------------------------------------- recording
@@ -685,12 +689,19 @@ export class IntelligenceService {
         category: c.category,
         count: c.count,
       }));
+      const cases = await this.cases.concerning(m, actor, memberId);
+      const { vetting } = await this.workforce.findVisible(m, actor, memberId);
+      const openAlerts = await this.alerts.openFor(m, memberId);
       await this.audit.record(m, actor, {
         action: 'workforce.profile',
         resourceType: 'workforce_member',
         resourceId: memberId,
         subjectIds: [memberId],
-        details: { intelligence: intelligence.map((r) => r.id) },
+        details: {
+          intelligence: intelligence.map((r) => r.id),
+          cases: cases.map((c) => c.id),
+          alerts: openAlerts.map((a) => a.id),
+        },
       });
       return {
         member: {
@@ -703,6 +714,9 @@ export class IntelligenceService {
         },
         intelligence,
         intelligenceByCategoryYear: byCategoryYear,
+        cases,
+        vetting,
+        openAlerts,
       };
     });
   }

@@ -7,7 +7,10 @@ import { uuidPipe } from '../../common/validation.js';
 import { SubjectProfile } from './dto/intelligence.dto.js';
 import { IntelligenceService } from './intelligence.service.js';
 
-/** The supervisors' view of one person: every intelligence report concerning them, by category and year. */
+/**
+ * The supervisors' view of one person: every intelligence report and case concerning them, counts by category
+ * per year, their vetting state and open vetting alerts (the early sign of a pattern).
+ */
 @ApiTags('workforce')
 @ApiBearerAuth()
 @Roles(Role.Supervisor)
@@ -17,7 +20,8 @@ export class SubjectProfileController {
 
   @Get(':id/profile')
   @ApiOperation({
-    summary: 'Subject profile: intelligence concerning the person and counts by category per year',
+    summary:
+      'Subject profile: intelligence and cases concerning the person, counts by category per year, vetting state and open alerts',
   })
   @ApiOkResponse({ type: SubjectProfile })
   profile(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<SubjectProfile> {

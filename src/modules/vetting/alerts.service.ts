@@ -113,6 +113,21 @@ export class AlertsService {
     });
   }
 
+  /** A person's alerts that are not resolved, most urgent first (for the subject profile). */
+  async openFor(m: EntityManager, memberId: string): Promise<AlertView[]> {
+    const rows = await m
+      .createQueryBuilder()
+      .select(ALERT_COLUMNS)
+      .from('vetting_alert', 'a')
+      .innerJoin('workforce_member', 'w', 'w.id = a.workforce_member_id')
+      .where('a.workforce_member_id = :member', { member: memberId })
+      .andWhere(`a.status <> 'resolved'`)
+      .orderBy('a.due_on', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .getRawMany<Record<string, unknown>>();
+    return rows.map(toView);
+  }
+
   async get(actor: Actor, id: string): Promise<AlertView> {
     return this.tx.run(async (m) => {
       const alert = await this.find(m, actor, id, 'vetting_alert.read');

@@ -97,7 +97,9 @@ export class VettingSchedules implements OnApplicationBootstrap {
         },
       );
     } catch (error) {
-      this.logger.warn(`job schedulers not registered now (retried on reconnect): ${(error as Error).message}`);
+      this.logger.warn(
+        `job schedulers not registered now (retried on reconnect): ${(error as Error).message}`,
+      );
     }
   }
 }

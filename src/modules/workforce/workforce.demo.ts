@@ -19,8 +19,32 @@ const POSTS: [string, string, string, string | null][] = [
   ['NPT-VOL', 'Volunteer, front counter', 'NPT', null],
 ];
 
-const GIVEN = ['Aisha', 'Ben', 'Chloe', 'Dev', 'Eilidh', 'Femi', 'Grace', 'Harry', 'Imran', 'Jess', 'Kieran', 'Leah'];
-const FAMILY = ['Ahmed', 'Brooks', 'Clarke', 'Davies', 'Evans', 'Fletcher', 'Green', 'Hughes', 'Iqbal', 'Jones'];
+const GIVEN = [
+  'Aisha',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Eilidh',
+  'Femi',
+  'Grace',
+  'Harry',
+  'Imran',
+  'Jess',
+  'Kieran',
+  'Leah',
+];
+const FAMILY = [
+  'Ahmed',
+  'Brooks',
+  'Clarke',
+  'Davies',
+  'Evans',
+  'Fletcher',
+  'Green',
+  'Hughes',
+  'Iqbal',
+  'Jones',
+];
 const TYPES: Record<string, string> = {
   'PSD-CCU-DS': 'officer',
   'PSD-CCU-AN': 'staff',
@@ -35,7 +59,10 @@ const TYPES: Record<string, string> = {
 /** Five departments, eight posts with their vetting levels, and 120 people (idempotent by code/number). */
 export const workforceDemo: DemoSeeder = async ({ manager, log }) => {
   for (const [code, name] of DEPARTMENTS) {
-    await manager.query(`INSERT INTO department (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [code, name]);
+    await manager.query(`INSERT INTO department (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [
+      code,
+      name,
+    ]);
   }
   for (const [code, title, dep, level] of POSTS) {
     await manager.query(

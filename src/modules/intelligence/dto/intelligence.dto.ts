@@ -1,4 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
+import { CaseSummaryView } from '../../cases/dto/case.dto.js';
+import { AlertView } from '../../vetting/dto/vetting.dto.js';
+import { MemberVetting } from '../../workforce/dto/workforce.dto.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -796,4 +799,16 @@ export class SubjectProfile {
 
   @ApiProperty({ type: [CategoryYearCount], description: 'By financial year (newest first), then category' })
   intelligenceByCategoryYear: CategoryYearCount[];
+
+  @ApiProperty({ type: [CaseSummaryView], description: 'Every case concerning the person, newest first' })
+  cases: CaseSummaryView[];
+
+  @ApiProperty({
+    type: MemberVetting,
+    description: 'Their vetting state now (clearances against their post)',
+  })
+  vetting: MemberVetting;
+
+  @ApiProperty({ type: [AlertView], description: 'Vetting alerts not yet resolved, most urgent first' })
+  openAlerts: AlertView[];
 }
