@@ -42,6 +42,15 @@ export const SEED: SeedStep[] = [
       ),
   },
   {
+    label: 'cases since 2016/17 with referrals, IOPC decisions and outcomes (the cases demo generator)',
+    rows: 50_000,
+    run: async (ctx, n) =>
+      ctx.typeorm.transaction(async (manager) => {
+        await seedCaseSubjects(manager);
+        await generateCases(manager, ctx.users.analyst, ctx.users.supervisor, Math.max(n, 20));
+      }),
+  },
+  {
     label:
       'posts and 1,000,000 clearances in their history (8 levels × generations per person; 200,000 active ones due or overdue)',
     rows: 1_000_000,
