@@ -34,4 +34,6 @@ export default {
     },
   ],
   testTimeout: 60000,
+  // A failed test that leaves a child process or a reconnecting client behind must not hang CI: report and exit.
+  forceExit: true,
 };

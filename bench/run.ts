@@ -243,28 +243,8 @@ async function main(): Promise<void> {
       await res.arrayBuffer();
     };
 
-    // Login, with the argon2id cost on its own.
-    const argonMs = await time(() => argon2.verify(hash, password), 10, 2);
-    const loginMs = await time(() => login('analyst'), 10, 2);
-    record({
-      scenario: 'login (POST /auth/login)',
-      lantern: loginMs,
-      baseline: argonMs,
-      unit: 'ms',
-      target: 'argon2id verify shown as baseline',
-      better: 'lower',
-    });
-
-    // A list page with its audit row, over HTTP, vs the bare raw route (requests/s at 16 connections).
-    for (const [name, lantern, raw, token] of [
-      ['users page (admin)', '/api/v1/users?limit=50', '/bench/raw/users', tokens.admin],
-      [
-        'audit events page (auditor)',
-        '/api/v1/audit/events?limit=50',
-        '/bench/raw/audit-events',
-        tokens.auditor,
-      ],
-    ] as const) {
+    /** An audited page over HTTP vs its bare raw route, at 16 connections: req/s, p99/p50, errors. */
+    const compareLoad = async (name: string, lantern: string, raw: string, token: string): Promise<void> => {
       await get(lantern, token)();
       const l = await load(`${base}${lantern}`, {
         connections: 16,
@@ -299,6 +279,31 @@ async function main(): Promise<void> {
         better: 'lower',
         limit: 0,
       });
+    };
+
+    // Login, with the argon2id cost on its own.
+    const argonMs = await time(() => argon2.verify(hash, password), 10, 2);
+    const loginMs = await time(() => login('analyst'), 10, 2);
+    record({
+      scenario: 'login (POST /auth/login)',
+      lantern: loginMs,
+      baseline: argonMs,
+      unit: 'ms',
+      target: 'argon2id verify shown as baseline',
+      better: 'lower',
+    });
+
+    // A list page with its audit row, over HTTP, vs the bare raw route (requests/s at 16 connections).
+    for (const [name, lantern, raw, token] of [
+      ['users page (admin)', '/api/v1/users?limit=50', '/bench/raw/users', tokens.admin],
+      [
+        'audit events page (auditor)',
+        '/api/v1/audit/events?limit=50',
+        '/bench/raw/audit-events',
+        tokens.auditor,
+      ],
+    ] as const) {
+      await compareLoad(name, lantern, raw, token);
     }
 
     // The intelligence queue (supervisor): first page and a deep page, Lantern vs the raw route.
@@ -323,41 +328,12 @@ async function main(): Promise<void> {
         `cursor=${deepCursor}`,
       ],
     ] as const) {
-      const lanternUrl = `${base}/api/v1/intelligence/queue?limit=50&${suffix}`;
-      await get(lanternUrl.slice(base.length), tokens.supervisor)();
-      const l = await load(lanternUrl, {
-        connections: 16,
-        duration,
-        headers: { authorization: `Bearer ${tokens.supervisor}` },
-      });
-      const r = await load(`${base}/bench/raw/queue?${suffix}`, { connections: 16, duration });
-      record({
-        scenario: `${name}: req/s @16`,
-        lantern: l.rps,
-        baseline: r.rps,
-        unit: 'req/s',
-        target: '≥ 0.8× raw',
-        better: 'higher',
-        limit: 0.8,
-      });
-      record({
-        scenario: `${name}: p99/p50 @16`,
-        lantern: l.p99 / Math.max(l.p50, 1),
-        baseline: null,
-        unit: '×',
-        target: '< 3',
-        better: 'lower',
-        limit: 3,
-      });
-      record({
-        scenario: `${name}: errors @16`,
-        lantern: l.errors + l.non2xx,
-        baseline: null,
-        unit: 'n',
-        target: '0',
-        better: 'lower',
-        limit: 0,
-      });
+      await compareLoad(
+        name,
+        `/api/v1/intelligence/queue?limit=50&${suffix}`,
+        `/bench/raw/queue?${suffix}`,
+        tokens.supervisor,
+      );
     }
     record({
       scenario: 'queue summary',
