@@ -1,5 +1,3 @@
-import { IntelligenceCategory } from '../intelligence/intelligence.enums.js';
-
 /** Codes from domain.md, "Cases, IOPC referrals and outcomes". Each is a PostgreSQL enum too. */
 
 export enum CaseType {
@@ -24,12 +22,22 @@ export enum CaseStatus {
   Closed = 'closed',
 }
 
-/**
- * The national counter-corruption categories (domain.md): the same codes as intelligence, defined once there.
- * (PostgreSQL keeps its own enum type per table, `case_category`.)
- */
-export const CaseCategory = IntelligenceCategory;
-export type CaseCategory = IntelligenceCategory;
+/** The national counter-corruption categories (domain.md, "Corruption intelligence"). */
+export enum CaseCategory {
+  AbuseOfPositionSexual = 'abuse_of_position_sexual',
+  Infiltration = 'infiltration',
+  DisclosureOfInformation = 'disclosure_of_information',
+  PervertingJustice = 'perverting_justice',
+  SexualMisconduct = 'sexual_misconduct',
+  Drugs = 'drugs',
+  TheftFraud = 'theft_fraud',
+  MisuseOfSystems = 'misuse_of_systems',
+  AbuseOfAuthority = 'abuse_of_authority',
+  InappropriateAssociation = 'inappropriate_association',
+  Vulnerability = 'vulnerability',
+  AssistingOffenders = 'assisting_offenders',
+  Other = 'other',
+}
 
 /** Standards of Professional Behaviour breached (Home Office misconduct return's allegation/breach type). */
 export enum BreachType {
