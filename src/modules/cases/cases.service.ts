@@ -325,14 +325,7 @@ export class CasesService {
   async get(actor: Actor, id: string): Promise<CaseView> {
     return this.guarded(actor, id, 'case.read', async (m) => {
       const row = await this.locate(m, actor, id);
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.read',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-      });
-      return view;
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.read');
     });
   }
 
@@ -602,15 +595,7 @@ export class CasesService {
       }
       await m.query(`UPDATE case_record SET ${sets.join(', ')} WHERE id = $1`, params);
       await this.event(m, actor, id, CaseEventKind.StatusChanged, { action, from: row.status, to }, note);
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: `case.${action}`,
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { from: row.status, to },
-      });
-      return view;
+      return this.viewAudited(m, actor, id, row.subject_ids, `case.${action}`, { from: row.status, to });
     });
   }
 
@@ -653,15 +638,7 @@ export class CasesService {
         { severity: body.severity },
         body.reason,
       );
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.severity',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { severity: body.severity },
-      });
-      return view;
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.severity', { severity: body.severity });
     });
   }
 
@@ -703,15 +680,10 @@ export class CasesService {
         criteria,
         referredOn: body.referredOn,
       });
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.referral',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { basis: body.basis, criteria },
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.referral', {
+        basis: body.basis,
+        criteria,
       });
-      return view;
     });
   }
 
@@ -743,15 +715,9 @@ export class CasesService {
         decision: body.decision,
         decidedOn: body.decidedOn,
       });
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.referral_decision',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { decision: body.decision },
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.referral_decision', {
+        decision: body.decision,
       });
-      return view;
     });
   }
 
@@ -777,14 +743,7 @@ export class CasesService {
         { criteriaMet: row.referral_criteria_met },
         body.reason,
       );
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.no_referral',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-      });
-      return view;
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.no_referral');
     });
   }
 
@@ -957,15 +916,9 @@ export class CasesService {
         recipients: body.recipients,
         givenAt: body.givenAt ?? null,
       });
-      const view = await this.view(m, id, actor);
-      await this.audit.record(m, actor, {
-        action: 'case.update_given',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { recipients: body.recipients },
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.update_given', {
+        recipients: body.recipients,
       });
-      return view;
     });
   }
 
@@ -1361,6 +1314,20 @@ export class CasesService {
       .addOrderBy('c.id', 'DESC')
       .getRawMany<Row>();
     return rows.map(toSummary);
+  }
+
+  /** The case as the caller now sees it, with the action's audit row (the last statement of the transaction). */
+  private async viewAudited(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    subjectIds: string[],
+    action: string,
+    details?: Record<string, unknown>,
+  ): Promise<CaseView> {
+    const view = await this.view(m, id, actor);
+    await this.audit.record(m, actor, { action, resourceType: 'case', resourceId: id, subjectIds, details });
+    return view;
   }
 
   async isVisible(m: EntityManager, actor: Actor, id: string): Promise<boolean> {
