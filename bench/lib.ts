@@ -76,6 +76,8 @@ export interface Proc {
   child: ChildProcess;
   /** Peak resident set size (MB) seen while sampling. */
   peakRssMb(): number;
+  /** Peak RSS (MB) since the previous call (or the start): which scenario drives memory. */
+  phasePeakRssMb(): number;
   stop(): Promise<void>;
 }
 
@@ -86,11 +88,13 @@ export function start(script: string, env: Record<string, string>): Proc {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;
+  let phasePeak = 0;
   const sampler = setInterval(() => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       peak = Math.max(peak, kb / 1024);
+      phasePeak = Math.max(phasePeak, kb / 1024);
     } catch {
       // exited
     }
@@ -98,6 +102,11 @@ export function start(script: string, env: Record<string, string>): Proc {
   return {
     child,
     peakRssMb: () => peak,
+    phasePeakRssMb: () => {
+      const p = phasePeak;
+      phasePeak = 0;
+      return p;
+    },
     stop: async () => {
       clearInterval(sampler);
       if (child.exitCode === null) {

@@ -224,6 +224,13 @@ async function main(): Promise<void> {
   const api = start('dist/src/main.js', env);
   const worker = start('dist/src/worker.js', env);
   const base = `http://127.0.0.1:${port}`;
+  /** Peak RSS of each process per phase, so that a memory miss names the scenario behind it. */
+  const memory: { phase: string; apiMb: number; workerMb: number }[] = [];
+  const phase = (label: string): void => {
+    const row = { phase: label, apiMb: api.phasePeakRssMb(), workerMb: worker.phasePeakRssMb() };
+    memory.push(row);
+    say(`  ${label}: API peak ${row.apiMb.toFixed(0)} MB, worker peak ${row.workerMb.toFixed(0)} MB`);
+  };
   try {
     await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 'API');
     const login = async (role: string) => {
@@ -235,6 +242,7 @@ async function main(): Promise<void> {
       return ((await res.json()) as { accessToken: string }).accessToken;
     };
     const tokens: Record<string, string> = { admin: await login('admin'), auditor: await login('auditor') };
+    phase('start-up');
     const get = (path: string, token?: string) => async () => {
       const res = await fetch(`${base}${path}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -304,6 +312,7 @@ async function main(): Promise<void> {
       ],
     ] as const) {
       await compareLoad(name, lantern, raw, token);
+      phase(name);
     }
 
     // The intelligence queue (supervisor): first page and a deep page, Lantern vs the raw route.
@@ -334,6 +343,7 @@ async function main(): Promise<void> {
         `/bench/raw/queue?${suffix}`,
         tokens.supervisor,
       );
+      phase(name);
     }
     record({
       scenario: 'queue summary',
@@ -366,6 +376,8 @@ async function main(): Promise<void> {
         better: 'lower',
       });
     }
+
+    phase('queue summary, search, subject profile');
 
     // An intelligence write with its audit row (and reference, validation) vs a plain insert.
     const report = JSON.stringify({
@@ -405,6 +417,8 @@ async function main(): Promise<void> {
       limit: 1.5,
     });
 
+    phase('intelligence writes');
+
     // Figures: each endpoint over HTTP vs exactly the SQL aggregate it runs, raw on a pg connection.
     for (const f of figuresBenchScenarios(new Date().toISOString().slice(0, 10))) {
       const lanternMs = await time(get(f.path, tokens.supervisor), 7, 2);
@@ -431,6 +445,8 @@ async function main(): Promise<void> {
       }
     }
 
+    phase('figures');
+
     // Concurrent load at 16 and 64 connections on an audited read.
     for (const connections of [16, 64]) {
       const l = await load(`${base}/api/v1/auth/me`, {
@@ -455,6 +471,7 @@ async function main(): Promise<void> {
         better: 'lower',
         limit: 0,
       });
+      phase(`GET /auth/me @${connections}`);
     }
   } finally {
     await api.stop();
@@ -498,7 +515,7 @@ async function main(): Promise<void> {
   rows.forEach((r) => say(line(r)));
   writeFileSync(
     process.env.BENCH_RESULTS ?? new URL('../../bench/results.json', import.meta.url),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, memory }, null, 2)}\n`,
   );
   const failed = results.filter((r) => r.pass === false);
   if (args.has('--check') && failed.length > 0) {

@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordService } from './password.service.js';
+import { SessionCache } from './session-cache.js';
 import { AuthSession, RefreshToken } from './session.entity.js';
 import { JWT_ALGORITHM, TokenService } from './token.service.js';
 import { AppUser } from './user.entity.js';
@@ -31,6 +32,7 @@ import { UsersService } from './users.service.js';
   controllers: [AuthController, UsersController],
   providers: [
     PasswordService,
+    SessionCache,
     TokenService,
     { provide: TokenAuthenticator, useExisting: TokenService },
     { provide: APP_GUARD, useClass: AccessGuard },
