@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { AuditModule } from '../src/modules/audit/audit.module.js';
 import { VettingCoreModule } from '../src/modules/vetting/vetting.module.js';
 import { SweepService } from '../src/modules/vetting/sweep.service.js';
-import { freePort, load, pool, type Result, say, start, time, waitFor } from './lib.js';
+import { freePort, load, loadPair, pool, type Result, say, start, time, waitFor } from './lib.js';
 import { seed, typeormFor } from './seed.js';
 
 /**
@@ -254,12 +254,11 @@ async function main(): Promise<void> {
     /** An audited page over HTTP vs its bare raw route, at 16 connections: req/s, p99/p50, errors. */
     const compareLoad = async (name: string, lantern: string, raw: string, token: string): Promise<void> => {
       await get(lantern, token)();
-      const l = await load(`${base}${lantern}`, {
-        connections: 16,
-        duration,
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const r = await load(`${base}${raw}`, { connections: 16, duration });
+      const { lantern: l, baseline: r } = await loadPair(
+        { url: `${base}${lantern}`, headers: { authorization: `Bearer ${token}` } },
+        { url: `${base}${raw}` },
+        { connections: 16, duration },
+      );
       record({
         scenario: `${name}: req/s @16`,
         lantern: l.rps,
@@ -449,11 +448,10 @@ async function main(): Promise<void> {
 
     // Concurrent load at 16 and 64 connections on an audited read.
     for (const connections of [16, 64]) {
-      const l = await load(`${base}/api/v1/auth/me`, {
-        connections,
-        duration,
-        headers: { authorization: `Bearer ${tokens.admin}` },
-      });
+      const l = await load(
+        { url: `${base}/api/v1/auth/me`, headers: { authorization: `Bearer ${tokens.admin}` } },
+        { connections, duration },
+      );
       record({
         scenario: `GET /auth/me @${connections}: req/s (p50 ${l.p50} ms, p99 ${l.p99} ms)`,
         lantern: l.rps,
