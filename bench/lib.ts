@@ -65,7 +65,8 @@ async function sample(target: Target, connections: number, seconds: number): Pro
     duration: seconds,
     headers: target.headers,
   }) as unknown as Promise<autocannon.Result> & EventEmitter;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+  const events: EventEmitter = instance;
+  events.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
     latencies.push(ms),
   );
   const result = await instance;
