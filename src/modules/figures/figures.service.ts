@@ -50,6 +50,22 @@ export const MAX_MONTHLY_YEARS = 10;
 
 type DbRow = Record<string, FigureValue>;
 
+/**
+ * Shapes rows into the order of their columns; `fixed` supplies the columns the SQL does not (year text,
+ * basis). Each row starts as a copy of one template holding every column, so that the rows keep V8's fast
+ * object layout: built key by key, an object of more than a dozen properties becomes a dictionary, slower
+ * to build and to serialise (on the misconduct return's thousands of rows, JSON.stringify took 1.5-3× as long).
+ */
+function rowShaper(columns: FigureColumn[]): (r: DbRow, fixed: FigureRow) => FigureRow {
+  const keys = columns.map((c) => c.key);
+  const template: FigureRow = Object.fromEntries(keys.map((k) => [k, null]));
+  return (r, fixed) => {
+    const out: FigureRow = { ...template };
+    for (const key of keys) out[key] = key in fixed ? fixed[key] : (r[key] ?? null);
+    return out;
+  };
+}
+
 const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
   referrals: {
     recorded: 'Counted in the financial year the referral was made (UK local time)',
@@ -141,9 +157,8 @@ export class FiguresService {
       );
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
-      const rows = found.map((r) =>
-        this.shape(MISCONDUCT_RETURN_COLUMNS, r, { financial_year: formatFinancialYear(Number(r.fy)) }),
-      );
+      const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
+      const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(Number(r.fy)) }));
       await this.audit.record(m, actor, {
         action: 'figures.misconduct_return',
         resourceType: 'figures',
@@ -188,11 +203,12 @@ export class FiguresService {
     return this.tx.run(async (m) => {
       await this.assertDepartment(m, filter.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const shape = rowShaper(columns);
       const shaped = found.map((r) => {
         const fy = Number(r.fy);
         return {
           total: fy === TOTAL_KEY,
-          row: this.shape(columns, r, {
+          row: shape(r, {
             financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
             basis,
           }),
@@ -234,8 +250,9 @@ export class FiguresService {
     return this.tx.run(async (m) => {
       await this.assertDepartment(m, filter.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const shape = rowShaper(columns);
       const rows = found.map((r) =>
-        this.shape(columns, r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
+        shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
       );
       const filters = this.filtersOf(filter);
       await this.audit.record(m, actor, {
@@ -256,13 +273,6 @@ export class FiguresService {
         asOf: today,
       };
     });
-  }
-
-  /** A row in the order of its columns; `fixed` supplies the columns the SQL does not (year text, basis). */
-  private shape(columns: FigureColumn[], r: DbRow, fixed: FigureRow): FigureRow {
-    const out: FigureRow = {};
-    for (const { key } of columns) out[key] = key in fixed ? fixed[key] : (r[key] ?? null);
-    return out;
   }
 
   private filtersOf(f: FigureFilter): FigureFilters {

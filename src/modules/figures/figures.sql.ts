@@ -333,7 +333,8 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
   const p = new Params();
   const from = p.add(f.from);
   const to = p.add(f.to);
-  const fy = f.basis === 'finalised' ? 'o.finalised_financial_year' : 'c.recorded_financial_year';
+  const finalised = f.basis === 'finalised';
+  const fy = finalised ? 'o.finalised_financial_year' : 'c.recorded_financial_year';
   const where = [`${fy} BETWEEN ${from} AND ${to}`];
   if (f.category) {
     const cat = p.add(f.category);
@@ -343,22 +344,36 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
   }
   push(where, notAboutCase(f, p, 'c'));
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
+  // Finalised: every person counted has an outcome (which records their member type), so the figure reads
+  // the outcomes alone; recorded: every subject of the case, with or without an outcome yet.
+  const mt = finalised ? 'o.member_type' : 'COALESCE(o.member_type, w.member_type)';
   const types = f.memberType ? [f.memberType] : Object.values(MemberType);
-  if (f.memberType)
-    where.push(`COALESCE(o.member_type, w.member_type) = ${p.add(f.memberType)}::member_type`);
+  if (f.memberType) where.push(`${mt} = ${p.add(f.memberType)}::member_type`);
   const typeList = p.add(types);
-  const text = `
-WITH a AS (
-  SELECT COALESCE(o.fy, ${TOTAL_KEY}) AS fy, COALESCE(o.mt::text, '${ALL_KEY}') AS mt,
-         ${CASE_MEASURES.map((m) => `${m.expr} AS "${m.key}"`).join(',\n         ')}
-    FROM (SELECT ${fy} AS fy, COALESCE(o.member_type, w.member_type) AS mt, c.severity, o.*
-            FROM case_subject cs
+  const source = finalised
+    ? `case_subject_outcome o
+            JOIN case_record c ON c.id = o.case_id
+            ${f.department ? 'JOIN workforce_member w ON w.id = o.workforce_member_id' : ''}`
+    : `case_subject cs
             JOIN case_record c ON c.id = cs.case_id
             JOIN workforce_member w ON w.id = cs.workforce_member_id
             LEFT JOIN case_subject_outcome o
-              ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
+              ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id`;
+  // Counted once per year and member type (a hash of a few dozen groups), then summed into the totals.
+  const text = `
+WITH b AS (
+  SELECT o.fy, o.mt,
+         ${CASE_MEASURES.map((m) => `${m.expr} AS "${m.key}"`).join(',\n         ')}
+    FROM (SELECT ${fy} AS fy, ${mt} AS mt, c.severity, o.*
+            FROM ${source}
            WHERE ${where.join('\n             AND ')}) o
-   GROUP BY GROUPING SETS ((o.fy, o.mt), (o.fy), (o.mt), ())
+   GROUP BY o.fy, o.mt
+),
+a AS (
+  SELECT COALESCE(b.fy, ${TOTAL_KEY}) AS fy, COALESCE(b.mt::text, '${ALL_KEY}') AS mt,
+         ${CASE_MEASURES.map((m) => `sum(b."${m.key}")::int AS "${m.key}"`).join(',\n         ')}
+    FROM b
+   GROUP BY GROUPING SETS ((b.fy, b.mt), (b.fy), (b.mt), ())
 )
 SELECT g.fy, t.mt AS member_type,
        ${CASE_MEASURES.map((m) => `${zeroed(m, 'a')} AS "${m.key}"`).join(',\n       ')}
