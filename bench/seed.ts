@@ -30,14 +30,15 @@ const sql = (statements: (n: number) => string[]) => async (ctx: SeedContext, n:
 
 /**
  * A bulk load into `table` with its secondary (non-unique) indexes dropped and then rebuilt from their own
- * definitions: building an index once is far cheaper than a million random insertions into it. Constraints,
- * unique indexes and triggers stay in force.
+ * definitions: building an index once is far cheaper than a million random insertions into it. Constraints
+ * and unique indexes stay in force.
  */
 const withoutSecondaryIndexes = (table: string, statements: string[]): string[] => [
   `CREATE TEMPORARY TABLE IF NOT EXISTS seed_dropped_index (def text NOT NULL)`,
   `DO $$ DECLARE i record; BEGIN
      FOR i IN SELECT x.indexrelid::regclass::text AS name, pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
-               WHERE x.indrelid = '${table}'::regclass AND NOT x.indisunique AND NOT x.indisprimary LOOP
+               WHERE x.indrelid = '${table}'::regclass AND NOT x.indisunique AND NOT x.indisprimary
+                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) LOOP
        INSERT INTO seed_dropped_index VALUES (i.def);
        EXECUTE 'DROP INDEX ' || i.name;
      END LOOP;

@@ -16,7 +16,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class IncrementalVettingSweep1795541000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE "vetting_sweep_dirty" ("workforce_member_id" uuid NOT NULL)`);
+    await q.query(
+      `CREATE TABLE "vetting_sweep_dirty" ("id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "workforce_member_id" uuid NOT NULL)`,
+    );
     await q.query(`CREATE TABLE "vetting_sweep_state" (
       "id" boolean PRIMARY KEY DEFAULT true CHECK (id),
       "swept_on" date,
@@ -28,12 +30,12 @@ export class IncrementalVettingSweep1795541000000 implements MigrationInterface 
     await q.query(`CREATE FUNCTION vetting_sweep_mark_clearances() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO vetting_sweep_dirty SELECT DISTINCT workforce_member_id FROM new_rows;
+          INSERT INTO vetting_sweep_dirty (workforce_member_id) SELECT DISTINCT workforce_member_id FROM new_rows;
         ELSIF TG_OP = 'UPDATE' THEN
-          INSERT INTO vetting_sweep_dirty
+          INSERT INTO vetting_sweep_dirty (workforce_member_id)
           SELECT workforce_member_id FROM new_rows UNION SELECT workforce_member_id FROM old_rows;
         ELSE
-          INSERT INTO vetting_sweep_dirty SELECT DISTINCT workforce_member_id FROM old_rows;
+          INSERT INTO vetting_sweep_dirty (workforce_member_id) SELECT DISTINCT workforce_member_id FROM old_rows;
         END IF;
         RETURN NULL;
       END $$`);
@@ -47,9 +49,9 @@ export class IncrementalVettingSweep1795541000000 implements MigrationInterface 
     await q.query(`CREATE FUNCTION vetting_sweep_mark_members() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO vetting_sweep_dirty SELECT id FROM new_rows;
+          INSERT INTO vetting_sweep_dirty (workforce_member_id) SELECT id FROM new_rows;
         ELSE
-          INSERT INTO vetting_sweep_dirty
+          INSERT INTO vetting_sweep_dirty (workforce_member_id)
           SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
            WHERE (n.post_id, n.start_date, n.leave_date) IS DISTINCT FROM (o.post_id, o.start_date, o.leave_date);
         END IF;
@@ -62,7 +64,7 @@ export class IncrementalVettingSweep1795541000000 implements MigrationInterface 
 
     await q.query(`CREATE FUNCTION vetting_sweep_mark_posts() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        INSERT INTO vetting_sweep_dirty
+        INSERT INTO vetting_sweep_dirty (workforce_member_id)
         SELECT m.id FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN workforce_member m ON m.post_id = n.id
          WHERE n.required_level IS DISTINCT FROM o.required_level;
         RETURN NULL;
@@ -79,16 +81,16 @@ export class IncrementalVettingSweep1795541000000 implements MigrationInterface 
           RETURN NULL;
         END IF;
         IF TG_OP = 'INSERT' THEN
-          INSERT INTO vetting_sweep_dirty SELECT DISTINCT workforce_member_id FROM new_rows
+          INSERT INTO vetting_sweep_dirty (workforce_member_id) SELECT DISTINCT workforce_member_id FROM new_rows
            WHERE kind IN ('renewal_due', 'overdue', 'below_required');
         ELSIF TG_OP = 'UPDATE' THEN
-          INSERT INTO vetting_sweep_dirty
+          INSERT INTO vetting_sweep_dirty (workforce_member_id)
           SELECT unnest(ARRAY[n.workforce_member_id, o.workforce_member_id]) FROM new_rows n JOIN old_rows o ON o.id = n.id
            WHERE (n.kind IN ('renewal_due', 'overdue', 'below_required') OR o.kind IN ('renewal_due', 'overdue', 'below_required'))
              AND (n.status, n.kind, n.clearance_id, n.workforce_member_id)
                  IS DISTINCT FROM (o.status, o.kind, o.clearance_id, o.workforce_member_id);
         ELSE
-          INSERT INTO vetting_sweep_dirty SELECT DISTINCT workforce_member_id FROM old_rows
+          INSERT INTO vetting_sweep_dirty (workforce_member_id) SELECT DISTINCT workforce_member_id FROM old_rows
            WHERE kind IN ('renewal_due', 'overdue', 'below_required');
         END IF;
         RETURN NULL;
