@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { type EventEmitter, once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
@@ -43,24 +43,86 @@ export interface Load {
   non2xx: number;
 }
 
+export interface Target {
+  url: string;
+  headers?: Record<string, string>;
+}
+
+interface Sample {
+  latencies: number[];
+  non2xx: number;
+  errors: number;
+  seconds: number;
+}
+
+/** One autocannon run, keeping every response's latency (for exact percentiles over several runs). */
+async function sample(target: Target, connections: number, seconds: number): Promise<Sample> {
+  const latencies: number[] = [];
+  // The promise autocannon returns is also its event emitter (its typings show only the promise).
+  const instance = autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    headers: target.headers,
+  }) as unknown as Promise<autocannon.Result> & EventEmitter;
+  const events: EventEmitter = instance;
+  events.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) =>
+    latencies.push(ms),
+  );
+  const result = await instance;
+  return {
+    latencies,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: result.duration,
+  };
+}
+
+function summarise(samples: Sample[]): Load {
+  const latencies = samples.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  const seconds = samples.reduce((n, s) => n + s.seconds, 0);
+  return {
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+    non2xx: samples.reduce((n, s) => n + s.non2xx, 0),
+  };
+}
+
 /** HTTP load with autocannon: requests/s, latency p50/p99 (ms), errors. */
 export async function load(
-  url: string,
-  options: { connections: number; duration: number; headers?: Record<string, string> },
+  target: Target,
+  options: { connections: number; duration: number },
 ): Promise<Load> {
-  const result = await autocannon({
-    url,
-    connections: options.connections,
-    duration: options.duration,
-    headers: options.headers,
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
+  return summarise([await sample(target, options.connections, options.duration)]);
+}
+
+/**
+ * Lantern and its baseline under the same load, alternating in short rounds (A B B A …) so that whatever
+ * else the machine is doing falls on both alike; requests/s over all rounds and exact p50/p99 over every
+ * response of each side.
+ */
+export async function loadPair(
+  lantern: Target,
+  baseline: Target,
+  options: { connections: number; duration: number; rounds?: number },
+): Promise<{ lantern: Load; baseline: Load }> {
+  const rounds = options.rounds ?? 4;
+  const seconds = Math.max(1, Math.round(options.duration / rounds));
+  const a: Sample[] = [];
+  const b: Sample[] = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) {
+      a.push(await sample(lantern, options.connections, seconds));
+      b.push(await sample(baseline, options.connections, seconds));
+    } else {
+      b.push(await sample(baseline, options.connections, seconds));
+      a.push(await sample(lantern, options.connections, seconds));
+    }
+  }
+  return { lantern: summarise(a), baseline: summarise(b) };
 }
 
 export async function freePort(): Promise<number> {
@@ -76,21 +138,37 @@ export interface Proc {
   child: ChildProcess;
   /** Peak resident set size (MB) seen while sampling. */
   peakRssMb(): number;
+  /** Peak RSS (MB) since the previous call (or the start): which scenario drives memory. */
+  phasePeakRssMb(): number;
   stop(): Promise<void>;
 }
 
-/** Starts a compiled entry point and samples its RSS from /proc every 200 ms. */
+/**
+ * The Node flags Lantern's processes run with in production (`npm start`, the Dockerfile, compose): the
+ * heap ceiling decides how much garbage V8 keeps between collections, so the bench must use it too.
+ */
+export const RUNTIME_NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  }
+).scripts.start
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
+
+/** Starts a compiled entry point (as `npm start` would) and samples its RSS from /proc every 200 ms. */
 export function start(script: string, env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;
+  let phasePeak = 0;
   const sampler = setInterval(() => {
     try {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
       peak = Math.max(peak, kb / 1024);
+      phasePeak = Math.max(phasePeak, kb / 1024);
     } catch {
       // exited
     }
@@ -98,6 +176,11 @@ export function start(script: string, env: Record<string, string>): Proc {
   return {
     child,
     peakRssMb: () => peak,
+    phasePeakRssMb: () => {
+      const p = phasePeak;
+      phasePeak = 0;
+      return p;
+    },
     stop: async () => {
       clearInterval(sampler);
       if (child.exitCode === null) {

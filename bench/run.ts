@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config/app-config.js';
 import { AuditModule } from '../src/modules/audit/audit.module.js';
 import { VettingCoreModule } from '../src/modules/vetting/vetting.module.js';
 import { SweepService } from '../src/modules/vetting/sweep.service.js';
-import { freePort, load, median, pool, type Result, say, start, time, waitFor } from './lib.js';
+import { freePort, load, loadPair, median, pool, type Result, say, start, time, waitFor } from './lib.js';
 import { seed, typeormFor } from './seed.js';
 import { rawSweep, type RawSweep, resetSweeps, vacuumSweepTables } from './sweep.js';
 
@@ -213,6 +213,13 @@ async function main(): Promise<void> {
   const api = start('dist/src/main.js', env);
   const worker = start('dist/src/worker.js', env);
   const base = `http://127.0.0.1:${port}`;
+  /** Peak RSS of each process per phase, so that a memory miss names the scenario behind it. */
+  const memory: { phase: string; apiMb: number; workerMb: number }[] = [];
+  const phase = (label: string): void => {
+    const row = { phase: label, apiMb: api.phasePeakRssMb(), workerMb: worker.phasePeakRssMb() };
+    memory.push(row);
+    say(`  ${label}: API peak ${row.apiMb.toFixed(0)} MB, worker peak ${row.workerMb.toFixed(0)} MB`);
+  };
   try {
     await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 'API');
     const login = async (role: string) => {
@@ -224,6 +231,7 @@ async function main(): Promise<void> {
       return ((await res.json()) as { accessToken: string }).accessToken;
     };
     const tokens: Record<string, string> = { admin: await login('admin'), auditor: await login('auditor') };
+    phase('start-up');
     const get = (path: string, token?: string) => async () => {
       const res = await fetch(`${base}${path}`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -235,12 +243,11 @@ async function main(): Promise<void> {
     /** An audited page over HTTP vs its bare raw route, at 16 connections: req/s, p99/p50, errors. */
     const compareLoad = async (name: string, lantern: string, raw: string, token: string): Promise<void> => {
       await get(lantern, token)();
-      const l = await load(`${base}${lantern}`, {
-        connections: 16,
-        duration,
-        headers: { authorization: `Bearer ${token}` },
-      });
-      const r = await load(`${base}${raw}`, { connections: 16, duration });
+      const { lantern: l, baseline: r } = await loadPair(
+        { url: `${base}${lantern}`, headers: { authorization: `Bearer ${token}` } },
+        { url: `${base}${raw}` },
+        { connections: 16, duration },
+      );
       record({
         scenario: `${name}: req/s @16`,
         lantern: l.rps,
@@ -293,6 +300,7 @@ async function main(): Promise<void> {
       ],
     ] as const) {
       await compareLoad(name, lantern, raw, token);
+      phase(name);
     }
 
     // The intelligence queue (supervisor): first page and a deep page, Lantern vs the raw route.
@@ -323,6 +331,7 @@ async function main(): Promise<void> {
         `/bench/raw/queue?${suffix}`,
         tokens.supervisor,
       );
+      phase(name);
     }
     record({
       scenario: 'queue summary',
@@ -355,6 +364,8 @@ async function main(): Promise<void> {
         better: 'lower',
       });
     }
+
+    phase('queue summary, search, subject profile');
 
     // An intelligence write with its audit row (and reference, validation) vs a plain insert.
     const report = JSON.stringify({
@@ -394,6 +405,8 @@ async function main(): Promise<void> {
       limit: 1.5,
     });
 
+    phase('intelligence writes');
+
     // Figures: each endpoint over HTTP vs exactly the SQL aggregate it runs, raw on a pg connection.
     for (const f of figuresBenchScenarios(new Date().toISOString().slice(0, 10))) {
       const lanternMs = await time(get(f.path, tokens.supervisor), 7, 2);
@@ -420,13 +433,14 @@ async function main(): Promise<void> {
       }
     }
 
+    phase('figures');
+
     // Concurrent load at 16 and 64 connections on an audited read.
     for (const connections of [16, 64]) {
-      const l = await load(`${base}/api/v1/auth/me`, {
-        connections,
-        duration,
-        headers: { authorization: `Bearer ${tokens.admin}` },
-      });
+      const l = await load(
+        { url: `${base}/api/v1/auth/me`, headers: { authorization: `Bearer ${tokens.admin}` } },
+        { connections, duration },
+      );
       record({
         scenario: `GET /auth/me @${connections}: req/s (p50 ${l.p50} ms, p99 ${l.p99} ms)`,
         lantern: l.rps,
@@ -444,6 +458,7 @@ async function main(): Promise<void> {
         better: 'lower',
         limit: 0,
       });
+      phase(`GET /auth/me @${connections}`);
     }
   } finally {
     await api.stop();
@@ -487,7 +502,7 @@ async function main(): Promise<void> {
   rows.forEach((r) => say(line(r)));
   writeFileSync(
     process.env.BENCH_RESULTS ?? new URL('../../bench/results.json', import.meta.url),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, memory }, null, 2)}\n`,
   );
   const failed = results.filter((r) => r.pass === false);
   if (args.has('--check') && failed.length > 0) {

@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../src/app.js';
 import { Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import {
@@ -122,6 +124,43 @@ describe('identity and tokens', () => {
       await call(t.app, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }),
       401,
     );
+  });
+
+  it('ends access in every API process: a logout in one, or a change made in the database, reaches the others', async () => {
+    const other = await createApp(t.config, { logs: false });
+    await other.getHttpAdapter().getInstance().ready();
+    const meOn = (app: NestFastifyApplication, token: string) =>
+      call(app, 'GET', '/api/v1/auth/me', { token });
+    /** The other process hears of the change by notification: wait (briefly) until it answers 401. */
+    const until401 = async (app: NestFastifyApplication, token: string) => {
+      for (let i = 0; i < 50; i++) {
+        const res = await meOn(app, token);
+        if (res.status === 401) return res;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return meOn(app, token);
+    };
+    try {
+      const loggingOut = await userWith(t, [Role.Analyst]);
+      const disabled = await userWith(t, [Role.Analyst]);
+      // Both processes have checked (and may cache) both sessions.
+      for (const app of [t.app, other]) {
+        expect((await meOn(app, loggingOut.token)).status).toBe(200);
+        expect((await meOn(app, disabled.token)).status).toBe(200);
+      }
+      expect((await call(t.app, 'POST', '/api/v1/auth/logout', { token: loggingOut.token })).status).toBe(
+        204,
+      );
+      expectProblem(await meOn(t.app, loggingOut.token), 401);
+      expectProblem(await until401(other, loggingOut.token), 401, 'unauthorised');
+
+      // An operator's SQL, outside the app: both processes stop accepting the token.
+      await t.db.pool.query('UPDATE app_user SET enabled = false WHERE id = $1', [disabled.id]);
+      expectProblem(await until401(t.app, disabled.token), 401);
+      expectProblem(await until401(other, disabled.token), 401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('changes a password under the policy; old tokens stop working', async () => {

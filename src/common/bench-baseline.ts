@@ -7,6 +7,7 @@ import {
   OPEN_SQL,
   SUBJECTS_JSON,
 } from '../modules/intelligence/intelligence.service.js';
+import { connectionOptions } from '../database/data-source.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
 /**
@@ -19,7 +20,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
-    options: config.DATABASE_ROLE ? `-c role=${config.DATABASE_ROLE}` : undefined,
+    options: connectionOptions(config),
   });
   fastify.addHook('onClose', async () => db.end());
 

@@ -124,6 +124,17 @@ export class AppConfig extends DatabaseConfig {
   @Min(300)
   REFRESH_TTL_SECONDS = 1_209_600;
 
+  /**
+   * How long an API process may reuse a session check (0: check the database on every request). Changes
+   * that end access are pushed to every process at once (LISTEN/NOTIFY), so this only bounds staleness if
+   * a notification were lost.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CACHE_SECONDS = 30;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

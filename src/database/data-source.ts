@@ -7,6 +7,18 @@ type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }
 import { DatabaseConfig, loadConfigOrExit } from '../config/app-config.js';
 import { SnakeNamingStrategy } from './naming.js';
 
+/**
+ * Set once per connection: the application role (when configured) and READ COMMITTED as every
+ * transaction's isolation (the audit chain's trigger assumes it), so that starting a transaction is one
+ * round trip (`Transactions.run` does not repeat the isolation level on each transaction).
+ */
+export function connectionOptions(config: DatabaseConfig): string {
+  return [
+    '-c default_transaction_isolation=read\\ committed',
+    ...(config.DATABASE_ROLE ? [`-c role=${config.DATABASE_ROLE}`] : []),
+  ].join(' ');
+}
+
 /** Options shared by the app (TypeOrmModule) and the TypeORM CLI. Never synchronises the schema. */
 export function databaseOptions(
   config: DatabaseConfig,
@@ -25,7 +37,7 @@ export function databaseOptions(
     applicationName,
     extra: {
       max: config.DATABASE_POOL_SIZE,
-      ...(config.DATABASE_ROLE ? { options: `-c role=${config.DATABASE_ROLE}` } : {}),
+      options: connectionOptions(config),
     },
   };
 }

@@ -8,7 +8,9 @@ import type { Actor } from '../../common/auth/actor.js';
 import { TokenAuthenticator } from '../../common/auth/access.guard.js';
 import type { Role } from '../../common/auth/roles.js';
 import { AppConfig } from '../../config/app-config.js';
+import { execute } from '../../database/database.module.js';
 import type { TokenPair } from './dto/auth.dto.js';
+import { SessionCache } from './session-cache.js';
 
 export const JWT_ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,8 +27,9 @@ export const hashRefreshToken = (token: string): string => createHash('sha256').
 
 /**
  * Access tokens (short-lived JWTs, HS256 only) and refresh tokens (opaque, stored hashed). Every request
- * re-checks the user and the session with one indexed query, so that disabling a user, changing their
- * roles or password, or logging out takes effect on the next request.
+ * re-checks the user and the session (one indexed query, cached by SessionCache until a change to that
+ * user is notified), so that disabling a user, changing their roles or password, or logging out takes
+ * effect on the next request.
  */
 @Injectable()
 export class TokenService extends TokenAuthenticator {
@@ -34,6 +37,7 @@ export class TokenService extends TokenAuthenticator {
     private readonly jwt: JwtService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly sessions: SessionCache,
   ) {
     super();
   }
@@ -47,18 +51,29 @@ export class TokenService extends TokenAuthenticator {
     }
     if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid)) || !Number.isInteger(claims.av))
       return null;
-    const rows = await this.db.query<{ roles: Role[]; workforce_member_id: string | null }[]>(
-      `SELECT u.roles::text[] AS roles, u.workforce_member_id
-         FROM app_user u JOIN auth_session s ON s.user_id = u.id
-        WHERE u.id = $1 AND s.id = $2 AND u.auth_version = $3 AND u.enabled
-          AND s.revoked_at IS NULL AND s.expires_at > now()`,
-      [claims.sub, claims.sid, claims.av],
-    );
-    if (rows.length === 0) return null;
+    const live = await this.sessions.get(claims.sub, claims.sid, claims.av, async () => {
+      const rows = await this.db.query<
+        { roles: Role[]; workforce_member_id: string | null; expires_at: Date }[]
+      >(
+        `SELECT u.roles::text[] AS roles, u.workforce_member_id, s.expires_at
+           FROM app_user u JOIN auth_session s ON s.user_id = u.id
+          WHERE u.id = $1 AND s.id = $2 AND u.auth_version = $3 AND u.enabled
+            AND s.revoked_at IS NULL AND s.expires_at > now()`,
+        [claims.sub, claims.sid, claims.av],
+      );
+      return rows[0]
+        ? {
+            roles: rows[0].roles,
+            workforceMemberId: rows[0].workforce_member_id,
+            expiresAt: rows[0].expires_at.getTime(),
+          }
+        : null;
+    });
+    if (!live) return null;
     return {
       userId: claims.sub,
-      roles: rows[0].roles,
-      workforceMemberId: rows[0].workforce_member_id,
+      roles: live.roles,
+      workforceMemberId: live.workforceMemberId,
       sessionId: claims.sid,
       requestId: String(request.id),
       clientAddress: request.ip ?? null,
@@ -93,6 +108,11 @@ export class TokenService extends TokenAuthenticator {
     return row.id;
   }
 
+  /** This process's cached session checks of the user are dropped (the database's notification follows). */
+  forgetUser(userId: string): void {
+    this.sessions.forgetUser(userId);
+  }
+
   /** Ends every open session of the user (disable, password reset), or one session (logout, reuse). */
   async revoke(
     manager: EntityManager,
@@ -100,9 +120,12 @@ export class TokenService extends TokenAuthenticator {
     reason: string,
   ): Promise<void> {
     const [column, value] = 'userId' in where ? ['user_id', where.userId] : ['id', where.sessionId];
-    await manager.query(
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL`,
+    const { rows } = await execute<{ user_id: string }>(
+      manager,
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL
+       RETURNING user_id`,
       [value, reason],
     );
+    for (const userId of new Set(rows.map((r) => r.user_id))) this.sessions.forgetUser(userId);
   }
 }

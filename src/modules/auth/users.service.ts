@@ -207,6 +207,8 @@ export class UsersService {
         await this.find(m, id); // 404 when it does not exist
         throw problems.staleVersion();
       }
+      // Each change here bumps the user's auth version: this process stops trusting its cached check now.
+      this.tokens.forgetUser(id);
       await this.audit.record(m, actor, { ...this.entry(action, id, details), subjectIds });
       return toView(rows[0] as unknown as Record<string, unknown>);
     });
