@@ -28,7 +28,22 @@ import { VettingLevel } from './vetting.enums.js';
   'ck_vetting_clearance_withdrawn',
   '(withdrawn_on IS NULL) = (withdrawal_reason IS NULL) AND (withdrawn_on IS NULL OR withdrawn_on >= granted_on)',
 )
-@Index('ix_vetting_clearance_member_expiry', ['workforceMemberId', 'expiresOn'])
+// (workforce_member_id, expires_on DESC, id) INCLUDE (level, granted_on, superseded_on, withdrawn_on): what
+// vetting_states_at reads, index-only (migration 1795541000000 creates it; TypeORM compares the column set).
+@Index('ix_vetting_clearance_member_state', [
+  'workforceMemberId',
+  'expiresOn',
+  'id',
+  'level',
+  'grantedOn',
+  'supersededOn',
+  'withdrawnOn',
+])
+// The dates a state turns on, for the sweep's "whose state may have changed since" (migration 1795541000000).
+@Index('ix_vetting_clearance_granted_on', ['grantedOn'])
+@Index('ix_vetting_clearance_expires_on', ['expiresOn'])
+@Index('ix_vetting_clearance_superseded_on', ['supersededOn'], { where: 'superseded_on IS NOT NULL' })
+@Index('ix_vetting_clearance_withdrawn_on', ['withdrawnOn'], { where: 'withdrawn_on IS NOT NULL' })
 export class VettingClearance {
   @PrimaryGeneratedColumn('uuid')
   id: string;

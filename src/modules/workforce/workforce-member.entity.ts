@@ -55,9 +55,12 @@ export class WorkforceMember {
   @Column({ type: 'uuid', nullable: true })
   postId: string | null;
 
+  /** Indexed (as is leaveDate) for the vetting sweep's "whose state may have changed since" (migration 1795541000000). */
+  @Index('ix_workforce_member_start_date')
   @Column({ type: 'date', nullable: true })
   startDate: string | null;
 
+  @Index('ix_workforce_member_leave_date', { where: 'leave_date IS NOT NULL' })
   @Column({ type: 'date', nullable: true })
   leaveDate: string | null;
 
