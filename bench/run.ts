@@ -368,7 +368,7 @@ async function main(): Promise<void> {
     }
 
     // An intelligence write with its audit row (and reference, validation) vs a plain insert.
-    const report = JSON.stringify({
+    const reportBody = {
       receivedAt: new Date(Date.now() - 86_400_000).toISOString(),
       receiptMethod: 'telephone',
       sourceType: 'colleague',
@@ -376,7 +376,8 @@ async function main(): Promise<void> {
       grading: { scheme: '3x5x2', sourceEvaluation: '2', intelligenceAssessment: 'B', handlingCode: 'P' },
       primaryCategory: 'disclosure_of_information',
       narrative: 'The subject was seen looking up a relative on the police national computer.',
-    });
+    };
+    const report = JSON.stringify(reportBody);
     const post = (path: string, body: string, token?: string) => async () => {
       const res = await fetch(`${base}${path}`, {
         method: 'POST',
@@ -391,7 +392,7 @@ async function main(): Promise<void> {
     };
     const writeMs = await time(post('/api/v1/intelligence', report, tokens.analyst), 30, 5);
     const plainMs = await time(
-      post('/bench/raw/intelligence', JSON.stringify({ recordedBy: users.analyst })),
+      post('/bench/raw/intelligence', JSON.stringify({ ...reportBody, recordedBy: users.analyst })),
       30,
       5,
     );

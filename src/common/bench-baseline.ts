@@ -15,6 +15,21 @@ import { decodeCursor, encodeCursor } from './pagination.js';
  * insert, one transaction), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are
  * measured against them in the same run. Never enabled in production.
  */
+/** The body of POST /api/v1/intelligence, and who records it (the raw route has no caller). */
+interface PlainReport {
+  receivedAt: string;
+  receiptMethod: string;
+  sourceType: string;
+  sourceDetails?: string;
+  grading: { scheme: string; sourceEvaluation: string; intelligenceAssessment: string; handlingCode: string };
+  primaryCategory: string;
+  secondaryCategories?: string[];
+  vulnerablePerson?: boolean;
+  vulnerablePersonNote?: string;
+  narrative: string;
+  recordedBy: string;
+}
+
 export function registerBenchBaselines(fastify: FastifyInstance, config: AppConfig): void {
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
@@ -111,16 +126,37 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
     }),
   );
 
-  // A plain insert of an intelligence report: no reference counter, no audit row, no validation.
-  fastify.post<{ Body: { recordedBy: string } }>('/bench/raw/intelligence', async (request) => {
+  // The same report as POST /api/v1/intelligence records (the same JSON body, the same columns, so the same
+  // indexes and trigger), inserted plainly: no reference counter, no duplicate check, no audit row, no validation.
+  // The difference is what recording costs on top of the insert.
+  fastify.post<{ Body: PlainReport }>('/bench/raw/intelligence', async (request) => {
+    const b = request.body;
     const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details, grading_scheme,
-          source_evaluation, intelligence_assessment, handling_code, primary_category, narrative, recorded_by)
-       VALUES ('RAW-' || substr(md5(random()::text), 1, 12), now() - interval '1 day', 'telephone', 'colleague',
-               'Source: bench', '3x5x2', '2', 'B', 'P', 'disclosure_of_information',
-               'The subject was seen looking up a relative on the police national computer.', $1)
-       RETURNING id`,
-      [request.body.recordedBy],
+      `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details,
+          grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
+          primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
+       VALUES ('RAW-' || substr(md5(random()::text), 1, 11), $1, $2, $3, $4, $5, $6, $7, $8, NULL, $9,
+               $10::intelligence_category[], $11, $12, $13, $14)
+       RETURNING id, reference, state, received_at, receipt_method, source_type, source_details, grading_scheme,
+                 source_evaluation, intelligence_assessment, handling_code, handling_conditions, primary_category,
+                 secondary_categories::text[] AS secondary_categories, vulnerable_person, vulnerable_person_note,
+                 narrative, urgency_rank, recorded_by, assignee_id, version, created_at, updated_at`,
+      [
+        b.receivedAt,
+        b.receiptMethod,
+        b.sourceType,
+        b.sourceDetails ?? null,
+        b.grading.scheme,
+        b.grading.sourceEvaluation,
+        b.grading.intelligenceAssessment,
+        b.grading.handlingCode,
+        b.primaryCategory,
+        b.secondaryCategories ?? [],
+        b.vulnerablePerson ?? false,
+        b.vulnerablePersonNote ?? null,
+        b.narrative,
+        b.recordedBy,
+      ],
     );
     return rows[0];
   });

@@ -1,4 +1,5 @@
 import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
+import { REFERENCE_SQL } from './intelligence.rules.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;
@@ -101,25 +102,27 @@ export async function seedIntelligenceReports(
                (ARRAY['received','received','in_assessment','in_assessment','in_assessment','awaiting_review',
                       'development','no_further_action','disseminated','referred_to_case'])[1 + a.h_st % 10]
              WHEN a.h_st % 40 = 0 THEN (ARRAY['received','in_assessment','awaiting_review','development'])[1 + (a.h_st / 40) % 4]
-             ELSE (ARRAY['no_further_action','no_further_action','no_further_action','development_closed',
+             -- (old development items have been decided since: a closed one keeps its final decision)
+             ELSE (ARRAY['no_further_action','no_further_action','no_further_action','no_further_action',
                          'disseminated','disseminated','referred_to_case'])[1 + a.h_st % 7]
            END AS state_raw,
            a.h_who, a.h_sub, a.h_src, a.h_st
       FROM aged a`);
-  // Old development items have been decided since: a closed report keeps its final decision.
-  await m.query(
-    `UPDATE demo_intel SET state_raw = 'no_further_action' WHERE state_raw = 'development_closed'`,
-  );
+  await m.query(`ANALYZE demo_intel`);
 
+  // What the later statements need of each report, kept as it is inserted (no rescans of the wide table).
+  await m.query(`CREATE TEMPORARY TABLE demo_report (id uuid, received_at timestamptz,
+      categories intelligence_category[], decision intelligence_decision, submitted_by uuid, submitted_at timestamptz,
+      reviewed_by uuid, reviewed_at timestamptz, review_date date, referred_case_id uuid, assessment_id uuid) ON COMMIT DROP`);
   await m.query(
-    `INSERT INTO intelligence_report (id, reference, state, received_at, receipt_method, source_type, source_details,
+    `WITH inserted AS (
+     INSERT INTO intelligence_report (id, reference, state, received_at, receipt_method, source_type, source_details,
         grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
         primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by,
         assignee_id, assigned_at, assigned_by, submitted_at, submitted_by, reviewed_at, reviewed_by, decision,
         review_date, referred_case_id, created_at, updated_at)
      SELECT d.id,
-            'INT-' || y.yr || '-' || lpad((COALESCE(c.last_value, 0)
-                + row_number() OVER (PARTITION BY y.yr ORDER BY d.received_at, d.g))::text, 6, '0'),
+            ${REFERENCE_SQL('y.yr', '(COALESCE(c.last_value, 0) + row_number() OVER (PARTITION BY y.yr ORDER BY d.received_at, d.g))')},
             d.state_raw::intelligence_state, d.received_at, d.receipt_method, d.source_type,
             'Demo source record ' || (d.h_src % 900 + 100),
             CASE WHEN d.legacy THEN '5x5x5' ELSE '3x5x2' END::grading_scheme,
@@ -147,9 +150,13 @@ export async function seedIntelligenceReports(
             d.received_at, d.received_at
        FROM demo_intel d
        CROSS JOIN LATERAL (SELECT EXTRACT(YEAR FROM d.received_at AT TIME ZONE 'UTC')::int AS yr) y
-       LEFT JOIN intelligence_reference_counter c ON c.year = y.yr`,
+       LEFT JOIN intelligence_reference_counter c ON c.year = y.yr
+     RETURNING id, received_at, ARRAY[primary_category] || secondary_categories, decision, submitted_by, submitted_at,
+               reviewed_by, reviewed_at, review_date, referred_case_id)
+     INSERT INTO demo_report SELECT *, gen_random_uuid() FROM inserted`,
     [analysts, analysts.length, users.supervisor],
   );
+  await m.query(`ANALYZE demo_report`);
   await m.query(
     `INSERT INTO intelligence_reference_counter (year, last_value)
      SELECT substring(reference from 5 for 4)::int, max(substring(reference from 10)::int)
@@ -158,57 +165,75 @@ export async function seedIntelligenceReports(
   );
 
   // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern a few recurring people (40 in
-  // the demo's 6000 reports).
+  // the demo's 6000 reports). Someone picked twice for one report is named once, as its subject.
   await m.query(
-    `WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn
+    `CREATE TEMPORARY TABLE demo_subject ON COMMIT DROP AS
+     WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn
                      FROM workforce_member),
      picks AS (
        SELECT d.id AS report_id,
-              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % $1 ELSE 1 + (d.h_sub / 5) END AS pick, 'subject' AS role
+              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % $1 ELSE 1 + (d.h_sub / 5) END AS pick,
+              'subject'::intelligence_subject_role AS role
          FROM demo_intel d WHERE d.h_sub % 13 <> 0
        UNION ALL
        SELECT d.id, 1 + (d.h_sub / 17), 'associate' FROM demo_intel d WHERE d.h_sub % 4 = 1
      )
-     INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
-     SELECT p.report_id, pool.id, p.role::intelligence_subject_role
+     SELECT DISTINCT ON (p.report_id, pool.id) p.report_id, pool.id AS workforce_member_id, p.role
        FROM picks p JOIN pool ON pool.rn = 1 + (p.pick - 1) % (SELECT count(*) FROM workforce_member)
-     ON CONFLICT DO NOTHING`,
+      ORDER BY p.report_id, pool.id, p.role`,
     [Math.max(40, Math.ceil(count / 150))],
+  );
+
+  // Possible duplicates, as recording would have found them: an earlier report (within 90 days) naming the same
+  // person with a category in common, among the demo's reports and any already recorded. Worked out before the
+  // demo's subjects are stored, in one pass over everyone named in date order: each row carries the reports that
+  // named the same person in the 90 days up to it (a window, not a self-join of everyone's reports).
+  await m.query(
+    `INSERT INTO intelligence_duplicate (report_id, related_report_id)
+     WITH named AS (
+       SELECT s.workforce_member_id, s.report_id, r.received_at, r.categories, true AS demo
+         FROM demo_subject s JOIN demo_report r ON r.id = s.report_id
+       UNION ALL
+       SELECT s.workforce_member_id, s.report_id, r.received_at, ARRAY[r.primary_category] || r.secondary_categories, false
+         FROM intelligence_subject s JOIN intelligence_report r ON r.id = s.report_id
+     ), windowed AS (
+       SELECT n.report_id, n.received_at, n.categories, n.demo,
+              array_agg(n.report_id) OVER w AS ids, array_agg(n.received_at) OVER w AS ats,
+              array_agg(array_to_string(n.categories, ',')) OVER w AS cats
+         FROM named n
+       WINDOW w AS (PARTITION BY n.workforce_member_id ORDER BY n.received_at
+                    RANGE BETWEEN interval '90 days' PRECEDING AND CURRENT ROW)
+     )
+     SELECT DISTINCT n.report_id, o.report_id
+       FROM windowed n CROSS JOIN LATERAL unnest(n.ids, n.ats, n.cats) AS o(report_id, received_at, categories)
+      WHERE n.demo AND o.received_at < n.received_at
+        AND string_to_array(o.categories, ',')::intelligence_category[] && n.categories
+     ON CONFLICT DO NOTHING`,
+  );
+  await m.query(
+    `INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
+     SELECT report_id, workforce_member_id, role FROM demo_subject
+     ON CONFLICT DO NOTHING`,
   );
 
   // Assessments for everything past assessment, reviews for everything decided.
   await m.query(
-    `INSERT INTO intelligence_assessment (report_id, version_no, assessment_text, recommended_decision, submitted_by, submitted_at)
-     SELECT r.id, 1, '${MARKER}Assessment: enquiries made with the source and systems checked; '
+    `INSERT INTO intelligence_assessment (id, report_id, version_no, assessment_text, recommended_decision, submitted_by,
+                                          submitted_at)
+     SELECT r.assessment_id, r.id, 1, '${MARKER}Assessment: enquiries made with the source and systems checked; '
               || 'recommendation follows the grading.',
             COALESCE(r.decision, 'development'), r.submitted_by, r.submitted_at
-       FROM intelligence_report r JOIN demo_intel d ON d.id = r.id WHERE r.submitted_at IS NOT NULL`,
+       FROM demo_report r WHERE r.submitted_at IS NOT NULL`,
   );
   await m.query(
     `INSERT INTO intelligence_review (report_id, assessment_id, decision, reason, review_date, case_id, recipient,
                                       reviewed_by, reviewed_at)
-     SELECT r.id, a.id, r.decision,
+     SELECT r.id, r.assessment_id, r.decision,
             CASE WHEN r.decision = 'no_further_action' THEN 'Not substantiated by the enquiries made' END,
             r.review_date, r.referred_case_id,
             CASE WHEN r.decision = 'disseminated' THEN 'Regional organised crime unit' END,
             r.reviewed_by, r.reviewed_at
-       FROM intelligence_report r JOIN demo_intel d ON d.id = r.id
-       JOIN intelligence_assessment a ON a.report_id = r.id AND a.version_no = 1
-      WHERE r.decision IS NOT NULL`,
-  );
-
-  // Possible duplicates, as recording would have found them.
-  await m.query(
-    `INSERT INTO intelligence_duplicate (report_id, related_report_id)
-     SELECT DISTINCT n.id, o.id
-       FROM demo_intel d
-       JOIN intelligence_report n ON n.id = d.id
-       JOIN intelligence_subject ns ON ns.report_id = n.id
-       JOIN intelligence_subject os ON os.workforce_member_id = ns.workforce_member_id AND os.report_id <> n.id
-       JOIN intelligence_report o ON o.id = os.report_id
-      WHERE o.received_at < n.received_at AND o.received_at >= n.received_at - make_interval(days => 90)
-        AND (ARRAY[o.primary_category] || o.secondary_categories) && (ARRAY[n.primary_category] || n.secondary_categories)
-     ON CONFLICT DO NOTHING`,
+       FROM demo_report r WHERE r.decision IS NOT NULL`,
   );
   const [{ open }] = await m.query<{ open: number }[]>(
     `SELECT count(*)::int AS open FROM intelligence_report

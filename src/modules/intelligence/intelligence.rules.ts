@@ -152,6 +152,10 @@ export const financialYearLabel = (startYear: number): string =>
 export const formatReference = (year: number, n: number): string =>
   `INT-${year}-${String(n).padStart(6, '0')}`;
 
+/** The same reference in SQL, from SQL expressions for the year and the number (as the insert assigns it). */
+export const REFERENCE_SQL = (year: string, n: string): string =>
+  `'INT-' || ${year} || '-' || lpad(${n}::text, greatest(6, length(${n}::text)), '0')`;
+
 const DAY = 86_400_000;
 
 /** Queue timing: whole days since receipt, the due date and whether it has passed. */

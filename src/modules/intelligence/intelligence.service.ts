@@ -46,7 +46,7 @@ import {
   canDo,
   disseminationProblem,
   financialYearLabel,
-  formatReference,
+  REFERENCE_SQL,
   gradeProblems,
   type LifecycleAction,
   nextState,
@@ -135,6 +135,7 @@ interface ItemRow {
 }
 
 interface ReportRow extends ItemRow {
+  links: ReportRef[] | string;
   receipt_method: IntelligenceView['receiptMethod'];
   source_type: IntelligenceView['sourceType'];
   source_details: string | null;
@@ -155,6 +156,32 @@ interface ReportRow extends ItemRow {
   updated_at: Date;
   visible: boolean;
 }
+
+interface AssessmentRow {
+  id: string;
+  version_no: number;
+  assessment_text: string;
+  recommended_decision: ReviewDecision;
+  submitted_by: string;
+  submitted_at: Date;
+}
+
+interface ReviewRow {
+  id: string;
+  assessment_id: string;
+  decision: ReviewDecision;
+  reason: string | null;
+  review_date: string | null;
+  case_id: string | null;
+  recipient: string | null;
+  reviewed_by: string;
+  reviewed_at: Date;
+}
+
+/** Every column of the full view of report `r` (the subjects, duplicates and links are read alongside). */
+const REPORT_COLUMNS = `${ITEM_COLUMNS}, r.receipt_method, r.source_type, r.source_details, r.handling_conditions,
+  r.vulnerable_person_note, r.narrative, r.recorded_by, r.assigned_at, r.assigned_by, r.submitted_at,
+  r.submitted_by, r.reviewed_at, r.reviewed_by, r.decision, r.referred_case_id, r.version, r.created_at, r.updated_at`;
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -188,15 +215,20 @@ export class IntelligenceService {
     return this.tx.run(async (m) => {
       await this.checkSubjectsExist(m, actor, subjects);
       const links = await this.checkLinks(m, actor, body.linkedReportIds ?? [], null);
-      const reference = await this.nextReference(m);
-      const [{ id }] = await m.query<{ id: string }[]>(
-        `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details,
+      // One statement: the year's counter (its row lock keeps numbers gap-free) and the report, returned whole.
+      const [row] = await m.query<ReportRow[]>(
+        `WITH counter AS (
+           INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
+           ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value)
+         INSERT INTO intelligence_report AS r (reference, received_at, receipt_method, source_type, source_details,
            grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
            primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::intelligence_category[], $13, $14, $15, $16)
-         RETURNING id`,
+         SELECT ${REFERENCE_SQL('$1', 'counter.last_value')}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                $12::intelligence_category[], $13, $14, $15, $16
+           FROM counter
+         RETURNING ${REPORT_COLUMNS}`,
         [
-          reference,
+          new Date().getUTCFullYear(),
           body.receivedAt,
           body.receiptMethod,
           body.sourceType,
@@ -214,10 +246,16 @@ export class IntelligenceService {
           actor.userId,
         ],
       );
+      const { id, reference } = row;
       await this.writeSubjects(m, id, subjects);
       await this.writeLinks(m, actor, id, links);
-      const duplicates = await this.findDuplicates(m, id);
-      const view = await this.load(m, actor, id);
+      const duplicates = subjects.length > 0 ? await this.findDuplicates(m, id) : [];
+      // A new report has no assessments or reviews; with no subjects or links it has no duplicates either, and
+      // the inserted row is the whole view.
+      const view =
+        subjects.length > 0 || links.length > 0
+          ? await this.load(m, actor, id, true)
+          : this.toView(actor, { ...row, subjects: [], duplicates: [], links: [] }, [], []);
       await this.audit.record(m, actor, {
         action: 'intelligence.create',
         resourceType: 'intelligence_report',
@@ -828,15 +866,15 @@ export class IntelligenceService {
     return { ...row, subjectIds: row.subject_ids };
   }
 
-  /** The full report as the caller may see it (no audit: callers audit their own read or write). */
-  private async load(m: EntityManager, actor: Actor, id: string): Promise<IntelligenceView> {
+  /**
+   * The full report as the caller may see it (no audit: callers audit their own read or write). `fresh`: just
+   * recorded, so without assessments or reviews to read.
+   */
+  private async load(m: EntityManager, actor: Actor, id: string, fresh = false): Promise<IntelligenceView> {
     const related = coiRaw(actor, 'o', 2);
     const p = [id, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
     const [r] = await m.query<ReportRow[]>(
-      `SELECT ${ITEM_COLUMNS}, r.receipt_method, r.source_type, r.source_details, r.handling_conditions,
-              r.vulnerable_person_note, r.narrative, r.recorded_by, r.assigned_at, r.assigned_by, r.submitted_at,
-              r.submitted_by, r.reviewed_at, r.reviewed_by, r.decision, r.referred_case_id, r.version,
-              r.created_at, r.updated_at, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson(related)} AS duplicates,
+      `SELECT ${REPORT_COLUMNS}, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson(related)} AS duplicates,
               (SELECT COALESCE(json_agg(json_build_object('id', o.id, 'reference', o.reference)
                         ORDER BY o.received_at, o.id), '[]'::json)
                  FROM intelligence_link l
@@ -846,37 +884,26 @@ export class IntelligenceService {
       p,
     );
     if (!r) throw problems.notFound('intelligence report');
-    const assessments = await m.query<
-      {
-        id: string;
-        version_no: number;
-        assessment_text: string;
-        recommended_decision: ReviewDecision;
-        submitted_by: string;
-        submitted_at: Date;
-      }[]
-    >(
+    if (fresh) return this.toView(actor, r, [], []);
+    const assessments = await m.query<AssessmentRow[]>(
       `SELECT id, version_no, assessment_text, recommended_decision, submitted_by, submitted_at
          FROM intelligence_assessment WHERE report_id = $1 ORDER BY version_no`,
       [id],
     );
-    const reviews = await m.query<
-      {
-        id: string;
-        assessment_id: string;
-        decision: ReviewDecision;
-        reason: string | null;
-        review_date: string | null;
-        case_id: string | null;
-        recipient: string | null;
-        reviewed_by: string;
-        reviewed_at: Date;
-      }[]
-    >(
+    const reviews = await m.query<ReviewRow[]>(
       `SELECT id, assessment_id, decision, reason, review_date::text AS review_date, case_id, recipient, reviewed_by, reviewed_at
          FROM intelligence_review WHERE report_id = $1 ORDER BY reviewed_at, id`,
       [id],
     );
+    return this.toView(actor, r, assessments, reviews);
+  }
+
+  private toView(
+    actor: Actor,
+    r: ReportRow,
+    assessments: AssessmentRow[],
+    reviews: ReviewRow[],
+  ): IntelligenceView {
     const item = this.toItem(r as unknown as Record<string, unknown>, new Date());
     const sourceVisible = this.maySeeSource(actor, r.recorded_by);
     return {
@@ -895,7 +922,7 @@ export class IntelligenceService {
       vulnerablePersonNote: r.vulnerable_person_note,
       narrative: r.narrative,
       subjects: item.subjects,
-      linkedReports: json((r as unknown as { links: ReportRef[] | string }).links),
+      linkedReports: json(r.links),
       possibleDuplicates: item.possibleDuplicates,
       recordedBy: r.recorded_by,
       assigneeId: r.assignee_id,
@@ -1056,17 +1083,6 @@ export class IntelligenceService {
     return ids;
   }
 
-  /** `INT-<year>-<n>`: the year's counter row is incremented in this transaction, so numbers have no gaps. */
-  private async nextReference(m: EntityManager): Promise<string> {
-    const year = new Date().getUTCFullYear();
-    const [{ last_value }] = await m.query<{ last_value: number }[]>(
-      `INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value`,
-      [year],
-    );
-    return formatReference(year, last_value);
-  }
-
   private async writeSubjects(m: EntityManager, id: string, subjects: SubjectInput[]): Promise<void> {
     if (subjects.length === 0) return;
     await m.query(
@@ -1091,14 +1107,18 @@ export class IntelligenceService {
    */
   private async findDuplicates(m: EntityManager, id: string): Promise<string[]> {
     const rows = await m.query<{ related_report_id: string }[]>(
-      `INSERT INTO intelligence_duplicate (report_id, related_report_id)
+      // From the report's own subjects (few) through the member index to their other reports: the plan
+      // cannot start from every report in the window.
+      `WITH n AS MATERIALIZED (
+         SELECT r.id, r.received_at, ARRAY[r.primary_category] || r.secondary_categories AS categories
+           FROM intelligence_report r WHERE r.id = $1),
+       ns AS MATERIALIZED (SELECT s.workforce_member_id FROM intelligence_subject s WHERE s.report_id = $1)
+       INSERT INTO intelligence_duplicate (report_id, related_report_id)
        SELECT DISTINCT n.id, o.id
-         FROM intelligence_report n
-         JOIN intelligence_subject ns ON ns.report_id = n.id
+         FROM n CROSS JOIN ns
          JOIN intelligence_subject os ON os.workforce_member_id = ns.workforce_member_id AND os.report_id <> n.id
          JOIN intelligence_report o ON o.id = os.report_id
-        WHERE n.id = $1
-          AND (ARRAY[o.primary_category] || o.secondary_categories) && (ARRAY[n.primary_category] || n.secondary_categories)
+        WHERE (ARRAY[o.primary_category] || o.secondary_categories) && n.categories
           AND o.received_at BETWEEN n.received_at - make_interval(days => $2) AND n.received_at + make_interval(days => $2)
           AND NOT EXISTS (SELECT 1 FROM intelligence_duplicate x WHERE x.report_id = o.id AND x.related_report_id = n.id)
        ON CONFLICT DO NOTHING
