@@ -10,6 +10,11 @@ export interface SeedContext {
   /** A TypeORM connection, for steps that reuse a module's demo seeder at scale. */
   typeorm: DataSource;
   users: Record<string, string>;
+  /**
+   * Work that may finish while the next steps run (e.g. an index nothing seeded after it needs): seed() waits
+   * for all of it before the final VACUUM.
+   */
+  later: (work: () => Promise<unknown>) => void;
 }
 
 export interface SeedStep {
@@ -47,7 +52,8 @@ async function bulkSettings(query: Query): Promise<void> {
  * sorted build per index and one validating join per key instead of maintaining and checking them row by row.
  * Without `keepKeys` the load must not rely on ON CONFLICT for these tables (the seeders it wraps produce no
  * duplicates); with it, primary keys and unique indexes stay, and only the other indexes and the tables' own
- * foreign keys go.
+ * foreign keys go. Returns the `deferred` indexes' definitions, not rebuilt: for the caller to build after its
+ * commit, beside the next steps.
  * In the seeding transaction, so a failure leaves the schema untouched. Bench only: the app's schema is its
  * migrations'.
  */
@@ -55,8 +61,8 @@ async function withoutIndexes(
   query: Query,
   tables: string[],
   load: () => Promise<void>,
-  options: { keepKeys?: boolean } = {},
-): Promise<void> {
+  options: { keepKeys?: boolean; deferred?: (definition: string) => boolean } = {},
+): Promise<string[]> {
   const keys = !options.keepKeys;
   const constraints = (await query(
     `SELECT conrelid::regclass::text AS tbl, format('%I', conname) AS name, pg_get_constraintdef(oid) AS definition,
@@ -81,10 +87,12 @@ async function withoutIndexes(
   for (const k of constraints.filter((c) => !c.foreign)) {
     await query(`ALTER TABLE ${k.tbl} ADD CONSTRAINT ${k.name} ${k.definition}`);
   }
-  for (const i of indexes) await query(i.definition);
+  const deferred = indexes.filter((i) => options.deferred?.(i.definition)).map((i) => i.definition);
+  for (const i of indexes) if (!deferred.includes(i.definition)) await query(i.definition);
   for (const k of constraints.filter((c) => c.foreign)) {
     await query(`ALTER TABLE ${k.tbl} ADD CONSTRAINT ${k.name} ${k.definition}`);
   }
+  return deferred;
 }
 
 /** A step's statements in one transaction on a pool connection (so that SET LOCAL and the DDL roll back with it). */
@@ -104,14 +112,19 @@ const inTransaction =
     }
   };
 
-const sql = (statements: (n: number) => string[]) => async (ctx: SeedContext, n: number) => {
-  const client = await ctx.db.connect();
-  try {
-    for (const statement of statements(n)) await client.query(statement);
-  } finally {
-    client.release();
-  }
-};
+/** Statements run in one seeding transaction, with the tables' secondary indexes and own foreign keys set aside. */
+const statements = (tables: string[], list: (n: number) => string[]) =>
+  inTransaction(async (query, n) => {
+    await bulkSettings(query);
+    await withoutIndexes(
+      query,
+      tables,
+      async () => {
+        for (const statement of list(n)) await query(statement);
+      },
+      { keepKeys: true },
+    );
+  });
 
 const INTELLIGENCE_TABLES = [
   'intelligence_report',
@@ -131,27 +144,6 @@ const CASE_TABLES = [
 ];
 
 /**
- * A bulk load into `table` with its secondary (non-unique) indexes dropped and then rebuilt from their own
- * definitions: building an index once is far cheaper than a million random insertions into it. Constraints
- * and unique indexes stay in force.
- */
-const withoutSecondaryIndexes = (table: string, statements: string[]): string[] => [
-  `CREATE TEMPORARY TABLE IF NOT EXISTS seed_dropped_index (def text NOT NULL)`,
-  `DO $$ DECLARE i record; BEGIN
-     FOR i IN SELECT x.indexrelid::regclass::text AS name, pg_get_indexdef(x.indexrelid) AS def FROM pg_index x
-               WHERE x.indrelid = '${table}'::regclass AND NOT x.indisunique AND NOT x.indisprimary
-                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) LOOP
-       INSERT INTO seed_dropped_index VALUES (i.def);
-       EXECUTE 'DROP INDEX ' || i.name;
-     END LOOP;
-   END $$`,
-  ...statements,
-  `DO $$ DECLARE d text; BEGIN
-     FOR d IN DELETE FROM seed_dropped_index RETURNING def LOOP EXECUTE d; END LOOP;
-   END $$`,
-];
-
-/**
  * PostgreSQL-side generation (generate_series), one step per table, in dependency order. Where a module's
  * demo seeder is set-based it is reused at scale, so the bench data has the demo's shape.
  */
@@ -159,14 +151,27 @@ export const SEED: SeedStep[] = [
   {
     label: 'intelligence reports over ten years (and their subjects: one person in 25 of the workforce)',
     rows: 1_000_000,
-    run: async (ctx, n) =>
-      ctx.typeorm.transaction(async (manager) => {
+    run: async (ctx, n) => {
+      const deferred = await ctx.typeorm.transaction(async (manager) => {
         const query: Query = (text, params) => manager.query(text, params);
         await bulkSettings(query);
-        await withoutIndexes(query, INTELLIGENCE_TABLES, () =>
-          seedIntelligenceReports({ manager, users: ctx.users, log: () => undefined }, n, 3650),
+        // The full-text index (the longest build) is built beside the next steps, which do not touch reports.
+        return withoutIndexes(
+          query,
+          INTELLIGENCE_TABLES,
+          () => seedIntelligenceReports({ manager, users: ctx.users, log: () => undefined }, n, 3650),
+          { deferred: (definition) => definition.includes('USING gin') },
         );
-      }),
+      });
+      for (const definition of deferred) {
+        ctx.later(() =>
+          inTransaction(async (query) => {
+            await bulkSettings(query);
+            await query(definition);
+          })(ctx, n),
+        );
+      }
+    },
   },
   {
     label: 'cases since 2016/17 with referrals, IOPC decisions and outcomes (the cases demo generator)',
@@ -189,15 +194,14 @@ export const SEED: SeedStep[] = [
     label:
       'the workforce on record over ten years: 100,000 people (the intelligence subjects topped up), ~30,000 serving, in 200 posts',
     rows: 100_000,
-    run: sql((n) =>
-      withoutSecondaryIndexes('workforce_member', [
-        `INSERT INTO department (code, name) SELECT 'BD' || d, 'Bench department ' || d FROM generate_series(1, 20) d
+    run: statements(['workforce_member'], (n) => [
+      `INSERT INTO department (code, name) SELECT 'BD' || d, 'Bench department ' || d FROM generate_series(1, 20) d
          ON CONFLICT (code) DO NOTHING`,
-        `INSERT INTO post (code, title, department_id, required_level)
+      `INSERT INTO post (code, title, department_id, required_level)
        SELECT 'BP' || p, 'Bench post ' || p, (SELECT id FROM department WHERE code = 'BD' || (1 + p % 20)),
               (ARRAY['RV','MV','NPPV2','SC','MV'])[1 + p % 5]::vetting_level
          FROM generate_series(1, 200) p ON CONFLICT (code) DO NOTHING`,
-        `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
+      `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
        SELECT (ARRAY['officer','officer','officer','staff','staff','special_constable','pcso','contractor'])[1 + g % 8]::member_type,
               'BW-' || lpad(g::text, 6, '0'),
               (ARRAY['Alex','Sam','Jo','Chris','Pat','Morgan','Jamie','Robin','Kim','Lee','Charlie','Taylor'])[1 + g % 12],
@@ -205,8 +209,8 @@ export const SEED: SeedStep[] = [
               (ARRAY['Constable','Sergeant','Inspector','Police Staff','Police Staff','Special Constable','PCSO','Contractor'])[1 + g % 8]
          FROM generate_series(1, GREATEST(0, ${n} - (SELECT count(*) FROM workforce_member))::int) g
        ON CONFLICT (staff_number) DO NOTHING`,
-        // Everyone has a post and a start date; 7 in 10 have left (on a date after their start, before today).
-        `UPDATE workforce_member w
+      // Everyone has a post and a start date; 7 in 10 have left (on a date after their start, before today).
+      `UPDATE workforce_member w
           SET post_id = p.id, department_id = p.department_id,
               start_date = COALESCE(m.leave_on, current_date) - 30 - m.h % 12000, leave_date = m.leave_on
          FROM (SELECT id, row_number() OVER (ORDER BY id) AS i, abs(hashtext(id::text)) AS h,
@@ -214,8 +218,7 @@ export const SEED: SeedStep[] = [
                  FROM workforce_member) m
          JOIN post p ON p.code = 'BP' || (1 + m.i % 200)
         WHERE w.id = m.id`,
-      ]),
-    ),
+    ]),
   },
   {
     label:
@@ -224,12 +227,11 @@ export const SEED: SeedStep[] = [
     // Per person: 4 levels (RV, NPPV1, NPPV3, SC or MV, NPPV2, CTC, DV) with 3, 3, 2 and 2 generations: 10
     // clearances. The newest of each level is in force; half of those are due (expiring inside 90 days) or
     // overdue (expired up to 90 days ago), the rest expire in 91 days to ~2.7 years (granted in the past).
-    run: sql(() =>
-      withoutSecondaryIndexes('vetting_clearance', [
-        // No sweep has completed on a freshly seeded database, so the first one looks at everyone: the marks
-        // the clearance triggers would leave change nothing.
-        `SET session_replication_role = replica`,
-        `INSERT INTO vetting_clearance (id, workforce_member_id, level, granted_on, expires_on, superseded_on, superseded_by_id)
+    run: statements(['vetting_clearance'], () => [
+      // No sweep has completed on a freshly seeded database, so the first one looks at everyone: the marks
+      // the clearance triggers would leave change nothing.
+      `SET session_replication_role = replica`,
+      `INSERT INTO vetting_clearance (id, workforce_member_id, level, granted_on, expires_on, superseded_on, superseded_by_id)
        WITH m AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM workforce_member),
        g AS (
          SELECT m.id AS member, m.i, j, (m.i % 2 + 2 * j)::int AS l, gen, CASE WHEN j < 2 THEN 3 ELSE 2 END AS gens,
@@ -249,9 +251,8 @@ export const SEED: SeedStep[] = [
               CASE WHEN d.gen < d.gens - 1 THEN (d.active_expiry - make_interval(years => 3 * (d.gens - 1 - d.gen)))::date END,
               CASE WHEN d.gen < d.gens - 1 THEN md5('c' || d.member || d.l || '-' || (d.gen + 1))::uuid END
          FROM dated d`,
-        `RESET session_replication_role`,
-      ]),
-    ),
+      `RESET session_replication_role`,
+    ]),
   },
   {
     label: 'audit events (triggers bypassed: the seeded part of the chain is not verifiable)',
@@ -275,8 +276,15 @@ export const SEED: SeedStep[] = [
   },
 ];
 
-export async function seed(ctx: SeedContext, scale: number): Promise<void> {
+export async function seed(base: Omit<SeedContext, 'later'>, scale: number): Promise<void> {
   const started = Date.now();
+  const pending: Promise<unknown>[] = [];
+  const later = (work: () => Promise<unknown>): void => {
+    const running = work();
+    running.catch(() => undefined); // reported by the Promise.all below, not as an unhandled rejection
+    pending.push(running);
+  };
+  const ctx: SeedContext = { ...base, later };
   const runStep = async (step: SeedStep): Promise<void> => {
     const n = Math.max(1, Math.round(step.rows * scale));
     const t0 = Date.now();
@@ -293,6 +301,7 @@ export async function seed(ctx: SeedContext, scale: number): Promise<void> {
   };
   // Two lanes: the steps that depend on each other in order, and the independent ones beside them.
   await Promise.all([inOrder(SEED.filter((s) => !s.alongside)), inOrder(SEED.filter((s) => s.alongside))]);
+  await Promise.all(pending);
   const t0 = Date.now();
   await ctx.db.query('VACUUM ANALYZE');
   say(`  vacuumed and analysed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
