@@ -56,7 +56,7 @@ describe('figures', () => {
            primary_category, categories, recorded_at, recorded_financial_year, next_update_due, pcc_report_due,
            created_by, status, finalised_at, severity)
          SELECT 'FX-' || ($1::int + g), 9000, $1::int + g, 'misconduct', 'conduct_matter', $8,
-           $2::case_category, ARRAY[$2::case_category],
+           $2::corruption_category, ARRAY[$2::corruption_category],
            ((make_date($3::int, 6, 1) + (g % 300))::timestamp + interval '10 hours') AT TIME ZONE 'Europe/London',
            0, current_date, current_date, $4::uuid,
            CASE WHEN $5::text = 'pending' THEN 'under_investigation' ELSE 'closed' END::case_status,
@@ -309,7 +309,7 @@ describe('figures', () => {
              INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type,
                allegation_summary, primary_category, categories, recorded_at, recorded_financial_year,
                next_update_due, pcc_report_due, created_by)
-             VALUES ($1, 8000, $2, 'misconduct', 'conduct_matter', $3, 'theft_fraud', ARRAY['theft_fraud']::case_category[],
+             VALUES ($1, 8000, $2, 'misconduct', 'conduct_matter', $3, 'theft_fraud', ARRAY['theft_fraud']::corruption_category[],
                $4, 0, current_date, current_date, $5) RETURNING id)
            INSERT INTO case_subject (case_id, workforce_member_id) SELECT id, $6 FROM c`,
           [`FYB-${i}`, i, SECRET_NARRATIVE, at, supervisor.id, subject],

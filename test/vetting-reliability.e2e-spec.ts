@@ -92,7 +92,9 @@ async function waitForJob(queue: Queue, id: string, timeoutMs = 120_000): Promis
       const state = job ? await job.getState() : 'missing';
       if (state === 'failed') throw new Error(`job ${id} failed: ${job?.failedReason}`);
       // Read the return value again until it is there: under load a poll can see the completed state first.
-      return state === 'completed' && job?.returnvalue != null ? { value: job.returnvalue as unknown } : false;
+      return state === 'completed' && job?.returnvalue != null
+        ? { value: job.returnvalue as unknown }
+        : false;
     },
     timeoutMs,
   ).then((r) => r.value);

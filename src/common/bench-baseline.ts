@@ -137,7 +137,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
           grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
           primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
        VALUES ('RAW-' || substr(md5(random()::text), 1, 11), $1, $2, $3, $4, $5, $6, $7, $8, NULL, $9,
-               $10::intelligence_category[], $11, $12, $13, $14)
+               $10::corruption_category[], $11, $12, $13, $14)
        RETURNING id, reference, state, received_at, receipt_method, source_type, source_details, grading_scheme,
                  source_evaluation, intelligence_assessment, handling_code, handling_conditions, primary_category,
                  secondary_categories::text[] AS secondary_categories, vulnerable_person, vulnerable_person_note,

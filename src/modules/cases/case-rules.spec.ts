@@ -5,7 +5,8 @@ import {
   nextStatus,
   TRANSITIONS,
 } from './case-rules.js';
-import { CaseAction, CaseCategory, CaseStatus, ReferralCriterion } from './cases.enums.js';
+import { CaseAction, CaseStatus, ReferralCriterion } from './cases.enums.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 const S = CaseStatus;
 const A = CaseAction;
@@ -69,7 +70,7 @@ describe('case lifecycle', () => {
 
 describe('mandatory referral criteria', () => {
   it('requires a referral for any APSP case', () => {
-    expect(evaluateReferral([CaseCategory.AbuseOfPositionSexual], [])).toEqual({
+    expect(evaluateReferral([CorruptionCategory.AbuseOfPositionSexual], [])).toEqual({
       referralRequired: true,
       criteriaMet: [ReferralCriterion.ApspOrImproperRelationship],
     });
@@ -77,9 +78,9 @@ describe('mandatory referral criteria', () => {
 
   it('treats perverting justice, assisting offenders and infiltration as serious corruption', () => {
     for (const c of [
-      CaseCategory.PervertingJustice,
-      CaseCategory.AssistingOffenders,
-      CaseCategory.Infiltration,
+      CorruptionCategory.PervertingJustice,
+      CorruptionCategory.AssistingOffenders,
+      CorruptionCategory.Infiltration,
     ]) {
       expect(evaluateReferral([c], []).criteriaMet).toEqual([ReferralCriterion.SeriousCorruption]);
     }
@@ -87,10 +88,10 @@ describe('mandatory referral criteria', () => {
 
   it('requires none for categories that meet no criterion and no facts', () => {
     for (const c of [
-      CaseCategory.Drugs,
-      CaseCategory.MisuseOfSystems,
-      CaseCategory.Vulnerability,
-      CaseCategory.Other,
+      CorruptionCategory.Drugs,
+      CorruptionCategory.MisuseOfSystems,
+      CorruptionCategory.Vulnerability,
+      CorruptionCategory.Other,
     ]) {
       expect(evaluateReferral([c], [])).toEqual({ referralRequired: false, criteriaMet: [] });
     }
@@ -99,7 +100,7 @@ describe('mandatory referral criteria', () => {
   it('adds the recorded facts, without duplicates, in a stable order', () => {
     expect(
       evaluateReferral(
-        [CaseCategory.AbuseOfPositionSexual, CaseCategory.Drugs],
+        [CorruptionCategory.AbuseOfPositionSexual, CorruptionCategory.Drugs],
         [
           ReferralCriterion.ChiefOfficer,
           ReferralCriterion.ApspOrImproperRelationship,

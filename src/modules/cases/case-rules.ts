@@ -1,4 +1,5 @@
-import { CaseAction, CaseCategory, CaseStatus, ReferralCriterion } from './cases.enums.js';
+import { CaseAction, CaseStatus, ReferralCriterion } from './cases.enums.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /**
  * The case lifecycle as a table: for each action, the statuses it may be taken from and the status it
@@ -31,12 +32,12 @@ export function nextStatus(
 }
 
 /** Categories that by themselves meet a mandatory referral criterion. */
-export const CATEGORY_CRITERIA: Partial<Record<CaseCategory, ReferralCriterion>> = {
-  [CaseCategory.AbuseOfPositionSexual]: ReferralCriterion.ApspOrImproperRelationship,
+export const CATEGORY_CRITERIA: Partial<Record<CorruptionCategory, ReferralCriterion>> = {
+  [CorruptionCategory.AbuseOfPositionSexual]: ReferralCriterion.ApspOrImproperRelationship,
   // Perverting the course of justice and assisting offenders are serious corruption.
-  [CaseCategory.PervertingJustice]: ReferralCriterion.SeriousCorruption,
-  [CaseCategory.AssistingOffenders]: ReferralCriterion.SeriousCorruption,
-  [CaseCategory.Infiltration]: ReferralCriterion.SeriousCorruption,
+  [CorruptionCategory.PervertingJustice]: ReferralCriterion.SeriousCorruption,
+  [CorruptionCategory.AssistingOffenders]: ReferralCriterion.SeriousCorruption,
+  [CorruptionCategory.Infiltration]: ReferralCriterion.SeriousCorruption,
 };
 
 export interface ReferralEvaluation {
@@ -49,7 +50,7 @@ export interface ReferralEvaluation {
  * investigator has recorded (a serious assault, a chief officer, the same incident as another...).
  */
 export function evaluateReferral(
-  categories: readonly CaseCategory[],
+  categories: readonly CorruptionCategory[],
   facts: readonly ReferralCriterion[],
 ): ReferralEvaluation {
   const met = new Set<ReferralCriterion>(facts);

@@ -15,7 +15,6 @@ import { IntelligenceReport } from '../intelligence/intelligence-report.entity.j
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   BreachType,
-  CaseCategory,
   CaseEventKind,
   CaseStatus,
   CaseType,
@@ -23,6 +22,7 @@ import {
   ReferralCriterion,
   Severity,
 } from './cases.enums.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /**
  * Gap-free case references per year: the create transaction increments the year's row (locking it until
@@ -88,12 +88,12 @@ export class CaseRecord {
   @Column({ type: 'text' })
   allegationSummary: string;
 
-  @Column({ type: 'enum', enum: CaseCategory, enumName: 'case_category' })
-  primaryCategory: CaseCategory;
+  @Column({ type: 'enum', enum: CorruptionCategory, enumName: 'corruption_category' })
+  primaryCategory: CorruptionCategory;
 
   /** Every category, the primary included. */
-  @Column({ type: 'enum', enum: CaseCategory, enumName: 'case_category', array: true })
-  categories: CaseCategory[];
+  @Column({ type: 'enum', enum: CorruptionCategory, enumName: 'corruption_category', array: true })
+  categories: CorruptionCategory[];
 
   @Column({ type: 'enum', enum: BreachType, enumName: 'case_breach_type', nullable: true })
   breachType: BreachType | null;

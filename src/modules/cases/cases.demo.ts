@@ -66,7 +66,7 @@ export async function generateCases(
               timestamptz '2016-04-03 10:00+01' + (i - 1) * ((now() - interval '6 days' - timestamptz '2016-04-03 10:00+01') / ($1::int - 1)) AS recorded_at,
               (ARRAY['abuse_of_position_sexual','infiltration','disclosure_of_information','perverting_justice',
                      'sexual_misconduct','drugs','theft_fraud','misuse_of_systems','abuse_of_authority',
-                     'inappropriate_association','vulnerability','assisting_offenders','other'])[1 + i % 13]::case_category AS primary_category,
+                     'inappropriate_association','vulnerability','assisting_offenders','other'])[1 + i % 13]::corruption_category AS primary_category,
               (ARRAY['criminal','misconduct','criminal_and_misconduct','misconduct'])[1 + i % 4]::case_type AS case_type,
               (ARRAY['complaint','conduct_matter','recordable_conduct_matter'])[1 + (i / 4) % 3]::case_matter_type AS matter_type,
               CASE WHEN i % 9 = 0 THEN ARRAY['serious_assault']::referral_criterion[]
@@ -101,7 +101,7 @@ export async function generateCases(
             status = 'suspended' OR i % 7 = 0,
             '${MARK} ' || i || ': allegation concerning ' || replace(primary_category::text, '_', ' ') || ' (fictional).',
             primary_category,
-            CASE WHEN i % 3 = 0 THEN ARRAY[primary_category, 'inappropriate_association']::case_category[]
+            CASE WHEN i % 3 = 0 THEN ARRAY[primary_category, 'inappropriate_association']::corruption_category[]
                  ELSE ARRAY[primary_category] END,
             (ARRAY['honesty_and_integrity','authority_respect_courtesy','equality_and_diversity','use_of_force',
                    'orders_and_instructions','duties_and_responsibilities','confidentiality','fitness_for_work',

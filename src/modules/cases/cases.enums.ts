@@ -22,23 +22,6 @@ export enum CaseStatus {
   Closed = 'closed',
 }
 
-/** The national counter-corruption categories (domain.md, "Corruption intelligence"). */
-export enum CaseCategory {
-  AbuseOfPositionSexual = 'abuse_of_position_sexual',
-  Infiltration = 'infiltration',
-  DisclosureOfInformation = 'disclosure_of_information',
-  PervertingJustice = 'perverting_justice',
-  SexualMisconduct = 'sexual_misconduct',
-  Drugs = 'drugs',
-  TheftFraud = 'theft_fraud',
-  MisuseOfSystems = 'misuse_of_systems',
-  AbuseOfAuthority = 'abuse_of_authority',
-  InappropriateAssociation = 'inappropriate_association',
-  Vulnerability = 'vulnerability',
-  AssistingOffenders = 'assisting_offenders',
-  Other = 'other',
-}
-
 /** Standards of Professional Behaviour breached (Home Office misconduct return's allegation/breach type). */
 export enum BreachType {
   HonestyAndIntegrity = 'honesty_and_integrity',

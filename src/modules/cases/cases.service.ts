@@ -13,7 +13,6 @@ import { AlertSource } from '../vetting/vetting.enums.js';
 import { evaluateReferral, financialYearLabel, nextStatus } from './case-rules.js';
 import {
   CaseAction,
-  type CaseCategory,
   CaseEventKind,
   CaseStatus,
   CaseType,
@@ -50,6 +49,7 @@ import {
   needsVettingReview,
   type OutcomeFacts,
 } from './outcome-rules.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /** A case the actor may not see (conflict of interest): answered as a 404, audited as denied. */
 class HiddenCase extends Error {
@@ -101,8 +101,8 @@ function toSummary(r: Row): CaseSummaryView {
     caseType: r.case_type as CaseSummaryView['caseType'],
     matterType: r.matter_type as CaseSummaryView['matterType'],
     status: r.status as CaseStatus,
-    primaryCategory: r.primary_category as CaseCategory,
-    categories: r.categories as CaseCategory[],
+    primaryCategory: r.primary_category as CorruptionCategory,
+    categories: r.categories as CorruptionCategory[],
     subjectIds: r.subject_ids as string[],
     investigatorId: (r.investigator_id as string | null) ?? null,
     supervisorId: (r.supervisor_id as string | null) ?? null,
@@ -213,8 +213,8 @@ export interface NewCase {
   caseType: CaseType;
   matterType: CreateCaseRequest['matterType'];
   allegationSummary: string;
-  primaryCategory: CaseCategory;
-  categories?: CaseCategory[];
+  primaryCategory: CorruptionCategory;
+  categories?: CorruptionCategory[];
   subjectIds: string[];
   referralFacts?: ReferralCriterion[];
   breachType?: CreateCaseRequest['breachType'];
@@ -285,7 +285,7 @@ export class CasesService {
       `INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type,
          allegation_summary, primary_category, categories, breach_type, referral_facts, referral_criteria_met,
          referral_required, investigator_id, supervisor_id, recorded_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::case_category[], $9, $10::referral_criterion[],
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::corruption_category[], $9, $10::referral_criterion[],
          $11::referral_criterion[], $12, $13, $14, COALESCE($15::timestamptz, now()), $16)
        RETURNING id`,
       [
@@ -340,7 +340,9 @@ export class CasesService {
       if (q.status) qb.andWhere('c.status = :status', { status: q.status });
       if (q.caseType) qb.andWhere('c.case_type = :caseType', { caseType: q.caseType });
       if (q.category)
-        qb.andWhere('c.categories @> ARRAY[CAST(:category AS case_category)]', { category: q.category });
+        qb.andWhere('c.categories @> ARRAY[CAST(:category AS corruption_category)]', {
+          category: q.category,
+        });
       if (q.investigatorId) qb.andWhere('c.investigator_id = :inv', { inv: q.investigatorId });
       if (q.supervisorId) qb.andWhere('c.supervisor_id = :sup', { sup: q.supervisorId });
       if (q.subjectId) {
@@ -446,8 +448,8 @@ export class CasesService {
       if (body.primaryCategory || body.categories || body.referralFacts) {
         const [cur] = await m.query<
           {
-            primary_category: CaseCategory;
-            categories: CaseCategory[];
+            primary_category: CorruptionCategory;
+            categories: CorruptionCategory[];
             referral_facts: ReferralCriterion[];
           }[]
         >(
@@ -461,7 +463,7 @@ export class CasesService {
         const facts = body.referralFacts ?? cur.referral_facts;
         const evaluation = evaluateReferral(categories, facts);
         set('primary_category', primary);
-        set('categories', categories, '::case_category[]');
+        set('categories', categories, '::corruption_category[]');
         set('referral_facts', facts, '::referral_criterion[]');
         set('referral_criteria_met', evaluation.criteriaMet, '::referral_criterion[]');
         set('referral_required', evaluation.referralRequired);
@@ -977,8 +979,8 @@ export class CasesService {
     const [report] = await m.query<
       {
         reference: string;
-        primary_category: CaseCategory;
-        secondary_categories: CaseCategory[];
+        primary_category: CorruptionCategory;
+        secondary_categories: CorruptionCategory[];
         subject_ids: string[];
       }[]
     >(

@@ -1,7 +1,8 @@
 import { AllegationResult, CriminalOutcome, IopcDecision, MisconductOutcome } from '../cases/cases.enums.js';
-import { IntelligenceCategory, SourceType } from '../intelligence/intelligence.enums.js';
+import { SourceType } from '../intelligence/intelligence.enums.js';
 import { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /**
  * The SQL behind every figure, as builders that return the statement's text and parameters. The service
@@ -192,7 +193,7 @@ export function referralFiguresSql(f: BasisFilter): SqlQuery {
   if (f.category) {
     const cat = p.add(f.category);
     where.push(
-      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+      `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
   push(where, notAboutCase(f, p, 'c'));
@@ -339,7 +340,7 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
   if (f.category) {
     const cat = p.add(f.category);
     where.push(
-      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+      `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
   push(where, notAboutCase(f, p, 'c'));
@@ -389,7 +390,7 @@ SELECT g.fy, t.mt AS member_type,
 
 const INTELLIGENCE_MEASURES: Measure[] = [
   count('received', null, 'Reports received'),
-  ...Object.values(IntelligenceCategory).map((c) =>
+  ...Object.values(CorruptionCategory).map((c) =>
     count(`category_${c}`, `i.primary_category = ${quote(c)}`, `Primary category: ${c.replace(/_/g, ' ')}`),
   ),
   ...Object.values(SourceType).map((s) =>
@@ -455,7 +456,7 @@ export function intelligenceFiguresSql(f: BasisFilter): SqlQuery {
   if (f.category) {
     const cat = p.add(f.category);
     where.push(
-      `(i.primary_category = ${cat}::intelligence_category OR i.secondary_categories @> ARRAY[${cat}::intelligence_category])`,
+      `(i.primary_category = ${cat}::corruption_category OR i.secondary_categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
   push(where, notAboutReport(f, p, 'i'));
@@ -602,10 +603,10 @@ export function capacityFiguresSql(f: FigureFilter, today: string, targetDays: n
   if (f.category) {
     const cat = p.add(f.category);
     intelWhere.push(
-      `(i.primary_category = ${cat}::text::intelligence_category OR i.secondary_categories @> ARRAY[${cat}::text::intelligence_category])`,
+      `(i.primary_category = ${cat}::text::corruption_category OR i.secondary_categories @> ARRAY[${cat}::text::corruption_category])`,
     );
     caseWhere.push(
-      `(c.primary_category = ${cat}::text::case_category OR c.categories @> ARRAY[${cat}::text::case_category])`,
+      `(c.primary_category = ${cat}::text::corruption_category OR c.categories @> ARRAY[${cat}::text::corruption_category])`,
     );
   }
   push(intelWhere, notAboutReport(f, p, 'i'));
@@ -719,7 +720,7 @@ export function misconductReturnSql(
   if (f.category) {
     const cat = p.add(f.category);
     where.push(
-      `(c.primary_category = ${cat}::case_category OR c.categories @> ARRAY[${cat}::case_category])`,
+      `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);

@@ -16,13 +16,13 @@ import { CaseRecord } from '../cases/case.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   GradingScheme,
-  IntelligenceCategory,
   IntelligenceState,
   ReceiptMethod,
   ReviewDecision,
   SourceType,
   SubjectRole,
 } from './intelligence.enums.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /** The open states, as SQL (the queue's partial index and its queries use the same text). */
 export const OPEN_STATES_SQL = `state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
@@ -90,17 +90,17 @@ export class IntelligenceReport {
   @Column({ type: 'text', nullable: true })
   handlingConditions: string | null;
 
-  @Column({ type: 'enum', enum: IntelligenceCategory, enumName: 'intelligence_category' })
-  primaryCategory: IntelligenceCategory;
+  @Column({ type: 'enum', enum: CorruptionCategory, enumName: 'corruption_category' })
+  primaryCategory: CorruptionCategory;
 
   @Column({
     type: 'enum',
-    enum: IntelligenceCategory,
-    enumName: 'intelligence_category',
+    enum: CorruptionCategory,
+    enumName: 'corruption_category',
     array: true,
     default: '{}',
   })
-  secondaryCategories: IntelligenceCategory[];
+  secondaryCategories: CorruptionCategory[];
 
   @Column({ type: 'boolean', default: false })
   vulnerablePerson: boolean;

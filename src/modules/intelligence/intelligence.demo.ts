@@ -82,14 +82,14 @@ export async function seedIntelligenceReports(
                     'disclosure_of_information','disclosure_of_information','perverting_justice','sexual_misconduct',
                     'drugs','drugs','theft_fraud','theft_fraud','misuse_of_systems','misuse_of_systems',
                     'misuse_of_systems','abuse_of_authority','inappropriate_association','inappropriate_association',
-                    'vulnerability','assisting_offenders','other'])[1 + b.h_cat % 21]::intelligence_category AS category
+                    'vulnerability','assisting_offenders','other'])[1 + b.h_cat % 21]::corruption_category AS category
         FROM base b
     )
     SELECT a.g, gen_random_uuid() AS id,
            now() - make_interval(days => a.age_days, mins => a.h_age % 1440) AS received_at,
            a.age_days, a.category,
-           CASE WHEN a.h_cat % 5 = 0 THEN ARRAY[(ARRAY['misuse_of_systems','inappropriate_association','vulnerability'])[1 + a.h_cat % 3]]::intelligence_category[]
-                ELSE '{}'::intelligence_category[] END AS secondary,
+           CASE WHEN a.h_cat % 5 = 0 THEN ARRAY[(ARRAY['misuse_of_systems','inappropriate_association','vulnerability'])[1 + a.h_cat % 3]]::corruption_category[]
+                ELSE '{}'::corruption_category[] END AS secondary,
            (ARRAY['colleague','colleague','member_of_public','anonymous','anonymous','partner_agency','ict_monitoring',
                   'ict_monitoring','covert_source','other_force','complaint','self_declaration','iopc','other'])[1 + a.h_src % 14]::intelligence_source_type AS source_type,
            (ARRAY['in_person','telephone','email','letter','online_form','reporting_line','system_alert','referral','other'])[1 + a.h_src % 9]::intelligence_receipt_method AS receipt_method,
@@ -112,7 +112,7 @@ export async function seedIntelligenceReports(
 
   // What the later statements need of each report, kept as it is inserted (no rescans of the wide table).
   await m.query(`CREATE TEMPORARY TABLE demo_report (id uuid, received_at timestamptz,
-      categories intelligence_category[], decision intelligence_decision, submitted_by uuid, submitted_at timestamptz,
+      categories corruption_category[], decision intelligence_decision, submitted_by uuid, submitted_at timestamptz,
       reviewed_by uuid, reviewed_at timestamptz, review_date date, referred_case_id uuid, assessment_id uuid) ON COMMIT DROP`);
   await m.query(
     `WITH inserted AS (
@@ -207,7 +207,7 @@ export async function seedIntelligenceReports(
      SELECT DISTINCT n.report_id, o.report_id
        FROM windowed n CROSS JOIN LATERAL unnest(n.ids, n.ats, n.cats) AS o(report_id, received_at, categories)
       WHERE n.demo AND o.received_at < n.received_at
-        AND string_to_array(o.categories, ',')::intelligence_category[] && n.categories
+        AND string_to_array(o.categories, ',')::corruption_category[] && n.categories
      ON CONFLICT DO NOTHING`,
   );
   await m.query(

@@ -1,9 +1,4 @@
-import {
-  GradingScheme,
-  IntelligenceCategory,
-  IntelligenceState,
-  ReviewDecision,
-} from './intelligence.enums.js';
+import { GradingScheme, IntelligenceState, ReviewDecision } from './intelligence.enums.js';
 import {
   ALLOWED_FROM,
   canDo,
@@ -14,6 +9,7 @@ import {
   timing,
   urgencyRank,
 } from './intelligence.rules.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 const grade = (scheme: GradingScheme, s: string, i: string, h: string, c?: string) => ({
   scheme,
@@ -59,13 +55,11 @@ describe('grading', () => {
 
 describe('urgency', () => {
   it('puts a vulnerable person in APSP first, then either, then the rest', () => {
-    expect(urgencyRank(true, [IntelligenceCategory.AbuseOfPositionSexual])).toBe(0);
-    expect(urgencyRank(true, [IntelligenceCategory.Drugs, IntelligenceCategory.AbuseOfPositionSexual])).toBe(
-      0,
-    );
-    expect(urgencyRank(true, [IntelligenceCategory.Drugs])).toBe(1);
-    expect(urgencyRank(false, [IntelligenceCategory.AbuseOfPositionSexual])).toBe(1);
-    expect(urgencyRank(false, [IntelligenceCategory.Drugs])).toBe(2);
+    expect(urgencyRank(true, [CorruptionCategory.AbuseOfPositionSexual])).toBe(0);
+    expect(urgencyRank(true, [CorruptionCategory.Drugs, CorruptionCategory.AbuseOfPositionSexual])).toBe(0);
+    expect(urgencyRank(true, [CorruptionCategory.Drugs])).toBe(1);
+    expect(urgencyRank(false, [CorruptionCategory.AbuseOfPositionSexual])).toBe(1);
+    expect(urgencyRank(false, [CorruptionCategory.Drugs])).toBe(2);
   });
 });
 

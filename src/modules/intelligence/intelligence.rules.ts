@@ -1,9 +1,5 @@
-import {
-  GradingScheme,
-  IntelligenceCategory,
-  IntelligenceState,
-  ReviewDecision,
-} from './intelligence.enums.js';
+import { GradingScheme, IntelligenceState, ReviewDecision } from './intelligence.enums.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /** The codes each scheme allows, per part of the grade (domain.md, "Grading"). */
 export const GRADING_CODES: Record<
@@ -64,11 +60,8 @@ export function gradeProblems(g: GradeInput, prefix = 'grading'): GradeProblem[]
  * Queue urgency, 0 the most urgent: a vulnerable person involved in APSP intelligence, then either of the two,
  * then the rest. Stored on the report (a trigger keeps it) so that the queue's keyset is one index.
  */
-export function urgencyRank(
-  vulnerablePerson: boolean,
-  categories: readonly IntelligenceCategory[],
-): 0 | 1 | 2 {
-  const apsp = categories.includes(IntelligenceCategory.AbuseOfPositionSexual);
+export function urgencyRank(vulnerablePerson: boolean, categories: readonly CorruptionCategory[]): 0 | 1 | 2 {
+  const apsp = categories.includes(CorruptionCategory.AbuseOfPositionSexual);
   if (vulnerablePerson && apsp) return 0;
   if (vulnerablePerson || apsp) return 1;
   return 2;

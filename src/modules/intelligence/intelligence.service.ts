@@ -36,7 +36,6 @@ import type {
 } from './dto/intelligence.dto.js';
 import {
   type GradingScheme,
-  type IntelligenceCategory,
   IntelligenceState,
   OPEN_STATES,
   ReviewDecision,
@@ -52,6 +51,7 @@ import {
   nextState,
   timing,
 } from './intelligence.rules.js';
+import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
 
@@ -120,8 +120,8 @@ interface ItemRow {
   reference: string;
   state: IntelligenceState;
   received_at: Date | string;
-  primary_category: IntelligenceCategory;
-  secondary_categories: IntelligenceCategory[];
+  primary_category: CorruptionCategory;
+  secondary_categories: CorruptionCategory[];
   grading_scheme: GradingScheme;
   source_evaluation: string;
   intelligence_assessment: string;
@@ -224,7 +224,7 @@ export class IntelligenceService {
            grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
            primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
          SELECT ${REFERENCE_SQL('$1', 'counter.last_value')}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                $12::intelligence_category[], $13, $14, $15, $16
+                $12::corruption_category[], $13, $14, $15, $16
            FROM counter
          RETURNING ${REPORT_COLUMNS}`,
         [
@@ -336,7 +336,7 @@ export class IntelligenceService {
         set('handling_conditions', this.conditionsOf(body.grading));
       }
       if (body.primaryCategory !== undefined) set('primary_category', body.primaryCategory);
-      if (secondary !== undefined) set('secondary_categories', secondary, '::intelligence_category[]');
+      if (secondary !== undefined) set('secondary_categories', secondary, '::corruption_category[]');
       if (body.vulnerablePerson !== undefined) set('vulnerable_person', body.vulnerablePerson);
       if (body.vulnerablePersonNote !== undefined) set('vulnerable_person_note', body.vulnerablePersonNote);
       if (body.narrative !== undefined) set('narrative', body.narrative);
@@ -714,7 +714,7 @@ export class IntelligenceService {
         ...this.toItem(raw, now),
         role: raw.role as SubjectRole,
       }));
-      const counts = await m.query<{ fy: number; category: IntelligenceCategory; count: number }[]>(
+      const counts = await m.query<{ fy: number; category: CorruptionCategory; count: number }[]>(
         `SELECT EXTRACT(YEAR FROM (r.received_at AT TIME ZONE 'Europe/London') - INTERVAL '3 months')::int AS fy,
                 r.primary_category::text AS category, count(*)::int AS count
            FROM intelligence_subject s JOIN intelligence_report r ON r.id = s.report_id
@@ -828,8 +828,8 @@ export class IntelligenceService {
     assignee_id: string | null;
     grading_scheme: GradingScheme;
     handling_code: string;
-    primary_category: IntelligenceCategory;
-    secondary_categories: IntelligenceCategory[];
+    primary_category: CorruptionCategory;
+    secondary_categories: CorruptionCategory[];
     subjectIds: string[];
   }> {
     const [row] = await m.query<
@@ -840,8 +840,8 @@ export class IntelligenceService {
         assignee_id: string | null;
         grading_scheme: GradingScheme;
         handling_code: string;
-        primary_category: IntelligenceCategory;
-        secondary_categories: IntelligenceCategory[];
+        primary_category: CorruptionCategory;
+        secondary_categories: CorruptionCategory[];
         subject_ids: string[];
       }[]
     >(
@@ -996,9 +996,9 @@ export class IntelligenceService {
   }
 
   private checkCategories(
-    primary: IntelligenceCategory,
-    secondary: readonly IntelligenceCategory[],
-  ): IntelligenceCategory[] {
+    primary: CorruptionCategory,
+    secondary: readonly CorruptionCategory[],
+  ): CorruptionCategory[] {
     if (secondary.includes(primary)) {
       throw problems.invalid(
         'secondaryCategories',

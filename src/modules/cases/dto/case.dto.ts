@@ -25,7 +25,6 @@ import { MemberType } from '../../workforce/workforce.enums.js';
 import {
   AllegationResult,
   BreachType,
-  CaseCategory,
   CaseEventKind,
   CaseStatus,
   CaseType,
@@ -43,6 +42,7 @@ import {
   Severity,
   UpdateRecipient,
 } from '../cases.enums.js';
+import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
 
 /** A calendar date, `YYYY-MM-DD`. */
 const DateOnly = (description?: string): PropertyDecorator =>
@@ -77,8 +77,8 @@ const OptionalVersion = (): PropertyDecorator =>
 const Categories = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
-      enum: CaseCategory,
-      enumName: 'CaseCategory',
+      enum: CorruptionCategory,
+      enumName: 'CorruptionCategory',
       isArray: true,
       description: 'Secondary categories',
     }),
@@ -86,7 +86,7 @@ const Categories = (): PropertyDecorator =>
     IsArray(),
     ArrayMaxSize(13),
     ArrayUnique(),
-    IsEnum(CaseCategory, { each: true }),
+    IsEnum(CorruptionCategory, { each: true }),
   );
 const Facts = (): PropertyDecorator =>
   applyDecorators(
@@ -143,12 +143,12 @@ export class CreateCaseRequest {
   @Text(20000, 'Sensitive: never logged or audited')
   allegationSummary: string;
 
-  @ApiProperty({ enum: CaseCategory, enumName: 'CaseCategory' })
-  @IsEnum(CaseCategory)
-  primaryCategory: CaseCategory;
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
+  @IsEnum(CorruptionCategory)
+  primaryCategory: CorruptionCategory;
 
   @Categories()
-  categories?: CaseCategory[];
+  categories?: CorruptionCategory[];
 
   @SubjectIds(true)
   subjectIds: string[];
@@ -194,13 +194,13 @@ export class UpdateCaseRequest {
   @Length(1, 20000)
   allegationSummary?: string;
 
-  @ApiPropertyOptional({ enum: CaseCategory, enumName: 'CaseCategory' })
+  @ApiPropertyOptional({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   @IsOptional()
-  @IsEnum(CaseCategory)
-  primaryCategory?: CaseCategory;
+  @IsEnum(CorruptionCategory)
+  primaryCategory?: CorruptionCategory;
 
   @Categories()
-  categories?: CaseCategory[];
+  categories?: CorruptionCategory[];
 
   @SubjectIds(false)
   subjectIds?: string[];
@@ -368,10 +368,14 @@ export class CaseQuery extends PageQuery {
   @IsEnum(CaseType)
   caseType?: CaseType;
 
-  @ApiPropertyOptional({ enum: CaseCategory, enumName: 'CaseCategory', description: 'Has this category' })
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Has this category',
+  })
   @IsOptional()
-  @IsEnum(CaseCategory)
-  category?: CaseCategory;
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
 
   @OptionalUuid('Assigned investigator')
   investigatorId?: string;
@@ -624,11 +628,11 @@ export class CaseSummaryView {
   @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
   status: CaseStatus;
 
-  @ApiProperty({ enum: CaseCategory, enumName: 'CaseCategory' })
-  primaryCategory: CaseCategory;
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
+  primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CaseCategory, enumName: 'CaseCategory', isArray: true })
-  categories: CaseCategory[];
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  categories: CorruptionCategory[];
 
   @ApiProperty({ type: [String], format: 'uuid' })
   subjectIds: string[];

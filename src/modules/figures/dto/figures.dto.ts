@@ -2,9 +2,9 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsEnum, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
 import { OptionalUuid } from '../../../common/dto.js';
-import { CaseCategory } from '../../cases/cases.enums.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 import { parseFinancialYear } from '../financial-year.js';
+import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
 
 /** When a referral or case is counted: when it was recorded (made), or when it was finalised. */
 export enum CountingBasis {
@@ -58,12 +58,12 @@ const Format = (): PropertyDecorator =>
 const Category = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({
-      enum: CaseCategory,
-      enumName: 'CaseCategory',
+      enum: CorruptionCategory,
+      enumName: 'CorruptionCategory',
       description: 'Only records with this category (primary or secondary)',
     }),
     IsOptional(),
-    IsEnum(CaseCategory),
+    IsEnum(CorruptionCategory),
   );
 
 const Member = (): PropertyDecorator =>
@@ -109,13 +109,13 @@ export class FiguresQuery extends YearRangeQuery {
   basis?: CountingBasis;
 
   @Category()
-  category?: CaseCategory;
+  category?: CorruptionCategory;
 }
 
 /** Capacity: month ends in the range, by category, department and member type. */
 export class CapacityQuery extends YearRangeQuery {
   @Category()
-  category?: CaseCategory;
+  category?: CorruptionCategory;
 }
 
 /** Vetting compliance: month ends in the range (default: the current financial year), by department and type. */
@@ -127,7 +127,7 @@ export class MisconductReturnQuery {
   year: string;
 
   @Category()
-  category?: CaseCategory;
+  category?: CorruptionCategory;
 
   @OptionalUuid('Only people in this department (their current department)')
   department?: string;
@@ -160,8 +160,8 @@ export class FigureFilters {
   @ApiProperty({ example: '2018/19' })
   to: string;
 
-  @ApiProperty({ enum: CaseCategory, enumName: 'CaseCategory', nullable: true })
-  category: CaseCategory | null;
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', nullable: true })
+  category: CorruptionCategory | null;
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   department: string | null;

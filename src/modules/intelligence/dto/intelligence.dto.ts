@@ -29,7 +29,6 @@ import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import {
   GradingScheme,
-  IntelligenceCategory,
   IntelligenceState,
   NARRATIVE_MAX,
   OPEN_STATES,
@@ -38,6 +37,7 @@ import {
   SourceType,
   SubjectRole,
 } from '../intelligence.enums.js';
+import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
 
 const TEXT_MAX = 10_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -102,12 +102,12 @@ const SubjectsProperty = (): PropertyDecorator =>
 
 const CategoriesProperty = (): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory', isArray: true }),
+    ApiPropertyOptional({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true }),
     IsOptional(),
     IsArray(),
     ArrayMaxSize(12),
     ArrayUnique(),
-    IsEnum(IntelligenceCategory, { each: true }),
+    IsEnum(CorruptionCategory, { each: true }),
   );
 
 const LinksProperty = (): PropertyDecorator =>
@@ -147,11 +147,11 @@ export class CreateIntelligenceRequest {
   @Type(() => GradingInput)
   grading: GradingInput;
 
-  @EnumProperty(IntelligenceCategory, 'IntelligenceCategory')
-  primaryCategory: IntelligenceCategory;
+  @EnumProperty(CorruptionCategory, 'CorruptionCategory')
+  primaryCategory: CorruptionCategory;
 
   @CategoriesProperty()
-  secondaryCategories?: IntelligenceCategory[];
+  secondaryCategories?: CorruptionCategory[];
 
   @SubjectsProperty()
   subjects?: SubjectInput[];
@@ -214,13 +214,13 @@ export class UpdateIntelligenceRequest {
   @Type(() => GradingInput)
   grading?: GradingInput;
 
-  @ApiPropertyOptional({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory' })
+  @ApiPropertyOptional({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   @PresentNotNull()
-  @IsEnum(IntelligenceCategory)
-  primaryCategory?: IntelligenceCategory;
+  @IsEnum(CorruptionCategory)
+  primaryCategory?: CorruptionCategory;
 
   @CategoriesProperty()
-  secondaryCategories?: IntelligenceCategory[];
+  secondaryCategories?: CorruptionCategory[];
 
   @SubjectsProperty()
   subjects?: SubjectInput[];
@@ -356,13 +356,13 @@ export class QueueQuery extends PageQuery {
   state?: IntelligenceState[];
 
   @ApiPropertyOptional({
-    enum: IntelligenceCategory,
-    enumName: 'IntelligenceCategory',
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
     description: 'Primary or secondary',
   })
   @IsOptional()
-  @IsEnum(IntelligenceCategory)
-  category?: IntelligenceCategory;
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
 
   @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
   @IsOptional()
@@ -409,13 +409,13 @@ export class SearchQuery extends PageQuery {
   state?: IntelligenceState;
 
   @ApiPropertyOptional({
-    enum: IntelligenceCategory,
-    enumName: 'IntelligenceCategory',
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
     description: 'Primary or secondary',
   })
   @IsOptional()
-  @IsEnum(IntelligenceCategory)
-  category?: IntelligenceCategory;
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
 }
 
 // ---- views ----
@@ -525,11 +525,11 @@ export class QueueItem {
   @ApiProperty({ format: 'date-time' })
   receivedAt: string;
 
-  @ApiProperty({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory' })
-  primaryCategory: IntelligenceCategory;
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
+  primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory', isArray: true })
-  secondaryCategories: IntelligenceCategory[];
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  secondaryCategories: CorruptionCategory[];
 
   @ApiProperty({ type: GradingView })
   grading: GradingView;
@@ -601,11 +601,11 @@ export class IntelligenceView {
   @ApiProperty({ type: GradingView })
   grading: GradingView;
 
-  @ApiProperty({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory' })
-  primaryCategory: IntelligenceCategory;
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
+  primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: IntelligenceCategory, enumName: 'IntelligenceCategory', isArray: true })
-  secondaryCategories: IntelligenceCategory[];
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  secondaryCategories: CorruptionCategory[];
 
   @ApiProperty()
   vulnerablePerson: boolean;
@@ -780,11 +780,11 @@ export class CategoryYearCount {
   financialYear: string;
 
   @ApiProperty({
-    enum: IntelligenceCategory,
-    enumName: 'IntelligenceCategory',
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
     description: 'Primary category',
   })
-  category: IntelligenceCategory;
+  category: CorruptionCategory;
 
   @ApiProperty()
   count: number;
