@@ -30,6 +30,14 @@ const SWEEP_KINDS = `('renewal_due', 'overdue', 'below_required')`;
  * - `due`: the states (vetting_states_at, the one place they are computed) that need an alert.
  * - `raiseByClearance`, `raiseByPerson`, `resolve`: as ever; `swept`: the bookkeeping.
  */
+/** The condition limiting a statement to the sweep's scope: nobody left out, one person ($n), or the people changed. */
+const inScope = (scope: SweepScope, member: string, personParam: string): string =>
+  scope === 'everyone'
+    ? ''
+    : scope === 'person'
+      ? `\n       AND ${member} = ${personParam}::uuid`
+      : `\n       AND ${member} IN (SELECT workforce_member_id FROM vetting_sweep_people)`;
+
 export const SWEEP_SQL = {
   begin: `SELECT set_config('lantern.vetting_sweep', 'on', true), set_config('jit', 'off', true)`,
   lastSweep: `SELECT swept_on::text AS swept_on, full_needed FROM vetting_sweep_state FOR UPDATE`,
@@ -42,15 +50,7 @@ export const SWEEP_SQL = {
   due: (scope: SweepScope): string => `CREATE TEMPORARY TABLE vetting_sweep_due ON COMMIT DROP AS
     SELECT s.workforce_member_id, s.state, s.clearance_id, s.clearance_level, s.required_level, s.expires_on
       FROM vetting_states_at($1::date) s
-     WHERE s.is_current AND s.state IN ${SWEEP_KINDS}${
-       scope === 'everyone'
-         ? ''
-         : scope === 'person'
-           ? `
-       AND s.workforce_member_id = $2::uuid`
-           : `
-       AND s.workforce_member_id IN (SELECT workforce_member_id FROM vetting_sweep_people)`
-     }`,
+     WHERE s.is_current AND s.state IN ${SWEEP_KINDS}${inScope(scope, 's.workforce_member_id', '$2')}`,
   analyzeDue: `ANALYZE vetting_sweep_due`,
   raiseByClearance: `WITH raised AS (
       INSERT INTO vetting_alert (workforce_member_id, kind, clearance_id, level, due_on)
@@ -75,15 +75,7 @@ export const SWEEP_SQL = {
       UPDATE vetting_alert a
          SET status = 'resolved', resolved_at = now(), version = a.version + 1,
              resolution_reason = 'Resolved by the vetting sweep: the cause is gone (renewed, withdrawn, left, moved post or requirement changed)'
-       WHERE a.status <> 'resolved' AND a.kind IN ${SWEEP_KINDS}${
-         scope === 'everyone'
-           ? ''
-           : scope === 'person'
-             ? `
-         AND a.workforce_member_id = $1::uuid`
-             : `
-         AND a.workforce_member_id IN (SELECT workforce_member_id FROM vetting_sweep_people)`
-       }
+       WHERE a.status <> 'resolved' AND a.kind IN ${SWEEP_KINDS}${inScope(scope, 'a.workforce_member_id', '$1')}
          AND NOT EXISTS (SELECT 1 FROM vetting_sweep_due d
                           WHERE d.workforce_member_id = a.workforce_member_id
                             AND d.state::text = a.kind::text
