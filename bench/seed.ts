@@ -3,6 +3,8 @@ import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database/data-source.js';
 import { generateCases, seedCaseSubjects } from '../src/modules/cases/cases.demo.js';
 import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
+import { generatedMembersSql } from '../src/modules/workforce/workforce.demo.js';
+import { inPgTransaction } from '../src/common/bench-baseline.js';
 import { say } from './lib.js';
 
 export interface SeedContext {
@@ -98,19 +100,10 @@ async function withoutIndexes(
 /** A step's statements in one transaction on a pool connection (so that SET LOCAL and the DDL roll back with it). */
 const inTransaction =
   (work: (query: Query, n: number) => Promise<void>) =>
-  async (ctx: SeedContext, n: number): Promise<void> => {
-    const client = await ctx.db.connect();
-    try {
-      await client.query('BEGIN');
-      await work(async (text, params) => (await client.query(text, params)).rows as unknown, n);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+  (ctx: SeedContext, n: number): Promise<void> =>
+    inPgTransaction(ctx.db, (client) =>
+      work(async (text, params) => (await client.query(text, params)).rows as unknown, n),
+    );
 
 /** Statements run in one seeding transaction, with the tables' secondary indexes and own foreign keys set aside. */
 const statements = (tables: string[], list: (n: number) => string[]) =>
@@ -201,14 +194,7 @@ export const SEED: SeedStep[] = [
        SELECT 'BP' || p, 'Bench post ' || p, (SELECT id FROM department WHERE code = 'BD' || (1 + p % 20)),
               (ARRAY['RV','MV','NPPV2','SC','MV'])[1 + p % 5]::vetting_level
          FROM generate_series(1, 200) p ON CONFLICT (code) DO NOTHING`,
-      `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
-       SELECT (ARRAY['officer','officer','officer','staff','staff','special_constable','pcso','contractor'])[1 + g % 8]::member_type,
-              'BW-' || lpad(g::text, 6, '0'),
-              (ARRAY['Alex','Sam','Jo','Chris','Pat','Morgan','Jamie','Robin','Kim','Lee','Charlie','Taylor'])[1 + g % 12],
-              (ARRAY['Smith','Jones','Taylor','Brown','Williams','Wilson','Evans','Thomas','Roberts','Walker','Khan','Patel','Wright','Hughes'])[1 + (g * 7) % 14],
-              (ARRAY['Constable','Sergeant','Inspector','Police Staff','Police Staff','Special Constable','PCSO','Contractor'])[1 + g % 8]
-         FROM generate_series(1, GREATEST(0, ${n} - (SELECT count(*) FROM workforce_member))::int) g
-       ON CONFLICT (staff_number) DO NOTHING`,
+      generatedMembersSql('BW-', 6, `GREATEST(0, ${n} - (SELECT count(*) FROM workforce_member))::int`),
       // Everyone has a post and a start date; 7 in 10 have left (on a date after their start, before today).
       `UPDATE workforce_member w
           SET post_id = p.id, department_id = p.department_id,

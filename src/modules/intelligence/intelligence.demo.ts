@@ -1,4 +1,5 @@
 import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
+import { generatedMembersSql } from '../workforce/workforce.demo.js';
 import { REFERENCE_SQL } from './intelligence.rules.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
@@ -37,17 +38,7 @@ export async function seedIntelligenceReports(
   // About one person in 25 reports, as in a real force (1M reports ~ 40,000 people).
   const wanted = Math.max(400, Math.ceil(count / 25));
   if (members < wanted) {
-    await m.query(
-      `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
-       SELECT (ARRAY['officer','officer','officer','staff','staff','special_constable','pcso','contractor'])[1 + g % 8]::member_type,
-              'DEMO-' || lpad(g::text, 5, '0'),
-              (ARRAY['Alex','Sam','Jo','Chris','Pat','Morgan','Jamie','Robin','Kim','Lee','Charlie','Taylor'])[1 + g % 12],
-              (ARRAY['Smith','Jones','Taylor','Brown','Williams','Wilson','Evans','Thomas','Roberts','Walker','Khan','Patel','Wright','Hughes'])[1 + (g * 7) % 14],
-              (ARRAY['Constable','Sergeant','Inspector','Police Staff','Police Staff','Special Constable','PCSO','Contractor'])[1 + g % 8]
-         FROM generate_series(1, $1) g
-       ON CONFLICT (staff_number) DO NOTHING`,
-      [wanted],
-    );
+    await m.query(generatedMembersSql('DEMO-', 5, '$1'), [wanted]);
   }
 
   // A unit of analysts (sharing the demo analyst's password) so the queue shows capacity per analyst.

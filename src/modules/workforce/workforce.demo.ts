@@ -103,3 +103,18 @@ export const workforceDemo: DemoSeeder = async ({ manager, log }) => {
   );
   log(`workforce: ${DEPARTMENTS.length} departments, ${POSTS.length} posts, ${rows.length} people`);
 };
+
+/**
+ * Plain generated people for the demo data at scale (the intelligence demo's subjects, the bench's workforce):
+ * staff numbers `<prefix><g zero-padded to digits>` for g in 1..`count` (an SQL expression), mixed member types,
+ * names and ranks drawn from g. Existing staff numbers are left alone.
+ */
+export const generatedMembersSql = (prefix: string, digits: number, count: string): string =>
+  `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
+   SELECT (ARRAY['officer','officer','officer','staff','staff','special_constable','pcso','contractor'])[1 + g % 8]::member_type,
+          '${prefix}' || lpad(g::text, ${digits}, '0'),
+          (ARRAY['Alex','Sam','Jo','Chris','Pat','Morgan','Jamie','Robin','Kim','Lee','Charlie','Taylor'])[1 + g % 12],
+          (ARRAY['Smith','Jones','Taylor','Brown','Williams','Wilson','Evans','Thomas','Roberts','Walker','Khan','Patel','Wright','Hughes'])[1 + (g * 7) % 14],
+          (ARRAY['Constable','Sergeant','Inspector','Police Staff','Police Staff','Special Constable','PCSO','Contractor'])[1 + g % 8]
+     FROM generate_series(1, ${count}) g
+   ON CONFLICT (staff_number) DO NOTHING`;
