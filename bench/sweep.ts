@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inPgTransaction } from '../src/common/bench-baseline.js';
 import { runSweepStatements, SWEEP_LOCK, type SweepScope } from '../src/modules/vetting/sweep.service.js';
 
 /**
@@ -7,9 +8,7 @@ import { runSweepStatements, SWEEP_LOCK, type SweepScope } from '../src/modules/
  * first sweep consumes them). So the first run measured is a true first run even on a reused database.
  */
 export async function resetSweeps(db: pg.Pool): Promise<void> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
+  await inPgTransaction(db, async (client) => {
     await client.query(`SELECT pg_advisory_xact_lock($1)`, [SWEEP_LOCK]);
     await client.query(
       `DELETE FROM outbox_message o USING vetting_alert a
@@ -20,13 +19,7 @@ export async function resetSweeps(db: pg.Pool): Promise<void> {
       `DELETE FROM vetting_alert WHERE kind IN ('renewal_due', 'overdue', 'below_required')`,
     );
     await client.query(`UPDATE vetting_sweep_state SET swept_on = NULL, swept_at = NULL, full_needed = true`);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   await vacuumSweepTables(db);
 }
 

@@ -10,6 +10,22 @@ import {
 import { connectionOptions } from '../database/data-source.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
+/** Work on one client of a plain pg pool in one transaction (the raw routes, and the bench's seeding). */
+export async function inPgTransaction<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /**
  * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
  * the same work as a Lantern endpoint written as raw SQL on a plain pg pool (same keyset query, same audit
@@ -39,20 +55,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   });
   fastify.addHook('onClose', async () => db.end());
 
-  const inTransaction = async <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await db.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
-  };
+  const inTransaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => inPgTransaction(db, work);
   const audit = (c: pg.PoolClient, action: string, resourceType: string, ids: string[]) =>
     c.query(
       `INSERT INTO audit_event (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
