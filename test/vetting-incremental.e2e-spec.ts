@@ -1,7 +1,7 @@
 import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { startApp, testConfig, type TestApp } from './helpers/app.js';
-import { call, userWith, type TestUser } from './helpers/http.js';
+import { call, memberViaApi, userWith, type TestUser } from './helpers/http.js';
 import { startSweeper, type Sweeper } from './helpers/vetting.js';
 
 const TODAY = '2026-06-15';
@@ -21,18 +21,8 @@ describe('the incremental vetting sweep', () => {
 
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
     call(t.app, method, `/api/v1${url}`, { token: officer.token, body });
-  const member = async (staffNumber: string, extra: Record<string, unknown> = {}): Promise<string> => {
-    const res = await api('POST', '/workforce', {
-      memberType: 'officer',
-      staffNumber,
-      givenName: 'Test',
-      familyName: staffNumber,
-      postId: mvPost,
-      ...extra,
-    });
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  };
+  const member = (staffNumber: string, extra: Record<string, unknown> = {}): Promise<string> =>
+    memberViaApi(t, officer.token, staffNumber, { postId: mvPost, ...extra });
   const clearance = async (memberId: string, level: string, grantedOn: string, expiresOn: string) => {
     const res = await api('POST', `/workforce/${memberId}/clearances`, { level, grantedOn, expiresOn });
     expect(res.status).toBe(201);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { call, expectProblem, userWith, type TestUser } from './helpers/http.js';
+import { call, expectProblem, memberViaApi, userWith, type TestUser } from './helpers/http.js';
 import { startSweeper, type Sweeper } from './helpers/vetting.js';
 
 const TODAY = '2026-06-15';
@@ -47,17 +47,8 @@ describe('workforce and vetting', () => {
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, user: TestUser = officer) =>
     call(t.app, method, `/api/v1${url}`, { token: user.token, body });
 
-  const member = async (staffNumber: string, extra: Record<string, unknown> = {}): Promise<string> => {
-    const res = await api('POST', '/workforce', {
-      memberType: 'officer',
-      staffNumber,
-      givenName: 'Test',
-      familyName: staffNumber,
-      ...extra,
-    });
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  };
+  const member = (staffNumber: string, extra: Record<string, unknown> = {}): Promise<string> =>
+    memberViaApi(t, officer.token, staffNumber, extra);
   const clearance = async (memberId: string, level: string, grantedOn: string, expiresOn?: string) => {
     const res = await api('POST', `/workforce/${memberId}/clearances`, { level, grantedOn, expiresOn });
     expect(res.status).toBe(201);

@@ -90,6 +90,21 @@ export async function workforceMember(t: TestApp, overrides: Record<string, unkn
   return rows[0].id;
 }
 
+/** A workforce member created through the API (so the vetting checks a change enqueues run as in use). */
+export async function memberViaApi(
+  t: TestApp,
+  token: string,
+  staffNumber: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const res = await call(t.app, 'POST', '/api/v1/workforce', {
+    token,
+    body: { memberType: 'officer', staffNumber, givenName: 'Test', familyName: staffNumber, ...extra },
+  });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
 export function expectProblem(res: Reply, status: number, code?: string): void {
   expect({ status: res.status, type: res.headers['content-type'] }).toEqual({
     status,
