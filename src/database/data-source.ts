@@ -8,13 +8,17 @@ import { DatabaseConfig, loadConfigOrExit } from '../config/app-config.js';
 import { SnakeNamingStrategy } from './naming.js';
 
 /**
- * Set once per connection: the application role (when configured) and READ COMMITTED as every
+ * Set once per connection: the application role (when configured), a check that the client is still there
+ * during long statements, and READ COMMITTED as every
  * transaction's isolation (the audit chain's trigger assumes it), so that starting a transaction is one
  * round trip (`Transactions.run` does not repeat the isolation level on each transaction).
  */
 export function connectionOptions(config: DatabaseConfig): string {
   return [
     '-c default_transaction_isolation=read\\ committed',
+    // A process that dies mid-statement (a worker killed during a sweep) has its statement cancelled and its
+    // locks released within seconds, not when the statement would have finished (PostgreSQL 14+).
+    '-c client_connection_check_interval=2000',
     ...(config.DATABASE_ROLE ? [`-c role=${config.DATABASE_ROLE}`] : []),
   ].join(' ');
 }
