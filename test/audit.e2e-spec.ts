@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Role } from '../src/common/auth/roles.js';
 import { Transactions } from '../src/database/database.module.js';
-import { AuditService } from '../src/modules/audit/audit.service.js';
+import { AUDIT_INSERT_SQL, AuditService } from '../src/modules/audit/audit.service.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, userWith, workforceMember, type TestUser } from './helpers/http.js';
 
@@ -106,12 +106,19 @@ describe('audit trail', () => {
       `SELECT has_table_privilege('lantern_app', 'audit_event', 'UPDATE') AS u,
               has_table_privilege('lantern_app', 'audit_event', 'DELETE') AS d,
               has_table_privilege('lantern_app', 'audit_event', 'TRUNCATE') AS t,
-              has_table_privilege('lantern_app', 'audit_event', 'INSERT') AS i`,
+              has_table_privilege('lantern_app', 'audit_event', 'INSERT') AS i,
+              has_table_privilege('lantern_app', 'audit_event_pending', 'INSERT') AS pi,
+              has_table_privilege('lantern_app', 'audit_event_pending', 'SELECT') AS ps,
+              has_table_privilege('lantern_app', 'audit_event_pending', 'DELETE') AS pd`,
     );
-    expect(rows[0]).toEqual({ u: false, d: false, t: false, i: true });
+    // The app appends only through audit_event_pending, sealed into the chain at commit.
+    expect(rows[0]).toEqual({ u: false, d: false, t: false, i: false, pi: true, ps: false, pd: false });
     const client = await t.db.pool.connect();
     try {
       await client.query('SET ROLE lantern_app');
+      await expect(
+        client.query(`INSERT INTO audit_event (action, resource_type, outcome) VALUES ('x', 'x', 'allowed')`),
+      ).rejects.toThrow(/permission denied/);
       await expect(client.query(`UPDATE audit_event SET action = 'x'`)).rejects.toThrow(/permission denied/);
       await expect(client.query(`DELETE FROM audit_event`)).rejects.toThrow(/permission denied/);
       await expect(client.query(`TRUNCATE audit_event`)).rejects.toThrow(/permission denied/);
@@ -186,6 +193,45 @@ describe('audit trail', () => {
     );
     const gaps = await t.db.pool.query(`SELECT count(*)::int AS n, max(seq)::int AS max FROM audit_event`);
     expect(gaps.rows[0].n).toBe(gaps.rows[0].max);
+    expect(await verify()).toMatchObject({ valid: true });
+  });
+
+  it('seals audit rows into the chain at commit: an open audited transaction holds up nobody', async () => {
+    const held = await t.db.pool.connect();
+    try {
+      await held.query('BEGIN');
+      await held.query('SET LOCAL ROLE lantern_app');
+      await held.query(AUDIT_INSERT_SQL, [
+        admin.id,
+        ['admin'],
+        'user.read',
+        'user',
+        admin.id,
+        [],
+        'allowed',
+        'held-1',
+        null,
+        {},
+      ]);
+      // Not in the chain yet, and other audited requests go through meanwhile (the chain's lock is taken
+      // only when a transaction commits).
+      const listed = await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
+      expect(listed.status).toBe(200);
+      const before = await t.db.pool.query(
+        `SELECT count(*)::int AS n FROM audit_event WHERE request_id = 'held-1'`,
+      );
+      expect(before.rows[0].n).toBe(0);
+      await held.query('COMMIT');
+    } finally {
+      held.release();
+    }
+    const { rows } = await t.db.pool.query<{ action: string; request_id: string | null }>(
+      `SELECT action, request_id FROM audit_event ORDER BY seq DESC LIMIT 2`,
+    );
+    // Chain order is commit order: the list that committed first comes first.
+    expect(rows.map((r) => r.action)).toEqual(['user.read', 'user.list']);
+    const pending = await t.db.pool.query(`SELECT count(*)::int AS n FROM audit_event_pending`);
+    expect(pending.rows[0].n).toBe(0);
     expect(await verify()).toMatchObject({ valid: true });
   });
 });

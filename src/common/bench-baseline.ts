@@ -8,6 +8,7 @@ import {
   SUBJECTS_JSON,
 } from '../modules/intelligence/intelligence.service.js';
 import { connectionOptions } from '../database/data-source.js';
+import { AUDIT_INSERT_SQL } from '../modules/audit/audit.service.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
 /** Work on one client of a plain pg pool in one transaction (the raw routes, and the bench's seeding). */
@@ -56,12 +57,26 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   fastify.addHook('onClose', async () => db.end());
 
   const inTransaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => inPgTransaction(db, work);
-  const audit = (c: pg.PoolClient, action: string, resourceType: string, ids: string[]) =>
-    c.query(
-      `INSERT INTO audit_event (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
-       VALUES (NULL, '{}', $1, $2, NULL, '{}', 'allowed', 'bench-raw', NULL, $3)`,
-      [action, resourceType, { returned: ids }],
-    );
+  /** Lantern's own audit insert (AUDIT_INSERT_SQL), with the values a raw route has. */
+  const audit = (
+    c: pg.PoolClient,
+    action: string,
+    resourceType: string,
+    subjectIds: string[],
+    details: object,
+  ) =>
+    c.query(AUDIT_INSERT_SQL, [
+      null,
+      [],
+      action,
+      resourceType,
+      null,
+      subjectIds,
+      'allowed',
+      'bench-raw',
+      null,
+      details,
+    ]);
 
   // The users list (admin), first page of 50: keyset on (email, id) + the audit insert.
   fastify.get('/bench/raw/users', async () =>
@@ -71,12 +86,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
                 u.locked_until, u.version, u.created_at, u.updated_at
            FROM app_user u ORDER BY u.email, u.id LIMIT 51`,
       );
-      await audit(
-        c,
-        'user.list',
-        'user',
-        rows.slice(0, 50).map((r) => r.id),
-      );
+      await audit(c, 'user.list', 'user', [], { returned: rows.slice(0, 50).map((r) => r.id) });
       return { items: rows.slice(0, 50), nextCursor: null };
     }),
   );
@@ -89,7 +99,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
                 e.outcome, e.request_id, e.client_address, e.details
            FROM audit_event e ORDER BY e.seq DESC LIMIT 51`,
       );
-      await audit(c, 'audit.search', 'audit_event', []);
+      await audit(c, 'audit.search', 'audit_event', [], { filter: {}, returned: Math.min(rows.length, 50) });
       return { items: rows.slice(0, 50), nextCursor: null };
     }),
   );
@@ -114,13 +124,12 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
         after ?? [],
       );
       const page = rows.slice(0, 50);
-      await c.query(
-        `INSERT INTO audit_event (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
-         VALUES (NULL, '{}', 'intelligence.queue', 'intelligence_report', NULL, $1::uuid[], 'allowed', 'bench-raw', NULL, $2)`,
-        [
-          [...new Set(page.flatMap((r) => r.subjects.map((s) => s.workforceMemberId)))],
-          { returned: page.map((r) => r.id) },
-        ],
+      await audit(
+        c,
+        'intelligence.queue',
+        'intelligence_report',
+        [...new Set(page.flatMap((r) => r.subjects.map((s) => s.workforceMemberId)))],
+        { returned: page.map((r) => r.id) },
       );
       const last = page[page.length - 1];
       return {

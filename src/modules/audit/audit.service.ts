@@ -46,14 +46,19 @@ const toView = (r: Record<string, unknown>): AuditEventView => {
   };
 };
 
-const INSERT = `INSERT INTO audit_event
+/**
+ * The audit row's insert. It goes to audit_event_pending, and a deferred trigger seals it into the chain
+ * (audit_event: next seq, link, hash, under the chain's lock) when the transaction commits, so the lock is
+ * held only for the commit itself (migration 1795547000000). The bench's raw routes run this same insert.
+ */
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_event_pending
   (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
   VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)`;
 
 /**
  * The one way to write the audit trail. `record` joins the caller's transaction, so that a rolled-back
- * change leaves no audit row and a committed one always has one; call it last in the transaction (the
- * chain lock is held from the insert to the commit). `recordAlone` is for outcomes that must be kept
+ * change leaves no audit row and a committed one always has one; the row joins the chain when the
+ * transaction commits (its seq and time are the commit's). `recordAlone` is for outcomes that must be kept
  * although the request fails (denied reads, failed logins).
  */
 @Injectable()
@@ -73,7 +78,7 @@ export class AuditService extends AccessAuditor {
   }
 
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    await manager.query(INSERT, [
+    await manager.query(AUDIT_INSERT_SQL, [
       actor.userId,
       actor.roles,
       entry.action,
