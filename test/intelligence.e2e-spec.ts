@@ -92,6 +92,53 @@ describe('intelligence', () => {
       expect(JSON.stringify(audit.rows)).not.toContain('relative');
     });
 
+    it('records a report without subjects or links in one statement with its audit row, both or neither', async () => {
+      const r = await create(analyst);
+      expect(r).toMatchObject({
+        state: 'received',
+        subjects: [],
+        possibleDuplicates: [],
+        version: 1,
+      });
+      const audit = await t.db.pool.query(
+        `SELECT action, resource_type, user_id, roles, subject_ids::text[] AS subject_ids, details
+           FROM audit_event WHERE resource_id = $1`,
+        [r.id],
+      );
+      expect(audit.rows).toEqual([
+        {
+          action: 'intelligence.create',
+          resource_type: 'intelligence_report',
+          user_id: analyst.id,
+          roles: ['analyst'],
+          subject_ids: [],
+          details: { reference: r.reference, possibleDuplicates: [], linked: [] },
+        },
+      ]);
+
+      // When the audit row cannot be sealed into the chain at commit, the report is not kept either, and
+      // its reference number is not used up.
+      const before = await count();
+      await t.db.pool.query(`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
+      await t.db.pool.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
+        FOR EACH ROW WHEN (NEW.action = 'intelligence.create') EXECUTE FUNCTION test_refuse_audit()`);
+      try {
+        const refused = await call(t.app, 'POST', '/api/v1/intelligence', {
+          token: analyst.token,
+          body: body(),
+        });
+        expect(refused.status).toBe(500);
+        expect(await count()).toBe(before);
+      } finally {
+        await t.db.pool.query(`DROP TRIGGER test_refuse_audit ON audit_event`);
+        await t.db.pool.query(`DROP FUNCTION test_refuse_audit()`);
+      }
+      const next = await create(analyst);
+      const seq = (ref: string) => Number(ref.split('-').pop());
+      expect(seq(next.reference)).toBe(seq(r.reference) + 1);
+    });
+
     it('stores a legacy 5x5x5 grade as such', async () => {
       const r = await create(analyst, {
         grading: { scheme: '5x5x5', sourceEvaluation: 'B', intelligenceAssessment: '2', handlingCode: '4' },

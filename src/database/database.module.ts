@@ -4,7 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 /**
  * The one way to run work in a transaction. Everything a request writes, its audit row included, goes
- * through `run`, so that a rolled-back change leaves no trace and a committed one is always audited.
+ * through `run`, so that a rolled-back change leaves no trace and a committed one is always audited; a
+ * change that is one statement (its audit row a data-modifying CTE of it, `AuditService.insertSql`) goes
+ * through `statement`, which PostgreSQL runs atomically on its own, with no BEGIN/COMMIT round trips.
  * READ COMMITTED (PostgreSQL's default) is assumed by the audit chain's trigger.
  */
 @Injectable()
@@ -14,6 +16,11 @@ export class Transactions {
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     // READ COMMITTED is each connection's default (databaseOptions): no extra statement per transaction.
     return this.dataSource.transaction(work);
+  }
+
+  /** One statement in its own implicit transaction: all of it commits, or none of it. */
+  statement<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.dataSource.query<T[]>(sql, params);
   }
 }
 

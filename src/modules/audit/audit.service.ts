@@ -46,14 +46,52 @@ const toView = (r: Record<string, unknown>): AuditEventView => {
   };
 };
 
+const AUDIT_COLUMNS =
+  '(user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)';
+
 /**
- * The audit row's insert. It goes to audit_event_pending, and a deferred trigger seals it into the chain
- * (audit_event: next seq, link, hash, under the chain's lock) when the transaction commits, so the lock is
- * held only for the commit itself (migration 1795547000000). The bench's raw routes run this same insert.
+ * Where an audit row written by the change's own statement takes what only that statement knows: the CTE
+ * that RETURNs the changed row (exactly one), the resource id and, optionally, a jsonb object merged into
+ * the entry's details (both SQL expressions over that CTE).
  */
-export const AUDIT_INSERT_SQL = `INSERT INTO audit_event_pending
-  (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
-  VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)`;
+export interface AuditedBy {
+  cte: string;
+  resourceId: string;
+  details?: string;
+}
+
+/**
+ * The audit row's insert, its values appended to `params`. It goes to audit_event_pending, and a deferred
+ * trigger seals it into the chain (audit_event: next seq, link, hash, under the chain's lock) when the
+ * transaction commits, so the lock is held only for the commit itself (migration 1795547000000). With
+ * `by`, it is a SELECT from the change's CTE, to run as a data-modifying CTE of the same statement.
+ */
+function auditInsertSql(
+  params: unknown[],
+  values: [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown],
+  by?: AuditedBy,
+): string {
+  // With `by` the resource id is the CTE's, not a parameter (PostgreSQL refuses an unused parameter).
+  const $ = values.map((v, i) => {
+    if (by && i === 4) return '';
+    params.push(v);
+    return `$${params.length}`;
+  });
+  if (!by) {
+    return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
+      VALUES (${$[0]}, ${$[1]}, ${$[2]}, ${$[3]}, ${$[4]}, ${$[5]}::uuid[], ${$[6]}, ${$[7]}, ${$[8]}, ${$[9]})`;
+  }
+  return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
+      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId})::text, ${$[5]}::uuid[],
+             ${$[6]}::audit_outcome, ${$[7]}, ${$[8]}, ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
+        FROM ${by.cte}`;
+}
+
+/** The audit insert with its ten values as $1..$10 (the bench's raw routes run it). */
+export const AUDIT_INSERT_SQL = auditInsertSql(
+  [],
+  [null, null, null, null, null, null, null, null, null, null],
+);
 
 /**
  * The one way to write the audit trail. `record` joins the caller's transaction, so that a rolled-back
@@ -78,18 +116,32 @@ export class AuditService extends AccessAuditor {
   }
 
   async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    await manager.query(AUDIT_INSERT_SQL, [
-      actor.userId,
-      actor.roles,
-      entry.action,
-      entry.resourceType,
-      entry.resourceId ?? null,
-      entry.subjectIds ?? [],
-      entry.outcome ?? AuditOutcome.Allowed,
-      actor.requestId,
-      actor.clientAddress,
-      entry.details ?? {},
-    ]);
+    const params: unknown[] = [];
+    await manager.query(this.insertSql(actor, entry, params), params);
+  }
+
+  /**
+   * The audit row as a data-modifying CTE of the change's own statement (`by` names the CTE that returns the
+   * changed row): for a change made in one statement, which then needs no explicit transaction, both rows
+   * committing together or not at all. The values are appended to `params`.
+   */
+  insertSql(actor: Actor, entry: AuditEntry, params: unknown[], by?: AuditedBy): string {
+    return auditInsertSql(
+      params,
+      [
+        actor.userId,
+        actor.roles,
+        entry.action,
+        entry.resourceType,
+        entry.resourceId ?? null,
+        entry.subjectIds ?? [],
+        entry.outcome ?? AuditOutcome.Allowed,
+        actor.requestId,
+        actor.clientAddress,
+        entry.details ?? {},
+      ],
+      by,
+    );
   }
 
   recordAlone(actor: Actor, entry: AuditEntry): Promise<void> {

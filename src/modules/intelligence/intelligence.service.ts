@@ -212,53 +212,64 @@ export class IntelligenceService {
     this.checkReceivedAt(body.receivedAt);
     const secondary = this.checkCategories(body.primaryCategory, body.secondaryCategories ?? []);
     const subjects = this.checkSubjectList(body.subjects ?? []);
-    return this.tx.run(async (m) => {
-      await this.checkSubjectsExist(m, actor, subjects);
-      const links = await this.checkLinks(m, actor, body.linkedReportIds ?? [], null);
-      // One statement: the year's counter (its row lock keeps numbers gap-free) and the report, returned whole.
-      const [row] = await m.query<ReportRow[]>(
-        `WITH counter AS (
-           INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
-           ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value)
+    const values = [
+      new Date().getUTCFullYear(),
+      body.receivedAt,
+      body.receiptMethod,
+      body.sourceType,
+      body.sourceDetails ?? null,
+      body.grading.scheme,
+      body.grading.sourceEvaluation,
+      body.grading.intelligenceAssessment,
+      body.grading.handlingCode,
+      this.conditionsOf(body.grading),
+      body.primaryCategory,
+      secondary,
+      body.vulnerablePerson ?? false,
+      body.vulnerablePersonNote ?? null,
+      body.narrative,
+      actor.userId,
+    ];
+    // One statement: the year's counter (its row lock keeps numbers gap-free) and the report, returned whole.
+    const created = (audited = '') => `WITH counter AS (
+         INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
+         ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value),
+       created AS (
          INSERT INTO intelligence_report AS r (reference, received_at, receipt_method, source_type, source_details,
            grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
            primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
          SELECT ${REFERENCE_SQL('$1', 'counter.last_value')}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
                 $12::corruption_category[], $13, $14, $15, $16
            FROM counter
-         RETURNING ${REPORT_COLUMNS}`,
-        [
-          new Date().getUTCFullYear(),
-          body.receivedAt,
-          body.receiptMethod,
-          body.sourceType,
-          body.sourceDetails ?? null,
-          body.grading.scheme,
-          body.grading.sourceEvaluation,
-          body.grading.intelligenceAssessment,
-          body.grading.handlingCode,
-          this.conditionsOf(body.grading),
-          body.primaryCategory,
-          secondary,
-          body.vulnerablePerson ?? false,
-          body.vulnerablePersonNote ?? null,
-          body.narrative,
-          actor.userId,
-        ],
+         RETURNING ${REPORT_COLUMNS})${audited}
+       SELECT * FROM created`;
+    const entry = { action: 'intelligence.create', resourceType: 'intelligence_report' };
+    if (subjects.length === 0 && (body.linkedReportIds ?? []).length === 0) {
+      // Nothing to check or link: the report and its audit row are one statement, committed together.
+      const audit = this.audit.insertSql(
+        actor,
+        { ...entry, details: { possibleDuplicates: [], linked: [] } },
+        values,
+        {
+          cte: 'created',
+          resourceId: 'created.id',
+          details: `jsonb_build_object('reference', created.reference)`,
+        },
       );
+      const [row] = await this.tx.statement<ReportRow>(created(`, audited AS (${audit})`), values);
+      return this.toView(actor, { ...row, subjects: [], duplicates: [], links: [] }, [], []);
+    }
+    return this.tx.run(async (m) => {
+      await this.checkSubjectsExist(m, actor, subjects);
+      const links = await this.checkLinks(m, actor, body.linkedReportIds ?? [], null);
+      const [row] = await m.query<ReportRow[]>(created(), values);
       const { id, reference } = row;
       await this.writeSubjects(m, id, subjects);
       await this.writeLinks(m, actor, id, links);
       const duplicates = subjects.length > 0 ? await this.findDuplicates(m, id) : [];
-      // A new report has no assessments or reviews; with no subjects or links it has no duplicates either, and
-      // the inserted row is the whole view.
-      const view =
-        subjects.length > 0 || links.length > 0
-          ? await this.load(m, actor, id, true)
-          : this.toView(actor, { ...row, subjects: [], duplicates: [], links: [] }, [], []);
+      const view = await this.load(m, actor, id, true);
       await this.audit.record(m, actor, {
-        action: 'intelligence.create',
-        resourceType: 'intelligence_report',
+        ...entry,
         resourceId: id,
         subjectIds: subjects.map((s) => s.workforceMemberId),
         details: { reference, possibleDuplicates: duplicates, linked: links },
