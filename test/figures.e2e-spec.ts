@@ -532,6 +532,7 @@ describe('figures', () => {
 
     it('sends nothing of the CSV return when its audit row cannot be written', async () => {
       const refused = await userWith(t, [Role.Supervisor]);
+      // Refuses this caller's rows in audit_event, where the audit row is sealed when the transaction commits.
       await t.db.pool.query(
         `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
            BEGIN
