@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { readAll } from '../src/common/csv.js';
 
 export interface Result {
   scenario: string;
@@ -201,4 +203,17 @@ export async function waitFor(check: () => Promise<boolean>, what: string, secon
 
 export function pool(url: string, max = 10): pg.Pool {
   return new pg.Pool({ connectionString: url, max });
+}
+
+/** Runs a `COPY … TO STDOUT` on a connection of `db` and reads its output to the end, as the API does; its size. */
+export async function drainCopy(db: pg.Pool, copy: string): Promise<number> {
+  const client = await db.connect();
+  try {
+    const bytes = (await readAll(client.query(copyStreams.to(copy)))).length;
+    client.release();
+    return bytes;
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
 }

@@ -1,4 +1,6 @@
+import copyStreams from 'pg-copy-streams';
 import { Role } from '../src/common/auth/roles.js';
+import { toCsv } from '../src/common/csv.js';
 import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
@@ -502,6 +504,58 @@ describe('figures', () => {
       expect(audit.rows[0].details).toMatchObject({ year: '2017/18', returned: mine.body.rows.length });
     });
 
+    it('audits the CSV return with the same people, in the same order, as the JSON', async () => {
+      const linked = await userWith(t, [Role.Auditor], { workforceMemberId: members[2] });
+      const json = await get('/api/v1/figures/returns/misconduct?year=2017/18&format=json', linked);
+      const res = await get('/api/v1/figures/returns/misconduct?year=2017/18', linked);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="misconduct-return-2017-18.csv"');
+      const audit = await t.db.pool.query<{ subject_ids: string[]; details: Record<string, unknown> }>(
+        `SELECT subject_ids::text[] AS subject_ids, details FROM audit_event
+          WHERE action = 'figures.misconduct_return' AND user_id = $1 ORDER BY seq`,
+        [linked.id],
+      );
+      expect(audit.rows).toHaveLength(2);
+      const [fromJson, fromCsv] = audit.rows;
+      expect(fromCsv.details).toEqual(fromJson.details);
+      expect(fromCsv.details).toMatchObject({ returned: json.body.rows.length });
+      expect(fromCsv.subject_ids).toEqual(fromJson.subject_ids);
+      const covered = await t.db.pool.query<{ id: string }>(
+        `SELECT DISTINCT workforce_member_id::text AS id FROM case_subject_outcome o
+          WHERE finalised_financial_year = 2017
+            AND NOT EXISTS (SELECT 1 FROM case_subject s WHERE s.case_id = o.case_id AND s.workforce_member_id = $1)`,
+        [members[2]],
+      );
+      expect([...fromCsv.subject_ids].sort()).toEqual(covered.rows.map((r) => r.id).sort());
+      expect(fromCsv.subject_ids).not.toContain(members[2]);
+    });
+
+    it('sends nothing of the CSV return when its audit row cannot be written', async () => {
+      const refused = await userWith(t, [Role.Supervisor]);
+      // Refuses this caller's rows in audit_event, where the audit row is sealed when the transaction commits.
+      await t.db.pool.query(
+        `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN
+             IF NEW.user_id = '${refused.id}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
+             RETURN NEW;
+           END $$;
+         CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
+           FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();`,
+      );
+      try {
+        const res = await get('/api/v1/figures/returns/misconduct?year=2017/18', refused);
+        expectProblem(res, 500, 'internal_error');
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.text).not.toContain('case_reference');
+        expect(res.text).not.toContain('FX-');
+      } finally {
+        await t.db.pool.query(
+          'DROP TRIGGER test_refuse_audit ON audit_event; DROP FUNCTION test_refuse_audit();',
+        );
+      }
+      expect((await get('/api/v1/figures/returns/misconduct?year=2017/18', refused)).status).toBe(200);
+    });
+
     it('never shows narrative or names in any figure, and audits each figure read with its filters', async () => {
       for (const path of ['referrals', 'cases', 'intelligence', 'vetting', 'capacity']) {
         const res = await get(`/api/v1/figures/${path}`, auditor);
@@ -530,11 +584,225 @@ describe('figures', () => {
     });
   });
 
+  describe('the misconduct return as CSV, written by PostgreSQL', () => {
+    /** Finalised in 2012/13, a year no other fixture uses. */
+    const FINALISED = '2012-09-01T10:00:00+01:00';
+    let staffMember: string;
+    let specialConstable: string;
+
+    /** A case with the given reference and its subjects' outcomes; `outcome` columns as SQL expressions. */
+    async function returnCase(
+      reference: string,
+      number: number,
+      subjects: { member: string; outcome: Record<string, string> }[],
+      caseColumns: Record<string, string> = {},
+      referral = false,
+    ): Promise<void> {
+      const extra = Object.entries({
+        case_type: `'misconduct'`,
+        matter_type: `'conduct_matter'`,
+        ...caseColumns,
+      });
+      const { rows } = await t.db.pool.query<{ id: string }>(
+        `INSERT INTO case_record (reference, reference_year, reference_number, allegation_summary, primary_category, categories, recorded_at, recorded_financial_year, next_update_due,
+           pcc_report_due, created_by, status, finalised_at${extra.map(([k]) => `, ${k}`).join('')})
+         VALUES ($1, 7000, $2, $3, 'theft_fraud', ARRAY['theft_fraud']::corruption_category[],
+           '2012-05-01T09:00:00+01:00', 0, current_date, current_date, $4, 'closed', $5${extra.map(([, v]) => `, ${v}`).join('')})
+         RETURNING id`,
+        [reference, number, SECRET_NARRATIVE, supervisor.id, FINALISED],
+      );
+      const caseId = rows[0].id;
+      if (referral) {
+        await t.db.pool.query(
+          `INSERT INTO iopc_referral (case_id, referred_on, referred_financial_year, basis, decision, decided_on, recorded_by)
+           VALUES ($1, '2012-05-02', 0, 'voluntary', 'local', '2012-05-09', $2)`,
+          [caseId, supervisor.id],
+        );
+      }
+      for (const { member, outcome } of subjects) {
+        const cols = Object.entries(outcome);
+        await t.db.pool.query('INSERT INTO case_subject (case_id, workforce_member_id) VALUES ($1, $2)', [
+          caseId,
+          member,
+        ]);
+        await t.db.pool.query(
+          `INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, recorded_by,
+             recorded_financial_year, finalised_at${cols.map(([k]) => `, ${k}`).join('')})
+           SELECT $1, w.id, w.member_type, $3, 0, $4${cols.map(([, v]) => `, ${v}`).join('')}
+             FROM workforce_member w WHERE w.id = $2`,
+          [caseId, member, supervisor.id, FINALISED],
+        );
+      }
+    }
+
+    beforeAll(async () => {
+      staffMember = await workforceMember(t, { memberType: 'staff', givenName: SECRET_NAME });
+      specialConstable = await workforceMember(t, {
+        memberType: 'special_constable',
+        givenName: SECRET_NAME,
+      });
+      const proven = {
+        misconduct_finding: `'case_to_answer'`,
+        proceedings: `'misconduct_hearing'`,
+        proceedings_result: `'proven'`,
+        misconduct_outcome: `'final_written_warning'`,
+        regime: `'2020'`,
+        allegation_result: `'substantiated'`,
+      };
+      // References needing quoting (comma, quote, line feed, carriage return), an empty one, non-ASCII text.
+      await returnCase(
+        'RQ,1',
+        1,
+        [
+          {
+            member: members[0],
+            outcome: {
+              misconduct_finding: `'case_to_answer'`,
+              proceedings: `'misconduct_hearing'`,
+              proceedings_result: `'proven'`,
+              left_service: `'resigned'`,
+              left_service_on: `'2012-08-01'`,
+              would_have_been_dismissed: 'true',
+              barred_list_on: `'2012-09-02'`,
+              allegation_result: `'substantiated'`,
+            },
+          },
+        ],
+        { ever_suspended: 'true', severity: `'gross_misconduct'` },
+        true,
+      );
+      // Staff before special constable: the member types' order, which is not their alphabetical order.
+      await returnCase(
+        'RQ"2"',
+        2,
+        [
+          { member: specialConstable, outcome: { ...proven, advisory_list_on: `'2012-09-03'` } },
+          { member: staffMember, outcome: { ...proven, criminal_outcome: `'convicted'` } },
+        ],
+        {
+          case_type: `'criminal_and_misconduct'`,
+          matter_type: `'complaint'`,
+          breach_type: `'honesty_and_integrity'`,
+        },
+      );
+      await returnCase('RQ\n3', 3, [{ member: members[1], outcome: {} }]);
+      await returnCase('RQ\r4', 4, [
+        { member: members[0], outcome: { misconduct_finding: `'no_case_to_answer'` } },
+      ]);
+      await returnCase('', 5, [{ member: members[1], outcome: proven }]);
+      await returnCase('RÜ ñ "x", y', 6, [{ member: members[0], outcome: proven }]);
+    });
+
+    it('is byte for byte what toCsv makes of the JSON rows: nulls, booleans, quoting, order', async () => {
+      const res = await get('/api/v1/figures/returns/misconduct?year=2012/13');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="misconduct-return-2012-13.csv"');
+      const json = await get('/api/v1/figures/returns/misconduct?year=2012/13&format=json');
+      const rows = json.body.rows as Record<string, unknown>[];
+      const byReference = (ref: string) => rows.filter((r) => r.case_reference === ref);
+      expect(rows.map((r) => r.case_reference).sort()).toEqual(
+        ['', 'RQ\n3', 'RQ\r4', 'RQ"2"', 'RQ"2"', 'RQ,1', 'RÜ ñ "x", y'].sort(),
+      );
+      expect(byReference('RQ"2"').map((r) => r.member_type)).toEqual(['staff', 'special_constable']);
+      // The fixture has what the CSV must write alike: nulls, both booleans, numbers, quoted cells.
+      expect(byReference('RQ\n3')[0]).toMatchObject({
+        iopc_referral: null,
+        case_to_answer: null,
+        would_have_been_dismissed: false,
+        case_suspended: false,
+        barred_list: false,
+      });
+      expect(byReference('RQ,1')[0]).toMatchObject({
+        iopc_referral: 'voluntary',
+        case_suspended: true,
+        would_have_been_dismissed: true,
+        barred_list: true,
+        left_service: 'resigned',
+        days_to_finalise: 123,
+      });
+      const expected = toCsv(
+        (json.body.columns as { key: string }[]).map((c) => c.key),
+        rows,
+      );
+      expect(res.bytes.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+      expect(res.text).toContain(',"RQ,1",');
+      expect(res.text).toContain(',"RQ""2""",');
+      expect(res.text).toContain(',"RQ\n3",');
+      expect(res.text).toContain(',"RQ\r4",');
+      expect(res.text).toContain(',"RÜ ñ ""x"", y",');
+      // Empty and null cells are both written empty, never as "".
+      expect(res.text).toMatch(/^2012\/13,,conduct_matter,/m);
+      expect(res.text).not.toMatch(/(^|,)""(,|$)/m);
+      expect(res.text).not.toContain(SECRET_NAME);
+    });
+
+    it('gives the header row alone for a year with nothing finalised, as toCsv does', async () => {
+      const res = await get('/api/v1/figures/returns/misconduct?year=2001/02');
+      expect(res.status).toBe(200);
+      const json = await get('/api/v1/figures/returns/misconduct?year=2001/02&format=json');
+      expect(json.body.rows).toEqual([]);
+      expect(res.text).toBe(
+        toCsv(
+          (json.body.columns as { key: string }[]).map((c) => c.key),
+          [],
+        ),
+      );
+    });
+
+    it('filters the CSV as the JSON, and answers a bad filter with a problem, not CSV', async () => {
+      for (const filter of ['memberType=staff', 'category=theft_fraud', 'category=drugs']) {
+        const res = await get(`/api/v1/figures/returns/misconduct?year=2012/13&${filter}`);
+        const json = await get(`/api/v1/figures/returns/misconduct?year=2012/13&${filter}&format=json`);
+        expect([filter, res.text]).toEqual([
+          filter,
+          toCsv(
+            (json.body.columns as { key: string }[]).map((c) => c.key),
+            json.body.rows,
+          ),
+        ]);
+      }
+      const unknown = await get(
+        '/api/v1/figures/returns/misconduct?year=2012/13&department=00000000-0000-4000-8000-000000000000',
+      );
+      expectProblem(unknown, 400, 'validation_failed');
+      expectProblem(
+        await get('/api/v1/figures/returns/misconduct?year=2012/13&format=xml'),
+        400,
+        'validation_failed',
+      );
+    });
+  });
+
   describe('the bench’s raw SQL', () => {
+    /** A COPY … TO STDOUT run on a plain connection, its output read to the end. */
+    async function copyRaw(copy: string): Promise<Buffer> {
+      const client = await t.db.pool.connect();
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of client.query(copyStreams.to(copy))) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      } finally {
+        client.release();
+      }
+    }
+
     it('is the statement each endpoint runs: same rows, raw and through the API', async () => {
       for (const s of figuresBenchScenarios('2019-06-15')) {
         const res = await get(s.path);
         expect([s.name, res.status]).toEqual([s.name, 200]);
+        if (s.copy) {
+          // A CSV written by PostgreSQL: the same bytes from the COPY run raw, one line per row of `sql`.
+          const copied = await copyRaw(s.copy);
+          expect([s.name, res.bytes.equals(copied)]).toEqual([s.name, true]);
+          const rows = await t.db.pool.query(s.sql.text, s.sql.values);
+          expect([s.name, copied.toString('utf8').trimEnd().split('\n').length]).toEqual([
+            s.name,
+            (rows.rowCount ?? 0) + 1,
+          ]);
+          expect(rows.rowCount).toBeGreaterThan(0);
+          continue;
+        }
         const raw = await t.db.pool.query<Record<string, unknown>>(s.sql.text, s.sql.values);
         const api = res.body as {
           rows: Record<string, unknown>[];

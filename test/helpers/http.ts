@@ -11,6 +11,8 @@ export interface Reply<T = any> {
   body: T;
   headers: Record<string, string | string[] | number | undefined>;
   text: string;
+  /** The body's bytes as sent. */
+  bytes: Buffer;
 }
 
 /** One request to the in-process app, JSON in and out. */
@@ -41,7 +43,13 @@ export async function call<T = any>(
   });
   let body: unknown = res.body;
   if (String(res.headers['content-type'] ?? '').includes('json') && res.body) body = JSON.parse(res.body);
-  return { status: res.statusCode, body: body as T, headers: res.headers, text: res.body };
+  return {
+    status: res.statusCode,
+    body: body as T,
+    headers: res.headers,
+    text: res.body,
+    bytes: res.rawPayload,
+  };
 }
 
 export const TEST_PASSWORD = 'Lantern test passphrase 2026!';

@@ -1,8 +1,11 @@
+import pg from 'pg';
+import { copyCsvSql } from '../../common/csv.js';
 import { financialYearOfDate, formatFinancialYear } from './financial-year.js';
 import {
   capacityFiguresSql,
   caseFiguresSql,
   intelligenceFiguresSql,
+  misconductReturnCsvSql,
   misconductReturnSql,
   referralFiguresSql,
   type SqlQuery,
@@ -15,19 +18,37 @@ export interface FiguresBenchScenario {
   path: string;
   /** Exactly the statement the endpoint runs for that request: the raw baseline to time beside it. */
   sql: SqlQuery;
+  /**
+   * For an endpoint answering CSV written by PostgreSQL: the COPY statement whose output is the response
+   * body, built from `sql` (its values written in: COPY takes no parameters). The baseline is this COPY
+   * run raw and its output drained, instead of `sql`.
+   */
+  copy?: string;
+}
+
+/** `sql` with its parameters written in as literals, for COPY (which takes none). Bench use only. */
+export function withLiterals(sql: SqlQuery): string {
+  return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = sql.values[Number(n) - 1];
+    if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+    if (typeof value === 'string') return pg.escapeLiteral(value);
+    throw new Error(`withLiterals: unsupported value for $${n}`);
+  });
 }
 
 /**
  * For `npm run bench`: every figures endpoint as a request and the raw SQL aggregate behind it, built by
  * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
  * figures. Besides this statement each request runs one audit insert in the same transaction (and, with a
- * `department` filter, a one-row existence check).
+ * `department` filter, a one-row existence check); the misconduct return's CSV makes a temporary table of
+ * its rows, reads the people in it for the audit and copies the CSV out of it.
  */
 export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
   const to = financialYearOfDate(today);
   const from = to - 9;
   const range = `from=${formatFinancialYear(from)}&to=${formatFinancialYear(to)}`;
   const apsp = 'abuse_of_position_sexual';
+  const returnSql = misconductReturnSql({ year: to - 1 });
   return [
     {
       name: 'figures: referrals, ten years',
@@ -60,9 +81,10 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       sql: capacityFiguresSql({ from: to, to }, today, assessmentTargetDays),
     },
     {
-      name: 'figures: misconduct return, last financial year (JSON)',
-      path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}&format=json`,
-      sql: misconductReturnSql({ year: to - 1 }),
+      name: 'figures: misconduct return, last financial year (CSV)',
+      path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}`,
+      sql: returnSql,
+      copy: copyCsvSql(misconductReturnCsvSql(`(${withLiterals(returnSql)})`)),
     },
   ];
 }

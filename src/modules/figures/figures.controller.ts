@@ -176,18 +176,12 @@ export class FiguresController {
     @Headers('accept') accept: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const result = await this.figures.misconductReturn(actor, query);
     if (!wantsCsv(query.format, accept, true)) {
+      const result = await this.figures.misconductReturn(actor, query);
       void reply.header('content-type', 'application/json; charset=utf-8').send(result);
       return;
     }
-    sendCsv(
-      reply,
-      `misconduct-return-${slug(result.year)}.csv`,
-      toCsv(
-        result.columns.map((c) => c.key),
-        result.rows,
-      ),
-    );
+    const { year, csv } = await this.figures.misconductReturnCsv(actor, query);
+    sendCsv(reply, `misconduct-return-${slug(year)}.csv`, csv);
   }
 }

@@ -3,6 +3,7 @@ import { SourceType } from '../intelligence/intelligence.enums.js';
 import { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
+import { csvCell } from '../../common/csv.js';
 
 /**
  * The SQL behind every figure, as builders that return the statement's text and parameters. The service
@@ -706,10 +707,15 @@ export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
   { key: 'advisory_list', description: 'Entered on the Advisory List' },
 ];
 
+/** The return's row order; `row_no` numbers the rows in it, so that a copy of them keeps it. */
+const MISCONDUCT_RETURN_ORDER = 'c.reference, o.member_type, o.finalised_at, o.workforce_member_id';
+
 /**
  * One row per case and person finalised in the year, with the fields of the Home Office police misconduct
  * data return. `excludeMember` (the caller's own workforce record) leaves out every case concerning them
- * (the conflict-of-interest rule).
+ * (the conflict-of-interest rule). Besides the return's columns each row has `fy` (the year as a number),
+ * `subject_id` (the person, for the audit; not a column of the return) and `row_no` (its place in the order).
+ * The JSON shapes these rows; the CSV is `misconductReturnCsvSql` over them.
  */
 export function misconductReturnSql(
   f: Omit<FigureFilter, 'from' | 'to'> & { year: number },
@@ -741,12 +747,31 @@ SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter
        c.ever_suspended AS case_suspended, o.criminal_outcome::text AS criminal_proceedings,
        o.left_service::text AS left_service, o.would_have_been_dismissed,
        o.barred_list_on IS NOT NULL AS barred_list, o.advisory_list_on IS NOT NULL AS advisory_list,
-       o.workforce_member_id::text AS subject_id
+       o.workforce_member_id::text AS subject_id,
+       row_number() OVER (ORDER BY ${MISCONDUCT_RETURN_ORDER})::int AS row_no
   FROM case_subject_outcome o
   JOIN case_record c ON c.id = o.case_id
   JOIN workforce_member w ON w.id = o.workforce_member_id
   LEFT JOIN iopc_referral ref ON ref.case_id = c.id
  WHERE ${where.join('\n   AND ')}
- ORDER BY c.reference, o.member_type, o.finalised_at, o.workforce_member_id`;
+ ORDER BY ${MISCONDUCT_RETURN_ORDER}`;
   return { text, values: p.values };
+}
+
+/** `formatFinancialYear` in SQL: the start year `2017` as `2017/18`. */
+const financialYearText = (fy: string): string => `${fy} || '/' || lpad(((${fy} + 1) % 100)::text, 2, '0')`;
+
+/**
+ * The return as the CSV gives it, from a relation `r` holding `misconductReturnSql`'s rows (a subquery
+ * of that statement, or a table made from it): the return's columns in their order, each cell written as
+ * `toCsv` writes the JSON's value (`csvCell`; the year as text), in the return's row order. Run it with
+ * `copyCsv` (csv.ts), which adds the header row.
+ */
+export function misconductReturnCsvSql(from: string): string {
+  const cells = MISCONDUCT_RETURN_COLUMNS.map(({ key }) =>
+    key === 'financial_year'
+      ? `${financialYearText('r.fy')} AS financial_year`
+      : `${csvCell(`r."${key}"`)} AS "${key}"`,
+  );
+  return `SELECT ${cells.join(',\n       ')}\n  FROM ${from} r\n ORDER BY r.row_no`;
 }
