@@ -87,10 +87,10 @@ function memberConditions(f: FigureFilter, p: Params, w: string): string[] {
   return out;
 }
 
-/** The conflict-of-interest condition on a case alias, or null when the caller has no workforce link. */
-function notAboutCase(f: FigureFilter, p: Params, c: string): string | null {
+/** The conflict-of-interest condition on a case id column, or null when the caller has no workforce link. */
+function notAboutCase(f: FigureFilter, p: Params, caseId: string): string | null {
   if (!f.excludeMember) return null;
-  return `NOT EXISTS (SELECT 1 FROM case_subject coi WHERE coi.case_id = ${c}.id
+  return `NOT EXISTS (SELECT 1 FROM case_subject coi WHERE coi.case_id = ${caseId}
       AND coi.workforce_member_id = ${p.add(f.excludeMember)}::uuid)`;
 }
 
@@ -132,21 +132,9 @@ const REFERRAL_MEASURES: Measure[] = [
   count('pending', `r.allegation = 'pending'`, 'Allegation result pending: the case is not finalised'),
 ];
 
-const MISCONDUCT_BUCKET = `CASE
-    WHEN c.case_type = 'criminal' THEN 'not_applicable'
-    WHEN o.misconduct_finding IS NULL THEN 'pending'
-    WHEN o.misconduct_finding = 'no_case_to_answer' THEN 'no_case_to_answer'
-    WHEN o.proceedings_result IS NULL THEN 'pending'
-    WHEN o.proceedings_result = 'not_proven' THEN 'not_proven'
-    WHEN o.misconduct_outcome IS NOT NULL THEN o.misconduct_outcome::text
-    WHEN o.would_have_been_dismissed THEN 'would_have_been_dismissed'
-    ELSE 'pending' END`;
-
-const CRIMINAL_BUCKET = `CASE
-    WHEN c.case_type = 'misconduct' THEN 'not_applicable'
-    WHEN o.criminal_outcome IS NULL OR o.criminal_outcome = 'ongoing' THEN 'pending'
-    ELSE o.criminal_outcome::text END`;
-
+// The values these measures count (`r.allegation`, `s.misconduct`, `s.criminal`) are derived once per referral
+// and subject by referral_facts_of (migration ReferralFacts) into referral_fact: changing what a bucket means is
+// a migration replacing that function and refilling the table.
 const SUBJECT_MEASURES: Measure[] = [
   count('subjects', null, 'People who are subjects of the referred cases'),
   count('misconduct_pending', `s.misconduct = 'pending'`, 'People: misconduct outcome pending'),
@@ -184,62 +172,58 @@ export const REFERRAL_COLUMNS: FigureColumn[] = [
  * referral (the case's best-established result across its subjects once the case is finalised, else
  * `pending`), and per person the misconduct and criminal outcomes. Basis `recorded`: the year the
  * referral was made; `finalised`: the year its case was finalised.
+ *
+ * Reads `referral_fact` alone (migration ReferralFacts): one row per referral and subject, with the
+ * referral's allegation result already resolved, the person's misconduct and criminal buckets, and
+ * `counts_referral` on one row per referral; triggers keep it exact as referrals, cases, subjects and
+ * outcomes change. A referral counts when any of its subjects matches the member filters (department,
+ * member type: the workforce record as it is now); the people columns count the matching people.
  */
 export function referralFiguresSql(f: BasisFilter): SqlQuery {
   const p = new Params();
   const from = p.add(f.from);
   const to = p.add(f.to);
-  const fy = f.basis === 'finalised' ? 'c.finalised_financial_year' : 'ref.referred_financial_year';
+  const year = f.basis === 'finalised' ? 'finalised_financial_year' : 'referred_financial_year';
+  const fy = `f.${year}`;
   const where = [`${fy} BETWEEN ${from} AND ${to}`];
   if (f.category) {
     const cat = p.add(f.category);
     where.push(
-      `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
+      `(f.primary_category = ${cat}::corruption_category OR f.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
-  push(where, notAboutCase(f, p, 'c'));
+  push(where, notAboutCase(f, p, 'f.case_id'));
   const members = memberConditions(f, p, 'w');
+  // With member filters: a referral counts when one of its subjects matches (its rows share the year), and
+  // the people columns count the matching subjects.
+  const referralWhere = ['f.counts_referral', ...where];
+  const personWhere = ['f.workforce_member_id IS NOT NULL', ...where];
   if (members.length) {
-    where.push(`EXISTS (SELECT 1 FROM case_subject ms JOIN workforce_member w ON w.id = ms.workforce_member_id
-      WHERE ms.case_id = c.id AND ${members.join(' AND ')})`);
+    referralWhere.push(`f.case_id IN (SELECT x.case_id FROM referral_fact x
+        JOIN workforce_member w ON w.id = x.workforce_member_id
+       WHERE x.${year} BETWEEN ${from} AND ${to} AND ${members.join(' AND ')})`);
+    personWhere.push(...members);
   }
-  // The referral's result: the best established across its subjects (substantiated first), as a rank.
-  const rank = `CASE o.allegation_result ${ALLEGATION_ORDER.map((a, i) => `WHEN ${quote(a)} THEN ${i + 1}`).join(' ')} END`;
-  const unrank = `CASE min(allegation_rank) ${ALLEGATION_ORDER.map((a, i) => `WHEN ${i + 1} THEN ${quote(a)}`).join(' ')} ELSE 'pending' END`;
-  // One pass over referral x subject x outcome: the referral-level figures group it by referral (a referral
-  // counts when any of its subjects matches the member filters), the people figures count the matching rows.
+  // The referral-level figures count the one row per referral that says so; the people figures count the
+  // subjects' rows. Each is grouped first by the columns its measures test (a few dozen groups a year).
   const text = `
-WITH rs AS (
-  SELECT ${fy} AS fy, ref.id AS ref_id, ref.basis, ref.decision, c.finalised_at IS NULL AS open,
-         ${rank} AS allegation_rank, cs.case_id IS NOT NULL AS has_subject,
-         ${MISCONDUCT_BUCKET} AS misconduct,
-         ${CRIMINAL_BUCKET} AS criminal,
-         ${members.length ? `COALESCE(${members.join(' AND ')}, FALSE)` : 'TRUE'} AS counted
-    FROM iopc_referral ref
-    JOIN case_record c ON c.id = ref.case_id
-    LEFT JOIN case_subject cs ON cs.case_id = c.id
-    ${members.length ? 'LEFT JOIN workforce_member w ON w.id = cs.workforce_member_id' : ''}
-    LEFT JOIN case_subject_outcome o ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
-   WHERE ${where.join('\n     AND ')}
+WITH rg AS (
+  SELECT ${fy} AS fy, f.basis, f.decision, f.allegation, count(*) AS n
+    FROM referral_fact f
+   WHERE ${referralWhere.join('\n     AND ')}
+   GROUP BY 1, 2, 3, 4
 ),
-r AS (
-  SELECT fy, basis, decision,
-         CASE WHEN bool_or(open) THEN 'pending'
-              ELSE ${unrank}
-         END AS allegation
-    FROM rs
-   GROUP BY ref_id, fy, basis, decision
-),
-rg AS (SELECT fy, basis, decision, allegation, count(*) AS n FROM r GROUP BY fy, basis, decision, allegation),
 ra AS (
   SELECT COALESCE(r.fy, ${TOTAL_KEY}) AS fy,
          ${REFERRAL_MEASURES.map((m) => `${pivot(m)} AS "${m.key}"`).join(',\n         ')}
     FROM rg r GROUP BY GROUPING SETS ((r.fy), ())
 ),
 sg AS (
-  SELECT fy, misconduct, criminal, count(*) AS n FROM rs
-   WHERE has_subject AND counted
-   GROUP BY fy, misconduct, criminal
+  SELECT ${fy} AS fy, f.misconduct, f.criminal, count(*) AS n
+    FROM referral_fact f
+    ${members.length ? 'JOIN workforce_member w ON w.id = f.workforce_member_id' : ''}
+   WHERE ${personWhere.join('\n     AND ')}
+   GROUP BY 1, 2, 3
 ),
 sa AS (
   SELECT COALESCE(s.fy, ${TOTAL_KEY}) AS fy,
@@ -344,7 +328,7 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
       `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
-  push(where, notAboutCase(f, p, 'c'));
+  push(where, notAboutCase(f, p, 'c.id'));
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   // Finalised: every person counted has an outcome (which records their member type), so the figure reads
   // the outcomes alone; recorded: every subject of the case, with or without an outcome yet.
@@ -611,7 +595,7 @@ export function capacityFiguresSql(f: FigureFilter, today: string, targetDays: n
     );
   }
   push(intelWhere, notAboutReport(f, p, 'i'));
-  push(caseWhere, notAboutCase(f, p, 'c'));
+  push(caseWhere, notAboutCase(f, p, 'c.id'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     intelWhere.push(`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
@@ -731,7 +715,7 @@ export function misconductReturnSql(
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   if (f.memberType) where.push(`o.member_type = ${p.add(f.memberType)}::member_type`);
-  push(where, notAboutCase({ ...f, from: f.year, to: f.year, excludeMember }, p, 'c'));
+  push(where, notAboutCase({ ...f, from: f.year, to: f.year, excludeMember }, p, 'c.id'));
   const text = `
 SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter_type::text AS case_type,
        c.case_type::text AS investigation_type, c.primary_category::text AS allegation_category,
