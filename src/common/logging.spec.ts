@@ -1,3 +1,4 @@
+import { stdSerializers } from 'pino';
 import { isSecretKey, REDACTED, redactDeep, serializeError } from './logging.js';
 
 describe('log redaction', () => {
@@ -45,5 +46,27 @@ describe('log redaction', () => {
       code: '23505',
       message: 'database error 23505 on uq_x',
     });
+  });
+
+  it('does the same for an error the request logger has already made plain (pino-http)', () => {
+    class QueryFailedError extends Error {
+      readonly query = 'INSERT INTO intelligence_report (narrative) VALUES ($1)';
+      readonly parameters = ['canary'];
+      readonly driverError = { code: '42P01', constraint: undefined };
+    }
+    const logged = serializeError(
+      stdSerializers.err(new QueryFailedError('relation "x" does not exist: canary')),
+    );
+    expect(JSON.stringify(logged)).not.toContain('canary');
+    expect(logged).toMatchObject({
+      type: 'QueryFailedError',
+      code: '42P01',
+      message: 'database error 42P01',
+    });
+    expect(serializeError(stdSerializers.err(new TypeError('bad thing')))).toMatchObject({
+      type: 'TypeError',
+      message: 'bad thing',
+    });
+    expect(serializeError('a string')).toEqual({ type: 'string', message: 'non-error thrown' });
   });
 });

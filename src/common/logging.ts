@@ -40,23 +40,35 @@ interface LoggedError {
  * the values of the statement (narrative, names), so they are left out.
  */
 export function serializeError(err: unknown): LoggedError {
-  if (!(err instanceof Error)) return { type: typeof err, message: 'non-error thrown' };
-  const e = err as Error & { code?: unknown; driverError?: { code?: string; constraint?: string } };
-  if (e.name === 'QueryFailedError' || e.driverError) {
+  if (typeof err !== 'object' || err === null) return { type: typeof err, message: 'non-error thrown' };
+  // The request logger (pino-http) hands errors over already made plain by pino's own serializer: the
+  // constructor's name as `type`, message, stack, and the error's own fields.
+  const e = err as {
+    name?: unknown;
+    type?: unknown;
+    message?: unknown;
+    stack?: unknown;
+    code?: unknown;
+    driverError?: { code?: string; constraint?: string };
+  };
+  const type = err instanceof Error ? err.name : typeof e.type === 'string' ? e.type : null;
+  if (type === null) return { type: 'object', message: 'non-error thrown' };
+  const stack = typeof e.stack === 'string' ? e.stack : undefined;
+  if (type === 'QueryFailedError' || e.driverError) {
     const code = e.driverError?.code ?? (typeof e.code === 'string' ? e.code : '');
     const constraint = e.driverError?.constraint ? ` on ${e.driverError.constraint}` : '';
     return {
-      type: e.name,
+      type,
       code,
       message: `database error ${code}${constraint}`,
-      stack: e.stack?.split('\n').slice(1).join('\n'),
+      stack: stack?.split('\n').slice(1).join('\n'),
     };
   }
   return {
-    type: e.name,
-    message: e.message,
+    type,
+    message: typeof e.message === 'string' ? e.message : '',
     code: typeof e.code === 'string' ? e.code : undefined,
-    stack: e.stack,
+    stack,
   };
 }
 
