@@ -37,6 +37,34 @@ export async function time(fn: () => Promise<unknown>, runs = 15, warmup = 3): P
   return median(samples);
 }
 
+/**
+ * Two ways of doing the same work timed alternately, one call of each in turn, so that drift in the machine's
+ * load falls on both alike; the medians of each. Use it wherever Lantern is compared with its baseline.
+ */
+export async function timePair(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  runs = 15,
+  warmup = 3,
+): Promise<[number, number]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const as: number[] = [];
+  const bs: number[] = [];
+  const once = async (fn: () => Promise<unknown>, into: number[]) => {
+    const start = process.hrtime.bigint();
+    await fn();
+    into.push(Number(process.hrtime.bigint() - start) / 1e6);
+  };
+  for (let i = 0; i < runs; i++) {
+    await once(a, as);
+    await once(b, bs);
+  }
+  return [median(as), median(bs)];
+}
+
 export interface Load {
   rps: number;
   p50: number;
