@@ -16,9 +16,11 @@ export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
  */
 const SEEDERS: [string, DemoSeeder][] = [
   ['workforce', workforceDemo],
-  ['vetting', vettingDemo],
   ['intelligence', seedIntelligence],
   ['cases', seedCases],
+  // Last: the intelligence demo adds people of its own, and they need clearances too. (Run second, it left
+  // them without any on a first run, so the compliance figure read ~20% until the demo was run again.)
+  ['vetting', vettingDemo],
 ];
 
 /**

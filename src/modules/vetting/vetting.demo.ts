@@ -10,10 +10,12 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
   const officer = users.vetting_officer ?? null;
   const [{ n }] = await manager.query<{ n: string }[]>(
     `WITH people AS (
-       SELECT m.id, p.required_level, row_number() OVER (ORDER BY m.staff_number) AS i
+       -- Numbered over everyone, so that who is left without a clearance (one in 25) does not change
+       -- when the demo runs again: a rerun adds nothing.
+       SELECT m.id, p.required_level, row_number() OVER (ORDER BY m.staff_number) AS i,
+              EXISTS (SELECT 1 FROM vetting_clearance c WHERE c.workforce_member_id = m.id) AS cleared
          FROM workforce_member m LEFT JOIN post p ON p.id = m.post_id
         WHERE m.staff_number LIKE 'D%'
-          AND NOT EXISTS (SELECT 1 FROM vetting_clearance c WHERE c.workforce_member_id = m.id)
      ), planned AS (
        SELECT id, i,
               CASE WHEN i % 10 = 7 AND required_level IN ('MV', 'SC', 'NPPV3') THEN 'RV'
@@ -21,7 +23,7 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
               CASE WHEN i % 10 = 3 THEN current_date + (i % 80)::int + 1
                    WHEN i % 10 = 5 THEN current_date - (i % 200)::int - 1
                    ELSE current_date + 400 + (i * 13 % 1500)::int END AS expires_on
-         FROM people WHERE i % 25 <> 0
+         FROM people WHERE i % 25 <> 0 AND NOT cleared
      ), ins AS (
        INSERT INTO vetting_clearance (workforce_member_id, level, granted_on, expires_on, recorded_by)
        SELECT id, level, LEAST(expires_on - interval '3 years', current_date)::date, expires_on, $1::uuid FROM planned
