@@ -26,14 +26,17 @@ export function median(values: number[]): number {
 }
 
 /** Median wall time (ms) of `fn` after warm-up runs. */
+/** How long one call takes (ms). */
+async function elapsedMs(fn: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
 export async function time(fn: () => Promise<unknown>, runs = 15, warmup = 3): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
+  for (let i = 0; i < runs; i++) samples.push(await elapsedMs(fn));
   return median(samples);
 }
 
@@ -53,14 +56,9 @@ export async function timePair(
   }
   const as: number[] = [];
   const bs: number[] = [];
-  const once = async (fn: () => Promise<unknown>, into: number[]) => {
-    const start = process.hrtime.bigint();
-    await fn();
-    into.push(Number(process.hrtime.bigint() - start) / 1e6);
-  };
   for (let i = 0; i < runs; i++) {
-    await once(a, as);
-    await once(b, bs);
+    as.push(await elapsedMs(a));
+    bs.push(await elapsedMs(b));
   }
   return [median(as), median(bs)];
 }

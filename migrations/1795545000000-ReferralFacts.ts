@@ -110,22 +110,29 @@ export class ReferralFacts1795545000000 implements MigrationInterface {
 
     // --- The triggers: set-based, once per statement ---
     const definer = `LANGUAGE plpgsql SECURITY DEFINER SET search_path = public`;
-    await q.query(`CREATE FUNCTION referral_fact_on_referral() RETURNS trigger ${definer} AS $$
+    // Rows keyed by id that carry a case_id: the cases of inserted and deleted rows, and of updated rows where
+    // one of `columns` (case_id among them) changed, old and new case alike.
+    const onKeyedRows = (
+      name: string,
+      columns: string[],
+    ): string => `CREATE FUNCTION ${name}() RETURNS trigger ${definer} AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
           PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM new_rows));
         ELSIF TG_OP = 'UPDATE' THEN
           PERFORM referral_fact_refresh(ARRAY(
             SELECT unnest(ARRAY[n.case_id, o.case_id]) FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.case_id, n.referred_financial_year, n.basis, n.decision)
-                   IS DISTINCT FROM (o.case_id, o.referred_financial_year, o.basis, o.decision)
+             WHERE (${columns.map((c) => `n.${c}`).join(', ')}) IS DISTINCT FROM (${columns.map((c) => `o.${c}`).join(', ')})
             UNION SELECT case_id FROM new_rows WHERE id NOT IN (SELECT id FROM old_rows)
             UNION SELECT case_id FROM old_rows WHERE id NOT IN (SELECT id FROM new_rows)));
         ELSE
           PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM old_rows));
         END IF;
         RETURN NULL;
-      END $$`);
+      END $$`;
+    await q.query(
+      onKeyedRows('referral_fact_on_referral', ['case_id', 'referred_financial_year', 'basis', 'decision']),
+    );
 
     // Cases: facts read the type (buckets), the categories and the finalisation; a new case has facts only
     // when its referral came in the same statement (no one else can see it yet).
@@ -157,24 +164,18 @@ export class ReferralFacts1795545000000 implements MigrationInterface {
         RETURN NULL;
       END $$`);
 
-    await q.query(`CREATE FUNCTION referral_fact_on_outcome() RETURNS trigger ${definer} AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM new_rows));
-        ELSIF TG_OP = 'UPDATE' THEN
-          PERFORM referral_fact_refresh(ARRAY(
-            SELECT unnest(ARRAY[n.case_id, o.case_id]) FROM new_rows n JOIN old_rows o ON o.id = n.id
-             WHERE (n.case_id, n.workforce_member_id, n.allegation_result, n.misconduct_finding, n.proceedings_result,
-                    n.misconduct_outcome, n.would_have_been_dismissed, n.criminal_outcome)
-                   IS DISTINCT FROM (o.case_id, o.workforce_member_id, o.allegation_result, o.misconduct_finding,
-                    o.proceedings_result, o.misconduct_outcome, o.would_have_been_dismissed, o.criminal_outcome)
-            UNION SELECT case_id FROM new_rows WHERE id NOT IN (SELECT id FROM old_rows)
-            UNION SELECT case_id FROM old_rows WHERE id NOT IN (SELECT id FROM new_rows)));
-        ELSE
-          PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM old_rows));
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(
+      onKeyedRows('referral_fact_on_outcome', [
+        'case_id',
+        'workforce_member_id',
+        'allegation_result',
+        'misconduct_finding',
+        'proceedings_result',
+        'misconduct_outcome',
+        'would_have_been_dismissed',
+        'criminal_outcome',
+      ]),
+    );
 
     // TRUNCATE has no transition table: recompute everything (the truncated table is locked exclusively).
     await q.query(`CREATE FUNCTION referral_fact_rebuild() RETURNS trigger ${definer} AS $$

@@ -27,12 +27,6 @@ export async function inPgTransaction<T>(db: pg.Pool, work: (c: pg.PoolClient) =
   }
 }
 
-/**
- * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
- * the same work as a Lantern endpoint written as raw SQL on a plain pg pool (same keyset query, same audit
- * insert, one transaction), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are
- * measured against them in the same run. Never enabled in production.
- */
 /** The body of POST /api/v1/intelligence, and who records it (the raw route has no caller). */
 interface PlainReport {
   receivedAt: string;
@@ -48,6 +42,12 @@ interface PlainReport {
   recordedBy: string;
 }
 
+/**
+ * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
+ * the same work as a Lantern endpoint written as raw SQL on a plain pg pool (same keyset query, same audit
+ * insert, one transaction), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are
+ * measured against them in the same run. Never enabled in production.
+ */
 export function registerBenchBaselines(fastify: FastifyInstance, config: AppConfig): void {
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,

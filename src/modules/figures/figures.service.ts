@@ -150,29 +150,14 @@ export class FiguresService {
   }
 
   async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
-    const year = parseFinancialYear(q.year) as number;
+    const { year, sql } = this.returnSql(actor, q);
     return this.tx.run(async (m) => {
       await this.assertDepartment(m, q.department);
-      const sql = misconductReturnSql(
-        { year, category: q.category, department: q.department, memberType: q.memberType },
-        actor.workforceMemberId,
-      );
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
       const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
       const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(Number(r.fy)) }));
-      await this.audit.record(m, actor, {
-        action: 'figures.misconduct_return',
-        resourceType: 'figures',
-        subjectIds: subjects,
-        details: {
-          year: q.year,
-          category: q.category ?? null,
-          department: q.department ?? null,
-          memberType: q.memberType ?? null,
-          returned: rows.length,
-        },
-      });
+      await this.auditReturn(m, actor, q, subjects, rows.length);
       return {
         figure: 'misconduct_return',
         year: formatFinancialYear(year),
@@ -191,31 +176,54 @@ export class FiguresService {
    * The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
   async misconductReturnCsv(actor: Actor, q: MisconductReturnQuery): Promise<{ year: string; csv: Buffer }> {
-    const year = parseFinancialYear(q.year) as number;
+    const { year, sql } = this.returnSql(actor, q);
     return this.tx.run(async (m) => {
       await this.assertDepartment(m, q.department);
-      const sql = misconductReturnSql(
-        { year, category: q.category, department: q.department, memberType: q.memberType },
-        actor.workforceMemberId,
-      );
       await m.query(`CREATE TEMPORARY TABLE misconduct_return ON COMMIT DROP AS ${sql.text}`, sql.values);
       const people = await m.query<{ subject_id: string }[]>(
         'SELECT subject_id FROM misconduct_return GROUP BY subject_id ORDER BY min(row_no)',
       );
       const csv = await copyCsv(m, misconductReturnCsvSql('misconduct_return'));
-      await this.audit.record(m, actor, {
-        action: 'figures.misconduct_return',
-        resourceType: 'figures',
-        subjectIds: people.map((p) => p.subject_id),
-        details: {
-          year: q.year,
-          category: q.category ?? null,
-          department: q.department ?? null,
-          memberType: q.memberType ?? null,
-          returned: csv.rows,
-        },
-      });
+      await this.auditReturn(
+        m,
+        actor,
+        q,
+        people.map((p) => p.subject_id),
+        csv.rows,
+      );
       return { year: formatFinancialYear(year), csv: csv.body };
+    });
+  }
+
+  /** The return's statement for the request (the caller's own cases left out), JSON and CSV alike. */
+  private returnSql(actor: Actor, q: MisconductReturnQuery): { year: number; sql: SqlQuery } {
+    const year = parseFinancialYear(q.year) as number;
+    const sql = misconductReturnSql(
+      { year, category: q.category, department: q.department, memberType: q.memberType },
+      actor.workforceMemberId,
+    );
+    return { year, sql };
+  }
+
+  /** The return's audit row, JSON and CSV alike: the people it covers and the filter used. */
+  private auditReturn(
+    m: EntityManager,
+    actor: Actor,
+    q: MisconductReturnQuery,
+    subjectIds: string[],
+    returned: number,
+  ): Promise<void> {
+    return this.audit.record(m, actor, {
+      action: 'figures.misconduct_return',
+      resourceType: 'figures',
+      subjectIds,
+      details: {
+        year: q.year,
+        category: q.category ?? null,
+        department: q.department ?? null,
+        memberType: q.memberType ?? null,
+        returned,
+      },
     });
   }
 
