@@ -25,7 +25,6 @@ export function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median wall time (ms) of `fn` after warm-up runs. */
 /** How long one call takes (ms). */
 async function elapsedMs(fn: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
@@ -33,6 +32,7 @@ async function elapsedMs(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+/** Median wall time (ms) of `fn` after warm-up runs. */
 export async function time(fn: () => Promise<unknown>, runs = 15, warmup = 3): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const samples: number[] = [];
@@ -128,29 +128,24 @@ export async function load(
 }
 
 /**
- * Lantern and its baseline under the same load, alternating in short rounds (A B B A …) so that whatever
- * else the machine is doing falls on both alike; requests/s over all rounds and exact p50/p99 over every
- * response of each side.
+ * Lantern and its baselines under the same load, alternating in short rounds (the order rotating each round)
+ * so that whatever else the machine is doing falls on all alike; requests/s over all rounds and exact p50/p99
+ * over every response of each target, in the order given.
  */
-export async function loadPair(
-  lantern: Target,
-  baseline: Target,
+export async function loadRounds(
+  targets: Target[],
   options: { connections: number; duration: number; rounds?: number },
-): Promise<{ lantern: Load; baseline: Load }> {
+): Promise<Load[]> {
   const rounds = options.rounds ?? 4;
   const seconds = Math.max(1, Math.round(options.duration / rounds));
-  const a: Sample[] = [];
-  const b: Sample[] = [];
+  const samples: Sample[][] = targets.map(() => []);
   for (let i = 0; i < rounds; i++) {
-    if (i % 2 === 0) {
-      a.push(await sample(lantern, options.connections, seconds));
-      b.push(await sample(baseline, options.connections, seconds));
-    } else {
-      b.push(await sample(baseline, options.connections, seconds));
-      a.push(await sample(lantern, options.connections, seconds));
+    for (let j = 0; j < targets.length; j++) {
+      const k = (i + j) % targets.length;
+      samples[k].push(await sample(targets[k], options.connections, seconds));
     }
   }
-  return { lantern: summarise(a), baseline: summarise(b) };
+  return samples.map(summarise);
 }
 
 export async function freePort(): Promise<number> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { EntityManager } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { Transactions } from '../src/database/database.module.js';
 import { AUDIT_INSERT_SQL, AuditService } from '../src/modules/audit/audit.service.js';
@@ -230,6 +231,52 @@ describe('audit trail', () => {
     );
     // Chain order is commit order: the list that committed first comes first.
     expect(rows.map((r) => r.action)).toEqual(['user.read', 'user.list']);
+    const pending = await t.db.pool.query(`SELECT count(*)::int AS n FROM audit_event_pending`);
+    expect(pending.rows[0].n).toBe(0);
+    expect(await verify()).toMatchObject({ valid: true });
+  });
+  it('runs audited reads without a transaction; the audit row is sealed before anything is sent, or nothing is sent', async () => {
+    // Transactions.read: each statement its own transaction (now() is the transaction's start time).
+    const tx = t.app.get(Transactions);
+    const times = (work: (run: (m: EntityManager) => Promise<string[]>) => Promise<string[]>) =>
+      work(async (m) => {
+        const [a] = await m.query<{ t: string }[]>('SELECT now()::text AS t, pg_sleep(0.01)');
+        const [b] = await m.query<{ t: string }[]>('SELECT now()::text AS t');
+        return [a.t, b.t];
+      });
+    const [readA, readB] = await times((w) => tx.read(w));
+    expect(readA).not.toBe(readB);
+    const [runA, runB] = await times((w) => tx.run(w));
+    expect(runA).toBe(runB);
+
+    // Refuse this caller's audit rows where they are sealed into the chain.
+    await t.db.pool.query(
+      `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF NEW.user_id = '${admin.id}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
+           RETURN NEW;
+         END $$;
+       CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
+         FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();`,
+    );
+    try {
+      const refused = await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
+      expectProblem(refused, 500, 'internal_error');
+      expect(refused.text).not.toContain(auditor.email);
+    } finally {
+      await t.db.pool.query(
+        'DROP TRIGGER test_refuse_audit ON audit_event; DROP FUNCTION test_refuse_audit();',
+      );
+    }
+    const listed = await call(t.app, 'GET', '/api/v1/users', {
+      token: admin.token,
+      headers: { 'x-request-id': 'read-sealed-1' },
+    });
+    expect(listed.status).toBe(200);
+    expect(listed.text).toContain(auditor.email);
+    // Sealed and durable by the time the response arrived: in the chain, nothing left pending.
+    const sealed = await t.db.pool.query(`SELECT action FROM audit_event WHERE request_id = 'read-sealed-1'`);
+    expect(sealed.rows).toEqual([{ action: 'user.list' }]);
     const pending = await t.db.pool.query(`SELECT count(*)::int AS n FROM audit_event_pending`);
     expect(pending.rows[0].n).toBe(0);
     expect(await verify()).toMatchObject({ valid: true });

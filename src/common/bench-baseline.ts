@@ -27,6 +27,16 @@ export async function inPgTransaction<T>(db: pg.Pool, work: (c: pg.PoolClient) =
   }
 }
 
+/** Work on one client of a plain pg pool, each statement its own transaction (no BEGIN/COMMIT). */
+export async function onPgClient<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
+}
+
 /** The body of POST /api/v1/intelligence, and who records it (the raw route has no caller). */
 interface PlainReport {
   receivedAt: string;
@@ -45,8 +55,11 @@ interface PlainReport {
 /**
  * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
  * the same work as a Lantern endpoint written as raw SQL on a plain pg pool (same keyset query, same audit
- * insert, one transaction), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are
- * measured against them in the same run. Never enabled in production.
+ * insert), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are measured against them
+ * in the same run. The read routes run their work in one transaction, as issue #9 defines the baseline; with
+ * `?autocommit=1` they run it without BEGIN/COMMIT, as Lantern's audited reads do (`Transactions.read`), so
+ * that the bench can also show Lantern against the fastest raw form of the same work. Never enabled in
+ * production.
  */
 export function registerBenchBaselines(fastify: FastifyInstance, config: AppConfig): void {
   const db = new pg.Pool({
@@ -56,7 +69,12 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   });
   fastify.addHook('onClose', async () => db.end());
 
-  const inTransaction = <T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> => inPgTransaction(db, work);
+  type Raw = { Querystring: { cursor?: string; autocommit?: string } };
+  /** The route's work in one transaction, or with `?autocommit=1` on one connection without BEGIN/COMMIT. */
+  const reading = <T>(
+    request: { query: Raw['Querystring'] },
+    work: (c: pg.PoolClient) => Promise<T>,
+  ): Promise<T> => (request.query.autocommit ? onPgClient(db, work) : inPgTransaction(db, work));
   /** Lantern's own audit insert (AUDIT_INSERT_SQL), with the values a raw route has. */
   const audit = (
     c: pg.PoolClient,
@@ -79,8 +97,8 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
     ]);
 
   // The users list (admin), first page of 50: keyset on (email, id) + the audit insert.
-  fastify.get('/bench/raw/users', async () =>
-    inTransaction(async (c) => {
+  fastify.get<Raw>('/bench/raw/users', async (request) =>
+    reading(request, async (c) => {
       const { rows } = await c.query<{ id: string }>(
         `SELECT u.id, u.email, u.display_name, u.roles::text[] AS roles, u.enabled, u.workforce_member_id,
                 u.locked_until, u.version, u.created_at, u.updated_at
@@ -92,8 +110,8 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   );
 
   // The audit trail search (auditor), first page: keyset on seq + the audit insert.
-  fastify.get('/bench/raw/audit-events', async () =>
-    inTransaction(async (c) => {
+  fastify.get<Raw>('/bench/raw/audit-events', async (request) =>
+    reading(request, async (c) => {
       const { rows } = await c.query(
         `SELECT e.seq, e.occurred_at, e.user_id, e.roles, e.action, e.resource_type, e.resource_id, e.subject_ids,
                 e.outcome, e.request_id, e.client_address, e.details
@@ -105,9 +123,9 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   );
 
   // The intelligence queue page: the same keyset query (urgency, age) with subjects and possible duplicates for
-  // the page, and the same audit insert (returned and subject ids), in one transaction.
-  fastify.get<{ Querystring: { cursor?: string } }>('/bench/raw/queue', async (request) =>
-    inTransaction(async (c) => {
+  // the page, and the same audit insert (returned and subject ids).
+  fastify.get<Raw>('/bench/raw/queue', async (request) =>
+    reading(request, async (c) => {
       const after = request.query.cursor ? decodeCursor(request.query.cursor, 3) : null;
       const { rows } = await c.query<{
         id: string;

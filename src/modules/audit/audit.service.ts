@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
 import { type Page, paginate, type Keyset } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
+import { Transactions } from '../../database/database.module.js';
 import { AuditOutcome, type AuditEntry } from './audit.types.js';
 import type { AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
 
@@ -101,7 +101,7 @@ export const AUDIT_INSERT_SQL = auditInsertSql(
  */
 @Injectable()
 export class AuditService extends AccessAuditor {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly tx: Transactions) {
     super();
   }
 
@@ -145,12 +145,12 @@ export class AuditService extends AccessAuditor {
   }
 
   recordAlone(actor: Actor, entry: AuditEntry): Promise<void> {
-    return this.db.transaction((manager) => this.record(manager, actor, entry));
+    return this.tx.run((manager) => this.record(manager, actor, entry));
   }
 
   /** The auditors' search. Reading the trail is itself audited, with the filter used. */
   async search(actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
-    return this.db.transaction(async (manager) => {
+    return this.tx.read(async (manager) => {
       const page = await paginate(this.filtered(manager, query), BY_SEQ_DESC, query, toView);
       await this.record(manager, actor, {
         action: 'audit.search',
@@ -163,7 +163,7 @@ export class AuditService extends AccessAuditor {
 
   /** Every event matching the filter, newest first, for CSV; refused past AUDIT_EXPORT_MAX rows. */
   async export(actor: Actor, query: AuditQuery): Promise<AuditEventView[]> {
-    return this.db.transaction(async (manager) => {
+    return this.tx.read(async (manager) => {
       const rows = await this.filtered(manager, query)
         .orderBy('e.seq', 'DESC')
         .limit(AUDIT_EXPORT_MAX + 1)
@@ -185,10 +185,10 @@ export class AuditService extends AccessAuditor {
 
   /** Recomputes the hash chain; reports the first sequence number that fails. */
   async verify(actor: Actor): Promise<AuditVerification> {
-    const [failure] = await this.db.query<{ seq: string; problem: 'missing' | 'broken_link' | 'altered' }[]>(
-      'SELECT seq::text AS seq, problem FROM audit_verify()',
-    );
-    const [{ count }] = await this.db.query<{ count: string }[]>(
+    const [failure] = await this.tx.dataSource.query<
+      { seq: string; problem: 'missing' | 'broken_link' | 'altered' }[]
+    >('SELECT seq::text AS seq, problem FROM audit_verify()');
+    const [{ count }] = await this.tx.dataSource.query<{ count: string }[]>(
       'SELECT count(*)::text AS count FROM audit_event',
     );
     const result: AuditVerification = {

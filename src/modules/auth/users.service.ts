@@ -96,7 +96,7 @@ export class UsersService {
   }
 
   async list(actor: Actor, query: UserQuery): Promise<Page<UserView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = m.createQueryBuilder().select(USER_COLUMNS).from('app_user', 'u');
       if (query.role) qb.andWhere('u.roles @> ARRAY[CAST(:role AS user_role)]', { role: query.role });
       if (query.enabled !== undefined) qb.andWhere('u.enabled = :enabled', { enabled: query.enabled });
@@ -116,7 +116,7 @@ export class UsersService {
   }
 
   async get(actor: Actor, id: string): Promise<UserView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const user = await this.find(m, id);
       await this.audit.record(m, actor, this.entry('user.read', id));
       return user;

@@ -323,14 +323,20 @@ export class CasesService {
   }
 
   async get(actor: Actor, id: string): Promise<CaseView> {
-    return this.guarded(actor, id, 'case.read', async (m) => {
-      const row = await this.locate(m, actor, id);
-      return this.viewAudited(m, actor, id, row.subject_ids, 'case.read');
-    });
+    return this.guarded(
+      actor,
+      id,
+      'case.read',
+      async (m) => {
+        const row = await this.locate(m, actor, id);
+        return this.viewAudited(m, actor, id, row.subject_ids, 'case.read');
+      },
+      true,
+    );
   }
 
   async list(actor: Actor, q: CaseQuery): Promise<CasePage> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const coi = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
       const qb = m
         .createQueryBuilder()
@@ -941,25 +947,31 @@ export class CasesService {
   }
 
   async timeline(actor: Actor, id: string, q: TimelineQuery): Promise<TimelinePage> {
-    return this.guarded(actor, id, 'case.timeline', async (m) => {
-      const row = await this.locate(m, actor, id);
-      const qb = m
-        .createQueryBuilder()
-        .select(['e.id AS id', 'e.kind AS kind', 'e.occurred_at AS occurred_at', 'e.actor_id AS actor_id'])
-        .addSelect(['u.display_name AS actor_name', 'e.details AS details', 'e.note AS note'])
-        .from('case_event', 'e')
-        .leftJoin('app_user', 'u', 'u.id = e.actor_id')
-        .where('e.case_id = :id', { id });
-      const page = await paginate(qb, OLDEST_FIRST, q, toEvent);
-      await this.audit.record(m, actor, {
-        action: 'case.timeline',
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        details: { returned: page.items.length },
-      });
-      return page;
-    });
+    return this.guarded(
+      actor,
+      id,
+      'case.timeline',
+      async (m) => {
+        const row = await this.locate(m, actor, id);
+        const qb = m
+          .createQueryBuilder()
+          .select(['e.id AS id', 'e.kind AS kind', 'e.occurred_at AS occurred_at', 'e.actor_id AS actor_id'])
+          .addSelect(['u.display_name AS actor_name', 'e.details AS details', 'e.note AS note'])
+          .from('case_event', 'e')
+          .leftJoin('app_user', 'u', 'u.id = e.actor_id')
+          .where('e.case_id = :id', { id });
+        const page = await paginate(qb, OLDEST_FIRST, q, toEvent);
+        await this.audit.record(m, actor, {
+          action: 'case.timeline',
+          resourceType: 'case',
+          resourceId: id,
+          subjectIds: row.subject_ids,
+          details: { returned: page.items.length },
+        });
+        return page;
+      },
+      true,
+    );
   }
 
   // ---------- intelligence ----------
@@ -1047,15 +1059,19 @@ export class CasesService {
 
   // ---------- helpers ----------
 
-  /** Runs work in a transaction; a case hidden by the conflict-of-interest rule becomes a 404, audited as denied. */
+  /**
+   * Runs work in a transaction (a `read`: as an audited read, `Transactions.read`); a case hidden by the
+   * conflict-of-interest rule becomes a 404, audited as denied.
+   */
   private async guarded<T>(
     actor: Actor,
     id: string,
     action: string,
     work: (m: EntityManager) => Promise<T>,
+    read = false,
   ): Promise<T> {
     try {
-      return await this.tx.run(work);
+      return await (read ? this.tx.read(work) : this.tx.run(work));
     } catch (error) {
       if (!(error instanceof HiddenCase)) throw error;
       await this.audit.recordAlone(actor, {

@@ -151,7 +151,7 @@ export class FiguresService {
 
   async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
     const { year, sql } = this.returnSql(actor, q);
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.assertDepartment(m, q.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
@@ -246,7 +246,7 @@ export class FiguresService {
       excludeMember: actor.workforceMemberId,
     };
     const sql = build(filter);
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.assertDepartment(m, filter.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const shape = rowShaper(columns);
@@ -293,7 +293,7 @@ export class FiguresService {
     sql: SqlQuery,
     meta: { basis: string; basisDescription: string; unit: string },
   ): Promise<FigureTable> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.assertDepartment(m, filter.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const shape = rowShaper(columns);

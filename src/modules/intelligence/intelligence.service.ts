@@ -279,7 +279,7 @@ export class IntelligenceService {
   }
 
   async get(actor: Actor, id: string): Promise<IntelligenceView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.visibleOr404(m, actor, id, 'intelligence.read');
       const view = await this.load(m, actor, id);
       await this.audit.record(m, actor, {
@@ -538,7 +538,7 @@ export class IntelligenceService {
   // ---------------------------------------------------------------- queue, summary, search
 
   async queue(actor: Actor, query: QueueQuery): Promise<Page<QueueItem>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = this.items(m, actor).andWhere(OPEN_SQL);
       if (query.state?.length) qb.andWhere('r.state IN (:...states)', { states: query.state });
       if (query.category) {
@@ -575,7 +575,7 @@ export class IntelligenceService {
   }
 
   async summary(actor: Actor): Promise<QueueSummary> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const target = this.config.INTEL_ASSESSMENT_TARGET_DAYS;
       const visible = coiRaw(actor, 'r', 2);
       const params = [target, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
@@ -646,7 +646,7 @@ export class IntelligenceService {
   }
 
   async search(actor: Actor, query: SearchQuery): Promise<Page<QueueItem>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       // Word frequencies decide the plan: frequent words are found fastest walking the newest reports, rare
       // ones through the GIN index. Counting up to RARE_SEARCH matches tells which (the planner's estimate
       // for words missing from its statistics cannot).
@@ -685,7 +685,7 @@ export class IntelligenceService {
   // ---------------------------------------------------------------- subject profile
 
   async profile(actor: Actor, memberId: string): Promise<SubjectProfile> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const [member] = await m.query<
         {
           id: string;

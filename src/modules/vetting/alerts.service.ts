@@ -86,7 +86,7 @@ export class AlertsService {
   }
 
   async list(actor: Actor, query: AlertQuery): Promise<Page<AlertView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = m
         .createQueryBuilder()
         .select(ALERT_COLUMNS)
@@ -129,7 +129,7 @@ export class AlertsService {
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const alert = await this.find(m, actor, id, 'vetting_alert.read');
       await this.audit.record(m, actor, {
         action: 'vetting_alert.read',

@@ -162,7 +162,7 @@ export class ClearancesService {
   }
 
   async listForMember(actor: Actor, memberId: string, query: PageQuery): Promise<Page<ClearanceView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.visibleMember(m, actor, memberId, 'vetting_clearance.list');
       const qb = m
         .createQueryBuilder()
@@ -182,7 +182,7 @@ export class ClearancesService {
   }
 
   async get(actor: Actor, id: string): Promise<ClearanceView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const clearance = await this.find(m, actor, id, 'vetting_clearance.read');
       await this.audit.record(m, actor, {
         action: 'vetting_clearance.read',
@@ -281,7 +281,7 @@ export class ClearancesService {
   }
 
   async listDeclarations(actor: Actor, memberId: string, query: PageQuery): Promise<Page<DeclarationView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       await this.visibleMember(m, actor, memberId, 'vetting_declaration.list');
       const qb = m
         .createQueryBuilder()

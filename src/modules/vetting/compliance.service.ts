@@ -37,7 +37,7 @@ export class ComplianceService {
 
   async compliance(actor: Actor): Promise<ComplianceView> {
     const asOf = this.clock.today();
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const rows = await m.query<GroupRow[]>(
         `SELECT CASE WHEN GROUPING(s.department_id) = 0 THEN 'department'
                      WHEN GROUPING(s.member_type) = 0 THEN 'member_type'

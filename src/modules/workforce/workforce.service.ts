@@ -166,7 +166,7 @@ export class WorkforceService {
   }
 
   async listDepartments(actor: Actor, query: DepartmentQuery): Promise<Page<DepartmentView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = m.createQueryBuilder().select(DEPARTMENT_COLUMNS).from('department', 'd');
       if (query.namePrefix) {
         qb.andWhere(`lower(d.name) LIKE :prefix ESCAPE '\\'`, {
@@ -178,7 +178,7 @@ export class WorkforceService {
   }
 
   async getDepartment(id: string): Promise<DepartmentView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const [row] = await m.query<Record<string, unknown>[]>(
         `SELECT ${DEPARTMENT_COLUMNS} FROM department d WHERE d.id = $1`,
         [id],
@@ -240,7 +240,7 @@ export class WorkforceService {
   }
 
   async listPosts(query: PostQuery): Promise<Page<PostView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = m.createQueryBuilder().select(POST_COLUMNS).from('post', 'p');
       if (query.departmentId) qb.andWhere('p.department_id = :dep', { dep: query.departmentId });
       if (query.requiredLevel) qb.andWhere('p.required_level = :lvl', { lvl: query.requiredLevel });
@@ -249,7 +249,7 @@ export class WorkforceService {
   }
 
   async getPost(id: string): Promise<PostView> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const [row] = await m.query<Record<string, unknown>[]>(
         `SELECT ${POST_COLUMNS} FROM post p WHERE p.id = $1`,
         [id],
@@ -347,7 +347,7 @@ export class WorkforceService {
   }
 
   async listMembers(actor: Actor, query: MemberQuery): Promise<Page<MemberView>> {
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const qb = m
         .createQueryBuilder()
         .select(MEMBER_COLUMNS)
@@ -388,7 +388,7 @@ export class WorkforceService {
       });
       throw problems.notFound('workforce member');
     }
-    return this.tx.run(async (m) => {
+    return this.tx.read(async (m) => {
       const member = await this.findVisible(m, actor, id);
       await this.audit.record(m, actor, {
         action: 'workforce_member.read',
