@@ -224,6 +224,29 @@ describe('identity and tokens', () => {
     expectProblem(await me(t, user.token), 401);
   });
 
+  it('refuses a token it has accepted before once it expires, and never a variant of a known token', async () => {
+    const user = await userWith(t, [Role.Analyst]);
+    const claims = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    const now = Math.floor(Date.now() / 1000);
+    const short = sign(
+      { alg: 'HS256', typ: 'JWT' },
+      { ...claims, iat: now, exp: now + 2 },
+      t.config.JWT_SECRET,
+    );
+    expect((await me(t, short)).status).toBe(200);
+    expect((await me(t, short)).status).toBe(200);
+    // The same token with one character of its signature changed: verified afresh, and refused.
+    const at = short.length - 5;
+    const variant = `${short.slice(0, at)}${short[at] === 'A' ? 'B' : 'A'}${short.slice(at + 1)}`;
+    expectProblem(await me(t, variant), 401, 'unauthorised');
+    await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 50));
+    expectProblem(await me(t, short), 401, 'unauthorised');
+    expect((await me(t, user.token)).status).toBe(200);
+  });
+
   it('takes role changes and password resets into effect at the next request', async () => {
     const user = await userWith(t, [Role.Analyst]);
     const current = await call(t.app, 'GET', `/api/v1/users/${user.id}`, { token: admin.token });

@@ -21,7 +21,12 @@ interface AccessClaims {
   sid: string;
   /** The user's auth_version when issued. */
   av: number;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
 }
+
+/** How many verified access tokens an API process remembers (a force's users at once, with room to spare). */
+const VERIFIED_TOKENS_MAX = 2000;
 
 export const hashRefreshToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -42,15 +47,45 @@ export class TokenService extends TokenAuthenticator {
     super();
   }
 
-  async authenticate(token: string, request: FastifyRequest): Promise<Actor | null> {
+  /**
+   * Access tokens this process has verified (signature, algorithm, issuer, audience, claims), kept with
+   * their claims until they expire: a client sends the same token with every request for its 15 minutes,
+   * and verifying it again each time was ~4% of the API's CPU on a list page. Keyed by the whole token, so
+   * only the exact bytes once verified are accepted; expiry is checked on every use, as jsonwebtoken does;
+   * the oldest is dropped when full. Revocation is not this cache's concern: the session check below runs
+   * on every request.
+   */
+  private readonly verified = new Map<string, AccessClaims>();
+
+  private async verify(token: string): Promise<AccessClaims | null> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.exp * 1000 > Date.now()) return known;
+      this.verified.delete(token);
+      return null;
+    }
     let claims: AccessClaims;
     try {
       claims = await this.jwt.verifyAsync<AccessClaims & object>(token, { algorithms: [JWT_ALGORITHM] });
     } catch {
       return null;
     }
-    if (!UUID.test(String(claims.sub)) || !UUID.test(String(claims.sid)) || !Number.isInteger(claims.av))
-      return null;
+    const wellFormed =
+      UUID.test(String(claims.sub)) &&
+      UUID.test(String(claims.sid)) &&
+      Number.isInteger(claims.av) &&
+      Number.isInteger(claims.exp);
+    if (!wellFormed) return null;
+    if (this.verified.size >= VERIFIED_TOKENS_MAX) {
+      this.verified.delete(this.verified.keys().next().value as string);
+    }
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  async authenticate(token: string, request: FastifyRequest): Promise<Actor | null> {
+    const claims = await this.verify(token);
+    if (!claims) return null;
     const live = await this.sessions.get(claims.sub, claims.sid, claims.av, async () => {
       const rows = await this.db.query<
         { roles: Role[]; workforce_member_id: string | null; expires_at: Date }[]
@@ -91,7 +126,7 @@ export class TokenService extends TokenAuthenticator {
       sessionId,
       hashRefreshToken(refreshToken),
     ]);
-    const claims: AccessClaims = { sub: user.id, sid: sessionId, av: user.authVersion };
+    const claims: Omit<AccessClaims, 'exp'> = { sub: user.id, sid: sessionId, av: user.authVersion };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: JWT_ALGORITHM,
       expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
