@@ -1,6 +1,6 @@
 import copyStreams from 'pg-copy-streams';
 import { Role } from '../src/common/auth/roles.js';
-import { toCsv } from '../src/common/csv.js';
+import { toCsv, withLiterals } from '../src/common/csv.js';
 import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
@@ -585,6 +585,14 @@ describe('figures', () => {
   });
 
   describe('the misconduct return as CSV, written by PostgreSQL', () => {
+    it('writes values into COPY as literals that PostgreSQL reads back unchanged', async () => {
+      const hostile = `it's a \\ "quoted" $1 ' OR 1=1 -- ; DROP TABLE x; \n😀`;
+      const { rows } = await t.db.pool.query(
+        `SELECT ${withLiterals('$1::text AS a, $2::text AS b, $3::int AS c, $4::boolean AS d', [hostile, null, 42, true])}`,
+      );
+      expect(rows[0]).toEqual({ a: hostile, b: null, c: 42, d: true });
+    });
+
     /** Finalised in 2012/13, a year no other fixture uses. */
     const FINALISED = '2012-09-01T10:00:00+01:00';
     let staffMember: string;

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import { copyCsvSql } from '../../common/csv.js';
+import { copyCsvSql, withLiterals } from '../../common/csv.js';
 import { financialYearOfDate, formatFinancialYear } from './financial-year.js';
 import {
   capacityFiguresSql,
@@ -24,16 +23,6 @@ export interface FiguresBenchScenario {
    * run raw and its output drained, instead of `sql`.
    */
   copy?: string;
-}
-
-/** `sql` with its parameters written in as literals, for COPY (which takes none). Bench use only. */
-export function withLiterals(sql: SqlQuery): string {
-  return sql.text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = sql.values[Number(n) - 1];
-    if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-    if (typeof value === 'string') return pg.escapeLiteral(value);
-    throw new Error(`withLiterals: unsupported value for $${n}`);
-  });
 }
 
 /**
@@ -84,7 +73,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       name: 'figures: misconduct return, last financial year (CSV)',
       path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}`,
       sql: returnSql,
-      copy: copyCsvSql(misconductReturnCsvSql(`(${withLiterals(returnSql)})`)),
+      copy: copyCsvSql(misconductReturnCsvSql(`(${withLiterals(returnSql.text, returnSql.values)})`)),
     },
   ];
 }

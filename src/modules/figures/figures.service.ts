@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
-import { copyCsv } from '../../common/csv.js';
+import { copyCsv, splitLastColumn, withLiterals } from '../../common/csv.js';
 import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
@@ -169,29 +169,20 @@ export class FiguresService {
   }
 
   /**
-   * The return as CSV, written by PostgreSQL: the rows are made once into a temporary table (dropped at
-   * commit), the people they cover read from it for the audit, and the CSV copied out of it (`copyCsv`)
-   * into memory; then the audit row, last, and the commit. The caller sends the bytes after the commit, so
-   * nothing is sent unless the audit row is written, and a slow client never holds the transaction open.
-   * The same cells, in the same order, as `toCsv` would make of the JSON's rows.
+   * The return as CSV, written by PostgreSQL: one `COPY` of the return's statement (its values written in as
+   * literals: COPY takes no parameters), each row ending with the person's id, gathered into memory
+   * (`copyCsv`). The ids are taken off (`splitLastColumn`) for the audit row, which is written last, from
+   * the very rows sent; the caller sends the CSV after that. No transaction is needed (`Transactions.read`):
+   * the return is one statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
   async misconductReturnCsv(actor: Actor, q: MisconductReturnQuery): Promise<{ year: string; csv: Buffer }> {
     const { year, sql } = this.returnSql(actor, q);
-    return this.tx.run(async (m) => {
+    const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
+    return this.tx.read(async (m) => {
       await this.assertDepartment(m, q.department);
-      await m.query(`CREATE TEMPORARY TABLE misconduct_return ON COMMIT DROP AS ${sql.text}`, sql.values);
-      const people = await m.query<{ subject_id: string }[]>(
-        'SELECT subject_id FROM misconduct_return GROUP BY subject_id ORDER BY min(row_no)',
-      );
-      const csv = await copyCsv(m, misconductReturnCsvSql('misconduct_return'));
-      await this.auditReturn(
-        m,
-        actor,
-        q,
-        people.map((p) => p.subject_id),
-        csv.rows,
-      );
-      return { year: formatFinancialYear(year), csv: csv.body };
+      const { body, values: people } = splitLastColumn((await copyCsv(m, select)).body);
+      await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
+      return { year: formatFinancialYear(year), csv: body };
     });
   }
 

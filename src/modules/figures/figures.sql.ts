@@ -749,13 +749,15 @@ const financialYearText = (fy: string): string => `${fy} || '/' || lpad(((${fy} 
  * The return as the CSV gives it, from a relation `r` holding `misconductReturnSql`'s rows (a subquery
  * of that statement, or a table made from it): the return's columns in their order, each cell written as
  * `toCsv` writes the JSON's value (`csvCell`; the year as text), in the return's row order. Run it with
- * `copyCsv` (csv.ts), which adds the header row.
+ * `copyCsv` (csv.ts), which adds the header row. With `subjectColumn`, each row also ends with the person's
+ * id (never quoted), for the audit, to be taken off with `splitLastColumn` before the CSV is sent.
  */
-export function misconductReturnCsvSql(from: string): string {
+export function misconductReturnCsvSql(from: string, options: { subjectColumn?: boolean } = {}): string {
   const cells = MISCONDUCT_RETURN_COLUMNS.map(({ key }) =>
     key === 'financial_year'
       ? `${financialYearText('r.fy')} AS financial_year`
       : `${csvCell(`r."${key}"`)} AS "${key}"`,
   );
+  if (options.subjectColumn) cells.push('r.subject_id');
   return `SELECT ${cells.join(',\n       ')}\n  FROM ${from} r\n ORDER BY r.row_no`;
 }
