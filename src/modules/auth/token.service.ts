@@ -49,11 +49,11 @@ export class TokenService extends TokenAuthenticator {
 
   /**
    * Access tokens this process has verified (signature, algorithm, issuer, audience, claims), kept with
-   * their claims until they expire: a client sends the same token with every request for its 15 minutes,
-   * and verifying it again each time was ~4% of the API's CPU on a list page. Keyed by the whole token, so
-   * only the exact bytes once verified are accepted; expiry is checked on every use, as jsonwebtoken does;
-   * the oldest is dropped when full. Revocation is not this cache's concern: the session check below runs
-   * on every request.
+   * their claims until they expire: a client sends the same token with every request for its lifetime (15
+   * minutes by default), and verifying it again each time was ~4% of the API's CPU on a list page. Keyed by
+   * the whole token, so only the exact bytes once verified are accepted; expiry is checked on every use, as
+   * jsonwebtoken does; the oldest is dropped when full. Revocation is not this cache's concern: the session
+   * check below runs on every request.
    */
   private readonly verified = new Map<string, AccessClaims>();
 
