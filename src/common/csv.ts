@@ -98,7 +98,7 @@ export const copyCsvSql = (select: string): string => `COPY (${select}) TO STDOU
 /**
  * Runs `select` as `COPY … TO STDOUT` on the manager's own connection and gathers the CSV PostgreSQL
  * writes, as bytes: nothing is parsed into rows. The whole table is held in memory (send it after the
- * commit, so a slow client never holds the transaction open). `rows` is the COPY's row count.
+ * statement has committed, so a slow client never holds a connection). `rows` is the COPY's row count.
  */
 export async function copyCsv(
   manager: EntityManager,

@@ -28,9 +28,9 @@ export interface FiguresBenchScenario {
 /**
  * For `npm run bench`: every figures endpoint as a request and the raw SQL aggregate behind it, built by
  * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
- * figures. Besides this statement each request runs one audit insert in the same transaction (and, with a
- * `department` filter, a one-row existence check); the misconduct return's CSV makes a temporary table of
- * its rows, reads the people in it for the audit and copies the CSV out of it.
+ * figures. Besides this statement each request runs one audit insert after it (and, with a `department`
+ * filter, a one-row existence check); the misconduct return's CSV is one COPY of its statement with each
+ * row's person appended, taken off in Node for the audit row.
  */
 export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
   const to = financialYearOfDate(today);
