@@ -66,7 +66,6 @@ export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] }
   const parts: Buffer[] = [];
   const values: string[] = [];
   let rowStart = 0;
-  let header = true;
   let nextQuote = csv.indexOf(QUOTE);
   let i = 0;
   while (i < csv.length) {
@@ -83,8 +82,7 @@ export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] }
     const comma = csv.lastIndexOf(COMMA, newline);
     if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
     parts.push(csv.subarray(rowStart, comma), csv.subarray(newline, newline + 1));
-    if (!header) values.push(csv.toString('latin1', comma + 1, newline));
-    header = false;
+    if (rowStart > 0) values.push(csv.toString('latin1', comma + 1, newline)); // not the header's
     rowStart = newline + 1;
     i = rowStart;
   }
@@ -98,17 +96,12 @@ export const copyCsvSql = (select: string): string => `COPY (${select}) TO STDOU
 /**
  * Runs `select` as `COPY … TO STDOUT` on the manager's own connection and gathers the CSV PostgreSQL
  * writes, as bytes: nothing is parsed into rows. The whole table is held in memory (send it after the
- * statement has committed, so a slow client never holds a connection). `rows` is the COPY's row count.
+ * statement has committed, so a slow client never holds a connection).
  */
-export async function copyCsv(
-  manager: EntityManager,
-  select: string,
-): Promise<{ body: Buffer; rows: number }> {
+export async function copyCsv(manager: EntityManager, select: string): Promise<Buffer> {
   if (!manager.queryRunner) throw new Error('copyCsv runs on a connection of Transactions (run or read)');
   const client = (await manager.queryRunner.connect()) as pg.ClientBase;
-  const stream = client.query(copyStreams.to(copyCsvSql(select)));
-  const body = await readAll(stream);
-  return { body, rows: stream.rowCount };
+  return readAll(client.query(copyStreams.to(copyCsvSql(select))));
 }
 
 /** Every chunk of a stream, concatenated (data events: a chunk per row, cheaper than `for await`). */

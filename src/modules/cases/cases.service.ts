@@ -331,7 +331,7 @@ export class CasesService {
         const row = await this.locate(m, actor, id);
         return this.viewAudited(m, actor, id, row.subject_ids, 'case.read');
       },
-      true,
+      { read: true },
     );
   }
 
@@ -970,7 +970,7 @@ export class CasesService {
         });
         return page;
       },
-      true,
+      { read: true },
     );
   }
 
@@ -1060,7 +1060,7 @@ export class CasesService {
   // ---------- helpers ----------
 
   /**
-   * Runs work in a transaction (a `read`: as an audited read, `Transactions.read`); a case hidden by the
+   * Runs work in a transaction (with `read`, as an audited read: `Transactions.read`); a case hidden by the
    * conflict-of-interest rule becomes a 404, audited as denied.
    */
   private async guarded<T>(
@@ -1068,10 +1068,10 @@ export class CasesService {
     id: string,
     action: string,
     work: (m: EntityManager) => Promise<T>,
-    read = false,
+    options: { read?: boolean } = {},
   ): Promise<T> {
     try {
-      return await (read ? this.tx.read(work) : this.tx.run(work));
+      return await (options.read ? this.tx.read(work) : this.tx.run(work));
     } catch (error) {
       if (!(error instanceof HiddenCase)) throw error;
       await this.audit.recordAlone(actor, {

@@ -180,7 +180,7 @@ export class FiguresService {
     const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
     return this.tx.read(async (m) => {
       await this.assertDepartment(m, q.department);
-      const { body, values: people } = splitLastColumn((await copyCsv(m, select)).body);
+      const { body, values: people } = splitLastColumn(await copyCsv(m, select));
       await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
       return { year: formatFinancialYear(year), csv: body };
     });
