@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { Transactions } from '../src/database/database.module.js';
 import { AUDIT_INSERT_SQL, AuditService } from '../src/modules/audit/audit.service.js';
-import { startApp, type TestApp } from './helpers/app.js';
+import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, userWith, workforceMember, type TestUser } from './helpers/http.js';
 
 /** As a database superuser would: with triggers bypassed. */
@@ -250,24 +250,11 @@ describe('audit trail', () => {
     expect(runA).toBe(runB);
 
     // Refuse this caller's audit rows where they are sealed into the chain.
-    await t.db.pool.query(
-      `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-         BEGIN
-           IF NEW.user_id = '${admin.id}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
-           RETURN NEW;
-         END $$;
-       CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
-         FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();`,
-    );
-    try {
+    await whileAuditRefused(t.db.pool, `NEW.user_id = '${admin.id}'`, async () => {
       const refused = await call(t.app, 'GET', '/api/v1/users', { token: admin.token });
       expectProblem(refused, 500, 'internal_error');
       expect(refused.text).not.toContain(auditor.email);
-    } finally {
-      await t.db.pool.query(
-        'DROP TRIGGER test_refuse_audit ON audit_event; DROP FUNCTION test_refuse_audit();',
-      );
-    }
+    });
     const listed = await call(t.app, 'GET', '/api/v1/users', {
       token: admin.token,
       headers: { 'x-request-id': 'read-sealed-1' },

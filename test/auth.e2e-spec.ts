@@ -13,6 +13,9 @@ import {
 } from './helpers/http.js';
 
 const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+/** The payload of a JWT, as issued. */
+const claimsOf = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
 const sign = (header: object, payload: object, key: string) => {
   const input = `${b64(header)}.${b64(payload)}`;
   return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
@@ -196,10 +199,7 @@ describe('identity and tokens', () => {
 
   it('refuses malformed, expired, foreign-key, alg:none and disabled-user tokens with 401', async () => {
     const user = await userWith(t, [Role.Analyst]);
-    const claims = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as Record<
-      string,
-      unknown
-    >;
+    const claims = claimsOf(user.token);
     const now = Math.floor(Date.now() / 1000);
     const secret = t.config.JWT_SECRET;
     const tokens = {
@@ -226,10 +226,7 @@ describe('identity and tokens', () => {
 
   it('refuses a token it has accepted before once it expires, and never a variant of a known token', async () => {
     const user = await userWith(t, [Role.Analyst]);
-    const claims = JSON.parse(Buffer.from(user.token.split('.')[1], 'base64url').toString()) as Record<
-      string,
-      unknown
-    >;
+    const claims = claimsOf(user.token);
     const now = Math.floor(Date.now() / 1000);
     const short = sign(
       { alg: 'HS256', typ: 'JWT' },

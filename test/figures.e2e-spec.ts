@@ -2,7 +2,7 @@ import copyStreams from 'pg-copy-streams';
 import { Role } from '../src/common/auth/roles.js';
 import { toCsv, withLiterals } from '../src/common/csv.js';
 import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
-import { startApp, type TestApp } from './helpers/app.js';
+import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
 
 /** A narrative and a name that must never appear in any figure. */
@@ -532,27 +532,14 @@ describe('figures', () => {
 
     it('sends nothing of the CSV return when its audit row cannot be written', async () => {
       const refused = await userWith(t, [Role.Supervisor]);
-      // Refuses this caller's rows in audit_event, where the audit row is sealed when the transaction commits.
-      await t.db.pool.query(
-        `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-           BEGIN
-             IF NEW.user_id = '${refused.id}' THEN RAISE EXCEPTION 'audit refused by the test'; END IF;
-             RETURN NEW;
-           END $$;
-         CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
-           FOR EACH ROW EXECUTE FUNCTION test_refuse_audit();`,
-      );
-      try {
+      // Refuses this caller's rows in audit_event, where the audit row is sealed when it commits.
+      await whileAuditRefused(t.db.pool, `NEW.user_id = '${refused.id}'`, async () => {
         const res = await get('/api/v1/figures/returns/misconduct?year=2017/18', refused);
         expectProblem(res, 500, 'internal_error');
         expect(res.headers['content-type']).toContain('application/problem+json');
         expect(res.text).not.toContain('case_reference');
         expect(res.text).not.toContain('FX-');
-      } finally {
-        await t.db.pool.query(
-          'DROP TRIGGER test_refuse_audit ON audit_event; DROP FUNCTION test_refuse_audit();',
-        );
-      }
+      });
       expect((await get('/api/v1/figures/returns/misconduct?year=2017/18', refused)).status).toBe(200);
     });
 

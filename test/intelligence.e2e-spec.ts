@@ -1,5 +1,5 @@
 import { Role } from '../src/common/auth/roles.js';
-import { startApp, type TestApp } from './helpers/app.js';
+import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, type Reply, type TestUser, userWith, workforceMember } from './helpers/http.js';
 
 const DAY = 86_400_000;
@@ -119,21 +119,14 @@ describe('intelligence', () => {
       // When the audit row cannot be sealed into the chain at commit, the report is not kept either, and
       // its reference number is not used up.
       const before = await count();
-      await t.db.pool.query(`CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'audit refused'; END $$`);
-      await t.db.pool.query(`CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
-        FOR EACH ROW WHEN (NEW.action = 'intelligence.create') EXECUTE FUNCTION test_refuse_audit()`);
-      try {
+      await whileAuditRefused(t.db.pool, `NEW.action = 'intelligence.create'`, async () => {
         const refused = await call(t.app, 'POST', '/api/v1/intelligence', {
           token: analyst.token,
           body: body(),
         });
         expect(refused.status).toBe(500);
         expect(await count()).toBe(before);
-      } finally {
-        await t.db.pool.query(`DROP TRIGGER test_refuse_audit ON audit_event`);
-        await t.db.pool.query(`DROP FUNCTION test_refuse_audit()`);
-      }
+      });
       const next = await create(analyst);
       const seq = (ref: string) => Number(ref.split('-').pop());
       expect(seq(next.reference)).toBe(seq(r.reference) + 1);

@@ -81,3 +81,25 @@ export async function startApp(
     },
   };
 }
+
+/**
+ * Runs `work` while audit rows matching `when` (a trigger condition over NEW, e.g. `NEW.user_id = '…'`) are
+ * refused where they are sealed into the chain (BEFORE INSERT on audit_event), then lifts the refusal.
+ */
+export async function whileAuditRefused(
+  pool: pg.Pool,
+  when: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  await pool.query(
+    `CREATE FUNCTION test_refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'audit refused by the test'; END $$;
+     CREATE TRIGGER test_refuse_audit BEFORE INSERT ON audit_event
+       FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION test_refuse_audit();`,
+  );
+  try {
+    await work();
+  } finally {
+    await pool.query('DROP TRIGGER test_refuse_audit ON audit_event; DROP FUNCTION test_refuse_audit();');
+  }
+}
