@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import pg from 'pg';
 import { encodeCursor } from '../src/common/pagination.js';
+import { rawAuditValues } from '../src/common/bench-baseline.js';
 import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
 import { AUDIT_INSERT_SQL } from '../src/modules/audit/audit.service.js';
 import { OPEN_SQL } from '../src/modules/intelligence/intelligence.service.js';
@@ -446,19 +447,7 @@ async function main(): Promise<void> {
     // the best ratio the floor leaves: (raw + floor) ÷ raw.
     const meMs = await time(get('/api/v1/auth/me', tokens.supervisor), 25, 3);
     const auditMs = await time(
-      () =>
-        db.query(AUDIT_INSERT_SQL, [
-          null,
-          [],
-          'bench.floor',
-          'figures',
-          null,
-          [],
-          'allowed',
-          'bench',
-          null,
-          {},
-        ]),
+      () => db.query(AUDIT_INSERT_SQL, rawAuditValues('bench.floor', 'figures', [], {})),
       25,
       3,
     );

@@ -37,6 +37,16 @@ export async function onPgClient<T>(db: pg.Pool, work: (c: pg.PoolClient) => Pro
   }
 }
 
+/** The values of Lantern's own audit insert (AUDIT_INSERT_SQL) as the bench writes it: no caller, no client. */
+export function rawAuditValues(
+  action: string,
+  resourceType: string,
+  subjectIds: string[],
+  details: object,
+): unknown[] {
+  return [null, [], action, resourceType, null, subjectIds, 'allowed', 'bench-raw', null, details];
+}
+
 /** The body of POST /api/v1/intelligence, and who records it (the raw route has no caller). */
 interface PlainReport {
   receivedAt: string;
@@ -75,26 +85,13 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
     request: { query: Raw['Querystring'] },
     work: (c: pg.PoolClient) => Promise<T>,
   ): Promise<T> => (request.query.autocommit ? onPgClient(db, work) : inPgTransaction(db, work));
-  /** Lantern's own audit insert (AUDIT_INSERT_SQL), with the values a raw route has. */
   const audit = (
     c: pg.PoolClient,
     action: string,
     resourceType: string,
     subjectIds: string[],
     details: object,
-  ) =>
-    c.query(AUDIT_INSERT_SQL, [
-      null,
-      [],
-      action,
-      resourceType,
-      null,
-      subjectIds,
-      'allowed',
-      'bench-raw',
-      null,
-      details,
-    ]);
+  ) => c.query(AUDIT_INSERT_SQL, rawAuditValues(action, resourceType, subjectIds, details));
 
   // The users list (admin), first page of 50: keyset on (email, id) + the audit insert.
   fastify.get<Raw>('/bench/raw/users', async (request) =>
