@@ -167,8 +167,9 @@ export interface Proc {
 }
 
 /**
- * The Node flags Lantern's processes run with in production (`npm start`, the Dockerfile, compose): the
- * heap ceiling decides how much garbage V8 keeps between collections, so the bench must use it too.
+ * The Node flags Lantern's processes run with in production (`npm start`, the Dockerfile, compose): the heap
+ * ceiling and pretenuring decide how much garbage V8 keeps and how often it collects, so the bench uses them
+ * too (a test keeps the three places alike).
  */
 export const RUNTIME_NODE_FLAGS: string[] = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

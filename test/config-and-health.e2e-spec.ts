@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { startApp } from './helpers/app.js';
 import { call, expectProblem } from './helpers/http.js';
@@ -29,6 +30,36 @@ describe('configuration', () => {
       expect(lines[0]).toContain(name);
     },
   );
+});
+
+describe('runtime flags', () => {
+  const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  const flagsOf = (command: string[]) => command.filter((arg) => arg.startsWith('--'));
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  const start = scripts.start.split(/\s+/);
+
+  it('runs the API and worker with the same Node flags in npm start, the Dockerfile and compose', () => {
+    expect(flagsOf(start)).toEqual(['--max-old-space-size=512', '--no-allocation-site-pretenuring']);
+    expect(flagsOf(scripts['start:worker'].split(/\s+/))).toEqual(flagsOf(start));
+    const dockerfile = read('Dockerfile');
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(flagsOf(JSON.parse(cmd ?? '[]') as string[])).toEqual(flagsOf(start));
+    // The image's documented commands (its header comment) and compose's api and worker commands.
+    const documented = [...dockerfile.matchAll(/^#\s+(?:API \(default\)|worker):\s+(node .*)$/gm)];
+    const composed = [...read('docker-compose.yml').matchAll(/^\s+command: (\['node',.*\])$/gm)];
+    expect(documented).toHaveLength(2);
+    expect(composed).toHaveLength(2);
+    for (const [, line] of documented) expect(flagsOf(line.split(/\s+/))).toEqual(flagsOf(start));
+    for (const [, list] of composed) {
+      expect(flagsOf(JSON.parse(list.replaceAll("'", '"')) as string[])).toEqual(flagsOf(start));
+    }
+  });
+
+  it('uses only flags this Node accepts', async () => {
+    await expect(run(process.execPath, [...flagsOf(start), '-e', '0'])).resolves.toBeDefined();
+    // An unknown V8 flag is refused, so the check above can fail.
+    await expect(run(process.execPath, ['--no-such-v8-flag', '-e', '0'])).rejects.toThrow();
+  });
 });
 
 describe('readiness', () => {
