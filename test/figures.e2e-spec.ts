@@ -543,6 +543,33 @@ describe('figures', () => {
       expect((await get('/api/v1/figures/returns/misconduct?year=2017/18', refused)).status).toBe(200);
     });
 
+    it('writes a figure table’s audit row beside its query: sealed before the answer, or no answer', async () => {
+      const user = await userWith(t, [Role.Supervisor]);
+      await whileAuditRefused(t.db.pool, `NEW.user_id = '${user.id}'`, async () => {
+        for (const path of ['referrals', 'cases', 'intelligence', 'vetting', 'capacity']) {
+          const res = await get(`/api/v1/figures/${path}`, user);
+          expectProblem(res, 500, 'internal_error');
+          expect(res.text).not.toContain('basisDescription');
+        }
+      });
+      // A refused filter is refused before the read: no audit row calls it a read.
+      expectProblem(
+        await get('/api/v1/figures/cases?department=00000000-0000-4000-8000-000000000000', user),
+        400,
+        'validation_failed',
+      );
+      const res = await get('/api/v1/figures/referrals', user, { 'x-request-id': 'figure-beside-1' });
+      expect(res.status).toBe(200);
+      // Sealed by the time the answer arrived; nothing left pending.
+      const audit = await t.db.pool.query<{ action: string; request_id: string }>(
+        `SELECT action, request_id FROM audit_event WHERE user_id = $1 AND action LIKE 'figures.%' ORDER BY seq`,
+        [user.id],
+      );
+      expect(audit.rows).toEqual([{ action: 'figures.referrals', request_id: 'figure-beside-1' }]);
+      const pending = await t.db.pool.query(`SELECT count(*)::int AS n FROM audit_event_pending`);
+      expect(pending.rows[0].n).toBe(0);
+    });
+
     it('never shows narrative or names in any figure, and audits each figure read with its filters', async () => {
       for (const path of ['referrals', 'cases', 'intelligence', 'vetting', 'capacity']) {
         const res = await get(`/api/v1/figures/${path}`, auditor);

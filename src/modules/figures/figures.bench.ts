@@ -23,14 +23,17 @@ export interface FiguresBenchScenario {
    * run raw and its output drained, instead of `sql`.
    */
   copy?: string;
+  /** The audit row is written after the statement (it names the people read), not beside it. */
+  auditFollows?: boolean;
 }
 
 /**
  * For `npm run bench`: every figures endpoint as a request and the raw SQL aggregate behind it, built by
  * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
- * figures. Besides this statement each request runs one audit insert after it (and, with a `department`
- * filter, a one-row existence check); the misconduct return's CSV is one COPY of its statement with each
- * row's person appended, taken off in Node for the audit row.
+ * figures. Besides this statement each table request writes one audit row, at the same time on another
+ * connection (`Transactions.readAudited`; with a `department` filter, a one-row existence check comes
+ * first); the misconduct return's CSV is one COPY of its statement with each row's person appended, taken
+ * off in Node for the audit row, written after it.
  */
 export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
   const to = financialYearOfDate(today);
@@ -74,6 +77,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}`,
       sql: returnSql,
       copy: copyCsvSql(misconductReturnCsvSql(`(${withLiterals(returnSql.text, returnSql.values)})`)),
+      auditFollows: true,
     },
   ];
 }

@@ -86,7 +86,9 @@ const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
 
 /**
  * The unit's figures: each one SQL statement of aggregates (see figures.sql.ts), shaped into a table with
- * its counting basis on every row, and audited (who ran which figure with which filters).
+ * its counting basis on every row, and audited (who ran which figure with which filters: known before the
+ * query, so the audit row is written while it runs, `Transactions.readAudited`). The misconduct return
+ * names the people in its rows, so its audit row follows its query.
  */
 @Injectable()
 export class FiguresService {
@@ -151,8 +153,8 @@ export class FiguresService {
 
   async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
     const { year, sql } = this.returnSql(actor, q);
+    await this.assertDepartment(q.department);
     return this.tx.read(async (m) => {
-      await this.assertDepartment(m, q.department);
       const found = await m.query<DbRow[]>(sql.text, sql.values);
       const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
       const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
@@ -178,8 +180,8 @@ export class FiguresService {
   async misconductReturnCsv(actor: Actor, q: MisconductReturnQuery): Promise<{ year: string; csv: Buffer }> {
     const { year, sql } = this.returnSql(actor, q);
     const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
+    await this.assertDepartment(q.department);
     return this.tx.read(async (m) => {
-      await this.assertDepartment(m, q.department);
       const { body, values: people } = splitLastColumn(await copyCsv(m, select));
       await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
       return { year: formatFinancialYear(year), csv: body };
@@ -237,45 +239,45 @@ export class FiguresService {
       excludeMember: actor.workforceMemberId,
     };
     const sql = build(filter);
-    return this.tx.read(async (m) => {
-      await this.assertDepartment(m, filter.department);
-      const found = await m.query<DbRow[]>(sql.text, sql.values);
-      const shape = rowShaper(columns);
-      const shaped = found.map((r) => {
-        const fy = Number(r.fy);
+    await this.assertDepartment(filter.department);
+    const filters = this.filtersOf(filter);
+    return this.tx.readAudited(
+      async (m) => {
+        const found = await m.query<DbRow[]>(sql.text, sql.values);
+        const shape = rowShaper(columns);
+        const shaped = found.map((r) => {
+          const fy = Number(r.fy);
+          return {
+            total: fy === TOTAL_KEY,
+            row: shape(r, {
+              financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
+              basis,
+            }),
+          };
+        });
+        const totals = shaped.filter((s) => s.total).map((s) => s.row);
         return {
-          total: fy === TOTAL_KEY,
-          row: shape(r, {
-            financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
-            basis,
-          }),
+          figure,
+          basis,
+          basisDescription: BASIS_TEXT[figure][basis],
+          unit: meta.unit,
+          filters,
+          callerRecordsExcluded: !!actor.workforceMemberId,
+          columns,
+          rows: shaped.filter((s) => !s.total).map((s) => s.row),
+          // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
+          total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
+          ...(figure === 'cases'
+            ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') }
+            : {}),
+          asOf: today,
         };
-      });
-      const filters = this.filtersOf(filter);
-      await this.audit.record(m, actor, {
-        action: `figures.${figure}`,
-        resourceType: 'figures',
-        details: { basis, ...filters },
-      });
-      const totals = shaped.filter((s) => s.total).map((s) => s.row);
-      return {
-        figure,
-        basis,
-        basisDescription: BASIS_TEXT[figure][basis],
-        unit: meta.unit,
-        filters,
-        callerRecordsExcluded: !!actor.workforceMemberId,
-        columns,
-        rows: shaped.filter((s) => !s.total).map((s) => s.row),
-        // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
-        total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
-        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') } : {}),
-        asOf: today,
-      };
-    });
+      },
+      (m) => this.auditFigure(m, actor, figure, { basis, ...filters }),
+    );
   }
 
-  private monthTable(
+  private async monthTable(
     actor: Actor,
     figure: 'vetting' | 'capacity',
     filter: FigureFilter,
@@ -284,32 +286,40 @@ export class FiguresService {
     sql: SqlQuery,
     meta: { basis: string; basisDescription: string; unit: string },
   ): Promise<FigureTable> {
-    return this.tx.read(async (m) => {
-      await this.assertDepartment(m, filter.department);
-      const found = await m.query<DbRow[]>(sql.text, sql.values);
-      const shape = rowShaper(columns);
-      const rows = found.map((r) =>
-        shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
-      );
-      const filters = this.filtersOf(filter);
-      await this.audit.record(m, actor, {
-        action: `figures.${figure}`,
-        resourceType: 'figures',
-        details: { basis: meta.basis, asOf: today, ...filters },
-      });
-      return {
-        figure,
-        ...meta,
-        filters,
-        // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
-        // cases and intelligence concerning the caller.
-        callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
-        columns,
-        rows,
-        total: null,
-        asOf: today,
-      };
-    });
+    await this.assertDepartment(filter.department);
+    const filters = this.filtersOf(filter);
+    return this.tx.readAudited(
+      async (m) => {
+        const found = await m.query<DbRow[]>(sql.text, sql.values);
+        const shape = rowShaper(columns);
+        const rows = found.map((r) =>
+          shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
+        );
+        return {
+          figure,
+          ...meta,
+          filters,
+          // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
+          // cases and intelligence concerning the caller.
+          callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
+          columns,
+          rows,
+          total: null,
+          asOf: today,
+        };
+      },
+      (m) => this.auditFigure(m, actor, figure, { basis: meta.basis, asOf: today, ...filters }),
+    );
+  }
+
+  /** A figure table's audit row: who ran which figure with which filters (not what it counted). */
+  private auditFigure(
+    m: EntityManager,
+    actor: Actor,
+    figure: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    return this.audit.record(m, actor, { action: `figures.${figure}`, resourceType: 'figures', details });
   }
 
   private filtersOf(f: FigureFilter): FigureFilters {
@@ -344,9 +354,12 @@ export class FiguresService {
     return { from, to, department: q.department ?? null, memberType: q.memberType ?? null };
   }
 
-  private async assertDepartment(m: EntityManager, department: string | null | undefined): Promise<void> {
+  /** 400 unless the department filter names a department; before the read, so a refused request is not audited as a read. */
+  private async assertDepartment(department: string | null | undefined): Promise<void> {
     if (!department) return;
-    const found = await m.query<unknown[]>('SELECT 1 FROM department WHERE id = $1', [department]);
+    const found = await this.tx.read((m) =>
+      m.query<unknown[]>('SELECT 1 FROM department WHERE id = $1', [department]),
+    );
     if (found.length === 0) {
       throw problems.invalid('department', 'exists', 'department does not name a department');
     }
