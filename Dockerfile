@@ -6,7 +6,8 @@
 # lets garbage grow to 4x the live heap between full collections (~380 MB RSS under load for ~60 MB live);
 # with a 512 MB ceiling it collects at ~1.4x and the API stays under 300 MB. Allocation-site pretenuring is
 # off: under concurrent load V8 otherwise starts allocating pg's parsed rows straight in the old generation,
-# where they die, and runs a full collection every ~0.7 s (README "Operations"). `npm run bench` measures both.
+# where they die, and runs a full collection every ~0.7 s. MALLOC_TRIM_THRESHOLD_ (below) keeps glibc from
+# holding on to freed native memory. README "Architecture" explains each; `npm run bench` measures them.
 #   migrations:     node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js
 #
 # npm ci runs with --ignore-scripts: no package here needs its install script (argon2 and msgpackr-extract
@@ -31,6 +32,8 @@ RUN npm run build
 # ---- runtime: production dependencies and dist/ only ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# glibc's malloc keeps freed native memory when its thresholds adapt upwards (README "Architecture"): fixed.
+ENV MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force

@@ -187,18 +187,24 @@ export interface Proc {
  * ceiling and pretenuring decide how much garbage V8 keeps and how often it collects, so the bench uses them
  * too (a test keeps the three places alike).
  */
-export const RUNTIME_NODE_FLAGS: string[] = (
+const START = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     scripts: { start: string };
   }
-).scripts.start
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
+).scripts.start.split(/\s+/);
+export const RUNTIME_NODE_FLAGS: string[] = START.filter((arg) => arg.startsWith('--'));
+/** The environment `npm start` sets before `node` (glibc's malloc settings). */
+export const RUNTIME_ENV: Record<string, string> = Object.fromEntries(
+  START.slice(0, START.indexOf('node')).map((assignment) => assignment.split('=') as [string, string]),
+);
 
-/** Starts a compiled entry point (as `npm start` would) and samples its RSS from /proc every 200 ms. */
+/**
+ * Starts a compiled entry point as `npm start` would (its flags and environment) and samples its RSS from
+ * /proc every 200 ms.
+ */
 export function start(script: string, env: Record<string, string>): Proc {
   const child = spawn(process.execPath, [...RUNTIME_NODE_FLAGS, script], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...RUNTIME_ENV, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;

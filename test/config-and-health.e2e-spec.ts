@@ -38,10 +38,15 @@ describe('runtime flags', () => {
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
   const start = scripts.start.split(/\s+/);
 
-  it('runs the API and worker with the same Node flags in npm start, the Dockerfile and compose', () => {
+  it('runs the API and worker with the same Node flags and malloc settings in npm start, the Dockerfile and compose', () => {
     expect(flagsOf(start)).toEqual(['--max-old-space-size=512', '--no-allocation-site-pretenuring']);
     expect(flagsOf(scripts['start:worker'].split(/\s+/))).toEqual(flagsOf(start));
+    const envOf = (command: string[]) => command.slice(0, command.indexOf('node'));
+    expect(envOf(start)).toEqual(['MALLOC_TRIM_THRESHOLD_=131072']);
+    expect(envOf(scripts['start:worker'].split(/\s+/))).toEqual(envOf(start));
     const dockerfile = read('Dockerfile');
+    // The image sets the same environment; compose runs the image, so its containers inherit it.
+    expect([...dockerfile.matchAll(/^ENV (MALLOC_\S+)$/gm)].map((m) => m[1])).toEqual(envOf(start));
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
     expect(flagsOf(JSON.parse(cmd ?? '[]') as string[])).toEqual(flagsOf(start));
     // The image's documented commands (its header comment) and compose's api and worker commands.
