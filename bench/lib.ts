@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { readAll } from '../src/common/csv.js';
+import { runtimeOf } from '../src/common/runtime.js';
 
 export interface Result {
   scenario: string;
@@ -183,19 +184,12 @@ export interface Proc {
 }
 
 /**
- * The Node flags Lantern's processes run with in production (`npm start`, the Dockerfile, compose): the heap
- * ceiling and pretenuring decide how much garbage V8 keeps and how often it collects, so the bench uses them
- * too (a test keeps the three places alike).
+ * The Node flags and environment Lantern's processes run with in production (`npm start`, the Dockerfile,
+ * compose): the heap ceiling, pretenuring and malloc's trim threshold decide how much garbage V8 keeps, how
+ * often it collects and how much memory is given back, so the bench uses them too.
  */
-const START = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  }
-).scripts.start.split(/\s+/);
-export const RUNTIME_NODE_FLAGS: string[] = START.filter((arg) => arg.startsWith('--'));
-/** The environment `npm start` sets before `node` (glibc's malloc settings). */
-export const RUNTIME_ENV: Record<string, string> = Object.fromEntries(
-  START.slice(0, START.indexOf('node')).map((assignment) => assignment.split('=') as [string, string]),
+export const { flags: RUNTIME_NODE_FLAGS, env: RUNTIME_ENV } = runtimeOf(
+  new URL('../../package.json', import.meta.url),
 );
 
 /**

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { redisOptions } from '../common/redis/redis.module.js';
+import { runtimeOf } from '../common/runtime.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import dataSource from '../database/data-source.js';
 import { DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
@@ -77,10 +78,14 @@ const password = randomBytes(12).toString('base64url');
 await seedDemo(migrations, password, say);
 await migrations.destroy();
 
-// 4. The API and the worker, together, until Ctrl-C.
+// 4. The API and the worker, together, until Ctrl-C, run as `npm start` runs them (flags and environment).
 const dist = fileURLToPath(new URL('..', import.meta.url));
+const runtime = runtimeOf(new URL('../../../package.json', import.meta.url));
 const children: ChildProcess[] = ['main.js', 'worker.js'].map((entry) =>
-  spawn(process.execPath, [`${dist}/${entry}`], { env, stdio: ['ignore', 'inherit', 'inherit'] }),
+  spawn(process.execPath, [...runtime.flags, `${dist}/${entry}`], {
+    env: { ...env, ...runtime.env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  }),
 );
 for (const child of children) {
   child.on('exit', (code) => {
