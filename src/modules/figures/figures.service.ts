@@ -222,7 +222,7 @@ export class FiguresService {
 
   // ---------------------------------------------------------------- shared
 
-  private async yearTable(
+  private yearTable(
     actor: Actor,
     figure: 'referrals' | 'cases' | 'intelligence',
     q: FiguresQuery,
@@ -238,46 +238,38 @@ export class FiguresService {
       basis,
       excludeMember: actor.workforceMemberId,
     };
-    const sql = build(filter);
-    await this.assertDepartment(filter.department);
     const filters = this.filtersOf(filter);
-    return this.tx.readAudited(
-      async (m) => {
-        const found = await m.query<DbRow[]>(sql.text, sql.values);
-        const shape = rowShaper(columns);
-        const shaped = found.map((r) => {
-          const fy = Number(r.fy);
-          return {
-            total: fy === TOTAL_KEY,
-            row: shape(r, {
-              financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
-              basis,
-            }),
-          };
-        });
-        const totals = shaped.filter((s) => s.total).map((s) => s.row);
+    return this.runTable(actor, figure, filter.department, build(filter), { basis, ...filters }, (found) => {
+      const shape = rowShaper(columns);
+      const shaped = found.map((r) => {
+        const fy = Number(r.fy);
         return {
-          figure,
-          basis,
-          basisDescription: BASIS_TEXT[figure][basis],
-          unit: meta.unit,
-          filters,
-          callerRecordsExcluded: !!actor.workforceMemberId,
-          columns,
-          rows: shaped.filter((s) => !s.total).map((s) => s.row),
-          // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
-          total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
-          ...(figure === 'cases'
-            ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') }
-            : {}),
-          asOf: today,
+          total: fy === TOTAL_KEY,
+          row: shape(r, {
+            financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
+            basis,
+          }),
         };
-      },
-      (m) => this.auditFigure(m, actor, figure, { basis, ...filters }),
-    );
+      });
+      const totals = shaped.filter((s) => s.total).map((s) => s.row);
+      return {
+        figure,
+        basis,
+        basisDescription: BASIS_TEXT[figure][basis],
+        unit: meta.unit,
+        filters,
+        callerRecordsExcluded: !!actor.workforceMemberId,
+        columns,
+        rows: shaped.filter((s) => !s.total).map((s) => s.row),
+        // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
+        total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
+        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') } : {}),
+        asOf: today,
+      };
+    });
   }
 
-  private async monthTable(
+  private monthTable(
     actor: Actor,
     figure: 'vetting' | 'capacity',
     filter: FigureFilter,
@@ -286,40 +278,45 @@ export class FiguresService {
     sql: SqlQuery,
     meta: { basis: string; basisDescription: string; unit: string },
   ): Promise<FigureTable> {
-    await this.assertDepartment(filter.department);
     const filters = this.filtersOf(filter);
-    return this.tx.readAudited(
-      async (m) => {
-        const found = await m.query<DbRow[]>(sql.text, sql.values);
-        const shape = rowShaper(columns);
-        const rows = found.map((r) =>
+    const details = { basis: meta.basis, asOf: today, ...filters };
+    return this.runTable(actor, figure, filter.department, sql, details, (found) => {
+      const shape = rowShaper(columns);
+      return {
+        figure,
+        ...meta,
+        filters,
+        // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
+        // cases and intelligence concerning the caller.
+        callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
+        columns,
+        rows: found.map((r) =>
           shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
-        );
-        return {
-          figure,
-          ...meta,
-          filters,
-          // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
-          // cases and intelligence concerning the caller.
-          callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
-          columns,
-          rows,
-          total: null,
-          asOf: today,
-        };
-      },
-      (m) => this.auditFigure(m, actor, figure, { basis: meta.basis, asOf: today, ...filters }),
-    );
+        ),
+        total: null,
+        asOf: today,
+      };
+    });
   }
 
-  /** A figure table's audit row: who ran which figure with which filters (not what it counted). */
-  private auditFigure(
-    m: EntityManager,
+  /**
+   * A figure table's one statement, with its audit row (who ran which figure with which filters, not what it
+   * counted) written beside it (`Transactions.readAudited`); the department filter is checked first, so a
+   * refused request is not audited as a read. `table` shapes the rows found.
+   */
+  private async runTable(
     actor: Actor,
     figure: string,
+    department: string | null | undefined,
+    sql: SqlQuery,
     details: Record<string, unknown>,
-  ): Promise<void> {
-    return this.audit.record(m, actor, { action: `figures.${figure}`, resourceType: 'figures', details });
+    table: (found: DbRow[]) => FigureTable,
+  ): Promise<FigureTable> {
+    await this.assertDepartment(department);
+    return this.tx.readAudited(
+      async (m) => table(await m.query<DbRow[]>(sql.text, sql.values)),
+      (m) => this.audit.record(m, actor, { action: `figures.${figure}`, resourceType: 'figures', details }),
+    );
   }
 
   private filtersOf(f: FigureFilter): FigureFilters {
