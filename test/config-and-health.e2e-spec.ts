@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { runtimeOf } from '../src/common/runtime.js';
 import { startApp } from './helpers/app.js';
 import { call, expectProblem } from './helpers/http.js';
 import { withAdmin } from './setup/test-db.mjs';
@@ -35,33 +36,33 @@ describe('configuration', () => {
 describe('runtime flags', () => {
   const read = (file: string) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
   const flagsOf = (command: string[]) => command.filter((arg) => arg.startsWith('--'));
-  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-  const start = scripts.start.split(/\s+/);
+  const packageJson = new URL('../package.json', import.meta.url);
+  const api = runtimeOf(packageJson);
 
   it('runs the API and worker with the same Node flags and malloc settings in npm start, the Dockerfile and compose', () => {
-    expect(flagsOf(start)).toEqual(['--max-old-space-size=512', '--no-allocation-site-pretenuring']);
-    expect(flagsOf(scripts['start:worker'].split(/\s+/))).toEqual(flagsOf(start));
-    const envOf = (command: string[]) => command.slice(0, command.indexOf('node'));
-    expect(envOf(start)).toEqual(['MALLOC_TRIM_THRESHOLD_=131072']);
-    expect(envOf(scripts['start:worker'].split(/\s+/))).toEqual(envOf(start));
+    expect(api.flags).toEqual(['--max-old-space-size=512', '--no-allocation-site-pretenuring']);
+    expect(api.env).toEqual({ MALLOC_TRIM_THRESHOLD_: '131072' });
+    expect(runtimeOf(packageJson, 'start:worker')).toEqual(api);
     const dockerfile = read('Dockerfile');
     // The image sets the same environment; compose runs the image, so its containers inherit it.
-    expect([...dockerfile.matchAll(/^ENV (MALLOC_\S+)$/gm)].map((m) => m[1])).toEqual(envOf(start));
+    expect([...dockerfile.matchAll(/^ENV (MALLOC_\S+)$/gm)].map((m) => m[1])).toEqual(
+      Object.entries(api.env).map(([name, value]) => `${name}=${value}`),
+    );
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
-    expect(flagsOf(JSON.parse(cmd ?? '[]') as string[])).toEqual(flagsOf(start));
+    expect(flagsOf(JSON.parse(cmd ?? '[]') as string[])).toEqual(api.flags);
     // The image's documented commands (its header comment) and compose's api and worker commands.
     const documented = [...dockerfile.matchAll(/^#\s+(?:API \(default\)|worker):\s+(node .*)$/gm)];
     const composed = [...read('docker-compose.yml').matchAll(/^\s+command: (\['node',.*\])$/gm)];
     expect(documented).toHaveLength(2);
     expect(composed).toHaveLength(2);
-    for (const [, line] of documented) expect(flagsOf(line.split(/\s+/))).toEqual(flagsOf(start));
+    for (const [, line] of documented) expect(flagsOf(line.split(/\s+/))).toEqual(api.flags);
     for (const [, list] of composed) {
-      expect(flagsOf(JSON.parse(list.replaceAll("'", '"')) as string[])).toEqual(flagsOf(start));
+      expect(flagsOf(JSON.parse(list.replaceAll("'", '"')) as string[])).toEqual(api.flags);
     }
   });
 
   it('uses only flags this Node accepts', async () => {
-    await expect(run(process.execPath, [...flagsOf(start), '-e', '0'])).resolves.toBeDefined();
+    await expect(run(process.execPath, [...api.flags, '-e', '0'])).resolves.toBeDefined();
     // An unknown V8 flag is refused, so the check above can fail.
     await expect(run(process.execPath, ['--no-such-v8-flag', '-e', '0'])).rejects.toThrow();
   });

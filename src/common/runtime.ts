@@ -8,16 +8,13 @@ export interface Runtime {
 }
 
 /**
- * How Lantern's processes run in production, read from `npm start` in the package.json at `packageJson`
- * (the Dockerfile and compose say the same; a test keeps them alike), so that the bench and the demo start
- * the API and worker as production does: `VAR=value … node --flag … entry`.
+ * How Lantern's processes run in production, read from `npm start` (or another of its scripts) in the
+ * package.json at `packageJson` (the Dockerfile and compose say the same; a test keeps them alike), so that
+ * the bench and the demo start the API and worker as production does: `VAR=value … node --flag … entry`.
  */
-export function runtimeOf(packageJson: URL): Runtime {
-  const start = (
-    JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: { start: string } }
-  ).scripts.start
-    .trim()
-    .split(/\s+/);
+export function runtimeOf(packageJson: URL, script = 'start'): Runtime {
+  const { scripts } = JSON.parse(readFileSync(packageJson, 'utf8')) as { scripts: Record<string, string> };
+  const start = scripts[script].trim().split(/\s+/);
   const node = start.indexOf('node');
   return {
     flags: start.slice(node + 1).filter((arg) => arg.startsWith('--')),
