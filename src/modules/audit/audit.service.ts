@@ -50,13 +50,16 @@ const AUDIT_COLUMNS =
   '(user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)';
 
 /**
- * Where an audit row written by the change's own statement takes what only that statement knows: the CTE
- * that RETURNs the changed row (exactly one), the resource id and, optionally, a jsonb object merged into
- * the entry's details (both SQL expressions over that CTE).
+ * Where an audit row written by its statement's own data-modifying CTE takes what only that statement
+ * knows: `from`, the FROM item it selects from (a CTE that RETURNs the changed row, or one row summing up
+ * what a read returns), and SQL expressions over it for the resource id, the people concerned and a jsonb
+ * object merged into the entry's details. An expression left out takes the entry's value. One audit row per
+ * row of `from`.
  */
 export interface AuditedBy {
-  cte: string;
-  resourceId: string;
+  from: string;
+  resourceId?: string;
+  subjectIds?: string;
   details?: string;
 }
 
@@ -64,16 +67,16 @@ export interface AuditedBy {
  * The audit row's insert, its values appended to `params`. It goes to audit_event_pending, and a deferred
  * trigger seals it into the chain (audit_event: next seq, link, hash, under the chain's lock) when the
  * transaction commits, so the lock is held only for the commit itself (migration 1795547000000). With
- * `by`, it is a SELECT from the change's CTE, to run as a data-modifying CTE of the same statement.
+ * `by`, it is a SELECT from the statement's own FROM item, to run as a data-modifying CTE of it.
  */
 function auditInsertSql(
   params: unknown[],
   values: [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown],
   by?: AuditedBy,
 ): string {
-  // With `by` the resource id is the CTE's, not a parameter (PostgreSQL refuses an unused parameter).
+  // A value the statement supplies is not a parameter (PostgreSQL refuses an unused parameter).
   const $ = values.map((v, i) => {
-    if (by && i === 4) return '';
+    if ((i === 4 && by?.resourceId) || (i === 5 && by?.subjectIds)) return '';
     params.push(v);
     return `$${params.length}`;
   });
@@ -82,9 +85,10 @@ function auditInsertSql(
       VALUES (${$[0]}, ${$[1]}, ${$[2]}, ${$[3]}, ${$[4]}, ${$[5]}::uuid[], ${$[6]}, ${$[7]}, ${$[8]}, ${$[9]})`;
   }
   return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
-      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId})::text, ${$[5]}::uuid[],
-             ${$[6]}::audit_outcome, ${$[7]}, ${$[8]}, ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
-        FROM ${by.cte}`;
+      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId ?? $[4]})::text,
+             (${by.subjectIds ?? $[5]})::uuid[], ${$[6]}::audit_outcome, ${$[7]}, ${$[8]},
+             ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
+        FROM ${by.from}`;
 }
 
 /** The audit insert with its ten values as $1..$10 (the bench's raw routes run it). */
@@ -121,9 +125,10 @@ export class AuditService extends AccessAuditor {
   }
 
   /**
-   * The audit row as a data-modifying CTE of the change's own statement (`by` names the CTE that returns the
-   * changed row): for a change made in one statement, which then needs no explicit transaction, both rows
-   * committing together or not at all. The values are appended to `params`.
+   * The audit row as a data-modifying CTE of the statement it audits (`by`: what it takes from that
+   * statement), run with `Transactions.statement`: for a change made in one statement, or a read whose
+   * audit row names what it returns, both committing together or not at all, with no explicit transaction.
+   * The values are appended to `params`.
    */
   insertSql(actor: Actor, entry: AuditEntry, params: unknown[], by?: AuditedBy): string {
     return auditInsertSql(
@@ -223,8 +228,12 @@ export class AuditService extends AccessAuditor {
     if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
     if (q.resourceType) qb.andWhere('e.resource_type = :resourceType', { resourceType: q.resourceType });
     if (q.resourceId) qb.andWhere('e.resource_id = :resourceId', { resourceId: q.resourceId });
-    if (q.subjectId)
-      qb.andWhere('e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)]', { subjectId: q.subjectId });
+    if (q.subjectId) {
+      // `<> '{}'` is what the index on subject_ids holds (rows naming somebody): without it, it is not used.
+      qb.andWhere(`e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)] AND e.subject_ids <> '{}'`, {
+        subjectId: q.subjectId,
+      });
+    }
     if (q.action) qb.andWhere('e.action = :action', { action: q.action });
     if (q.outcome) qb.andWhere('e.outcome = :outcome', { outcome: q.outcome });
     if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });
