@@ -601,14 +601,10 @@ describe('figures', () => {
   describe('the misconduct return as CSV, written by PostgreSQL', () => {
     it('writes values into COPY as literals that PostgreSQL reads back unchanged', async () => {
       const hostile = `it's a \\ "quoted" $1 ' OR 1=1 -- ; DROP TABLE x; \n😀`;
-      const details = { note: hostile, nested: { list: [hostile, 1, null] } };
       const { rows } = await t.db.pool.query(
-        `SELECT ${withLiterals(
-          '$1::text AS a, $2::text AS b, $3::int AS c, $4::boolean AS d, $5::text[] AS e, $6::text[] AS f, $7::jsonb AS g',
-          [hostile, null, 42, true, [hostile, 'x'], [], details],
-        )}`,
+        `SELECT ${withLiterals('$1::text AS a, $2::text AS b, $3::int AS c, $4::boolean AS d', [hostile, null, 42, true])}`,
       );
-      expect(rows[0]).toEqual({ a: hostile, b: null, c: 42, d: true, e: [hostile, 'x'], f: [], g: details });
+      expect(rows[0]).toEqual({ a: hostile, b: null, c: 42, d: true });
     });
 
     /** Finalised in 2012/13, a year no other fixture uses. */

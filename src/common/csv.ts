@@ -36,34 +36,58 @@ export const csvCell = (expr: string): string => `NULLIF((${expr})::text, '')`;
 
 /**
  * A statement with its parameters written in as literals, for COPY, which takes none (`$n` in `text` is
- * `values[n - 1]`): integers, booleans, null, strings (escaped by node-postgres' `escapeLiteral`), arrays of
- * strings (`ARRAY['a', 'b']`, an empty one `'{}'`) and plain objects (their JSON as a string); anything else
- * is refused. Arrays and objects need the cast the statement's parameter would have had (`::text[]`,
- * `::jsonb`). Use it only with values already validated (codes, UUIDs, years) or made by Lantern itself.
+ * `values[n - 1]`): integers, booleans, null and strings (escaped by node-postgres' `escapeLiteral`) only;
+ * anything else is refused. Use it only with values already validated (codes, UUIDs, years).
  */
 export function withLiterals(text: string, values: unknown[]): string {
   return text.replace(/\$(\d+)/g, (_, n: string) => {
     const i = Number(n) - 1;
     if (i >= values.length) throw new Error(`withLiterals: no value for $${n}`);
-    const literal = literalOf(values[i]);
-    if (literal === undefined) throw new Error(`withLiterals: unsupported value for $${n}`);
-    return literal;
+    const value = values[i];
+    if (value === null || value === undefined) return 'NULL';
+    if (typeof value === 'number' && Number.isInteger(value)) return String(value);
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'string') return pg.escapeLiteral(value);
+    throw new Error(`withLiterals: unsupported value for $${n}`);
   });
 }
 
-function literalOf(value: unknown): string | undefined {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'number' && Number.isInteger(value)) return String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'string') return pg.escapeLiteral(value);
-  if (Array.isArray(value)) {
-    if (!value.every((v) => typeof v === 'string')) return undefined;
-    return value.length === 0 ? `'{}'` : `ARRAY[${value.map((v) => pg.escapeLiteral(v)).join(', ')}]`;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+
+/**
+ * Takes the last column off CSV as PostgreSQL's COPY writes it (FORMAT csv, HEADER, `\n` after each row),
+ * where that column's values are never quoted and hold no comma (UUIDs, say): the CSV without it, and the
+ * column's values in row order (the header's left out). Rows are told apart by newlines outside quotes (a
+ * quoted cell may hold line breaks; its quotes are doubled, so quote-counting finds its end).
+ */
+export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
+  const parts: Buffer[] = [];
+  const values: string[] = [];
+  let rowStart = 0;
+  let nextQuote = csv.indexOf(QUOTE);
+  let i = 0;
+  while (i < csv.length) {
+    const newline = csv.indexOf(NEWLINE, i);
+    if (newline < 0) break;
+    if (nextQuote >= 0 && nextQuote < newline) {
+      // A quoted cell: skip to its closing quote ("" inside it is two quotes, closing and reopening).
+      const close = csv.indexOf(QUOTE, nextQuote + 1);
+      if (close < 0) throw new Error('splitLastColumn: unterminated quoted cell');
+      i = close + 1;
+      nextQuote = csv.indexOf(QUOTE, i);
+      continue;
+    }
+    const comma = csv.lastIndexOf(COMMA, newline);
+    if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
+    parts.push(csv.subarray(rowStart, comma), csv.subarray(newline, newline + 1));
+    if (rowStart > 0) values.push(csv.toString('latin1', comma + 1, newline)); // not the header's
+    rowStart = newline + 1;
+    i = rowStart;
   }
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return pg.escapeLiteral(JSON.stringify(value));
-  }
-  return undefined;
+  if (rowStart !== csv.length) throw new Error('splitLastColumn: the last row has no newline');
+  return { body: Buffer.concat(parts), values };
 }
 
 /** The COPY statement `copyCsv` runs: `select`'s rows as CSV with its column names as the header row. */

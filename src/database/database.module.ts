@@ -6,9 +6,8 @@ import { DataSource, type EntityManager } from 'typeorm';
  * The one way to run work against the database, in three shapes:
  * - `run`: a change of several statements, in one transaction, its audit row included, so that a rolled-back
  *   change leaves no trace and a committed one is always audited;
- * - `statement`: a change that is one statement, or a read whose audit row names what it returns (the audit
- *   row a data-modifying CTE of it, `AuditService.insertSql`), which PostgreSQL runs atomically on its own,
- *   with no BEGIN/COMMIT round trips;
+ * - `statement`: a change that is one statement (its audit row a data-modifying CTE of it,
+ *   `AuditService.insertSql`), which PostgreSQL runs atomically on its own, with no BEGIN/COMMIT round trips;
  * - `read`: an audited read (queries, then the audit insert), with no BEGIN/COMMIT round trips either;
  *   `readAudited` when the audit row does not depend on what is read, the two at once.
  * READ COMMITTED (PostgreSQL's default) is assumed by the audit chain's trigger and by `read`.

@@ -50,16 +50,13 @@ const AUDIT_COLUMNS =
   '(user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)';
 
 /**
- * Where an audit row written by its statement's own data-modifying CTE takes what only that statement
- * knows: `from`, the FROM item it selects from (a CTE that RETURNs the changed row, or one row summing up
- * what a read returns), and SQL expressions over it for the resource id, the people concerned and a jsonb
- * object merged into the entry's details. An expression left out takes the entry's value. One audit row per
- * row of `from`.
+ * Where an audit row written by the change's own statement takes what only that statement knows: the CTE
+ * that RETURNs the changed row (exactly one), the resource id and, optionally, a jsonb object merged into
+ * the entry's details (both SQL expressions over that CTE).
  */
 export interface AuditedBy {
-  from: string;
-  resourceId?: string;
-  subjectIds?: string;
+  cte: string;
+  resourceId: string;
   details?: string;
 }
 
@@ -67,16 +64,16 @@ export interface AuditedBy {
  * The audit row's insert, its values appended to `params`. It goes to audit_event_pending, and a deferred
  * trigger seals it into the chain (audit_event: next seq, link, hash, under the chain's lock) when the
  * transaction commits, so the lock is held only for the commit itself (migration 1795547000000). With
- * `by`, it is a SELECT from the statement's own FROM item, to run as a data-modifying CTE of it.
+ * `by`, it is a SELECT from the change's CTE, to run as a data-modifying CTE of the same statement.
  */
 function auditInsertSql(
   params: unknown[],
   values: [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown],
   by?: AuditedBy,
 ): string {
-  // A value the statement supplies is not a parameter (PostgreSQL refuses an unused parameter).
+  // With `by` the resource id is the CTE's, not a parameter (PostgreSQL refuses an unused parameter).
   const $ = values.map((v, i) => {
-    if ((i === 4 && by?.resourceId) || (i === 5 && by?.subjectIds)) return '';
+    if (by && i === 4) return '';
     params.push(v);
     return `$${params.length}`;
   });
@@ -85,10 +82,9 @@ function auditInsertSql(
       VALUES (${$[0]}, ${$[1]}, ${$[2]}, ${$[3]}, ${$[4]}, ${$[5]}::uuid[], ${$[6]}, ${$[7]}, ${$[8]}, ${$[9]})`;
   }
   return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
-      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId ?? $[4]})::text,
-             (${by.subjectIds ?? $[5]})::uuid[], ${$[6]}::audit_outcome, ${$[7]}, ${$[8]},
-             ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
-        FROM ${by.from}`;
+      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId})::text, ${$[5]}::uuid[],
+             ${$[6]}::audit_outcome, ${$[7]}, ${$[8]}, ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
+        FROM ${by.cte}`;
 }
 
 /** The audit insert with its ten values as $1..$10 (the bench's raw routes run it). */
@@ -125,10 +121,9 @@ export class AuditService extends AccessAuditor {
   }
 
   /**
-   * The audit row as a data-modifying CTE of the statement it audits (`by`: what it takes from that
-   * statement), run with `Transactions.statement`: for a change made in one statement, or a read whose
-   * audit row names what it returns, both committing together or not at all, with no explicit transaction.
-   * The values are appended to `params`.
+   * The audit row as a data-modifying CTE of the change's own statement (`by` names the CTE that returns the
+   * changed row): for a change made in one statement, which then needs no explicit transaction, both rows
+   * committing together or not at all. The values are appended to `params`.
    */
   insertSql(actor: Actor, entry: AuditEntry, params: unknown[], by?: AuditedBy): string {
     return auditInsertSql(

@@ -23,10 +23,7 @@ export interface FiguresBenchScenario {
    * run raw and its output drained, instead of `sql`.
    */
   copy?: string;
-  /**
-   * The audit row is written by the statement itself (it names the people read), so the statement commits
-   * durably, where the raw read does not, instead of the row being written beside it.
-   */
+  /** The audit row is written after the statement (it names the people read), not beside it. */
   auditFollows?: boolean;
 }
 
@@ -35,8 +32,8 @@ export interface FiguresBenchScenario {
  * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
  * figures. Besides this statement each table request writes one audit row, at the same time on another
  * connection (`Transactions.readAudited`; with a `department` filter, a one-row existence check comes
- * first); the misconduct return's CSV is one COPY of its statement with the audit row as a data-modifying
- * CTE of it (naming the people in its rows), against the COPY of the statement alone.
+ * first); the misconduct return's CSV is one COPY of its statement with each row's person appended, taken
+ * off in Node for the audit row, written after it.
  */
 export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
   const to = financialYearOfDate(today);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
-import { copyCsv, withLiterals } from '../../common/csv.js';
+import { copyCsv, splitLastColumn, withLiterals } from '../../common/csv.js';
 import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
@@ -28,7 +29,6 @@ import {
   parseFinancialYear,
 } from './financial-year.js';
 import {
-  auditedReturnSql,
   CAPACITY_COLUMNS,
   CASE_COLUMNS,
   capacityFiguresSql,
@@ -41,8 +41,6 @@ import {
   misconductReturnSql,
   REFERRAL_COLUMNS,
   referralFiguresSql,
-  RETURN_AUDITED_BY,
-  RETURN_ROWS_SELECT,
   type SqlQuery,
   TOTAL_KEY,
   VETTING_COLUMNS,
@@ -90,7 +88,7 @@ const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
  * The unit's figures: each one SQL statement of aggregates (see figures.sql.ts), shaped into a table with
  * its counting basis on every row, and audited (who ran which figure with which filters: known before the
  * query, so the audit row is written while it runs, `Transactions.readAudited`). The misconduct return
- * names the people in its rows, so its audit row is written by its own statement (`auditedReturnSql`).
+ * names the people in its rows, so its audit row follows its query.
  */
 @Injectable()
 export class FiguresService {
@@ -154,63 +152,72 @@ export class FiguresService {
   }
 
   async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
-    const { year, text, values } = this.auditedReturn(actor, q, RETURN_ROWS_SELECT);
+    const { year, sql } = this.returnSql(actor, q);
     await this.assertDepartment(q.department);
-    const found = await this.tx.statement<DbRow>(text, values);
-    const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
-    return {
-      figure: 'misconduct_return',
-      year: formatFinancialYear(year),
-      basis: 'finalised',
-      columns: MISCONDUCT_RETURN_COLUMNS,
-      rows: found.map((r) => shape(r, { financial_year: formatFinancialYear(Number(r.fy)) })),
-    };
+    return this.tx.read(async (m) => {
+      const found = await m.query<DbRow[]>(sql.text, sql.values);
+      const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
+      const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
+      const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(Number(r.fy)) }));
+      await this.auditReturn(m, actor, q, subjects, rows.length);
+      return {
+        figure: 'misconduct_return',
+        year: formatFinancialYear(year),
+        basis: 'finalised',
+        columns: MISCONDUCT_RETURN_COLUMNS,
+        rows,
+      };
+    });
   }
 
   /**
-   * The return as CSV, written by PostgreSQL: one `COPY` of the same audited statement as the JSON's (its
-   * values written in as literals: COPY takes no parameters), gathered into memory (`copyCsv`) and sent by
-   * the caller. PostgreSQL commits the statement, audit row sealed, before it reports the COPY complete, so
-   * nothing is sent unaudited. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
+   * The return as CSV, written by PostgreSQL: one `COPY` of the return's statement (its values written in as
+   * literals: COPY takes no parameters), each row ending with the person's id, gathered into memory
+   * (`copyCsv`). The ids are taken off (`splitLastColumn`) for the audit row, which is written last, from
+   * the very rows sent; the caller sends the CSV after that. No transaction is needed (`Transactions.read`):
+   * the return is one statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
   async misconductReturnCsv(actor: Actor, q: MisconductReturnQuery): Promise<{ year: string; csv: Buffer }> {
-    const { year, text, values } = this.auditedReturn(actor, q, misconductReturnCsvSql('return_rows'));
+    const { year, sql } = this.returnSql(actor, q);
+    const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
     await this.assertDepartment(q.department);
-    const csv = await this.tx.read((m) => copyCsv(m, withLiterals(text, values)));
-    return { year: formatFinancialYear(year), csv };
+    return this.tx.read(async (m) => {
+      const { body, values: people } = splitLastColumn(await copyCsv(m, select));
+      await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
+      return { year: formatFinancialYear(year), csv: body };
+    });
   }
 
-  /**
-   * The return's statement for the request (the caller's own cases left out), JSON and CSV alike, with its
-   * audit row written by the statement itself (`auditedReturnSql`): the people it covers and the filter used.
-   */
-  private auditedReturn(
-    actor: Actor,
-    q: MisconductReturnQuery,
-    select: string,
-  ): { year: number; text: string; values: unknown[] } {
+  /** The return's statement for the request (the caller's own cases left out), JSON and CSV alike. */
+  private returnSql(actor: Actor, q: MisconductReturnQuery): { year: number; sql: SqlQuery } {
     const year = parseFinancialYear(q.year) as number;
     const sql = misconductReturnSql(
       { year, category: q.category, department: q.department, memberType: q.memberType },
       actor.workforceMemberId,
     );
-    const values = [...sql.values];
-    const audit = this.audit.insertSql(
-      actor,
-      {
-        action: 'figures.misconduct_return',
-        resourceType: 'figures',
-        details: {
-          year: q.year,
-          category: q.category ?? null,
-          department: q.department ?? null,
-          memberType: q.memberType ?? null,
-        },
+    return { year, sql };
+  }
+
+  /** The return's audit row, JSON and CSV alike: the people it covers and the filter used. */
+  private auditReturn(
+    m: EntityManager,
+    actor: Actor,
+    q: MisconductReturnQuery,
+    subjectIds: string[],
+    returned: number,
+  ): Promise<void> {
+    return this.audit.record(m, actor, {
+      action: 'figures.misconduct_return',
+      resourceType: 'figures',
+      subjectIds,
+      details: {
+        year: q.year,
+        category: q.category ?? null,
+        department: q.department ?? null,
+        memberType: q.memberType ?? null,
+        returned,
       },
-      values,
-      RETURN_AUDITED_BY,
-    );
-    return { year, text: auditedReturnSql(sql.text, audit, select), values };
+    });
   }
 
   // ---------------------------------------------------------------- shared

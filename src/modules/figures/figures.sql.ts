@@ -747,43 +747,17 @@ const financialYearText = (fy: string): string => `${fy} || '/' || lpad(((${fy} 
 
 /**
  * The return as the CSV gives it, from a relation `r` holding `misconductReturnSql`'s rows (a subquery
- * of that statement, or a CTE made from it): the return's columns in their order, each cell written as
+ * of that statement, or a table made from it): the return's columns in their order, each cell written as
  * `toCsv` writes the JSON's value (`csvCell`; the year as text), in the return's row order. Run it with
- * `copyCsv` (csv.ts), which adds the header row.
+ * `copyCsv` (csv.ts), which adds the header row. With `subjectColumn`, each row also ends with the person's
+ * id (never quoted), for the audit, to be taken off with `splitLastColumn` before the CSV is sent.
  */
-export function misconductReturnCsvSql(from: string): string {
+export function misconductReturnCsvSql(from: string, options: { subjectColumn?: boolean } = {}): string {
   const cells = MISCONDUCT_RETURN_COLUMNS.map(({ key }) =>
     key === 'financial_year'
       ? `${financialYearText('r.fy')} AS financial_year`
       : `${csvCell(`r."${key}"`)} AS "${key}"`,
   );
+  if (options.subjectColumn) cells.push('r.subject_id');
   return `SELECT ${cells.join(',\n       ')}\n  FROM ${from} r\n ORDER BY r.row_no`;
 }
-
-/**
- * The return's statement with its audit row written by the same statement: `misconductReturnSql`'s rows
- * (`rows`) as the CTE `return_rows`, the audit insert (`auditInsert`, made with `RETURN_AUDITED_BY`) as a
- * data-modifying CTE, and `select` over `return_rows` (the JSON's rows, or `misconductReturnCsvSql`'s cells).
- * One snapshot: the audit row names exactly the people in the rows returned, and commits with the statement.
- */
-export function auditedReturnSql(rows: string, auditInsert: string, select: string): string {
-  return `WITH return_rows AS MATERIALIZED (${rows}),
- audited AS (${auditInsert})
-${select}`;
-}
-
-/**
- * What the return's audit row takes from `return_rows` (an `AuditedBy`): one row, with the number of rows
- * returned and the people they cover, in the order they first appear.
- */
-export const RETURN_AUDITED_BY = {
-  from: `(SELECT (SELECT count(*)::int FROM return_rows) AS returned,
-                 coalesce((SELECT array_agg(p.id ORDER BY p.first)
-                             FROM (SELECT subject_id::uuid AS id, min(row_no) AS first FROM return_rows GROUP BY 1) p),
-                          '{}') AS ids) covered`,
-  subjectIds: 'covered.ids',
-  details: `jsonb_build_object('returned', covered.returned)`,
-};
-
-/** The JSON's rows of the return, from `return_rows` (`auditedReturnSql`). */
-export const RETURN_ROWS_SELECT = 'SELECT * FROM return_rows ORDER BY row_no';

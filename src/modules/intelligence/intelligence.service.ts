@@ -251,7 +251,7 @@ export class IntelligenceService {
         { ...entry, details: { possibleDuplicates: [], linked: [] } },
         values,
         {
-          from: 'created',
+          cte: 'created',
           resourceId: 'created.id',
           details: `jsonb_build_object('reference', created.reference)`,
         },
