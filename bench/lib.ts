@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { type EventEmitter, once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -62,6 +63,47 @@ export async function timePair(
     bs.push(await elapsedMs(b));
   }
   return [median(as), median(bs)];
+}
+
+/** One kept-alive connection for the bench's own requests (timed one at a time). */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * One HTTP request, the whole response body read; refused unless 2xx. Node's own `http` on a kept-alive
+ * connection rather than `fetch`: what a timed request measures is Lantern, and `fetch` (undici under WHATWG
+ * streams) costs the client itself more per request and per chunk of a large body (the floor row of the
+ * table shows both on GET /auth/me).
+ */
+export function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        agent,
+        method: options.method ?? 'GET',
+        headers: {
+          ...options.headers,
+          ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(body);
+          else reject(new Error(`${options.method ?? 'GET'} ${url}: ${status} ${body.toString().slice(0, 500)}`));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }
 
 export interface Load {
