@@ -443,7 +443,7 @@ async function main(): Promise<void> {
       3,
     );
     record({
-      scenario: `floor of an audited request: GET /auth/me ${meMs.toFixed(2)} ms (with fetch ${meFetchMs.toFixed(2)} ms; + a durable audit insert ${auditMs.toFixed(2)} ms where the statement writes one)`,
+      scenario: `floor of an audited request: GET /auth/me ${meMs.toFixed(2)} ms (with fetch ${meFetchMs.toFixed(2)} ms; + a durable audit insert ${auditMs.toFixed(2)} ms where it follows the query)`,
       lantern: meMs,
       baseline: null,
       unit: 'ms',
