@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
+import { logRequests } from './common/logging.js';
 import type { AppConfig } from './config/app-config.js';
 
 export const API_PREFIX = 'api/v1';
@@ -54,10 +55,12 @@ export async function createApp(
       abortOnError: false,
     },
   );
-  if (options.logs !== false) app.useLogger(app.get(Logger));
-  else app.useLogger(false);
-
   const fastify = app.getHttpAdapter().getInstance();
+  if (options.logs !== false) {
+    app.useLogger(app.get(Logger));
+    logRequests(fastify);
+  } else app.useLogger(false);
+
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/v1')) void reply.header('cache-control', 'no-store');

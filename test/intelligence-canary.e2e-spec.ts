@@ -152,4 +152,28 @@ describe('intelligence canary', () => {
     const audit = await t.db.pool.query(`SELECT details::text AS d FROM audit_event`);
     expect(audit.rows.map((r: { d: string }) => r.d).join('')).not.toContain(canary);
   });
+
+  it('logs one line per response: request id, method, path without its query string, status and time', async () => {
+    const analyst = await userWith(t, [Role.Analyst]);
+    const res = await call(t.app, 'GET', '/api/v1/intelligence/search?q=pocket&limit=5', {
+      token: analyst.token,
+      headers: { 'x-request-id': 'canary-request-line-1' },
+    });
+    expect(res.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = lines
+      .flatMap((l) => l.split('\n'))
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.msg === 'request completed' && l.requestId === 'canary-request-line-1');
+    expect(line).toMatchObject({
+      level: 30,
+      method: 'GET',
+      path: '/api/v1/intelligence/search',
+      statusCode: 200,
+    });
+    expect(typeof line?.responseTime).toBe('number');
+    expect(JSON.stringify(line)).not.toContain('pocket');
+    expect(JSON.stringify(line)).not.toContain(analyst.token);
+  });
 });
