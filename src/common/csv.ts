@@ -60,10 +60,13 @@ const COMMA = 0x2c;
  * Takes the last column off CSV as PostgreSQL's COPY writes it (FORMAT csv, HEADER, `\n` after each row),
  * where that column's values are never quoted and hold no comma (UUIDs, say): the CSV without it, and the
  * column's values in row order (the header's left out). Rows are told apart by newlines outside quotes (a
- * quoted cell may hold line breaks; its quotes are doubled, so quote-counting finds its end).
+ * quoted cell may hold line breaks; its quotes are doubled, so quote-counting finds its end). Each row is
+ * copied once into one buffer (on the misconduct return's 1.2 MB, ~30% faster than slicing every row and
+ * concatenating the slices).
  */
 export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
-  const parts: Buffer[] = [];
+  const body = Buffer.allocUnsafe(csv.length);
+  let length = 0;
   const values: string[] = [];
   let rowStart = 0;
   let nextQuote = csv.indexOf(QUOTE);
@@ -81,13 +84,14 @@ export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] }
     }
     const comma = csv.lastIndexOf(COMMA, newline);
     if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
-    parts.push(csv.subarray(rowStart, comma), csv.subarray(newline, newline + 1));
+    length += csv.copy(body, length, rowStart, comma);
+    body[length++] = NEWLINE;
     if (rowStart > 0) values.push(csv.toString('latin1', comma + 1, newline)); // not the header's
     rowStart = newline + 1;
     i = rowStart;
   }
   if (rowStart !== csv.length) throw new Error('splitLastColumn: the last row has no newline');
-  return { body: Buffer.concat(parts), values };
+  return { body: body.subarray(0, length), values };
 }
 
 /** The COPY statement `copyCsv` runs: `select`'s rows as CSV with its column names as the header row. */
