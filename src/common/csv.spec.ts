@@ -1,4 +1,5 @@
-import { splitLastColumn, toCsv, withLiterals } from './csv.js';
+import { PassThrough } from 'node:stream';
+import { LastColumnSplitter, readEach, splitLastColumn, toCsv, withLiterals } from './csv.js';
 
 describe('splitLastColumn', () => {
   const rows = [
@@ -21,6 +22,29 @@ describe('splitLastColumn', () => {
     expect(values).toEqual([]);
   });
 
+  it('gives the same fed in chunks of any size, rows and quoted cells cut anywhere', () => {
+    const csv = Buffer.from(toCsv(['a', 'b', 'c', 'id'], rows));
+    const whole = splitLastColumn(csv);
+    for (const size of [1, 2, 3, 5, 7, 16, 64]) {
+      const splitter = new LastColumnSplitter();
+      for (let i = 0; i < csv.length; i += size) splitter.push(csv.subarray(i, i + size));
+      const { body, values } = splitter.end();
+      expect(body.equals(whole.body)).toBe(true);
+      expect(values).toEqual(rows.map((r) => r.id));
+    }
+  });
+
+  it('refuses an unfinished last row however it was fed', () => {
+    for (const [csv, error] of [
+      ['a,id\n"open,x\n', /unterminated/],
+      ['a,id\nx,1', /newline/],
+    ] as const) {
+      const splitter = new LastColumnSplitter();
+      for (const byte of Buffer.from(csv)) splitter.push(Buffer.from([byte]));
+      expect(() => splitter.end()).toThrow(error);
+    }
+  });
+
   it('refuses CSV it cannot split exactly', () => {
     expect(() => splitLastColumn(Buffer.from('a,id\n"open,x\n'))).toThrow(/unterminated/);
     expect(() => splitLastColumn(Buffer.from('a,id\nx,1'))).toThrow(/newline/);
@@ -41,5 +65,22 @@ describe('withLiterals', () => {
     expect(() => withLiterals('$1', [1.5])).toThrow(/unsupported/);
     expect(() => withLiterals('$1', [['a']])).toThrow(/unsupported/);
     expect(() => withLiterals('$2', [1])).toThrow(/no value/);
+  });
+});
+
+describe('readEach', () => {
+  it('reads a stream to its end even after a chunk is refused, then fails with that refusal', async () => {
+    const stream = new PassThrough();
+    const seen: string[] = [];
+    const read = readEach(stream, (chunk) => {
+      seen.push(chunk.toString());
+      if (seen.length === 1) throw new Error('refused');
+    });
+    stream.write('a');
+    stream.write('b');
+    stream.end('c');
+    await expect(read).rejects.toThrow('refused');
+    expect(seen).toEqual(['a']);
+    expect(stream.readableEnded).toBe(true);
   });
 });

@@ -60,62 +60,122 @@ const COMMA = 0x2c;
  * Takes the last column off CSV as PostgreSQL's COPY writes it (FORMAT csv, HEADER, `\n` after each row),
  * where that column's values are never quoted and hold no comma (UUIDs, say): the CSV without it, and the
  * column's values in row order (the header's left out). Rows are told apart by newlines outside quotes (a
- * quoted cell may hold line breaks; its quotes are doubled, so quote-counting finds its end). Each row is
- * copied once into one buffer (on the misconduct return's 1.2 MB, ~30% faster than slicing every row and
- * concatenating the slices).
+ * quoted cell may hold line breaks; its quotes are doubled, so quote-counting finds its end).
+ *
+ * Fed chunk by chunk as the CSV arrives (`push`), so that the work is done while PostgreSQL is still writing
+ * the rest; a row cut by a chunk's end is finished with the next chunk. Each row is copied once (on the
+ * misconduct return's 1.2 MB, ~30% faster than slicing every row and concatenating the slices).
  */
-export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
-  const body = Buffer.allocUnsafe(csv.length);
-  let length = 0;
-  const values: string[] = [];
-  let rowStart = 0;
-  let nextQuote = csv.indexOf(QUOTE);
-  let i = 0;
-  while (i < csv.length) {
-    const newline = csv.indexOf(NEWLINE, i);
-    if (newline < 0) break;
-    if (nextQuote >= 0 && nextQuote < newline) {
-      // A quoted cell: skip to its closing quote ("" inside it is two quotes, closing and reopening).
-      const close = csv.indexOf(QUOTE, nextQuote + 1);
-      if (close < 0) throw new Error('splitLastColumn: unterminated quoted cell');
-      i = close + 1;
-      nextQuote = csv.indexOf(QUOTE, i);
-      continue;
+export class LastColumnSplitter {
+  private readonly parts: Buffer[] = [];
+  private readonly values: string[] = [];
+  private pending: Buffer | null = null;
+  private header = true;
+
+  push(chunk: Buffer): void {
+    const csv = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const body = Buffer.allocUnsafe(csv.length);
+    let length = 0;
+    let rowStart = 0;
+    let nextQuote = csv.indexOf(QUOTE);
+    let i = 0;
+    while (i < csv.length) {
+      const newline = csv.indexOf(NEWLINE, i);
+      if (newline < 0) break;
+      if (nextQuote >= 0 && nextQuote < newline) {
+        // A quoted cell: skip to its closing quote ("" inside it is two quotes, closing and reopening). If
+        // it is not in this chunk, the row is finished with the next one.
+        const close = csv.indexOf(QUOTE, nextQuote + 1);
+        if (close < 0) break;
+        i = close + 1;
+        nextQuote = csv.indexOf(QUOTE, i);
+        continue;
+      }
+      const comma = csv.lastIndexOf(COMMA, newline);
+      if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
+      length += csv.copy(body, length, rowStart, comma);
+      body[length++] = NEWLINE;
+      if (this.header) this.header = false;
+      else this.values.push(csv.toString('latin1', comma + 1, newline));
+      rowStart = newline + 1;
+      i = rowStart;
     }
-    const comma = csv.lastIndexOf(COMMA, newline);
-    if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
-    length += csv.copy(body, length, rowStart, comma);
-    body[length++] = NEWLINE;
-    if (rowStart > 0) values.push(csv.toString('latin1', comma + 1, newline)); // not the header's
-    rowStart = newline + 1;
-    i = rowStart;
+    if (length > 0) this.parts.push(body.subarray(0, length));
+    this.pending = rowStart < csv.length ? csv.subarray(rowStart) : null;
   }
-  if (rowStart !== csv.length) throw new Error('splitLastColumn: the last row has no newline');
-  return { body: body.subarray(0, length), values };
+
+  /** The CSV without its last column, and that column's values; refused if the last row is unfinished. */
+  end(): { body: Buffer; values: string[] } {
+    if (this.pending) {
+      throw new Error(
+        this.pending.includes(NEWLINE)
+          ? 'splitLastColumn: unterminated quoted cell'
+          : 'splitLastColumn: the last row has no newline',
+      );
+    }
+    const body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+    return { body, values: this.values };
+  }
+}
+
+/** `LastColumnSplitter` over a whole CSV at once. */
+export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
+  const splitter = new LastColumnSplitter();
+  splitter.push(csv);
+  return splitter.end();
 }
 
 /** The COPY statement `copyCsv` runs: `select`'s rows as CSV with its column names as the header row. */
 export const copyCsvSql = (select: string): string => `COPY (${select}) TO STDOUT WITH (FORMAT csv, HEADER)`;
 
-/**
- * Runs `select` as `COPY … TO STDOUT` on the manager's own connection and gathers the CSV PostgreSQL
- * writes, as bytes: nothing is parsed into rows. The whole table is held in memory (send it after the
- * statement has committed, so a slow client never holds a connection).
- */
-export async function copyCsv(manager: EntityManager, select: string): Promise<Buffer> {
+/** `select` run as `COPY … TO STDOUT` on the manager's own connection (a connection of `Transactions`). */
+async function copyOut(manager: EntityManager, select: string): Promise<NodeJS.ReadableStream> {
   if (!manager.queryRunner) throw new Error('copyCsv runs on a connection of Transactions (run or read)');
   const client = (await manager.queryRunner.connect()) as pg.ClientBase;
-  return readAll(client.query(copyStreams.to(copyCsvSql(select))));
+  return client.query(copyStreams.to(copyCsvSql(select)));
 }
 
-/** Every chunk of a stream, concatenated (data events: a chunk per row, cheaper than `for await`). */
-export function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+/**
+ * Runs `select` as `COPY … TO STDOUT` and gathers the CSV PostgreSQL writes, as bytes: nothing is parsed
+ * into rows. The select's last column is for the server only (the people an audit row names): it is taken
+ * off as the CSV arrives (`LastColumnSplitter`), and its values are returned beside the CSV. The whole table
+ * is held in memory (send it after the statement has committed, so a slow client never holds a connection).
+ */
+export async function copyCsv(
+  manager: EntityManager,
+  select: string,
+): Promise<{ body: Buffer; values: string[] }> {
+  const splitter = new LastColumnSplitter();
+  await readEach(await copyOut(manager, select), (chunk) => splitter.push(chunk));
+  return splitter.end();
+}
+
+/**
+ * Hands each chunk of a stream to `onChunk` (data events, cheaper than `for await`) and settles when the
+ * stream ends. A chunk `onChunk` refuses fails the call, but only once the stream has ended: a COPY is read
+ * to its end, so that its connection goes back to the pool in a usable state.
+ */
+export function readEach(stream: NodeJS.ReadableStream, onChunk: (chunk: Buffer) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    let refused: Error | null = null;
+    stream.on('data', (chunk: Buffer) => {
+      if (refused) return;
+      try {
+        onChunk(chunk);
+      } catch (error) {
+        refused = error instanceof Error ? error : new Error(String(error));
+      }
+    });
+    stream.on('end', () => (refused ? reject(refused) : resolve()));
     stream.on('error', reject);
   });
+}
+
+/** Every chunk of a stream, concatenated. */
+export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  await readEach(stream, (chunk) => chunks.push(chunk));
+  return Buffer.concat(chunks);
 }
 
 export function sendCsv(reply: FastifyReply, filename: string, body: string | Buffer): void {

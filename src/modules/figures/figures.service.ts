@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
-import { copyCsv, splitLastColumn, withLiterals } from '../../common/csv.js';
+import { copyCsv, withLiterals } from '../../common/csv.js';
 import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
@@ -172,8 +172,8 @@ export class FiguresService {
 
   /**
    * The return as CSV, written by PostgreSQL: one `COPY` of the return's statement (its values written in as
-   * literals: COPY takes no parameters), each row ending with the person's id, gathered into memory
-   * (`copyCsv`). The ids are taken off (`splitLastColumn`) for the audit row, which is written last, from
+   * literals: COPY takes no parameters), each row ending with the person's id, gathered into memory with
+   * the ids taken off as it arrives (`copyCsv`) for the audit row, which is written last, from
    * the very rows sent; the caller sends the CSV after that. No transaction is needed (`Transactions.read`):
    * the return is one statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
@@ -182,7 +182,7 @@ export class FiguresService {
     const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
     await this.assertDepartment(q.department);
     return this.tx.read(async (m) => {
-      const { body, values: people } = splitLastColumn(await copyCsv(m, select));
+      const { body, values: people } = await copyCsv(m, select);
       await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
       return { year: formatFinancialYear(year), csv: body };
     });
