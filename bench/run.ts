@@ -237,7 +237,7 @@ async function main(): Promise<void> {
     say(`  ${label}: API peak ${row.apiMb.toFixed(0)} MB, worker peak ${row.workerMb.toFixed(0)} MB`);
   };
   try {
-    await waitFor(async () => (await fetch(`${base}/health/ready`)).ok, 'API');
+    await waitFor(async () => Boolean(await request(`${base}/health/ready`)), 'API');
     const json = { 'content-type': 'application/json' };
     const login = async (role: string) => {
       const body = JSON.stringify({ email: `${role}@bench.lantern`, password });

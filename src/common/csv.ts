@@ -92,7 +92,7 @@ export class LastColumnSplitter {
         continue;
       }
       const comma = csv.lastIndexOf(COMMA, newline);
-      if (comma < rowStart) throw new Error('splitLastColumn: a row without a last column');
+      if (comma < rowStart) throw new Error('LastColumnSplitter: a row without a last column');
       length += csv.copy(body, length, rowStart, comma);
       body[length++] = NEWLINE;
       if (this.header) this.header = false;
@@ -109,20 +109,13 @@ export class LastColumnSplitter {
     if (this.pending) {
       throw new Error(
         this.pending.includes(NEWLINE)
-          ? 'splitLastColumn: unterminated quoted cell'
-          : 'splitLastColumn: the last row has no newline',
+          ? 'LastColumnSplitter: unterminated quoted cell'
+          : 'LastColumnSplitter: the last row has no newline',
       );
     }
     const body = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
     return { body, values: this.values };
   }
-}
-
-/** `LastColumnSplitter` over a whole CSV at once. */
-export function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
-  const splitter = new LastColumnSplitter();
-  splitter.push(csv);
-  return splitter.end();
 }
 
 /** The COPY statement `copyCsv` runs: `select`'s rows as CSV with its column names as the header row. */

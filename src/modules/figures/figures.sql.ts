@@ -748,9 +748,9 @@ const financialYearText = (fy: string): string => `${fy} || '/' || lpad(((${fy} 
 /**
  * The return as the CSV gives it, from a relation `r` holding `misconductReturnSql`'s rows (a subquery
  * of that statement, or a table made from it): the return's columns in their order, each cell written as
- * `toCsv` writes the JSON's value (`csvCell`; the year as text), in the return's row order. Run it with
- * `copyCsv` (csv.ts), which adds the header row. With `subjectColumn`, each row also ends with the person's
- * id (never quoted), for the audit, to be taken off with `splitLastColumn` before the CSV is sent.
+ * `toCsv` writes the JSON's value (`csvCell`; the year as text), in the return's row order. Run it as COPY
+ * (`copyCsvSql`, csv.ts), which adds the header row. With `subjectColumn`, each row also ends with the
+ * person's id (never quoted), for the audit: `copyCsv` takes it off as the CSV arrives, before it is sent.
  */
 export function misconductReturnCsvSql(from: string, options: { subjectColumn?: boolean } = {}): string {
   const cells = MISCONDUCT_RETURN_COLUMNS.map(({ key }) =>
