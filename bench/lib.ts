@@ -43,8 +43,25 @@ export async function time(fn: () => Promise<unknown>, runs = 15, warmup = 3): P
 }
 
 /**
- * Two ways of doing the same work timed alternately, one call of each in turn, so that drift in the machine's
- * load falls on both alike; the medians of each. Use it wherever Lantern is compared with its baseline.
+ * Calls timed in rotation, one of each in turn, round after round, so that drift in the machine's load falls
+ * on all alike; each position's samples (ms). The order matters: a call that follows an idle wait (the other
+ * process's turn) starts colder than one made back to back.
+ */
+export async function timeRotation(
+  fns: (() => Promise<unknown>)[],
+  runs = 15,
+  warmup = 3,
+): Promise<number[][]> {
+  for (let i = 0; i < warmup; i++) for (const fn of fns) await fn();
+  const samples: number[][] = fns.map(() => []);
+  for (let i = 0; i < runs; i++)
+    for (let j = 0; j < fns.length; j++) samples[j].push(await elapsedMs(fns[j]));
+  return samples;
+}
+
+/**
+ * Two ways of doing the same work timed alternately (`timeRotation`); the medians of each. Use it wherever
+ * Lantern is compared with its baseline.
  */
 export async function timePair(
   a: () => Promise<unknown>,
@@ -52,16 +69,7 @@ export async function timePair(
   runs = 15,
   warmup = 3,
 ): Promise<[number, number]> {
-  for (let i = 0; i < warmup; i++) {
-    await a();
-    await b();
-  }
-  const as: number[] = [];
-  const bs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    as.push(await elapsedMs(a));
-    bs.push(await elapsedMs(b));
-  }
+  const [as, bs] = await timeRotation([a, b], runs, warmup);
   return [median(as), median(bs)];
 }
 
@@ -86,7 +94,9 @@ export function request(
         method: options.method ?? 'GET',
         headers: {
           ...options.headers,
-          ...(options.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(options.body)) }),
+          ...(options.body === undefined
+            ? {}
+            : { 'content-length': String(Buffer.byteLength(options.body)) }),
         },
       },
       (res) => {
@@ -97,7 +107,10 @@ export function request(
           const body = Buffer.concat(chunks);
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve(body);
-          else reject(new Error(`${options.method ?? 'GET'} ${url}: ${status} ${body.toString().slice(0, 500)}`));
+          else
+            reject(
+              new Error(`${options.method ?? 'GET'} ${url}: ${status} ${body.toString().slice(0, 500)}`),
+            );
         });
       },
     );
