@@ -60,6 +60,20 @@ export async function timeRotation(
 }
 
 /**
+ * Median wall time (ms) of `fn` called after `idleMs` of idleness each time: what a first request costs on a
+ * machine whose processes were woken from an idle wait (on a VM that can be many times the back-to-back time).
+ */
+export async function timeAfterIdle(fn: () => Promise<unknown>, idleMs: number, runs = 9): Promise<number> {
+  await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    samples.push(await elapsedMs(fn));
+  }
+  return median(samples);
+}
+
+/**
  * Two ways of doing the same work timed alternately (`timeRotation`); the medians of each. Use it wherever
  * Lantern is compared with its baseline.
  */
