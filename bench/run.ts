@@ -579,7 +579,7 @@ async function main(): Promise<void> {
   rows.forEach((r) => say(line(r)));
   writeFileSync(
     process.env.BENCH_RESULTS ?? new URL('../../bench/results.json', import.meta.url),
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, memory }, null, 2)}\n`,
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), small, machine: { cpu: cpus()[0]?.model ?? null, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, results, memory }, null, 2)}\n`,
   );
   const failed = results.filter((r) => r.pass === false);
   if (args.has('--check') && failed.length > 0) {
