@@ -26,7 +26,8 @@ const nodeGlobals = Object.fromEntries(
 export default defineConfig(
   {
     name: 'lantern/ignores',
-    ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json'],
+    // .probe/: local scratch scripts, git-ignored.
+    ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results.json', '.probe/'],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

@@ -10,7 +10,10 @@ const shared = {
     // transpile them to CommonJS.
     '/node_modules/(cookie|content-disposition)/.+\\.js$': [
       'ts-jest',
-      { useESM: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
+      {
+        useESM: false,
+        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true },
+      },
     ],
   },
   extensionsToTreatAsEsm: ['.ts'],

@@ -25,9 +25,7 @@ export class WorkforceAndVetting1795510000000 implements MigrationInterface {
     await q.query(`CREATE INDEX "ix_post_title_id" ON "post"  ("title", "id") `);
     await q.query(`ALTER TABLE "workforce_member" ADD "department_id" uuid`);
     await q.query(`ALTER TABLE "workforce_member" ADD "post_id" uuid`);
-    await q.query(
-      `CREATE INDEX "ix_workforce_member_department" ON "workforce_member"  ("department_id") `,
-    );
+    await q.query(`CREATE INDEX "ix_workforce_member_department" ON "workforce_member"  ("department_id") `);
     await q.query(`CREATE INDEX "ix_workforce_member_post" ON "workforce_member"  ("post_id") `);
     await q.query(
       `ALTER TABLE "workforce_member" ADD CONSTRAINT "ck_workforce_member_dates" CHECK (leave_date IS NULL OR start_date IS NULL OR leave_date >= start_date)`,
@@ -83,19 +81,17 @@ export class WorkforceAndVetting1795510000000 implements MigrationInterface {
     await q.query(
       `CREATE TYPE "public"."vetting_alert_kind" AS ENUM('renewal_due', 'overdue', 'below_required', 'review_required')`,
     );
-    await q.query(
-      `CREATE TYPE "public"."vetting_alert_status" AS ENUM('open', 'acknowledged', 'resolved')`,
-    );
-    await q.query(
-      `CREATE TYPE "public"."vetting_alert_source" AS ENUM('declaration', 'misconduct_outcome')`,
-    );
+    await q.query(`CREATE TYPE "public"."vetting_alert_status" AS ENUM('open', 'acknowledged', 'resolved')`);
+    await q.query(`CREATE TYPE "public"."vetting_alert_source" AS ENUM('declaration', 'misconduct_outcome')`);
     await q.query(
       `CREATE TABLE "vetting_alert" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "workforce_member_id" uuid NOT NULL, "kind" "public"."vetting_alert_kind" NOT NULL, "status" "public"."vetting_alert_status" NOT NULL DEFAULT 'open', "clearance_id" uuid, "level" "public"."vetting_level", "due_on" date NOT NULL, "source_type" "public"."vetting_alert_source", "source_id" uuid, "raised_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "acknowledged_at" TIMESTAMP WITH TIME ZONE, "acknowledged_by" uuid, "resolved_at" TIMESTAMP WITH TIME ZONE, "resolved_by" uuid, "resolution_reason" character varying(500), "version" integer NOT NULL DEFAULT '1', CONSTRAINT "PK_eda0c848893c54404e0207590a8" PRIMARY KEY ("id"),
         CONSTRAINT "ck_vetting_alert_clearance" CHECK ((kind IN ('renewal_due', 'overdue')) = (clearance_id IS NOT NULL)),
         CONSTRAINT "ck_vetting_alert_source" CHECK ((kind = 'review_required') = (source_id IS NOT NULL) AND (source_id IS NULL) = (source_type IS NULL)),
         CONSTRAINT "ck_vetting_alert_resolved" CHECK ((status = 'resolved') = (resolved_at IS NOT NULL)))`,
     );
-    await q.query(`CREATE INDEX "ix_vetting_alert_member" ON "vetting_alert"  ("workforce_member_id", "kind") `);
+    await q.query(
+      `CREATE INDEX "ix_vetting_alert_member" ON "vetting_alert"  ("workforce_member_id", "kind") `,
+    );
     await q.query(`CREATE INDEX "ix_vetting_alert_due" ON "vetting_alert"  ("due_on", "id") `);
     // The last guards against raising an alert twice (a rerun, a retried job, two workers at once):
     // once per clearance and kind, ever; one open below_required per person; once per review source.

@@ -113,10 +113,7 @@ describe('cases', () => {
         400,
       );
       expectProblem(await post('/api/v1/cases', base({ subjectIds: ['not-a-uuid'] })), 400);
-      expectProblem(
-        await post('/api/v1/cases', base({ investigatorId: randomUUID() })),
-        400,
-      );
+      expectProblem(await post('/api/v1/cases', base({ investigatorId: randomUUID() })), 400);
       const future = new Date(Date.now() + 86400_000).toISOString();
       const res2 = await post('/api/v1/cases', base({ recordedAt: future }));
       expectProblem(res2, 400, 'validation_failed');
