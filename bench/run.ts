@@ -453,10 +453,9 @@ async function main(): Promise<void> {
     });
     // How this machine treats a process woken after an idle wait (no target: it explains the timed rows).
     const selectOne = () => db.query('SELECT 1');
-    const idle = [0, 50, 1000];
-    const rawAfter = [];
-    const meAfter = [];
-    for (const ms of idle) {
+    const rawAfter: number[] = [];
+    const meAfter: number[] = [];
+    for (const ms of [0, 50, 1000]) {
       rawAfter.push(await timeAfterIdle(selectOne, ms, ms >= 1000 ? 5 : 9));
       meAfter.push(await timeAfterIdle(me, ms, ms >= 1000 ? 5 : 9));
     }
