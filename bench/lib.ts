@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { readAll } from '../src/common/csv.js';
+import { readEach } from '../src/common/csv.js';
 import { runtimeOf } from '../src/common/runtime.js';
 
 export interface Result {
@@ -316,7 +316,10 @@ export function pool(url: string, max = 10): pg.Pool {
 export async function drainCopy(db: pg.Pool, copy: string): Promise<number> {
   const client = await db.connect();
   try {
-    const bytes = (await readAll(client.query(copyStreams.to(copy)))).length;
+    // Gathered into one buffer, as `copyCsv` gathers the API's.
+    const chunks: Buffer[] = [];
+    await readEach(client.query(copyStreams.to(copy)), (chunk) => chunks.push(chunk));
+    const bytes = Buffer.concat(chunks).length;
     client.release();
     return bytes;
   } catch (error) {

@@ -456,8 +456,9 @@ async function main(): Promise<void> {
     const rawAfter: number[] = [];
     const meAfter: number[] = [];
     for (const ms of [0, 50, 1000]) {
-      rawAfter.push(await timeAfterIdle(selectOne, ms, ms >= 1000 ? 5 : 9));
-      meAfter.push(await timeAfterIdle(me, ms, ms >= 1000 ? 5 : 9));
+      const runs = ms >= 1000 ? 5 : 9;
+      rawAfter.push(await timeAfterIdle(selectOne, ms, runs));
+      meAfter.push(await timeAfterIdle(me, ms, runs));
     }
     const show = (v: number[]) => v.map((x) => x.toFixed(2)).join(' / ');
     record({

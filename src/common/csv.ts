@@ -164,13 +164,6 @@ export function readEach(stream: NodeJS.ReadableStream, onChunk: (chunk: Buffer)
   });
 }
 
-/** Every chunk of a stream, concatenated. */
-export async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  await readEach(stream, (chunk) => chunks.push(chunk));
-  return Buffer.concat(chunks);
-}
-
 export function sendCsv(reply: FastifyReply, filename: string, body: string | Buffer): void {
   void reply
     .header('content-type', 'text/csv; charset=utf-8')
