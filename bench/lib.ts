@@ -73,20 +73,6 @@ export async function timeAfterIdle(fn: () => Promise<unknown>, idleMs: number, 
   return median(samples);
 }
 
-/**
- * Two ways of doing the same work timed alternately (`timeRotation`); the medians of each. Use it wherever
- * Lantern is compared with its baseline.
- */
-export async function timePair(
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-  runs = 15,
-  warmup = 3,
-): Promise<[number, number]> {
-  const [as, bs] = await timeRotation([a, b], runs, warmup);
-  return [median(as), median(bs)];
-}
-
 /** One kept-alive connection for the bench's own requests (timed one at a time). */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 

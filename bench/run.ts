@@ -30,7 +30,6 @@ import {
   say,
   start,
   time,
-  timePair,
   timeAfterIdle,
   timeRotation,
   waitFor,
@@ -408,14 +407,22 @@ async function main(): Promise<void> {
       narrative: 'The subject was seen looking up a relative on the police national computer.',
     };
     const report = JSON.stringify(reportBody);
-    const [writeMs, plainMs] = await timePair(
-      post('/api/v1/intelligence', report, tokens.analyst),
-      post('/bench/raw/intelligence', JSON.stringify({ ...reportBody, recordedBy: users.analyst })),
+    // Lantern's statement is prepared (`Transactions.statement`); the judged baseline is the plain insert
+    // as written, and the same insert prepared is timed in the same rotation and shown beside it.
+    const plain = JSON.stringify({ ...reportBody, recordedBy: users.analyst });
+    const [ws, ps, pps, ps2] = await timeRotation(
+      [
+        post('/api/v1/intelligence', report, tokens.analyst),
+        post('/bench/raw/intelligence', plain),
+        post('/bench/raw/intelligence?prepared=1', plain),
+        post('/bench/raw/intelligence', plain),
+      ],
       100,
       10,
     );
+    const [writeMs, plainMs, preparedMs] = [median(ws), median([...ps, ...ps2]), median(pps)];
     record({
-      scenario: 'intelligence write + audit vs plain insert',
+      scenario: `intelligence write + audit vs plain insert (the plain insert prepared: ${preparedMs.toFixed(2)} ms, ${(writeMs / preparedMs).toFixed(2)}×)`,
       lantern: writeMs,
       baseline: plainMs,
       unit: 'ms',

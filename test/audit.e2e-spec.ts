@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { Transactions } from '../src/database/database.module.js';
 import { AUDIT_INSERT_SQL, AuditService } from '../src/modules/audit/audit.service.js';
@@ -235,6 +235,24 @@ describe('audit trail', () => {
     expect(pending.rows[0].n).toBe(0);
     expect(await verify()).toMatchObject({ valid: true });
   });
+  it('runs a one-statement change as a statement prepared once per connection, failing as every path fails', async () => {
+    const tx = t.app.get(Transactions);
+    // Its own prepared statements, as the connection that runs it sees them (sequential calls reuse one
+    // pooled connection): prepared by the first call, still the one prepared statement after the third.
+    const sql = `SELECT array(SELECT name FROM pg_prepared_statements ORDER BY name)::text[] AS names, $1::int AS n`;
+    const calls: { names: string[]; n: number }[] = [];
+    for (const n of [1, 2, 3]) calls.push(...(await tx.statement<{ names: string[]; n: number }>(sql, [n])));
+    expect(calls.map((c) => c.n)).toEqual([1, 2, 3]);
+    expect(calls[2].names).toHaveLength(1);
+    expect(calls[2].names[0]).toMatch(/^lantern_[0-9a-f]{40}$/);
+    // A failure in the database is TypeORM's QueryFailedError with the driver's error, as from `run` and
+    // `read`, and the connection stays usable.
+    const failed = tx.statement('SELECT 1 / $1::int AS x', [0]);
+    await expect(failed).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(failed).rejects.toMatchObject({ driverError: { code: '22012' } });
+    expect(await tx.statement('SELECT 1 / $1::int AS x', [1])).toEqual([{ x: 1 }]);
+  });
+
   it('runs audited reads without a transaction; the audit row is sealed before anything is sent, or nothing is sent', async () => {
     // Transactions.read: each statement its own transaction (now() is the transaction's start time).
     const tx = t.app.get(Transactions);

@@ -156,11 +156,15 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
 
   // The same report as POST /api/v1/intelligence records (the same JSON body, the same columns, so the same
   // indexes and trigger), inserted plainly: no reference counter, no duplicate check, no audit row, no validation.
-  // The difference is what recording costs on top of the insert.
-  fastify.post<{ Body: PlainReport }>('/bench/raw/intelligence', async (request) => {
-    const b = request.body;
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details,
+  // The difference is what recording costs on top of the insert. With `?prepared=1` the insert is a prepared
+  // statement, as Lantern's is (`Transactions.statement`), so the bench also shows that fastest raw form.
+  fastify.post<{ Body: PlainReport; Querystring: { prepared?: string } }>(
+    '/bench/raw/intelligence',
+    async (request) => {
+      const b = request.body;
+      const { rows } = await db.query<{ id: string }>({
+        name: request.query.prepared === '1' ? 'bench_raw_intelligence' : undefined,
+        text: `INSERT INTO intelligence_report (reference, received_at, receipt_method, source_type, source_details,
           grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
           primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
        VALUES ('RAW-' || substr(md5(random()::text), 1, 11), $1, $2, $3, $4, $5, $6, $7, $8, NULL, $9,
@@ -169,23 +173,24 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
                  source_evaluation, intelligence_assessment, handling_code, handling_conditions, primary_category,
                  secondary_categories::text[] AS secondary_categories, vulnerable_person, vulnerable_person_note,
                  narrative, urgency_rank, recorded_by, assignee_id, version, created_at, updated_at`,
-      [
-        b.receivedAt,
-        b.receiptMethod,
-        b.sourceType,
-        b.sourceDetails ?? null,
-        b.grading.scheme,
-        b.grading.sourceEvaluation,
-        b.grading.intelligenceAssessment,
-        b.grading.handlingCode,
-        b.primaryCategory,
-        b.secondaryCategories ?? [],
-        b.vulnerablePerson ?? false,
-        b.vulnerablePersonNote ?? null,
-        b.narrative,
-        b.recordedBy,
-      ],
-    );
-    return rows[0];
-  });
+        values: [
+          b.receivedAt,
+          b.receiptMethod,
+          b.sourceType,
+          b.sourceDetails ?? null,
+          b.grading.scheme,
+          b.grading.sourceEvaluation,
+          b.grading.intelligenceAssessment,
+          b.grading.handlingCode,
+          b.primaryCategory,
+          b.secondaryCategories ?? [],
+          b.vulnerablePerson ?? false,
+          b.vulnerablePersonNote ?? null,
+          b.narrative,
+          b.recordedBy,
+        ],
+      });
+      return rows[0];
+    },
+  );
 }
