@@ -94,4 +94,20 @@ describe('foundation: errors, request ids, headers', () => {
     expect(res.status).toBe(200);
     expect(res.body.paths['/api/v1/auth/login']).toBeDefined();
   });
+
+  it('has the tables read by index-only scans vacuumed after 1% of their rows change or arrive', async () => {
+    const { rows } = await t.db.pool.query<{ relname: string; reloptions: string[] }>(
+      `SELECT relname, reloptions FROM pg_class
+        WHERE relname IN ('intelligence_report', 'vetting_clearance') ORDER BY relname`,
+    );
+    const expected = [
+      'autovacuum_vacuum_scale_factor=0.01',
+      'autovacuum_vacuum_insert_scale_factor=0.01',
+      'autovacuum_analyze_scale_factor=0.01',
+    ];
+    expect(rows).toEqual([
+      { relname: 'intelligence_report', reloptions: expected },
+      { relname: 'vetting_clearance', reloptions: expected },
+    ]);
+  });
 });
