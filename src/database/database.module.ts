@@ -67,7 +67,8 @@ export class Transactions {
    * statement, named by a hash of its text: each pooled connection parses and plans it once, then only
    * binds and runs it (the intelligence write's statement, with its counter and audit CTEs and 32 returned
    * columns: 2.8–3.2 ms a call unprepared, 1.4–2.0 prepared, in pgbench on the bench data). So `sql` must be one of a fixed set of texts, its values all in `params`:
-   * every distinct text stays prepared on each connection for the connection's life. Errors are TypeORM's
+   * every distinct text stays prepared on each connection for the connection's life (so Lantern connects to
+   * PostgreSQL itself, not through a transaction-mode pooler that moves sessions). Errors are TypeORM's
    * QueryFailedError, as from every other path, so ProblemFilter maps them the same way.
    */
   async statement<T>(sql: string, params: unknown[]): Promise<T[]> {
