@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
+import { pgClientOf } from '../database/database.module.js';
 
 /**
  * The one CSV format: header row from the column list, RFC 4180 quoting (a cell is quoted when it holds a
@@ -123,9 +124,7 @@ export const copyCsvSql = (select: string): string => `COPY (${select}) TO STDOU
 
 /** `select` run as `COPY … TO STDOUT` on the manager's own connection (a connection of `Transactions`). */
 async function copyOut(manager: EntityManager, select: string): Promise<NodeJS.ReadableStream> {
-  if (!manager.queryRunner) throw new Error('copyCsv runs on a connection of Transactions (run or read)');
-  const client = (await manager.queryRunner.connect()) as pg.ClientBase;
-  return client.query(copyStreams.to(copyCsvSql(select)));
+  return (await pgClientOf(manager)).query(copyStreams.to(copyCsvSql(select)));
 }
 
 /**

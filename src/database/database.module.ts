@@ -66,29 +66,38 @@ export class Transactions {
    * One statement in its own implicit transaction: all of it commits, or none of it. It is a prepared
    * statement, named by a hash of its text: each pooled connection parses and plans it once, then only
    * binds and runs it (the intelligence write's statement, with its counter and audit CTEs and 32 returned
-   * columns: 2.8–3.2 ms a call unprepared, 1.4–2.0 prepared, in pgbench on the bench data). So `sql` must be one of a fixed set of texts, its values all in `params`:
-   * every distinct text stays prepared on each connection for the connection's life (so Lantern connects to
-   * PostgreSQL itself, not through a transaction-mode pooler that moves sessions). Errors are TypeORM's
-   * QueryFailedError, as from every other path, so ProblemFilter maps them the same way.
+   * columns: 2.8–3.2 ms a call unprepared, 1.4–2.0 prepared, in pgbench on the bench data). So `sql` must be
+   * one of a fixed set of texts, its values all in `params`: every distinct text stays prepared on each
+   * connection for the connection's life (so Lantern connects to PostgreSQL itself, not through a
+   * transaction-mode pooler that moves sessions). Errors are TypeORM's QueryFailedError, as from every other
+   * path, so ProblemFilter maps them the same way.
    */
-  async statement<T>(sql: string, params: unknown[]): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const client = (await runner.connect()) as pg.PoolClient;
+  statement<T>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.read(async (manager) => {
+      const client = await pgClientOf(manager);
       const name = `lantern_${createHash('sha1').update(sql).digest('hex')}`;
-      const { rows } = await client.query<T & pg.QueryResultRow>({ name, text: sql, values: params });
-      return rows;
-    } catch (error) {
-      throw error instanceof pg.DatabaseError ? new QueryFailedError(sql, params, error) : error;
-    } finally {
-      await runner.release();
-    }
+      try {
+        const { rows } = await client.query<T & pg.QueryResultRow>({ name, text: sql, values: params });
+        return rows;
+      } catch (error) {
+        throw error instanceof pg.DatabaseError ? new QueryFailedError(sql, params, error) : error;
+      }
+    });
   }
 }
 
 @Global()
 @Module({ providers: [Transactions], exports: [Transactions] })
 export class DatabaseModule {}
+
+/**
+ * The node-postgres client under a connection of `Transactions` (`run`, `read`), for what TypeORM's `query`
+ * cannot do: a COPY (`copyCsv`), a named statement (`Transactions.statement`).
+ */
+export async function pgClientOf(manager: EntityManager): Promise<pg.ClientBase> {
+  if (!manager.queryRunner) throw new Error('this runs on a connection of Transactions (run or read)');
+  return (await manager.queryRunner.connect()) as pg.ClientBase;
+}
 
 /**
  * Runs a statement and returns its rows and affected count whatever the command: TypeORM answers an
