@@ -3,6 +3,7 @@ import { type EntityManager, QueryFailedError } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { Transactions } from '../src/database/database.module.js';
 import { AUDIT_INSERT_SQL, AuditService } from '../src/modules/audit/audit.service.js';
+import { AuditOutcome } from '../src/modules/audit/audit.types.js';
 import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, userWith, workforceMember, type TestUser } from './helpers/http.js';
 
@@ -163,6 +164,52 @@ describe('audit trail', () => {
       [forged, rows[0].hash],
     );
     expect((await verify()).firstFailure).toEqual({ seq: String(forged), problem: 'altered' });
+  });
+
+  it('hashes each row as the chain first defined it, whatever the row names and holds', async () => {
+    const audit = t.app.get(AuditService);
+    const actor = {
+      userId: admin.id,
+      roles: [Role.Admin, Role.Auditor],
+      workforceMemberId: null,
+      sessionId: null,
+      requestId: 'digest-1',
+      clientAddress: '10.0.0.1',
+    };
+    const { rows: people } = await t.db.pool.query<{ id: string }>(
+      'SELECT gen_random_uuid()::text AS id FROM generate_series(1, 3000)',
+    );
+    const ids = people.map((p) => p.id);
+    const tricky = { note: 'a "quoted", \\ back\nline ","', naïve: ['£', '","', null], n: 1.5, empty: {} };
+    await t.app.get(Transactions).run(async (m) => {
+      await audit.record(m, actor, {
+        action: 'figures.misconduct_return',
+        resourceType: 'figures',
+        subjectIds: ids,
+      });
+      await audit.record(m, actor, {
+        action: 'user.read',
+        resourceType: 'user',
+        subjectIds: ids.slice(0, 1),
+      });
+      await audit.record(m, actor, { action: 'user.read', resourceType: 'user', details: tricky });
+    });
+    await audit.recordAlone(
+      { ...actor, userId: null, roles: [] },
+      { action: 'auth.login', resourceType: 'user', outcome: AuditOutcome.Denied },
+    );
+    // The digest as migration 1795500001000 defined it: the whole row through jsonb_build_array.
+    const { rows } = await t.db.pool.query<{ seq: string; names: number; same: boolean }>(
+      `SELECT e.seq::text, cardinality(e.subject_ids) AS names,
+              e.hash = sha256(e.prev_hash || convert_to(jsonb_build_array(
+                e.seq, to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), e.user_id,
+                e.roles, e.action, e.resource_type, e.resource_id, e.subject_ids, e.outcome, e.request_id,
+                e.client_address, e.details)::text, 'UTF8')) AS same
+       FROM audit_event e ORDER BY e.seq`,
+    );
+    expect(rows.map((r) => r.names)).toEqual(expect.arrayContaining([3000, 1, 0]));
+    expect(rows.filter((r) => !r.same)).toEqual([]);
+    expect(await verify()).toMatchObject({ valid: true, firstFailure: null });
   });
 
   it('writes the audit row in the change’s transaction: a rollback leaves no row and no gap', async () => {
