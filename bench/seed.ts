@@ -167,18 +167,22 @@ export const SEED: SeedStep[] = [
     },
   },
   {
-    label: 'cases since 2016/17 with referrals, IOPC decisions and outcomes (the cases demo generator)',
+    label:
+      'cases since 2016/17 with referrals, IOPC decisions and outcomes (the cases demo generator), three subjects for every five cases',
     rows: 50_000,
     run: async (ctx, n) =>
       ctx.typeorm.transaction(async (manager) => {
         const query: Query = (text, params) => manager.query(text, params);
         await bulkSettings(query);
-        await seedCaseSubjects(manager);
+        // Three subjects for every five cases (every seventh case has two): most people once, some again.
+        const cases = Math.max(n, 20);
+        const people = Math.max(40, Math.round(cases * 0.6));
+        await seedCaseSubjects(manager, people);
         // The generator's subjects rely on ON CONFLICT: the keys stay.
         await withoutIndexes(
           query,
           CASE_TABLES,
-          () => generateCases(manager, ctx.users.analyst, ctx.users.supervisor, Math.max(n, 20)),
+          () => generateCases(manager, ctx.users.analyst, ctx.users.supervisor, cases, people),
           { keepKeys: true },
         );
       }),

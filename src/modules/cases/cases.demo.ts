@@ -4,6 +4,7 @@ import type { DemoSeeder } from '../../demo/demo-context.js';
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
 const MARK = 'Demo case';
 const CASES = 160;
+const CASE_SUBJECTS = 40;
 
 /**
  * Demo cases, generated in SQL: spread evenly from April 2016 to last week (every financial year from
@@ -37,26 +38,34 @@ export const seedCases: DemoSeeder = async (ctx) => {
   ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
 };
 
-/** The demo cases' subjects: 40 workforce members, mostly officers (staff numbers DCASE0001...). */
-export async function seedCaseSubjects(m: EntityManager): Promise<void> {
+/**
+ * The cases' subjects: `people` workforce members, mostly officers (staff numbers DCASE0001...): the demo's
+ * 40, each the subject of several cases; the bench's tens of thousands, as a force's decade of cases has.
+ */
+export async function seedCaseSubjects(m: EntityManager, people = CASE_SUBJECTS): Promise<void> {
   await m.query(
     `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
      SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
-            'DCASE' || lpad(g::text, 4, '0'),
+            'DCASE' || lpad(g::text, greatest(4, length($1::int::text)), '0'),
             (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
             (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
             CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
-       FROM generate_series(1, 40) g
+       FROM generate_series(1, $1::int) g
      ON CONFLICT (staff_number) DO NOTHING`,
+    [people],
   );
 }
 
-/** The demo's case generator at any size (the bench seeds 50,000 the same way). */
+/**
+ * The demo's case generator at any size (the bench seeds 50,000 the same way), over `people` subjects made
+ * by `seedCaseSubjects` with the same number.
+ */
 export async function generateCases(
   m: EntityManager,
   analyst: string,
   supervisor: string,
   count = CASES,
+  people = CASE_SUBJECTS,
 ): Promise<void> {
   // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
   // awaiting an outcome); younger ones cycle through every status.
@@ -136,12 +145,13 @@ export async function generateCases(
        FROM case_record c
        JOIN LATERAL (SELECT split_part(c.allegation_summary, ':', 1) AS head) h ON true
        JOIN LATERAL (SELECT substring(h.head FROM '[0-9]+$')::int AS i) n ON true
+       JOIN LATERAL (SELECT greatest(4, length($2::int::text)) AS width) d ON true
        JOIN workforce_member w ON w.staff_number IN (
-              'DCASE' || lpad((1 + n.i % 40)::text, 4, '0'),
-              CASE WHEN n.i % 7 = 0 THEN 'DCASE' || lpad((1 + (n.i + 11) % 40)::text, 4, '0') END)
+              'DCASE' || lpad((1 + n.i % $2::int)::text, d.width, '0'),
+              CASE WHEN n.i % 7 = 0 THEN 'DCASE' || lpad((1 + (n.i + 11) % $2::int)::text, d.width, '0') END)
       WHERE c.allegation_summary LIKE $1
      ON CONFLICT DO NOTHING`,
-    [`${MARK}%`],
+    [`${MARK}%`, people],
   );
 
   // Referrals: required ones once investigation started (or on half of the open ones), with every IOPC
