@@ -103,6 +103,41 @@ describe('audit trail', () => {
     );
   });
 
+  it('finds the rows naming a person before and after the worker flushes the subject index', async () => {
+    const audit = t.app.get(AuditService);
+    const { rows: index } = await t.db.pool.query<{ reloptions: string[] }>(
+      `SELECT reloptions FROM pg_class WHERE relname = 'ix_audit_event_subjects'`,
+    );
+    expect(index[0].reloptions).toContain('fastupdate=on');
+    await audit.flushSubjectIndex();
+    const member = await workforceMember(t);
+    await audit.recordAlone(
+      {
+        userId: admin.id,
+        roles: [Role.Admin],
+        workforceMemberId: null,
+        sessionId: null,
+        requestId: 'flush-1',
+        clientAddress: null,
+      },
+      {
+        action: 'workforce.read',
+        resourceType: 'workforce_member',
+        resourceId: member,
+        subjectIds: [member],
+      },
+    );
+    const found = async () =>
+      (
+        await call(t.app, 'GET', `/api/v1/audit/events?subjectId=${member}`, { token: auditor.token })
+      ).body.items.map((e: { requestId: string }) => e.requestId);
+    expect(await found()).toEqual(['flush-1']);
+    // As the worker does (job audit-subjects-flush), on the app's own role.
+    expect(await audit.flushSubjectIndex()).toBeGreaterThanOrEqual(1);
+    expect(await audit.flushSubjectIndex()).toBe(0);
+    expect(await found()).toEqual(['flush-1']);
+  });
+
   it('is append-only: the app role has no UPDATE, DELETE or TRUNCATE, and triggers refuse them for everyone', async () => {
     const { rows } = await t.db.pool.query(
       `SELECT has_table_privilege('lantern_app', 'audit_event', 'UPDATE') AS u,

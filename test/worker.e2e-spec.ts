@@ -7,7 +7,7 @@ import { WorkerModule } from '../src/worker.module.js';
 import { cloneDatabase, testConfig } from './helpers/app.js';
 
 describe('worker process', () => {
-  it('registers exactly one audit-verify scheduler however many workers start, and shuts down cleanly', async () => {
+  it('registers exactly one scheduler per audit job however many workers start, and shuts down cleanly', async () => {
     const db = await cloneDatabase();
     const config = testConfig(db);
     const workers = await Promise.all(
@@ -25,7 +25,14 @@ describe('worker process', () => {
     });
     try {
       const schedulers = await queue.getJobSchedulers();
-      expect(schedulers.map((s) => [s.key, s.pattern])).toEqual([['audit-verify', '30 2 * * *']]);
+      expect(
+        schedulers
+          .map((s) => [s.key, s.pattern ?? null, s.every ?? null])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        ['audit-subjects-flush', null, 5000],
+        ['audit-verify', '30 2 * * *', null],
+      ]);
     } finally {
       await queue.close();
       for (const w of workers) await w.close();

@@ -21,6 +21,8 @@ export interface JobPayloads {
   'outbox-relay': Record<string, never>;
   /** Verify the audit hash chain and log the result. */
   'audit-verify': Record<string, never>;
+  /** Move the audit subject index's pending entries into the index. */
+  'audit-subjects-flush': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -30,6 +32,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'vetting-check-person': QUEUES.vetting,
   'outbox-relay': QUEUES.outbox,
   'audit-verify': QUEUES.audit,
+  'audit-subjects-flush': QUEUES.audit,
 };
 
 /** Retries with exponential backoff; failed jobs stay visible (Bull Board) for a week. */
