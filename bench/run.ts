@@ -438,8 +438,9 @@ async function main(): Promise<void> {
     // The fixed cost of an audited figure request, which no figure can go below (its floor): an authenticated
     // request (GET /auth/me: the guard and one small query), plus, where the audit row follows the query (the
     // misconduct return names the people it read), that audit row inserted and committed durably (raw, on
-    // the bench's pool). A table's audit row is written while its query runs (Transactions.readAudited). First the floor
-    // back to back (and GET /auth/me with fetch, the client the bench used before), for reference.
+    // the bench's pool). A table's audit row is written while its query runs (Transactions.readAudited).
+    // First the floor back to back (and GET /auth/me with fetch, the client the bench used before), for
+    // reference.
     const me = get('/api/v1/auth/me', tokens.supervisor);
     const meMs = await time(me, 25, 3);
     const meFetchMs = await time(
