@@ -11,6 +11,7 @@ import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
 import { AUDIT_INSERT_SQL } from '../src/modules/audit/audit.service.js';
 import { OPEN_SQL } from '../src/modules/intelligence/intelligence.service.js';
 import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
+import { financialYearOfDate, formatFinancialYear } from '../src/modules/figures/financial-year.js';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from '../src/common/core.module.js';
@@ -526,6 +527,39 @@ async function main(): Promise<void> {
           ratio: null,
           target: '< 100 ms',
           pass: lanternMs < 100,
+        });
+      }
+    }
+
+    // The same two referrals figures under load (16 connections), against a bare route in the API doing the
+    // same work raw (the SQL aggregate and the audit insert at once), so that the cost of an HTTP request is
+    // on both sides and the ratio is Lantern's own (guard, validation, shaping, its pool). Not judged: the
+    // issue's target is the single request against the SQL alone, above.
+    {
+      const to = financialYearOfDate(new Date().toISOString().slice(0, 10));
+      const range = `from=${formatFinancialYear(to - 9)}&to=${formatFinancialYear(to)}`;
+      for (const [name, category] of [
+        ['referrals, ten years', null],
+        ['APSP referrals, ten years', 'abuse_of_position_sexual'],
+      ] as const) {
+        const filter = category ? `&category=${category}` : '';
+        const [l, r] = await loadRounds(
+          [
+            {
+              url: `${base}/api/v1/figures/referrals?${range}${filter}`,
+              headers: { authorization: `Bearer ${tokens.supervisor}` },
+            },
+            { url: `${base}/bench/raw/figures/referrals?from=${to - 9}&to=${to}${filter}` },
+          ],
+          { connections: 16, duration },
+        );
+        record({
+          scenario: `figures: ${name} under load: req/s @16 vs a bare route doing the same raw (p50 ${l.p50.toFixed(1)} ms vs ${r.p50.toFixed(1)} ms; errors ${l.errors + l.non2xx} / ${r.errors + r.non2xx})`,
+          lantern: l.rps,
+          baseline: r.rps,
+          unit: 'req/s',
+          target: '—',
+          better: 'higher',
         });
       }
     }

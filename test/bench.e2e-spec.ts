@@ -28,5 +28,9 @@ describe('npm run bench -- --small', () => {
     expect(written.small).toBe(true);
     expect(written.results.length).toBeGreaterThan(5);
     for (const r of written.results) expect(Number.isFinite(r.lantern)).toBe(true);
+    // The figures under load, against their bare route: both sides answered, without errors.
+    const underLoad = written.results.filter((r) => r.scenario.includes('under load'));
+    expect(underLoad).toHaveLength(2);
+    for (const r of underLoad) expect(r.scenario).toContain('errors 0 / 0');
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import {
 } from '../modules/intelligence/intelligence.service.js';
 import { connectionOptions } from '../database/data-source.js';
 import { AUDIT_INSERT_SQL } from '../modules/audit/audit.service.js';
+import { referralFiguresSql } from '../modules/figures/figures.sql.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
 /** Work on one client of a plain pg pool in one transaction (the raw routes, and the bench's seeding). */
@@ -152,6 +153,28 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
         nextCursor: rows.length > 50 && last ? encodeCursor([last.k0, last.k1, last.k2]) : null,
       };
     }),
+  );
+
+  // The referrals figure (recorded basis; financial years as start years, optionally one category): its SQL
+  // aggregate and the audit insert at once on two connections, as Transactions.readAudited runs them. Timed
+  // under load beside GET /api/v1/figures/referrals, where the cost of an HTTP request is on both sides.
+  fastify.get<{ Querystring: { from: string; to: string; category?: string } }>(
+    '/bench/raw/figures/referrals',
+    async (request) => {
+      const q = request.query;
+      const sql = referralFiguresSql({
+        from: Number(q.from),
+        to: Number(q.to),
+        basis: 'recorded',
+        category: q.category ?? null,
+      });
+      const details = { from: q.from, to: q.to, category: q.category ?? null };
+      const [{ rows }] = await Promise.all([
+        db.query(sql.text, sql.values),
+        db.query(AUDIT_INSERT_SQL, rawAuditValues('figures.referrals', 'figures', [], details)),
+      ]);
+      return { rows };
+    },
   );
 
   // The same report as POST /api/v1/intelligence records (the same JSON body, the same columns, so the same
