@@ -9,6 +9,7 @@ import {
 } from '../modules/intelligence/intelligence.service.js';
 import { connectionOptions } from '../database/data-source.js';
 import { AUDIT_INSERT_SQL } from '../modules/audit/audit.service.js';
+import { parseFinancialYear } from '../modules/figures/financial-year.js';
 import { referralFiguresSql } from '../modules/figures/figures.sql.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 
@@ -155,16 +156,17 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
     }),
   );
 
-  // The referrals figure (recorded basis; financial years as start years, optionally one category): its SQL
-  // aggregate and the audit insert at once on two connections, as Transactions.readAudited runs them. Timed
-  // under load beside GET /api/v1/figures/referrals, where the cost of an HTTP request is on both sides.
+  // The referrals figure (recorded basis; the same query string as GET /api/v1/figures/referrals, years as
+  // `2016/17`, optionally one category): its SQL aggregate and the audit insert at once on two connections,
+  // as Transactions.readAudited runs them. Timed under load beside that endpoint, where the cost of an HTTP
+  // request is on both sides.
   fastify.get<{ Querystring: { from: string; to: string; category?: string } }>(
     '/bench/raw/figures/referrals',
     async (request) => {
       const q = request.query;
       const sql = referralFiguresSql({
-        from: Number(q.from),
-        to: Number(q.to),
+        from: parseFinancialYear(q.from) as number,
+        to: parseFinancialYear(q.to) as number,
         basis: 'recorded',
         category: q.category ?? null,
       });

@@ -6,6 +6,10 @@ const MARK = 'Demo case';
 const CASES = 160;
 const CASE_SUBJECTS = 40;
 
+/** The staff number of case subject `g` (SQL) of `people` (SQL): DCASE0001, or wider for 10,000 and more. */
+const caseSubjectNumber = (g: string, people: string): string =>
+  `'DCASE' || lpad((${g})::text, greatest(4, length((${people})::text)), '0')`;
+
 /**
  * Demo cases, generated in SQL: spread evenly from April 2016 to last week (every financial year from
  * 2016/17), in every status, of every type and category; IOPC referrals (mandatory and voluntary) with every
@@ -46,7 +50,7 @@ export async function seedCaseSubjects(m: EntityManager, people = CASE_SUBJECTS)
   await m.query(
     `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
      SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
-            'DCASE' || lpad(g::text, greatest(4, length($1::int::text)), '0'),
+            ${caseSubjectNumber('g', '$1::int')},
             (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
             (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
             CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
@@ -145,10 +149,9 @@ export async function generateCases(
        FROM case_record c
        JOIN LATERAL (SELECT split_part(c.allegation_summary, ':', 1) AS head) h ON true
        JOIN LATERAL (SELECT substring(h.head FROM '[0-9]+$')::int AS i) n ON true
-       JOIN LATERAL (SELECT greatest(4, length($2::int::text)) AS width) d ON true
        JOIN workforce_member w ON w.staff_number IN (
-              'DCASE' || lpad((1 + n.i % $2::int)::text, d.width, '0'),
-              CASE WHEN n.i % 7 = 0 THEN 'DCASE' || lpad((1 + (n.i + 11) % $2::int)::text, d.width, '0') END)
+              ${caseSubjectNumber('1 + n.i % $2::int', '$2::int')},
+              CASE WHEN n.i % 7 = 0 THEN ${caseSubjectNumber('1 + (n.i + 11) % $2::int', '$2::int')} END)
       WHERE c.allegation_summary LIKE $1
      ON CONFLICT DO NOTHING`,
     [`${MARK}%`, people],
