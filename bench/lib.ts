@@ -207,9 +207,13 @@ export async function loadRounds(
 ): Promise<Load[]> {
   const rounds = options.rounds ?? 4;
   const seconds = Math.max(1, Math.round(options.duration / rounds));
-  // Warm-up, not counted: a second of each target first, so that no target is measured while V8 is still
-  // compiling the code it runs (the first target would otherwise pay for it in its first round).
-  for (const target of targets) await sample(target, options.connections, 1);
+  // Warm-up, not counted: each target under the same load for as long as it will be measured, so that none
+  // is measured while its process is still reaching its steady state (V8 compiling the request path, the
+  // heap growing, the pool's backends filling their caches). On a freshly started API that took ~12 s: the
+  // users page served 288, 496, 632, 638, 705, 765, 771 requests/s in successive 2 s runs, its raw route 513,
+  // 704, 736. With a warm-up of one second, the first load scenario measured Lantern mid-climb (users page
+  // 0.78-0.79x its raw route in three runs of seven; ~1.05x once both were warm).
+  for (const target of targets) await sample(target, options.connections, options.duration);
   const samples: Sample[][] = targets.map(() => []);
   for (let i = 0; i < rounds; i++) {
     for (let j = 0; j < targets.length; j++) {
