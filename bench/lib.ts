@@ -212,7 +212,7 @@ export async function loadRounds(
   // heap growing, the pool's backends filling their caches). On a freshly started API that took ~12 s: the
   // users page served 288, 496, 632, 638, 705, 765, 771 requests/s in successive 2 s runs, its raw route 513,
   // 704, 736. With a warm-up of one second, the first load scenario measured Lantern mid-climb (users page
-  // 0.78-0.79x its raw route in three runs of seven; ~1.05x once both were warm).
+  // 0.78x, 0.79x and 0.85x its raw route in three runs on one machine; ~1.05x once both were warm).
   for (const target of targets) await sample(target, options.connections, options.duration);
   const samples: Sample[][] = targets.map(() => []);
   for (let i = 0; i < rounds; i++) {
