@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
+import { AccessModule } from './modules/access/access.module.js';
 import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -26,6 +27,7 @@ export class AppModule {
         DiscoveryModule,
         HealthModule,
         AuditModule,
+        AccessModule,
         AuthModule,
         WorkforceModule,
         IntelligenceModule,

@@ -1,0 +1,113 @@
+import type { Actor } from '../../common/auth/actor.js';
+
+/**
+ * THE access policy: for every kind of record Lantern keeps, the one definition of which workforce members it
+ * concerns, and so who may never see it (a user linked to a workforce member W never sees, counts or is told
+ * of anything that concerns W). Roles are checked per route by the access guard; this file is the record-level
+ * rule every query applies. A new kind of record is added here and nowhere else.
+ *
+ * Each query takes a typed predicate from `visibleTo` (no string surgery on SQL): the predicate appends its
+ * parameter to the query's positional parameters (`sql(params)`) or gives TypeORM named parameters
+ * (`named()`). `concernsSql` gives the members a record concerns, for the denied audit rows that must name them.
+ */
+export enum RecordKind {
+  IntelligenceReport = 'intelligence_report',
+  Case = 'case',
+  /** An outcome, referral, severity assessment or timeline event: visible with its case. */
+  CasePart = 'case_part',
+  WorkforceMember = 'workforce_member',
+  Clearance = 'vetting_clearance',
+  Alert = 'vetting_alert',
+  Declaration = 'vetting_declaration',
+  AuditEvent = 'audit_event',
+}
+
+/**
+ * How each kind of record is tied to the members it concerns: an SQL expression over `alias` (a row of the
+ * kind's table) that yields those members as a uuid[] (for audit rows) and a condition "concerns $member".
+ */
+interface KindDefinition {
+  /** SQL condition: the record `a` concerns the member given by the placeholder `m`. */
+  concerns(a: string, m: string): string;
+  /** SQL expression: the members the record `a` concerns, as uuid[]. */
+  members(a: string): string;
+}
+
+const throughTable = (
+  table: string,
+  recordColumn: string,
+  recordIdOf = (a: string) => `${a}.id`,
+): KindDefinition => ({
+  concerns: (a, m) =>
+    `EXISTS (SELECT 1 FROM ${table} coi WHERE coi.${recordColumn} = ${recordIdOf(a)} AND coi.workforce_member_id = ${m})`,
+  members: (a) =>
+    `ARRAY(SELECT coi.workforce_member_id FROM ${table} coi WHERE coi.${recordColumn} = ${recordIdOf(a)})`,
+});
+
+const direct = (column: string): KindDefinition => ({
+  concerns: (a, m) => `${a}.${column} = ${m}`,
+  members: (a) => `ARRAY[${a}.${column}]::uuid[]`,
+});
+
+export const KINDS: Record<RecordKind, KindDefinition> = {
+  [RecordKind.IntelligenceReport]: throughTable('intelligence_subject', 'report_id'),
+  [RecordKind.Case]: throughTable('case_subject', 'case_id'),
+  [RecordKind.CasePart]: throughTable('case_subject', 'case_id', (a) => `${a}.case_id`),
+  [RecordKind.WorkforceMember]: direct('id'),
+  [RecordKind.Clearance]: direct('workforce_member_id'),
+  [RecordKind.Alert]: direct('workforce_member_id'),
+  [RecordKind.Declaration]: direct('workforce_member_id'),
+  [RecordKind.AuditEvent]: {
+    concerns: (a, m) => `${m} = ANY(${a}.subject_ids)`,
+    members: (a) => `${a}.subject_ids`,
+  },
+};
+
+/** The table each directly addressed kind lives in (for requireVisible). */
+export const KIND_TABLES: Partial<Record<RecordKind, string>> = {
+  [RecordKind.IntelligenceReport]: 'intelligence_report',
+  [RecordKind.Case]: 'case_record',
+  [RecordKind.WorkforceMember]: 'workforce_member',
+  [RecordKind.Clearance]: 'vetting_clearance',
+  [RecordKind.Alert]: 'vetting_alert',
+  [RecordKind.Declaration]: 'vetting_declaration',
+};
+
+/** A condition for a query's WHERE clause, with its parameters kept beside it. */
+export interface Predicate {
+  /** The condition with its values appended to `params` as positional placeholders ($n). */
+  sql(params: unknown[]): string;
+  /** The condition with TypeORM named parameters (QueryBuilder `andWhere(sql, params)`). */
+  named(): { sql: string; params: Record<string, unknown> };
+  /** True when the predicate restricts nothing (the actor has no workforce link). */
+  readonly unrestricted: boolean;
+}
+
+let namedCounter = 0;
+
+/** Records of `kind`, the row aliased `alias`, that `actor` may see. */
+export function visibleTo(actor: Actor, kind: RecordKind, alias: string): Predicate {
+  const member = actor.workforceMemberId;
+  const def = KINDS[kind];
+  if (!member) {
+    return { sql: () => 'TRUE', named: () => ({ sql: 'TRUE', params: {} }), unrestricted: true };
+  }
+  return {
+    unrestricted: false,
+    sql(params) {
+      params.push(member);
+      return `NOT (${def.concerns(alias, `$${params.length}::uuid`)})`;
+    },
+    named() {
+      const name = `access_member_${++namedCounter % 1_000_000}`;
+      return { sql: `NOT (${def.concerns(alias, `:${name}::uuid`)})`, params: { [name]: member } };
+    },
+  };
+}
+
+/** SQL expression: the members a record of `kind` (row aliased `alias`) concerns, as uuid[]. */
+export const concernsSql = (kind: RecordKind, alias: string): string => KINDS[kind].members(alias);
+
+/** For values already in hand (e.g. the subjects of a report being written): may the actor see them? */
+export const mayConcern = (actor: Actor, workforceMemberIds: readonly string[]): boolean =>
+  !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);

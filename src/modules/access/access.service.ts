@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { problems } from '../../common/problem.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AuditOutcome } from '../audit/audit.types.js';
+import { concernsSql, KIND_TABLES, RecordKind } from './access.policy.js';
+
+/** How a kind of record is named in a 404 ("intelligence report not found"). */
+const NOUNS: Partial<Record<RecordKind, string>> = {
+  [RecordKind.IntelligenceReport]: 'intelligence report',
+  [RecordKind.Case]: 'case',
+  [RecordKind.WorkforceMember]: 'workforce member',
+  [RecordKind.Clearance]: 'clearance',
+  [RecordKind.Alert]: 'alert',
+  [RecordKind.Declaration]: 'declaration',
+};
+
+export interface Visible {
+  /** The workforce members the record concerns (for the caller's own audit row). */
+  subjectIds: string[];
+}
+
+/**
+ * The one gate for a direct read or action on a record by id. A record that does not exist and one the
+ * actor may not see get the same answer by the same work: one query, one denied audit row written on its own
+ * connection (kept although the request fails; probing for ids is itself worth auditing), then the same 404.
+ * The denied row names the members the record concerns, so "who tried to look at records about W" finds it.
+ */
+@Injectable()
+export class AccessService {
+  constructor(private readonly audit: AuditService) {}
+
+  async requireVisible(
+    manager: EntityManager,
+    actor: Actor,
+    kind: RecordKind,
+    id: string,
+    action: string,
+  ): Promise<Visible> {
+    const table = KIND_TABLES[kind];
+    if (!table) throw new Error(`requireVisible: ${kind} is not addressed by id`);
+    const [row] = await manager.query<{ members: string[] }[]>(
+      `SELECT ${concernsSql(kind, 'r')}::text[] AS members FROM ${table} r WHERE r.id = $1`,
+      [id],
+    );
+    const members = row?.members ?? [];
+    if (row && (!actor.workforceMemberId || !members.includes(actor.workforceMemberId))) {
+      return { subjectIds: members };
+    }
+    await this.refused(actor, kind, id, action, members);
+    throw problems.notFound(NOUNS[kind] ?? kind);
+  }
+
+  /** The denied audit row of a refused direct read (missing or hidden alike). */
+  refused(actor: Actor, kind: RecordKind, id: string, action: string, members: string[]): Promise<void> {
+    return this.audit.recordAlone(actor, {
+      action,
+      resourceType: kind,
+      resourceId: id,
+      subjectIds: members,
+      outcome: AuditOutcome.Denied,
+      details: { reason: 'not_visible' },
+    });
+  }
+}
