@@ -9,7 +9,7 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
 import { logRequests } from './common/logging.js';
-import type { AppConfig } from './config/app-config.js';
+import { type AppConfig, trustedProxies } from './config/app-config.js';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -42,7 +42,8 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT,
-    trustProxy: config.TRUST_PROXY,
+    // Only the listed proxies' X-Forwarded-For is believed (never any client's); none by default.
+    trustProxy: trustedProxies(config.TRUST_PROXY).length > 0 ? trustedProxies(config.TRUST_PROXY) : false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       requestIdFrom(req.headers['x-request-id']),
     return503OnClosing: true,

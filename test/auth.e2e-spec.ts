@@ -1,7 +1,10 @@
 import { createHmac } from 'node:crypto';
+import { jest } from '@jest/globals';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.js';
 import { Role } from '../src/common/auth/roles.js';
+import { ConfigError, loadConfig } from '../src/config/app-config.js';
+import { PasswordService } from '../src/modules/auth/password.service.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import {
   call,
@@ -59,18 +62,20 @@ describe('identity and tokens', () => {
     expect(strip(answers[2].body)).toEqual(strip(answers[0].body));
   });
 
-  it('locks an account after 5 failures, even against the right password, until the lock ends', async () => {
+  it('locks an account after 5 failures, even against the right password, until an admin unlocks it', async () => {
     const user = await userWith(t, [Role.Analyst]);
     for (let i = 0; i < 5; i++) expectProblem(await login(t, user.email, `wrong password ${i}xx`), 401);
-    expectProblem(await login(t, user.email), 401, 'unauthorised');
-    const { rows } = await t.db.pool.query(
-      'SELECT locked_until > now() AS locked FROM app_user WHERE id = $1',
-      [user.id],
-    );
-    expect(rows[0].locked).toBe(true);
-    await t.db.pool.query(`UPDATE app_user SET locked_until = now() - interval '1 second' WHERE id = $1`, [
-      user.id,
-    ]);
+    expectProblem(await login(t, user.email), 429, 'login_locked');
+    const view = await call(t.app, 'GET', `/api/v1/users/${user.id}`, { token: admin.token });
+    expect(Date.parse(view.body.lockedUntil)).toBeGreaterThan(Date.now());
+    // An unknown email locks the same way: a lock tells nothing about which emails exist.
+    for (let i = 0; i < 5; i++)
+      expectProblem(await login(t, 'no-such-user@test.lantern', `guess ${i}xx`), 401);
+    expectProblem(await login(t, 'no-such-user@test.lantern'), 429, 'login_locked');
+
+    expect(
+      (await call(t.app, 'POST', `/api/v1/users/${user.id}/enable`, { token: admin.token })).status,
+    ).toBe(200);
     expect((await login(t, user.email)).status).toBe(200);
   });
 
@@ -381,5 +386,318 @@ describe('user administration', () => {
       await call(t.app, 'GET', '/api/v1/users/00000000-0000-4000-8000-000000000009', { token: admin.token }),
       404,
     );
+  });
+});
+
+describe('login lockout under concurrency', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  beforeAll(async () => {
+    t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', LOGIN_MAX_FAILURES: '5' });
+    admin = await userWith(t, [Role.Admin]);
+  });
+  afterAll(() => t.close());
+
+  /** Counts the password checks (argon2 verifications) made while `work` runs. */
+  const checksDuring = async (work: () => Promise<void>): Promise<number> => {
+    const verify = jest.spyOn(t.app.get(PasswordService), 'verify');
+    try {
+      await work();
+      return verify.mock.calls.length;
+    } finally {
+      verify.mockRestore();
+    }
+  };
+  const deniedReasons = async (userId: string, action = 'auth.login') => {
+    const { rows } = await t.db.pool.query<{ reason: string; n: number }>(
+      `SELECT details->>'reason' AS reason, count(*)::int AS n FROM audit_event
+        WHERE resource_id = $1 AND action = $2 AND outcome = 'denied' GROUP BY 1 ORDER BY 1`,
+      [userId, action],
+    );
+    return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+  };
+
+  it('counts 20 concurrent wrong logins before any password check: 5 are checked, 15 refused without one', async () => {
+    const user = await userWith(t, [Role.Analyst]);
+    let answers: Awaited<ReturnType<typeof login>>[] = [];
+    const checks = await checksDuring(async () => {
+      answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => login(t, user.email, `wrong guess number ${i}`)),
+      );
+    });
+    expect(checks).toBe(5);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).toHaveLength(15);
+    for (const res of refused) {
+      expectProblem(res, 429, 'login_locked');
+      expect(res.body.retryAfterSeconds).toBeGreaterThan(0);
+    }
+    // The right password is refused too, unchecked, and every refusal is audited.
+    expect(await checksDuring(async () => expectProblem(await login(t, user.email), 429))).toBe(0);
+    expect(await deniedReasons(user.id)).toEqual({ bad_password: 5, locked: 16 });
+  });
+
+  it('a success amid concurrent failures does not clear what they counted', async () => {
+    const user = await userWith(t, [Role.Analyst]);
+    const burst = await Promise.all([
+      login(t, user.email, 'wrong guess alpha 1'),
+      login(t, user.email, 'wrong guess bravo 2'),
+      login(t, user.email),
+      login(t, user.email, 'wrong guess charlie 3'),
+    ]);
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 401, 401, 401]);
+    // Three failures stay counted: two more are checked, then the account is locked.
+    expectProblem(await login(t, user.email, 'wrong guess delta 4'), 401);
+    expectProblem(await login(t, user.email, 'wrong guess echo 5'), 401);
+    expectProblem(await login(t, user.email), 429, 'login_locked');
+  });
+
+  it('a success does not clear failures counted before it either: 5 per lock window', async () => {
+    const user = await userWith(t, [Role.Analyst]);
+    for (let i = 0; i < 4; i++) expectProblem(await login(t, user.email, `wrong password ${i}yy`), 401);
+    expect((await login(t, user.email)).status).toBe(200);
+    expectProblem(await login(t, user.email, 'wrong password 5yy'), 401);
+    expectProblem(await login(t, user.email, 'wrong password 6yy'), 429, 'login_locked');
+  });
+
+  it('counts wrong current passwords at POST /auth/password toward the same lockout, and refuses once locked', async () => {
+    const user = await userWith(t, [Role.Analyst]);
+    const change = (currentPassword: string) =>
+      call(t.app, 'POST', '/api/v1/auth/password', {
+        token: user.token,
+        body: { currentPassword, newPassword: 'Velvet lantern over the quiet harbour 9' },
+      });
+    let answers: Awaited<ReturnType<typeof change>>[] = [];
+    expectProblem(await login(t, user.email, 'wrong password from login'), 401);
+    const checks = await checksDuring(async () => {
+      answers = await Promise.all(Array.from({ length: 8 }, (_, i) => change(`not my password ${i}`)));
+    });
+    expect(checks).toBe(4);
+    const wrong = answers.filter((a) => a.status === 400);
+    expect(wrong).toHaveLength(4);
+    expect(wrong[0].body.errors[0]).toMatchObject({ field: 'currentPassword', rule: 'matchesCurrent' });
+    for (const res of answers.filter((a) => a.status !== 400)) expectProblem(res, 429, 'login_locked');
+    // Locked: the right current password is refused unchecked, and so is a login.
+    expect(await checksDuring(async () => expectProblem(await change(TEST_PASSWORD), 429))).toBe(0);
+    expectProblem(await login(t, user.email), 429, 'login_locked');
+    expect(await deniedReasons(user.id, 'auth.password_change')).toEqual({
+      bad_current_password: 4,
+      locked: 5,
+    });
+    // An admin's password reset unlocks.
+    const reset = await call(t.app, 'POST', `/api/v1/users/${user.id}/reset-password`, {
+      token: admin.token,
+      body: {},
+    });
+    expect((await login(t, user.email, reset.body.generatedPassword)).status).toBe(200);
+  });
+});
+
+describe('client address behind proxies (TRUST_PROXY)', () => {
+  const clientAddressOf = async (t: TestApp, requestId: string) => {
+    const { rows } = await t.db.pool.query<{ client_address: string }>(
+      `SELECT client_address FROM audit_event WHERE request_id = $1`,
+      [requestId],
+    );
+    return rows[0]?.client_address;
+  };
+  let n = 0;
+  const attempt = async (t: TestApp, remoteAddress: string, forwardedFor: string) => {
+    const requestId = `proxy-test-${++n}-${Date.now()}`;
+    const res = await call(t.app, 'POST', '/api/v1/auth/login', {
+      body: { email: `ghost-${n}@test.lantern`, password: 'whatever at all' },
+      remoteAddress,
+      headers: { 'x-forwarded-for': forwardedFor, 'x-request-id': requestId },
+    });
+    expect(res.status).toBe(401);
+    return clientAddressOf(t, requestId);
+  };
+
+  it('ignores X-Forwarded-For by default', async () => {
+    const t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    try {
+      expect(await attempt(t, '203.0.113.9', '198.51.100.1')).toBe('203.0.113.9');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('believes X-Forwarded-For only from the listed proxies, addresses or CIDRs', async () => {
+    const t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000', TRUST_PROXY: '10.0.0.0/8, 192.0.2.1' });
+    try {
+      // A client that is not a listed proxy: its header is ignored.
+      expect(await attempt(t, '203.0.113.9', '198.51.100.1')).toBe('203.0.113.9');
+      expect(await attempt(t, '192.0.2.2', '198.51.100.1')).toBe('192.0.2.2');
+      // A listed proxy (by CIDR, by address): the address it forwards for.
+      expect(await attempt(t, '10.2.3.4', '198.51.100.2')).toBe('198.51.100.2');
+      expect(await attempt(t, '192.0.2.1', '198.51.100.3')).toBe('198.51.100.3');
+      // Through two listed proxies; and a client's own forged entry is not believed past an untrusted hop.
+      expect(await attempt(t, '10.2.3.4', '198.51.100.4, 10.9.9.9')).toBe('198.51.100.4');
+      expect(await attempt(t, '10.2.3.4', '127.0.0.1, 203.0.113.50')).toBe('203.0.113.50');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a yes/no or a malformed TRUST_PROXY at start, naming it', () => {
+    const env = { JWT_SECRET: 'k'.repeat(32) };
+    for (const bad of [
+      'true',
+      '1',
+      '10.0.0.0/33',
+      'proxy.example',
+      '10.0.0.1/8/1',
+      '10.0.0.1;10.0.0.2',
+      '*',
+    ]) {
+      expect(() => loadConfig({ ...env, TRUST_PROXY: bad })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...env, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+    expect(() => loadConfig({ ...env, TRUST_PROXY: 'true' })).toThrow(/addresses or CIDRs/);
+    for (const good of ['', 'false', '10.0.0.5', '10.0.0.0/8, 172.16.0.0/12', '::1,fd00::/8', 'loopback']) {
+      expect(() => loadConfig({ ...env, TRUST_PROXY: good })).not.toThrow();
+    }
+    expect(() => loadConfig({ ...env, ALLOW_AUDITOR_WITH_CASEWORK: 'perhaps' })).toThrow(
+      /ALLOW_AUDITOR_WITH_CASEWORK/,
+    );
+  });
+});
+
+describe('separation of duties', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  beforeAll(async () => {
+    t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
+    const member = await workforceMember(t);
+    admin = await userWith(t, [Role.Admin], { workforceMemberId: member });
+  });
+  afterAll(() => t.close());
+
+  const denied = async (action: string, resourceId: string | null) => {
+    const { rows } = await t.db.pool.query<{ reason: string; subject_ids: string[] }>(
+      `SELECT details->>'reason' AS reason, subject_ids FROM audit_event
+        WHERE action = $1 AND outcome = 'denied' AND resource_id IS NOT DISTINCT FROM $2 ORDER BY seq`,
+      [action, resourceId],
+    );
+    return rows;
+  };
+
+  it('refuses every change of an admin to their own roles, workforce link, password or lock, audited', async () => {
+    const own = await call(t.app, 'GET', `/api/v1/users/${admin.id}`, { token: admin.token });
+    const roles = await call(t.app, 'PUT', `/api/v1/users/${admin.id}/roles`, {
+      token: admin.token,
+      body: { roles: ['admin', 'supervisor'], version: own.body.version },
+    });
+    expectProblem(roles, 403, 'cannot_change_own_roles');
+    const other = await workforceMember(t);
+    const link = await call(t.app, 'PUT', `/api/v1/users/${admin.id}/workforce-member`, {
+      token: admin.token,
+      body: { workforceMemberId: other, version: own.body.version },
+    });
+    expectProblem(link, 403, 'cannot_change_own_workforce_link');
+    const unlink = await call(t.app, 'PUT', `/api/v1/users/${admin.id}/workforce-member`, {
+      token: admin.token,
+      body: { workforceMemberId: null, version: own.body.version },
+    });
+    expectProblem(unlink, 403, 'cannot_change_own_workforce_link');
+    expectProblem(
+      await call(t.app, 'POST', `/api/v1/users/${admin.id}/reset-password`, { token: admin.token, body: {} }),
+      403,
+      'cannot_reset_own_password',
+    );
+    expectProblem(
+      await call(t.app, 'POST', `/api/v1/users/${admin.id}/enable`, { token: admin.token }),
+      403,
+      'cannot_enable_self',
+    );
+    // Nothing changed, and the admin's token still works (no role change bumped it).
+    const after = await call(t.app, 'GET', `/api/v1/users/${admin.id}`, { token: admin.token });
+    expect(after.body).toMatchObject({
+      roles: ['admin'],
+      workforceMemberId: own.body.workforceMemberId,
+      version: own.body.version,
+    });
+    expect((await denied('user.roles', admin.id))[0]).toMatchObject({
+      reason: 'cannot_change_own_roles',
+      subject_ids: [own.body.workforceMemberId],
+    });
+    expect((await denied('user.link_workforce_member', admin.id)).map((r) => r.subject_ids)).toEqual([
+      [own.body.workforceMemberId, other],
+      [own.body.workforceMemberId],
+    ]);
+    expect(await denied('user.password_reset', admin.id)).toHaveLength(1);
+    expect(await denied('user.enable', admin.id)).toHaveLength(1);
+
+    // Another admin may change them.
+    const second = await userWith(t, [Role.Admin]);
+    const changed = await call(t.app, 'PUT', `/api/v1/users/${admin.id}/roles`, {
+      token: second.token,
+      body: { roles: ['admin', 'vetting_officer'], version: own.body.version },
+    });
+    expect(changed.status).toBe(200);
+    admin = { ...admin, token: (await login(t, admin.email)).body.accessToken as string };
+  });
+
+  it('refuses auditor with analyst or supervisor on create and on a role change (422 naming roles), audited', async () => {
+    const created = await call(t.app, 'POST', '/api/v1/users', {
+      token: admin.token,
+      body: { email: 'two-hats@force.example', displayName: 'Two Hats', roles: ['auditor', 'analyst'] },
+    });
+    expectProblem(created, 422, 'separation_of_duties');
+    expect(created.body.errors).toEqual([
+      expect.objectContaining({ field: 'roles', rule: 'separationOfDuties' }),
+    ]);
+    const { rows } = await t.db.pool.query(`SELECT 1 FROM app_user WHERE email = 'two-hats@force.example'`);
+    expect(rows).toHaveLength(0);
+    expect(await denied('user.create', null)).toEqual([
+      expect.objectContaining({ reason: 'separation_of_duties' }),
+    ]);
+
+    const member = await workforceMember(t);
+    const user = await userWith(t, [Role.Supervisor], { workforceMemberId: member });
+    const current = await call(t.app, 'GET', `/api/v1/users/${user.id}`, { token: admin.token });
+    const changed = await call(t.app, 'PUT', `/api/v1/users/${user.id}/roles`, {
+      token: admin.token,
+      body: { roles: ['supervisor', 'auditor'], version: current.body.version },
+    });
+    expectProblem(changed, 422, 'separation_of_duties');
+    expect(changed.body.errors[0].field).toBe('roles');
+    expect((await call(t.app, 'GET', `/api/v1/users/${user.id}`, { token: admin.token })).body.roles).toEqual(
+      ['supervisor'],
+    );
+    expect(await denied('user.roles', user.id)).toEqual([
+      { reason: 'separation_of_duties', subject_ids: [member] },
+    ]);
+    // Other combinations stay allowed.
+    const fine = await call(t.app, 'PUT', `/api/v1/users/${user.id}/roles`, {
+      token: admin.token,
+      body: { roles: ['supervisor', 'analyst'], version: current.body.version },
+    });
+    expect(fine.status).toBe(200);
+  });
+
+  it('allows auditor with casework roles when ALLOW_AUDITOR_WITH_CASEWORK=true', async () => {
+    const small = await startApp({
+      LOGIN_RATE_LIMIT_PER_MINUTE: '1000',
+      ALLOW_AUDITOR_WITH_CASEWORK: 'true',
+    });
+    try {
+      expect(small.config.ALLOW_AUDITOR_WITH_CASEWORK).toBe(true);
+      const smallAdmin = await userWith(small, [Role.Admin]);
+      const created = await call(small.app, 'POST', '/api/v1/users', {
+        token: smallAdmin.token,
+        body: { email: 'two-hats@force.example', displayName: 'Two Hats', roles: ['auditor', 'analyst'] },
+      });
+      expect(created.status).toBe(201);
+      const changed = await call(small.app, 'PUT', `/api/v1/users/${created.body.id}/roles`, {
+        token: smallAdmin.token,
+        body: { roles: ['auditor', 'analyst', 'supervisor'], version: created.body.version },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body.roles).toEqual(['auditor', 'analyst', 'supervisor']);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 
+import { isIP } from 'node:net';
 import { parseVettingRules, VettingRulesError } from '../modules/vetting/vetting-rules.js';
 
 @ValidatorConstraint({ name: 'isVettingRules' })
@@ -32,6 +33,52 @@ class IsVettingRules implements ValidatorConstraintInterface {
       if (error instanceof VettingRulesError) this.message = error.message;
       return false;
     }
+  }
+
+  defaultMessage(): string {
+    return this.message;
+  }
+}
+
+/** proxy-addr's (Fastify's) names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** The entries of TRUST_PROXY: comma-separated, blanks dropped; empty (or the old `false`) trusts none. */
+export function trustedProxies(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  return entries.length === 1 && entries[0] === 'false' ? [] : entries;
+}
+
+const isProxyEntry = (entry: string): boolean => {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+};
+
+@ValidatorConstraint({ name: 'isTrustedProxyList' })
+class IsTrustedProxyList implements ValidatorConstraintInterface {
+  private message = 'TRUST_PROXY is invalid';
+
+  validate(value: unknown): boolean {
+    const entries = trustedProxies(typeof value === 'string' ? value : '');
+    if (entries.some((e) => ['true', '1', 'yes', '*'].includes(e.toLowerCase()))) {
+      this.message =
+        "TRUST_PROXY no longer takes true: list the trusted proxies' addresses or CIDRs, comma-separated " +
+        '(e.g. 10.0.0.5,172.16.0.0/12); empty trusts none';
+      return false;
+    }
+    const bad = entries.find((e) => !isProxyEntry(e));
+    if (bad !== undefined) {
+      this.message = `TRUST_PROXY entry "${bad.slice(0, 60)}" is not an IP address, a CIDR or one of ${PROXY_RANGE_NAMES.join(', ')}`;
+      return false;
+    }
+    return true;
   }
 
   defaultMessage(): string {
@@ -151,9 +198,22 @@ export class AppConfig extends DatabaseConfig {
   @Min(1)
   LOGIN_RATE_LIMIT_PER_MINUTE = 20;
 
+  /**
+   * The reverse proxies whose X-Forwarded-For is believed: comma-separated IP addresses or CIDRs (or
+   * proxy-addr's names loopback, linklocal, uniquelocal), passed to Fastify's own `trustProxy`. Empty: none,
+   * the client address is the connection's. See `trustedProxies`.
+   */
+  @IsString()
+  @Validate(IsTrustedProxyList)
+  TRUST_PROXY = '';
+
+  /**
+   * Separation of duties: a user holding `auditor` together with `analyst` or `supervisor` would audit their
+   * own casework, so user management refuses the combination unless this is true (small units).
+   */
   @Transform(toBool)
   @IsBoolean()
-  TRUST_PROXY = false;
+  ALLOW_AUDITOR_WITH_CASEWORK = false;
 
   /** Cron (UTC) of the vetting sweep; every worker registers the same single scheduler. */
   @Matches(CRON, { message: 'VETTING_SWEEP_CRON must be a cron expression' })

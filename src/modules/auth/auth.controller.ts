@@ -26,7 +26,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in; every failure is the same 401' })
   @ApiOkResponse({ type: TokenPair })
   @ApiUnauthorizedResponse({ type: Problem })
-  @ApiTooManyRequestsResponse({ type: Problem })
+  @ApiTooManyRequestsResponse({
+    type: Problem,
+    description: 'too_many_login_attempts (this address) or login_locked (this account)',
+  })
   login(@CurrentActor() actor: Actor, @Body() body: LoginRequest): Promise<TokenPair> {
     return this.auth.login(actor, body);
   }
@@ -67,6 +70,10 @@ export class AuthController {
     summary: 'Change your password; your other tokens stop working and a new pair is returned',
   })
   @ApiOkResponse({ type: TokenPair })
+  @ApiTooManyRequestsResponse({
+    type: Problem,
+    description: 'login_locked: too many failed password checks on the account',
+  })
   changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordRequest): Promise<TokenPair> {
     return this.auth.changePassword(actor, body);
   }

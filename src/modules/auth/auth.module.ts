@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LoginLockout } from './login-lockout.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordService } from './password.service.js';
 import { SessionCache } from './session-cache.js';
@@ -40,6 +41,7 @@ import { UsersService } from './users.service.js';
     { provide: TokenAuthenticator, useExisting: TokenService },
     { provide: APP_GUARD, useClass: AccessGuard },
     LoginRateLimiter,
+    LoginLockout,
     AuthService,
     UsersService,
   ],

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { problems } from '../../common/problem.js';
+import { ProblemException, problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
 import type { ChangePasswordRequest, LoginRequest, Me, TokenPair } from './dto/auth.dto.js';
+import { LoginLockout, type Reservation } from './login-lockout.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordService } from './password.service.js';
 import { hashRefreshToken, TokenService } from './token.service.js';
@@ -14,7 +16,6 @@ interface LoginRow {
   id: string;
   password_hash: string;
   enabled: boolean;
-  locked: boolean;
   auth_version: number;
   display_name: string;
 }
@@ -27,29 +28,30 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly passwords: PasswordService,
     private readonly rateLimiter: LoginRateLimiter,
+    private readonly lockout: LoginLockout,
     private readonly audit: AuditService,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * The account's attempt is counted (LoginLockout) before its password is checked, so concurrent guesses
+   * all count and at most LOGIN_MAX_FAILURES of them are ever checked; the rest answer 429 without argon2.
+   */
   async login(actor: Actor, body: LoginRequest): Promise<TokenPair> {
     await this.rateLimiter.check(actor.clientAddress ?? 'unknown');
+    const email = body.email.toLowerCase();
+    const reservation = await this.reserve(actor, email, 'auth.login');
     const [user] = await this.tx.dataSource.query<LoginRow[]>(
-      `SELECT id, password_hash, enabled, auth_version, display_name,
-              (locked_until IS NOT NULL AND locked_until > now()) AS locked
-         FROM app_user WHERE email = $1`,
-      [body.email.toLowerCase()],
+      `SELECT id, password_hash, enabled, auth_version, display_name FROM app_user WHERE email = $1`,
+      [email],
     );
     // Always one argon2 verification, whether or not the email exists, so timing tells nothing.
     const passwordOk = await this.passwords.verify(user?.password_hash ?? null, body.password);
-    if (!user || !passwordOk || user.locked || !user.enabled) {
-      const reason = !user
-        ? 'unknown_email'
-        : user.locked
-          ? 'locked'
-          : !user.enabled
-            ? 'disabled'
-            : 'bad_password';
-      if (user && reason === 'bad_password') await this.countFailure(user.id);
+    if (!user || !passwordOk || !user.enabled) {
+      const reason = !user ? 'unknown_email' : !passwordOk ? 'bad_password' : 'disabled';
+      // A wrong password stays counted (an unknown email too: a lock says nothing of which emails exist).
+      if (passwordOk) await this.settle(user?.id, await this.lockout.release(reservation));
+      else await this.settle(user?.id, await this.lockout.fail(reservation));
       await this.audit.recordAlone(actor, {
         action: 'auth.login',
         resourceType: 'user',
@@ -59,8 +61,10 @@ export class AuthService {
       });
       throw problems.unauthorised();
     }
+    // Only this attempt's own reservation is given back: what concurrent guesses counted stays counted.
+    const remaining = await this.lockout.release(reservation);
     return this.tx.run(async (m) => {
-      await m.query(`UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+      await this.settle(user.id, remaining, m);
       const sessionId = await this.tokens.openSession(m, user.id, actor.clientAddress);
       const pair = await this.tokens.issue(m, { id: user.id, authVersion: user.auth_version }, sessionId);
       await this.audit.record(
@@ -77,14 +81,43 @@ export class AuthService {
     });
   }
 
-  /** After LOGIN_MAX_FAILURES consecutive failures the account locks for LOGIN_LOCK_MINUTES. */
-  private async countFailure(userId: string): Promise<void> {
-    await this.tx.dataSource.query(
-      `UPDATE app_user SET
-         failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-         locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+  /**
+   * Counts an attempt on the account before its password is checked; a locked account (or email) is refused
+   * with 429 and a `denied` audit row, no password checked.
+   */
+  private async reserve(actor: Actor, email: string, action: string): Promise<Reservation> {
+    try {
+      return await this.lockout.reserve(email);
+    } catch (error) {
+      if (error instanceof ProblemException && error.init.code === 'login_locked') {
+        const [user] = await this.tx.dataSource.query<{ id: string }[]>(
+          `SELECT id FROM app_user WHERE email = $1`,
+          [email],
+        );
+        await this.audit.recordAlone(actor, {
+          action,
+          resourceType: 'user',
+          resourceId: user?.id ?? null,
+          outcome: AuditOutcome.Denied,
+          details: { reason: 'locked' },
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Mirrors the lockout's count into the user's row (what admins see as `lockedUntil`): locked for
+   * LOGIN_LOCK_MINUTES from now once the count reaches LOGIN_MAX_FAILURES, unlocked when it falls below.
+   * The lockout itself (Redis) decides; this row only shows it.
+   */
+  private async settle(userId: string | undefined, count: number, manager?: EntityManager): Promise<void> {
+    if (!userId) return;
+    await (manager ?? this.tx.dataSource).query(
+      `UPDATE app_user SET failed_logins = $2::int,
+         locked_until = CASE WHEN $2::int >= $3::int THEN now() + make_interval(mins => $4::int) END
        WHERE id = $1`,
-      [userId, this.config.LOGIN_MAX_FAILURES, this.config.LOGIN_LOCK_MINUTES],
+      [userId, count, this.config.LOGIN_MAX_FAILURES, this.config.LOGIN_LOCK_MINUTES],
     );
   }
 
@@ -165,13 +198,19 @@ export class AuthService {
     };
   }
 
-  /** Changes the caller's password; every other token of theirs stops working, and a new pair is returned. */
+  /**
+   * Changes the caller's password; every other token of theirs stops working, and a new pair is returned.
+   * A wrong current password counts toward the same lockout as a failed login, and a locked account is
+   * refused (429) before any check, so a stolen access token is no oracle for the password.
+   */
   async changePassword(actor: Actor, body: ChangePasswordRequest): Promise<TokenPair> {
     const userId = actor.userId as string;
     const [user] = await this.tx.dataSource.query<
       { password_hash: string; email: string; display_name: string }[]
     >(`SELECT password_hash, email, display_name FROM app_user WHERE id = $1`, [userId]);
+    const reservation = await this.reserve(actor, user.email, 'auth.password_change');
     if (!(await this.passwords.verify(user.password_hash, body.currentPassword))) {
+      await this.settle(userId, await this.lockout.fail(reservation));
       await this.audit.recordAlone(actor, {
         action: 'auth.password_change',
         resourceType: 'user',
@@ -181,6 +220,7 @@ export class AuthService {
       });
       throw problems.invalid('currentPassword', 'matchesCurrent', 'currentPassword is not correct');
     }
+    await this.settle(userId, await this.lockout.release(reservation));
     this.passwords.assertAcceptable(body.newPassword, 'newPassword', [user.email, user.display_name]);
     const hash = await this.passwords.hash(body.newPassword);
     return this.tx.run(async (m) => {

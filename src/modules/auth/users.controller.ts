@@ -1,8 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
+import { Problem } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
 import {
   CreatedUser,
@@ -27,6 +36,10 @@ export class UsersController {
   @Post()
   @ApiOperation({ summary: 'Create a user (a generated password is returned once when none is given)' })
   @ApiCreatedResponse({ type: CreatedUser })
+  @ApiUnprocessableEntityResponse({
+    type: Problem,
+    description: 'separation_of_duties: auditor with analyst or supervisor (unless configured)',
+  })
   create(@CurrentActor() actor: Actor, @Body() body: CreateUserRequest): Promise<CreatedUser> {
     return this.users.create(actor, body);
   }
@@ -44,8 +57,15 @@ export class UsersController {
   }
 
   @Put(':id/roles')
-  @ApiOperation({ summary: 'Replace the user’s roles; their tokens stop working at once' })
+  @ApiOperation({
+    summary: 'Replace another user’s roles (never your own); their tokens stop working at once',
+  })
   @ApiOkResponse({ type: UserView })
+  @ApiUnprocessableEntityResponse({
+    type: Problem,
+    description: 'separation_of_duties: auditor with analyst or supervisor (unless configured)',
+  })
+  @ApiForbiddenResponse({ type: Problem, description: 'cannot_change_own_roles' })
   setRoles(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -57,6 +77,7 @@ export class UsersController {
   @Put(':id/workforce-member')
   @ApiOperation({ summary: 'Link the user to their own workforce record (or unlink with null)' })
   @ApiOkResponse({ type: UserView })
+  @ApiForbiddenResponse({ type: Problem, description: 'cannot_change_own_workforce_link' })
   link(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -76,6 +97,7 @@ export class UsersController {
   @Post(':id/enable')
   @HttpCode(200)
   @ApiOkResponse({ type: UserView })
+  @ApiForbiddenResponse({ type: Problem, description: 'cannot_enable_self' })
   enable(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<UserView> {
     return this.users.setEnabled(actor, id, true);
   }
@@ -84,6 +106,7 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Set a new password (generated and returned once when none is given); unlocks' })
   @ApiOkResponse({ type: PasswordReset })
+  @ApiForbiddenResponse({ type: Problem, description: 'cannot_reset_own_password' })
   resetPassword(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,

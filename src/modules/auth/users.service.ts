@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import type { Role } from '../../common/auth/roles.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
-import { problems } from '../../common/problem.js';
+import { ProblemException, problems } from '../../common/problem.js';
+import { AppConfig } from '../../config/app-config.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuditEntry } from '../audit/audit.types.js';
+import { type AuditEntry, AuditOutcome } from '../audit/audit.types.js';
 import { WorkforceService } from '../workforce/workforce.service.js';
 import type {
   CreatedUser,
@@ -18,7 +20,9 @@ import type {
   UserQuery,
   UserView,
 } from './dto/user.dto.js';
+import { LoginLockout } from './login-lockout.js';
 import { PasswordService } from './password.service.js';
+import { conflictingRoles } from './separation-of-duties.js';
 import { TokenService } from './token.service.js';
 
 const USER_COLUMNS = `u.id, u.email, u.display_name, u.roles::text[] AS roles, u.enabled, u.workforce_member_id,
@@ -63,7 +67,12 @@ const toView = (r: Record<string, unknown>): UserView => {
 
 const generatePassword = (): string => randomBytes(18).toString('base64url');
 
-/** The admins' user management. Every change is audited; role, password and status changes end sessions. */
+/**
+ * The admins' user management. Every change is audited; role, password and status changes end sessions.
+ * Separation of duties: no admin changes their own roles, workforce link, password (that is
+ * `POST /auth/password`, which checks the current one) or lock, and role combinations that defeat oversight
+ * are refused (`separation-of-duties.ts`). Every refusal is audited as `denied`.
+ */
 @Injectable()
 export class UsersService {
   constructor(
@@ -72,10 +81,13 @@ export class UsersService {
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
     private readonly workforce: WorkforceService,
+    private readonly lockout: LoginLockout,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {
     const email = body.email.toLowerCase();
+    await this.assertRolesAllowed(actor, 'user.create', null, body.roles, body.workforceMemberId);
     const password = body.password ?? generatePassword();
     if (body.password !== undefined)
       this.passwords.assertAcceptable(password, 'password', [email, body.displayName]);
@@ -124,6 +136,14 @@ export class UsersService {
   }
 
   async setRoles(actor: Actor, id: string, body: UpdateRolesRequest): Promise<UserView> {
+    await this.refuseSelf(
+      actor,
+      id,
+      'user.roles',
+      'cannot_change_own_roles',
+      'You cannot change your own roles',
+    );
+    await this.assertRolesAllowed(actor, 'user.roles', id, body.roles);
     return this.change(actor, id, body.version, 'user.roles', { roles: body.roles }, (m) =>
       execute<UserRow>(
         m,
@@ -135,6 +155,14 @@ export class UsersService {
   }
 
   async linkWorkforceMember(actor: Actor, id: string, body: LinkWorkforceMemberRequest): Promise<UserView> {
+    await this.refuseSelf(
+      actor,
+      id,
+      'user.link_workforce_member',
+      'cannot_change_own_workforce_link',
+      'You cannot change the workforce record your own account is linked to',
+      body.workforceMemberId ? [body.workforceMemberId] : [],
+    );
     return this.change(
       actor,
       id,
@@ -157,7 +185,18 @@ export class UsersService {
 
   async setEnabled(actor: Actor, id: string, enabled: boolean): Promise<UserView> {
     if (!enabled && id === actor.userId) {
+      await this.auditRefusal(actor, 'user.disable', id, 'cannot_disable_self');
       throw problems.conflict('cannot_disable_self', 'You cannot disable your own account');
+    }
+    // Enabling clears a login lock: never one's own (a stolen token would lift the lock on its guesses).
+    if (enabled) {
+      await this.refuseSelf(
+        actor,
+        id,
+        'user.enable',
+        'cannot_enable_self',
+        'You cannot unlock your own account',
+      );
     }
     return this.tx.run(async (m) => {
       const { rows } = await execute<UserRow>(
@@ -169,12 +208,20 @@ export class UsersService {
       );
       if (rows.length === 0) throw problems.notFound('user');
       if (!enabled) await this.tokens.revoke(m, { userId: id }, 'disabled');
+      else await this.lockout.clear(rows[0].email);
       await this.audit.record(m, actor, this.entry(enabled ? 'user.enable' : 'user.disable', id));
       return toView(rows[0] as unknown as Record<string, unknown>);
     });
   }
 
   async resetPassword(actor: Actor, id: string, body: ResetPasswordRequest): Promise<PasswordReset> {
+    await this.refuseSelf(
+      actor,
+      id,
+      'user.password_reset',
+      'cannot_reset_own_password',
+      'Change your own password with POST /auth/password, which asks for the current one',
+    );
     const password = body.password ?? generatePassword();
     return this.tx.run(async (m) => {
       const user = await this.find(m, id);
@@ -187,6 +234,7 @@ export class UsersService {
         [id, await this.passwords.hash(password)],
       );
       await this.tokens.revoke(m, { userId: id }, 'password_reset');
+      await this.lockout.clear(user.email);
       await this.audit.record(m, actor, this.entry('user.password_reset', id));
       return body.password === undefined ? { generatedPassword: password } : {};
     });
@@ -211,6 +259,77 @@ export class UsersService {
       this.tokens.forgetUser(id);
       await this.audit.record(m, actor, { ...this.entry(action, id, details), subjectIds });
       return toView(rows[0] as unknown as Record<string, unknown>);
+    });
+  }
+
+  /** A change an admin may make to others' accounts but never to their own: 403, audited as `denied`. */
+  private async refuseSelf(
+    actor: Actor,
+    id: string,
+    action: string,
+    code: string,
+    detail: string,
+    subjectIds: string[] = [],
+  ): Promise<void> {
+    if (id !== actor.userId) return;
+    // The account is the caller's own: the row names their workforce record beside any other concerned.
+    const concerned = [
+      ...new Set([...(actor.workforceMemberId ? [actor.workforceMemberId] : []), ...subjectIds]),
+    ];
+    await this.auditRefusal(actor, action, id, code, {}, concerned);
+    throw new ProblemException({ status: HttpStatus.FORBIDDEN, code, detail });
+  }
+
+  /** Role combinations that defeat oversight: 422 `separation_of_duties` naming `roles`, audited as `denied`. */
+  private async assertRolesAllowed(
+    actor: Actor,
+    action: string,
+    id: string | null,
+    roles: Role[],
+    workforceMemberId?: string,
+  ): Promise<void> {
+    const conflicts = conflictingRoles(roles, this.config.ALLOW_AUDITOR_WITH_CASEWORK);
+    if (conflicts.length === 0) return;
+    let concerned = workforceMemberId;
+    if (id) {
+      const [row] = await this.tx.dataSource.query<{ workforce_member_id: string | null }[]>(
+        `SELECT workforce_member_id FROM app_user WHERE id = $1`,
+        [id],
+      );
+      concerned = row?.workforce_member_id ?? undefined;
+    }
+    await this.auditRefusal(
+      actor,
+      action,
+      id,
+      'separation_of_duties',
+      { roles },
+      concerned ? [concerned] : [],
+    );
+    const message = `roles may not combine ${conflicts.map(([a, b]) => `${a} with ${b}`).join(', nor ')}: an auditor would audit their own casework (ALLOW_AUDITOR_WITH_CASEWORK allows it)`;
+    throw new ProblemException({
+      status: HttpStatus.UNPROCESSABLE_ENTITY,
+      code: 'separation_of_duties',
+      detail: message,
+      errors: [{ field: 'roles', rule: 'separationOfDuties', message }],
+    });
+  }
+
+  private auditRefusal(
+    actor: Actor,
+    action: string,
+    id: string | null,
+    reason: string,
+    details: Record<string, unknown> = {},
+    subjectIds: string[] = [],
+  ): Promise<void> {
+    return this.audit.recordAlone(actor, {
+      action,
+      resourceType: 'user',
+      resourceId: id,
+      outcome: AuditOutcome.Denied,
+      subjectIds,
+      details: { reason, ...details },
     });
   }
 
