@@ -309,10 +309,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
     ).rows;
 
   beforeAll(async () => {
-    console.time('coi start');
     t = await startApp({ LOGIN_RATE_LIMIT_PER_MINUTE: '1000' });
-    console.timeEnd('coi start');
-    console.time('coi arrange');
     staff = {
       analyst: await userWith(t, [Role.Analyst]),
       supervisor: await userWith(t, [Role.Supervisor]),
@@ -353,7 +350,6 @@ describe('need to know: a user linked to W learns nothing of the records about W
       userIds: [...conflicted.values(), staff.analyst].map((u) => u.id),
     };
     forbidden = await forbiddenStrings(t, W);
-    console.timeEnd('coi arrange');
   });
   afterAll(() => t.close());
 
@@ -475,7 +471,11 @@ describe('need to know: a user linked to W learns nothing of the records about W
       const out = new Map<string, string>();
       for (const p of PROFILES) {
         const u = conflicted.get(p.name) as TestUser;
-        for (const route of GET_ROUTES.filter((r) => COVERAGE[r] && allowed(r, p.roles))) {
+        // The routes that list, search, count or summarise (no id in the path): where a record about W could
+        // show as a count, a share, an age or a position in a list without its id.
+        for (const route of GET_ROUTES.filter(
+          (r) => COVERAGE[r] && allowed(r, p.roles) && !r.includes('{'),
+        )) {
           const c = COVERAGE[route];
           if (c.changesWithReads) continue;
           const urls = [...scanUrls(route), ...(c.parity?.(world) ?? []).map(([q]) => withQuery(route, q))];
@@ -488,7 +488,14 @@ describe('need to know: a user linked to W learns nothing of the records about W
     };
 
     it('answers the same before and after a report, a case with a referral, a clearance and a declaration about W', async () => {
+      const unrestricted = async (): Promise<string> =>
+        normalised([
+          await get(staff.supervisor, '/api/v1/intelligence/queue/summary'),
+          await get(staff.supervisor, '/api/v1/figures/referrals'),
+          await get(staff.supervisor, '/api/v1/vetting/compliance'),
+        ]);
       const before = await snapshot();
+      const unrestrictedBefore = await unrestricted();
       const marker = `ZQlater${rand()}`;
       const r = await arrange.report(marker, [world.w]);
       const c = await arrange.createCase(marker, [world.w], { intelligenceReportIds: [r.id] });
@@ -500,6 +507,8 @@ describe('need to know: a user linked to W learns nothing of the records about W
       await arrange.clearance(world.w, 'MV', '2026-11-20');
       await arrange.declaration(world.w, marker);
       const after = await snapshot();
+      // The additions do show to a user with no link to W (else this test would prove nothing).
+      expect(await unrestricted()).not.toBe(unrestrictedBefore);
       const changed = [...before.keys()]
         .filter((k) => before.get(k) !== after.get(k))
         .map((k) => `${k}: ${difference(before.get(k) ?? '', after.get(k) ?? '')}`);
@@ -539,6 +548,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
         // The audit row of the edit names the links added and removed.
         const { rows } = await t.db.pool.query<{ details: unknown }>(
           `SELECT details FROM audit_event WHERE resource_id = $1 AND user_id = $2 AND outcome = 'success'
+              AND action NOT IN ('case.read', 'case.timeline')
             ORDER BY seq DESC LIMIT 1`,
           [c.id, u.id],
         );
@@ -606,6 +616,13 @@ describe('need to know: a user linked to W learns nothing of the records about W
       expect(lowered.status).toBeGreaterThanOrEqual(400);
       expect(lowered.status).toBeLessThan(500);
       const after = await get(staff.vetting, `/api/v1/workforce/posts/${world.post}`);
+      if (after.body.requiredLevel !== 'MV') {
+        // Put it back for the tests that follow, then fail.
+        await call(t.app, 'PATCH', `/api/v1/workforce/posts/${world.post}`, {
+          token: staff.vetting.token,
+          body: { version: after.body.version, requiredLevel: 'MV' },
+        });
+      }
       expect(after.body.requiredLevel).toBe('MV');
     });
 
