@@ -91,7 +91,10 @@ describe('audit trail', () => {
       'seq,occurredAt,userId,roles,action,resourceType,resourceId,subjectIds,outcome,requestId,clientAddress,details',
     );
     // The search just made is itself a look at records about the member: it names them too.
-    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual(['audit.search', 'user.link_workforce_member']);
+    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual([
+      'audit.search',
+      'user.link_workforce_member',
+    ]);
     expectProblem(
       await call(t.app, 'GET', '/api/v1/audit/events?from=yesterday', { token: auditor.token }),
       400,

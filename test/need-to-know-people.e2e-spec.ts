@@ -248,7 +248,12 @@ describe('need to know: the trail, workforce and vetting records about the calle
         ],
         ['vetting_alert.read', 'GET', `/vetting/alerts/${wAlert}`],
         ['vetting_alert.acknowledge', 'POST', `/vetting/alerts/${wAlert}/acknowledge`, { version: 1 }],
-        ['vetting_alert.resolve', 'POST', `/vetting/alerts/${wAlert}/resolve`, { reason: 'mine', version: 1 }],
+        [
+          'vetting_alert.resolve',
+          'POST',
+          `/vetting/alerts/${wAlert}/resolve`,
+          { reason: 'mine', version: 1 },
+        ],
       ];
       for (const [action, method, url, body] of attempts) {
         const requestId = `ntk-denied-${action}`;

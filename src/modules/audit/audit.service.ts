@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { type Page, paginate, type Keyset } from '../../common/pagination.js';
+import { paginate, type Keyset } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { callerRecordsExcluded, RecordKind, visibleTo } from '../access/access.policy.js';

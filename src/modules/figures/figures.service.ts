@@ -189,7 +189,11 @@ export class FiguresService {
     return this.tx.read(async (m) => {
       const { body, values: people } = await copyCsv(m, select);
       await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
-      return { year: formatFinancialYear(year), csv: body, callerRecordsExcluded: callerRecordsExcluded(actor) };
+      return {
+        year: formatFinancialYear(year),
+        csv: body,
+        callerRecordsExcluded: callerRecordsExcluded(actor),
+      };
     });
   }
 

@@ -704,9 +704,7 @@ const MISCONDUCT_RETURN_ORDER = 'c.reference, o.member_type, o.finalised_at, o.w
  * `subject_id` (the person, for the audit; not a column of the return) and `row_no` (its place in the order).
  * The JSON shapes these rows; the CSV is `misconductReturnCsvSql` over them.
  */
-export function misconductReturnSql(
-  f: Omit<FigureFilter, 'from' | 'to'> & { year: number },
-): SqlQuery {
+export function misconductReturnSql(f: Omit<FigureFilter, 'from' | 'to'> & { year: number }): SqlQuery {
   const p = new Params();
   const where = [`o.finalised_financial_year = ${p.add(f.year)}`];
   if (f.category) {

@@ -293,7 +293,10 @@ export class WorkforceService {
           resourceId: id,
           subjectIds: [actor.workforceMemberId as string],
           outcome: AuditOutcome.Denied,
-          details: { reason: 'separation_of_duties', fields: Object.keys(body).filter((k) => k !== 'version') },
+          details: {
+            reason: 'separation_of_duties',
+            fields: Object.keys(body).filter((k) => k !== 'version'),
+          },
         });
         throw separationOfDuties(
           'You hold this post: a change to it (its required vetting level is your own vetting requirement) is for someone else',
