@@ -236,6 +236,12 @@ export class StateCounts {
 
 export class ComplianceView {
   @ApiProperty({ format: 'date' }) asOf: string;
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: their own vetting state is left out (conflict of interest), so the figure may differ from the published one',
+  })
+  callerRecordsExcluded: boolean;
   @ApiProperty({ description: 'Current workforce: started and not left' }) total: number;
   @ApiProperty() upToDate: number;
   @ApiProperty({ description: 'Share up to date (0-1)' }) share: number;
