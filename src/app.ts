@@ -7,8 +7,11 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
+import { registerCsvParser, registerJsonParser } from './common/body.js';
 import { logRequests } from './common/logging.js';
+import { rejectIllFormedText } from './common/validation.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
 
 export const API_PREFIX = 'api/v1';
@@ -62,6 +65,13 @@ export async function createApp(
     logRequests(fastify);
   } else app.useLogger(false);
 
+  // Bad input, in one place for every route: text/csv only where a route takes it (@CsvBody()), NUL bytes
+  // and unpaired surrogates refused in every string, JSON nesting capped (after init, below).
+  const authenticator = app.get(TokenAuthenticator, { strict: false });
+  registerCsvParser(fastify, config.IMPORT_BODY_LIMIT, (token, request) =>
+    authenticator.authenticate(token, request),
+  );
+  rejectIllFormedText(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/v1')) void reply.header('cache-control', 'no-store');
@@ -81,7 +91,8 @@ export async function createApp(
   if (config.BENCH_BASELINE_ROUTES) registerBenchBaselines(fastify, config);
   await app.init();
   // JSON only: Nest registers form and text parsers at init; without them other bodies are a 415.
-  // (The CSV import registers its own parser on its own route.)
+  // (text/csv is registered above, for the routes marked @CsvBody() only.)
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  registerJsonParser(fastify, config.BODY_LIMIT);
   return app;
 }

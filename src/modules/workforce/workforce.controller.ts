@@ -11,6 +11,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { CsvBody } from '../../common/body.js';
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
@@ -132,6 +133,7 @@ export class WorkforceController {
       'existing departments and posts. The 422 lists rowErrors (line, column, message).',
   })
   @ApiConsumes('text/csv')
+  @CsvBody()
   @ApiBody({
     schema: {
       type: 'string',

@@ -13,19 +13,17 @@ import {
   IsDefined,
   IsEnum,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CaseType, MatterType } from '../../cases/cases.enums.js';
-import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { Int4, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import {
   GradingScheme,
@@ -179,8 +177,7 @@ export class CreateIntelligenceRequest {
 /** Changes to a report; send only what changes, with the version you read. Lists replace the stored ones. */
 export class UpdateIntelligenceRequest {
   @ApiProperty({ description: 'The version you read; a stale one is a 409 stale_version' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 
   @ApiPropertyOptional({ format: 'date-time' })

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
-import { OptionalUuid } from '../../../common/dto.js';
+import { IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Int4, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 import {
@@ -51,8 +51,7 @@ export class WithdrawClearanceRequest {
   withdrawnOn?: string;
 
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -182,8 +181,7 @@ export class AlertQuery extends PageQuery {
 
 export class AcknowledgeAlertRequest {
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -195,8 +193,7 @@ export class ResolveAlertRequest {
   reason: string;
 
   @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
