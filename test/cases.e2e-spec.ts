@@ -892,7 +892,8 @@ describe('cases', () => {
         intelligenceReportIds: [r.id],
         referralRequired: true,
       });
-      expect(c.body.allegationSummary).toContain(r.reference);
+      // No reference in free text: the link is stored and shown through the access policy.
+      expect(c.body.allegationSummary).not.toContain(r.reference);
       const audit = await t.db.pool.query(
         `SELECT action FROM audit_event WHERE resource_id = $1 AND action = 'case.create'`,
         [caseId],
