@@ -54,6 +54,7 @@ import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 const LOCAL_TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
 
+// access: columns of the case row `c`, used in queries that apply visibleTo or follow requireVisible.
 const SUMMARY_COLUMNS = `c.id, c.reference, c.case_type, c.matter_type, c.status, c.primary_category,
   c.categories::text[] AS categories, c.investigator_id, c.supervisor_id, c.severity, c.referral_required,
   c.recorded_at, c.recorded_financial_year, c.last_update_at, c.next_update_due::text AS next_update_due,
@@ -223,7 +224,7 @@ export interface NewCase {
  * referral, outcomes, timeliness and the timeline. Every read and write is audited. Who may see what is the
  * access policy's (src/modules/access): `locate` goes through `AccessService.requireVisible` for every read or
  * action by id, and every query that returns, counts or references cases or reports takes a `visibleTo`
- * predicate (test/access-queries.spec.ts checks).
+ * predicate (src/modules/access/record-queries.spec.ts checks).
  */
 @Injectable()
 export class CasesService {
@@ -277,6 +278,7 @@ export class CasesService {
     for (let attempt = 0; !id && attempt < REFERENCE_ATTEMPTS; attempt++) {
       reference = randomReference('CASE', year);
       const [row] = await m.query<{ id: string }[]>(
+        // access: a new case, written by the caller (nothing to hide yet).
         `INSERT INTO case_record (reference, reference_year, case_type, matter_type,
            allegation_summary, primary_category, categories, breach_type, referral_facts, referral_criteria_met,
            referral_required, investigator_id, supervisor_id, recorded_at, created_by)
@@ -305,6 +307,7 @@ export class CasesService {
       id = row?.id;
     }
     if (!id) throw new Error('no free case reference after several draws');
+    // access: the subjects of the case just created.
     await m.query(`INSERT INTO case_subject (case_id, workforce_member_id) SELECT $1, unnest($2::uuid[])`, [
       id,
       body.subjectIds,
@@ -590,6 +593,7 @@ export class CasesService {
     const missing: Record<string, unknown>[] = [];
     if (!row.supervisor_id) missing.push({ code: 'supervisor_missing' });
     const outcomes = await m.query<Row[]>(
+      // access: the case of `act` (close), after locate.
       `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1`,
       [row.id],
     );
@@ -868,18 +872,22 @@ export class CasesService {
     thisOneNeeds: boolean,
   ): Promise<void> {
     const [{ pending }] = await m.query<{ pending: boolean }[]>(
+      // access: the case of recordOutcome, after locate.
       `SELECT EXISTS (SELECT 1 FROM case_subject_outcome o WHERE o.case_id = $1 AND o.barred_list_on IS NULL
          AND (o.misconduct_outcome IN ('dismissal_with_notice', 'dismissal_without_notice') OR o.would_have_been_dismissed)) AS pending`,
       [id],
     );
     const [{ raised }] = await m.query<{ raised: boolean }[]>(
+      // access: the case of recordOutcome, after locate.
       `SELECT barred_list_reminder_at IS NOT NULL AS raised FROM case_record WHERE id = $1`,
       [id],
     );
     if (pending && !raised) {
+      // access: the case of recordOutcome, after locate.
       await m.query(`UPDATE case_record SET barred_list_reminder_at = now() WHERE id = $1`, [id]);
     }
     if (!pending && raised)
+      // access: the case of recordOutcome, after locate.
       await m.query(`UPDATE case_record SET barred_list_reminder_at = NULL WHERE id = $1`, [id]);
     if (thisOneNeeds)
       await this.event(m, actor, id, CaseEventKind.BarredListReminder, { subjectId: memberId });
@@ -1234,6 +1242,7 @@ export class CasesService {
     note: string | null = null,
   ): Promise<string> {
     const [{ id }] = await m.query<{ id: string }[]>(
+      // access: appends an event to a case the caller passed requireVisible for (or just created).
       `INSERT INTO case_event (case_id, kind, actor_id, details, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [caseId, kind, actor.userId, details, note],
     );
@@ -1365,6 +1374,7 @@ export class CasesService {
   }
 }
 
+// access: the note just written (addNote, after locate); timeline reads filter with visibleTo.
 const TIMELINE_SELECT = `SELECT e.id, e.kind, e.occurred_at, e.actor_id, u.display_name AS actor_name, e.details, e.note
   FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_id`;
 

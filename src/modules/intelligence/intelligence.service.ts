@@ -60,12 +60,14 @@ const reportsVisible = (actor: Actor, alias: string) =>
   visibleTo(actor, RecordKind.IntelligenceReport, alias);
 
 /** Subjects of report `r` as a JSON array (one query for a whole page). */
+// access: a fragment of the report's own row, used only in queries that apply visibleTo to `r`.
 export const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
     'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
 
 /** Possible duplicates of report `r` (either direction) that the caller may see. */
+// access: the caller passes visibleTo for the related report `o` as `visible`.
 export const duplicatesJson = (
   visible: string,
 ): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
@@ -231,6 +233,7 @@ export class IntelligenceService {
     ];
     // One statement: the report with a random reference (src/common/reference.ts), returned whole; a taken
     // reference inserts nothing (ON CONFLICT on its unique index) and the caller draws again.
+    // access: a new report, written by the caller (nothing to hide yet).
     const created = (audited = '') => `WITH created AS (
          INSERT INTO intelligence_report AS r (reference, received_at, receipt_method, source_type, source_details,
            grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
@@ -1104,6 +1107,7 @@ export class IntelligenceService {
   private async writeSubjects(m: EntityManager, id: string, subjects: SubjectInput[]): Promise<void> {
     if (subjects.length === 0) return;
     await m.query(
+      // access: writes the subjects of a report the caller created or passed requireVisible for.
       `INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
        SELECT $1, unnest($2::uuid[]), unnest($3::intelligence_subject_role[])`,
       [id, subjects.map((s) => s.workforceMemberId), subjects.map((s) => s.role)],
@@ -1161,6 +1165,7 @@ export class IntelligenceService {
     const rows = await m.query<{ related_report_id: string }[]>(
       // From the report's own subjects (few) through the member index to their other reports: the plan
       // cannot start from every report in the window.
+      // access: stores possible duplicates (every report, hidden ones too); every read of them filters with visibleTo.
       `WITH n AS MATERIALIZED (
          SELECT r.id, r.received_at, ARRAY[r.primary_category] || r.secondary_categories AS categories
            FROM intelligence_report r WHERE r.id = $1),
