@@ -450,10 +450,10 @@ async function main(): Promise<void> {
       const conflicted = await login('conflicted');
       const parityRuns = small ? 30 : 200;
       const [hiddenReads, missingReads] = await timeRotation(
-        [
-          get(`/api/v1/intelligence/${aboutW[0].report_id}`, conflicted),
-          get(`/api/v1/intelligence/${randomUUID()}`, conflicted),
-        ],
+        [aboutW[0].report_id, randomUUID()].map(
+          (id) => () =>
+            request(`${base}/api/v1/intelligence/${id}`, { headers: bearer(conflicted), expectStatus: 404 }),
+        ),
         parityRuns,
         5,
       );

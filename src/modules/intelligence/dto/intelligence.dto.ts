@@ -458,7 +458,7 @@ export class ReportRef {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 }
 
@@ -516,7 +516,7 @@ export class QueueItem {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
@@ -577,7 +577,7 @@ export class IntelligenceView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
