@@ -606,7 +606,7 @@ export class CaseSummaryView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'CASE-2026-000045' })
+  @ApiProperty({ example: 'CASE-2026-M4X9TB' })
   reference: string;
 
   @ApiProperty({ enum: CaseType, enumName: 'CaseType' })

@@ -455,7 +455,7 @@ export class ReportRef {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 }
 
@@ -513,7 +513,7 @@ export class QueueItem {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
@@ -574,7 +574,7 @@ export class IntelligenceView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
