@@ -116,9 +116,9 @@ describe('the database boundary', () => {
         client_address text, details jsonb)`);
       await runner.query(`INSERT INTO audit_event_pending (action, resource_type, outcome, request_id)
         VALUES ('user.read', 'user', 'allowed', 'shadow-1')`);
-      const [shadow] = await runner.query<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM pg_temp.audit_event`,
-      );
+      const [shadow] = (await runner.query(`SELECT count(*)::int AS n FROM pg_temp.audit_event`)) as {
+        n: number;
+      }[];
       expect(shadow.n).toBe(0);
       await runner.query('DROP TABLE pg_temp.audit_event');
     } finally {
