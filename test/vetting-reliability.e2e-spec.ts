@@ -169,7 +169,7 @@ describe('vetting worker reliability', () => {
       const { rows: total } = await pool.query(`SELECT count(*)::int AS n FROM vetting_clearance`);
       expect(total[0].n).toBeGreaterThanOrEqual(50_000);
 
-      const env = { DATABASE_URL: db.url, REDIS_URL: DEFAULT_REDIS, REDIS_PREFIX: prefix };
+      const env = { DATABASE_URL: db.appUrl, REDIS_URL: DEFAULT_REDIS, REDIS_PREFIX: prefix };
       const holder = await pool.connect();
       try {
         await holder.query('BEGIN');
@@ -338,7 +338,7 @@ describe('vetting worker reliability', () => {
       );
 
       worker = startWorker({
-        DATABASE_URL: app.db.url,
+        DATABASE_URL: app.db.appUrl,
         REDIS_URL: redisUrl,
         REDIS_PREFIX: app.config.REDIS_PREFIX,
         ALERT_WEBHOOK_URL: hookUrl,

@@ -48,7 +48,7 @@ describe('API process', () => {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       env: {
         ...process.env,
-        DATABASE_URL: db.url,
+        DATABASE_URL: db.appUrl,
         PORT: String(port),
         HOST: '127.0.0.1',
         JWT_SECRET: 'y'.repeat(40),

@@ -93,24 +93,30 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]*\/[A-Za-z0-9_-]+(\?\S*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s/]*(\/\d+)?$/;
 const CRON = /^(\S+\s+){4,5}\S+$/;
 
-/** The settings the TypeORM CLI needs: just the database. */
+/** The settings the migrations need: just the database, as the application and as the owner. */
 export class DatabaseConfig {
+  /**
+   * The API's and worker's own login: role `lantern_app` (created by the migrations; no superuser, no
+   * membership in the owner role, no UPDATE, DELETE or TRUNCATE on the audit trail). Its password, if any,
+   * is the one the migrations give the role (`npm run migration:run`, `npm run demo`).
+   */
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL with a database name' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lantern';
+  DATABASE_URL = 'postgres://lantern_app@127.0.0.1:5432/lantern';
+
+  /**
+   * The schema owner's login, for the migrations, `npm run demo` and the bench's seeding only (never the API
+   * or the worker). Empty: DATABASE_URL's server and database as user `postgres`, without a password
+   * (`databaseOwnerUrl`), which is PostgreSQL's superuser on a developer machine with local trust auth.
+   */
+  @ValidateIf((c: DatabaseConfig) => c.DATABASE_OWNER_URL !== '')
+  @Matches(POSTGRES_URL, { message: 'DATABASE_OWNER_URL must be a postgres:// URL with a database name' })
+  DATABASE_OWNER_URL = '';
 
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
-
-  /**
-   * The role the application assumes on every connection (created by the migrations; no UPDATE or DELETE
-   * on the audit trail). Empty keeps the login role, e.g. for the migrations themselves.
-   */
-  @ValidateIf((c: DatabaseConfig) => c.DATABASE_ROLE !== '')
-  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_ROLE must be a PostgreSQL role name' })
-  DATABASE_ROLE = 'lantern_app';
 }
 
 /**

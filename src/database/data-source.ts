@@ -5,32 +5,36 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 import { DatabaseConfig, loadConfigOrExit } from '../config/app-config.js';
+import { databaseOwnerUrl } from './app-role.js';
 import { SnakeNamingStrategy } from './naming.js';
 
 /**
- * Set once per connection: the application role (when configured), a check that the client is still there
- * during long statements, and READ COMMITTED as every
+ * Set once per connection: a check that the client is still there during long statements, and READ
+ * COMMITTED as every
  * transaction's isolation (the audit chain's trigger assumes it), so that starting a transaction is one
  * round trip (`Transactions.run` does not repeat the isolation level on each transaction).
  */
-export function connectionOptions(config: DatabaseConfig): string {
+export function connectionOptions(): string {
   return [
     '-c default_transaction_isolation=read\\ committed',
     // A process that dies mid-statement (a worker killed during a sweep) has its statement cancelled and its
     // locks released within seconds, not when the statement would have finished (PostgreSQL 14+).
     '-c client_connection_check_interval=2000',
-    ...(config.DATABASE_ROLE ? [`-c role=${config.DATABASE_ROLE}`] : []),
   ].join(' ');
 }
 
-/** Options shared by the app (TypeOrmModule) and the TypeORM CLI. Never synchronises the schema. */
+/**
+ * Options shared by the app (TypeOrmModule, logging in with DATABASE_URL) and the migrations (`url`: the
+ * owner's, `databaseOwnerUrl`). Never synchronises the schema.
+ */
 export function databaseOptions(
-  config: DatabaseConfig,
+  config: Pick<DatabaseConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
   applicationName = 'lantern',
+  url = config.DATABASE_URL,
 ): PostgresConnectionOptions {
   return {
     type: 'postgres',
-    url: config.DATABASE_URL,
+    url,
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     uuidExtension: 'pgcrypto',
@@ -41,7 +45,7 @@ export function databaseOptions(
     applicationName,
     extra: {
       max: config.DATABASE_POOL_SIZE,
-      options: connectionOptions(config),
+      options: connectionOptions(),
     },
   };
 }
@@ -49,10 +53,14 @@ export function databaseOptions(
 // dist/src/database -> dist
 const distRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
-/** The DataSource the TypeORM CLI runs on (compiled: `typeorm migration:run -d dist/src/database/data-source.js`). */
+const config = loadConfigOrExit(DatabaseConfig);
+
+/**
+ * The DataSource the migrations run on (`npm run migration:run`, `npm run demo`, and the TypeORM CLI on
+ * `dist/src/database/data-source.js`): the owner's login, never the application's.
+ */
 export default new DataSource({
-  // Migrations run as the login role (the owner), never as the restricted application role.
-  ...databaseOptions({ ...loadConfigOrExit(DatabaseConfig), DATABASE_ROLE: '' }, 'lantern-migrations'),
+  ...databaseOptions(config, 'lantern-migrations', databaseOwnerUrl(config)),
   entities: [join(distRoot, 'src', '**', '*.entity.js')],
   migrations: [join(distRoot, 'migrations', '*.js')],
   migrationsTableName: 'migrations',
