@@ -10,7 +10,7 @@ import { runtimeOf } from '../common/runtime.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import { databaseOwnerUrl, ensureAppLogin } from '../database/app-role.js';
 import dataSource from '../database/data-source.js';
-import { DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
+import { DEMO_CONFLICTED_EMAIL, DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
 
 /**
  * `npm run demo`: creates the database if missing, migrates it and makes sure the application's login
@@ -112,5 +112,8 @@ setTimeout(() => {
   say(`API docs:          ${base}/api/docs`);
   say(`Demo logins (password for this run: ${password}):`);
   for (const role of ALL_ROLES) say(`  ${role.padEnd(16)} ${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`);
+  say(
+    `  ${'supervisor'.padEnd(16)} ${DEMO_CONFLICTED_EMAIL}   (the subject of demo intelligence: sees none of it)`,
+  );
   say('Press Ctrl-C to stop.');
 }, 2500).unref();
