@@ -133,3 +133,21 @@ export const CALLER_RECORDS_EXCLUDED_HEADER = 'Caller-Records-Excluded';
 
 /** True when `visibleTo` restricts anything for the actor: the answer says `callerRecordsExcluded`. */
 export const callerRecordsExcluded = (actor: Actor): boolean => !!actor.workforceMemberId;
+
+/**
+ * An edit of a link set, as the policy allows it: `visibleNow` are the linked records the caller can see (read
+ * through `visibleTo`), `wanted` what they sent. Only visible links are added or removed; links to records
+ * hidden from the caller are not in `visibleNow`, so they survive whatever was sent. Both lists sorted, for
+ * the audit row.
+ */
+export function linkChanges(
+  visibleNow: readonly string[],
+  wanted: readonly string[],
+): { added: string[]; removed: string[] } {
+  const have = new Set(visibleNow);
+  const want = new Set(wanted);
+  return {
+    added: [...want].filter((x) => !have.has(x)).sort(),
+    removed: [...have].filter((x) => !want.has(x)).sort(),
+  };
+}
