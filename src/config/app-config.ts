@@ -64,6 +64,34 @@ export class DatabaseConfig {
   @ValidateIf((c: DatabaseConfig) => c.DATABASE_ROLE !== '')
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_ROLE must be a PostgreSQL role name' })
   DATABASE_ROLE = 'lantern_app';
+
+  /** Connecting, or waiting for a pooled connection, longer than this fails (503 in the API). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  /** The API's statements are cancelled by PostgreSQL after this (0: never); the worker's are not. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /** The API gives up on an answer after this even when PostgreSQL is frozen (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 20_000;
+
+  /** A session idle inside a transaction this long is ended by PostgreSQL, its locks released (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 }
 
 /**

@@ -1,6 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  connect as connectTcp,
+  createServer as createNetServer,
+  type Server,
+  type Socket,
+} from 'node:net';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 
@@ -119,4 +125,73 @@ export async function workerBackends(pool: pg.Pool, db: string, waiting = false)
     [db],
   );
   return rows[0].n;
+}
+
+/**
+ * A TCP proxy in front of PostgreSQL that the test can stop (connections cut, new ones refused), and freeze
+ * (connections accepted, nothing forwarded either way, as a server stopped with SIGSTOP), then start again.
+ */
+export class TcpProxy {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly held: (() => void)[] = [];
+  private frozen = false;
+  port = 0;
+
+  constructor(
+    private readonly targetPort: number,
+    private readonly targetHost = '127.0.0.1',
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.server) return;
+    const server = createNetServer((client) => this.accept(client));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', resolve);
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const s of this.sockets) s.destroy();
+    this.held.length = 0;
+    if (server) await new Promise((r) => server.close(r));
+  }
+
+  freeze(): void {
+    this.frozen = true;
+    for (const s of this.sockets) s.pause();
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const s of this.sockets) s.resume();
+    for (const connect of this.held.splice(0)) connect();
+  }
+
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.on('error', () => undefined);
+    s.on('close', () => this.sockets.delete(s));
+  }
+
+  private accept(client: Socket): void {
+    this.track(client);
+    const connect = () => {
+      const upstream = connectTcp(this.targetPort, this.targetHost);
+      this.track(upstream);
+      upstream.on('close', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      client.pipe(upstream);
+      upstream.pipe(client);
+    };
+    if (this.frozen) {
+      client.pause();
+      this.held.push(connect);
+    } else connect();
+  }
 }
