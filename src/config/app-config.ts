@@ -211,6 +211,16 @@ export class AppConfig extends DatabaseConfig {
   @Max(3600)
   OUTBOX_RELAY_INTERVAL_SECONDS = 10;
 
+  /**
+   * On SIGTERM the worker finishes or returns its jobs within this many seconds, then exits whatever is
+   * still waiting (Redis or a webhook down); keep compose's stop_grace_period above it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  WORKER_SHUTDOWN_TIMEOUT_SECONDS = 30;
+
   /** Webhook that receives vetting alerts (JSON, signed with ALERT_WEBHOOK_SECRET); empty means none. */
   @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'ALERT_WEBHOOK_URL must be an http(s) URL' })
