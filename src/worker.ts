@@ -2,9 +2,17 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit } from './config/app-config.js';
+import { checkDatabase, failStartup, waitForRedis } from './common/startup.js';
 import { WorkerModule } from './worker.module.js';
 
 const config = loadConfigOrExit();
+// A connection problem at start is one line and exit code 1; Redis is waited for, one line per attempt.
+try {
+  await checkDatabase(config);
+  await waitForRedis(config.REDIS_URL, (line) => process.stderr.write(`${line}\n`));
+} catch (error) {
+  failStartup(error);
+}
 const worker = await NestFactory.createApplicationContext(WorkerModule.register(config), {
   bufferLogs: true,
 });

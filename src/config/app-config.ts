@@ -46,9 +46,27 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]*\/[A-Za-z0-9_-]+(\?\S*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s/]*(\/\d+)?$/;
 const CRON = /^(\S+\s+){4,5}\S+$/;
 
+/** A URL that parses, with a port (when given) from 1 to 65535: `postgres://h:abc/db` is refused at start. */
+@ValidatorConstraint({ name: 'hasValidPort' })
+class HasValidPort implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      const port = new URL(String(value)).port;
+      return port === '' || (Number(port) >= 1 && Number(port) <= 65535);
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'DATABASE_URL must have a numeric port from 1 to 65535';
+  }
+}
+
 /** The settings the TypeORM CLI needs: just the database. */
 export class DatabaseConfig {
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL with a database name' })
+  @Validate(HasValidPort)
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lantern';
 
   @Type(() => Number)
