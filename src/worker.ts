@@ -37,7 +37,8 @@ const stop = (signal: NodeJS.Signals): void => {
     process.exit(1);
   }, config.WORKER_SHUTDOWN_TIMEOUT_SECONDS * 1000).unref();
   worker.close().then(
-    () => process.exit(0),
+    // Done: die of the signal, as Nest's shutdown hooks do (the handlers were `once`).
+    () => process.kill(process.pid, signal),
     (error: unknown) => {
       logger.error(`shutdown failed: ${(error as Error).name}: ${(error as Error).message}`);
       process.exit(1);
