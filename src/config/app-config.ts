@@ -93,6 +93,23 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]*\/[A-Za-z0-9_-]+(\?\S*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s/]*(\/\d+)?$/;
 const CRON = /^(\S+\s+){4,5}\S+$/;
 
+/** A URL that parses, with a port (when given) from 1 to 65535: `postgres://h:abc/db` is refused at start. */
+@ValidatorConstraint({ name: 'hasValidPort' })
+class HasValidPort implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      const port = new URL(String(value)).port;
+      return port === '' || (Number(port) >= 1 && Number(port) <= 65535);
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'DATABASE_URL must have a numeric port from 1 to 65535';
+  }
+}
+
 /** The settings the migrations need: just the database, as the application and as the owner. */
 export class DatabaseConfig {
   /**
@@ -101,6 +118,7 @@ export class DatabaseConfig {
    * is the one the migrations give the role (`npm run migration:run`, `npm run demo`).
    */
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL with a database name' })
+  @Validate(HasValidPort)
   DATABASE_URL = 'postgres://lantern_app@127.0.0.1:5432/lantern';
 
   /**
@@ -117,6 +135,34 @@ export class DatabaseConfig {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** Connecting, or waiting for a pooled connection, longer than this fails (503 in the API). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  /** The API's statements are cancelled by PostgreSQL after this (0: never); the worker's are not. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /** The API gives up on an answer after this even when PostgreSQL is frozen (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 20_000;
+
+  /** A session idle inside a transaction this long is ended by PostgreSQL, its locks released (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 }
 
 /**
@@ -248,6 +294,16 @@ export class AppConfig extends DatabaseConfig {
   @Min(1)
   @Max(3600)
   OUTBOX_RELAY_INTERVAL_SECONDS = 10;
+
+  /**
+   * On SIGTERM the worker finishes or returns its jobs within this many seconds, then exits whatever is
+   * still waiting (Redis or a webhook down); keep compose's stop_grace_period above it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  WORKER_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
   /** Webhook that receives vetting alerts (JSON, signed with ALERT_WEBHOOK_SECRET); empty means none. */
   @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')
