@@ -13,6 +13,7 @@ import {
   CasePage,
   CaseQuery,
   CaseView,
+  ConfirmOutcomeRequest,
   CreateCaseRequest,
   NoReferralRequest,
   OutcomeView,
@@ -190,7 +191,7 @@ export class CasesController {
   @Put(':id/subjects/:memberId/outcome')
   @ApiOperation({
     summary:
-      'Record (or replace, with its version) one subject’s outcome; refused with the regulation rule broken',
+      'Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it',
   })
   @ApiOkResponse({ type: OutcomeView })
   outcome(
@@ -200,6 +201,23 @@ export class CasesController {
     @Body() body: RecordOutcomeRequest,
   ): Promise<OutcomeView> {
     return this.cases.recordOutcome(actor, id, memberId, body);
+  }
+
+  @Post(':id/subjects/:memberId/outcome/confirm')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({
+    summary:
+      'A supervisor who did not propose it confirms a subject’s outcome (409 confirmer_is_proposer); only confirmed outcomes count',
+  })
+  @ApiOkResponse({ type: OutcomeView })
+  confirmOutcome(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Param('memberId', uuidPipe('memberId')) memberId: string,
+    @Body() body: ConfirmOutcomeRequest,
+  ): Promise<OutcomeView> {
+    return this.cases.confirmOutcome(actor, id, memberId, body);
   }
 
   @Post(':id/updates')
