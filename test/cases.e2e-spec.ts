@@ -920,6 +920,72 @@ describe('cases', () => {
       ).toBe(0);
     });
 
+    it('lets a supervisor correct a recorded IOPC decision with a reason, keeping the earlier one; the facts follow', async () => {
+      const c = await create({ subjectIds: [subjectA] });
+      await post(`/api/v1/cases/${c.id}/referral`, {
+        referredOn: '2026-01-05',
+        basis: 'voluntary',
+        reason: 'x',
+      });
+      await post(`/api/v1/cases/${c.id}/referral/decision`, { decision: 'local', decidedOn: '2026-01-20' });
+      const url = `/api/v1/cases/${c.id}/referral/correction`;
+      // before issue 26 a recorded decision could not be corrected at all
+      expectProblem(
+        await post(`/api/v1/cases/${c.id}/referral/decision`, {
+          decision: 'independent',
+          decidedOn: '2026-01-20',
+        }),
+        409,
+        'referral_already_decided',
+      );
+      expectProblem(
+        await post(url, { decision: 'independent', reason: 'Misread' }, analyst),
+        403,
+        'forbidden',
+      );
+      expectProblem(await post(url, { decision: 'independent' }, supervisor), 400, 'validation_failed');
+      expectProblem(await post(url, { reason: 'Nothing' }, supervisor), 400);
+      expectProblem(
+        await post(url, { decision: 'sideways', reason: 'x' }, supervisor),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await post(url, { decidedOn: '2025-12-01', reason: 'x' }, supervisor),
+        422,
+        'decision_before_referral',
+      );
+      const fact = async () =>
+        (await t.db.pool.query(`SELECT decision::text FROM referral_fact WHERE case_id = $1`, [c.id])).rows;
+      expect(await fact()).toEqual([{ decision: 'local' }]);
+      const ok = await post(
+        url,
+        { decision: 'independent', reason: 'The IOPC letter was misread' },
+        supervisor,
+      );
+      expect(ok.status).toBe(200);
+      expect(ok.body.referral.referral).toMatchObject({ decision: 'independent', decidedOn: '2026-01-20' });
+      expect(await fact()).toEqual([{ decision: 'independent' }]);
+      const tl = await call(t.app, 'GET', `/api/v1/cases/${c.id}/timeline?limit=200`, {
+        token: analyst.token,
+      });
+      const corrected = tl.body.items.find((e: { kind: string }) => e.kind === 'referral_corrected');
+      expect(corrected).toMatchObject({
+        note: 'The IOPC letter was misread',
+        details: { before: { decision: 'local' }, after: { decision: 'independent' } },
+      });
+      const none = await create({ subjectIds: [subjectA] });
+      expectProblem(
+        await post(
+          `/api/v1/cases/${none.id}/referral/correction`,
+          { basis: 'voluntary', reason: 'x' },
+          supervisor,
+        ),
+        409,
+        'no_referral',
+      );
+    });
+
     it('counts an outcome only once a supervisor who did not propose it confirms it', async () => {
       const c = await create({ subjectIds: [subjectA] });
       await post(`/api/v1/cases/${c.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });

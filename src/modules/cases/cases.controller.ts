@@ -14,6 +14,7 @@ import {
   CaseQuery,
   CaseView,
   ConfirmOutcomeRequest,
+  CorrectReferralRequest,
   CreateCaseRequest,
   NoReferralRequest,
   OutcomeView,
@@ -173,6 +174,22 @@ export class CasesController {
     @Body() body: ReferralDecisionRequest,
   ): Promise<CaseView> {
     return this.cases.recordReferralDecision(actor, id, body);
+  }
+
+  @Post(':id/referral/correction')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({
+    summary:
+      'A supervisor corrects the recorded referral or IOPC decision with a reason; the earlier values stay in the timeline',
+  })
+  @ApiOkResponse({ type: CaseView })
+  correctReferral(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CorrectReferralRequest,
+  ): Promise<CaseView> {
+    return this.cases.correctReferral(actor, id, body);
   }
 
   @Post(':id/no-referral')

@@ -32,6 +32,7 @@ import type {
   CaseSummaryView,
   CaseView,
   ConfirmOutcomeRequest,
+  CorrectReferralRequest,
   CreateCaseRequest,
   NoReferralRequest,
   OutcomeView,
@@ -738,6 +739,96 @@ export class CasesService {
       });
       return this.viewAudited(m, actor, id, row.subject_ids, 'case.referral_decision', {
         decision: body.decision,
+      });
+    });
+  }
+
+  /**
+   * A supervisor corrects the recorded referral or the IOPC's decision, with a reason. Nothing is lost: the
+   * earlier values are kept in the timeline event (`before`, `after`, the reason as its note), and the figures
+   * follow (the referral facts are refreshed by the table's triggers in this transaction).
+   */
+  async correctReferral(actor: Actor, id: string, body: CorrectReferralRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.referral_correction', async (m) => {
+      const row = await this.locate(m, actor, id, 'case.referral_correction', true);
+      const [cur] = await m.query<
+        {
+          referred_on: string;
+          basis: ReferralBasis;
+          criteria: ReferralCriterion[];
+          reason: string | null;
+          decision: string | null;
+          decided_on: string | null;
+          iopc_reference: string | null;
+        }[]
+      >(
+        `SELECT referred_on::text AS referred_on, basis, criteria::text[] AS criteria, reason, decision,
+                decided_on::text AS decided_on, iopc_reference
+           FROM iopc_referral WHERE case_id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!cur) throw problems.conflict('no_referral', 'The case has no recorded referral to correct');
+      const fields = ['referredOn', 'basis', 'decision', 'decidedOn', 'iopcReference'] as const;
+      if (!fields.some((f) => body[f] !== undefined)) {
+        throw problems.invalid('referredOn', 'nothingToCorrect', 'Name at least one value to correct');
+      }
+      const before = {
+        referredOn: cur.referred_on,
+        basis: cur.basis,
+        decision: cur.decision,
+        decidedOn: cur.decided_on,
+        iopcReference: cur.iopc_reference,
+      };
+      const after = {
+        referredOn: body.referredOn ?? before.referredOn,
+        basis: body.basis ?? before.basis,
+        decision: body.decision ?? before.decision,
+        decidedOn: body.decidedOn ?? before.decidedOn,
+        iopcReference: body.iopcReference ?? before.iopcReference,
+      };
+      if (body.referredOn) await this.assertNotFuture(m, 'referredOn', body.referredOn);
+      if (body.decidedOn) await this.assertNotFuture(m, 'decidedOn', body.decidedOn);
+      if (after.decision && !after.decidedOn)
+        throw problems.invalid('decidedOn', 'isNotEmpty', 'decidedOn is required with a decision');
+      if (after.decidedOn && !after.decision)
+        throw problems.invalid('decision', 'isNotEmpty', 'decision is required with decidedOn');
+      if (after.decidedOn && after.decidedOn < after.referredOn) {
+        throw problems.unprocessable(
+          'decision_before_referral',
+          'The IOPC cannot decide before the referral was made',
+        );
+      }
+      if (after.basis === ReferralBasis.Mandatory && cur.criteria.length === 0) {
+        throw problems.unprocessable(
+          'mandatory_referral_needs_criteria',
+          'A mandatory referral names the criteria met; this referral names none',
+        );
+      }
+      const decisionChanged = after.decision !== before.decision || after.decidedOn !== before.decidedOn;
+      await m.query(
+        `UPDATE iopc_referral SET referred_on = $2::date, basis = $3::referral_basis, decision = $4::iopc_decision,
+                decided_on = $5::date, iopc_reference = $6::text,
+                reason = CASE WHEN $3::referral_basis = 'voluntary' THEN COALESCE(reason, $7::text) ELSE reason END,
+                decision_recorded_by = CASE WHEN $8::boolean THEN $9::uuid ELSE decision_recorded_by END,
+                decision_recorded_at = CASE WHEN $8::boolean THEN now() ELSE decision_recorded_at END,
+                updated_at = now()
+          WHERE case_id = $1`,
+        [
+          id,
+          after.referredOn,
+          after.basis,
+          after.decision,
+          after.decidedOn,
+          after.iopcReference,
+          body.reason,
+          decisionChanged,
+          actor.userId,
+        ],
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, actor, id, CaseEventKind.ReferralCorrected, { before, after }, body.reason);
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.referral_correction', {
+        fields: fields.filter((f) => body[f] !== undefined),
       });
     });
   }

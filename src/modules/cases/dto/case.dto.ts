@@ -296,6 +296,46 @@ export class ReferralDecisionRequest {
   iopcReference?: string;
 }
 
+export class CorrectReferralRequest {
+  @Text(
+    4000,
+    'Why the recorded referral or decision was wrong (kept in the timeline with the earlier values)',
+  )
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of referral' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  referredOn?: string;
+
+  @ApiPropertyOptional({ enum: ReferralBasis, enumName: 'ReferralBasis' })
+  @IsOptional()
+  @IsEnum(ReferralBasis)
+  basis?: ReferralBasis;
+
+  @ApiPropertyOptional({
+    enum: IopcDecision,
+    enumName: 'IopcDecision',
+    description: 'The corrected IOPC decision',
+  })
+  @IsOptional()
+  @IsEnum(IopcDecision)
+  decision?: IopcDecision;
+
+  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of the IOPC decision' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  decidedOn?: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  iopcReference?: string;
+}
+
 export class NoReferralRequest {
   @Text(4000, 'Why no referral was made although the mandatory criteria are met')
   reason: string;
