@@ -1047,7 +1047,7 @@ export class CasesService {
         : null;
       await this.event(m, actor, id, CaseEventKind.OutcomeConfirmed, {
         subjectId: memberId,
-        proposedBy: o.recorded_by as string,
+        proposedBy: o.recorded_by,
         vettingAlertId,
       });
       await this.audit.record(m, actor, {
