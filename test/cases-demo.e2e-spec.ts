@@ -3,7 +3,13 @@ import { Role } from '../src/common/auth/roles.js';
 import { seedCases } from '../src/modules/cases/cases.demo.js';
 import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
 import { financialYear } from '../src/modules/cases/case-rules.js';
-import { checkOutcome, missingForClosure, type OutcomeFacts } from '../src/modules/cases/outcome-rules.js';
+import {
+  checkOutcome,
+  missingForClosure,
+  type OutcomeFacts,
+  regimeFor,
+} from '../src/modules/cases/outcome-rules.js';
+import type { ConductRegime, Severity } from '../src/modules/cases/cases.enums.js';
 import type { CaseType } from '../src/modules/cases/cases.enums.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, userWith, type TestUser } from './helpers/http.js';
@@ -86,7 +92,8 @@ describe('cases demo data', () => {
 
   it('obeys the regulation rules, and every closed case has a complete outcome per subject', async () => {
     const rows = await q<Record<string, string | boolean | null>>(
-      `SELECT o.*, c.case_type, c.status, w.member_type AS mt FROM case_subject_outcome o
+      `SELECT o.*, c.case_type, c.status, w.member_type AS mt,
+              (c.recorded_at AT TIME ZONE 'Europe/London')::date::text AS matter_on FROM case_subject_outcome o
          JOIN case_record c ON c.id = o.case_id JOIN workforce_member w ON w.id = o.workforce_member_id`,
     );
     const problems: string[] = [];
@@ -104,10 +111,19 @@ describe('cases demo data', () => {
         barredListDate: r.barred_list_on,
         advisoryListDate: r.advisory_list_on,
       } as OutcomeFacts;
-      const v = checkOutcome(facts, { caseType: r.case_type as CaseType, memberType: r.mt as string });
+      const regime = regimeFor(r.mt as string, r.matter_on as string);
+      const v = checkOutcome(facts, {
+        caseType: r.case_type as CaseType,
+        memberType: r.mt as string,
+        regime,
+        severity: r.severity as Severity | null,
+      });
       if (v.length) problems.push(v.map((x) => x.code).join());
+      if (r.regime !== regime) problems.push(`regime ${r.regime as ConductRegime} is not ${regime}`);
       if (r.status === 'closed' && missingForClosure(facts, r.case_type as CaseType).length)
         problems.push('incomplete');
+      if (r.status === 'closed' && (!r.confirmed_at || r.confirmed_by === r.recorded_by))
+        problems.push('unconfirmed');
     }
     expect(problems).toEqual([]);
     expect(

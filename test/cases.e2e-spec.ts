@@ -357,6 +357,11 @@ describe('cases', () => {
         token: analyst.token,
         body: { version: cur.body.version, supervisorId: supervisor.id },
       });
+      await post(`/api/v1/cases/${c.id}/severity`, {
+        severity: 'gross_misconduct',
+        reason: 'Convicted',
+        subjectId: subjectA,
+      });
       const a = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome`, {
         token: analyst.token,
         body: {
@@ -371,8 +376,15 @@ describe('cases', () => {
         },
       });
       expect(a.status).toBe(200);
-      expect(a.body).toMatchObject({ missing: [], version: 2, finalisedAt: expect.any(String) });
-      await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {
+      expect(a.body).toMatchObject({
+        missing: ['confirmation'],
+        confirmed: false,
+        regime: '2020',
+        severity: 'gross_misconduct',
+        version: 2,
+        finalisedAt: null,
+      });
+      const b = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {
         token: analyst.token,
         body: {
           allegationResult: 'malicious_or_vexatious',
@@ -380,6 +392,32 @@ describe('cases', () => {
           misconductFinding: 'no_case_to_answer',
         },
       });
+      // proposals are not enough: each outcome is confirmed by a supervisor who did not propose it
+      const unconfirmed = await post(`/api/v1/cases/${c.id}/close`, {}, supervisor);
+      expectProblem(unconfirmed, 409, 'case_not_ready_to_close');
+      expect(unconfirmed.body.missing).toEqual(
+        [
+          { code: 'outcome_unconfirmed', subjectId: subjectA },
+          { code: 'outcome_unconfirmed', subjectId: subjectB },
+        ].sort((x, y) => x.subjectId.localeCompare(y.subjectId)),
+      );
+      for (const [member, version] of [
+        [subjectA, a.body.version],
+        [subjectB, b.body.version],
+      ]) {
+        const confirmed = await post(
+          `/api/v1/cases/${c.id}/subjects/${member}/outcome/confirm`,
+          { version },
+          supervisor,
+        );
+        expect(confirmed.status).toBe(200);
+        expect(confirmed.body).toMatchObject({
+          confirmed: true,
+          confirmedBy: supervisor.id,
+          missing: [],
+          finalisedAt: expect.any(String),
+        });
+      }
       const closed = await post(`/api/v1/cases/${c.id}/close`, {}, supervisor);
       expect(closed.status).toBe(200);
       expect(closed.body).toMatchObject({ status: 'closed', finalisedAt: expect.any(String) });
@@ -534,6 +572,7 @@ describe('cases', () => {
     let caseId: string;
     beforeAll(async () => {
       caseId = (await create({ subjectIds: [subjectA, staffMember] })).id;
+      await post(`/api/v1/cases/${caseId}/severity`, { severity: 'gross_misconduct', reason: 'Assessed' });
     });
     const put = (member: string, body: Record<string, unknown>) =>
       call(t.app, 'PUT', `/api/v1/cases/${caseId}/subjects/${member}/outcome`, {
@@ -594,7 +633,11 @@ describe('cases', () => {
         misconductOutcome: 'reduction_in_rank',
         regime: '2020',
       });
-      expect(r.body.rules).toEqual(['reduction_in_rank_officers_only']);
+      expect(r.body.rules).toEqual([
+        'regime_follows_the_matter',
+        'outcome_not_in_regime',
+        'reduction_in_rank_officers_only',
+      ]);
       expectProblem(await put(subjectA, { misconductOutcome: 'sacked' }), 400, 'validation_failed');
       expectProblem(await put(subjectA, { leftServiceOn: '31/12/2024' }), 400, 'validation_failed');
       expectProblem(await put(subjectB, { allegationResult: 'unfounded' }), 404, 'not_found');
@@ -613,7 +656,7 @@ describe('cases', () => {
     it('records a leaver’s would-have-been-dismissed finding and the Barred and Advisory List entries', async () => {
       const res = await put(staffMember, {
         ...proven,
-        proceedings: 'accelerated_hearing',
+        proceedings: 'misconduct_hearing',
         leftService: 'resigned',
         leftServiceOn: '2024-02-01',
         wouldHaveBeenDismissed: true,
@@ -622,8 +665,9 @@ describe('cases', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         memberType: 'staff',
+        regime: 'staff',
         wouldHaveBeenDismissed: true,
-        missing: [],
+        missing: ['confirmation'],
         leftService: 'resigned',
       });
       const c = await call(t.app, 'GET', `/api/v1/cases/${caseId}`, { token: analyst.token });
@@ -633,7 +677,7 @@ describe('cases', () => {
       const fixed = await put(staffMember, {
         ...proven,
         version: 1,
-        proceedings: 'accelerated_hearing',
+        proceedings: 'misconduct_hearing',
         leftService: 'resigned',
         leftServiceOn: '2024-02-01',
         wouldHaveBeenDismissed: true,
@@ -667,6 +711,9 @@ describe('cases', () => {
     it('raises one review_required vetting alert (with its outbox message) for a proven outcome short of dismissal', async () => {
       const member = await workforceMember(t);
       const c = await create({ subjectIds: [member] });
+      await post(`/api/v1/cases/${c.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
+      const confirm = (caseId: string, who: string, version: number) =>
+        post(`/api/v1/cases/${caseId}/subjects/${who}/outcome/confirm`, { version }, supervisor);
       const body = {
         ...proven,
         proceedings: 'misconduct_meeting',
@@ -687,6 +734,9 @@ describe('cases', () => {
             [member],
           )
         ).rows;
+      // a proposal raises nothing; its confirmation does
+      expect(await alerts()).toEqual([]);
+      expect((await confirm(c.id, member, first.body.version)).status).toBe(200);
       expect(await alerts()).toEqual([
         {
           id: expect.any(String),
@@ -698,14 +748,17 @@ describe('cases', () => {
       ]);
       const again = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
         token: analyst.token,
-        body: { ...body, misconductOutcome: 'final_written_warning', version: 1 },
+        body: { ...body, misconductOutcome: 'final_written_warning', version: 2 },
       });
       expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ confirmed: false, confirmedAt: null, finalisedAt: null });
+      expect((await confirm(c.id, member, again.body.version)).status).toBe(200);
       expect(await alerts()).toHaveLength(1);
 
       const dismissed = await workforceMember(t);
       const d = await create({ subjectIds: [dismissed] });
-      await call(t.app, 'PUT', `/api/v1/cases/${d.id}/subjects/${dismissed}/outcome`, {
+      await post(`/api/v1/cases/${d.id}/severity`, { severity: 'gross_misconduct', reason: 'Assessed' });
+      const proposal = await call(t.app, 'PUT', `/api/v1/cases/${d.id}/subjects/${dismissed}/outcome`, {
         token: analyst.token,
         body: {
           ...proven,
@@ -714,24 +767,269 @@ describe('cases', () => {
           regime: '2020',
         },
       });
+      expect((await confirm(d.id, dismissed, proposal.body.version)).status).toBe(200);
       const none = await t.db.pool.query(`SELECT 1 FROM vetting_alert WHERE workforce_member_id = $1`, [
         dismissed,
       ]);
       expect(none.rows).toEqual([]);
     });
 
-    it('accepts regime 2012 outcomes (dismissal with notice, management advice)', async () => {
-      const c = await create({ subjectIds: [subjectB] });
-      const res = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {
+    it('accepts regime 2012 outcomes (management advice) for a matter from before 1 February 2020 only', async () => {
+      const old = await create({ subjectIds: [subjectB], recordedAt: '2019-06-01T10:00:00Z' });
+      await post(`/api/v1/cases/${old.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
+      const body = {
+        ...proven,
+        proceedings: 'misconduct_meeting',
+        misconductOutcome: 'management_advice',
+        regime: '2012',
+      };
+      const res = await call(t.app, 'PUT', `/api/v1/cases/${old.id}/subjects/${subjectB}/outcome`, {
         token: analyst.token,
-        body: {
-          ...proven,
-          proceedings: 'misconduct_meeting',
-          misconductOutcome: 'management_advice',
-          regime: '2012',
-        },
+        body,
       });
       expect(res.status).toBe(200);
+      expect(res.body.regime).toBe('2012');
+      const view = await call(t.app, 'GET', `/api/v1/cases/${old.id}`, { token: analyst.token });
+      expect(view.body.subjects[0]).toMatchObject({ regime: '2012', severity: 'misconduct' });
+
+      // issue 26: a 2026 matter accepted under the 2012 regime
+      const now = await create({ subjectIds: [subjectB] });
+      await post(`/api/v1/cases/${now.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
+      const refused = await call(t.app, 'PUT', `/api/v1/cases/${now.id}/subjects/${subjectB}/outcome`, {
+        token: analyst.token,
+        body,
+      });
+      expectProblem(refused, 422, 'outcome_not_allowed');
+      expect(refused.body.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'regime', rule: 'regime_follows_the_matter' }),
+        ]),
+      );
+      // omitted, the regime is derived and stored
+      const derived = await call(t.app, 'PUT', `/api/v1/cases/${now.id}/subjects/${subjectB}/outcome`, {
+        token: analyst.token,
+        body: { ...body, misconductOutcome: 'written_warning', regime: undefined },
+      });
+      expect(derived.status).toBe(200);
+      expect(derived.body.regime).toBe('2020');
+    });
+
+    it('refuses what the severity and the staff procedure forbid, naming each rule on its request field (issue 26)', async () => {
+      const c = await create({ subjectIds: [subjectA, staffMember] });
+      const putOn = (member: string, body: Record<string, unknown>) =>
+        call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
+          token: analyst.token,
+          body,
+        });
+      const fields = (res: { body: { errors: { field: string; rule: string }[] } }) =>
+        res.body.errors.map((e) => `${e.field}:${e.rule}`).sort();
+      // no severity yet: no proceedings
+      const unassessed = await putOn(subjectA, { ...proven, proceedings: 'misconduct_hearing' });
+      expectProblem(unassessed, 422, 'outcome_not_allowed');
+      expect(fields(unassessed)).toEqual(['proceedings:proceedings_need_severity']);
+      // a dismissal on a subject assessed as practice requiring improvement
+      await post(`/api/v1/cases/${c.id}/severity`, {
+        severity: 'practice_requiring_improvement',
+        reason: 'Learning',
+        subjectId: subjectA,
+      });
+      const pri = await putOn(subjectA, {
+        ...proven,
+        proceedings: 'misconduct_hearing',
+        misconductOutcome: 'dismissal_without_notice',
+      });
+      expectProblem(pri, 422, 'outcome_not_allowed');
+      expect(fields(pri)).toEqual([
+        'misconductFinding:case_to_answer_needs_misconduct',
+        'misconductOutcome:practice_requiring_improvement_reflective_practice_only',
+        'proceedings:practice_requiring_improvement_no_proceedings',
+      ]);
+      // reflective practice is what follows, without proceedings
+      const rprp = await putOn(subjectA, {
+        misconductFinding: 'no_case_to_answer',
+        misconductOutcome: 'reflective_practice',
+        allegationResult: 'substantiated',
+      });
+      expect(rprp.status).toBe(200);
+      // the staff member: assessed separately, as misconduct then gross misconduct
+      await post(`/api/v1/cases/${c.id}/severity`, {
+        severity: 'misconduct',
+        reason: 'First view',
+        subjectId: staffMember,
+      });
+      const hearing = await putOn(staffMember, {
+        ...proven,
+        proceedings: 'misconduct_hearing',
+        misconductOutcome: 'written_warning',
+        regime: '2020',
+      });
+      expect(fields(hearing)).toEqual([
+        'proceedings:misconduct_meeting_only',
+        'regime:regime_follows_the_matter',
+      ]);
+      await post(`/api/v1/cases/${c.id}/severity`, {
+        severity: 'gross_misconduct',
+        reason: 'New evidence',
+        subjectId: staffMember,
+      });
+      const accelerated = await putOn(staffMember, {
+        ...proven,
+        proceedings: 'accelerated_hearing',
+        misconductOutcome: 'dismissal_without_notice',
+        regime: '2020',
+      });
+      expect(fields(accelerated)).toEqual([
+        'proceedings:accelerated_hearing_not_for_staff',
+        'regime:regime_follows_the_matter',
+      ]);
+      const staffOk = await putOn(staffMember, {
+        ...proven,
+        proceedings: 'misconduct_hearing',
+        misconductOutcome: 'dismissal_with_notice',
+      });
+      expect(staffOk.status).toBe(200);
+      expect(staffOk.body).toMatchObject({ regime: 'staff', severity: 'gross_misconduct' });
+      const view = await call(t.app, 'GET', `/api/v1/cases/${c.id}`, { token: analyst.token });
+      const bySubject = Object.fromEntries(
+        view.body.subjects.map((s: { workforceMemberId: string }) => [s.workforceMemberId, s]),
+      );
+      expect(bySubject[subjectA]).toMatchObject({
+        regime: '2020',
+        severity: 'practice_requiring_improvement',
+      });
+      expect(bySubject[staffMember]).toMatchObject({ regime: 'staff', severity: 'gross_misconduct' });
+      expect(view.body.severityHistory.map((h: { subjectId: string }) => h.subjectId)).toEqual([
+        subjectA,
+        staffMember,
+        staffMember,
+      ]);
+      expectProblem(
+        await post(`/api/v1/cases/${c.id}/severity`, {
+          severity: 'misconduct',
+          reason: 'x',
+          subjectId: subjectB,
+        }),
+        400,
+      );
+      // the refused proceedings were never stored
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM case_subject_outcome WHERE case_id = $1 AND proceedings IS NOT NULL AND workforce_member_id = $2`,
+          [c.id, subjectA],
+        ),
+      ).toBe(0);
+    });
+
+    it('lets a supervisor correct a recorded IOPC decision with a reason, keeping the earlier one; the facts follow', async () => {
+      const c = await create({ subjectIds: [subjectA] });
+      await post(`/api/v1/cases/${c.id}/referral`, {
+        referredOn: '2026-01-05',
+        basis: 'voluntary',
+        reason: 'x',
+      });
+      await post(`/api/v1/cases/${c.id}/referral/decision`, { decision: 'local', decidedOn: '2026-01-20' });
+      const url = `/api/v1/cases/${c.id}/referral/correction`;
+      // before issue 26 a recorded decision could not be corrected at all
+      expectProblem(
+        await post(`/api/v1/cases/${c.id}/referral/decision`, {
+          decision: 'independent',
+          decidedOn: '2026-01-20',
+        }),
+        409,
+        'referral_already_decided',
+      );
+      expectProblem(
+        await post(url, { decision: 'independent', reason: 'Misread' }, analyst),
+        403,
+        'forbidden',
+      );
+      expectProblem(await post(url, { decision: 'independent' }, supervisor), 400, 'validation_failed');
+      expectProblem(await post(url, { reason: 'Nothing' }, supervisor), 400);
+      expectProblem(
+        await post(url, { decision: 'sideways', reason: 'x' }, supervisor),
+        400,
+        'validation_failed',
+      );
+      expectProblem(
+        await post(url, { decidedOn: '2025-12-01', reason: 'x' }, supervisor),
+        422,
+        'decision_before_referral',
+      );
+      const fact = async () =>
+        (await t.db.pool.query(`SELECT decision::text FROM referral_fact WHERE case_id = $1`, [c.id])).rows;
+      expect(await fact()).toEqual([{ decision: 'local' }]);
+      const ok = await post(
+        url,
+        { decision: 'independent', reason: 'The IOPC letter was misread' },
+        supervisor,
+      );
+      expect(ok.status).toBe(200);
+      expect(ok.body.referral.referral).toMatchObject({ decision: 'independent', decidedOn: '2026-01-20' });
+      expect(await fact()).toEqual([{ decision: 'independent' }]);
+      const tl = await call(t.app, 'GET', `/api/v1/cases/${c.id}/timeline?limit=200`, {
+        token: analyst.token,
+      });
+      const corrected = tl.body.items.find((e: { kind: string }) => e.kind === 'referral_corrected');
+      expect(corrected).toMatchObject({
+        note: 'The IOPC letter was misread',
+        details: { before: { decision: 'local' }, after: { decision: 'independent' } },
+      });
+      const none = await create({ subjectIds: [subjectA] });
+      expectProblem(
+        await post(
+          `/api/v1/cases/${none.id}/referral/correction`,
+          { basis: 'voluntary', reason: 'x' },
+          supervisor,
+        ),
+        409,
+        'no_referral',
+      );
+    });
+
+    it('counts an outcome only once a supervisor who did not propose it confirms it', async () => {
+      const c = await create({ subjectIds: [subjectA] });
+      await post(`/api/v1/cases/${c.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
+      await post(`/api/v1/cases/${c.id}/referral`, {
+        referredOn: '2026-01-05',
+        basis: 'voluntary',
+        reason: 'x',
+      });
+      const proposed = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome`, {
+        token: supervisor.token,
+        body: { ...proven, proceedings: 'misconduct_meeting', misconductOutcome: 'written_warning' },
+      });
+      expect(proposed.status).toBe(200);
+      const fact = async () =>
+        (await t.db.pool.query(`SELECT misconduct FROM referral_fact WHERE case_id = $1`, [c.id])).rows;
+      expect(await fact()).toEqual([{ misconduct: 'pending' }]);
+      const url = `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome/confirm`;
+      expectProblem(await post(url, { version: proposed.body.version }, analyst), 403, 'forbidden');
+      expectProblem(
+        await post(url, { version: proposed.body.version }, supervisor),
+        409,
+        'confirmer_is_proposer',
+      );
+      const other = await userWith(t, [Role.Supervisor]);
+      expectProblem(await post(url, { version: 99 }, other), 409, 'stale_version');
+      expectProblem(await post(url, {}, other), 400, 'validation_failed');
+      expectProblem(
+        await post(`/api/v1/cases/${c.id}/subjects/${subjectB}/outcome/confirm`, { version: 1 }, other),
+        404,
+        'not_found',
+      );
+      const ok = await post(url, { version: proposed.body.version }, other);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toMatchObject({
+        confirmed: true,
+        confirmedBy: other.id,
+        finalisedAt: expect.any(String),
+      });
+      expect(await fact()).toEqual([{ misconduct: 'written_warning' }]);
+      expectProblem(await post(url, { version: ok.body.version }, other), 409, 'outcome_already_confirmed');
+      const tl = await call(t.app, 'GET', `/api/v1/cases/${c.id}/timeline?limit=200`, {
+        token: analyst.token,
+      });
+      expect(tl.body.items.map((e: { kind: string }) => e.kind)).toContain('outcome_confirmed');
     });
   });
 

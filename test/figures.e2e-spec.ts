@@ -80,14 +80,15 @@ describe('figures', () => {
          FROM c
        )
        INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, misconduct_finding, proceedings,
-         proceedings_result, misconduct_outcome, regime, allegation_result, recorded_by, recorded_financial_year, finalised_at)
+         proceedings_result, misconduct_outcome, regime, allegation_result, recorded_by, recorded_financial_year, finalised_at,
+         confirmed_at)
        SELECT s.case_id, s.workforce_member_id, w.member_type,
          CASE WHEN $5::text IN ('substantiated', 'unsubstantiated') THEN 'case_to_answer' ELSE 'no_case_to_answer' END::misconduct_finding,
          CASE $5::text WHEN 'substantiated' THEN 'misconduct_hearing' WHEN 'unsubstantiated' THEN 'misconduct_meeting' END::misconduct_proceedings,
          CASE $5::text WHEN 'substantiated' THEN 'proven' WHEN 'unsubstantiated' THEN 'not_proven' END::proceedings_result,
          CASE WHEN $5::text = 'substantiated' THEN 'dismissal_without_notice' END::misconduct_outcome,
          CASE WHEN $5::text = 'substantiated' THEN '2020' END::conduct_regime,
-         $5::allegation_result, $4::uuid, 0, c.finalised_at
+         $5::allegation_result, $4::uuid, 0, c.finalised_at, c.finalised_at
        FROM s JOIN c ON c.id = s.case_id JOIN workforce_member w ON w.id = s.workforce_member_id
        WHERE $5::text <> 'pending'`,
       [base, category, fy, supervisor.id, result, n, members, SECRET_NARRATIVE],
@@ -649,8 +650,8 @@ describe('figures', () => {
         ]);
         await t.db.pool.query(
           `INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, recorded_by,
-             recorded_financial_year, finalised_at${cols.map(([k]) => `, ${k}`).join('')})
-           SELECT $1, w.id, w.member_type, $3, 0, $4${cols.map(([, v]) => `, ${v}`).join('')}
+             recorded_financial_year, finalised_at, confirmed_at${cols.map(([k]) => `, ${k}`).join('')})
+           SELECT $1, w.id, w.member_type, $3, 0, $4, $4${cols.map(([, v]) => `, ${v}`).join('')}
              FROM workforce_member w WHERE w.id = $2`,
           [caseId, member, supervisor.id, FINALISED],
         );

@@ -116,6 +116,7 @@ describe('referral facts', () => {
          LEFT JOIN case_subject cs ON cs.case_id = c.id
          LEFT JOIN workforce_member w ON w.id = cs.workforce_member_id
          LEFT JOIN case_subject_outcome o ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
+               AND o.confirmed_at IS NOT NULL
         WHERE ${year} BETWEEN $1 AND $2`,
       [f.from, f.to],
     );
@@ -278,11 +279,15 @@ describe('referral facts', () => {
     await expectExact();
   });
 
-  it('records and re-records outcomes', async () => {
-    await ok('PUT', `/cases/${caseA}/subjects/${officerA}/outcome`, {
+  it('records and re-records outcomes, counting them once confirmed', async () => {
+    const confirm = (caseId: string, member: string, v: number) =>
+      ok('POST', `/cases/${caseId}/subjects/${member}/outcome/confirm`, { version: v }, supervisor);
+    const a = await ok('PUT', `/cases/${caseA}/subjects/${officerA}/outcome`, {
       misconductFinding: 'no_case_to_answer',
       allegationResult: 'unfounded',
     });
+    await expectExact();
+    await confirm(caseA, officerA, a.version as number);
     await expectExact();
     await ok('PUT', `/cases/${caseB}/subjects/${officerB}/outcome`, {
       criminalOutcome: 'charged',
@@ -290,7 +295,8 @@ describe('referral facts', () => {
       allegationResult: 'substantiated',
     });
     await expectExact();
-    await ok('PUT', `/cases/${caseB}/subjects/${officerB}/outcome`, {
+    await ok('POST', `/cases/${caseB}/severity`, { severity: 'gross_misconduct', reason: 'Convicted' });
+    const b = await ok('PUT', `/cases/${caseB}/subjects/${officerB}/outcome`, {
       version: 1,
       criminalOutcome: 'convicted',
       misconductFinding: 'case_to_answer',
@@ -300,6 +306,8 @@ describe('referral facts', () => {
       regime: '2020',
       allegationResult: 'substantiated',
     });
+    await expectExact();
+    await confirm(caseB, officerB, b.version as number);
     await expectExact();
     const refused = await api('PATCH', `/cases/${caseB}`, {
       version: await version(caseB),
@@ -436,8 +444,8 @@ describe('referral facts', () => {
     const second = await t.db.pool.connect();
     const outcome = (member: string, result: string) =>
       `INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, misconduct_finding,
-         allegation_result, recorded_by, recorded_financial_year)
-       SELECT '${c}', id, member_type, 'no_case_to_answer', '${result}', '${analyst.id}', 0
+         allegation_result, recorded_by, recorded_financial_year, confirmed_at)
+       SELECT '${c}', id, member_type, 'no_case_to_answer', '${result}', '${analyst.id}', 0, now()
          FROM workforce_member WHERE id = '${member}'`;
     try {
       const pid = (await second.query<{ pid: number }>(`SELECT pg_backend_pid() AS pid`)).rows[0].pid;

@@ -238,7 +238,7 @@ export class CaseIntelligence {
   linkedAt: Date;
 }
 
-/** Every severity assessment of a case, with who and why (the current one is on the case). */
+/** Every severity assessment of a case's subjects, with who and why (the latest one is also on the case). */
 @Entity('case_severity_assessment')
 @Index('ix_case_severity_assessment_case', ['caseId', 'assessedAt'])
 export class CaseSeverityAssessment {
@@ -251,6 +251,14 @@ export class CaseSeverityAssessment {
 
   @Column({ type: 'uuid' })
   caseId: string;
+
+  /** The subject assessed; NULL: every subject of the case at the time. */
+  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_case_severity_assessment_member' })
+  workforceMember: Relation<WorkforceMember> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  workforceMemberId: string | null;
 
   @Column({ type: 'enum', enum: Severity, enumName: 'case_severity' })
   severity: Severity;

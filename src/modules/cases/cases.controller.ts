@@ -13,6 +13,8 @@ import {
   CasePage,
   CaseQuery,
   CaseView,
+  ConfirmOutcomeRequest,
+  CorrectReferralRequest,
   CreateCaseRequest,
   NoReferralRequest,
   OutcomeView,
@@ -174,6 +176,22 @@ export class CasesController {
     return this.cases.recordReferralDecision(actor, id, body);
   }
 
+  @Post(':id/referral/correction')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({
+    summary:
+      'A supervisor corrects the recorded referral or IOPC decision with a reason; the earlier values stay in the timeline',
+  })
+  @ApiOkResponse({ type: CaseView })
+  correctReferral(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: CorrectReferralRequest,
+  ): Promise<CaseView> {
+    return this.cases.correctReferral(actor, id, body);
+  }
+
   @Post(':id/no-referral')
   @HttpCode(200)
   @Roles(Role.Supervisor)
@@ -190,7 +208,7 @@ export class CasesController {
   @Put(':id/subjects/:memberId/outcome')
   @ApiOperation({
     summary:
-      'Record (or replace, with its version) one subject’s outcome; refused with the regulation rule broken',
+      'Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it',
   })
   @ApiOkResponse({ type: OutcomeView })
   outcome(
@@ -200,6 +218,23 @@ export class CasesController {
     @Body() body: RecordOutcomeRequest,
   ): Promise<OutcomeView> {
     return this.cases.recordOutcome(actor, id, memberId, body);
+  }
+
+  @Post(':id/subjects/:memberId/outcome/confirm')
+  @HttpCode(200)
+  @Roles(Role.Supervisor)
+  @ApiOperation({
+    summary:
+      'A supervisor who did not propose it confirms a subject’s outcome (409 confirmer_is_proposer); only confirmed outcomes count',
+  })
+  @ApiOkResponse({ type: OutcomeView })
+  confirmOutcome(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Param('memberId', uuidPipe('memberId')) memberId: string,
+    @Body() body: ConfirmOutcomeRequest,
+  ): Promise<OutcomeView> {
+    return this.cases.confirmOutcome(actor, id, memberId, body);
   }
 
   @Post(':id/updates')

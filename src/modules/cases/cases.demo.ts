@@ -214,31 +214,36 @@ export async function generateCases(
        SELECT c.*, s.workforce_member_id, w.member_type,
               substring(split_part(c.allegation_summary, ':', 1) FROM '[0-9]+$')::int AS i,
               row_number() OVER (PARTITION BY c.id ORDER BY s.workforce_member_id)::int AS sn,
-              CASE WHEN c.recorded_at >= timestamptz '2020-02-01' THEN '2020' ELSE '2012' END::conduct_regime AS regime
+              CASE WHEN w.member_type NOT IN ('officer', 'special_constable') THEN 'staff'
+                   WHEN (c.recorded_at AT TIME ZONE 'Europe/London')::date >= date '2020-02-01' THEN '2020'
+                   ELSE '2012' END::conduct_regime AS regime
          FROM case_record c JOIN case_subject s ON s.case_id = c.id JOIN workforce_member w ON w.id = s.workforce_member_id
         WHERE c.allegation_summary LIKE $1 AND c.status IN ('closed', 'awaiting_outcome', 'suspended')
      ), chosen AS (
        SELECT d.*, t.*, d.case_type <> 'criminal' AS misconduct, d.case_type <> 'misconduct' AS criminal,
-              d.status = 'closed' AS complete
+              d.status = 'closed' AS complete,
+              -- the staff procedure has no accelerated hearing
+              CASE WHEN d.regime = 'staff' AND t.proceedings = 'accelerated_hearing' THEN 'misconduct_hearing'
+                   ELSE t.proceedings END AS proc
          FROM demo d JOIN t ON t.k = (d.i * 3 + d.sn) % 14
         WHERE d.status = 'closed' OR d.i % 2 = 0
      )
      INSERT INTO case_subject_outcome (case_id, workforce_member_id, member_type, criminal_outcome, misconduct_finding,
        proceedings, proceedings_result, misconduct_outcome, regime, allegation_result, left_service, left_service_on,
        would_have_been_dismissed, barred_list_on, advisory_list_on, recorded_at, recorded_financial_year, finalised_at,
-       recorded_by, created_at)
+       recorded_by, created_at, severity, confirmed_at, confirmed_by)
      SELECT ch.id, ch.workforce_member_id, ch.member_type,
             CASE WHEN NOT ch.criminal THEN NULL
                  WHEN NOT ch.complete THEN (ARRAY['ongoing','charged'])[1 + ch.i % 2]
                  WHEN ch.allegation = 'substantiated' THEN (ARRAY['convicted','caution','charged'])[1 + ch.i % 3]
                  ELSE (ARRAY['no_further_action','acquitted'])[1 + (ch.i / 2) % 2] END::criminal_outcome,
             CASE WHEN ch.misconduct THEN ch.finding END::misconduct_finding,
-            CASE WHEN ch.misconduct THEN ch.proceedings END::misconduct_proceedings,
+            CASE WHEN ch.misconduct THEN ch.proc END::misconduct_proceedings,
             CASE WHEN ch.misconduct AND ch.complete THEN ch.result END::proceedings_result,
             CASE WHEN ch.misconduct AND ch.complete AND ch.result IS NOT NULL THEN
                    CASE WHEN ch.member_type <> 'officer' AND ch.outcome2020 = 'reduction_in_rank' THEN 'final_written_warning'
                         WHEN ch.regime = '2020' THEN ch.outcome2020 ELSE ch.outcome2012 END END::misconduct_outcome,
-            CASE WHEN ch.misconduct AND ch.complete AND ch.result IS NOT NULL AND ch.outcome2020 IS NOT NULL THEN ch.regime END,
+            ch.regime,
             CASE WHEN NOT ch.complete THEN NULL
                  WHEN ch.misconduct THEN ch.allegation
                  WHEN ch.allegation = 'substantiated' THEN 'substantiated'
@@ -250,9 +255,15 @@ export async function generateCases(
             CASE WHEN ch.misconduct AND ch.advisory THEN (ch.recorded_at + interval '50 days')::date END,
             COALESCE(ch.finalised_at, now() - interval '3 days'), 0,
             CASE WHEN ch.complete THEN ch.finalised_at END,
-            $2::uuid, COALESCE(ch.finalised_at, now() - interval '3 days')
+            $2::uuid, COALESCE(ch.finalised_at, now() - interval '3 days'),
+            -- the subject's severity leads to the proceedings: a meeting for misconduct, a hearing for gross
+            CASE WHEN NOT ch.misconduct OR ch.proc IS NULL THEN ch.severity
+                 WHEN ch.proc = 'misconduct_meeting' THEN 'misconduct' ELSE 'gross_misconduct' END::case_severity,
+            -- closed cases: confirmed by the supervisor (the analyst proposed); the others are still proposals
+            CASE WHEN ch.complete THEN ch.finalised_at END,
+            CASE WHEN ch.complete THEN $3::uuid END
        FROM chosen ch`,
-    [`${MARK}%`, analyst],
+    [`${MARK}%`, analyst, supervisor],
   );
   // Dismissals (or would-have-been dismissals) without a Barred List entry raise the case's reminder.
   await m.query(
@@ -271,6 +282,15 @@ export async function generateCases(
      SELECT c.id, c.severity, 'Initial assessment on the information available', $2::uuid, c.recorded_at + interval '2 days'
        FROM case_record c WHERE c.allegation_summary LIKE $1 AND c.severity IS NOT NULL`,
     [`${MARK}%`, analyst],
+  );
+  // Per subject: where the proceedings followed a reassessment of that person.
+  await m.query(
+    `INSERT INTO case_severity_assessment (case_id, workforce_member_id, severity, reason, assessed_by, assessed_at)
+     SELECT o.case_id, o.workforce_member_id, o.severity, 'Reassessed for this person on the investigation''s findings',
+            $2::uuid, c.recorded_at + interval '3 days'
+       FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
+      WHERE c.allegation_summary LIKE $1 AND o.severity IS NOT NULL AND o.severity IS DISTINCT FROM c.severity`,
+    [`${MARK}%`, supervisor],
   );
   await m.query(
     `INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details, note)

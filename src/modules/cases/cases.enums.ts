@@ -108,9 +108,15 @@ export enum MisconductOutcome {
   DismissalWithoutNotice = 'dismissal_without_notice',
 }
 
+/**
+ * Which rules govern a subject's misconduct: the Police (Conduct) Regulations 2012 or 2020 (officers and
+ * special constables, by the date the matter came to the force's attention), or the force's staff misconduct
+ * procedure (police staff, PCSOs, volunteers, contractors). Derived, never chosen: see `regimeFor`.
+ */
 export enum ConductRegime {
   Regime2012 = '2012',
   Regime2020 = '2020',
+  Staff = 'staff',
 }
 
 export enum AllegationResult {
@@ -139,6 +145,10 @@ export enum CaseEventKind {
   NoteAdded = 'note_added',
   BarredListReminder = 'barred_list_reminder',
   IntelligenceLinked = 'intelligence_linked',
+  /** A supervisor who did not propose it confirmed a subject's outcome. */
+  OutcomeConfirmed = 'outcome_confirmed',
+  /** A supervisor corrected the recorded referral or IOPC decision (the earlier values are in the event). */
+  ReferralCorrected = 'referral_corrected',
 }
 
 /** Who was given a progress update (every 28 days). */

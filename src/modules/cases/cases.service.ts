@@ -17,9 +17,11 @@ import {
   CaseEventKind,
   CaseStatus,
   CaseType,
+  type ConductRegime,
   MatterType,
   ReferralBasis,
   type ReferralCriterion,
+  type Severity,
 } from './cases.enums.js';
 import type {
   AddNoteRequest,
@@ -29,6 +31,8 @@ import type {
   CaseQuery,
   CaseSummaryView,
   CaseView,
+  ConfirmOutcomeRequest,
+  CorrectReferralRequest,
   CreateCaseRequest,
   NoReferralRequest,
   OutcomeView,
@@ -49,6 +53,7 @@ import {
   needsBarredListEntry,
   needsVettingReview,
   type OutcomeFacts,
+  regimeFor,
 } from './outcome-rules.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
@@ -68,7 +73,8 @@ const SUMMARY_COLUMNS = `c.id, c.reference, c.case_type, c.matter_type, c.status
 const CASE_COLUMNS = `${SUMMARY_COLUMNS}, c.allegation_summary, c.breach_type, c.suspended_from, c.suspension_reason,
   c.referral_facts::text[] AS referral_facts, c.referral_criteria_met::text[] AS referral_criteria_met,
   c.no_referral_reason, c.no_referral_by, c.no_referral_at, c.investigation_started_at, c.finalised_at,
-  c.barred_list_reminder_at, c.created_by, c.created_at, c.updated_at`;
+  c.barred_list_reminder_at, c.created_by, c.created_at, c.updated_at,
+  (c.recorded_at AT TIME ZONE 'Europe/London')::date::text AS matter_on`;
 
 const NEWEST_FIRST: Keyset = {
   columns: [
@@ -138,7 +144,8 @@ const toReferral = (r: Row): ReferralView => ({
 const OUTCOME_COLUMNS = `o.id, o.workforce_member_id, o.member_type, o.criminal_outcome, o.misconduct_finding, o.proceedings,
   o.proceedings_result, o.misconduct_outcome, o.regime, o.allegation_result, o.left_service,
   o.left_service_on::text AS left_service_on, o.would_have_been_dismissed, o.barred_list_on::text AS barred_list_on,
-  o.advisory_list_on::text AS advisory_list_on, o.finalised_at, o.recorded_by, o.recorded_at, o.version`;
+  o.advisory_list_on::text AS advisory_list_on, o.finalised_at, o.recorded_by, o.recorded_at, o.version,
+  o.severity, o.confirmed_at, o.confirmed_by`;
 
 function outcomeFacts(r: Row): OutcomeFacts {
   return {
@@ -172,12 +179,25 @@ const toOutcome = (r: Row, caseType: CaseType): OutcomeView => ({
   wouldHaveBeenDismissed: r.would_have_been_dismissed as boolean,
   barredListOn: (r.barred_list_on as string | null) ?? null,
   advisoryListOn: (r.advisory_list_on as string | null) ?? null,
-  missing: missingForClosure(outcomeFacts(r), caseType),
+  severity: (r.severity as OutcomeView['severity']) ?? null,
+  missing: [...missingForClosure(outcomeFacts(r), caseType), ...(r.confirmed_at ? [] : ['confirmation'])],
+  confirmed: !!r.confirmed_at,
+  confirmedAt: isoOrNull(r.confirmed_at),
+  confirmedBy: (r.confirmed_by as string | null) ?? null,
   finalisedAt: isoOrNull(r.finalised_at),
   recordedBy: r.recorded_by as string,
   recordedAt: iso(r.recorded_at),
   version: Number(r.version),
 });
+
+/** A subject's current severity from the case's history (oldest first): the last one naming them or everyone. */
+function currentSeverity(history: Row[], memberId: string): Severity | null {
+  let current: Severity | null = null;
+  for (const h of history) {
+    if (!h.workforce_member_id || h.workforce_member_id === memberId) current = h.severity as Severity;
+  }
+  return current;
+}
 
 /** The case row as the service works with it (after `locate`). */
 interface CaseRow {
@@ -193,6 +213,8 @@ interface CaseRow {
   version: number;
   subject_ids: string[];
   has_referral: boolean;
+  /** The UK date the matter came to the force's attention (when the case was recorded): it fixes the regime. */
+  matter_on: string;
 }
 
 /** What the intelligence review's `referred_to_case` decision asks for: an existing case, or a new one. */
@@ -478,6 +500,7 @@ export class CasesService {
           const violations = checkOutcome(outcomeFacts(o), {
             caseType: body.caseType,
             memberType: o.member_type as string,
+            severity: (o.severity as Severity | null) ?? null,
           });
           if (violations.length) throw this.outcomeProblem(violations);
         }
@@ -603,6 +626,7 @@ export class CasesService {
       const fields = missingForClosure(o ? outcomeFacts(o) : null, row.case_type);
       if (fields.length)
         missing.push({ code: o ? 'outcome_incomplete' : 'outcome_missing', subjectId, fields });
+      else if (o && !o.confirmed_at) missing.push({ code: 'outcome_unconfirmed', subjectId });
     }
     return missing;
   }
@@ -613,9 +637,13 @@ export class CasesService {
     return this.guarded(actor, id, 'case.severity', async (m) => {
       const row = await this.locate(m, actor, id, 'case.severity', true);
       this.assertWritable(row, body.version);
+      if (body.subjectId && !row.subject_ids.includes(body.subjectId)) {
+        throw problems.invalid('subjectId', 'isSubject', 'subjectId is not a subject of this case');
+      }
       await m.query(
-        `INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by) VALUES ($1, $2, $3, $4)`,
-        [id, body.severity, body.reason, actor.userId],
+        `INSERT INTO case_severity_assessment (case_id, workforce_member_id, severity, reason, assessed_by)
+         VALUES ($1, $2, $3, $4, $5)`,
+        [id, body.subjectId ?? null, body.severity, body.reason, actor.userId],
       );
       await m.query(
         `UPDATE case_record SET severity = $2, version = version + 1, updated_at = now() WHERE id = $1`,
@@ -626,10 +654,13 @@ export class CasesService {
         actor,
         id,
         CaseEventKind.SeverityAssessed,
-        { severity: body.severity },
+        { severity: body.severity, subjectId: body.subjectId ?? null },
         body.reason,
       );
-      return this.viewAudited(m, actor, id, row.subject_ids, 'case.severity', { severity: body.severity });
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.severity', {
+        severity: body.severity,
+        subjectId: body.subjectId ?? null,
+      });
     });
   }
 
@@ -712,6 +743,96 @@ export class CasesService {
     });
   }
 
+  /**
+   * A supervisor corrects the recorded referral or the IOPC's decision, with a reason. Nothing is lost: the
+   * earlier values are kept in the timeline event (`before`, `after`, the reason as its note), and the figures
+   * follow (the referral facts are refreshed by the table's triggers in this transaction).
+   */
+  async correctReferral(actor: Actor, id: string, body: CorrectReferralRequest): Promise<CaseView> {
+    return this.guarded(actor, id, 'case.referral_correction', async (m) => {
+      const row = await this.locate(m, actor, id, 'case.referral_correction', true);
+      const [cur] = await m.query<
+        {
+          referred_on: string;
+          basis: ReferralBasis;
+          criteria: ReferralCriterion[];
+          reason: string | null;
+          decision: string | null;
+          decided_on: string | null;
+          iopc_reference: string | null;
+        }[]
+      >(
+        `SELECT referred_on::text AS referred_on, basis, criteria::text[] AS criteria, reason, decision,
+                decided_on::text AS decided_on, iopc_reference
+           FROM iopc_referral WHERE case_id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (!cur) throw problems.conflict('no_referral', 'The case has no recorded referral to correct');
+      const fields = ['referredOn', 'basis', 'decision', 'decidedOn', 'iopcReference'] as const;
+      if (!fields.some((f) => body[f] !== undefined)) {
+        throw problems.invalid('referredOn', 'nothingToCorrect', 'Name at least one value to correct');
+      }
+      const before = {
+        referredOn: cur.referred_on,
+        basis: cur.basis,
+        decision: cur.decision,
+        decidedOn: cur.decided_on,
+        iopcReference: cur.iopc_reference,
+      };
+      const after = {
+        referredOn: body.referredOn ?? before.referredOn,
+        basis: body.basis ?? before.basis,
+        decision: body.decision ?? before.decision,
+        decidedOn: body.decidedOn ?? before.decidedOn,
+        iopcReference: body.iopcReference ?? before.iopcReference,
+      };
+      if (body.referredOn) await this.assertNotFuture(m, 'referredOn', body.referredOn);
+      if (body.decidedOn) await this.assertNotFuture(m, 'decidedOn', body.decidedOn);
+      if (after.decision && !after.decidedOn)
+        throw problems.invalid('decidedOn', 'isNotEmpty', 'decidedOn is required with a decision');
+      if (after.decidedOn && !after.decision)
+        throw problems.invalid('decision', 'isNotEmpty', 'decision is required with decidedOn');
+      if (after.decidedOn && after.decidedOn < after.referredOn) {
+        throw problems.unprocessable(
+          'decision_before_referral',
+          'The IOPC cannot decide before the referral was made',
+        );
+      }
+      if (after.basis === ReferralBasis.Mandatory && cur.criteria.length === 0) {
+        throw problems.unprocessable(
+          'mandatory_referral_needs_criteria',
+          'A mandatory referral names the criteria met; this referral names none',
+        );
+      }
+      const decisionChanged = after.decision !== before.decision || after.decidedOn !== before.decidedOn;
+      await m.query(
+        `UPDATE iopc_referral SET referred_on = $2::date, basis = $3::referral_basis, decision = $4::iopc_decision,
+                decided_on = $5::date, iopc_reference = $6::text,
+                reason = CASE WHEN $3::referral_basis = 'voluntary' THEN COALESCE(reason, $7::text) ELSE reason END,
+                decision_recorded_by = CASE WHEN $8::boolean THEN $9::uuid ELSE decision_recorded_by END,
+                decision_recorded_at = CASE WHEN $8::boolean THEN now() ELSE decision_recorded_at END,
+                updated_at = now()
+          WHERE case_id = $1`,
+        [
+          id,
+          after.referredOn,
+          after.basis,
+          after.decision,
+          after.decidedOn,
+          after.iopcReference,
+          body.reason,
+          decisionChanged,
+          actor.userId,
+        ],
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      await this.event(m, actor, id, CaseEventKind.ReferralCorrected, { before, after }, body.reason);
+      return this.viewAudited(m, actor, id, row.subject_ids, 'case.referral_correction', {
+        fields: fields.filter((f) => body[f] !== undefined),
+      });
+    });
+  }
+
   async recordNoReferral(actor: Actor, id: string, body: NoReferralRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.no_referral', async (m) => {
       const row = await this.locate(m, actor, id, 'case.no_referral', true);
@@ -754,6 +875,8 @@ export class CasesService {
         `SELECT member_type FROM workforce_member WHERE id = $1`,
         [memberId],
       );
+      const regime = regimeFor(member.member_type, row.matter_on);
+      const severity = await this.subjectSeverity(m, id, memberId);
       const [existing] = await m.query<{ version: number }[]>(
         `SELECT version FROM case_subject_outcome WHERE case_id = $1 AND workforce_member_id = $2 FOR UPDATE`,
         [id, memberId],
@@ -765,14 +888,19 @@ export class CasesService {
         proceedings: body.proceedings ?? null,
         proceedingsResult: body.proceedingsResult ?? null,
         misconductOutcome: body.misconductOutcome ?? null,
-        regime: body.regime ?? null,
+        regime: body.regime ?? regime,
         allegationResult: body.allegationResult ?? null,
         leftService: body.leftService ?? null,
         wouldHaveBeenDismissed: body.wouldHaveBeenDismissed ?? false,
         barredListDate: body.barredListOn ?? null,
         advisoryListDate: body.advisoryListOn ?? null,
       };
-      const violations = checkOutcome(facts, { caseType: row.case_type, memberType: member.member_type });
+      const violations = checkOutcome(facts, {
+        caseType: row.case_type,
+        memberType: member.member_type,
+        regime,
+        severity,
+      });
       if (body.leftServiceOn && !body.leftService) {
         violations.push({
           code: 'left_on_needs_left_service',
@@ -805,16 +933,17 @@ export class CasesService {
         facts.wouldHaveBeenDismissed,
         facts.barredListDate,
         facts.advisoryListDate,
-        complete,
+        severity,
         actor.userId,
       ];
+      // A proposal: unconfirmed, so not finalised and not counted, until a supervisor who did not propose it
+      // confirms it (confirmOutcome). Replacing a confirmed outcome makes it a proposal again.
       const [saved] = await m.query<Row[]>(
         `INSERT INTO case_subject_outcome AS o (case_id, workforce_member_id, member_type, criminal_outcome,
            misconduct_finding, proceedings, proceedings_result, misconduct_outcome, regime, allegation_result,
            left_service, left_service_on, would_have_been_dismissed, barred_list_on, advisory_list_on,
-           finalised_at, recorded_by, recorded_financial_year)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-           CASE WHEN $16::boolean THEN now() END, $17, 0)
+           severity, recorded_by, recorded_financial_year)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 0)
          ON CONFLICT (case_id, workforce_member_id) DO UPDATE SET
            criminal_outcome = EXCLUDED.criminal_outcome, misconduct_finding = EXCLUDED.misconduct_finding,
            proceedings = EXCLUDED.proceedings, proceedings_result = EXCLUDED.proceedings_result,
@@ -822,29 +951,22 @@ export class CasesService {
            allegation_result = EXCLUDED.allegation_result, left_service = EXCLUDED.left_service,
            left_service_on = EXCLUDED.left_service_on, would_have_been_dismissed = EXCLUDED.would_have_been_dismissed,
            barred_list_on = EXCLUDED.barred_list_on, advisory_list_on = EXCLUDED.advisory_list_on,
-           finalised_at = CASE WHEN $16::boolean THEN COALESCE(o.finalised_at, now()) END,
+           severity = EXCLUDED.severity, finalised_at = NULL, confirmed_at = NULL, confirmed_by = NULL,
            recorded_by = EXCLUDED.recorded_by, recorded_at = now(), version = o.version + 1, updated_at = now()
          RETURNING ${OUTCOME_COLUMNS}`,
         values,
       );
       await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
-      // A proven outcome short of dismissal: the person's vetting is reviewed (alert + outbox, this transaction;
-      // raised once per outcome however often it is re-recorded).
-      const vettingAlertId = needsVettingReview(facts)
-        ? await this.alerts.raiseReviewRequired(m, memberId, {
-            type: AlertSource.MisconductOutcome,
-            id: saved.id as string,
-          })
-        : null;
       await this.event(m, actor, id, CaseEventKind.OutcomeRecorded, {
-        vettingAlertId,
+        proposed: true,
         subjectId: memberId,
         criminalOutcome: facts.criminalOutcome,
         misconductFinding: facts.misconductFinding,
         proceedings: facts.proceedings,
         proceedingsResult: facts.proceedingsResult,
         misconductOutcome: facts.misconductOutcome,
-        regime: facts.regime,
+        regime,
+        severity,
         allegationResult: facts.allegationResult,
         leftService: facts.leftService,
         wouldHaveBeenDismissed: facts.wouldHaveBeenDismissed,
@@ -857,10 +979,102 @@ export class CasesService {
         resourceType: 'case',
         resourceId: id,
         subjectIds: [memberId],
+        details: { subjectId: memberId, complete, proposed: true, version: Number(saved.version) },
+      });
+      return toOutcome(saved, row.case_type);
+    });
+  }
+
+  /**
+   * A supervisor who did not propose it confirms a subject's outcome: from then on it counts (figures, returns,
+   * the referral facts), is final when complete, and raises its consequences (a vetting review). The rules are
+   * checked again against the subject's severity as it is now.
+   */
+  async confirmOutcome(
+    actor: Actor,
+    id: string,
+    memberId: string,
+    body: ConfirmOutcomeRequest,
+  ): Promise<OutcomeView> {
+    return this.guarded(actor, id, 'case.outcome_confirm', async (m) => {
+      const row = await this.locate(m, actor, id, 'case.outcome_confirm', true);
+      this.assertWritable(row);
+      if (!row.subject_ids.includes(memberId)) throw problems.notFound('subject of this case');
+      const [o] = await m.query<Row[]>(
+        // access: the case of confirmOutcome, after locate.
+        `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o
+          WHERE o.case_id = $1 AND o.workforce_member_id = $2 FOR UPDATE`,
+        [id, memberId],
+      );
+      if (!o) throw problems.notFound('outcome');
+      if (Number(o.version) !== body.version) throw problems.staleVersion();
+      if (o.confirmed_at)
+        throw problems.conflict('outcome_already_confirmed', 'The outcome is already confirmed');
+      if (o.recorded_by === actor.userId) {
+        throw problems.conflict(
+          'confirmer_is_proposer',
+          'An outcome is confirmed by a supervisor who did not propose it',
+        );
+      }
+      const facts = outcomeFacts(o);
+      const severity = await this.subjectSeverity(m, id, memberId);
+      const violations = checkOutcome(facts, {
+        caseType: row.case_type,
+        memberType: o.member_type as string,
+        regime: (o.regime as ConductRegime | null) ?? undefined,
+        severity,
+      });
+      if (violations.length) throw this.outcomeProblem(violations);
+      const complete = missingForClosure(facts, row.case_type).length === 0;
+      const [saved] = await m.query<Row[]>(
+        // access: the case of confirmOutcome, after locate.
+        // (a SELECT over the UPDATE: the driver returns an UPDATE's rows with its count)
+        `WITH u AS (
+           UPDATE case_subject_outcome o SET confirmed_at = now(), confirmed_by = $3, severity = $4,
+                  finalised_at = CASE WHEN $5::boolean THEN now() END, version = o.version + 1, updated_at = now()
+            WHERE o.case_id = $1 AND o.workforce_member_id = $2 RETURNING o.*)
+         SELECT ${OUTCOME_COLUMNS} FROM u o`,
+        [id, memberId, actor.userId, severity, complete],
+      );
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
+      // A proven outcome short of dismissal: the person's vetting is reviewed (alert + outbox, this transaction;
+      // raised once per outcome however often it is re-confirmed).
+      const vettingAlertId = needsVettingReview(facts)
+        ? await this.alerts.raiseReviewRequired(m, memberId, {
+            type: AlertSource.MisconductOutcome,
+            id: saved.id as string,
+          })
+        : null;
+      await this.event(m, actor, id, CaseEventKind.OutcomeConfirmed, {
+        subjectId: memberId,
+        proposedBy: o.recorded_by,
+        vettingAlertId,
+      });
+      await this.audit.record(m, actor, {
+        action: 'case.outcome_confirm',
+        resourceType: 'case',
+        resourceId: id,
+        subjectIds: [memberId],
         details: { subjectId: memberId, complete, version: Number(saved.version), vettingAlertId },
       });
       return toOutcome(saved, row.case_type);
     });
+  }
+
+  /** The subject's current severity: the latest assessment of them, or of every subject of the case. */
+  private async subjectSeverity(
+    m: EntityManager,
+    caseId: string,
+    memberId: string,
+  ): Promise<Severity | null> {
+    const [latest] = await m.query<{ severity: Severity }[]>(
+      // access: the case of recordOutcome / confirmOutcome, after locate.
+      `SELECT severity FROM case_severity_assessment
+        WHERE case_id = $1 AND (workforce_member_id = $2 OR workforce_member_id IS NULL)
+        ORDER BY assessed_at DESC, id DESC LIMIT 1`,
+      [caseId, memberId],
+    );
+    return latest?.severity ?? null;
   }
 
   /** Raises the case's Barred List reminder when a dismissal lacks its entry; clears it when none does. */
@@ -1092,7 +1306,8 @@ export class CasesService {
       `SELECT c.id, c.reference, c.status, c.case_type, c.suspended_from, c.referral_required,
               c.referral_criteria_met::text[] AS referral_criteria_met, c.no_referral_reason, c.supervisor_id, c.version,
               ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[] AS subject_ids,
-              EXISTS (SELECT 1 FROM iopc_referral r WHERE r.case_id = c.id) AS has_referral
+              EXISTS (SELECT 1 FROM iopc_referral r WHERE r.case_id = c.id) AS has_referral,
+              (c.recorded_at AT TIME ZONE 'Europe/London')::date::text AS matter_on
          FROM case_record c WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
       [id],
     );
@@ -1274,7 +1489,7 @@ export class CasesService {
       [id],
     );
     const history = await m.query<Row[]>(
-      `SELECT severity, reason, assessed_by, assessed_at FROM case_severity_assessment WHERE case_id = $1 ORDER BY assessed_at, id`,
+      `SELECT severity, workforce_member_id, reason, assessed_by, assessed_at FROM case_severity_assessment WHERE case_id = $1 ORDER BY assessed_at, id`,
       [id],
     );
     const outcomes = await m.query<Row[]>(
@@ -1304,6 +1519,8 @@ export class CasesService {
         staffNumber: s.staff_number as string,
         name: s.name as string,
         memberType: s.member_type as CaseView['subjects'][number]['memberType'],
+        regime: regimeFor(s.member_type as string, r.matter_on as string),
+        severity: currentSeverity(history, s.id as string),
       })),
       intelligenceReportIds: intel.map((i) => i.report_id),
       referral: {
@@ -1322,6 +1539,7 @@ export class CasesService {
       },
       severityHistory: history.map((h) => ({
         severity: h.severity as CaseView['severityHistory'][number]['severity'],
+        subjectId: (h.workforce_member_id as string | null) ?? null,
         reason: h.reason as string,
         assessedBy: h.assessed_by as string,
         assessedAt: iso(h.assessed_at),

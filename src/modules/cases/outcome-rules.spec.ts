@@ -7,6 +7,7 @@ import {
   MisconductOutcome,
   Proceedings,
   ProceedingsResult,
+  Severity,
 } from './cases.enums.js';
 import {
   checkOutcome,
@@ -14,10 +15,16 @@ import {
   needsBarredListEntry,
   needsVettingReview,
   OUTCOME_RULES,
+  type OutcomeContext,
   type OutcomeFacts,
+  regimeFor,
 } from './outcome-rules.js';
 
-const officer = { caseType: CaseType.CriminalAndMisconduct, memberType: 'officer' };
+const officer: OutcomeContext = {
+  caseType: CaseType.CriminalAndMisconduct,
+  memberType: 'officer',
+  severity: Severity.GrossMisconduct,
+};
 const codes = (o: OutcomeFacts, ctx = officer): string[] => checkOutcome(o, ctx).map((v) => v.code);
 
 /**
@@ -36,6 +43,11 @@ const EXPECTED: Record<ConductRegime, Record<Proceedings, string>> = {
     [Proceedings.MisconductMeeting]: 'YnYYYnnn',
     [Proceedings.MisconductHearing]: 'YnYYYYnY',
     [Proceedings.AcceleratedHearing]: 'YnnnYYnY',
+  },
+  [ConductRegime.Staff]: {
+    [Proceedings.MisconductMeeting]: 'YYnYYnnn',
+    [Proceedings.MisconductHearing]: 'YYnYYnYY',
+    [Proceedings.AcceleratedHearing]: 'nnnnnnnn',
   },
 };
 const COLUMNS = [
@@ -68,19 +80,34 @@ describe('outcome rules: regime × proceedings × outcome', () => {
   it.each(cells)(
     '$regime $proceedings $outcome → allowed $allowed',
     ({ regime, proceedings, outcome, allowed }) => {
-      const violations = codes({
-        misconductFinding: MisconductFinding.CaseToAnswer,
-        proceedings,
-        proceedingsResult: ProceedingsResult.Proven,
-        misconductOutcome: outcome,
-        regime,
-        allegationResult: AllegationResult.Substantiated,
-      });
+      // The severity that leads to these proceedings, so that only the regime's table decides.
+      const severity =
+        proceedings === Proceedings.MisconductMeeting ? Severity.Misconduct : Severity.GrossMisconduct;
+      const violations = codes(
+        {
+          misconductFinding: MisconductFinding.CaseToAnswer,
+          proceedings,
+          proceedingsResult: ProceedingsResult.Proven,
+          misconductOutcome: outcome,
+          regime,
+          allegationResult: AllegationResult.Substantiated,
+        },
+        {
+          caseType: CaseType.Misconduct,
+          memberType: regime === ConductRegime.Staff ? 'staff' : 'officer',
+          regime,
+          severity,
+        },
+      );
       if (allowed) expect(violations).toEqual([]);
-      else
-        expect(violations).toEqual([
-          expect.stringMatching(/^(outcome_not_in_regime|outcome_not_available_from_proceedings)$/),
-        ]);
+      else {
+        expect(violations.length).toBeGreaterThan(0);
+        for (const v of violations) {
+          expect(v).toMatch(
+            /^(outcome_not_in_regime|outcome_not_available_from_proceedings|accelerated_hearing_not_for_staff|reduction_in_rank_officers_only|misconduct_at_most_final_written_warning)$/,
+          );
+        }
+      }
     },
   );
 
@@ -90,49 +117,191 @@ describe('outcome rules: regime × proceedings × outcome', () => {
       proceedingsResult: ProceedingsResult.Proven,
       allegationResult: AllegationResult.Substantiated,
     };
+    const gross = { ...officer, regime: ConductRegime.Regime2020 };
+    const misconduct = { ...gross, severity: Severity.Misconduct };
     expect(
-      codes({
-        ...base,
-        proceedings: Proceedings.MisconductMeeting,
-        regime: ConductRegime.Regime2020,
-        misconductOutcome: MisconductOutcome.ReductionInRank,
-      }),
-    ).toEqual(['outcome_not_available_from_proceedings']);
+      codes(
+        {
+          ...base,
+          proceedings: Proceedings.MisconductMeeting,
+          misconductOutcome: MisconductOutcome.ReductionInRank,
+        },
+        misconduct,
+      ),
+    ).toEqual(['misconduct_at_most_final_written_warning', 'outcome_not_available_from_proceedings']);
     expect(
-      codes({
-        ...base,
-        proceedings: Proceedings.MisconductMeeting,
-        regime: ConductRegime.Regime2020,
-        misconductOutcome: MisconductOutcome.DismissalWithoutNotice,
-      }),
-    ).toEqual(['outcome_not_available_from_proceedings']);
-    expect(
-      codes({
-        ...base,
-        proceedings: Proceedings.MisconductHearing,
-        regime: ConductRegime.Regime2020,
-        misconductOutcome: MisconductOutcome.DismissalWithNotice,
-      }),
+      codes(
+        {
+          ...base,
+          proceedings: Proceedings.MisconductHearing,
+          misconductOutcome: MisconductOutcome.DismissalWithNotice,
+        },
+        gross,
+      ),
     ).toEqual(['outcome_not_in_regime']);
     expect(
-      codes({
-        misconductFinding: MisconductFinding.NoCaseToAnswer,
-        proceedings: Proceedings.MisconductMeeting,
-        proceedingsResult: ProceedingsResult.Proven,
-      }),
+      codes(
+        {
+          misconductFinding: MisconductFinding.NoCaseToAnswer,
+          proceedings: Proceedings.MisconductMeeting,
+          proceedingsResult: ProceedingsResult.Proven,
+        },
+        misconduct,
+      ),
     ).toEqual(expect.arrayContaining(['proceedings_need_case_to_answer', 'result_needs_case_to_answer']));
+    // issue 26: a dismissal on a case assessed as practice requiring improvement
+    expect(
+      codes(
+        {
+          ...base,
+          proceedings: Proceedings.MisconductHearing,
+          misconductOutcome: MisconductOutcome.DismissalWithoutNotice,
+        },
+        { ...gross, severity: Severity.PracticeRequiringImprovement },
+      ),
+    ).toEqual([
+      'case_to_answer_needs_misconduct',
+      'practice_requiring_improvement_no_proceedings',
+      'practice_requiring_improvement_reflective_practice_only',
+    ]);
+    // police staff: a written warning at a hearing "under 2020", and an accelerated hearing with dismissal
+    const staff = { ...gross, memberType: 'staff', regime: ConductRegime.Staff };
+    expect(
+      codes(
+        {
+          ...base,
+          regime: ConductRegime.Regime2020,
+          proceedings: Proceedings.MisconductHearing,
+          misconductOutcome: MisconductOutcome.WrittenWarning,
+        },
+        staff,
+      ),
+    ).toEqual(['regime_follows_the_matter']);
+    expect(
+      codes(
+        {
+          ...base,
+          proceedings: Proceedings.AcceleratedHearing,
+          misconductOutcome: MisconductOutcome.DismissalWithoutNotice,
+        },
+        staff,
+      ),
+    ).toEqual(['accelerated_hearing_not_for_staff']);
+    // a 2026 matter named as 2012
+    expect(
+      codes(
+        {
+          ...base,
+          regime: ConductRegime.Regime2012,
+          proceedings: Proceedings.MisconductHearing,
+          misconductOutcome: MisconductOutcome.DismissalWithNotice,
+        },
+        gross,
+      ),
+    ).toEqual(['regime_follows_the_matter', 'outcome_not_in_regime']);
+  });
+});
+
+describe('the regime follows the matter', () => {
+  it.each([
+    ['officer', '2020-01-31', ConductRegime.Regime2012],
+    ['officer', '2020-02-01', ConductRegime.Regime2020],
+    ['officer', '2026-03-04', ConductRegime.Regime2020],
+    ['special_constable', '2019-06-01', ConductRegime.Regime2012],
+    ['special_constable', '2021-06-01', ConductRegime.Regime2020],
+    ['staff', '2019-06-01', ConductRegime.Staff],
+    ['staff', '2026-03-04', ConductRegime.Staff],
+    ['pcso', '2026-03-04', ConductRegime.Staff],
+    ['volunteer', '2026-03-04', ConductRegime.Staff],
+    ['contractor', '2026-03-04', ConductRegime.Staff],
+  ])('%s, matter of %s → %s', (memberType, on, regime) => {
+    expect(regimeFor(memberType, on)).toBe(regime);
+  });
+});
+
+/**
+ * Every cell of severity × proceedings and severity × outcome, written out by hand (Y allowed, n refused).
+ * Proceedings columns: meeting, hearing, accelerated hearing. Outcome columns as COLUMNS above.
+ */
+const SEVERITY_PROCEEDINGS: Record<Severity, string> = {
+  [Severity.NoMisconduct]: 'nnn',
+  [Severity.PracticeRequiringImprovement]: 'nnn',
+  [Severity.Misconduct]: 'Ynn',
+  [Severity.GrossMisconduct]: 'nYY',
+};
+const SEVERITY_OUTCOMES: Record<Severity, string> = {
+  [Severity.NoMisconduct]: 'Ynnnnnnn',
+  [Severity.PracticeRequiringImprovement]: 'YnYnnnnn',
+  [Severity.Misconduct]: 'YYYYYnnn',
+  [Severity.GrossMisconduct]: 'YYYYYYYY',
+};
+const SEVERITY_PROCEEDINGS_RULE: Record<Severity, string> = {
+  [Severity.NoMisconduct]: 'no_misconduct_no_proceedings',
+  [Severity.PracticeRequiringImprovement]: 'practice_requiring_improvement_no_proceedings',
+  [Severity.Misconduct]: 'misconduct_meeting_only',
+  [Severity.GrossMisconduct]: 'gross_misconduct_hearing_only',
+};
+const SEVERITY_OUTCOME_RULE: Record<Severity, string> = {
+  [Severity.NoMisconduct]: 'no_misconduct_no_outcome',
+  [Severity.PracticeRequiringImprovement]: 'practice_requiring_improvement_reflective_practice_only',
+  [Severity.Misconduct]: 'misconduct_at_most_final_written_warning',
+  [Severity.GrossMisconduct]: '(none)',
+};
+const PROCEEDINGS_COLUMNS = [
+  Proceedings.MisconductMeeting,
+  Proceedings.MisconductHearing,
+  Proceedings.AcceleratedHearing,
+];
+
+describe('outcome rules: severity × proceedings and severity × outcome', () => {
+  const proceedingsCells = Object.values(Severity).flatMap((severity) =>
+    PROCEEDINGS_COLUMNS.map((proceedings, i) => ({
+      severity,
+      proceedings,
+      allowed: SEVERITY_PROCEEDINGS[severity][i] === 'Y',
+    })),
+  );
+  it.each(proceedingsCells)(
+    '$severity $proceedings → allowed $allowed',
+    ({ severity, proceedings, allowed }) => {
+      const got = codes({ proceedings }, { ...officer, severity });
+      if (allowed) expect(got).not.toContain(SEVERITY_PROCEEDINGS_RULE[severity]);
+      else expect(got).toContain(SEVERITY_PROCEEDINGS_RULE[severity]);
+    },
+  );
+
+  const outcomeCells = Object.values(Severity).flatMap((severity) =>
+    COLUMNS.map((outcome, i) => ({ severity, outcome, allowed: SEVERITY_OUTCOMES[severity][i] === 'Y' })),
+  );
+  it.each(outcomeCells)('$severity $outcome → allowed $allowed', ({ severity, outcome, allowed }) => {
+    const got = codes({ misconductOutcome: outcome }, { ...officer, severity });
+    if (allowed) expect(got).not.toContain(SEVERITY_OUTCOME_RULE[severity]);
+    else expect(got).toContain(SEVERITY_OUTCOME_RULE[severity]);
+  });
+
+  it('lets practice requiring improvement end in reflective practice without proceedings', () => {
+    expect(
+      codes(
+        {
+          misconductFinding: MisconductFinding.NoCaseToAnswer,
+          misconductOutcome: MisconductOutcome.ReflectivePractice,
+          allegationResult: AllegationResult.Substantiated,
+        },
+        { ...officer, regime: ConductRegime.Regime2020, severity: Severity.PracticeRequiringImprovement },
+      ),
+    ).toEqual([]);
   });
 });
 
 /** Each rule: one outcome that breaks it (and only it, where possible) and one close to it that does not. */
-const RULE_CASES: Record<string, { ctx?: typeof officer; bad: OutcomeFacts; good: OutcomeFacts }> = {
+const RULE_CASES: Record<string, { ctx?: OutcomeContext; bad: OutcomeFacts; good: OutcomeFacts }> = {
   criminal_outcome_needs_criminal_case: {
-    ctx: { caseType: CaseType.Misconduct, memberType: 'officer' },
+    ctx: { caseType: CaseType.Misconduct, memberType: 'officer', severity: null },
     bad: { criminalOutcome: CriminalOutcome.Charged },
     good: { criminalOutcome: null },
   },
   misconduct_needs_misconduct_case: {
-    ctx: { caseType: CaseType.Criminal, memberType: 'officer' },
+    ctx: { caseType: CaseType.Criminal, memberType: 'officer', severity: null },
     bad: { misconductFinding: MisconductFinding.NoCaseToAnswer },
     good: { criminalOutcome: CriminalOutcome.Caution },
   },
@@ -161,6 +330,61 @@ const RULE_CASES: Record<string, { ctx?: typeof officer; bad: OutcomeFacts; good
       proceedings: Proceedings.MisconductMeeting,
       proceedingsResult: ProceedingsResult.NotProven,
     },
+  },
+  regime_follows_the_matter: {
+    ctx: { ...officer, regime: ConductRegime.Regime2020 },
+    bad: { regime: ConductRegime.Regime2012 },
+    good: { regime: ConductRegime.Regime2020 },
+  },
+  accelerated_hearing_not_for_staff: {
+    ctx: { ...officer, memberType: 'pcso', regime: ConductRegime.Staff },
+    bad: { misconductFinding: MisconductFinding.CaseToAnswer, proceedings: Proceedings.AcceleratedHearing },
+    good: { misconductFinding: MisconductFinding.CaseToAnswer, proceedings: Proceedings.MisconductHearing },
+  },
+  proceedings_need_severity: {
+    ctx: { ...officer, severity: null },
+    bad: { misconductFinding: MisconductFinding.CaseToAnswer, proceedings: Proceedings.MisconductHearing },
+    good: { misconductFinding: MisconductFinding.CaseToAnswer },
+  },
+  case_to_answer_needs_misconduct: {
+    ctx: { ...officer, severity: Severity.NoMisconduct },
+    bad: { misconductFinding: MisconductFinding.CaseToAnswer },
+    good: { misconductFinding: MisconductFinding.NoCaseToAnswer },
+  },
+  no_misconduct_no_proceedings: {
+    ctx: { ...officer, severity: Severity.NoMisconduct },
+    bad: { proceedings: Proceedings.MisconductMeeting },
+    good: { misconductFinding: MisconductFinding.NoCaseToAnswer },
+  },
+  no_misconduct_no_outcome: {
+    ctx: { ...officer, severity: Severity.NoMisconduct },
+    bad: { misconductOutcome: MisconductOutcome.ReflectivePractice },
+    good: { misconductOutcome: MisconductOutcome.NoFurtherAction },
+  },
+  practice_requiring_improvement_no_proceedings: {
+    ctx: { ...officer, severity: Severity.PracticeRequiringImprovement },
+    bad: { proceedings: Proceedings.MisconductMeeting },
+    good: { misconductFinding: MisconductFinding.NoCaseToAnswer },
+  },
+  practice_requiring_improvement_reflective_practice_only: {
+    ctx: { ...officer, severity: Severity.PracticeRequiringImprovement },
+    bad: { misconductOutcome: MisconductOutcome.DismissalWithoutNotice },
+    good: { misconductOutcome: MisconductOutcome.ReflectivePractice },
+  },
+  misconduct_meeting_only: {
+    ctx: { ...officer, severity: Severity.Misconduct },
+    bad: { proceedings: Proceedings.MisconductHearing },
+    good: { proceedings: Proceedings.MisconductMeeting },
+  },
+  misconduct_at_most_final_written_warning: {
+    ctx: { ...officer, severity: Severity.Misconduct },
+    bad: { misconductOutcome: MisconductOutcome.DismissalWithoutNotice },
+    good: { misconductOutcome: MisconductOutcome.FinalWrittenWarning },
+  },
+  gross_misconduct_hearing_only: {
+    ctx: { ...officer, severity: Severity.GrossMisconduct },
+    bad: { proceedings: Proceedings.MisconductMeeting },
+    good: { proceedings: Proceedings.AcceleratedHearing },
   },
   outcome_needs_regime: {
     bad: { misconductOutcome: MisconductOutcome.NoFurtherAction },
@@ -205,7 +429,7 @@ const RULE_CASES: Record<string, { ctx?: typeof officer; bad: OutcomeFacts; good
     },
   },
   reduction_in_rank_officers_only: {
-    ctx: { caseType: CaseType.Misconduct, memberType: 'staff' },
+    ctx: { caseType: CaseType.Misconduct, memberType: 'staff', severity: Severity.GrossMisconduct },
     bad: {
       misconductFinding: MisconductFinding.CaseToAnswer,
       proceedings: Proceedings.MisconductHearing,

@@ -22,11 +22,12 @@ import {
   MisconductOutcome,
   Proceedings,
   ProceedingsResult,
+  Severity,
 } from './cases.enums.js';
 
 /**
  * One subject's outcome on one case. The subject's workforce type is copied in when recorded (officer vs
- * staff in the figures, as it was then). `finalisedAt` is set when the outcome is complete.
+ * staff in the figures, as it was then). `finalisedAt` is set when the outcome is complete and confirmed.
  */
 @Entity('case_subject_outcome')
 @Index('ix_case_subject_outcome_recorded_fy', ['recordedFinancialYear', 'allegationResult'])
@@ -119,6 +120,21 @@ export class CaseSubjectOutcome {
 
   @Column({ type: 'uuid' })
   recordedBy: string;
+
+  /** The subject's severity assessment when the outcome was last proposed. */
+  @Column({ type: 'enum', enum: Severity, enumName: 'case_severity', nullable: true })
+  severity: Severity | null;
+
+  /** Confirmed by a supervisor other than the proposer (`recordedBy`); a new proposal clears it. */
+  @Column({ type: 'timestamptz', nullable: true })
+  confirmedAt: Date | null;
+
+  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT', nullable: true })
+  @JoinColumn({ name: 'confirmed_by', foreignKeyConstraintName: 'fk_case_subject_outcome_confirmed_by' })
+  confirmedByUser: Relation<AppUser> | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  confirmedBy: string | null;
 
   @Column({ type: 'int', default: 1 })
   version: number;

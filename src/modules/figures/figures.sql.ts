@@ -264,8 +264,8 @@ const CASE_MEASURES: Measure[] = [
   ),
   count(
     'hearings_gross_misconduct_proven',
-    `o.proceedings = 'misconduct_hearing' AND o.proceedings_result = 'proven' AND o.severity = 'gross_misconduct'`,
-    'Misconduct hearings: gross misconduct proven (case assessed as gross misconduct)',
+    `o.proceedings = 'misconduct_hearing' AND o.proceedings_result = 'proven' AND o.assessed_severity = 'gross_misconduct'`,
+    'Misconduct hearings: gross misconduct proven (the person assessed as gross misconduct)',
   ),
   count('accelerated_hearings', `o.proceedings = 'accelerated_hearing'`, 'Accelerated hearings held'),
   count(
@@ -314,6 +314,7 @@ export const ALL_KEY = 'all';
  * misconduct tables): proceedings held, proven, each outcome. Basis `finalised`: the year the person's
  * outcome was finalised (cases concluded); `recorded`: the year the case was recorded, unfinished ones
  * counted as pending. The member type is the one recorded with the outcome, else the member's current one.
+ * Only confirmed outcomes count (issue 26): a proposal is pending, and `finalised_at` is set on confirmation.
  */
 export function caseFiguresSql(f: BasisFilter): SqlQuery {
   const p = new Params();
@@ -344,13 +345,14 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
             JOIN case_record c ON c.id = cs.case_id
             JOIN workforce_member w ON w.id = cs.workforce_member_id
             LEFT JOIN case_subject_outcome o
-              ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id`;
+              ON o.case_id = cs.case_id AND o.workforce_member_id = cs.workforce_member_id
+             AND o.confirmed_at IS NOT NULL`;
   // Counted once per year and member type (a hash of a few dozen groups), then summed into the totals.
   const text = `
 WITH b AS (
   SELECT o.fy, o.mt,
          ${CASE_MEASURES.map((m) => `${m.expr} AS "${m.key}"`).join(',\n         ')}
-    FROM (SELECT ${fy} AS fy, ${mt} AS mt, c.severity, o.*
+    FROM (SELECT ${fy} AS fy, ${mt} AS mt, COALESCE(o.severity, c.severity) AS assessed_severity, o.*
             FROM ${source}
            WHERE ${where.join('\n             AND ')}) o
    GROUP BY o.fy, o.mt
@@ -721,7 +723,7 @@ SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter
        c.case_type::text AS investigation_type, c.primary_category::text AS allegation_category,
        c.breach_type::text AS breach_type, ref.basis::text AS iopc_referral, ref.decision::text AS iopc_decision,
        o.misconduct_finding::text AS case_to_answer, o.proceedings::text AS proceeding_type,
-       o.proceedings_result::text AS proceedings_result, c.severity::text AS level_of_misconduct,
+       o.proceedings_result::text AS proceedings_result, COALESCE(o.severity, c.severity)::text AS level_of_misconduct,
        o.misconduct_outcome::text AS outcome, o.regime::text AS regime, o.allegation_result::text AS allegation_result,
        o.member_type::text AS member_type,
        (c.recorded_at AT TIME ZONE 'Europe/London')::date::text AS recorded_on,

@@ -56,9 +56,9 @@ const OptionalDateOnly = (description?: string): PropertyDecorator =>
     IsISO8601({ strict: true }),
   );
 /** An optional code that may also be sent as null to clear it. */
-const NullableEnum = (e: object, enumName: string): PropertyDecorator =>
+const NullableEnum = (e: object, enumName: string, description?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ enum: e, enumName, nullable: true }),
+    ApiPropertyOptional({ enum: e, enumName, nullable: true, description }),
     ValidateIf((_o, v) => v !== undefined && v !== null),
     IsEnum(e),
   );
@@ -234,6 +234,15 @@ export class AssessSeverityRequest {
   @Text(4000)
   reason: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'The subject assessed (severity is assessed per subject); omitted: every subject of the case',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  subjectId?: string;
+
   @OptionalVersion()
   version?: number;
 }
@@ -287,6 +296,46 @@ export class ReferralDecisionRequest {
   iopcReference?: string;
 }
 
+export class CorrectReferralRequest {
+  @Text(
+    4000,
+    'Why the recorded referral or decision was wrong (kept in the timeline with the earlier values)',
+  )
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of referral' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  referredOn?: string;
+
+  @ApiPropertyOptional({ enum: ReferralBasis, enumName: 'ReferralBasis' })
+  @IsOptional()
+  @IsEnum(ReferralBasis)
+  basis?: ReferralBasis;
+
+  @ApiPropertyOptional({
+    enum: IopcDecision,
+    enumName: 'IopcDecision',
+    description: 'The corrected IOPC decision',
+  })
+  @IsOptional()
+  @IsEnum(IopcDecision)
+  decision?: IopcDecision;
+
+  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of the IOPC decision' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  decidedOn?: string;
+
+  @ApiPropertyOptional({ maxLength: 64 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  iopcReference?: string;
+}
+
 export class NoReferralRequest {
   @Text(4000, 'Why no referral was made although the mandatory criteria are met')
   reason: string;
@@ -308,7 +357,11 @@ export class RecordOutcomeRequest {
   @NullableEnum(MisconductOutcome, 'MisconductOutcome')
   misconductOutcome?: MisconductOutcome | null;
 
-  @NullableEnum(ConductRegime, 'ConductRegime')
+  @NullableEnum(
+    ConductRegime,
+    'ConductRegime',
+    'Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another',
+  )
   regime?: ConductRegime | null;
 
   @NullableEnum(AllegationResult, 'AllegationResult')
@@ -335,6 +388,12 @@ export class RecordOutcomeRequest {
   @IsOptional()
   @Int4(1)
   version?: number;
+}
+
+export class ConfirmOutcomeRequest {
+  @ApiProperty({ description: 'The version of the outcome you read; a stale one is a 409' })
+  @Int4(1)
+  version: number;
 }
 
 export class RecordUpdateRequest {
@@ -427,6 +486,21 @@ export class CaseSubjectView {
 
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
+
+  @ApiProperty({
+    enum: ConductRegime,
+    enumName: 'ConductRegime',
+    description: 'The regime that governs this subject’s matter (derived, never chosen)',
+  })
+  regime: ConductRegime;
+
+  @ApiProperty({
+    enum: Severity,
+    enumName: 'Severity',
+    nullable: true,
+    description: 'The subject’s current severity assessment',
+  })
+  severity: Severity | null;
 }
 
 export class ReferralView {
@@ -501,6 +575,14 @@ export class SeverityAssessmentView {
   @ApiProperty({ enum: Severity, enumName: 'Severity' })
   severity: Severity;
 
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The subject assessed; null: every subject of the case',
+  })
+  subjectId: string | null;
+
   @ApiProperty()
   reason: string;
 
@@ -557,8 +639,36 @@ export class OutcomeView {
   @ApiProperty({ format: 'date', nullable: true, type: String })
   advisoryListOn: string | null;
 
-  @ApiProperty({ type: [String], description: 'What is still needed before the case can close' })
+  @ApiProperty({
+    enum: Severity,
+    enumName: 'Severity',
+    nullable: true,
+    description: 'The subject’s severity when the outcome was proposed (or confirmed)',
+  })
+  severity: Severity | null;
+
+  @ApiProperty({
+    type: [String],
+    description: 'What is still needed before the case can close (`confirmation` while it is a proposal)',
+  })
   missing: string[];
+
+  @ApiProperty({
+    description:
+      'Confirmed by a supervisor who did not propose it; only confirmed outcomes count in figures and returns',
+  })
+  confirmed: boolean;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  confirmedAt: string | null;
+
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null on a confirmed outcome recorded before confirmation was required',
+  })
+  confirmedBy: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   finalisedAt: string | null;
