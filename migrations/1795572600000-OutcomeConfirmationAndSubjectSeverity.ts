@@ -73,7 +73,7 @@ const OUTCOME_COLUMNS = [
 
 /** referral_fact_on_outcome as in 1795545000000-ReferralFacts, with these columns. */
 const onOutcome = (columns: string[]): string => `CREATE OR REPLACE FUNCTION referral_fact_on_outcome()
-  RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+  RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
           PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM new_rows));

@@ -190,10 +190,11 @@ export class Arranger {
     );
 
     // The member's main case: APSP, referred to the IOPC and decided, assessed, investigated, noted, updated,
-    // an outcome recorded (which raises a review_required vetting alert), intelligence linked.
+    // an outcome proposed and confirmed by a supervisor (which raises a review_required vetting alert),
+    // intelligence linked.
     const c1 = await this.createCase(marker, [member], { intelligenceReportIds: [r1.id, linkTarget.id] });
     const post = (url: string, body: unknown) => ok(this.req(analyst, 'POST', url, body), url);
-    await post(`/cases/${c1.id}/severity`, { severity: 'gross_misconduct', reason: `Severity ${marker}` });
+    await post(`/cases/${c1.id}/severity`, { severity: 'misconduct', reason: `Severity ${marker}` });
     await post(`/cases/${c1.id}/referral`, {
       referredOn: '2026-10-01',
       basis: 'mandatory',
@@ -214,6 +215,13 @@ export class Arranger {
       }),
       'outcome',
       [200],
+    );
+    await ok(
+      this.req(supervisor, 'POST', `/cases/${c1.id}/subjects/${member}/outcome/confirm`, {
+        version: (outcome as { version: number }).version,
+      }),
+      'confirm the outcome',
+      [200, 201],
     );
 
     // A report about `other` only, referred by its review to the member's case: visible, pointing at c1.
@@ -240,7 +248,6 @@ export class Arranger {
       `SELECT id FROM vetting_alert WHERE workforce_member_id = $1`,
       [member],
     );
-    void supervisor;
     return {
       member,
       marker,
