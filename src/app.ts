@@ -72,6 +72,17 @@ export async function createApp(
     authenticator.authenticate(token, request),
   );
   rejectIllFormedText(fastify);
+  // Graceful stop (issue 28): once closing, every answer still in flight ends its keep-alive connection, so
+  // the server closes as soon as the last request is answered (not after Fastify's 72 s keep-alive timeout).
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/v1')) void reply.header('cache-control', 'no-store');
