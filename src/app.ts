@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
 import { logRequests } from './common/logging.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
+import { serveConsole } from './modules/console/serve-console.js';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -79,6 +80,8 @@ export async function createApp(
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   if (config.BENCH_BASELINE_ROUTES) registerBenchBaselines(fastify, config);
+  // The browser console (web/, built into dist/web) at /, with history fallback for its routes only.
+  await serveConsole(fastify);
   await app.init();
   // JSON only: Nest registers form and text parsers at init; without them other bodies are a 415.
   // (The CSV import registers its own parser on its own route.)
