@@ -84,7 +84,8 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({
-    summary: 'End this session: its access and refresh tokens stop working at once; the refresh cookie is cleared',
+    summary:
+      'End this session: its access and refresh tokens stop working at once; the refresh cookie is cleared',
   })
   @ApiNoContentResponse()
   async logout(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {

@@ -82,7 +82,10 @@ export async function serveConsole(fastify: FastifyInstance, dir = consoleDirect
       if (existsSync(join(dir, file))) {
         const body = readFileSync(join(dir, file));
         scope.get(`/${file}`, (_, reply) =>
-          reply.header('content-type', 'image/svg+xml').header('cache-control', 'public, max-age=86400').send(body),
+          reply
+            .header('content-type', 'image/svg+xml')
+            .header('cache-control', 'public, max-age=86400')
+            .send(body),
         );
       }
     }

@@ -58,7 +58,8 @@ export class TokenPair {
   expiresIn: number;
 
   @ApiPropertyOptional({
-    description: 'Opaque; exchange once at /auth/refresh for a new pair. Absent when it was set as the cookie',
+    description:
+      'Opaque; exchange once at /auth/refresh for a new pair. Absent when it was set as the cookie',
   })
   refreshToken?: string;
 }

@@ -17,7 +17,10 @@ import { Role } from '../../../common/auth/roles.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 
 export class PeopleLookupQuery {
-  @ApiProperty({ description: 'Staff number, family name or "given family" (prefixes, any case)', example: 'ST1' })
+  @ApiProperty({
+    description: 'Staff number, family name or "given family" (prefixes, any case)',
+    example: 'ST1',
+  })
   @IsString()
   @Length(2, 100)
   q: string;
