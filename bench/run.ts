@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { promisify } from 'node:util';
@@ -432,6 +432,41 @@ async function main(): Promise<void> {
     });
 
     phase('intelligence writes');
+
+    // Timing parity (issue 22): a supervisor linked to a workforce member W reads a report about W (hidden) and
+    // one that does not exist, in rotation. Both go through AccessService.requireVisible: one query, one denied
+    // audit row, the same 404; the two medians should match (no target: an explanation, not a test).
+    const { rows: aboutW } = await db.query<{ report_id: string; member: string }>(
+      `SELECT report_id, workforce_member_id AS member FROM intelligence_subject LIMIT 1`,
+    );
+    if (aboutW[0]) {
+      await db.query(
+        `INSERT INTO app_user (email, display_name, roles, password_hash, workforce_member_id)
+         VALUES ('conflicted@bench.lantern', 'Bench conflicted supervisor', ARRAY['supervisor']::user_role[], $1, $2)
+         ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, failed_logins = 0,
+           locked_until = NULL, workforce_member_id = EXCLUDED.workforce_member_id`,
+        [hash, aboutW[0].member],
+      );
+      const conflicted = await login('conflicted');
+      const parityRuns = small ? 30 : 200;
+      const [hiddenReads, missingReads] = await timeRotation(
+        [aboutW[0].report_id, randomUUID()].map(
+          (id) => () =>
+            request(`${base}/api/v1/intelligence/${id}`, { headers: bearer(conflicted), expectStatus: 404 }),
+        ),
+        parityRuns,
+        5,
+      );
+      const [hiddenMs, missingMs] = [median(hiddenReads), median(missingReads)];
+      record({
+        scenario: `direct read by a conflicted user: hidden report vs missing one (median of ${parityRuns} each: ${hiddenMs.toFixed(2)} ms vs ${missingMs.toFixed(2)} ms)`,
+        lantern: hiddenMs,
+        baseline: missingMs,
+        unit: 'ms',
+        target: '≈ 1× (the same work)',
+        better: 'lower',
+      });
+    }
 
     // Figures: each endpoint over HTTP vs exactly the SQL aggregate it runs, raw on a pg connection (for
     // the CSV written by PostgreSQL, its COPY, the output drained).

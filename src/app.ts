@@ -7,8 +7,11 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerBenchBaselines } from './common/bench-baseline.js';
+import { registerCsvParser, registerJsonParser } from './common/body.js';
 import { logRequests } from './common/logging.js';
+import { rejectIllFormedText } from './common/validation.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
 import { serveConsole } from './modules/console/serve-console.js';
 
@@ -63,6 +66,13 @@ export async function createApp(
     logRequests(fastify);
   } else app.useLogger(false);
 
+  // Bad input, in one place for every route: text/csv only where a route takes it (@CsvBody()), NUL bytes
+  // and unpaired surrogates refused in every string, JSON nesting capped (after init, below).
+  const authenticator = app.get(TokenAuthenticator, { strict: false });
+  registerCsvParser(fastify, config.IMPORT_BODY_LIMIT, (token, request) =>
+    authenticator.authenticate(token, request),
+  );
+  rejectIllFormedText(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/v1')) void reply.header('cache-control', 'no-store');
@@ -84,7 +94,8 @@ export async function createApp(
   await serveConsole(fastify);
   await app.init();
   // JSON only: Nest registers form and text parsers at init; without them other bodies are a 415.
-  // (The CSV import registers its own parser on its own route.)
+  // (text/csv is registered above, for the routes marked @CsvBody() only.)
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  registerJsonParser(fastify, config.BODY_LIMIT);
   return app;
 }

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { LastColumnSplitter, readEach, toCsv, withLiterals } from './csv.js';
+import { csvCell, LastColumnSplitter, neutraliseFormula, readEach, toCsv, withLiterals } from './csv.js';
 
 /** A whole CSV fed to the splitter at once. */
 function splitLastColumn(csv: Buffer): { body: Buffer; values: string[] } {
@@ -85,5 +85,47 @@ describe('readEach', () => {
     await expect(read).rejects.toThrow('refused');
     expect(seen).toEqual(['a']);
     expect(stream.readableEnded).toBe(true);
+  });
+});
+
+describe('formula cells (CSV injection, OWASP)', () => {
+  it('puts a single quote before text beginning with =, +, -, @, tab or carriage return', () => {
+    for (const text of [
+      '=HYPERLINK("http://x","y")',
+      '+1',
+      "-2+3+cmd|' /C calc'!A0",
+      '@SUM(A1)',
+      '\tx',
+      '\rx',
+    ]) {
+      expect(neutraliseFormula(text)).toBe(`'${text}`);
+    }
+    for (const text of ['plain', '', ' =1', "'=1", '1-2', 'a@b.c'])
+      expect(neutraliseFormula(text)).toBe(text);
+  });
+
+  it('neutralises every text cell toCsv writes, arrays and JSON included, and leaves numbers alone', () => {
+    const csv = toCsv(
+      ['text', 'number', 'list', 'big', 'when', 'flag', 'object'],
+      [
+        {
+          text: '=1+1',
+          number: -5,
+          list: ['-a', 'b'],
+          big: -5n,
+          when: new Date('2026-01-02T03:04:05Z'),
+          flag: false,
+          object: { a: '=x' },
+        },
+      ],
+    );
+    expect(csv.split('\n')[1]).toBe(`'=1+1,-5,'-a;b,-5,2026-01-02T03:04:05.000Z,false,"{""a"":""=x""}"`);
+    // A tab or carriage return cell is quoted (RFC 4180) after it is prefixed.
+    expect(toCsv(['v'], [{ v: '\r=1' }])).toBe(`v\n"'\r=1"\n`);
+  });
+
+  it('does the same in the SQL of a COPY cell, keeping numbers for the SQL number types', () => {
+    expect(csvCell('r.x')).toContain("'^[-=+@\\t\\r]'");
+    expect(csvCell('r.x')).toContain("'integer'::regtype");
   });
 });

@@ -7,9 +7,9 @@ import { pgClientOf } from '../database/database.module.js';
 
 /**
  * The one CSV format: header row from the column list, RFC 4180 quoting (a cell is quoted when it holds a
- * comma, a quote or a line break), `\n` after every row, UTF-8. Written in Node by `toCsv`, or by
- * PostgreSQL with `copyCsv` for a large table that need not pass through Node's objects: both give the
- * same bytes for cells written with `csvCell`.
+ * comma, a quote or a line break), `\n` after every row, UTF-8, and formula cells neutralised
+ * (`neutraliseFormula`). Written in Node by `toCsv`, or by PostgreSQL with `copyCsv` for a large table that
+ * need not pass through Node's objects: both give the same bytes for cells written with `csvCell`.
  */
 export function toCsv<T extends object>(columns: (keyof T)[], rows: T[]): string {
   return stringify(
@@ -18,22 +18,47 @@ export function toCsv<T extends object>(columns: (keyof T)[], rows: T[]): string
   );
 }
 
+/** The first characters that make a spreadsheet read a cell as a formula (OWASP's CSV injection list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return) with a single quote put before it, as OWASP advises, so that it is shown as text; other text as it
+ * is. Applied to every text cell of every export (`toCsv`, `csvCell`). Numbers are not text: a number cell
+ * (a JavaScript number or bigint, an int2/int4/float in SQL) such as `-5` is written as the number, which a
+ * spreadsheet reads as a number and never runs. Text that looks like a number (`'-5'` from a bigint or numeric column,
+ * which node-postgres gives as a string) is prefixed like any other text.
+ */
+export const neutraliseFormula = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
+
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
+  return neutraliseFormula(formatText(value));
+}
+
+function formatText(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(formatCell).join(';');
+  if (Array.isArray(value)) return value.map(formatText).join(';');
   if (typeof value === 'string') return value;
   if (typeof value === 'bigint') return value.toString();
   return JSON.stringify(value);
 }
+
+/** The SQL types node-postgres reads as JavaScript numbers. */
+const SQL_NUMBERS = `('smallint'::regtype, 'integer'::regtype, 'real'::regtype, 'double precision'::regtype)`;
 
 /**
  * A cell for `copyCsv` written as `toCsv` writes the value node-postgres reads from the same expression,
  * for text, integer and boolean expressions (`true`/`false`; null as an empty cell). PostgreSQL's CSV
  * quotes an empty string (`""`) to tell it from null, where `toCsv` writes neither, hence the NULLIF.
  * Other types (timestamps, numerics, arrays) print differently: convert them to text in the query first.
+ * Formula cells are neutralised as `neutraliseFormula` does: every value but the types node-postgres reads
+ * as JavaScript numbers (int2, int4, float4, float8), which `toCsv` writes as numbers.
  */
-export const csvCell = (expr: string): string => `NULLIF((${expr})::text, '')`;
+export const csvCell = (expr: string): string =>
+  `CASE WHEN (${expr})::text ~ '^[-=+@\\t\\r]' AND pg_typeof(${expr}) NOT IN ${SQL_NUMBERS}` +
+  ` THEN '''' || (${expr})::text ELSE NULLIF((${expr})::text, '') END`;
 
 /**
  * A statement with its parameters written in as literals, for COPY, which takes none (`$n` in `text` is

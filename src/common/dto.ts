@@ -1,7 +1,19 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDateString, IsOptional, IsUUID } from 'class-validator';
+import { IsBoolean, IsDateString, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+
+/** The largest value of PostgreSQL's `integer` (int4), the type of every integer column the API writes. */
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * The one integer rule of every DTO: an integer from `min` (the domain's minimum) to `max`, by default what
+ * an int4 column holds, so that `version: 2147483648` or `1e300` is a 400 naming the field and never reaches
+ * PostgreSQL (where it was a 500, or a 409). Adds `type: integer`, `minimum` and `maximum` to the field's
+ * OpenAPI schema (merged with its own @ApiProperty). A test fails when a DTO uses a bare @IsInt().
+ */
+export const Int4 = (min: number, max: number = INT4_MAX): PropertyDecorator =>
+  applyDecorators(ApiProperty({ type: 'integer', minimum: min, maximum: max }), IsInt(), Min(min), Max(max));
 
 /** `?flag=true|false` as a boolean (query strings are text). */
 export const QueryBoolean = (description?: string): PropertyDecorator =>

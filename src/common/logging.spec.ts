@@ -1,5 +1,27 @@
+import { Writable } from 'node:stream';
+import type { pino } from 'pino';
 import { stdSerializers } from 'pino';
-import { isSecretKey, REDACTED, redactDeep, serializeError } from './logging.js';
+import { pinoHttp } from 'pino-http';
+import type { AppConfig } from '../config/app-config.js';
+import { isSecretKey, loggerParams, REDACTED, redactDeep, serializeError } from './logging.js';
+
+/**
+ * The logger the application logs through, made as nestjs-pino makes it (pino-http's logger, with the
+ * application's own options), writing its lines into `lines`.
+ */
+function captured(lines: Record<string, unknown>[]): pino.Logger {
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  const params = loggerParams({ LOG_LEVEL: 'info' } as AppConfig, 'lantern-test', destination);
+  const [options, stream] = params.pinoHttp as [pino.LoggerOptions, pino.DestinationStream];
+  return pinoHttp(options, stream).logger;
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('log redaction', () => {
   it('recognises secret field names in any case style', () => {
@@ -68,5 +90,57 @@ describe('log redaction', () => {
       message: 'bad thing',
     });
     expect(serializeError('a string')).toEqual({ type: 'string', message: 'non-error thrown' });
+  });
+});
+
+describe('the log line of a 5xx', () => {
+  class ReportRenderError extends Error {
+    readonly body = { narrative: 'canary narrative', sourceDetails: 'canary source' };
+  }
+
+  it('names the error by class, message and stack, never its other fields (ProblemFilter logs { err })', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = captured(lines);
+    log.error(
+      { err: new ReportRenderError('cannot render the timeline'), requestId: 'r-1' },
+      'Unhandled error',
+    );
+    log.error({ err: new TypeError('x is not a function') }, 'Unhandled error');
+    await flush();
+    expect(lines).toHaveLength(2);
+    const [first, second] = lines as { err: Record<string, unknown>; requestId?: string }[];
+    expect(first.requestId).toBe('r-1');
+    expect(first.err).toMatchObject({ type: 'ReportRenderError', message: 'cannot render the timeline' });
+    expect(first.err.stack).toEqual(expect.stringContaining('logging.spec'));
+    expect(JSON.stringify(first)).not.toContain('canary');
+    expect(JSON.stringify(first)).not.toContain('non-error thrown');
+    expect(second.err).toMatchObject({ type: 'TypeError', message: 'x is not a function' });
+  });
+
+  it('logs a database error by code, with its stack, whatever key it is under', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = captured(lines);
+    class QueryFailedError extends Error {
+      readonly parameters = ['canary'];
+      readonly driverError = { code: '22021', constraint: undefined };
+    }
+    const err = new QueryFailedError('invalid byte sequence: canary');
+    log.error({ err, context: { cause: err } }, 'Unhandled error');
+    await flush();
+    const line = lines[0] as { err: Record<string, unknown>; context: { cause: Record<string, unknown> } };
+    expect(line.err).toMatchObject({
+      type: 'QueryFailedError',
+      code: '22021',
+      message: 'database error 22021',
+    });
+    expect(line.err.stack).toEqual(expect.stringContaining('logging.spec'));
+    expect(line.context.cause).toMatchObject({ type: 'QueryFailedError', code: '22021' });
+    expect(JSON.stringify(line)).not.toContain('canary');
+  });
+
+  it('serializes an error once: a second pass keeps the first', () => {
+    const once = serializeError(new RangeError('too deep'));
+    expect(serializeError(once)).toBe(once);
+    expect(redactDeep({ err: once })).toEqual({ err: once });
   });
 });

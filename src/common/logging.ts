@@ -18,9 +18,19 @@ export const isSecretKey = (key: string): boolean =>
 
 export const REDACTED = '[redacted]';
 
-/** Deeply replaces values of secret-looking keys. Bounded depth so that a cyclic object cannot hang the logger. */
+/** Marks what `serializeError` made, so that a second pass (the `err` serializer after redaction) keeps it. */
+const SERIALIZED = Symbol('lantern.serializedError');
+
+/**
+ * Deeply replaces values of secret-looking keys. Bounded depth so that a cyclic object cannot hang the logger.
+ * An error is logged as `serializeError` makes it (class, message, stack), wherever it sits: this runs before
+ * pino's serializers (`formatters.log`), and an Error copied key by key would lose all three (they are not
+ * enumerable) and reach the `err` serializer as a plain object ("non-error thrown").
+ */
 export function redactDeep(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return serializeError(value);
+  if (SERIALIZED in value) return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
@@ -37,11 +47,27 @@ interface LoggedError {
 }
 
 /**
- * Errors are logged by type, code and stack only. A database error's message and parameters can carry
- * the values of the statement (narrative, names), so they are left out.
+ * Errors are logged by class (`type`), message, code and stack, never their other fields (a request body, a
+ * statement's parameters). A database error's message can carry the values of the statement (narrative,
+ * names), so it is replaced by its code and constraint.
  */
 export function serializeError(err: unknown): LoggedError {
   if (typeof err !== 'object' || err === null) return { type: typeof err, message: 'non-error thrown' };
+  if (SERIALIZED in err) return err as unknown as LoggedError;
+  return Object.defineProperty(serialize(err), SERIALIZED, { value: true, enumerable: false });
+}
+
+/**
+ * The error's class: the name it gives itself (`TypeError`, TypeORM's `QueryFailedError`), else, for a
+ * subclass that keeps `Error` as its name (`class Foo extends Error {}`), the constructor's name.
+ */
+function errorClass(err: Error): string {
+  if (typeof err.name === 'string' && err.name !== '' && err.name !== 'Error') return err.name;
+  const made = (err.constructor as { name?: unknown } | undefined)?.name;
+  return typeof made === 'string' && made !== '' && made !== 'Object' ? made : 'Error';
+}
+
+function serialize(err: object): LoggedError {
   // The request logger (pino-http) hands errors over already made plain by pino's own serializer: the
   // constructor's name as `type`, message, stack, and the error's own fields.
   const e = err as {
@@ -52,7 +78,7 @@ export function serializeError(err: unknown): LoggedError {
     code?: unknown;
     driverError?: { code?: string; constraint?: string };
   };
-  const type = err instanceof Error ? err.name : typeof e.type === 'string' ? e.type : null;
+  const type = err instanceof Error ? errorClass(err) : typeof e.type === 'string' ? e.type : null;
   if (type === null) return { type: 'object', message: 'non-error thrown' };
   const stack = typeof e.stack === 'string' ? e.stack : undefined;
   if (type === 'QueryFailedError' || e.driverError) {
@@ -93,6 +119,9 @@ export function loggerParams(config: AppConfig, name: string, destination?: Dest
       censor: REDACTED,
     },
     serializers: { err: serializeError },
+    // pino-http would put pino's own error serializer before ours, which reads the error `formatters.log`
+    // has already made plain (below) as an error of class `Object`.
+    wrapSerializers: false,
     formatters: { log: (object: Record<string, unknown>) => redactDeep(object) as Record<string, unknown> },
   } satisfies Params['pinoHttp'];
   return { forRoutes: [], pinoHttp: destination ? [options, destination] : options };

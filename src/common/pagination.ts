@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { problems } from './problem.js';
+import { Int4 } from './dto.js';
 
 export const MAX_PAGE_SIZE = 200;
 
@@ -11,9 +12,7 @@ export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @Int4(1, MAX_PAGE_SIZE)
   limit: number = 50;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from the previous page’s nextCursor' })

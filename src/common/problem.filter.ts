@@ -51,6 +51,15 @@ const PG_CODES: Record<string, { status: number; code: string; detail: string }>
   '22P02': { status: 400, code: 'bad_request', detail: 'A value has the wrong format' },
   '22007': { status: 400, code: 'bad_request', detail: 'A date or time is not valid' },
   '22008': { status: 400, code: 'bad_request', detail: 'A date or time is out of range' },
+  // Behind the request checks (integers bounded by Int4, NUL and lone surrogates refused in every string):
+  // a value that reaches PostgreSQL another way is still the caller's 400, never a 500.
+  '22003': { status: 400, code: 'bad_request', detail: 'A number is out of range' },
+  '22021': { status: 400, code: 'bad_request', detail: 'A text value is not valid UTF-8' },
+  '22P05': {
+    status: 400,
+    code: 'bad_request',
+    detail: 'A text value holds a character that cannot be stored',
+  },
   '40001': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
   '40P01': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
 };

@@ -1,4 +1,5 @@
 import { HttpStatus, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { type FieldError, ProblemException } from './problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -51,3 +52,78 @@ export const uuidPipe = (name: string): ParseUUIDPipe =>
     exceptionFactory: () =>
       validationProblem([{ field: name, rule: 'isUuid', message: `${name} must be a UUID` }]),
   });
+
+/** A NUL, or any surrogate (paired or not): the fast test before the exact one. */
+// eslint-disable-next-line no-control-regex -- NUL is the character looked for
+const SUSPECT = /[\u0000\ud800-\udfff]/;
+/** A high surrogate without its low one after it, or a low one without its high one before it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why `text` cannot be stored as PostgreSQL text (UTF-8, no NUL), or null when it can. */
+export function illFormed(text: string): 'nul' | 'surrogate' | null {
+  if (!SUSPECT.test(text)) return null;
+  if (text.includes('\u0000')) return 'nul';
+  return LONE_SURROGATE.test(text) ? 'surrogate' : null;
+}
+
+const MAX_TEXT_ERRORS = 20;
+/** Deeper than the JSON parser lets a body be (`JSON_MAX_DEPTH`), so only a non-JSON value stops here. */
+const MAX_WALK_DEPTH = 64;
+
+/**
+ * Every string in `value` (object keys included) that is not well-formed text, as field errors named like
+ * the ValidationPipe's (`grading.handlingConditions`, `subjects.0.role`); `root` names a string that is the
+ * whole value (a text/csv body).
+ */
+export function illFormedText(value: unknown, root: string, path = '', out: FieldError[] = []): FieldError[] {
+  const visit = (v: unknown, field: string, depth: number): void => {
+    if (out.length >= MAX_TEXT_ERRORS || depth > MAX_WALK_DEPTH) return;
+    if (typeof v === 'string') {
+      const why = illFormed(v);
+      if (why) out.push(textError(field || root, why));
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => visit(item, field ? `${field}.${i}` : String(i), depth + 1));
+      return;
+    }
+    for (const [key, item] of Object.entries(v)) {
+      const why = illFormed(key);
+      // A bad key is named with its bad characters replaced, so that the answer is well-formed itself.
+      // eslint-disable-next-line no-control-regex -- NUL is the character replaced
+      const name = why ? key.replace(/[\u0000\ud800-\udfff]/g, '\ufffd') : key;
+      const child = field ? `${field}.${name}` : name;
+      if (why) out.push(textError(child, why));
+      visit(item, child, depth + 1);
+    }
+  };
+  visit(value, path, 0);
+  return out;
+}
+
+function textError(field: string, why: 'nul' | 'surrogate'): FieldError {
+  return {
+    field,
+    rule: 'wellFormedText',
+    message:
+      why === 'nul'
+        ? `${field} must not contain a NUL character`
+        : `${field} must be well-formed Unicode (it has an unpaired surrogate)`,
+  };
+}
+
+/**
+ * The one check of text in every request, before any guard, pipe or handler: a NUL byte or an unpaired
+ * surrogate in any string of the path parameters, the query or the body (JSON or CSV) is a 400 naming the
+ * field. PostgreSQL cannot store either (a NUL is refused, a lone surrogate is not UTF-8), and no DTO needs
+ * to remember it.
+ */
+export function rejectIllFormedText(fastify: FastifyInstance): void {
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const errors = illFormedText(request.params, 'params');
+    illFormedText(request.query, 'query', '', errors);
+    illFormedText(request.body, 'body', '', errors);
+    done(errors.length > 0 ? validationProblem(errors) : undefined);
+  });
+}

@@ -111,3 +111,12 @@ export const concernsSql = (kind: RecordKind, alias: string): string => KINDS[ki
 /** For values already in hand (e.g. the subjects of a report being written): may the actor see them? */
 export const mayConcern = (actor: Actor, workforceMemberIds: readonly string[]): boolean =>
   !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);
+
+/**
+ * How an answer says that records concerning the caller were left out: `callerRecordsExcluded` in JSON, this
+ * response header (`true`/`false`) on a CSV, whose bytes have no place for it.
+ */
+export const CALLER_RECORDS_EXCLUDED_HEADER = 'Caller-Records-Excluded';
+
+/** True when `visibleTo` restricts anything for the actor: the answer says `callerRecordsExcluded`. */
+export const callerRecordsExcluded = (actor: Actor): boolean => !!actor.workforceMemberId;

@@ -5,6 +5,7 @@ import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { sendCsv, toCsv } from '../../common/csv.js';
+import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { AuditService } from './audit.service.js';
 import { AuditEventPage, AuditQuery, AuditVerification, type AuditEventView } from './dto/audit.dto.js';
 
@@ -33,7 +34,8 @@ export class AuditController {
   @Get('events')
   @ApiOperation({
     summary: 'Search the audit trail',
-    description: 'e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them.',
+    description:
+      'e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).',
   })
   @ApiOkResponse({ type: AuditEventPage })
   events(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditEventPage> {
@@ -41,14 +43,28 @@ export class AuditController {
   }
 
   @Get('events.csv')
-  @ApiOperation({ summary: 'The same search as CSV (every matching event, up to 100,000)' })
+  @ApiOperation({
+    summary: 'The same search as CSV (every matching event, up to 100,000)',
+    description: `Events concerning the caller are left out, as in the search; the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header says whether any could have been.`,
+  })
   @ApiProduces('text/csv')
+  @ApiOkResponse({
+    description: 'The events as CSV',
+    headers: {
+      [CALLER_RECORDS_EXCLUDED_HEADER]: {
+        description:
+          'true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON)',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    },
+  })
   async eventsCsv(
     @CurrentActor() actor: Actor,
     @Query() query: AuditQuery,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const rows = await this.audit.export(actor, query);
+    const { rows, callerRecordsExcluded } = await this.audit.export(actor, query);
+    void reply.header(CALLER_RECORDS_EXCLUDED_HEADER, String(callerRecordsExcluded));
     sendCsv(reply, 'audit-events.csv', toCsv(CSV_COLUMNS, rows));
   }
 

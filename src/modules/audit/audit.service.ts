@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { type Page, paginate, type Keyset } from '../../common/pagination.js';
+import { paginate, type Keyset } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
+import { callerRecordsExcluded, RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditOutcome, type AuditEntry } from './audit.types.js';
-import type { AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
+import type { AuditEventPage, AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
 
 const BY_SEQ_DESC: Keyset = { columns: [{ expr: 'e.seq', type: 'bigint' }], direction: 'DESC' };
 
@@ -148,38 +149,53 @@ export class AuditService extends AccessAuditor {
     return this.tx.run((manager) => this.record(manager, actor, entry));
   }
 
-  /** The auditors' search. Reading the trail is itself audited, with the filter used. */
-  async search(actor: Actor, query: AuditQuery): Promise<Page<AuditEventView>> {
+  /**
+   * The auditors' search. Events concerning the caller (their workforce record among the row's subject ids)
+   * are left out by the access policy: the trail is itself a record about the people it names, so an auditor
+   * never learns from it who recorded, read or was refused records about them (`callerRecordsExcluded`).
+   * Reading the trail is itself audited, with the filter used and the people the returned events concern,
+   * so that the search row is hidden from those people as the events are.
+   */
+  async search(actor: Actor, query: AuditQuery): Promise<AuditEventPage> {
     return this.tx.read(async (manager) => {
-      const page = await paginate(this.filtered(manager, query), BY_SEQ_DESC, query, toView);
+      const page = await paginate(this.filtered(manager, actor, query), BY_SEQ_DESC, query, toView);
       await this.record(manager, actor, {
         action: 'audit.search',
         resourceType: 'audit_event',
+        subjectIds: this.subjectsOf(query, page.items),
         details: { filter: this.filterOf(query), returned: page.items.length },
       });
-      return page;
+      return { ...page, callerRecordsExcluded: callerRecordsExcluded(actor) };
     });
   }
 
-  /** Every event matching the filter, newest first, for CSV; refused past AUDIT_EXPORT_MAX rows. */
-  async export(actor: Actor, query: AuditQuery): Promise<AuditEventView[]> {
+  /**
+   * Every event matching the filter, newest first, for CSV; refused past AUDIT_EXPORT_MAX rows. As the
+   * search, it leaves out events concerning the caller (`callerRecordsExcluded`, sent as a header).
+   */
+  async export(
+    actor: Actor,
+    query: AuditQuery,
+  ): Promise<{ rows: AuditEventView[]; callerRecordsExcluded: boolean }> {
     return this.tx.read(async (manager) => {
-      const rows = await this.filtered(manager, query)
+      const found = await this.filtered(manager, actor, query)
         .orderBy('e.seq', 'DESC')
         .limit(AUDIT_EXPORT_MAX + 1)
         .getRawMany<Record<string, unknown>>();
-      if (rows.length > AUDIT_EXPORT_MAX) {
+      if (found.length > AUDIT_EXPORT_MAX) {
         throw problems.unprocessable(
           'export_too_large',
           `More than ${AUDIT_EXPORT_MAX} events match; narrow the filter (e.g. the time range)`,
         );
       }
+      const rows = found.map(toView);
       await this.record(manager, actor, {
         action: 'audit.export',
         resourceType: 'audit_event',
+        subjectIds: this.subjectsOf(query, rows),
         details: { filter: this.filterOf(query), returned: rows.length },
       });
-      return rows.map(toView);
+      return { rows, callerRecordsExcluded: callerRecordsExcluded(actor) };
     });
   }
 
@@ -217,7 +233,7 @@ export class AuditService extends AccessAuditor {
     return Number(pages);
   }
 
-  private filtered(manager: EntityManager, q: AuditQuery) {
+  private filtered(manager: EntityManager, actor: Actor, q: AuditQuery) {
     const qb = manager
       .createQueryBuilder()
       .select([
@@ -231,6 +247,11 @@ export class AuditService extends AccessAuditor {
       ])
       .addSelect(['e.subject_ids', 'e.outcome', 'e.request_id', 'e.client_address', 'e.details'])
       .from('audit_event', 'e');
+    const visible = visibleTo(actor, RecordKind.AuditEvent, 'e');
+    if (!visible.unrestricted) {
+      const { sql, params } = visible.named();
+      qb.andWhere(sql, params);
+    }
     if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
     if (q.resourceType) qb.andWhere('e.resource_type = :resourceType', { resourceType: q.resourceType });
     if (q.resourceId) qb.andWhere('e.resource_id = :resourceId', { resourceId: q.resourceId });
@@ -245,6 +266,13 @@ export class AuditService extends AccessAuditor {
     if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });
     if (q.to) qb.andWhere('e.occurred_at < :to', { to: q.to });
     return qb;
+  }
+
+  /** The people a search concerns: the one it asked about, and those the events it returned name. */
+  private subjectsOf(q: AuditQuery, events: AuditEventView[]): string[] {
+    const people = new Set<string>(q.subjectId ? [q.subjectId] : []);
+    for (const e of events) for (const id of e.subjectIds) people.add(id);
+    return [...people];
   }
 
   private filterOf(q: AuditQuery): Record<string, unknown> {

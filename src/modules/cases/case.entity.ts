@@ -25,19 +25,6 @@ import {
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 /**
- * Gap-free case references per year: the create transaction increments the year's row (locking it until
- * commit), so a rolled-back creation leaves no hole and concurrent creations never share a number.
- */
-@Entity('case_reference_counter')
-export class CaseReferenceCounter {
-  @PrimaryColumn({ type: 'int' })
-  year: number;
-
-  @Column({ type: 'int' })
-  lastValue: number;
-}
-
-/**
  * A case: an investigation into one or more workforce members. Facts the figures aggregate (type, status,
  * financial years recorded and finalised, severity, referral) are columns; the financial years and the
  * timeliness dates are kept by a trigger (migration), so figures are plain SQL aggregates.
@@ -56,7 +43,7 @@ export class CaseRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** `CASE-2026-000045`. */
+  /** `CASE-2026-M4X9TB` (src/common/reference.ts); before migration 1795552200000, `CASE-2026-000045`. */
   @Index('uq_case_record_reference', { unique: true })
   @Column({ type: 'varchar', length: 20 })
   reference: string;
@@ -64,8 +51,9 @@ export class CaseRecord {
   @Column({ type: 'int' })
   referenceYear: number;
 
-  @Column({ type: 'int' })
-  referenceNumber: number;
+  /** The gap-free number of references recorded before migration 1795552200000; NULL since. */
+  @Column({ type: 'int', nullable: true })
+  referenceNumber: number | null;
 
   @Column({ type: 'enum', enum: CaseType, enumName: 'case_type' })
   caseType: CaseType;

@@ -36,7 +36,9 @@ export class CasesController {
   constructor(private readonly cases: CasesService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Open a case (reference CASE-<year>-<number>, gap-free per year)' })
+  @ApiOperation({
+    summary: 'Open a case (reference CASE-<year>-<6 random base32 characters>, unique, revealing no count)',
+  })
   @ApiCreatedResponse({ type: CaseView })
   create(@CurrentActor() actor: Actor, @Body() body: CreateCaseRequest): Promise<CaseView> {
     return this.cases.create(actor, body);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
 import type { DemoSeeder } from '../../demo/demo-context.js';
 
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
@@ -73,8 +74,11 @@ export async function generateCases(
 ): Promise<void> {
   // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
   // awaiting an outcome); younger ones cycle through every status.
+  // Staged first: each case's random reference (src/common/reference.ts), drawn again where taken.
+  await m.query(`DROP TABLE IF EXISTS pg_temp.demo_case`);
   await m.query(
-    `WITH spec AS (
+    `CREATE TEMPORARY TABLE demo_case ON COMMIT DROP AS
+     WITH spec AS (
        SELECT i,
               timestamptz '2016-04-03 10:00+01' + (i - 1) * ((now() - interval '6 days' - timestamptz '2016-04-03 10:00+01') / ($1::int - 1)) AS recorded_at,
               (ARRAY['abuse_of_position_sexual','infiltration','disclosure_of_information','perverting_justice',
@@ -98,17 +102,19 @@ export async function generateCases(
                            ELSE '{}'::referral_criterion[] END || s.facts) x ORDER BY x) AS criteria
          FROM spec s
      ), numbered AS (
-       SELECT sh.*, extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int AS year,
-              COALESCE((SELECT k.last_value FROM case_reference_counter k
-                         WHERE k.year = extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int), 0)
-              + row_number() OVER (PARTITION BY extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London') ORDER BY sh.i) AS number
+       SELECT sh.*, extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int AS year
          FROM shaped sh
      )
-     INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type, status,
+     SELECT n.*, ${randomReferenceSql('CASE', 'n.year')} AS reference FROM numbered n`,
+    [count],
+  );
+  await m.query(dedupeReferencesSql('demo_case', 'i', 'case_record'));
+  await m.query(
+    `INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type, status,
        suspended_from, suspension_reason, ever_suspended, allegation_summary, primary_category, categories, breach_type,
        referral_facts, referral_criteria_met, referral_required, investigator_id, supervisor_id, severity, recorded_at,
        recorded_financial_year, investigation_started_at, finalised_at, last_update_at, next_update_due, pcc_report_due, created_by)
-     SELECT 'CASE-' || year || '-' || lpad(number::text, 6, '0'), year, number, case_type, matter_type, status,
+     SELECT reference, year, NULL, case_type, matter_type, status,
             CASE WHEN status = 'suspended' THEN 'under_investigation'::case_status END,
             CASE WHEN status = 'suspended' THEN 'Awaiting the outcome of the criminal trial' END,
             status = 'suspended' OR i % 7 = 0,
@@ -120,28 +126,22 @@ export async function generateCases(
                    'orders_and_instructions','duties_and_responsibilities','confidentiality','fitness_for_work',
                    'discreditable_conduct','challenging_and_reporting'])[1 + i % 10]::case_breach_type,
             facts, criteria, cardinality(criteria) > 0,
-            $2::uuid, CASE WHEN status IN ('closed','awaiting_outcome') OR i % 2 = 0 THEN $3::uuid END,
+            $1::uuid, CASE WHEN status IN ('closed','awaiting_outcome') OR i % 2 = 0 THEN $2::uuid END,
             (ARRAY['no_misconduct','practice_requiring_improvement','misconduct','gross_misconduct'])[1 + i % 4]::case_severity,
             recorded_at, 0,
             CASE WHEN status <> 'open' THEN recorded_at + interval '21 days' END,
             CASE WHEN status = 'closed' THEN recorded_at + ((90 + (i * 37) % 400) || ' days')::interval END,
             CASE WHEN status <> 'closed' AND i % 3 <> 0 THEN LEAST(now() - interval '2 days', recorded_at + interval '20 days')
                  WHEN status = 'closed' THEN recorded_at + interval '60 days' END,
-            CURRENT_DATE, CURRENT_DATE, $2::uuid
-       FROM numbered`,
-    [count, analyst, supervisor],
+            CURRENT_DATE, CURRENT_DATE, $1::uuid
+       FROM demo_case ORDER BY i`,
+    [analyst, supervisor],
   );
   // A closed case never finalises in the future.
   await m.query(
     `UPDATE case_record SET finalised_at = now() - interval '1 day' WHERE finalised_at > now() AND allegation_summary LIKE $1`,
     [`${MARK}%`],
   );
-  await m.query(
-    `INSERT INTO case_reference_counter (year, last_value)
-     SELECT reference_year, max(reference_number) FROM case_record GROUP BY reference_year
-     ON CONFLICT (year) DO UPDATE SET last_value = GREATEST(case_reference_counter.last_value, EXCLUDED.last_value)`,
-  );
-
   // Subjects: one each, every seventh case two.
   await m.query(
     `INSERT INTO case_subject (case_id, workforce_member_id, added_at)
@@ -170,7 +170,7 @@ export async function generateCases(
             CASE WHEN d.referral_required THEN 'mandatory' ELSE 'voluntary' END::referral_basis,
             d.referral_criteria_met,
             CASE WHEN NOT d.referral_required THEN 'Gravity of the allegation and public confidence' END,
-            'IOPC-' || d.reference_year || '-' || lpad(d.reference_number::text, 5, '0'),
+            'IOPC-' || d.reference_year || '-' || lpad(d.i::text, 5, '0'),
             CASE WHEN d.recorded_at < now() - interval '40 days'
                  THEN (ARRAY['independent','directed','local','returned'])[1 + d.i % 4]::iopc_decision END,
             CASE WHEN d.recorded_at < now() - interval '40 days' THEN (d.recorded_at + interval '30 days')::date END,

@@ -5,7 +5,6 @@ import {
   CaseEvent,
   CaseIntelligence,
   CaseRecord,
-  CaseReferenceCounter,
   CaseSeverityAssessment,
   CaseSubject,
 } from './case.entity.js';
@@ -17,7 +16,6 @@ import { IopcReferral } from './referral.entity.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([
-      CaseReferenceCounter,
       CaseRecord,
       CaseSubject,
       CaseIntelligence,

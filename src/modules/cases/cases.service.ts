@@ -1,13 +1,14 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, hasRole } from '../../common/auth/actor.js';
-import { notAboutActor } from '../../common/auth/conflict.js';
 import { Role } from '../../common/auth/roles.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
+import { AccessService } from '../access/access.service.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AuditOutcome } from '../audit/audit.types.js';
 import { AlertsService } from '../vetting/alerts.service.js';
 import { AlertSource } from '../vetting/vetting.enums.js';
 import { evaluateReferral, financialYearLabel, nextStatus } from './case-rules.js';
@@ -51,15 +52,9 @@ import {
 } from './outcome-rules.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
-/** A case the actor may not see (conflict of interest): answered as a 404, audited as denied. */
-class HiddenCase extends Error {
-  constructor(readonly subjectIds: string[]) {
-    super('hidden case');
-  }
-}
-
 const LOCAL_TODAY = `(now() AT TIME ZONE 'Europe/London')::date`;
 
+// access: columns of the case row `c`, used in queries that apply visibleTo or follow requireVisible.
 const SUMMARY_COLUMNS = `c.id, c.reference, c.case_type, c.matter_type, c.status, c.primary_category,
   c.categories::text[] AS categories, c.investigator_id, c.supervisor_id, c.severity, c.referral_required,
   c.recorded_at, c.recorded_financial_year, c.last_update_at, c.next_update_due::text AS next_update_due,
@@ -225,15 +220,18 @@ export interface NewCase {
 }
 
 /**
- * Cases: creation with gap-free yearly references, the lifecycle, severity, IOPC referral, outcomes,
- * timeliness and the timeline. Every read and write is audited; the conflict-of-interest rule is applied
- * in `locate` (single records) and `list` (through notAboutActor on case_subject).
+ * Cases: creation with random yearly references (src/common/reference.ts), the lifecycle, severity, IOPC
+ * referral, outcomes, timeliness and the timeline. Every read and write is audited. Who may see what is the
+ * access policy's (src/modules/access): `locate` goes through `AccessService.requireVisible` for every read or
+ * action by id, and every query that returns, counts or references cases or reports takes a `visibleTo`
+ * predicate (src/modules/access/record-queries.spec.ts checks).
  */
 @Injectable()
 export class CasesService {
   constructor(
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
     private readonly alerts: AlertsService,
   ) {}
 
@@ -274,39 +272,42 @@ export class CasesService {
     const [{ year }] = await m.query<{ year: number }[]>(
       `SELECT extract(year FROM now() AT TIME ZONE 'Europe/London')::int AS year`,
     );
-    // The year's counter row stays locked until commit: gap-free and never shared under concurrency.
-    const [{ last_value: number }] = await m.query<{ last_value: number }[]>(
-      `INSERT INTO case_reference_counter AS k (year, last_value) VALUES ($1, 1)
-       ON CONFLICT (year) DO UPDATE SET last_value = k.last_value + 1 RETURNING k.last_value`,
-      [year],
-    );
-    const reference = `CASE-${year}-${String(number).padStart(6, '0')}`;
-    const [{ id }] = await m.query<{ id: string }[]>(
-      `INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type,
-         allegation_summary, primary_category, categories, breach_type, referral_facts, referral_criteria_met,
-         referral_required, investigator_id, supervisor_id, recorded_at, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8::corruption_category[], $9, $10::referral_criterion[],
-         $11::referral_criterion[], $12, $13, $14, COALESCE($15::timestamptz, now()), $16)
-       RETURNING id`,
-      [
-        reference,
-        year,
-        number,
-        body.caseType,
-        body.matterType,
-        body.allegationSummary,
-        body.primaryCategory,
-        categories,
-        body.breachType ?? null,
-        facts,
-        evaluation.criteriaMet,
-        evaluation.referralRequired,
-        body.investigatorId ?? null,
-        body.supervisorId ?? null,
-        body.recordedAt ?? null,
-        actor.userId,
-      ],
-    );
+    // A random reference (src/common/reference.ts); a taken one inserts nothing and is drawn again.
+    let id: string | undefined;
+    let reference = '';
+    for (let attempt = 0; !id && attempt < REFERENCE_ATTEMPTS; attempt++) {
+      reference = randomReference('CASE', year);
+      const [row] = await m.query<{ id: string }[]>(
+        // access: a new case, written by the caller (nothing to hide yet).
+        `INSERT INTO case_record (reference, reference_year, case_type, matter_type,
+           allegation_summary, primary_category, categories, breach_type, referral_facts, referral_criteria_met,
+           referral_required, investigator_id, supervisor_id, recorded_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::corruption_category[], $8, $9::referral_criterion[],
+           $10::referral_criterion[], $11, $12, $13, COALESCE($14::timestamptz, now()), $15)
+         ON CONFLICT (reference) DO NOTHING
+         RETURNING id`,
+        [
+          reference,
+          year,
+          body.caseType,
+          body.matterType,
+          body.allegationSummary,
+          body.primaryCategory,
+          categories,
+          body.breachType ?? null,
+          facts,
+          evaluation.criteriaMet,
+          evaluation.referralRequired,
+          body.investigatorId ?? null,
+          body.supervisorId ?? null,
+          body.recordedAt ?? null,
+          actor.userId,
+        ],
+      );
+      id = row?.id;
+    }
+    if (!id) throw new Error('no free case reference after several draws');
+    // access: the subjects of the case just created.
     await m.query(`INSERT INTO case_subject (case_id, workforce_member_id) SELECT $1, unnest($2::uuid[])`, [
       id,
       body.subjectIds,
@@ -328,7 +329,7 @@ export class CasesService {
       id,
       'case.read',
       async (m) => {
-        const row = await this.locate(m, actor, id);
+        const row = await this.locate(m, actor, id, 'case.read');
         return this.viewAudited(m, actor, id, row.subject_ids, 'case.read');
       },
       { read: true },
@@ -337,12 +338,12 @@ export class CasesService {
 
   async list(actor: Actor, q: CaseQuery): Promise<CasePage> {
     return this.tx.read(async (m) => {
-      const coi = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
+      const visible = visibleTo(actor, RecordKind.Case, 'c').named();
       const qb = m
         .createQueryBuilder()
         .select(SUMMARY_COLUMNS)
         .from('case_record', 'c')
-        .where(coi.sql, coi.params);
+        .where(visible.sql, visible.params);
       if (q.status) qb.andWhere('c.status = :status', { status: q.status });
       if (q.caseType) qb.andWhere('c.case_type = :caseType', { caseType: q.caseType });
       if (q.category)
@@ -401,19 +402,10 @@ export class CasesService {
 
   async update(actor: Actor, id: string, body: UpdateCaseRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.update', async (m) => {
-      const coi = this.coiSql(actor, 3);
-      // The version check and the row lock in one statement: of concurrent updates with one version, one wins.
-      const { rows } = await execute<{ id: string }>(
-        m,
-        `UPDATE case_record c SET version = version + 1, updated_at = now()
-          WHERE c.id = $1 AND c.version = $2 AND ${coi.sql} RETURNING c.id`,
-        [id, body.version, ...coi.params],
-      );
-      if (rows.length === 0) {
-        await this.locate(m, actor, id);
-        throw problems.staleVersion();
-      }
-      const row = await this.locate(m, actor, id);
+      // The gate and the row lock, then the version check: of concurrent updates with one version, one wins.
+      const row = await this.locate(m, actor, id, 'case.update', true);
+      if (row.version !== body.version) throw problems.staleVersion();
+      await m.query(`UPDATE case_record SET version = version + 1, updated_at = now() WHERE id = $1`, [id]);
       if (row.status === CaseStatus.Closed)
         throw problems.conflict('case_closed', 'A closed case cannot be changed');
       const changed: string[] = [];
@@ -515,23 +507,9 @@ export class CasesService {
         );
         changed.push('subjectIds');
       }
+      let intelligenceLinks: { added: string[]; removed: string[] } | undefined;
       if (body.intelligenceReportIds) {
-        // A report referred to this case by its review stays linked: the link is the referral's other half.
-        const [referred] = await m.query<unknown[]>(
-          `SELECT 1 FROM intelligence_report WHERE referred_case_id = $1 AND NOT (id = ANY($2::uuid[]))`,
-          [id, body.intelligenceReportIds],
-        );
-        if (referred) {
-          throw problems.conflict(
-            'referral_link',
-            'A report referred to this case by its review cannot be unlinked from the case',
-          );
-        }
-        await m.query(
-          `DELETE FROM case_intelligence WHERE case_id = $1 AND NOT (report_id = ANY($2::uuid[]))`,
-          [id, body.intelligenceReportIds],
-        );
-        await this.linkIntelligence(m, actor, id, body.intelligenceReportIds);
+        intelligenceLinks = await this.replaceVisibleLinks(m, actor, id, body.intelligenceReportIds);
         changed.push('intelligenceReportIds');
       }
       await this.event(m, actor, id, CaseEventKind.Updated, { fields: changed });
@@ -541,7 +519,11 @@ export class CasesService {
         resourceType: 'case',
         resourceId: id,
         subjectIds: [...new Set([...row.subject_ids, ...view.subjectIds])],
-        details: { fields: changed, version: view.version },
+        details: {
+          fields: changed,
+          version: view.version,
+          ...(intelligenceLinks ? { intelligenceLinks } : {}),
+        },
       });
       return view;
     });
@@ -556,7 +538,7 @@ export class CasesService {
     body: CaseActionRequest | SuspendCaseRequest,
   ): Promise<CaseView> {
     return this.guarded(actor, id, `case.${action}`, async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, `case.${action}`, true);
       if (body.version !== undefined && body.version !== row.version) throw problems.staleVersion();
       const to = nextStatus(action, row.status, row.suspended_from);
       if (!to) {
@@ -611,6 +593,7 @@ export class CasesService {
     const missing: Record<string, unknown>[] = [];
     if (!row.supervisor_id) missing.push({ code: 'supervisor_missing' });
     const outcomes = await m.query<Row[]>(
+      // access: the case of `act` (close), after locate.
       `SELECT ${OUTCOME_COLUMNS} FROM case_subject_outcome o WHERE o.case_id = $1`,
       [row.id],
     );
@@ -628,7 +611,7 @@ export class CasesService {
 
   async assessSeverity(actor: Actor, id: string, body: AssessSeverityRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.severity', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.severity', true);
       this.assertWritable(row, body.version);
       await m.query(
         `INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by) VALUES ($1, $2, $3, $4)`,
@@ -654,7 +637,7 @@ export class CasesService {
 
   async recordReferral(actor: Actor, id: string, body: RecordReferralRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.referral', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.referral', true);
       this.assertWritable(row);
       if (row.has_referral)
         throw problems.conflict('referral_exists', 'The case has already been referred to the IOPC');
@@ -697,7 +680,7 @@ export class CasesService {
 
   async recordReferralDecision(actor: Actor, id: string, body: ReferralDecisionRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.referral_decision', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.referral_decision', true);
       this.assertWritable(row);
       const [referral] = await m.query<{ referred_on: string; decision: string | null }[]>(
         `SELECT referred_on::text AS referred_on, decision FROM iopc_referral WHERE case_id = $1`,
@@ -731,7 +714,7 @@ export class CasesService {
 
   async recordNoReferral(actor: Actor, id: string, body: NoReferralRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.no_referral', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.no_referral', true);
       this.assertWritable(row);
       if (row.has_referral)
         throw problems.conflict('referral_exists', 'The case has been referred to the IOPC');
@@ -764,7 +747,7 @@ export class CasesService {
     body: RecordOutcomeRequest,
   ): Promise<OutcomeView> {
     return this.guarded(actor, id, 'case.outcome', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.outcome', true);
       this.assertWritable(row);
       if (!row.subject_ids.includes(memberId)) throw problems.notFound('subject of this case');
       const [member] = await m.query<{ member_type: string }[]>(
@@ -889,18 +872,22 @@ export class CasesService {
     thisOneNeeds: boolean,
   ): Promise<void> {
     const [{ pending }] = await m.query<{ pending: boolean }[]>(
+      // access: the case of recordOutcome, after locate.
       `SELECT EXISTS (SELECT 1 FROM case_subject_outcome o WHERE o.case_id = $1 AND o.barred_list_on IS NULL
          AND (o.misconduct_outcome IN ('dismissal_with_notice', 'dismissal_without_notice') OR o.would_have_been_dismissed)) AS pending`,
       [id],
     );
     const [{ raised }] = await m.query<{ raised: boolean }[]>(
+      // access: the case of recordOutcome, after locate.
       `SELECT barred_list_reminder_at IS NOT NULL AS raised FROM case_record WHERE id = $1`,
       [id],
     );
     if (pending && !raised) {
+      // access: the case of recordOutcome, after locate.
       await m.query(`UPDATE case_record SET barred_list_reminder_at = now() WHERE id = $1`, [id]);
     }
     if (!pending && raised)
+      // access: the case of recordOutcome, after locate.
       await m.query(`UPDATE case_record SET barred_list_reminder_at = NULL WHERE id = $1`, [id]);
     if (thisOneNeeds)
       await this.event(m, actor, id, CaseEventKind.BarredListReminder, { subjectId: memberId });
@@ -910,7 +897,7 @@ export class CasesService {
 
   async recordUpdate(actor: Actor, id: string, body: RecordUpdateRequest): Promise<CaseView> {
     return this.guarded(actor, id, 'case.update_given', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.update_given', true);
       this.assertWritable(row);
       if (body.givenAt && new Date(body.givenAt).getTime() > Date.now()) {
         throw problems.invalid('givenAt', 'notInFuture', 'givenAt cannot be in the future');
@@ -932,7 +919,7 @@ export class CasesService {
 
   async addNote(actor: Actor, id: string, body: AddNoteRequest): Promise<TimelineEventView> {
     return this.guarded(actor, id, 'case.note', async (m) => {
-      const row = await this.locate(m, actor, id, true);
+      const row = await this.locate(m, actor, id, 'case.note', true);
       const eventId = await this.event(m, actor, id, CaseEventKind.NoteAdded, {}, body.text);
       const [event] = await m.query<Row[]>(`${TIMELINE_SELECT} WHERE e.id = $1`, [eventId]);
       await this.audit.record(m, actor, {
@@ -952,14 +939,27 @@ export class CasesService {
       id,
       'case.timeline',
       async (m) => {
-        const row = await this.locate(m, actor, id);
+        const row = await this.locate(m, actor, id, 'case.timeline');
+        // An event naming linked reports names only those the caller may see, and is left out when it
+        // names none of them (it would tell that a hidden report exists).
+        const shown = visibleTo(actor, RecordKind.IntelligenceReport, 'lr').named();
+        const linkedShown = `(SELECT COALESCE(jsonb_agg(x.id ORDER BY x.ord), '[]'::jsonb)
+            FROM jsonb_array_elements_text(e.details -> 'reportIds') WITH ORDINALITY x(id, ord)
+            JOIN intelligence_report lr ON lr.id = x.id::uuid WHERE ${shown.sql})`;
         const qb = m
           .createQueryBuilder()
           .select(['e.id AS id', 'e.kind AS kind', 'e.occurred_at AS occurred_at', 'e.actor_id AS actor_id'])
-          .addSelect(['u.display_name AS actor_name', 'e.details AS details', 'e.note AS note'])
+          .addSelect(['u.display_name AS actor_name', 'e.note AS note'])
+          .addSelect(
+            `CASE WHEN e.kind = 'intelligence_linked'
+                  THEN jsonb_set(e.details, '{reportIds}', ${linkedShown}) ELSE e.details END`,
+            'details',
+          )
           .from('case_event', 'e')
           .leftJoin('app_user', 'u', 'u.id = e.actor_id')
-          .where('e.case_id = :id', { id });
+          .where('e.case_id = :id', { id })
+          .andWhere(`(e.kind <> 'intelligence_linked' OR ${linkedShown} <> '[]'::jsonb)`)
+          .setParameters(shown.params);
         const page = await paginate(qb, OLDEST_FIRST, q, toEvent);
         await this.audit.record(m, actor, {
           action: 'case.timeline',
@@ -996,6 +996,7 @@ export class CasesService {
         subject_ids: string[];
       }[]
     >(
+      // access: by id; the review calls this after its own requireVisible on the report.
       `SELECT r.reference, r.primary_category::text AS primary_category,
               r.secondary_categories::text[] AS secondary_categories,
               ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s
@@ -1008,18 +1009,16 @@ export class CasesService {
     let subjectIds: string[];
     const created = !target.caseId;
     if (target.caseId) {
-      let row: CaseRow;
-      try {
-        row = await this.locate(m, actor, target.caseId, true);
-      } catch (error) {
-        if (
-          error instanceof HiddenCase ||
-          (error instanceof ProblemException && error.init.code === 'not_found')
-        ) {
-          throw problems.invalid('caseId', 'exists', 'caseId does not name a case you can see');
-        }
-        throw error;
-      }
+      // A case the reviewer may not see reads exactly as a missing one: the same field error.
+      const params: unknown[] = [target.caseId];
+      const [row] = await m.query<{ id: string; status: CaseStatus; subject_ids: string[] }[]>(
+        `SELECT c.id, c.status,
+                ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[] AS subject_ids
+           FROM case_record c WHERE c.id = $1 AND ${visibleTo(actor, RecordKind.Case, 'c').sql(params)}
+            FOR UPDATE OF c`,
+        params,
+      );
+      if (!row) throw problems.invalid('caseId', 'exists', 'caseId does not name a case you can see');
       if (row.status === CaseStatus.Closed) {
         throw problems.conflict('case_closed', 'A closed case cannot take new intelligence');
       }
@@ -1039,7 +1038,9 @@ export class CasesService {
       caseId = await this.createIn(m, actor, {
         caseType: target.caseType ?? CaseType.Misconduct,
         matterType: target.matterType ?? MatterType.ConductMatter,
-        allegationSummary: `Opened from intelligence report ${report.reference}`,
+        // No reference in free text (it would outlive the link's visibility): the link is stored, and the
+        // case shows it through the access policy (intelligenceReportIds).
+        allegationSummary: 'Opened from an intelligence report on review (see the linked intelligence)',
         primaryCategory: report.primary_category,
         categories: report.secondary_categories,
         subjectIds,
@@ -1060,41 +1061,34 @@ export class CasesService {
   // ---------- helpers ----------
 
   /**
-   * Runs work in a transaction (with `read`, as an audited read: `Transactions.read`); a case hidden by the
-   * conflict-of-interest rule becomes a 404, audited as denied.
+   * Runs work in a transaction (with `read`, as an audited read: `Transactions.read`). The work's `locate`
+   * answers a case that is missing or hidden alike (AccessService.requireVisible: the same 404, the same denied
+   * audit row).
    */
-  private async guarded<T>(
-    actor: Actor,
-    id: string,
-    action: string,
+  private guarded<T>(
+    _actor: Actor,
+    _id: string,
+    _action: string,
     work: (m: EntityManager) => Promise<T>,
     options: { read?: boolean } = {},
   ): Promise<T> {
-    try {
-      return await (options.read ? this.tx.read(work) : this.tx.run(work));
-    } catch (error) {
-      if (!(error instanceof HiddenCase)) throw error;
-      await this.audit.recordAlone(actor, {
-        action,
-        resourceType: 'case',
-        resourceId: id,
-        subjectIds: error.subjectIds,
-        outcome: AuditOutcome.Denied,
-        details: { reason: 'conflict_of_interest' },
-      });
-      throw problems.notFound('case');
-    }
+    return options.read ? this.tx.read(work) : this.tx.run(work);
   }
 
-  /** The conflict-of-interest condition for raw SQL, its parameter numbered from `index`. */
-  private coiSql(actor: Actor, index: number): { sql: string; params: string[] } {
-    const c = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
-    return { sql: c.sql.replace(':coiMember', `$${index}`), params: Object.values(c.params) };
-  }
-
-  /** The case if the actor may see it (optionally locked for update); 404 / HiddenCase otherwise. */
-  private async locate(m: EntityManager, actor: Actor, id: string, lock = false): Promise<CaseRow> {
+  /**
+   * The case for a read or an action by id, behind the access policy's one gate (`requireVisible`: a 404 and
+   * a denied audit row, whether the case is missing or hidden), then its row (locked for an action).
+   */
+  private async locate(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    action: string,
+    lock = false,
+  ): Promise<CaseRow> {
+    await this.access.requireVisible(m, actor, RecordKind.Case, id, action);
     const [row] = await m.query<CaseRow[]>(
+      // access: by id after requireVisible.
       `SELECT c.id, c.reference, c.status, c.case_type, c.suspended_from, c.referral_required,
               c.referral_criteria_met::text[] AS referral_criteria_met, c.no_referral_reason, c.supervisor_id, c.version,
               ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[] AS subject_ids,
@@ -1102,10 +1096,8 @@ export class CasesService {
          FROM case_record c WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`,
       [id],
     );
+    // Cases are never deleted: a row that requireVisible saw is still there.
     if (!row) throw problems.notFound('case');
-    if (actor.workforceMemberId && row.subject_ids.includes(actor.workforceMemberId)) {
-      throw new HiddenCase(row.subject_ids);
-    }
     return row;
   }
 
@@ -1170,6 +1162,46 @@ export class CasesService {
    * Links intelligence reports to the case. Each must exist and be visible to the actor under the
    * intelligence module's conflict-of-interest rule (a report about the actor is refused like a missing one).
    */
+  /**
+   * Sets the case's links to the reports the caller can see to `wanted`. Links to reports hidden from the
+   * caller are neither theirs to see nor to remove: they stay. A report referred to this case by its review
+   * stays linked (the link is the referral's other half): unlinking a visible one is a 409; a hidden one is
+   * never touched, so its existence shows in no answer. Returns the ids linked and unlinked, for the audit row.
+   */
+  private async replaceVisibleLinks(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    wanted: string[],
+  ): Promise<{ added: string[]; removed: string[] }> {
+    const params: unknown[] = [id];
+    const current = await m.query<{ id: string; referred: boolean }[]>(
+      `SELECT r.id, r.referred_case_id IS NOT DISTINCT FROM ci.case_id AS referred
+         FROM case_intelligence ci JOIN intelligence_report r ON r.id = ci.report_id
+        WHERE ci.case_id = $1 AND ${visibleTo(actor, RecordKind.IntelligenceReport, 'r').sql(params)}`,
+      params,
+    );
+    const removedRows = current.filter((r) => !wanted.includes(r.id));
+    if (removedRows.some((r) => r.referred)) {
+      throw problems.conflict(
+        'referral_link',
+        'A report referred to this case by its review cannot be unlinked from the case',
+      );
+    }
+    const have = new Set(current.map((r) => r.id));
+    const removed = removedRows.map((r) => r.id).sort();
+    const added = [...new Set(wanted)].filter((x) => !have.has(x)).sort();
+    if (removed.length) {
+      await m.query(
+        // access: deletes only the links just selected through the policy.
+        `DELETE FROM case_intelligence WHERE case_id = $1 AND report_id = ANY($2::uuid[])`,
+        [id, removed],
+      );
+    }
+    await this.linkIntelligence(m, actor, id, added);
+    return { added, removed };
+  }
+
   private async linkIntelligence(
     m: EntityManager,
     actor: Actor,
@@ -1177,16 +1209,13 @@ export class CasesService {
     reportIds: string[],
   ): Promise<void> {
     if (reportIds.length === 0) return;
-    const coi = notAboutActor(actor, {
-      table: 'intelligence_subject',
-      recordColumn: 'report_id',
-      alias: 'r',
-    });
+    const params: unknown[] = [reportIds];
     const visible = await m.query<{ id: string }[]>(
-      `SELECT r.id FROM intelligence_report r WHERE r.id = ANY($1::uuid[]) AND ${coi.sql.replace(':coiMember', '$2')}`,
-      [reportIds, ...Object.values(coi.params)],
+      `SELECT r.id FROM intelligence_report r
+        WHERE r.id = ANY($1::uuid[]) AND ${visibleTo(actor, RecordKind.IntelligenceReport, 'r').sql(params)}`,
+      params,
     );
-    if (visible.length !== reportIds.length) {
+    if (visible.length !== new Set(reportIds).size) {
       throw problems.invalid(
         'intelligenceReportIds',
         'exists',
@@ -1213,6 +1242,7 @@ export class CasesService {
     note: string | null = null,
   ): Promise<string> {
     const [{ id }] = await m.query<{ id: string }[]>(
+      // access: appends an event to a case the caller passed requireVisible for (or just created).
       `INSERT INTO case_event (case_id, kind, actor_id, details, note) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [caseId, kind, actor.userId, details, note],
     );
@@ -1252,16 +1282,12 @@ export class CasesService {
       [id],
     );
     // Linked reports the actor may see (a report naming the actor, e.g. as an associate, is left out).
-    const intelCoi = notAboutActor(actor, {
-      table: 'intelligence_subject',
-      recordColumn: 'report_id',
-      alias: 'ci',
-    });
+    const intelParams: unknown[] = [id];
     const intel = await m.query<{ report_id: string }[]>(
-      `SELECT ci.report_id FROM case_intelligence ci
-        WHERE ci.case_id = $1 AND ${intelCoi.sql.replace('ci.id', 'ci.report_id').replace(':coiMember', '$2')}
+      `SELECT ci.report_id FROM case_intelligence ci JOIN intelligence_report r ON r.id = ci.report_id
+        WHERE ci.case_id = $1 AND ${visibleTo(actor, RecordKind.IntelligenceReport, 'r').sql(intelParams)}
         ORDER BY ci.linked_at, ci.report_id`,
-      [id, ...Object.values(intelCoi.params)],
+      intelParams,
     );
     const outcomeViews = outcomes.map((o) => toOutcome(o, caseType));
     const pendingBarred = outcomes
@@ -1313,15 +1339,14 @@ export class CasesService {
     };
   }
 
-  /** For other modules: may this actor see the case? (false for a missing one too). */
   /** Every case concerning a workforce member that the actor may see, newest first (for the subject profile). */
   async concerning(m: EntityManager, actor: Actor, memberId: string): Promise<CaseSummaryView[]> {
-    const coi = notAboutActor(actor, { table: 'case_subject', recordColumn: 'case_id', alias: 'c' });
+    const visible = visibleTo(actor, RecordKind.Case, 'c').named();
     const rows = await m
       .createQueryBuilder()
       .select(SUMMARY_COLUMNS)
       .from('case_record', 'c')
-      .where(coi.sql, coi.params)
+      .where(visible.sql, visible.params)
       .andWhere(
         'EXISTS (SELECT 1 FROM case_subject ps WHERE ps.case_id = c.id AND ps.workforce_member_id = :member)',
         {
@@ -1347,18 +1372,9 @@ export class CasesService {
     await this.audit.record(m, actor, { action, resourceType: 'case', resourceId: id, subjectIds, details });
     return view;
   }
-
-  async isVisible(m: EntityManager, actor: Actor, id: string): Promise<boolean> {
-    try {
-      await this.locate(m, actor, id);
-      return true;
-    } catch (error) {
-      if (error instanceof HiddenCase || error instanceof ProblemException) return false;
-      throw error;
-    }
-  }
 }
 
+// access: the note just written (addNote, after locate); timeline reads filter with visibleTo.
 const TIMELINE_SELECT = `SELECT e.id, e.kind, e.occurred_at, e.actor_id, u.display_name AS actor_name, e.details, e.note
   FROM case_event e LEFT JOIN app_user u ON u.id = e.actor_id`;
 

@@ -23,10 +23,19 @@ import {
   MisconductReturnQuery,
   VettingFiguresQuery,
 } from './dto/figures.dto.js';
+import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { FiguresService } from './figures.service.js';
 
-const NEGOTIATION =
-  'JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).';
+const NEGOTIATION = `JSON by default; the same table as CSV with \`Accept: text/csv\` or \`?format=csv\` (rows, then the total row). Records concerning the caller are left out: \`callerRecordsExcluded\` in JSON, the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header on CSV.`;
+
+/** The CSV's note that records concerning the caller were left out (JSON: `callerRecordsExcluded`). */
+const EXCLUDED_HEADER = {
+  [CALLER_RECORDS_EXCLUDED_HEADER]: {
+    description:
+      'On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON)',
+    schema: { type: 'string', enum: ['true', 'false'] },
+  },
+};
 
 /**
  * CSV when asked for by `format`, else when the Accept header names text/csv before application/json;
@@ -58,6 +67,7 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
     ...(table.total ? [table.total] : []),
   ];
   const name = `${table.figure}-${slug(table.filters.from)}-to-${slug(table.filters.to)}-${table.basis}.csv`;
+  void reply.header(CALLER_RECORDS_EXCLUDED_HEADER, String(table.callerRecordsExcluded));
   sendCsv(
     reply,
     name,
@@ -86,7 +96,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable })
+  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
   async referrals(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -103,7 +113,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable })
+  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
   async cases(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -119,7 +129,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable })
+  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
   async intelligence(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -135,7 +145,7 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable })
+  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
   async vetting(
     @CurrentActor() actor: Actor,
     @Query() query: VettingFiguresQuery,
@@ -152,7 +162,7 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable })
+  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
   async capacity(
     @CurrentActor() actor: Actor,
     @Query() query: CapacityQuery,
@@ -169,7 +179,7 @@ export class FiguresController {
       'CSV by default; JSON with `?format=json` or `Accept: application/json`. No names or narrative. Cases concerning the caller are left out.',
   })
   @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ type: MisconductReturn })
+  @ApiOkResponse({ type: MisconductReturn, headers: EXCLUDED_HEADER })
   async misconductReturn(
     @CurrentActor() actor: Actor,
     @Query() query: MisconductReturnQuery,
@@ -181,7 +191,8 @@ export class FiguresController {
       void reply.header('content-type', 'application/json; charset=utf-8').send(result);
       return;
     }
-    const { year, csv } = await this.figures.misconductReturnCsv(actor, query);
+    const { year, csv, callerRecordsExcluded } = await this.figures.misconductReturnCsv(actor, query);
+    void reply.header(CALLER_RECORDS_EXCLUDED_HEADER, String(callerRecordsExcluded));
     sendCsv(reply, `misconduct-return-${slug(year)}.csv`, csv);
   }
 }

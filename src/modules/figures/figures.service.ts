@@ -6,6 +6,7 @@ import { copyCsv, withLiterals } from '../../common/csv.js';
 import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
+import { callerRecordsExcluded } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import {
   CountingBasis,
@@ -119,7 +120,7 @@ export class FiguresService {
 
   async vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
     const today = this.clock.today();
-    const filter = this.range(q, today, 1, MAX_MONTHLY_YEARS);
+    const filter = { ...this.range(q, today, 1, MAX_MONTHLY_YEARS), viewer: actor };
     return this.monthTable(
       actor,
       'vetting',
@@ -130,7 +131,7 @@ export class FiguresService {
       {
         basis: 'state_on_date',
         basisDescription:
-          'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day',
+          'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day (the caller’s own record left out)',
         unit: 'Workforce members',
       },
     );
@@ -141,7 +142,7 @@ export class FiguresService {
     const filter = {
       ...this.range(q, today, 1, MAX_MONTHLY_YEARS),
       category: q.category ?? null,
-      excludeMember: actor.workforceMemberId,
+      viewer: actor,
     };
     const sql = capacityFiguresSql(filter, today, this.config.INTEL_ASSESSMENT_TARGET_DAYS);
     return this.monthTable(actor, 'capacity', filter, today, CAPACITY_COLUMNS, sql, {
@@ -164,6 +165,7 @@ export class FiguresService {
         figure: 'misconduct_return',
         year: formatFinancialYear(year),
         basis: 'finalised',
+        callerRecordsExcluded: callerRecordsExcluded(actor),
         columns: MISCONDUCT_RETURN_COLUMNS,
         rows,
       };
@@ -177,24 +179,34 @@ export class FiguresService {
    * the very rows sent; the caller sends the CSV after that. No transaction is needed (`Transactions.read`):
    * the return is one statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
-  async misconductReturnCsv(actor: Actor, q: MisconductReturnQuery): Promise<{ year: string; csv: Buffer }> {
+  async misconductReturnCsv(
+    actor: Actor,
+    q: MisconductReturnQuery,
+  ): Promise<{ year: string; csv: Buffer; callerRecordsExcluded: boolean }> {
     const { year, sql } = this.returnSql(actor, q);
     const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
     await this.assertDepartment(q.department);
     return this.tx.read(async (m) => {
       const { body, values: people } = await copyCsv(m, select);
       await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
-      return { year: formatFinancialYear(year), csv: body };
+      return {
+        year: formatFinancialYear(year),
+        csv: body,
+        callerRecordsExcluded: callerRecordsExcluded(actor),
+      };
     });
   }
 
   /** The return's statement for the request (the caller's own cases left out), JSON and CSV alike. */
   private returnSql(actor: Actor, q: MisconductReturnQuery): { year: number; sql: SqlQuery } {
     const year = parseFinancialYear(q.year) as number;
-    const sql = misconductReturnSql(
-      { year, category: q.category, department: q.department, memberType: q.memberType },
-      actor.workforceMemberId,
-    );
+    const sql = misconductReturnSql({
+      year,
+      category: q.category,
+      department: q.department,
+      memberType: q.memberType,
+      viewer: actor,
+    });
     return { year, sql };
   }
 
@@ -236,7 +248,7 @@ export class FiguresService {
       ...this.range(q, today, DEFAULT_FINANCIAL_YEARS, MAX_FINANCIAL_YEARS),
       category: q.category ?? null,
       basis,
-      excludeMember: actor.workforceMemberId,
+      viewer: actor,
     };
     const filters = this.filtersOf(filter);
     return this.runTable(actor, figure, filter.department, build(filter), { basis, ...filters }, (found) => {
@@ -258,7 +270,7 @@ export class FiguresService {
         basisDescription: BASIS_TEXT[figure][basis],
         unit: meta.unit,
         filters,
-        callerRecordsExcluded: !!actor.workforceMemberId,
+        callerRecordsExcluded: callerRecordsExcluded(actor),
         columns,
         rows: shaped.filter((s) => !s.total).map((s) => s.row),
         // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
@@ -286,9 +298,9 @@ export class FiguresService {
         figure,
         ...meta,
         filters,
-        // Vetting compliance counts everyone's vetting state, the caller's included; capacity leaves out
-        // cases and intelligence concerning the caller.
-        callerRecordsExcluded: figure === 'capacity' && !!actor.workforceMemberId,
+        // Vetting compliance leaves out the caller's own vetting state; capacity, cases and intelligence
+        // concerning them.
+        callerRecordsExcluded: callerRecordsExcluded(actor),
         columns,
         rows: found.map((r) =>
           shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),

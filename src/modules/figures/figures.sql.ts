@@ -4,6 +4,8 @@ import { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { csvCell } from '../../common/csv.js';
+import type { Actor } from '../../common/auth/actor.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
 
 /**
  * The SQL behind every figure, as builders that return the statement's text and parameters. The service
@@ -31,10 +33,11 @@ export interface FigureFilter {
   department?: string | null;
   memberType?: string | null;
   /**
-   * The caller's own workforce record: cases and intelligence concerning them are left out of the figure
-   * (the conflict-of-interest rule, so that a narrow filter cannot tell them that a record about them exists).
+   * Who the figure is for: records they may not see (cases, intelligence and vetting states concerning their
+   * own workforce record) are left out of it by the access policy (`visibleTo`), so that a narrow filter
+   * cannot tell them that a record about them exists. None (the bench's baselines): every record counts.
    */
-  excludeMember?: string | null;
+  viewer?: Actor | null;
 }
 
 export interface BasisFilter extends FigureFilter {
@@ -87,18 +90,15 @@ function memberConditions(f: FigureFilter, p: Params, w: string): string[] {
   return out;
 }
 
-/** The conflict-of-interest condition on a case id column, or null when the caller has no workforce link. */
-function notAboutCase(f: FigureFilter, p: Params, caseId: string): string | null {
-  if (!f.excludeMember) return null;
-  return `NOT EXISTS (SELECT 1 FROM case_subject coi WHERE coi.case_id = ${caseId}
-      AND coi.workforce_member_id = ${p.add(f.excludeMember)}::uuid)`;
-}
-
-/** The same on an intelligence report alias. */
-function notAboutReport(f: FigureFilter, p: Params, i: string): string | null {
-  if (!f.excludeMember) return null;
-  return `NOT EXISTS (SELECT 1 FROM intelligence_subject coi WHERE coi.report_id = ${i}.id
-      AND coi.workforce_member_id = ${p.add(f.excludeMember)}::uuid)`;
+/**
+ * The access policy's condition on the records of `kind` aliased `alias` for the figure's viewer, its values
+ * appended to the statement's; null when it restricts nothing (no viewer, or one with no workforce link), so
+ * that the statement is the bench's baseline text.
+ */
+function visible(f: Pick<FigureFilter, 'viewer'>, p: Params, kind: RecordKind, alias: string): string | null {
+  if (!f.viewer) return null;
+  const predicate = visibleTo(f.viewer, kind, alias);
+  return predicate.unrestricted ? null : predicate.sql(p.values);
 }
 
 const push = (list: string[], condition: string | null): void => {
@@ -192,7 +192,7 @@ export function referralFiguresSql(f: BasisFilter): SqlQuery {
       `(f.primary_category = ${cat}::corruption_category OR f.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
-  push(where, notAboutCase(f, p, 'f.case_id'));
+  push(where, visible(f, p, RecordKind.CasePart, 'f'));
   const members = memberConditions(f, p, 'w');
   // With member filters: a referral counts when one of its subjects matches (its rows share the year), and
   // the people columns count the matching subjects.
@@ -328,7 +328,7 @@ export function caseFiguresSql(f: BasisFilter): SqlQuery {
       `(c.primary_category = ${cat}::corruption_category OR c.categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
-  push(where, notAboutCase(f, p, 'c.id'));
+  push(where, visible(f, p, RecordKind.Case, 'c'));
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   // Finalised: every person counted has an outcome (which records their member type), so the figure reads
   // the outcomes alone; recorded: every subject of the case, with or without an outcome yet.
@@ -444,7 +444,7 @@ export function intelligenceFiguresSql(f: BasisFilter): SqlQuery {
       `(i.primary_category = ${cat}::corruption_category OR i.secondary_categories @> ARRAY[${cat}::corruption_category])`,
     );
   }
-  push(where, notAboutReport(f, p, 'i'));
+  push(where, visible(f, p, RecordKind.IntelligenceReport, 'i'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     where.push(`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
@@ -519,6 +519,9 @@ export function vettingComplianceSql(f: FigureFilter, today: string): SqlQuery {
   const p = new Params();
   const m = monthEnds(p, f, today);
   const cond = ['v.is_current'];
+  // A person's vetting state is their vetting (clearance) record: the caller's own is left out.
+  const own = visible(f, p, RecordKind.Clearance, 'v');
+  if (own) cond.push(own);
   if (f.department) cond.push(`v.department_id = ${p.add(f.department)}::uuid`);
   if (f.memberType) cond.push(`v.member_type = ${p.add(f.memberType)}::member_type`);
   const text = `
@@ -594,8 +597,8 @@ export function capacityFiguresSql(f: FigureFilter, today: string, targetDays: n
       `(c.primary_category = ${cat}::text::corruption_category OR c.categories @> ARRAY[${cat}::text::corruption_category])`,
     );
   }
-  push(intelWhere, notAboutReport(f, p, 'i'));
-  push(caseWhere, notAboutCase(f, p, 'c.id'));
+  push(intelWhere, visible(f, p, RecordKind.IntelligenceReport, 'i'));
+  push(caseWhere, visible(f, p, RecordKind.Case, 'c'));
   const members = memberConditions(f, p, 'w');
   if (members.length) {
     intelWhere.push(`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
@@ -696,15 +699,12 @@ const MISCONDUCT_RETURN_ORDER = 'c.reference, o.member_type, o.finalised_at, o.w
 
 /**
  * One row per case and person finalised in the year, with the fields of the Home Office police misconduct
- * data return. `excludeMember` (the caller's own workforce record) leaves out every case concerning them
- * (the conflict-of-interest rule). Besides the return's columns each row has `fy` (the year as a number),
+ * data return. `viewer` (the caller) leaves out every case they may not see (the access policy: those
+ * concerning their own workforce record). Besides the return's columns each row has `fy` (the year as a number),
  * `subject_id` (the person, for the audit; not a column of the return) and `row_no` (its place in the order).
  * The JSON shapes these rows; the CSV is `misconductReturnCsvSql` over them.
  */
-export function misconductReturnSql(
-  f: Omit<FigureFilter, 'from' | 'to'> & { year: number },
-  excludeMember: string | null = null,
-): SqlQuery {
+export function misconductReturnSql(f: Omit<FigureFilter, 'from' | 'to'> & { year: number }): SqlQuery {
   const p = new Params();
   const where = [`o.finalised_financial_year = ${p.add(f.year)}`];
   if (f.category) {
@@ -715,7 +715,7 @@ export function misconductReturnSql(
   }
   if (f.department) where.push(`w.department_id = ${p.add(f.department)}::uuid`);
   if (f.memberType) where.push(`o.member_type = ${p.add(f.memberType)}::member_type`);
-  push(where, notAboutCase({ ...f, from: f.year, to: f.year, excludeMember }, p, 'c.id'));
+  push(where, visible(f, p, RecordKind.Case, 'c'));
   const text = `
 SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter_type::text AS case_type,
        c.case_type::text AS investigation_type, c.primary_category::text AS allegation_category,

@@ -49,7 +49,7 @@ export class IntelligenceReport {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
-  /** `INT-<year>-<000123>`: gap-free per year (intelligence_reference_counter). */
+  /** `INT-<year>-<6 random Crockford base32 characters>` (src/common/reference.ts); older ones `INT-<year>-<000123>`. */
   @Index('uq_intelligence_report_reference', { unique: true })
   @Column({ type: 'varchar', length: 20 })
   reference: string;
@@ -175,17 +175,6 @@ export class IntelligenceReport {
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
-}
-
-/** Gap-free numbering: one row per year, incremented in the creating transaction (its row lock serialises). */
-@Entity('intelligence_reference_counter')
-@Check('ck_intelligence_reference_counter_positive', `last_value > 0`)
-export class IntelligenceReferenceCounter {
-  @PrimaryColumn({ type: 'int' })
-  year: number;
-
-  @Column({ type: 'int' })
-  lastValue: number;
 }
 
 /** A workforce member a report concerns, and their part in it. Also the conflict-of-interest link. */

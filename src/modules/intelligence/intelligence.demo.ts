@@ -1,6 +1,6 @@
 import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
 import { generatedMembersSql } from '../workforce/workforce.demo.js';
-import { REFERENCE_SQL } from './intelligence.rules.js';
+import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;
@@ -97,8 +97,11 @@ export async function seedIntelligenceReports(
              ELSE (ARRAY['no_further_action','no_further_action','no_further_action','no_further_action',
                          'disseminated','disseminated','referred_to_case'])[1 + a.h_st % 7]
            END AS state_raw,
-           a.h_who, a.h_sub, a.h_src, a.h_st
+           a.h_who, a.h_sub, a.h_src, a.h_st,
+           -- A random reference (src/common/reference.ts), of the year received.
+           ${randomReferenceSql('INT', `EXTRACT(YEAR FROM (now() - make_interval(days => a.age_days, mins => a.h_age % 1440)) AT TIME ZONE 'UTC')::int`)} AS reference
       FROM aged a`);
+  await m.query(dedupeReferencesSql('demo_intel', 'g', 'intelligence_report'));
   await m.query(`ANALYZE demo_intel`);
 
   // What the later statements need of each report, kept as it is inserted (no rescans of the wide table).
@@ -113,7 +116,7 @@ export async function seedIntelligenceReports(
         assignee_id, assigned_at, assigned_by, submitted_at, submitted_by, reviewed_at, reviewed_by, decision,
         review_date, referred_case_id, created_at, updated_at)
      SELECT d.id,
-            ${REFERENCE_SQL('y.yr', '(COALESCE(c.last_value, 0) + row_number() OVER (PARTITION BY y.yr ORDER BY d.received_at, d.g))')},
+            d.reference,
             d.state_raw::intelligence_state, d.received_at, d.receipt_method, d.source_type,
             'Demo source record ' || (d.h_src % 900 + 100),
             CASE WHEN d.legacy THEN '5x5x5' ELSE '3x5x2' END::grading_scheme,
@@ -140,21 +143,12 @@ export async function seedIntelligenceReports(
             NULL, -- referred_case_id: the cases demo links referred reports to its cases
             d.received_at, d.received_at
        FROM demo_intel d
-       CROSS JOIN LATERAL (SELECT EXTRACT(YEAR FROM d.received_at AT TIME ZONE 'UTC')::int AS yr) y
-       LEFT JOIN intelligence_reference_counter c ON c.year = y.yr
      RETURNING id, received_at, ARRAY[primary_category] || secondary_categories, decision, submitted_by, submitted_at,
                reviewed_by, reviewed_at, review_date, referred_case_id)
      INSERT INTO demo_report SELECT *, gen_random_uuid() FROM inserted`,
     [analysts, analysts.length, users.supervisor],
   );
   await m.query(`ANALYZE demo_report`);
-  await m.query(
-    `INSERT INTO intelligence_reference_counter (year, last_value)
-     SELECT substring(reference from 5 for 4)::int, max(substring(reference from 10)::int)
-       FROM intelligence_report GROUP BY 1
-     ON CONFLICT (year) DO UPDATE SET last_value = GREATEST(intelligence_reference_counter.last_value, EXCLUDED.last_value)`,
-  );
-
   // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern a few recurring people (40 in
   // the demo's 6000 reports). Someone picked twice for one report is named once, as its subject.
   await m.query(

@@ -7,7 +7,6 @@ import {
   IntelligenceAssessment,
   IntelligenceDuplicate,
   IntelligenceLink,
-  IntelligenceReferenceCounter,
   IntelligenceReport,
   IntelligenceReview,
   IntelligenceSubject,
@@ -20,7 +19,6 @@ import { SubjectProfileController } from './subject-profile.controller.js';
   imports: [
     TypeOrmModule.forFeature([
       IntelligenceReport,
-      IntelligenceReferenceCounter,
       IntelligenceSubject,
       IntelligenceLink,
       IntelligenceDuplicate,

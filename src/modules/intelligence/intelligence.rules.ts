@@ -141,13 +141,6 @@ export function disseminationProblem(
 export const financialYearLabel = (startYear: number): string =>
   `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
 
-/**
- * The human reference of a report (`INT-2026-000123`, at least six digits), built in SQL from SQL expressions
- * for the year and the number, as the insert assigns it from the year's counter.
- */
-export const REFERENCE_SQL = (year: string, n: string): string =>
-  `'INT-' || ${year} || '-' || lpad(${n}::text, greatest(6, length(${n}::text)), '0')`;
-
 const DAY = 86_400_000;
 
 /** Queue timing: whole days since receipt, the due date and whether it has passed. */

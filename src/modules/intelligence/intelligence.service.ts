@@ -1,18 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { type Actor, hasRole } from '../../common/auth/actor.js';
-import { notAboutActor } from '../../common/auth/conflict.js';
 import { Role } from '../../common/auth/roles.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { type FieldError, ProblemException, problems } from '../../common/problem.js';
 import { validationProblem } from '../../common/validation.js';
 import { AppConfig } from '../../config/app-config.js';
+import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { AccessService } from '../access/access.service.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import { AlertsService } from '../vetting/alerts.service.js';
 import { WorkforceService } from '../workforce/workforce.service.js';
-import { AuditOutcome } from '../audit/audit.types.js';
 import type {
   AssessmentView,
   AssignRequest,
@@ -45,7 +46,6 @@ import {
   canDo,
   disseminationProblem,
   financialYearLabel,
-  REFERENCE_SQL,
   gradeProblems,
   type LifecycleAction,
   nextState,
@@ -55,21 +55,19 @@ import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
 export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
 
-/** The conflict-of-interest rule on a report aliased `alias` (TypeORM `:coiMember` parameter). */
-const coi = (actor: Actor, alias = 'r') =>
-  notAboutActor(actor, { table: 'intelligence_subject', recordColumn: 'report_id', alias });
-
-/** The same rule for a raw statement: `:coiMember` becomes the positional parameter `$n`. */
-const coiRaw = (actor: Actor, alias: string, n: number): string =>
-  coi(actor, alias).sql.replace(':coiMember', `$${n}::uuid`);
+/** The access policy's rule on a report aliased `alias` (src/modules/access). */
+const reportsVisible = (actor: Actor, alias: string) =>
+  visibleTo(actor, RecordKind.IntelligenceReport, alias);
 
 /** Subjects of report `r` as a JSON array (one query for a whole page). */
+// access: a fragment of the report's own row, used only in queries that apply visibleTo to `r`.
 export const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
     'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
 
 /** Possible duplicates of report `r` (either direction) that the caller may see. */
+// access: the caller passes visibleTo for the related report `o` as `visible`.
 export const duplicatesJson = (
   visible: string,
 ): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
@@ -179,9 +177,11 @@ interface ReviewRow {
 }
 
 /** Every column of the full view of report `r` (the subjects, duplicates and links are read alongside). */
-const REPORT_COLUMNS = `${ITEM_COLUMNS}, r.receipt_method, r.source_type, r.source_details, r.handling_conditions,
+const REPORT_OWN_COLUMNS = `${ITEM_COLUMNS}, r.receipt_method, r.source_type, r.source_details, r.handling_conditions,
   r.vulnerable_person_note, r.narrative, r.recorded_by, r.assigned_at, r.assigned_by, r.submitted_at,
-  r.submitted_by, r.reviewed_at, r.reviewed_by, r.decision, r.referred_case_id, r.version, r.created_at, r.updated_at`;
+  r.submitted_by, r.reviewed_at, r.reviewed_by, r.decision, r.version, r.created_at, r.updated_at`;
+/** As returned by the insert: a fresh report has no referred case yet (`load` reads it through the policy). */
+const REPORT_COLUMNS = `${REPORT_OWN_COLUMNS}, r.referred_case_id`;
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
@@ -199,6 +199,7 @@ export class IntelligenceService {
   constructor(
     private readonly tx: Transactions,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
     private readonly config: AppConfig,
     private readonly cases: CasesService,
     private readonly workforce: WorkforceService,
@@ -213,7 +214,7 @@ export class IntelligenceService {
     const secondary = this.checkCategories(body.primaryCategory, body.secondaryCategories ?? []);
     const subjects = this.checkSubjectList(body.subjects ?? []);
     const values = [
-      new Date().getUTCFullYear(),
+      '', // $1: the reference, drawn per attempt
       body.receivedAt,
       body.receiptMethod,
       body.sourceType,
@@ -230,19 +231,26 @@ export class IntelligenceService {
       body.narrative,
       actor.userId,
     ];
-    // One statement: the year's counter (its row lock keeps numbers gap-free) and the report, returned whole.
-    const created = (audited = '') => `WITH counter AS (
-         INSERT INTO intelligence_reference_counter AS c (year, last_value) VALUES ($1, 1)
-         ON CONFLICT (year) DO UPDATE SET last_value = c.last_value + 1 RETURNING c.last_value),
-       created AS (
+    // One statement: the report with a random reference (src/common/reference.ts), returned whole; a taken
+    // reference inserts nothing (ON CONFLICT on its unique index) and the caller draws again.
+    // access: a new report, written by the caller (nothing to hide yet).
+    const created = (audited = '') => `WITH created AS (
          INSERT INTO intelligence_report AS r (reference, received_at, receipt_method, source_type, source_details,
            grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
            primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by)
-         SELECT ${REFERENCE_SQL('$1', 'counter.last_value')}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                $12::corruption_category[], $13, $14, $15, $16
-           FROM counter
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::corruption_category[], $13, $14, $15, $16)
+         ON CONFLICT (reference) DO NOTHING
          RETURNING ${REPORT_COLUMNS})${audited}
        SELECT * FROM created`;
+    const year = new Date().getUTCFullYear();
+    const drawn = async <T>(insert: () => Promise<T | undefined>): Promise<T> => {
+      for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
+        values[0] = randomReference('INT', year);
+        const row = await insert();
+        if (row) return row;
+      }
+      throw new Error('no free intelligence reference after several draws');
+    };
     const entry = { action: 'intelligence.create', resourceType: 'intelligence_report' };
     if (subjects.length === 0 && (body.linkedReportIds ?? []).length === 0) {
       // Nothing to check or link: the report and its audit row are one statement, committed together.
@@ -256,13 +264,15 @@ export class IntelligenceService {
           details: `jsonb_build_object('reference', created.reference)`,
         },
       );
-      const [row] = await this.tx.statement<ReportRow>(created(`, audited AS (${audit})`), values);
+      const row = await drawn(
+        async () => (await this.tx.statement<ReportRow>(created(`, audited AS (${audit})`), values))[0],
+      );
       return this.toView(actor, { ...row, subjects: [], duplicates: [], links: [] }, [], []);
     }
     return this.tx.run(async (m) => {
       await this.checkSubjectsExist(m, actor, subjects);
       const links = await this.checkLinks(m, actor, body.linkedReportIds ?? [], null);
-      const [row] = await m.query<ReportRow[]>(created(), values);
+      const row = await drawn(async () => (await m.query<ReportRow[]>(created(), values))[0]);
       const { id, reference } = row;
       await this.writeSubjects(m, id, subjects);
       await this.writeLinks(m, actor, id, links);
@@ -364,10 +374,7 @@ export class IntelligenceService {
         await m.query(`DELETE FROM intelligence_subject WHERE report_id = $1`, [id]);
         await this.writeSubjects(m, id, subjects);
       }
-      if (links) {
-        await m.query(`DELETE FROM intelligence_link WHERE report_id = $1`, [id]);
-        await this.writeLinks(m, actor, id, links);
-      }
+      const linkChange = links ? await this.replaceVisibleLinks(m, actor, id, links) : undefined;
       let duplicates: string[] | undefined;
       if (subjects || secondary !== undefined || body.receivedAt !== undefined) {
         await m.query(`DELETE FROM intelligence_duplicate WHERE report_id = $1 OR related_report_id = $1`, [
@@ -381,7 +388,11 @@ export class IntelligenceService {
         resourceType: 'intelligence_report',
         resourceId: id,
         subjectIds: [...new Set([...current.subjectIds, ...view.subjects.map((s) => s.workforceMemberId)])],
-        details: { changed, ...(duplicates ? { possibleDuplicates: duplicates } : {}) },
+        details: {
+          changed,
+          ...(duplicates ? { possibleDuplicates: duplicates } : {}),
+          ...(linkChange ? { links: linkChange } : {}),
+        },
       });
       return view;
     });
@@ -577,8 +588,8 @@ export class IntelligenceService {
   async summary(actor: Actor): Promise<QueueSummary> {
     return this.tx.read(async (m) => {
       const target = this.config.INTEL_ASSESSMENT_TARGET_DAYS;
-      const visible = coiRaw(actor, 'r', 2);
-      const params = [target, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
+      const params: unknown[] = [target];
+      const visible = reportsVisible(actor, 'r').sql(params);
       const overdue = this.overdueSql().replace(':target', '$1::int');
       // One pass over the open items (the queue's partial index), grouped both by state and by assignee.
       const groups = await m.query<
@@ -650,10 +661,12 @@ export class IntelligenceService {
       // Word frequencies decide the plan: frequent words are found fastest walking the newest reports, rare
       // ones through the GIN index. Counting up to RARE_SEARCH matches tells which (the planner's estimate
       // for words missing from its statistics cannot).
+      const countParams: unknown[] = [query.q];
       const [{ n }] = await m.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM intelligence_report r
-          WHERE r.search_vector @@ websearch_to_tsquery('english', $1) LIMIT ${RARE_SEARCH}) x`,
-        [query.q],
+          WHERE r.search_vector @@ websearch_to_tsquery('english', $1)
+            AND ${reportsVisible(actor, 'r').sql(countParams)} LIMIT ${RARE_SEARCH}) x`,
+        countParams,
       );
       const keyset = n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST;
       const qb = this.items(m, actor).andWhere(
@@ -686,6 +699,8 @@ export class IntelligenceService {
 
   async profile(actor: Actor, memberId: string): Promise<SubjectProfile> {
     return this.tx.read(async (m) => {
+      // The person's own profile is hidden from them like a missing one (the access policy's gate).
+      await this.access.requireVisible(m, actor, RecordKind.WorkforceMember, memberId, 'workforce.profile');
       const [member] = await m.query<
         {
           id: string;
@@ -701,17 +716,6 @@ export class IntelligenceService {
         [memberId],
       );
       if (!member) throw problems.notFound('workforce member');
-      if (actor.workforceMemberId === memberId) {
-        await this.audit.recordAlone(actor, {
-          action: 'workforce.profile',
-          resourceType: 'workforce_member',
-          resourceId: memberId,
-          subjectIds: [memberId],
-          outcome: AuditOutcome.Denied,
-          details: { reason: 'conflict_of_interest' },
-        });
-        throw problems.notFound('workforce member');
-      }
       const now = new Date();
       const rows = await this.items(m, actor)
         .addSelect('s.role::text', 'role')
@@ -725,13 +729,14 @@ export class IntelligenceService {
         ...this.toItem(raw, now),
         role: raw.role as SubjectRole,
       }));
+      const countParams: unknown[] = [memberId];
       const counts = await m.query<{ fy: number; category: CorruptionCategory; count: number }[]>(
         `SELECT EXTRACT(YEAR FROM (r.received_at AT TIME ZONE 'Europe/London') - INTERVAL '3 months')::int AS fy,
                 r.primary_category::text AS category, count(*)::int AS count
            FROM intelligence_subject s JOIN intelligence_report r ON r.id = s.report_id
-          WHERE s.workforce_member_id = $1 AND ${coiRaw(actor, 'r', 2)}
+          WHERE s.workforce_member_id = $1 AND ${reportsVisible(actor, 'r').sql(countParams)}
           GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
-        [memberId, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])],
+        countParams,
       );
       const byCategoryYear: CategoryYearCount[] = counts.map((c) => ({
         financialYear: financialYearLabel(c.fy),
@@ -774,14 +779,15 @@ export class IntelligenceService {
 
   /** Queue/search/profile items: one query with subjects and visible possible duplicates per row. */
   private items(m: EntityManager, actor: Actor): SelectQueryBuilder<Record<string, unknown>> {
-    const v = coi(actor, 'r');
-    const related = coi(actor, 'o');
+    const v = reportsVisible(actor, 'r').named();
+    const related = reportsVisible(actor, 'o').named();
     const qb = m
       .createQueryBuilder()
       .select(ITEM_COLUMNS)
       .addSelect(SUBJECTS_JSON, 'subjects')
       .addSelect(duplicatesJson(related.sql), 'duplicates')
-      .from('intelligence_report', 'r');
+      .from('intelligence_report', 'r')
+      .setParameters(related.params);
     qb.where(v.sql, v.params);
     return qb;
   }
@@ -823,8 +829,9 @@ export class IntelligenceService {
   }
 
   /**
-   * The report's state for a read or an action, or 404. A report hidden by the conflict-of-interest rule is a
-   * 404 too, and the attempt is audited as denied (outside the failing transaction).
+   * The report's state for a read or an action, behind the access policy's one gate
+   * (`AccessService.requireVisible`): a missing report and one the caller may not see get the same 404 by the
+   * same work, each with its denied audit row. Then the row itself, locked for an action.
    */
   private async visibleOr404(
     m: EntityManager,
@@ -843,6 +850,7 @@ export class IntelligenceService {
     secondary_categories: CorruptionCategory[];
     subjectIds: string[];
   }> {
+    await this.access.requireVisible(m, actor, RecordKind.IntelligenceReport, id, action);
     const [row] = await m.query<
       {
         state: IntelligenceState;
@@ -856,24 +864,15 @@ export class IntelligenceService {
         subject_ids: string[];
       }[]
     >(
+      // access: by id after requireVisible.
       `SELECT r.state, r.version, r.recorded_by, r.assignee_id, r.grading_scheme, r.handling_code, r.primary_category,
               r.secondary_categories::text[] AS secondary_categories,
               ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s WHERE s.report_id = r.id)::text[] AS subject_ids
          FROM intelligence_report r WHERE r.id = $1 ${lock ? 'FOR UPDATE' : ''}`,
       [id],
     );
+    // Reports are never deleted: a row that requireVisible saw is still there.
     if (!row) throw problems.notFound('intelligence report');
-    if (actor.workforceMemberId && row.subject_ids.includes(actor.workforceMemberId)) {
-      await this.audit.recordAlone(actor, {
-        action,
-        resourceType: 'intelligence_report',
-        resourceId: id,
-        subjectIds: row.subject_ids,
-        outcome: AuditOutcome.Denied,
-        details: { reason: 'conflict_of_interest' },
-      });
-      throw problems.notFound('intelligence report');
-    }
     return { ...row, subjectIds: row.subject_ids };
   }
 
@@ -882,10 +881,15 @@ export class IntelligenceService {
    * recorded, so without assessments or reviews to read.
    */
   private async load(m: EntityManager, actor: Actor, id: string, fresh = false): Promise<IntelligenceView> {
-    const related = coiRaw(actor, 'o', 2);
-    const p = [id, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])];
+    // Everything the report references goes through the policy: linked reports and possible duplicates the
+    // caller may not see are left out; a referred case the caller may not see reads as none.
+    const p: unknown[] = [id];
+    const related = reportsVisible(actor, 'o').sql(p);
+    const referred = visibleTo(actor, RecordKind.Case, 'rc').sql(p);
     const [r] = await m.query<ReportRow[]>(
-      `SELECT ${REPORT_COLUMNS}, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson(related)} AS duplicates,
+      `SELECT ${REPORT_OWN_COLUMNS},
+              (SELECT rc.id FROM case_record rc WHERE rc.id = r.referred_case_id AND ${referred}) AS referred_case_id,
+              ${SUBJECTS_JSON} AS subjects, ${duplicatesJson(related)} AS duplicates,
               (SELECT COALESCE(json_agg(json_build_object('id', o.id, 'reference', o.reference)
                         ORDER BY o.received_at, o.id), '[]'::json)
                  FROM intelligence_link l
@@ -897,14 +901,19 @@ export class IntelligenceService {
     if (!r) throw problems.notFound('intelligence report');
     if (fresh) return this.toView(actor, r, [], []);
     const assessments = await m.query<AssessmentRow[]>(
+      // access: the report's own parts, read by id after requireVisible.
       `SELECT id, version_no, assessment_text, recommended_decision, submitted_by, submitted_at
          FROM intelligence_assessment WHERE report_id = $1 ORDER BY version_no`,
       [id],
     );
+    const rp: unknown[] = [id];
+    const reviewCase = visibleTo(actor, RecordKind.Case, 'rc').sql(rp);
     const reviews = await m.query<ReviewRow[]>(
-      `SELECT id, assessment_id, decision, reason, review_date::text AS review_date, case_id, recipient, reviewed_by, reviewed_at
-         FROM intelligence_review WHERE report_id = $1 ORDER BY reviewed_at, id`,
-      [id],
+      `SELECT v.id, v.assessment_id, v.decision, v.reason, v.review_date::text AS review_date,
+              (SELECT rc.id FROM case_record rc WHERE rc.id = v.case_id AND ${reviewCase}) AS case_id,
+              v.recipient, v.reviewed_by, v.reviewed_at
+         FROM intelligence_review v WHERE v.report_id = $1 ORDER BY v.reviewed_at, v.id`,
+      rp,
     );
     return this.toView(actor, r, assessments, reviews);
   }
@@ -1074,9 +1083,10 @@ export class IntelligenceService {
     if (self && ids.includes(self)) {
       throw problems.invalid('linkedReportIds', 'notSelf', 'a report cannot be linked to itself');
     }
+    const params: unknown[] = [ids];
     const rows = await m.query<{ id: string }[]>(
-      `SELECT r.id FROM intelligence_report r WHERE r.id = ANY ($1::uuid[]) AND ${coiRaw(actor, 'r', 2)}`,
-      [ids, ...(actor.workforceMemberId ? [actor.workforceMemberId] : [])],
+      `SELECT r.id FROM intelligence_report r WHERE r.id = ANY ($1::uuid[]) AND ${reportsVisible(actor, 'r').sql(params)}`,
+      params,
     );
     const found = new Set(rows.map((r) => r.id));
     const errors = ids.flatMap((id, i) =>
@@ -1097,10 +1107,45 @@ export class IntelligenceService {
   private async writeSubjects(m: EntityManager, id: string, subjects: SubjectInput[]): Promise<void> {
     if (subjects.length === 0) return;
     await m.query(
+      // access: writes the subjects of a report the caller created or passed requireVisible for.
       `INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
        SELECT $1, unnest($2::uuid[]), unnest($3::intelligence_subject_role[])`,
       [id, subjects.map((s) => s.workforceMemberId), subjects.map((s) => s.role)],
     );
+  }
+
+  /**
+   * Sets the links the caller can see (either direction) to `wanted`. Links to reports hidden from the caller
+   * are neither theirs to see nor to remove: they stay, whatever the caller sends. Returns the ids of the
+   * reports linked and unlinked, for the audit row.
+   */
+  private async replaceVisibleLinks(
+    m: EntityManager,
+    actor: Actor,
+    id: string,
+    wanted: string[],
+  ): Promise<{ added: string[]; removed: string[] }> {
+    const params: unknown[] = [id];
+    const current = await m.query<{ id: string }[]>(
+      `SELECT o.id FROM intelligence_link l
+         JOIN intelligence_report o ON o.id = CASE WHEN l.report_id = $1 THEN l.linked_report_id ELSE l.report_id END
+        WHERE (l.report_id = $1 OR l.linked_report_id = $1) AND ${reportsVisible(actor, 'o').sql(params)}`,
+      params,
+    );
+    const have = new Set(current.map((r) => r.id));
+    const removed = [...have].filter((x) => !wanted.includes(x)).sort();
+    const added = [...new Set(wanted)].filter((x) => !have.has(x)).sort();
+    if (removed.length) {
+      await m.query(
+        // access: deletes only the links just selected through the policy.
+        `DELETE FROM intelligence_link
+          WHERE (report_id = $1 AND linked_report_id = ANY ($2::uuid[]))
+             OR (linked_report_id = $1 AND report_id = ANY ($2::uuid[]))`,
+        [id, removed],
+      );
+    }
+    await this.writeLinks(m, actor, id, added);
+    return { added, removed };
   }
 
   private async writeLinks(m: EntityManager, actor: Actor, id: string, links: string[]): Promise<void> {
@@ -1120,6 +1165,7 @@ export class IntelligenceService {
     const rows = await m.query<{ related_report_id: string }[]>(
       // From the report's own subjects (few) through the member index to their other reports: the plan
       // cannot start from every report in the window.
+      // access: stores possible duplicates (every report, hidden ones too); every read of them filters with visibleTo.
       `WITH n AS MATERIALIZED (
          SELECT r.id, r.received_at, ARRAY[r.primary_category] || r.secondary_categories AS categories
            FROM intelligence_report r WHERE r.id = $1),

@@ -5,8 +5,9 @@ import { Clock } from '../../common/clock.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
+import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AuditOutcome } from '../audit/audit.types.js';
 import type { AlertQuery, AlertView, ResolveAlertRequest } from './dto/vetting.dto.js';
 import { type AlertSource, AlertStatus } from './vetting.enums.js';
 
@@ -53,7 +54,8 @@ const toView = (r: Record<string, unknown>): AlertView => ({
 /**
  * Vetting alerts: the vetting officers' work queue. Raised by the sweep (renewal_due, overdue,
  * below_required) and by declarations or misconduct outcomes (review_required); acknowledged, then
- * resolved with a reason. A user never sees alerts about their own workforce record.
+ * resolved with a reason. A user never sees alerts about their own workforce record (the access policy:
+ * left out of lists, and a direct read or action answers 404 with a denied audit row naming the person).
  */
 @Injectable()
 export class AlertsService {
@@ -61,6 +63,7 @@ export class AlertsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly access: AccessService,
   ) {}
 
   /**
@@ -92,8 +95,8 @@ export class AlertsService {
         .select(ALERT_COLUMNS)
         .from('vetting_alert', 'a')
         .innerJoin('workforce_member', 'w', 'w.id = a.workforce_member_id');
-      if (actor.workforceMemberId)
-        qb.andWhere('a.workforce_member_id <> :me', { me: actor.workforceMemberId });
+      const visible = visibleTo(actor, RecordKind.Alert, 'a').named();
+      qb.andWhere(visible.sql, visible.params);
       if (query.status) qb.andWhere('a.status = :status', { status: query.status });
       else qb.andWhere(`a.status <> 'resolved'`);
       if (query.kind) qb.andWhere('a.kind = :kind', { kind: query.kind });
@@ -192,7 +195,7 @@ export class AlertsService {
         }
         throw problems.staleVersion();
       }
-      const after = await this.find(m, actor, id, action);
+      const after = await this.load(m, id);
       await this.audit.record(m, actor, {
         action,
         resourceType: 'vetting_alert',
@@ -204,22 +207,20 @@ export class AlertsService {
     });
   }
 
+  /** The alert if the actor may see it; else 404 and a denied audit row, as for one that does not exist. */
   private async find(m: EntityManager, actor: Actor, id: string, action: string): Promise<AlertView> {
+    await this.access.requireVisible(m, actor, RecordKind.Alert, id, action);
+    return this.load(m, id);
+  }
+
+  /** An alert already shown visible (`find`). */
+  private async load(m: EntityManager, id: string): Promise<AlertView> {
     const [row] = await m.query<Record<string, unknown>[]>(
       `SELECT ${ALERT_COLUMNS} FROM vetting_alert a JOIN workforce_member w ON w.id = a.workforce_member_id
         WHERE a.id = $1`,
       [id],
     );
     if (!row) throw problems.notFound('alert');
-    if (actor.workforceMemberId && row.workforce_member_id === actor.workforceMemberId) {
-      await this.audit.recordAlone(actor, {
-        action,
-        resourceType: 'vetting_alert',
-        resourceId: id,
-        outcome: AuditOutcome.Denied,
-      });
-      throw problems.notFound('alert');
-    }
     return toView(row);
   }
 }

@@ -7,9 +7,9 @@ import { Jobs } from '../../common/jobs.js';
 import { type Keyset, type Page, PageQuery, paginate } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
+import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AuditOutcome } from '../audit/audit.types.js';
-import { WorkforceService } from '../workforce/workforce.service.js';
 import type {
   ClearanceView,
   DeclarationRequest,
@@ -46,7 +46,8 @@ const DECLARATIONS_DESC: Keyset = {
 /**
  * Clearances (a history: a new clearance supersedes the person's current one of the same family, never
  * overwrites it) and declarations of change of circumstances. A user linked to workforce member W never
- * sees or records W's vetting: 404, as for a member that does not exist.
+ * sees or records W's vetting: the access policy answers 404, as for a member that does not exist, and
+ * audits the attempt as denied, naming W.
  */
 @Injectable()
 export class ClearancesService {
@@ -56,8 +57,8 @@ export class ClearancesService {
     private readonly clock: Clock,
     private readonly jobs: Jobs,
     private readonly rules: VettingRulesService,
-    private readonly workforce: WorkforceService,
     private readonly alerts: AlertsService,
+    private readonly access: AccessService,
   ) {}
 
   private toView(r: Record<string, unknown>): ClearanceView {
@@ -85,23 +86,17 @@ export class ClearancesService {
       throw problems.invalid(field, 'notInFuture', `${field} must not be in the future`);
   }
 
-  /** 404 (and a denied audit row) when the member is the actor's own record, as when it does not exist. */
+  /**
+   * 404 (and a denied audit row naming the member) when the member does not exist or is the actor's own
+   * record: the same answer, by the same work (AccessService.requireVisible).
+   */
   private async visibleMember(
     m: EntityManager,
     actor: Actor,
     memberId: string,
     action: string,
   ): Promise<void> {
-    if (actor.workforceMemberId === memberId) {
-      await this.audit.recordAlone(actor, {
-        action,
-        resourceType: 'workforce_member',
-        resourceId: memberId,
-        outcome: AuditOutcome.Denied,
-      });
-      throw problems.notFound('workforce member');
-    }
-    await this.workforce.findVisible(m, actor, memberId);
+    await this.access.requireVisible(m, actor, RecordKind.WorkforceMember, memberId, action);
   }
 
   async record(actor: Actor, memberId: string, body: RecordClearanceRequest): Promise<ClearanceView> {
@@ -170,6 +165,8 @@ export class ClearancesService {
         .addSelect(statusAt(this.clock.today()))
         .from('vetting_clearance', 'c')
         .where('c.workforce_member_id = :memberId', { memberId });
+      const visible = visibleTo(actor, RecordKind.Clearance, 'c').named();
+      qb.andWhere(visible.sql, visible.params);
       const page = await paginate(qb, BY_GRANT_DESC, query, (r) => this.toView(r));
       await this.audit.record(m, actor, {
         action: 'vetting_clearance.list',
@@ -233,21 +230,14 @@ export class ClearancesService {
     return view;
   }
 
+  /** The clearance if the actor may see it; else 404 and a denied audit row, as for one that does not exist. */
   private async find(m: EntityManager, actor: Actor, id: string, action: string): Promise<ClearanceView> {
+    await this.access.requireVisible(m, actor, RecordKind.Clearance, id, action);
     const [row] = await m.query<Record<string, unknown>[]>(
       `SELECT ${CLEARANCE_COLUMNS}, ${statusAt(this.clock.today())} FROM vetting_clearance c WHERE c.id = $1`,
       [id],
     );
     if (!row) throw problems.notFound('clearance');
-    if (actor.workforceMemberId && row.workforce_member_id === actor.workforceMemberId) {
-      await this.audit.recordAlone(actor, {
-        action,
-        resourceType: 'vetting_clearance',
-        resourceId: id,
-        outcome: AuditOutcome.Denied,
-      });
-      throw problems.notFound('clearance');
-    }
     return this.toView(row);
   }
 
@@ -292,6 +282,8 @@ export class ClearancesService {
         .from('vetting_declaration', 'd')
         .leftJoin('vetting_alert', 'a', `a.source_type = 'declaration' AND a.source_id = d.id`)
         .where('d.workforce_member_id = :memberId', { memberId });
+      const visible = visibleTo(actor, RecordKind.Declaration, 'd').named();
+      qb.andWhere(visible.sql, visible.params);
       const page = await paginate(qb, DECLARATIONS_DESC, query, (r) => this.toDeclaration(r));
       await this.audit.record(m, actor, {
         action: 'vetting_declaration.list',

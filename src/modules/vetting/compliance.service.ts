@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { Transactions } from '../../database/database.module.js';
+import { callerRecordsExcluded, RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { ComplianceGroup, ComplianceView, StateCounts } from './dto/vetting.dto.js';
 
@@ -25,7 +26,8 @@ const share = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d
 /**
  * The compliance figure: the share of the current workforce whose vetting is up to date (up_to_date or
  * renewal_due: not expired, and meeting the post's level), from vetting_states_at(today) in one
- * aggregate with grouping sets.
+ * aggregate with grouping sets. The caller's own vetting state is left out (the access policy: a vetting
+ * state is a record about its person), and the answer says so (`callerRecordsExcluded`).
  */
 @Injectable()
 export class ComplianceService {
@@ -37,6 +39,8 @@ export class ComplianceService {
 
   async compliance(actor: Actor): Promise<ComplianceView> {
     const asOf = this.clock.today();
+    const params: unknown[] = [asOf];
+    const visible = visibleTo(actor, RecordKind.Clearance, 's').sql(params);
     return this.tx.read(async (m) => {
       const rows = await m.query<GroupRow[]>(
         `SELECT CASE WHEN GROUPING(s.department_id) = 0 THEN 'department'
@@ -55,9 +59,9 @@ export class ComplianceService {
                 count(*) FILTER (WHERE s.expires_on > $1 AND s.expires_on <= $1::date + 90)::text AS due90
            FROM vetting_states_at($1::date) s
            LEFT JOIN department d ON d.id = s.department_id
-          WHERE s.is_current
+          WHERE s.is_current AND ${visible}
           GROUP BY GROUPING SETS ((), (s.department_id), (s.member_type), (s.required_level))`,
-        [asOf],
+        params,
       );
       const n = (v: string): number => Number(v);
       const group = (r: GroupRow): ComplianceGroup => {
@@ -84,6 +88,7 @@ export class ComplianceService {
         String(a.label ?? a.key ?? '').localeCompare(String(b.label ?? b.key ?? ''));
       const view: ComplianceView = {
         asOf,
+        callerRecordsExcluded: callerRecordsExcluded(actor),
         total,
         upToDate,
         share: share(upToDate, total),
@@ -112,7 +117,7 @@ export class ComplianceService {
       await this.audit.record(m, actor, {
         action: 'vetting.compliance',
         resourceType: 'vetting_compliance',
-        details: { asOf, total },
+        details: { asOf, total, callerRecordsExcluded: view.callerRecordsExcluded },
       });
       return view;
     });

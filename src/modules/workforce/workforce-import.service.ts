@@ -4,7 +4,9 @@ import type { Actor } from '../../common/auth/actor.js';
 import { Jobs } from '../../common/jobs.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AuditOutcome } from '../audit/audit.types.js';
 import { isIsoDate } from '../vetting/vetting-rules.js';
 import { IMPORT_COLUMNS, type ImportResult, type ImportRowError } from './dto/workforce.dto.js';
 import { pgCode } from './workforce.service.js';
@@ -33,7 +35,9 @@ interface Row {
 
 /**
  * The HR system's bulk import: validate every row, then apply all of it in one statement (insert or
- * update by staff number) or nothing, answering 422 with every bad row's line and reason.
+ * update by staff number) or nothing, answering 422 with every bad row's line and reason. A row updating a
+ * record the caller may not see (the access policy: their own) is refused, and the refusal audited as
+ * denied, naming them; the import's own audit row names every person it inserted or changed.
  */
 @Injectable()
 export class WorkforceImportService {
@@ -50,82 +54,87 @@ export class WorkforceImportService {
       errors.push({ line, column, message });
     };
 
-    const result = await this.tx.run(async (m) => {
-      const departments = new Map(
-        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM department`)).map((d) => [
-          d.code,
-          d.id,
-        ]),
-      );
-      const posts = new Map(
-        (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM post`)).map((p) => [
-          p.code,
-          p.id,
-        ]),
-      );
-      let ownStaffNumber: string | null = null;
-      if (actor.workforceMemberId) {
-        const [own] = await m.query<{ staff_number: string }[]>(
-          `SELECT staff_number FROM workforce_member WHERE id = $1`,
-          [actor.workforceMemberId],
+    const result = await this.tx.run(
+      async (m): Promise<{ summary: ImportResult } | { refused: string[] }> => {
+        const departments = new Map(
+          (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM department`)).map((d) => [
+            d.code,
+            d.id,
+          ]),
         );
-        ownStaffNumber = own?.staff_number ?? null;
-      }
-
-      const seen = new Map<string, number>();
-      for (const r of rows) {
-        if (!STAFF_NUMBER.test(r.staffNumber)) {
-          bad(r.line, 'staff_number', 'staff_number must be 1-32 letters, digits, / or -');
-        } else if (seen.has(r.staffNumber)) {
-          bad(
-            r.line,
-            'staff_number',
-            `staff_number ${r.staffNumber} is also on line ${seen.get(r.staffNumber)}`,
+        const posts = new Map(
+          (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM post`)).map((p) => [
+            p.code,
+            p.id,
+          ]),
+        );
+        // Staff numbers of records in the file that the caller may not see (their own): never changed by them.
+        const hidden = new Map<string, string>();
+        const visible = visibleTo(actor, RecordKind.WorkforceMember, 'm');
+        if (!visible.unrestricted) {
+          const params: unknown[] = [rows.map((r) => r.staffNumber)];
+          const found = await m.query<{ id: string; staff_number: string }[]>(
+            `SELECT m.id, m.staff_number FROM workforce_member m
+            WHERE m.staff_number = ANY($1::text[]) AND NOT (${visible.sql(params)})`,
+            params,
           );
-        } else {
-          seen.set(r.staffNumber, r.line);
-          if (r.staffNumber === ownStaffNumber) {
-            bad(r.line, 'staff_number', 'this row is your own workforce record, which you may not change');
+          for (const f of found) hidden.set(f.staff_number, f.id);
+        }
+
+        const seen = new Map<string, number>();
+        for (const r of rows) {
+          if (!STAFF_NUMBER.test(r.staffNumber)) {
+            bad(r.line, 'staff_number', 'staff_number must be 1-32 letters, digits, / or -');
+          } else if (seen.has(r.staffNumber)) {
+            bad(
+              r.line,
+              'staff_number',
+              `staff_number ${r.staffNumber} is also on line ${seen.get(r.staffNumber)}`,
+            );
+          } else {
+            seen.set(r.staffNumber, r.line);
+            if (hidden.has(r.staffNumber)) {
+              bad(r.line, 'staff_number', 'this row is your own workforce record, which you may not change');
+            }
+          }
+          if (!TYPES.includes(r.memberType))
+            bad(r.line, 'member_type', `member_type must be one of ${TYPES.join(', ')}`);
+          if (r.givenName.length < 1 || r.givenName.length > 100)
+            bad(r.line, 'given_name', 'given_name must be 1-100 characters');
+          if (r.familyName.length < 1 || r.familyName.length > 100)
+            bad(r.line, 'family_name', 'family_name must be 1-100 characters');
+          if (r.rankOrGrade !== null && r.rankOrGrade.length > 100)
+            bad(r.line, 'rank_or_grade', 'rank_or_grade must be at most 100 characters');
+          if (r.departmentCode !== null && !departments.has(r.departmentCode)) {
+            bad(r.line, 'department_code', 'department_code does not name a department');
+          }
+          if (r.postCode !== null && !posts.has(r.postCode))
+            bad(r.line, 'post_code', 'post_code does not name a post');
+          for (const [column, value] of [
+            ['start_date', r.startDate],
+            ['leave_date', r.leaveDate],
+          ] as const) {
+            if (value !== null && !isIsoDate(value))
+              bad(r.line, column, `${column} must be a date (YYYY-MM-DD)`);
+          }
+          if (
+            r.startDate &&
+            r.leaveDate &&
+            isIsoDate(r.startDate) &&
+            isIsoDate(r.leaveDate) &&
+            r.leaveDate < r.startDate
+          ) {
+            bad(r.line, 'leave_date', 'leave_date must not be before start_date');
           }
         }
-        if (!TYPES.includes(r.memberType))
-          bad(r.line, 'member_type', `member_type must be one of ${TYPES.join(', ')}`);
-        if (r.givenName.length < 1 || r.givenName.length > 100)
-          bad(r.line, 'given_name', 'given_name must be 1-100 characters');
-        if (r.familyName.length < 1 || r.familyName.length > 100)
-          bad(r.line, 'family_name', 'family_name must be 1-100 characters');
-        if (r.rankOrGrade !== null && r.rankOrGrade.length > 100)
-          bad(r.line, 'rank_or_grade', 'rank_or_grade must be at most 100 characters');
-        if (r.departmentCode !== null && !departments.has(r.departmentCode)) {
-          bad(r.line, 'department_code', 'department_code does not name a department');
-        }
-        if (r.postCode !== null && !posts.has(r.postCode))
-          bad(r.line, 'post_code', 'post_code does not name a post');
-        for (const [column, value] of [
-          ['start_date', r.startDate],
-          ['leave_date', r.leaveDate],
-        ] as const) {
-          if (value !== null && !isIsoDate(value))
-            bad(r.line, column, `${column} must be a date (YYYY-MM-DD)`);
-        }
-        if (
-          r.startDate &&
-          r.leaveDate &&
-          isIsoDate(r.startDate) &&
-          isIsoDate(r.leaveDate) &&
-          r.leaveDate < r.startDate
-        ) {
-          bad(r.line, 'leave_date', 'leave_date must not be before start_date');
-        }
-      }
-      if (errors.length > 0) return null;
+        if (errors.length > 0) return { refused: [...hidden.values()] };
 
-      const has = (c: Column): boolean => header.includes(c);
-      const col = <T>(f: (r: Row) => T): T[] => rows.map(f);
-      let counts: { inserted: string; updated: string }[];
-      try {
-        counts = await m.query<{ inserted: string; updated: string }[]>(
-          `WITH input AS (
+        const has = (c: Column): boolean => header.includes(c);
+        const col = <T>(f: (r: Row) => T): T[] => rows.map(f);
+        let counts: { inserted: string; updated: string; changed: string[] }[];
+        try {
+          counts = await m.query<{ inserted: string; updated: string; changed: string[] }[]>(
+            `WITH input AS (
              SELECT * FROM unnest($1::text[], $2::member_type[], $3::text[], $4::text[], $5::text[], $6::uuid[],
                                   $7::uuid[], $8::date[], $9::date[])
                AS i(staff_number, member_type, given_name, family_name, rank_or_grade, department_id, post_id,
@@ -152,53 +161,65 @@ export class WorkforceImportService {
                     CASE WHEN $12 THEN EXCLUDED.post_id ELSE w.post_id END,
                     CASE WHEN $13 THEN EXCLUDED.start_date ELSE w.start_date END,
                     CASE WHEN $14 THEN EXCLUDED.leave_date ELSE w.leave_date END)
-             RETURNING (xmax = 0) AS inserted
+             RETURNING w.id, (xmax = 0) AS inserted
            )
            SELECT count(*) FILTER (WHERE inserted)::text AS inserted,
-                  count(*) FILTER (WHERE NOT inserted)::text AS updated FROM upsert`,
-          [
-            col((r) => r.staffNumber),
-            col((r) => r.memberType),
-            col((r) => r.givenName),
-            col((r) => r.familyName),
-            col((r) => r.rankOrGrade),
-            col((r) => (r.departmentCode === null ? null : departments.get(r.departmentCode))),
-            col((r) => (r.postCode === null ? null : posts.get(r.postCode))),
-            col((r) => r.startDate),
-            col((r) => r.leaveDate),
-            has('rank_or_grade'),
-            has('department_code'),
-            has('post_code'),
-            has('start_date'),
-            has('leave_date'),
-          ],
-        );
-      } catch (error) {
-        if (pgCode(error) === '23514') {
-          throw problems.unprocessable(
-            'import_rejected',
-            'A row would leave a member with a leave date before their start date (with the dates already stored); nothing was imported',
+                  count(*) FILTER (WHERE NOT inserted)::text AS updated,
+                  COALESCE(array_agg(id), '{}')::text[] AS changed FROM upsert`,
+            [
+              col((r) => r.staffNumber),
+              col((r) => r.memberType),
+              col((r) => r.givenName),
+              col((r) => r.familyName),
+              col((r) => r.rankOrGrade),
+              col((r) => (r.departmentCode === null ? null : departments.get(r.departmentCode))),
+              col((r) => (r.postCode === null ? null : posts.get(r.postCode))),
+              col((r) => r.startDate),
+              col((r) => r.leaveDate),
+              has('rank_or_grade'),
+              has('department_code'),
+              has('post_code'),
+              has('start_date'),
+              has('leave_date'),
+            ],
           );
+        } catch (error) {
+          if (pgCode(error) === '23514') {
+            throw problems.unprocessable(
+              'import_rejected',
+              'A row would leave a member with a leave date before their start date (with the dates already stored); nothing was imported',
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-      const inserted = Number(counts[0].inserted);
-      const updated = Number(counts[0].updated);
-      const summary: ImportResult = {
-        rows: rows.length,
-        inserted,
-        updated,
-        unchanged: rows.length - inserted - updated,
-      };
-      await this.audit.record(m, actor, {
-        action: 'workforce_member.import',
-        resourceType: 'workforce_member',
-        details: { ...summary, columns: header },
-      });
-      return summary;
-    });
+        const inserted = Number(counts[0].inserted);
+        const updated = Number(counts[0].updated);
+        const summary: ImportResult = {
+          rows: rows.length,
+          inserted,
+          updated,
+          unchanged: rows.length - inserted - updated,
+        };
+        await this.audit.record(m, actor, {
+          action: 'workforce_member.import',
+          resourceType: 'workforce_member',
+          subjectIds: counts[0].changed,
+          details: { ...summary, columns: header },
+        });
+        return { summary };
+      },
+    );
 
-    if (!result) {
+    if (!('summary' in result)) {
+      if (result.refused.length > 0) {
+        await this.audit.recordAlone(actor, {
+          action: 'workforce_member.import',
+          resourceType: 'workforce_member',
+          subjectIds: result.refused,
+          outcome: AuditOutcome.Denied,
+          details: { reason: 'not_visible', rows: rows.length },
+        });
+      }
       throw problems.unprocessable(
         'import_rejected',
         `${errors.length} row problem(s); nothing was imported`,
@@ -209,8 +230,9 @@ export class WorkforceImportService {
       );
     }
     // Posts and dates may have changed for many people: one sweep re-checks them all.
-    if (result.inserted + result.updated > 0) this.jobs.sweepSoon();
-    return result;
+    const { summary } = result;
+    if (summary.inserted + summary.updated > 0) this.jobs.sweepSoon();
+    return summary;
   }
 
   private parse(csv: string): { header: Column[]; rows: Row[] } {

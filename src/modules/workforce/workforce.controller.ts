@@ -4,12 +4,14 @@ import {
   ApiBody,
   ApiConsumes,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { CsvBody } from '../../common/body.js';
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
@@ -101,8 +103,16 @@ export class WorkforceController {
   }
 
   @Patch('posts/:id')
-  @ApiOperation({ summary: 'Update a post; a new required level re-checks everyone in it' })
+  @ApiOperation({
+    summary: 'Update a post; a new required level re-checks everyone in it',
+    description:
+      'Separation of duties: nobody changes the post they hold (its required level is their own vetting requirement): 403 `separation_of_duties`, audited as denied.',
+  })
   @ApiOkResponse({ type: PostView })
+  @ApiForbiddenResponse({
+    type: Problem,
+    description: '`separation_of_duties`: the caller holds this post; or the role may not update posts',
+  })
   updatePost(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -123,6 +133,7 @@ export class WorkforceController {
       'existing departments and posts. The 422 lists rowErrors (line, column, message).',
   })
   @ApiConsumes('text/csv')
+  @CsvBody()
   @ApiBody({
     schema: {
       type: 'string',
@@ -163,7 +174,11 @@ export class WorkforceController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update a member; a change of post or dates re-checks their vetting at once' })
+  @ApiOperation({
+    summary: 'Update a member; a change of post or dates re-checks their vetting at once',
+    description:
+      'Nobody changes their own record (post, dates, and so their vetting requirement): 404 as for a member that does not exist, audited as denied.',
+  })
   @ApiOkResponse({ type: MemberView })
   updateMember(
     @CurrentActor() actor: Actor,

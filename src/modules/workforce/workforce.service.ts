@@ -4,8 +4,10 @@ import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { Jobs } from '../../common/jobs.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
-import { problems } from '../../common/problem.js';
+import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
+import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
 import type {
@@ -110,8 +112,18 @@ export const pgConstraint = (error: unknown): string | undefined =>
   (error as { driverError?: { constraint?: string } }).driverError?.constraint;
 
 /**
+ * Separation of duties: nobody changes the post they hold (its required vetting level is their own vetting
+ * requirement). A 403 rather than a 404: a post is not a record about its holders, every manager can read
+ * it, and the caller knows which post they hold, so the refusal tells them nothing they do not know.
+ */
+export const separationOfDuties = (detail: string): ProblemException =>
+  new ProblemException({ status: 403, code: 'separation_of_duties', detail });
+
+/**
  * Workforce members, departments and posts. Members are personal records: a user linked to workforce
- * member W never sees or changes W here (404, left out of lists), as with W's vetting records.
+ * member W never sees or changes W here (the access policy: left out of lists; a read or change by id
+ * answers 404 with a denied audit row naming W, as for a member that does not exist), as with W's vetting
+ * records; nor changes the post they hold (separation of duties).
  */
 @Injectable()
 export class WorkforceService {
@@ -120,6 +132,7 @@ export class WorkforceService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly jobs: Jobs,
+    private readonly access: AccessService,
   ) {}
 
   // ---------- for other modules ----------
@@ -130,14 +143,18 @@ export class WorkforceService {
     if (!row) throw problems.invalid(field, 'exists', `${field} does not name a workforce member`);
   }
 
-  /** The member (for the vetting module), 404 when missing or about the actor themself. */
+  /**
+   * The member, 404 when missing or hidden from the actor by the access policy (their own record). Writes no
+   * audit row: a caller answering a request by id checks with AccessService.requireVisible first.
+   */
   async findVisible(manager: EntityManager, actor: Actor, id: string): Promise<MemberView> {
-    if (actor.workforceMemberId === id) throw problems.notFound('workforce member');
+    const visible = visibleTo(actor, RecordKind.WorkforceMember, 'm').named();
     const qb = manager
       .createQueryBuilder()
       .select(MEMBER_COLUMNS)
       .from(MEMBER_FROM, 'm')
-      .where('m.id = :id', { id, today: this.clock.today() });
+      .where('m.id = :id', { id, today: this.clock.today() })
+      .andWhere(visible.sql, visible.params);
     const row = await qb.getRawOne<Record<string, unknown>>();
     if (!row) throw problems.notFound('workforce member');
     return toMember(row);
@@ -262,11 +279,29 @@ export class WorkforceService {
   async updatePost(actor: Actor, id: string, body: UpdatePostRequest): Promise<PostView> {
     const result = await this.tx.run(async (m) => {
       if (body.departmentId) await this.assertDepartment(m, body.departmentId);
-      const [before] = await m.query<{ required_level: string | null }[]>(
-        `SELECT required_level FROM post WHERE id = $1`,
-        [id],
+      const [before] = await m.query<{ required_level: string | null; held: boolean }[]>(
+        `SELECT p.required_level,
+                EXISTS (SELECT 1 FROM workforce_member w WHERE w.post_id = p.id AND w.id = $2::uuid) AS held
+           FROM post p WHERE p.id = $1`,
+        [id, actor.workforceMemberId],
       );
       if (!before) throw problems.notFound('post');
+      if (before.held) {
+        await this.audit.recordAlone(actor, {
+          action: 'post.update',
+          resourceType: 'post',
+          resourceId: id,
+          subjectIds: [actor.workforceMemberId as string],
+          outcome: AuditOutcome.Denied,
+          details: {
+            reason: 'separation_of_duties',
+            fields: Object.keys(body).filter((k) => k !== 'version'),
+          },
+        });
+        throw separationOfDuties(
+          'You hold this post: a change to it (its required vetting level is your own vetting requirement) is for someone else',
+        );
+      }
       const { rows } = await this.unique(
         () =>
           execute<Record<string, unknown>>(
@@ -353,7 +388,8 @@ export class WorkforceService {
         .select(MEMBER_COLUMNS)
         .from(MEMBER_FROM, 'm')
         .setParameter('today', this.clock.today());
-      if (actor.workforceMemberId) qb.andWhere('m.id <> :me', { me: actor.workforceMemberId });
+      const visible = visibleTo(actor, RecordKind.WorkforceMember, 'm').named();
+      qb.andWhere(visible.sql, visible.params);
       if (query.memberType) qb.andWhere('m.member_type = :type', { type: query.memberType });
       if (query.departmentId) qb.andWhere('m.department_id = :dep', { dep: query.departmentId });
       if (query.postId) qb.andWhere('m.post_id = :post', { post: query.postId });
@@ -379,31 +415,31 @@ export class WorkforceService {
   }
 
   async getMember(actor: Actor, id: string): Promise<MemberView> {
-    if (actor.workforceMemberId === id) {
-      await this.audit.recordAlone(actor, {
-        action: 'workforce_member.read',
-        resourceType: 'workforce_member',
-        resourceId: id,
-        outcome: AuditOutcome.Denied,
-      });
-      throw problems.notFound('workforce member');
-    }
     return this.tx.read(async (m) => {
+      const { subjectIds } = await this.access.requireVisible(
+        m,
+        actor,
+        RecordKind.WorkforceMember,
+        id,
+        'workforce_member.read',
+      );
       const member = await this.findVisible(m, actor, id);
       await this.audit.record(m, actor, {
         action: 'workforce_member.read',
         resourceType: 'workforce_member',
         resourceId: id,
-        subjectIds: [id],
+        subjectIds,
       });
       return member;
     });
   }
 
   async updateMember(actor: Actor, id: string, body: UpdateMemberRequest): Promise<MemberView> {
-    if (actor.workforceMemberId === id) throw problems.notFound('workforce member');
     const set = (present: boolean): boolean => present;
     const result = await this.tx.run(async (m) => {
+      // Missing, or the caller's own record (nobody changes their own post, dates or vetting requirement):
+      // the same 404 and a denied audit row naming the member, before anything about the body is judged.
+      await this.access.requireVisible(m, actor, RecordKind.WorkforceMember, id, 'workforce_member.update');
       if (body.departmentId) await this.assertDepartment(m, body.departmentId);
       if (body.postId) await this.assertPost(m, body.postId);
       const [before] = await m.query<

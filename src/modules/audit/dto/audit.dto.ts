@@ -81,6 +81,13 @@ export class AuditEventView {
 export class AuditEventPage extends PageMeta {
   @ApiProperty({ type: [AuditEventView] })
   items: AuditEventView[];
+
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail',
+  })
+  callerRecordsExcluded: boolean;
 }
 
 export class AuditFailure {

@@ -8,17 +8,15 @@ import {
   IsArray,
   IsEmail,
   IsEnum,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
 import { Role } from '../../../common/auth/roles.js';
-import { QueryBoolean } from '../../../common/dto.js';
+import { Int4, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 
 const RolesProperty = (): PropertyDecorator =>
@@ -62,8 +60,7 @@ export class UpdateRolesRequest {
   roles: Role[];
 
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -74,8 +71,7 @@ export class LinkWorkforceMemberRequest {
   workforceMemberId: string | null;
 
   @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 

@@ -8,18 +8,15 @@ import {
   IsArray,
   IsBoolean,
   IsEnum,
-  IsInt,
   IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
-  Min,
   ValidateIf,
 } from 'class-validator';
-import { OptionalDateTime, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { Int4, OptionalDateTime, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 import {
@@ -71,8 +68,7 @@ const OptionalVersion = (): PropertyDecorator =>
   applyDecorators(
     ApiPropertyOptional({ description: 'The version you read; a stale one is a 409' }),
     IsOptional(),
-    IsInt(),
-    Min(1),
+    Int4(1),
   );
 const Categories = (): PropertyDecorator =>
   applyDecorators(
@@ -174,8 +170,7 @@ export class CreateCaseRequest {
 
 export class UpdateCaseRequest {
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 
   @ApiPropertyOptional({ enum: CaseType, enumName: 'CaseType' })
@@ -338,8 +333,7 @@ export class RecordOutcomeRequest {
 
   @ApiPropertyOptional({ description: 'Required when replacing an existing outcome: the version you read' })
   @IsOptional()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version?: number;
 }
 
@@ -403,9 +397,7 @@ export class CaseQuery extends PageQuery {
   @ApiPropertyOptional({ minimum: 0, maximum: 36500, description: 'Recorded at least this many days ago' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(36500)
+  @Int4(0, 36500)
   minAgeDays?: number;
 
   @ApiPropertyOptional({
@@ -415,9 +407,7 @@ export class CaseQuery extends PageQuery {
   })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(2000)
-  @Max(2100)
+  @Int4(2000, 2100)
   financialYear?: number;
 }
 
@@ -616,7 +606,7 @@ export class CaseSummaryView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'CASE-2026-000045' })
+  @ApiProperty({ example: 'CASE-2026-M4X9TB' })
   reference: string;
 
   @ApiProperty({ enum: CaseType, enumName: 'CaseType' })

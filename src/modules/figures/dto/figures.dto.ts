@@ -193,7 +193,7 @@ export class FigureTable {
   @ApiProperty({
     example: false,
     description:
-      'true when the caller is linked to a workforce member: cases and intelligence concerning them are left out (conflict of interest), so the figure may differ from the published one',
+      'true when the caller is linked to a workforce member: cases, intelligence and vetting records concerning them are left out (conflict of interest), so the figure may differ from the published one',
   })
   callerRecordsExcluded: boolean;
 
@@ -235,6 +235,13 @@ export class MisconductReturn {
 
   @ApiProperty({ example: 'finalised' })
   basis: string;
+
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: cases concerning them are left out (conflict of interest)',
+  })
+  callerRecordsExcluded: boolean;
 
   @ApiProperty({ type: [FigureColumn] })
   columns: FigureColumn[];

@@ -13,19 +13,17 @@ import {
   IsDefined,
   IsEnum,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CaseType, MatterType } from '../../cases/cases.enums.js';
-import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { Int4, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import {
   GradingScheme,
@@ -179,8 +177,7 @@ export class CreateIntelligenceRequest {
 /** Changes to a report; send only what changes, with the version you read. Lists replace the stored ones. */
 export class UpdateIntelligenceRequest {
   @ApiProperty({ description: 'The version you read; a stale one is a 409 stale_version' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -458,7 +455,7 @@ export class ReportRef {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 }
 
@@ -516,7 +513,7 @@ export class QueueItem {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
@@ -577,7 +574,7 @@ export class IntelligenceView {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-000123' })
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
   @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })

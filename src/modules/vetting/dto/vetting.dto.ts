@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
-import { OptionalUuid } from '../../../common/dto.js';
+import { IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Int4, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 import {
@@ -51,8 +51,7 @@ export class WithdrawClearanceRequest {
   withdrawnOn?: string;
 
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -182,8 +181,7 @@ export class AlertQuery extends PageQuery {
 
 export class AcknowledgeAlertRequest {
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -195,8 +193,7 @@ export class ResolveAlertRequest {
   reason: string;
 
   @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -236,6 +233,12 @@ export class StateCounts {
 
 export class ComplianceView {
   @ApiProperty({ format: 'date' }) asOf: string;
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the caller is linked to a workforce member: their own vetting state is left out (conflict of interest), so the figure may differ from the published one',
+  })
+  callerRecordsExcluded: boolean;
   @ApiProperty({ description: 'Current workforce: started and not left' }) total: number;
   @ApiProperty() upToDate: number;
   @ApiProperty({ description: 'Share up to date (0-1)' }) share: number;

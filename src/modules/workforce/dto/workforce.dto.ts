@@ -3,17 +3,15 @@ import { Transform } from 'class-transformer';
 import {
   IsDateString,
   IsEnum,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   MaxLength,
-  Min,
   ValidateIf,
 } from 'class-validator';
-import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { Int4, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { VettingLevel, VettingState } from '../../vetting/vetting.enums.js';
 import { MemberType } from '../workforce.enums.js';
@@ -51,8 +49,7 @@ export class UpdateDepartmentRequest {
   name?: string;
 
   @ApiProperty({ description: 'The version you read; a stale one is a 409' })
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -132,8 +129,7 @@ export class UpdatePostRequest {
   requiredLevel?: VettingLevel | null;
 
   @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 
@@ -281,8 +277,7 @@ export class UpdateMemberRequest {
   leaveDate?: string | null;
 
   @ApiProperty()
-  @IsInt()
-  @Min(1)
+  @Int4(1)
   version: number;
 }
 

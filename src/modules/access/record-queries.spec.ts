@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Every SQL text in the intelligence and cases modules that touches a table of records about people goes
+ * through the access policy (issue 22): the function it sits in names `visibleTo` (or a helper built on it),
+ * `requireVisible` (directly, or through the module's gate `locate` / `visibleOr404`), or the statement carries
+ * an `// access:` comment just above it saying why it needs neither (a write or read by id after the gate, a
+ * fragment used inside a policed query, ...). Simple and textual on purpose: a new query without one fails here.
+ */
+const TABLES = [
+  'intelligence_report',
+  'intelligence_subject',
+  'case_record',
+  'case_subject',
+  'case_intelligence',
+  'case_event',
+  'iopc_referral',
+  'case_subject_outcome',
+];
+const POLICY = [
+  /\bvisibleTo\(/,
+  /\breportsVisible\(/,
+  /\brequireVisible\(/,
+  /\bthis\.locate\(/,
+  /\bthis\.visibleOr404\(/,
+  /\bthis\.items\(/,
+];
+/** Where a method or a top-level function or constant starts (prettier's layout). */
+const START =
+  /^(?: {2}(?:(?:private|public|protected|static|async)\s+)*[A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\(|(?:export\s+)?(?:async\s+)?function\s|(?:export\s+)?const\s|class\s|export\s+class\s)/;
+
+interface Finding {
+  file: string;
+  line: number;
+  sql: string;
+}
+
+/** The SQL statements (template literals naming one of TABLES) without the policy in their function. */
+export function unpoliced(file: string, source: string): Finding[] {
+  const lines = source.split('\n');
+  const findings: Finding[] = [];
+  const literal = /`(?:[^`\\]|\\.)*`/gs;
+  for (const match of source.matchAll(literal)) {
+    const text = match[0];
+    const sqlLike = /\b(SELECT|INSERT|UPDATE|DELETE|FROM|JOIN)\b/.test(text);
+    const tables = TABLES.filter((t) => new RegExp(`\\b${t}\\b`).test(text));
+    if (!sqlLike || tables.length === 0) continue;
+    const startLine = source.slice(0, match.index).split('\n').length - 1;
+    // An `// access:` comment in the few lines above the literal (the statement's own justification).
+    const above = lines.slice(Math.max(0, startLine - 3), startLine + 1).join('\n');
+    if (/\/\/ access:/.test(above)) continue;
+    // The enclosing function: back to its first line, forward to the next function's.
+    let from = startLine;
+    while (from > 0 && !START.test(lines[from])) from--;
+    let to = startLine + 1;
+    while (to < lines.length && !START.test(lines[to])) to++;
+    const body = lines.slice(from, to).join('\n');
+    if (POLICY.some((p) => p.test(body))) continue;
+    findings.push({ file, line: startLine + 1, sql: text.slice(0, 80).replace(/\s+/g, ' ') });
+  }
+  return findings;
+}
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const sources = ['intelligence', 'cases'].flatMap((dir) =>
+  readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !/\.(spec|entity|demo)\.ts$/.test(f) && !f.startsWith('dto'))
+    .map((f) => join(dir, f)),
+);
+
+describe('record queries go through the access policy', () => {
+  it('finds the modules to check', () => {
+    expect(sources).toEqual(
+      expect.arrayContaining(['intelligence/intelligence.service.ts', 'cases/cases.service.ts']),
+    );
+  });
+
+  it.each(sources)(
+    '%s: every statement on a record table names the policy or an `// access:` reason',
+    (file) => {
+      expect(unpoliced(file, readFileSync(join(root, file), 'utf8'))).toEqual([]);
+    },
+  );
+
+  it('flags a statement without the policy and accepts one with it or with a reason', () => {
+    const bare = `class X {\n  async list(m) {\n    return m.query(\`SELECT * FROM case_record c\`);\n  }\n}\n`;
+    const policed = `class X {\n  async list(m, actor) {\n    const p = [];\n    return m.query(\`SELECT * FROM case_record c WHERE \${visibleTo(actor, RecordKind.Case, 'c').sql(p)}\`, p);\n  }\n}\n`;
+    const reasoned = `class X {\n  async touch(m, id) {\n    // access: by id after requireVisible.\n    return m.query(\`UPDATE case_record SET version = version + 1 WHERE id = $1\`, [id]);\n  }\n}\n`;
+    expect(unpoliced('x.ts', bare)).toHaveLength(1);
+    expect(unpoliced('x.ts', policed)).toEqual([]);
+    expect(unpoliced('x.ts', reasoned)).toEqual([]);
+  });
+});
