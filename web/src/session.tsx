@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
-import { api, isSignedIn, onSessionChange, refreshSession, type Schemas, unwrap } from './api/client';
+import { api, isSignedIn, onSessionChange, restoreSession, type Schemas, unwrap } from './api/client';
 import { Loading } from './ui';
 
 export type Me = Schemas['Me'];
@@ -27,7 +27,7 @@ export function SessionProvider({ children, signedOut }: { children: ReactNode; 
       if (!signedIn) queryClient.clear();
       setState(signedIn ? 'in' : 'out');
     });
-    if (!isSignedIn()) void refreshSession().then((ok) => setState(ok ? 'in' : 'out'));
+    if (!isSignedIn()) void restoreSession().then(() => setState(isSignedIn() ? 'in' : 'out'));
     return () => void off();
   }, [queryClient]);
   const me = useQuery({

@@ -87,7 +87,13 @@ export function ProblemAlert({ error }: { error: unknown }) {
   const problem = error instanceof ApiError ? error.problem : undefined;
   const message = error instanceof Error ? error.message : String(error);
   return (
-    <Alert color="red" title={problem?.title ?? 'Something went wrong'} role="alert" mb="md">
+    <Alert
+      color="red.9"
+      variant="filled"
+      title={problem?.title ?? 'Something went wrong'}
+      role="alert"
+      mb="md"
+    >
       <Stack gap={4}>
         <Text size="sm">{message}</Text>
         {problem?.errors?.map((e) => (
@@ -131,7 +137,7 @@ export function StateBadge({ state }: { state: string | null | undefined }) {
     resolved: 'green',
   };
   return (
-    <Badge variant="light" color={colour[state ?? ''] ?? 'gray'}>
+    <Badge variant="dot" color={colour[state ?? ''] ?? 'gray'}>
       {label(state)}
     </Badge>
   );
@@ -139,7 +145,7 @@ export function StateBadge({ state }: { state: string | null | undefined }) {
 
 export function Overdue({ overdue, due }: { overdue: boolean; due: string | null | undefined }) {
   return overdue ? (
-    <Badge color="red" variant="filled">
+    <Badge color="red.9" variant="filled">
       Overdue · {day(due)}
     </Badge>
   ) : (

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
-import { RecordKind, visibleTo } from '../access/access.policy.js';
-import { AccessService } from '../access/access.service.js';
+import { concernsSql, mayConcern, RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
 import {
@@ -38,7 +37,6 @@ interface PersonRow {
 export class DirectoryService {
   constructor(
     private readonly tx: Transactions,
-    private readonly access: AccessService,
     private readonly audit: AuditService,
   ) {}
 
@@ -119,29 +117,40 @@ export class DirectoryService {
     return { items: rows };
   }
 
-  /** A report or case by its reference, gated like a read by id (missing and hidden answer alike). */
+  /**
+   * A report or case by its reference. One the caller may not see answers exactly like a missing one: the
+   * same 404 and the same denied audit row (naming the members the record concerns, as requireVisible does).
+   */
   async reference(actor: Actor, reference: string): Promise<ReferenceView> {
     const ref = reference.toUpperCase();
-    const [row] = await this.tx.dataSource.query<{ kind: ReferenceKind; id: string; reference: string }[]>(
-      `SELECT 'intelligence_report' AS kind, id, reference FROM intelligence_report WHERE reference = $1
-       UNION ALL SELECT 'case', id, reference FROM case_record WHERE reference = $1 LIMIT 1`,
+    const [row] = await this.tx.dataSource.query<
+      { kind: ReferenceKind; id: string; reference: string; members: string[] }[]
+    >(
+      `SELECT 'intelligence_report' AS kind, r.id, r.reference,
+              ${concernsSql(RecordKind.IntelligenceReport, 'r')}::text[] AS members
+         FROM intelligence_report r WHERE r.reference = $1
+       UNION ALL
+       SELECT 'case', r.id, r.reference, ${concernsSql(RecordKind.Case, 'r')}::text[]
+         FROM case_record r WHERE r.reference = $1
+       LIMIT 1`,
       [ref],
     );
-    if (!row) {
+    if (row && mayConcern(actor, row.members)) {
       await this.audit.recordAlone(actor, {
         action: 'reference.lookup',
-        resourceType: 'reference',
-        outcome: AuditOutcome.Denied,
-        details: { reference: ref, reason: 'not_visible' },
+        resourceType: row.kind,
+        resourceId: row.id,
+        subjectIds: row.members,
       });
-      throw problems.notFound('report or case');
+      return { kind: row.kind, id: row.id, reference: row.reference };
     }
-    const kind = row.kind === ReferenceKind.Case ? RecordKind.Case : RecordKind.IntelligenceReport;
-    try {
-      await this.tx.run((m) => this.access.requireVisible(m, actor, kind, row.id, 'reference.lookup'));
-    } catch {
-      throw problems.notFound('report or case');
-    }
-    return row;
+    await this.audit.recordAlone(actor, {
+      action: 'reference.lookup',
+      resourceType: 'reference',
+      subjectIds: row?.members ?? [],
+      outcome: AuditOutcome.Denied,
+      details: { reason: 'not_visible' },
+    });
+    throw problems.notFound('report or case');
   }
 }

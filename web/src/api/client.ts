@@ -27,6 +27,9 @@ interface Token {
 let token: Token | null = null;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let inFlight: Promise<boolean> | null = null;
+/** Bumped by every sign-in and sign-out: a refresh begun before one of them does not overrule it. */
+let generation = 0;
+let restored: Promise<boolean> | null = null;
 const listeners = new Set<(signedIn: boolean) => void>();
 
 export const onSessionChange = (listener: (signedIn: boolean) => void): (() => void) => {
@@ -43,12 +46,14 @@ function adopt(pair: { accessToken: string; expiresIn: number } | null): void {
 }
 
 async function exchangeCookie(): Promise<boolean> {
+  const started = generation;
   const response = await fetch('/api/v1/auth/refresh', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: '{}',
     credentials: 'same-origin',
   });
+  if (started !== generation) return token !== null;
   if (!response.ok) {
     adopt(null);
     return false;
@@ -56,6 +61,9 @@ async function exchangeCookie(): Promise<boolean> {
   adopt((await response.json()) as { accessToken: string; expiresIn: number });
   return true;
 }
+
+/** On load, once: the session back from the refresh cookie, if there is one. */
+export const restoreSession = (): Promise<boolean> => (restored ??= refreshSession());
 
 /**
  * Exchanges the refresh cookie for a new access token (and cookie). One at a time, across tabs too (Web
@@ -81,6 +89,7 @@ export async function signIn(email: string, password: string): Promise<void> {
   });
   const body = (await response.json().catch(() => undefined)) as unknown;
   if (!response.ok) throw new ApiError(response.status, body as Partial<Problem>);
+  generation++;
   adopt(body as { accessToken: string; expiresIn: number });
 }
 
@@ -91,6 +100,7 @@ export async function signOut(): Promise<void> {
     headers: token ? { authorization: `Bearer ${token.value}` } : {},
     credentials: 'same-origin',
   }).catch(() => undefined);
+  generation++;
   adopt(null);
 }
 

@@ -47,7 +47,7 @@ export interface paths {
         };
         /**
          * Search the audit trail
-         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them.
+         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
          */
         get: operations["Audit_events"];
         put?: never;
@@ -65,7 +65,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same search as CSV (every matching event, up to 100,000) */
+        /**
+         * The same search as CSV (every matching event, up to 100,000)
+         * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
+         */
         get: operations["Audit_eventsCsv"];
         put?: never;
         post?: never;
@@ -354,7 +357,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a post; a new required level re-checks everyone in it */
+        /**
+         * Update a post; a new required level re-checks everyone in it
+         * @description Separation of duties: nobody changes the post they hold (its required level is their own vetting requirement): 403 `separation_of_duties`, audited as denied.
+         */
         patch: operations["Workforce_updatePost"];
         trace?: never;
     };
@@ -408,7 +414,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update a member; a change of post or dates re-checks their vetting at once */
+        /**
+         * Update a member; a change of post or dates re-checks their vetting at once
+         * @description Nobody changes their own record (post, dates, and so their vetting requirement): 404 as for a member that does not exist, audited as denied.
+         */
         patch: operations["Workforce_updateMember"];
         trace?: never;
     };
@@ -744,7 +753,7 @@ export interface paths {
         /** Cases, newest recorded first, with filters (e.g. ?overdueUpdate=true) */
         get: operations["Cases_list"];
         put?: never;
-        /** Open a case (reference CASE-<year>-<number>, gap-free per year) */
+        /** Open a case (reference CASE-<year>-<6 random base32 characters>, unique, revealing no count) */
         post: operations["Cases_create"];
         delete?: never;
         options?: never;
@@ -998,7 +1007,7 @@ export interface paths {
         };
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
          */
         get: operations["Figures_referrals"];
         put?: never;
@@ -1018,7 +1027,7 @@ export interface paths {
         };
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
          */
         get: operations["Figures_cases"];
         put?: never;
@@ -1038,7 +1047,7 @@ export interface paths {
         };
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
          */
         get: operations["Figures_intelligence"];
         put?: never;
@@ -1058,7 +1067,7 @@ export interface paths {
         };
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
          */
         get: operations["Figures_vetting"];
         put?: never;
@@ -1078,7 +1087,7 @@ export interface paths {
         };
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row).
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
          */
         get: operations["Figures_capacity"];
         put?: never;
@@ -1270,6 +1279,11 @@ export interface components {
             /** @description Pass as ?cursor= for the next page; null on the last */
             nextCursor: string | null;
             items: components["schemas"]["AuditEventView"][];
+            /**
+             * @description true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail
+             * @example false
+             */
+            callerRecordsExcluded: boolean;
         };
         AuditFailure: {
             /** @example 1042 */
@@ -1678,7 +1692,7 @@ export interface components {
         ReportRef: {
             /** Format: uuid */
             id: string;
-            /** @example INT-2026-000123 */
+            /** @example INT-2026-7K3QZD */
             reference: string;
         };
         /** @enum {string} */
@@ -1715,7 +1729,7 @@ export interface components {
         IntelligenceView: {
             /** Format: uuid */
             id: string;
-            /** @example INT-2026-000123 */
+            /** @example INT-2026-7K3QZD */
             reference: string;
             state: components["schemas"]["IntelligenceState"];
             /** Format: date-time */
@@ -1779,7 +1793,7 @@ export interface components {
         QueueItem: {
             /** Format: uuid */
             id: string;
-            /** @example INT-2026-000123 */
+            /** @example INT-2026-7K3QZD */
             reference: string;
             state: components["schemas"]["IntelligenceState"];
             /** Format: date-time */
@@ -1922,7 +1936,7 @@ export interface components {
         ProfileReport: {
             /** Format: uuid */
             id: string;
-            /** @example INT-2026-000123 */
+            /** @example INT-2026-7K3QZD */
             reference: string;
             state: components["schemas"]["IntelligenceState"];
             /** Format: date-time */
@@ -1986,7 +2000,7 @@ export interface components {
         CaseSummaryView: {
             /** Format: uuid */
             id: string;
-            /** @example CASE-2026-000045 */
+            /** @example CASE-2026-M4X9TB */
             reference: string;
             caseType: components["schemas"]["CaseType"];
             matterType: components["schemas"]["MatterType"];
@@ -2216,6 +2230,11 @@ export interface components {
         ComplianceView: {
             /** Format: date */
             asOf: string;
+            /**
+             * @description true when the caller is linked to a workforce member: their own vetting state is left out (conflict of interest), so the figure may differ from the published one
+             * @example false
+             */
+            callerRecordsExcluded: boolean;
             /** @description Current workforce: started and not left */
             total: number;
             upToDate: number;
@@ -2406,7 +2425,7 @@ export interface components {
         CaseView: {
             /** Format: uuid */
             id: string;
-            /** @example CASE-2026-000045 */
+            /** @example CASE-2026-M4X9TB */
             reference: string;
             caseType: components["schemas"]["CaseType"];
             matterType: components["schemas"]["MatterType"];
@@ -2629,7 +2648,7 @@ export interface components {
             unit: string;
             filters: components["schemas"]["FigureFilters"];
             /**
-             * @description true when the caller is linked to a workforce member: cases and intelligence concerning them are left out (conflict of interest), so the figure may differ from the published one
+             * @description true when the caller is linked to a workforce member: cases, intelligence and vetting records concerning them are left out (conflict of interest), so the figure may differ from the published one
              * @example false
              */
             callerRecordsExcluded: boolean;
@@ -2659,6 +2678,11 @@ export interface components {
             year: string;
             /** @example finalised */
             basis: string;
+            /**
+             * @description true when the caller is linked to a workforce member: cases concerning them are left out (conflict of interest)
+             * @example false
+             */
+            callerRecordsExcluded: boolean;
             columns: components["schemas"]["FigureColumn"][];
             rows: {
                 [key: string]: unknown;
@@ -2823,8 +2847,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The events as CSV */
             200: {
                 headers: {
+                    /** @description true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3417,6 +3444,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostView"];
+                };
+            };
+            /** @description `separation_of_duties`: the caller holds this post; or the role may not update posts */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -4601,6 +4637,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4645,6 +4683,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4689,6 +4729,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4729,6 +4771,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4771,6 +4815,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4811,6 +4857,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
                     [name: string]: unknown;
                 };
                 content: {

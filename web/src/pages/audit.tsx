@@ -131,7 +131,7 @@ export function AuditPage() {
                     <Table.Td>{e.action}</Table.Td>
                     <Table.Td>{label(e.resourceType)}</Table.Td>
                     <Table.Td>
-                      <Badge color={e.outcome === 'allowed' ? 'green' : 'red'} variant="light">
+                      <Badge color={e.outcome === 'allowed' ? 'green' : 'red'} variant="dot">
                         {e.outcome}
                       </Badge>
                     </Table.Td>

@@ -179,7 +179,7 @@ function Referral({ c }: { c: Case }) {
       </Title>
       <Text size="sm">
         {ref.referralRequired ? (
-          <Badge color="grape">Referral required</Badge>
+          <Badge color="grape.9">Referral required</Badge>
         ) : (
           'No mandatory referral criteria met'
         )}
@@ -436,7 +436,7 @@ export function CasePage() {
                   <Text size="xs" c="dimmed">
                     12-month mark
                   </Text>
-                  <Text c={t.pastPccMark ? 'orange' : undefined}>{day(t.pccReportDue)}</Text>
+                  <Text c={t.pastPccMark ? 'orange.9' : undefined}>{day(t.pccReportDue)}</Text>
                 </div>
               </Group>
               <Text mt="sm">{c.allegationSummary}</Text>

@@ -18,7 +18,7 @@ const thisFinancialYear = (): number => {
   const now = new Date();
   return now.getMonth() >= 3 ? now.getFullYear() : now.getFullYear() - 1;
 };
-const fyLabel = (y: number) => `${y}-${String((y + 1) % 100).padStart(2, '0')}`;
+const fyLabel = (y: number) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
 
 type Row = Record<string, string | number | null>;
 

@@ -30,7 +30,7 @@ export function ReportsTable({ items, empty }: { items: Schemas['QueueItem'][]; 
                 {r.reference}
               </AnchorLink>
               {r.vulnerablePerson && (
-                <Badge ml="xs" color="red" variant="outline" size="sm">
+                <Badge ml="xs" color="red.9" variant="outline" size="sm">
                   Vulnerable person
                 </Badge>
               )}
@@ -81,7 +81,9 @@ export function CasesTable({ items, empty }: { items: Schemas['CaseSummaryView']
             </Table.Td>
             <Table.Td>
               {c.timeliness.pastPccMark ? (
-                <Badge color="orange">Past · {day(c.timeliness.pccReportDue)}</Badge>
+                <Badge color="orange" variant="dot">
+                  Past · {day(c.timeliness.pccReportDue)}
+                </Badge>
               ) : (
                 day(c.timeliness.pccReportDue)
               )}
@@ -90,7 +92,7 @@ export function CasesTable({ items, empty }: { items: Schemas['CaseSummaryView']
               {c.iopcDecision ? (
                 label(c.iopcDecision)
               ) : c.referralRequired ? (
-                <Badge color="grape">Referral required</Badge>
+                <Badge color="grape.9">Referral required</Badge>
               ) : (
                 '—'
               )}

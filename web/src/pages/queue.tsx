@@ -1,4 +1,4 @@
-import { Badge, Card, Checkbox, Grid, Group, Select, Table, Text, Title } from '@mantine/core';
+import { Badge, Card, Checkbox, Grid, Group, NativeSelect, Select, Table, Text, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -36,16 +36,19 @@ function AssignInPlace({ item }: { item: Schemas['QueueItem'] }) {
   });
   const assignable = ['received', 'in_assessment', 'development'].includes(item.state);
   return (
-    <Select
+    // A native select: a hundred rows of it render at once, cheaply, and it works by keyboard as any select.
+    <NativeSelect
       aria-label={`Assignee of ${item.reference}`}
       size="xs"
       w={180}
-      placeholder="Unassigned"
-      data={analysts}
-      value={item.assigneeId}
+      data={[{ value: '', label: 'Unassigned', disabled: true }, ...analysts]}
+      value={item.assigneeId ?? ''}
       disabled={!assignable || assign.isPending}
-      allowDeselect={false}
-      onChange={(id) => id && id !== item.assigneeId && assign.mutate(id)}
+      onChange={(e) =>
+        e.currentTarget.value &&
+        e.currentTarget.value !== item.assigneeId &&
+        assign.mutate(e.currentTarget.value)
+      }
     />
   );
 }
@@ -57,7 +60,7 @@ export function QueuePage() {
   const [overdue, setOverdue] = useState(false);
   const [vulnerable, setVulnerable] = useState(false);
   const query = {
-    limit: 100,
+    limit: 50,
     state: state ? [state as Schemas['OpenIntelligenceState']] : undefined,
     category: (category ?? undefined) as Schemas['CorruptionCategory'] | undefined,
     unassigned: unassigned || undefined,
@@ -97,7 +100,7 @@ export function QueuePage() {
                   <Text size="xs" c="dimmed">
                     Overdue
                   </Text>
-                  <Text fw={700} size="xl" c={s.overdue ? 'red' : undefined}>
+                  <Text fw={700} size="xl" c={s.overdue ? 'red.9' : undefined}>
                     {s.overdue}
                   </Text>
                 </div>
@@ -215,7 +218,7 @@ export function QueuePage() {
                     {r.reference}
                   </AnchorLink>
                   {r.urgencyRank === 0 && (
-                    <Badge ml="xs" color="red" size="sm">
+                    <Badge ml="xs" color="red.9" size="sm">
                       {r.vulnerablePerson ? 'Vulnerable person' : 'APSP'}
                     </Badge>
                   )}

@@ -249,7 +249,7 @@ export function ReportPage() {
                 </Text>
               )}
               {r.vulnerablePerson && (
-                <Badge color="red" mt="sm">
+                <Badge color="red.9" mt="sm">
                   Vulnerable person{r.vulnerablePersonNote ? `: ${r.vulnerablePersonNote}` : ''}
                 </Badge>
               )}

@@ -131,11 +131,13 @@ export function UsersPage() {
                 <Table.Td>{u.workforceMemberId ? 'Yes' : 'No'}</Table.Td>
                 <Table.Td>
                   {u.enabled ? (
-                    <Badge color="green" variant="light">
+                    <Badge color="green" variant="dot">
                       Enabled
                     </Badge>
                   ) : (
-                    <Badge color="gray">{label('disabled')}</Badge>
+                    <Badge color="gray" variant="dot">
+                      {label('disabled')}
+                    </Badge>
                   )}
                 </Table.Td>
               </Table.Tr>

@@ -160,7 +160,7 @@ export function VettingPage() {
             <QueryState query={compliance} />
             {c && (
               <>
-                <Text fw={700} fz={40} c={c.share < 0.9 ? 'orange' : 'green'}>
+                <Text fw={700} fz={40} c={c.share < 0.9 ? 'orange.9' : 'green.9'}>
                   {(c.share * 100).toFixed(1)}%
                 </Text>
                 <Text size="sm">

@@ -130,7 +130,7 @@ export enum ReferenceKind {
 export class ReferenceParam {
   @ApiProperty({ example: 'INT-2026-000123' })
   @IsString()
-  @Matches(/^[A-Za-z0-9-]{3,20}$/)
+  @Matches(/^[A-Za-z0-9-]{3,40}$/, { message: 'reference must be letters, digits and hyphens' })
   reference: string;
 }
 
