@@ -11,7 +11,7 @@ import {
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Public, Roles } from '../../common/auth/roles.decorator.js';
 import { ALL_ROLES } from '../../common/auth/roles.js';
-import { Problem } from '../../common/problem.js';
+import { Problem, problems } from '../../common/problem.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
@@ -70,8 +70,14 @@ export class AuthController {
   ): Promise<TokenPair> {
     if (body.refreshToken) return this.auth.refresh(actor, body.refreshToken);
     const fromCookie = refreshCookieOf(request);
+    if (!fromCookie) {
+      throw problems.invalid(
+        'refreshToken',
+        'isDefined',
+        'refreshToken is required (in the body or the refresh cookie)',
+      );
+    }
     try {
-      if (!fromCookie) return await this.auth.refresh(actor, '');
       return this.toCookie(reply, await this.auth.refresh(actor, fromCookie));
     } catch (error) {
       clearRefreshCookie(reply);

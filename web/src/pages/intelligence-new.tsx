@@ -76,7 +76,7 @@ function GradingPicker({ form }: { form: ReturnType<typeof useNewReportForm> }) 
         {v.handlingCode === 'C' && (
           <Textarea
             label="Handling conditions"
-            required
+            withAsterisk
             autosize
             minRows={2}
             {...form.getInputProps('grading.handlingConditions')}
