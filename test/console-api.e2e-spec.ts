@@ -18,7 +18,10 @@ describe('console API', () => {
   afterAll(() => t.close());
 
   describe('refresh token in a cookie', () => {
-    const cookieOf = (headers: Record<string, unknown>): string => String(headers['set-cookie'] ?? '');
+    const cookieOf = (headers: Record<string, unknown>): string => {
+      const value = headers['set-cookie'];
+      return Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? value : '';
+    };
 
     it('is set HttpOnly; Secure; SameSite=Strict on /api/v1/auth when asked, and kept out of the body', async () => {
       const login = await call(t.app, 'POST', '/api/v1/auth/login', {

@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createDatabase, migrate, TEST_DB_PREFIX } from '../setup/test-db.mjs';
-import { PORT } from './playwright.config';
 
+const PORT = Number(process.env.LANTERN_BROWSER_PORT ?? 4317);
 export const STATE_FILE = new URL('../../.playwright/state.json', import.meta.url);
 
 /** A fresh database with the demo data, and the API (as `npm start` runs it) serving the built console. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dropDatabase } from '../setup/test-db.mjs';
-import { STATE_FILE } from './global-setup';
+
+const STATE_FILE = new URL('../../.playwright/state.json', import.meta.url);
 
 export default async function globalTeardown(): Promise<void> {
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as { database: string; pid: number };

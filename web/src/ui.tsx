@@ -1,7 +1,6 @@
 import {
   Alert,
   Anchor,
-  Badge,
   Center,
   Group,
   Loader,
@@ -85,7 +84,7 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
 export function ProblemAlert({ error }: { error: unknown }) {
   if (!error) return null;
   const problem = error instanceof ApiError ? error.problem : undefined;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : 'The request failed';
   return (
     <Alert
       color="red.9"
@@ -137,19 +136,24 @@ export function StateBadge({ state }: { state: string | null | undefined }) {
     resolved: 'green',
   };
   return (
-    <Badge variant="dot" color={colour[state ?? ''] ?? 'gray'}>
+    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+      <Text span c={`${colour[state ?? ''] ?? 'gray'}.7`} aria-hidden>
+        ●
+      </Text>{' '}
       {label(state)}
-    </Badge>
+    </Text>
   );
 }
 
 export function Overdue({ overdue, due }: { overdue: boolean; due: string | null | undefined }) {
   return overdue ? (
-    <Badge color="red.9" variant="filled">
+    <Text size="sm" fw={700} c="red.9" style={{ whiteSpace: 'nowrap' }}>
       Overdue · {day(due)}
-    </Badge>
+    </Text>
   ) : (
-    <Text size="sm">{day(due)}</Text>
+    <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+      {day(due)}
+    </Text>
   );
 }
 

@@ -131,14 +131,14 @@ function Referral({ c }: { c: Case }) {
   const ref = c.referral;
   const referForm = useForm({
     initialValues: {
-      referredOn: today() as string | null,
+      referredOn: today(),
       basis: ref.referralRequired ? 'mandatory' : 'voluntary',
-      criteria: ref.criteriaMet as string[],
+      criteria: ref.criteriaMet,
       reason: '',
     },
   });
   const decisionForm = useForm({
-    initialValues: { decision: 'local', decidedOn: today() as string | null, iopcReference: '' },
+    initialValues: { decision: 'local', decidedOn: today(), iopcReference: '' },
   });
   const refer = useMutation({
     mutationFn: (v: typeof referForm.values) =>
@@ -148,7 +148,7 @@ function Referral({ c }: { c: Case }) {
           body: {
             referredOn: (v.referredOn ?? today()).slice(0, 10),
             basis: v.basis as Schemas['ReferralBasis'],
-            criteria: v.criteria as Schemas['ReferralCriterion'][],
+            criteria: v.criteria,
             reason: v.reason || undefined,
           },
         }),
@@ -498,7 +498,7 @@ function SeverityPanel({ c }: { c: Case }) {
       unwrap(
         api.POST('/api/v1/cases/{id}/severity', {
           params: { path: { id: c.id } },
-          body: { severity: v.severity as Schemas['Severity'], reason: v.reason, version: c.version },
+          body: { severity: v.severity, reason: v.reason, version: c.version },
         }),
       ),
     onSuccess: done,

@@ -98,7 +98,7 @@ export function FiguresPage() {
             { value: 'finalised', label: 'Year finalised' },
           ]}
           value={basis}
-          onChange={(v) => v && setBasis(v as Schemas['CountingBasis'])}
+          onChange={(v) => v && setBasis(v)}
           allowDeselect={false}
           w={240}
         />
@@ -118,8 +118,8 @@ export function FiguresPage() {
           {referrals.data && (
             <>
               <Text size="sm" c="dimmed" mb="sm">
-                {referrals.data.basisDescription} Pending: the case is not finalised, so its outcome is not
-                known yet; it is counted and shown in every year.
+                {referrals.data.basisDescription.replace(/\.?$/, '.')} Pending: the case is not finalised, so
+                its outcome is not known yet; it is counted and shown in every year.
               </Text>
               <BarChart
                 h={320}

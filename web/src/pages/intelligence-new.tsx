@@ -90,16 +90,16 @@ function GradingPicker({ form }: { form: ReturnType<typeof useNewReportForm> }) 
 function useNewReportForm() {
   return useForm({
     initialValues: {
-      receivedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') as string | null,
-      receiptMethod: 'reporting_line' as string,
-      sourceType: 'colleague' as string,
+      receivedAt: new Date().toISOString().slice(0, 16).replace('T', ' '),
+      receiptMethod: 'reporting_line',
+      sourceType: 'colleague',
       grading: {
         sourceEvaluation: '2',
         intelligenceAssessment: 'B',
         handlingCode: 'P',
         handlingConditions: '',
       },
-      primaryCategory: '' as string,
+      primaryCategory: '',
       secondaryCategories: [] as string[],
       vulnerablePerson: false,
       vulnerablePersonNote: '',

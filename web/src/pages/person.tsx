@@ -25,8 +25,8 @@ function RecordClearance({ member }: { member: Schemas['MemberView'] }) {
   const queryClient = useQueryClient();
   const form = useForm({
     initialValues: {
-      level: (member.vetting.requiredLevel ?? 'NPPV2') as string,
-      grantedOn: today() as string | null,
+      level: member.vetting.requiredLevel ?? 'NPPV2',
+      grantedOn: today(),
     },
   });
   const record = useMutation({
@@ -35,7 +35,7 @@ function RecordClearance({ member }: { member: Schemas['MemberView'] }) {
         api.POST('/api/v1/workforce/{id}/clearances', {
           params: { path: { id: member.id } },
           body: {
-            level: v.level as Schemas['VettingLevel'],
+            level: v.level,
             grantedOn: (v.grantedOn ?? today()).slice(0, 10),
           },
         }),

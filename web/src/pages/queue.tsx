@@ -235,7 +235,7 @@ export function QueuePage() {
                 <Table.Td>
                   <StateBadge state={r.state} />
                 </Table.Td>
-                <Table.Td>{r.ageDays} d</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{r.ageDays} d</Table.Td>
                 <Table.Td>
                   <Overdue overdue={r.overdue} due={r.dueDate} />
                 </Table.Td>

@@ -116,7 +116,7 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
   const latest = report.assessments.at(-1);
   const form = useForm({
     initialValues: {
-      decision: (latest?.recommendedDecision ?? 'development') as string,
+      decision: latest?.recommendedDecision ?? 'development',
       reason: '',
       reviewDate: null as string | null,
       caseType: 'misconduct',
@@ -132,7 +132,7 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
         api.POST('/api/v1/intelligence/{id}/review', {
           params: { path: { id: report.id } },
           body: {
-            decision: v.decision as Schemas['ReviewDecision'],
+            decision: v.decision,
             reason: v.reason || undefined,
             reviewDate: v.decision === 'development' && v.reviewDate ? v.reviewDate.slice(0, 10) : undefined,
             caseType: v.decision === 'referred_to_case' ? (v.caseType as Schemas['CaseType']) : undefined,

@@ -8,7 +8,6 @@ import { ALERT_KINDS } from '../codes';
 import {
   AnchorLink,
   day,
-  label,
   options,
   PageTitle,
   ProblemAlert,
