@@ -8,7 +8,7 @@
 # off: under concurrent load V8 otherwise starts allocating pg's parsed rows straight in the old generation,
 # where they die, and runs a full collection every ~0.7 s. MALLOC_TRIM_THRESHOLD_ (below) keeps glibc from
 # holding on to freed native memory. README "Architecture" explains each; `npm run bench` measures them.
-#   migrations:     node node_modules/typeorm/cli.js migration:run -d dist/src/database/data-source.js
+#   migrations:     node dist/src/scripts/migrate.js   (as the owner: DATABASE_OWNER_URL; see README)
 #
 # npm ci runs with --ignore-scripts: no package here needs its install script (argon2 and msgpackr-extract
 # load bundled prebuilt binaries), and it keeps @scarf/scarf's telemetry postinstall from running. This is

@@ -15,6 +15,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from '../src/common/core.module.js';
 import { loadConfig } from '../src/config/app-config.js';
+import { APP_ROLE, loginAs } from '../src/database/app-role.js';
 import { AuditModule } from '../src/modules/audit/audit.module.js';
 import { VettingCoreModule } from '../src/modules/vetting/vetting.module.js';
 import { SweepService } from '../src/modules/vetting/sweep.service.js';
@@ -47,7 +48,9 @@ const small = args.has('--small');
 const scale = small ? 0.01 : 1;
 const server = process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
 const dbName = process.env.BENCH_DATABASE ?? (small ? 'lantern_bench_small' : 'lantern_bench');
+/** The owner's login (migrations, seeding, the raw scenarios' own pool) and the application's (API, sweep). */
 const dbUrl = `${server}/${dbName}`;
+const appUrl = loginAs(dbUrl, APP_ROLE);
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const results: Result[] = [];
 /** Seconds of each load test (the bench's own test shortens it). */
@@ -85,13 +88,9 @@ async function prepareDatabase(): Promise<boolean> {
     await admin.query(`CREATE DATABASE ${dbName}`);
   }
   await admin.end();
-  await run(
-    process.execPath,
-    ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/src/database/data-source.js'],
-    {
-      env: { ...process.env, DATABASE_URL: dbUrl },
-    },
-  );
+  await run(process.execPath, ['dist/src/scripts/migrate.js'], {
+    env: { ...process.env, DATABASE_OWNER_URL: dbUrl, DATABASE_URL: appUrl },
+  });
   say(reuse ? `reusing ${dbName} (migrated)` : `created ${dbName}`);
   return !reuse;
 }
@@ -108,7 +107,7 @@ async function sweepScenarios(db: pg.Pool): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
   const config = loadConfig({
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: appUrl,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: `lantern_bench_${process.pid}`,
     JWT_SECRET: randomBytes(32).toString('hex'),
@@ -216,7 +215,7 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const env = {
-    DATABASE_URL: dbUrl,
+    DATABASE_URL: appUrl,
     REDIS_URL: redisUrl,
     REDIS_PREFIX: `lantern_bench_${process.pid}`,
     JWT_SECRET: randomBytes(32).toString('hex'),

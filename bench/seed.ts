@@ -300,6 +300,7 @@ export async function seed(base: Omit<SeedContext, 'later'>, scale: number): Pro
 
 export function typeormFor(url: string): DataSource {
   return new DataSource({
-    ...databaseOptions({ DATABASE_URL: url, DATABASE_POOL_SIZE: 2, DATABASE_ROLE: '' }, 'lantern-bench-seed'),
+    // The owner's login: the seed writes what the application may not (e.g. the audit trail's history).
+    ...databaseOptions({ DATABASE_URL: url, DATABASE_POOL_SIZE: 2 }, 'lantern-bench-seed'),
   });
 }

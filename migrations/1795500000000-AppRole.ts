@@ -1,16 +1,18 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The role the application runs as (the connection does `SET ROLE lantern_app`). Migrations run as the
+ * The role the application runs as (it logs in as it since migration 1795552000000). Migrations run as the
  * owner; the app gets DML on tables by default, and later migrations take away what it must not do
  * (e.g. UPDATE/DELETE/TRUNCATE on the audit trail).
  */
 export class AppRole1795500000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
+    // Roles are cluster-wide: another database migrating at the same time may create it first.
     await q.query(`DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lantern_app') THEN
         CREATE ROLE lantern_app NOLOGIN;
       END IF;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END $$`);
     await q.query(`GRANT USAGE ON SCHEMA public TO lantern_app`);
     await q.query(

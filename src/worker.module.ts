@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
+import { SchedulesModule } from './common/schedules.js';
 import { AuditWorkerModule } from './modules/audit/audit-worker.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { VettingWorkerModule } from './modules/vetting/vetting.processor.js';
@@ -11,7 +12,13 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.register(config, 'worker'), AuditModule, AuditWorkerModule, VettingWorkerModule],
+      imports: [
+        CoreModule.register(config, 'worker'),
+        SchedulesModule,
+        AuditModule,
+        AuditWorkerModule,
+        VettingWorkerModule,
+      ],
     };
   }
 }

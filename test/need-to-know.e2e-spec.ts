@@ -556,7 +556,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
         expect([...after.intelligenceReportIds].sort()).toEqual([hidden.id, v2.id].sort());
         // The audit row of the edit names the links added and removed.
         const { rows } = await t.db.pool.query<{ details: unknown }>(
-          `SELECT details FROM audit_event WHERE resource_id = $1 AND user_id = $2 AND outcome = 'success'
+          `SELECT details FROM audit_event WHERE resource_id = $1 AND user_id = $2 AND outcome = 'allowed'
               AND action NOT IN ('case.read', 'case.timeline')
             ORDER BY seq DESC LIMIT 1`,
           [c.id, u.id],

@@ -31,7 +31,7 @@ describe('contracts', () => {
           'dist/src/database/data-source.js',
           'migrations/drift',
         ],
-        { env: { ...process.env, DATABASE_URL: db.url } },
+        { env: { ...process.env, DATABASE_OWNER_URL: db.url, DATABASE_URL: db.appUrl } },
       ).then(
         (r) => ({ code: 0, out: r.stdout }),
         (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),

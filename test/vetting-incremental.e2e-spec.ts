@@ -147,24 +147,22 @@ describe('the incremental vetting sweep', () => {
     expect(
       (
         await api('POST', `/vetting/alerts/${open.id}/resolve`, {
-          reason: 'Resolved by hand, wrongly',
+          reason: 'Resolved by hand, under review',
           version: open.version,
+          reviewBy: day(60),
         })
       ).status,
     ).toBe(200);
     const newcomer = await member('INC-B7');
 
-    expect(await sweeper.sweep(TODAY)).toEqual({ raised: 5, resolved: 2 });
+    expect(await sweeper.sweep(TODAY)).toEqual({ raised: 4, resolved: 2 });
     expect(await alertsOf(renewed)).toEqual([['renewal_due', 'resolved']]);
     expect(await alertsOf(moved)).toEqual([['below_required', 'open']]);
     expect(await alertsOf(postRaised)).toEqual([['below_required', 'open']]);
     expect(await alertsOf(leaver)).toEqual([['overdue', 'resolved']]);
     expect(await alertsOf(withdrawn)).toEqual([['below_required', 'open']]);
-    // As a sweep over everyone would: a below_required resolved while its cause remains is raised again.
-    expect(await alertsOf(byHand)).toEqual([
-      ['below_required', 'resolved'],
-      ['below_required', 'open'],
-    ]);
+    // Resolved by hand while its cause remains: not raised again until its review date.
+    expect(await alertsOf(byHand)).toEqual([['below_required', 'resolved']]);
     expect(await alertsOf(newcomer)).toEqual([['below_required', 'open']]);
     expect(await fullSweepChanges(TODAY)).toEqual({ raised: 0, resolved: 0 });
   });
@@ -241,10 +239,12 @@ describe('the incremental vetting sweep', () => {
       ['renewal_due', 'resolved'],
       ['overdue', 'open'],
     ]);
-    expect(await sweeper.sweep(TODAY)).toEqual({ raised: 0, resolved: 1 });
+    // Back to today the person is due for renewal again: the resolved renewal_due is history, a new one opens.
+    expect(await sweeper.sweep(TODAY)).toEqual({ raised: 1, resolved: 1 });
     expect(await alertsOf(checked)).toEqual([
       ['renewal_due', 'resolved'],
       ['overdue', 'resolved'],
+      ['renewal_due', 'open'],
     ]);
     expect(await fullSweepChanges(TODAY)).toEqual({ raised: 0, resolved: 0 });
   });

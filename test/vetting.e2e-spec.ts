@@ -529,16 +529,35 @@ describe('workforce and vetting', () => {
       );
       const bad = await api('POST', `/vetting/alerts/${alert.id}/resolve`, { version: acked.version });
       expect(bad.body.errors[0].field).toBe('reason');
+      // The cause (overdue) still holds: resolving by hand needs a review date, after today, within a year.
+      expectProblem(
+        await api('POST', `/vetting/alerts/${alert.id}/resolve`, {
+          reason: 'Vetting renewal started',
+          version: acked.version,
+        }),
+        422,
+        'review_by_required',
+      );
+      for (const reviewBy of [TODAY, '2026-02-30', '2030-01-01', 'soon']) {
+        const wrong = await api('POST', `/vetting/alerts/${alert.id}/resolve`, {
+          reason: 'Vetting renewal started',
+          version: acked.version,
+          reviewBy,
+        });
+        expect([wrong.status, wrong.body.errors?.[0]?.field]).toEqual([400, 'reviewBy']);
+      }
       const resolved = await api('POST', `/vetting/alerts/${alert.id}/resolve`, {
         reason: 'Vetting renewal started',
         version: acked.version,
+        reviewBy: '2026-09-30',
       });
       expect(resolved.body).toMatchObject({
         status: 'resolved',
         resolvedBy: officer.id,
         resolutionReason: 'Vetting renewal started',
+        reviewBy: '2026-09-30',
       });
-      // Resolved by hand, raised once: the next sweep does not raise it again.
+      // Resolved by hand until its review date: the next sweep does not raise it again.
       expect((await sweeper.sweep(TODAY)).raised).toBe(0);
       const resolvedList = await api('GET', `/vetting/alerts?status=resolved`);
       expect(resolvedList.body.items.map((x: { id: string }) => x.id)).toContain(alert.id);

@@ -48,7 +48,7 @@ describe('API process', () => {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       env: {
         ...process.env,
-        DATABASE_URL: db.url,
+        DATABASE_URL: db.appUrl,
         PORT: String(port),
         HOST: '127.0.0.1',
         JWT_SECRET: 'y'.repeat(40),
@@ -59,7 +59,8 @@ describe('API process', () => {
     });
     try {
       let ready = false;
-      for (let i = 0; i < 100 && !ready; i++) {
+      // (A deadline, not a timing check: on a loaded machine the API has taken over 20 s to start.)
+      for (let i = 0; i < 600 && !ready; i++) {
         ready = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
           (r) => r.ok,
           () => false,

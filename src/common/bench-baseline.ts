@@ -77,7 +77,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
-    options: connectionOptions(config),
+    options: connectionOptions(),
   });
   fastify.addHook('onClose', async () => db.end());
 

@@ -6,6 +6,16 @@ import { JOB_QUEUE, type JobName, type JobPayloads, QUEUES } from './queues.js';
 const ENQUEUE_TIMEOUT_MS = 1500;
 
 /**
+ * A nudge collapsed with one already waiting; asked for while one runs, it is kept (the last one) and runs
+ * after it (BullMQ's keepLastIfActive): the running one may have read the database before the change.
+ */
+const collapsed = (id: string): JobsOptions => ({ deduplication: { id, keepLastIfActive: true } });
+
+/** The options of a person's check (exported for the test that holds one active). */
+export const checkPersonOptions = (workforceMemberId: string): JobsOptions =>
+  collapsed(`vetting-check-person-${workforceMemberId}`);
+
+/**
  * The producers' side of the queues. Enqueueing is a nudge, never the only record of work to do: every
  * job it asks for is also found by the worker's scheduled sweep and outbox relay from PostgreSQL. So a
  * request never waits for or fails because of Redis: `nudge` returns at once and logs a failure.
@@ -47,22 +57,36 @@ export class Jobs {
     );
   }
 
-  /** One person's clearances or post changed: a check for them, collapsed while one is already waiting. */
+  /**
+   * One person's clearances or post changed: a check for them, collapsed while one is already waiting; one
+   * asked for while a check of theirs is running runs again after it (it may have read the state before
+   * this change), so none is lost.
+   */
   checkPerson(workforceMemberId: string): void {
-    this.nudge(
-      'vetting-check-person',
-      { workforceMemberId },
-      { deduplication: { id: `vetting-check-person-${workforceMemberId}` } },
-    );
+    this.nudge('vetting-check-person', { workforceMemberId }, checkPersonOptions(workforceMemberId));
   }
 
-  /** Many people changed at once (an import): one sweep, collapsed likewise. */
+  /** Many people changed at once (an import, Redis back after an outage): one sweep, collapsed likewise. */
   sweepSoon(): void {
-    this.nudge('vetting-sweep', {}, { deduplication: { id: 'vetting-sweep-now' } });
+    this.nudge('vetting-sweep', {}, collapsed('vetting-sweep-now'));
   }
 
   /** New outbox messages: relay them now rather than at the next scheduled relay. */
   relayOutbox(): void {
-    this.nudge('outbox-relay', {}, { deduplication: { id: 'outbox-relay-now' } });
+    this.nudge('outbox-relay', {}, collapsed('outbox-relay-now'));
   }
+}
+
+/**
+ * The log line of a failed job (every processor's `failed` event): the job's name and id, the attempt, and
+ * the error's class and message; never its payload (ids only, yet still kept out of the logs) or stack.
+ */
+export function logJobFailure(
+  logger: { error(message: string): void },
+  job: { name: string; id?: string; attemptsMade: number } | undefined,
+  error: Error,
+): void {
+  logger.error(
+    `job ${job?.name ?? '(unknown)'} ${job?.id ?? ''} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.name}: ${error.message}`,
+  );
 }

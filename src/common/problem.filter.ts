@@ -64,6 +64,38 @@ const PG_CODES: Record<string, { status: number; code: string; detail: string }>
   '40P01': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
 };
 
+/**
+ * A database or Redis that is down, restarting, frozen or overloaded (issue 28): the request may succeed in a
+ * moment, so it is a 503 with Retry-After, never a 500. PostgreSQL's connection exceptions (class 08),
+ * shutdowns and start-ups (57P01-57P03), too many connections (53300) and a cancelled statement (57014, the
+ * statement timeout); the socket errors of a lost connection; pg's and pg-pool's timeouts; ioredis refusing a
+ * command while Redis is away.
+ */
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300|57014)$/;
+const UNAVAILABLE_SOCKET = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection timeout|Client has encountered a connection error|Client was closed|enableOfflineQueue|max retries per request|Connection is closed/i;
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Whether an error (or the error inside it: TypeORM's driverError, a cause) is an unavailable dependency. */
+export function isUnavailable(exception: unknown, depth = 0): boolean {
+  if (!exception || typeof exception !== 'object' || depth > 3) return false;
+  const e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown };
+  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_SOCKET.has(e.code)))
+    return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  return isUnavailable(e.driverError, depth + 1) || isUnavailable(e.cause, depth + 1);
+}
+
 interface MaybeFastifyError {
   code?: string;
   statusCode?: number;
@@ -120,10 +152,19 @@ export function problemFor(exception: unknown, instance: string, requestId: stri
       titleFor(fastify.statusCode),
     );
   }
+  if (isUnavailable(exception)) {
+    return base(
+      503,
+      'service_unavailable',
+      `A service Lantern depends on is unavailable; try again in ${RETRY_AFTER_SECONDS} seconds`,
+    );
+  }
   return base(500, 'internal_error', 'An unexpected error occurred; quote the requestId when reporting it');
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {
+  if (problem.status === 503 && !reply.hasHeader('retry-after'))
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }
 

@@ -93,10 +93,42 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s/]*\/[A-Za-z0-9_-]+(\?\S*)?$/;
 const REDIS_URL = /^rediss?:\/\/[^\s/]*(\/\d+)?$/;
 const CRON = /^(\S+\s+){4,5}\S+$/;
 
-/** The settings the TypeORM CLI needs: just the database. */
+/** A URL that parses, with a port (when given) from 1 to 65535: `postgres://h:abc/db` is refused at start. */
+@ValidatorConstraint({ name: 'hasValidPort' })
+class HasValidPort implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    try {
+      const port = new URL(String(value)).port;
+      return port === '' || (Number(port) >= 1 && Number(port) <= 65535);
+    } catch {
+      return false;
+    }
+  }
+
+  defaultMessage(): string {
+    return 'DATABASE_URL must have a numeric port from 1 to 65535';
+  }
+}
+
+/** The settings the migrations need: just the database, as the application and as the owner. */
 export class DatabaseConfig {
+  /**
+   * The API's and worker's own login: role `lantern_app` (created by the migrations; no superuser, no
+   * membership in the owner role, no UPDATE, DELETE or TRUNCATE on the audit trail). Its password, if any,
+   * is the one the migrations give the role (`npm run migration:run`, `npm run demo`).
+   */
   @Matches(POSTGRES_URL, { message: 'DATABASE_URL must be a postgres:// URL with a database name' })
-  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/lantern';
+  @Validate(HasValidPort)
+  DATABASE_URL = 'postgres://lantern_app@127.0.0.1:5432/lantern';
+
+  /**
+   * The schema owner's login, for the migrations, `npm run demo` and the bench's seeding only (never the API
+   * or the worker). Empty: DATABASE_URL's server and database as user `postgres`, without a password
+   * (`databaseOwnerUrl`), which is PostgreSQL's superuser on a developer machine with local trust auth.
+   */
+  @ValidateIf((c: DatabaseConfig) => c.DATABASE_OWNER_URL !== '')
+  @Matches(POSTGRES_URL, { message: 'DATABASE_OWNER_URL must be a postgres:// URL with a database name' })
+  DATABASE_OWNER_URL = '';
 
   @Type(() => Number)
   @IsInt()
@@ -104,13 +136,33 @@ export class DatabaseConfig {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  /**
-   * The role the application assumes on every connection (created by the migrations; no UPDATE or DELETE
-   * on the audit trail). Empty keeps the login role, e.g. for the migrations themselves.
-   */
-  @ValidateIf((c: DatabaseConfig) => c.DATABASE_ROLE !== '')
-  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_ROLE must be a PostgreSQL role name' })
-  DATABASE_ROLE = 'lantern_app';
+  /** Connecting, or waiting for a pooled connection, longer than this fails (503 in the API). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
+  /** The API's statements are cancelled by PostgreSQL after this (0: never); the worker's are not. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /** The API gives up on an answer after this even when PostgreSQL is frozen (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 20_000;
+
+  /** A session idle inside a transaction this long is ended by PostgreSQL, its locks released (0: never). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 }
 
 /**
@@ -242,6 +294,16 @@ export class AppConfig extends DatabaseConfig {
   @Min(1)
   @Max(3600)
   OUTBOX_RELAY_INTERVAL_SECONDS = 10;
+
+  /**
+   * On SIGTERM the worker finishes or returns its jobs within this many seconds, then exits whatever is
+   * still waiting (Redis or a webhook down); keep compose's stop_grace_period above it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  WORKER_SHUTDOWN_TIMEOUT_SECONDS = 30;
 
   /** Webhook that receives vetting alerts (JSON, signed with ALERT_WEBHOOK_SECRET); empty means none. */
   @ValidateIf((c: AppConfig) => c.ALERT_WEBHOOK_URL !== '')

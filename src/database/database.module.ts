@@ -3,6 +3,7 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { ApplicationRoleCheck } from './app-role.js';
 
 /**
  * The one way to run work against the database, in three shapes:
@@ -86,8 +87,9 @@ export class Transactions {
   }
 }
 
+/** `ApplicationRoleCheck`: the API and the worker refuse to start when DATABASE_URL has the owner's rights. */
 @Global()
-@Module({ providers: [Transactions], exports: [Transactions] })
+@Module({ providers: [Transactions, ApplicationRoleCheck], exports: [Transactions] })
 export class DatabaseModule {}
 
 /**

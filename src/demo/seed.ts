@@ -11,6 +11,13 @@ import { workforceDemo } from '../modules/workforce/workforce.demo.js';
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
 
 /**
+ * A supervisor who is also the subject of demo intelligence (linked to the workforce member named in most
+ * reports): signed in as them, the need-to-know rule can be seen — their queue, searches, figures and the
+ * cases list leave out every record about them, and those records' ids answer 404.
+ */
+export const DEMO_CONFLICTED_EMAIL = `supervisor-subject@${DEMO_EMAIL_DOMAIN}`;
+
+/**
  * Each module's demo data, in dependency order. A module adds its seeder here
  * (`src/modules/<module>/<module>.demo.ts`).
  */
@@ -53,4 +60,19 @@ export async function seedDemo(db: DataSource, password: string, log: (m: string
     });
     log(`demo data: ${name} ready`);
   }
+  await seedConflictedUser(db, password);
+}
+
+async function seedConflictedUser(db: DataSource, password: string): Promise<void> {
+  const hash = await argon2.hash(password, ARGON2_OPTIONS);
+  await db.query(
+    `INSERT INTO app_user (email, display_name, roles, password_hash, workforce_member_id)
+     SELECT $1, 'Demo supervisor (subject of intelligence)', ARRAY['supervisor']::user_role[], $2, s.workforce_member_id
+       FROM intelligence_subject s GROUP BY s.workforce_member_id
+      ORDER BY count(*) DESC, s.workforce_member_id LIMIT 1
+     ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, enabled = true,
+       failed_logins = 0, locked_until = NULL, workforce_member_id = EXCLUDED.workforce_member_id,
+       auth_version = app_user.auth_version + 1`,
+    [DEMO_CONFLICTED_EMAIL, hash],
+  );
 }

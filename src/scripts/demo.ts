@@ -8,12 +8,14 @@ import { ALL_ROLES } from '../common/auth/roles.js';
 import { redisOptions } from '../common/redis/redis.module.js';
 import { runtimeOf } from '../common/runtime.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
+import { databaseOwnerUrl, ensureAppLogin } from '../database/app-role.js';
 import dataSource from '../database/data-source.js';
-import { DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
+import { DEMO_CONFLICTED_EMAIL, DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
 
 /**
- * `npm run demo`: creates the database if missing, migrates it, loads the demo data (idempotent), then
- * runs the API and the worker together until Ctrl-C.
+ * `npm run demo`: creates the database if missing, migrates it and makes sure the application's login
+ * works (as the owner, DATABASE_OWNER_URL), loads the demo data (idempotent), then runs the API and the
+ * worker together until Ctrl-C, logging in as the application (DATABASE_URL, `lantern_app`).
  */
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 const fail = (line: string): never => {
@@ -35,19 +37,20 @@ const configOrFail = (): AppConfig => {
     return fail(error instanceof ConfigError ? error.message : String(error));
   }
 };
-const { DATABASE_URL, REDIS_URL, PORT } = configOrFail();
+const config = configOrFail();
+const { REDIS_URL, PORT } = config;
 
 // 1. PostgreSQL and Redis answer, or one clear line saying how to start them.
-const dbUrl = new URL(DATABASE_URL);
+const dbUrl = new URL(databaseOwnerUrl(config));
 const database = dbUrl.pathname.slice(1);
-const serverUrl = new URL(DATABASE_URL);
+const serverUrl = new URL(dbUrl);
 serverUrl.pathname = '/postgres';
 const admin = new pg.Client({ connectionString: serverUrl.toString(), connectionTimeoutMillis: 3000 });
 await admin
   .connect()
   .catch(() =>
     fail(
-      `PostgreSQL is not reachable at ${dbUrl.host}: start it (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL`,
+      `PostgreSQL is not reachable at ${dbUrl.host} as ${dbUrl.username}: start it (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_OWNER_URL and DATABASE_URL`,
     ),
   );
 const redis = new Redis({ ...redisOptions(REDIS_URL), lazyConnect: true, retryStrategy: () => null });
@@ -70,20 +73,25 @@ if (!rowCount) {
 }
 await admin.end();
 
-// 3. Migrations, as a deploy runs them (the CLI's data source), then the demo data.
+// 3. Migrations, as a deploy runs them (`npm run migration:run`: the owner's data source, then the
+// application's login), then the demo data, as the owner.
 const migrations: DataSource = await dataSource.initialize();
 const ran = await migrations.runMigrations({ transaction: 'each' });
 say(ran.length ? `applied ${ran.length} migration(s)` : 'database schema up to date');
+await ensureAppLogin(migrations, config).catch((error: Error) => fail(error.message));
 const password = randomBytes(12).toString('base64url');
 await seedDemo(migrations, password, say);
 await migrations.destroy();
 
-// 4. The API and the worker, together, until Ctrl-C, run as `npm start` runs them (flags and environment).
+// 4. The API and the worker, together, until Ctrl-C, run as `npm start` runs them (flags and environment),
+// with the application's login only: the owner's stays here.
 const dist = fileURLToPath(new URL('..', import.meta.url));
 const runtime = runtimeOf(new URL('../../../package.json', import.meta.url));
+const appEnv: NodeJS.ProcessEnv = { ...env };
+delete appEnv.DATABASE_OWNER_URL;
 const children: ChildProcess[] = ['main.js', 'worker.js'].map((entry) =>
   spawn(process.execPath, [...runtime.flags, `${dist}/${entry}`], {
-    env: { ...env, ...runtime.env },
+    env: { ...appEnv, ...runtime.env },
     stdio: ['ignore', 'inherit', 'inherit'],
   }),
 );
@@ -104,5 +112,8 @@ setTimeout(() => {
   say(`API docs:          ${base}/api/docs`);
   say(`Demo logins (password for this run: ${password}):`);
   for (const role of ALL_ROLES) say(`  ${role.padEnd(16)} ${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`);
+  say(
+    `  ${'supervisor'.padEnd(16)} ${DEMO_CONFLICTED_EMAIL}   (the subject of demo intelligence: sees none of it)`,
+  );
   say('Press Ctrl-C to stop.');
 }, 2500).unref();

@@ -4,13 +4,16 @@ import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
-import { createDatabase, dropDatabase, TEST_DB_PREFIX } from '../setup/test-db.mjs';
+import { appUrlFor, createDatabase, dropDatabase, TEST_DB_PREFIX } from '../setup/test-db.mjs';
 
 let counter = 0;
 
 export interface TestDatabase {
   name: string;
+  /** The owner's (superuser's) login on the test database: DATABASE_OWNER_URL. */
   url: string;
+  /** The application's login (lantern_app), as the API and worker connect: DATABASE_URL. */
+  appUrl: string;
   /** A superuser pool on the test database, for arranging and inspecting state directly. */
   pool: pg.Pool;
   drop(): Promise<void>;
@@ -31,6 +34,7 @@ export async function cloneDatabase(): Promise<TestDatabase> {
   return {
     name,
     url,
+    appUrl: appUrlFor(name),
     pool,
     drop: async () => {
       await pool.end();
@@ -42,7 +46,9 @@ export async function cloneDatabase(): Promise<TestDatabase> {
 export function testConfig(db: TestDatabase, overrides: Record<string, string> = {}): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: db.url,
+    // The app logs in as lantern_app, as in production: every e2e test runs without the owner's rights.
+    DATABASE_URL: db.appUrl,
+    DATABASE_OWNER_URL: db.url,
     DATABASE_POOL_SIZE: '5',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: db.name,

@@ -11,5 +11,6 @@ export default async function globalSetup(): Promise<void> {
   }
   const template = `${TEST_DB_PREFIX}${runId}_tpl`;
   process.env.LANTERN_TEST_TEMPLATE = template;
-  await migrate(await createDatabase(template));
+  await createDatabase(template);
+  await migrate(template);
 }

@@ -26,6 +26,17 @@ export function urlFor(database) {
   return url.toString();
 }
 
+/**
+ * The application's login on a test database, as the API and worker connect in production: role lantern_app
+ * (created by the migrations), without a password (the test server trusts local connections).
+ */
+export function appUrlFor(database) {
+  const url = new URL(urlFor(database));
+  url.username = 'lantern_app';
+  url.password = '';
+  return url.toString();
+}
+
 export async function withAdmin(work) {
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
@@ -55,13 +66,12 @@ export async function listDatabases(prefix) {
   });
 }
 
-/** Runs the compiled migrations (npm test builds first) with the TypeORM CLI, as a deploy would. */
-export async function migrate(databaseUrl) {
-  await run(
-    process.execPath,
-    ['node_modules/typeorm/cli.js', 'migration:run', '-d', 'dist/src/database/data-source.js'],
-    {
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-    },
-  );
+/**
+ * Runs the compiled migrations (npm test builds first) as a deploy does (`npm run migration:run`): as the
+ * owner, then a check that the application's login works and has none of the owner's rights.
+ */
+export async function migrate(database) {
+  await run(process.execPath, ['dist/src/scripts/migrate.js'], {
+    env: { ...process.env, DATABASE_OWNER_URL: urlFor(database), DATABASE_URL: appUrlFor(database) },
+  });
 }

@@ -49,6 +49,15 @@ const direct = (column: string): KindDefinition => ({
   members: (a) => `ARRAY[${a}.${column}]::uuid[]`,
 });
 
+/** The member `m` and the ids of every record that concerns them (for events whose details name them). */
+const RECORDS_ABOUT = (m: string): string =>
+  `SELECT ${m} AS id
+   UNION ALL SELECT report_id FROM intelligence_subject WHERE workforce_member_id = ${m}
+   UNION ALL SELECT case_id FROM case_subject WHERE workforce_member_id = ${m}
+   UNION ALL SELECT id FROM vetting_clearance WHERE workforce_member_id = ${m}
+   UNION ALL SELECT id FROM vetting_alert WHERE workforce_member_id = ${m}
+   UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}`;
+
 export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.IntelligenceReport]: throughTable('intelligence_subject', 'report_id'),
   [RecordKind.Case]: throughTable('case_subject', 'case_id'),
@@ -58,7 +67,11 @@ export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.Alert]: direct('workforce_member_id'),
   [RecordKind.Declaration]: direct('workforce_member_id'),
   [RecordKind.AuditEvent]: {
-    concerns: (a, m) => `${m} = ANY(${a}.subject_ids)`,
+    // An event concerns W when it names W, or when its details name W or a record about W (a review's case, a
+    // report's possible duplicates, a link): the trail must not point at what the policy hides elsewhere.
+    concerns: (a, m) =>
+      `(${m} = ANY(${a}.subject_ids) OR EXISTS (SELECT 1 FROM (${RECORDS_ABOUT(m)}) about
+          WHERE strpos(${a}.details::text, about.id::text) > 0))`,
     members: (a) => `${a}.subject_ids`,
   },
 };
@@ -120,3 +133,21 @@ export const CALLER_RECORDS_EXCLUDED_HEADER = 'Caller-Records-Excluded';
 
 /** True when `visibleTo` restricts anything for the actor: the answer says `callerRecordsExcluded`. */
 export const callerRecordsExcluded = (actor: Actor): boolean => !!actor.workforceMemberId;
+
+/**
+ * An edit of a link set, as the policy allows it: `visibleNow` are the linked records the caller can see (read
+ * through `visibleTo`), `wanted` what they sent. Only visible links are added or removed; links to records
+ * hidden from the caller are not in `visibleNow`, so they survive whatever was sent. Both lists sorted, for
+ * the audit row.
+ */
+export function linkChanges(
+  visibleNow: readonly string[],
+  wanted: readonly string[],
+): { added: string[]; removed: string[] } {
+  const have = new Set(visibleNow);
+  const want = new Set(wanted);
+  return {
+    added: [...want].filter((x) => !have.has(x)).sort(),
+    removed: [...have].filter((x) => !want.has(x)).sort(),
+  };
+}

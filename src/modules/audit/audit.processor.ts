@@ -1,7 +1,9 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
+import { logJobFailure } from '../../common/jobs.js';
 import { QUEUES, type JobPayloads } from '../../common/queues.js';
+import { JobSchedules } from '../../common/schedules.js';
 import { AuditService } from './audit.service.js';
 
 /** Every night at 02:30 UTC; `upsertJobScheduler` keeps exactly one scheduler however many workers start. */
@@ -25,32 +27,32 @@ type AuditJob = Job<JobPayloads['audit-verify']>;
  */
 @Processor(QUEUES.audit, { concurrency: 2 })
 @Injectable()
-export class AuditProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class AuditProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(AuditProcessor.name);
 
   constructor(
     private readonly audit: AuditService,
     @InjectQueue(QUEUES.audit) private readonly queue: Queue,
+    private readonly schedules: JobSchedules,
   ) {
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      'audit-verify',
-      { pattern: AUDIT_VERIFY_CRON, tz: 'UTC' },
-      { name: 'audit-verify', data: {} },
-    );
+  /** Declared to the worker's registry, which registers them at start and whenever Redis comes back. */
+  onModuleInit(): void {
+    this.schedules.schedule(this.queue, 'audit-verify', { pattern: AUDIT_VERIFY_CRON, tz: 'UTC' });
     // A missed flush is made up by the next one: no retries, and no history of thousands of runs a day.
-    await this.queue.upsertJobScheduler(
+    this.schedules.schedule(
+      this.queue,
       'audit-subjects-flush',
       { every: AUDIT_SUBJECTS_FLUSH_MS },
-      {
-        name: 'audit-subjects-flush',
-        data: {},
-        opts: { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
-      },
+      { attempts: 1, removeOnComplete: true, removeOnFail: { count: 100 } },
     );
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    logJobFailure(this.logger, job, error);
   }
 
   async process(job: AuditJob): Promise<void> {

@@ -268,9 +268,13 @@ export class AuditService extends AccessAuditor {
     return qb;
   }
 
-  /** The people a search concerns: the one it asked about, and those the events it returned name. */
-  private subjectsOf(q: AuditQuery, events: AuditEventView[]): string[] {
-    const people = new Set<string>(q.subjectId ? [q.subjectId] : []);
+  /**
+   * The people a search's answer concerns: those the events it returned name. The person it asked about is in
+   * its details (so the policy hides the row from them) but not named, or a search for an id that concerns
+   * nobody would make the next search for it answer differently from a search for the caller's own id.
+   */
+  private subjectsOf(_q: AuditQuery, events: AuditEventView[]): string[] {
+    const people = new Set<string>();
     for (const e of events) for (const id of e.subjectIds) people.add(id);
     return [...people];
   }

@@ -101,7 +101,7 @@ export class SessionCache implements OnApplicationBootstrap, OnApplicationShutdo
   private async listen(): Promise<void> {
     const client = new pg.Client({
       connectionString: this.config.DATABASE_URL,
-      options: connectionOptions(this.config),
+      options: connectionOptions(),
       application_name: 'lantern-auth-listener',
     });
     const lost = (error?: Error) => {

@@ -7,7 +7,7 @@ import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
 import { AccessService } from '../access/access.service.js';
-import { RecordKind, visibleTo } from '../access/access.policy.js';
+import { linkChanges, RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AlertsService } from '../vetting/alerts.service.js';
 import { AlertSource } from '../vetting/vetting.enums.js';
@@ -1181,16 +1181,16 @@ export class CasesService {
         WHERE ci.case_id = $1 AND ${visibleTo(actor, RecordKind.IntelligenceReport, 'r').sql(params)}`,
       params,
     );
-    const removedRows = current.filter((r) => !wanted.includes(r.id));
-    if (removedRows.some((r) => r.referred)) {
+    const { added, removed } = linkChanges(
+      current.map((r) => r.id),
+      wanted,
+    );
+    if (current.some((r) => r.referred && removed.includes(r.id))) {
       throw problems.conflict(
         'referral_link',
         'A report referred to this case by its review cannot be unlinked from the case',
       );
     }
-    const have = new Set(current.map((r) => r.id));
-    const removed = removedRows.map((r) => r.id).sort();
-    const added = [...new Set(wanted)].filter((x) => !have.has(x)).sort();
     if (removed.length) {
       await m.query(
         // access: deletes only the links just selected through the policy.

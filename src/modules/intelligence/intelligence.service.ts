@@ -9,7 +9,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
 import { execute, Transactions } from '../../database/database.module.js';
 import { AccessService } from '../access/access.service.js';
-import { RecordKind, visibleTo } from '../access/access.policy.js';
+import { linkChanges, RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { CasesService } from '../cases/cases.service.js';
 import { AlertsService } from '../vetting/alerts.service.js';
@@ -1132,9 +1132,10 @@ export class IntelligenceService {
         WHERE (l.report_id = $1 OR l.linked_report_id = $1) AND ${reportsVisible(actor, 'o').sql(params)}`,
       params,
     );
-    const have = new Set(current.map((r) => r.id));
-    const removed = [...have].filter((x) => !wanted.includes(x)).sort();
-    const added = [...new Set(wanted)].filter((x) => !have.has(x)).sort();
+    const { added, removed } = linkChanges(
+      current.map((r) => r.id),
+      wanted,
+    );
     if (removed.length) {
       await m.query(
         // access: deletes only the links just selected through the policy.

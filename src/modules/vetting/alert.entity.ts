@@ -14,9 +14,10 @@ import { VettingClearance } from './clearance.entity.js';
 import { AlertKind, AlertSource, AlertStatus, VettingLevel } from './vetting.enums.js';
 
 /**
- * A vetting alert, raised once per clearance and kind (renewal_due, overdue), once per open spell for a
- * person below their post's level, and once per source for review_required; then acknowledged and
- * resolved (by an officer with a reason, or by the sweep when the cause is gone). The partial unique
+ * A vetting alert: at most one open per clearance and kind (renewal_due, overdue), one open per person
+ * below their post's level, and one per source for review_required; then acknowledged and resolved (by an
+ * officer with a reason, and a review date while the cause remains, or by the sweep when the cause is gone).
+ * A resolved alert is history: when its cause returns the sweep raises a new one. The partial unique
  * indexes that guard this are in the migration (TypeORM cannot declare them).
  */
 @Entity('vetting_alert')
@@ -26,9 +27,15 @@ import { AlertKind, AlertSource, AlertStatus, VettingLevel } from './vetting.enu
   "(kind = 'review_required') = (source_id IS NOT NULL) AND (source_id IS NULL) = (source_type IS NULL)",
 )
 @Check('ck_vetting_alert_resolved', "(status = 'resolved') = (resolved_at IS NOT NULL)")
-@Index('uq_vetting_alert_clearance_kind', ['clearanceId', 'kind'], {
+@Check('ck_vetting_alert_review_by', "review_by IS NULL OR status = 'resolved'")
+@Index('uq_vetting_alert_open_clearance_kind', ['clearanceId', 'kind'], {
   unique: true,
-  where: 'clearance_id IS NOT NULL',
+  where: "clearance_id IS NOT NULL AND status <> 'resolved'",
+})
+@Index('ix_vetting_alert_clearance', ['clearanceId', 'kind'], { where: 'clearance_id IS NOT NULL' })
+@Index('ix_vetting_alert_review_by', ['reviewBy'], { where: 'review_by IS NOT NULL' })
+@Index('ix_vetting_alert_member_review_by', ['workforceMemberId', 'kind', 'reviewBy'], {
+  where: 'review_by IS NOT NULL',
 })
 @Index('uq_vetting_alert_open_below_required', ['workforceMemberId'], {
   unique: true,
@@ -105,6 +112,10 @@ export class VettingAlert {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   resolutionReason: string | null;
+
+  /** Resolved by hand while the cause remained: the sweep raises the alert again from this date. */
+  @Column({ type: 'date', nullable: true })
+  reviewBy: string | null;
 
   @Column({ type: 'int', default: 1 })
   version: number;

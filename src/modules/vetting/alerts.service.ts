@@ -9,11 +9,12 @@ import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AlertQuery, AlertView, ResolveAlertRequest } from './dto/vetting.dto.js';
-import { type AlertSource, AlertStatus } from './vetting.enums.js';
+import { AlertKind, type AlertSource, AlertStatus } from './vetting.enums.js';
 
 const ALERT_COLUMNS = `a.id, a.kind, a.status, a.workforce_member_id, w.staff_number, w.given_name, w.family_name,
   w.department_id, a.clearance_id, a.level, a.due_on::text AS due_on, a.source_type, a.source_id, a.raised_at,
-  a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.resolution_reason, a.version`;
+  a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.resolution_reason,
+  a.review_by::text AS review_by, a.version`;
 
 /** Most urgent first: the earliest due date (expired clearances are due in the past), then id. */
 const BY_DUE: Keyset = {
@@ -23,6 +24,11 @@ const BY_DUE: Keyset = {
   ],
   direction: 'ASC',
 };
+
+/** The kinds the sweep raises from a person's vetting state (the others come from declarations and outcomes). */
+const SWEEP_KINDS: string[] = [AlertKind.RenewalDue, AlertKind.Overdue, AlertKind.BelowRequired];
+/** How far ahead a hand resolution may put its review. */
+const MAX_REVIEW_DAYS = 365;
 
 const ts = (v: unknown): string | null => (v ? new Date(v as string).toISOString() : null);
 
@@ -48,6 +54,7 @@ const toView = (r: Record<string, unknown>): AlertView => ({
   resolvedAt: ts(r.resolved_at),
   resolvedBy: (r.resolved_by as string | null) ?? null,
   resolutionReason: (r.resolution_reason as string | null) ?? null,
+  reviewBy: (r.review_by as string | null) ?? null,
   version: r.version as number,
 });
 
@@ -156,22 +163,59 @@ export class AlertsService {
     );
   }
 
+  /**
+   * Resolves an alert by hand. While the sweep's cause of it still holds (the person is still due, overdue or
+   * below their post's level on that clearance), the officer must say by when it is reviewed (`reviewBy`):
+   * the sweep raises it again from that date if the cause is still there. Without a cause, no date is needed.
+   */
   async resolve(actor: Actor, id: string, body: ResolveAlertRequest): Promise<AlertView> {
+    const today = this.clock.today();
+    if (body.reviewBy !== undefined) {
+      const ahead = (Date.parse(body.reviewBy) - Date.parse(today)) / 86_400_000;
+      if (!Number.isFinite(ahead) || new Date(body.reviewBy).toISOString().slice(0, 10) !== body.reviewBy)
+        throw problems.invalid('reviewBy', 'isDate', 'reviewBy must be a valid date (YYYY-MM-DD)');
+      if (ahead < 1 || ahead > MAX_REVIEW_DAYS)
+        throw problems.invalid(
+          'reviewBy',
+          'range',
+          `reviewBy must be after today (${today}) and at most ${MAX_REVIEW_DAYS} days ahead`,
+        );
+    }
     return this.transition(
       actor,
       id,
       body.version,
       'vetting_alert.resolve',
       [AlertStatus.Open, AlertStatus.Acknowledged],
-      (m) =>
-        execute<{ id: string }>(
+      async (m, before) => {
+        // (A stale version or a resolved alert is answered first, as for any transition, by the update.)
+        const current = before.version === body.version && before.status !== AlertStatus.Resolved;
+        if (current && body.reviewBy === undefined && (await this.causeRemains(m, before, today)))
+          throw problems.unprocessable(
+            'review_by_required',
+            `The alert's cause still holds on ${today}: give reviewBy, the date by which it is reviewed (it is raised again then if the cause remains)`,
+          );
+        return execute<{ id: string }>(
           m,
           `UPDATE vetting_alert SET status = 'resolved', resolved_at = now(), resolved_by = $3,
-                  resolution_reason = $4, version = version + 1
+                  resolution_reason = $4, review_by = $5::date, version = version + 1
             WHERE id = $1 AND version = $2 AND status <> 'resolved' RETURNING id`,
-          [id, body.version, actor.userId, body.reason],
-        ),
+          [id, body.version, actor.userId, body.reason, body.reviewBy ?? null],
+        );
+      },
     );
+  }
+
+  /** Whether the sweep would raise this alert again today (a sweep kind whose state still holds). */
+  private async causeRemains(m: EntityManager, alert: AlertView, today: string): Promise<boolean> {
+    if (!SWEEP_KINDS.includes(alert.kind)) return false;
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM vetting_states_at($1::date) s
+        WHERE s.workforce_member_id = $2 AND s.is_current AND s.state::text = $3
+          AND ($3 = 'below_required' OR s.clearance_id = $4::uuid)`,
+      [today, alert.workforceMember.id, alert.kind, alert.clearanceId],
+    );
+    return rows.length > 0;
   }
 
   private async transition(
@@ -180,11 +224,11 @@ export class AlertsService {
     version: number,
     action: string,
     from: AlertStatus[],
-    update: (m: EntityManager) => Promise<{ rows: { id: string }[] }>,
+    update: (m: EntityManager, before: AlertView) => Promise<{ rows: { id: string }[] }>,
   ): Promise<AlertView> {
     return this.tx.run(async (m) => {
       const before = await this.find(m, actor, id, action);
-      const { rows } = await update(m);
+      const { rows } = await update(m, before);
       if (rows.length === 0) {
         // Already past this step, or changed by someone else since the caller (or this request) read it.
         if (!from.includes(before.status)) {

@@ -1,11 +1,13 @@
 import { createHmac } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
 
 const BATCH = 100;
 const CONCURRENCY = 8;
 const TIMEOUT_MS = 10_000;
+/** What `send` answers for a send cut short by the shutdown: handed back, not a failure. */
+const ABORTED = 'aborted by shutdown';
 /** A relay job stops taking new batches after this long (the next one carries on). */
 const BUDGET_MS = 20_000;
 
@@ -32,25 +34,47 @@ export interface RelayResult {
 
 /**
  * Delivers outbox messages to ALERT_WEBHOOK_URL: JSON body, `X-Lantern-Signature` (HMAC-SHA256 of the
- * body with ALERT_WEBHOOK_SECRET), `Idempotency-Key` (one per alert: the receiver drops repeats). Rows
- * are claimed with FOR UPDATE SKIP LOCKED, so any number of workers relay without sending one message
- * twice; a failure is retried with exponential backoff. Without a webhook URL messages wait (and are
- * delivered once one is configured).
+ * body with ALERT_WEBHOOK_SECRET), `Idempotency-Key` (one per alert: the receiver drops repeats). A batch
+ * is claimed in one short statement (FOR UPDATE SKIP LOCKED, then leased: `next_attempt_at` moved past the
+ * time its delivery can take), so any number of workers relay without sending one message twice and no
+ * transaction is held while a receiver answers (issue 28); then delivered; then marked delivered, or failed
+ * with exponential backoff. A worker that dies mid-batch leaves its lease to expire: those messages are sent
+ * again (at least once; the Idempotency-Key makes it once for the receiver). On shutdown the relay stops
+ * taking messages, aborts the sends in flight and hands back what it did not send, at once. Without a
+ * webhook URL messages wait (and are delivered once one is configured).
  */
 @Injectable()
-export class OutboxRelayService {
+export class OutboxRelayService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelayService.name);
+  private readonly shutdown = new AbortController();
+  private running: Promise<unknown> | null = null;
 
   constructor(
     private readonly tx: Transactions,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /** Stops sending and waits for the batch in hand to be marked (sends aborted: moments, not timeouts). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.shutdown.abort();
+    await this.running?.catch(() => undefined);
+  }
+
   async relay(): Promise<RelayResult> {
+    const run = this.relayBatches();
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      if (this.running === run) this.running = null;
+    }
+  }
+
+  private async relayBatches(): Promise<RelayResult> {
     const total: RelayResult = { delivered: 0, failed: 0 };
     if (!this.config.ALERT_WEBHOOK_URL) return total;
     const started = Date.now();
-    for (;;) {
+    while (!this.shutdown.signal.aborted) {
       const { claimed, delivered, failed } = await this.batch();
       total.delivered += delivered;
       total.failed += failed;
@@ -63,31 +87,50 @@ export class OutboxRelayService {
   }
 
   private async batch(): Promise<RelayResult & { claimed: number }> {
-    return this.tx.run(async (m) => {
-      const messages = await m.query<Message[]>(
-        `SELECT id, topic, idempotency_key, payload, attempts FROM outbox_message
-          WHERE delivered_at IS NULL AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
-      );
-      const ok: string[] = [];
-      const failed: { id: string; attempts: number; error: string }[] = [];
-      let next = 0;
-      const work = async (): Promise<void> => {
-        while (next < messages.length) {
-          const message = messages[next++];
-          const error = await this.send(message);
-          if (error === null) ok.push(message.id);
-          else failed.push({ id: message.id, attempts: message.attempts + 1, error });
+    // The lease: longer than the batch can take to send (every message timing out, CONCURRENCY at a time).
+    const leaseSeconds = Math.ceil((Math.ceil(BATCH / CONCURRENCY) * TIMEOUT_MS) / 1000) + 30;
+    const messages = await this.tx.dataSource.query<Message[]>(
+      `WITH claimed AS (
+         UPDATE outbox_message o SET next_attempt_at = now() + make_interval(secs => $2)
+           FROM (SELECT id FROM outbox_message
+                  WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
+          WHERE o.id = c.id
+          RETURNING o.id, o.topic, o.idempotency_key, o.payload, o.attempts, o.created_at)
+       SELECT id, topic, idempotency_key, payload, attempts FROM claimed ORDER BY created_at, id`,
+      [BATCH, leaseSeconds],
+    );
+    const ok: string[] = [];
+    const unsent: string[] = [];
+    const failed: { id: string; attempts: number; error: string }[] = [];
+    let next = 0;
+    const work = async (): Promise<void> => {
+      while (next < messages.length) {
+        const message = messages[next++];
+        if (this.shutdown.signal.aborted) {
+          unsent.push(message.id);
+          continue;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, messages.length) }, work));
+        const error = await this.send(message);
+        if (error === null) ok.push(message.id);
+        else if (error === ABORTED) unsent.push(message.id);
+        else failed.push({ id: message.id, attempts: message.attempts + 1, error });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, messages.length) }, work));
+    await this.tx.run(async (m) => {
       if (ok.length > 0) {
         await m.query(
           `UPDATE outbox_message SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
             WHERE id = ANY($1::uuid[])`,
           [ok],
         );
+      }
+      if (unsent.length > 0) {
+        // Handed back untried: due again at once, no attempt counted.
+        await m.query(`UPDATE outbox_message SET next_attempt_at = now() WHERE id = ANY($1::uuid[])`, [
+          unsent,
+        ]);
       }
       if (failed.length > 0) {
         await m.query(
@@ -103,8 +146,8 @@ export class OutboxRelayService {
           ],
         );
       }
-      return { claimed: messages.length, delivered: ok.length, failed: failed.length };
     });
+    return { claimed: messages.length, delivered: ok.length, failed: failed.length };
   }
 
   /** null when delivered (2xx); otherwise why not (no body content, which may hold nothing sensitive anyway). */
@@ -124,11 +167,12 @@ export class OutboxRelayService {
         method: 'POST',
         headers,
         body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.any([AbortSignal.timeout(TIMEOUT_MS), this.shutdown.signal]),
       });
       await res.arrayBuffer().catch(() => undefined);
       return res.ok ? null : `HTTP ${res.status}`;
     } catch (error) {
+      if (this.shutdown.signal.aborted) return ABORTED;
       return (error as Error).name === 'TimeoutError' ? 'timeout' : `network: ${(error as Error).message}`;
     }
   }

@@ -28,7 +28,10 @@ const SWEEP_KINDS = `('renewal_due', 'overdue', 'below_required')`;
  *   consumed; "changed" is those marks plus the people one of whose dates fell between the last sweep's date
  *   and today (vetting_states_changing_between).
  * - `due`: the states (vetting_states_at, the one place they are computed) that need an alert.
- * - `raiseByClearance`, `raiseByPerson`, `resolve`: as ever; `swept`: the bookkeeping.
+ * - `raiseByClearance`, `raiseByPerson`: an alert for each due state that has no open alert of its kind (a
+ *   resolved one is history: the cause returned, so the alert does), unless an officer resolved it by hand
+ *   while the cause remained and its review date (`review_by`) is still ahead;
+ * - `resolve`: open alerts whose cause is gone; `swept`: the bookkeeping.
  */
 /** The condition limiting a statement to the sweep's scope: nobody left out, one person ($n), or the people changed. */
 const inScope = (scope: SweepScope, member: string, personParam: string): string =>
@@ -58,7 +61,12 @@ export const SWEEP_SQL = {
         FROM vetting_sweep_due d
        WHERE d.state IN ('renewal_due', 'overdue')
          AND NOT EXISTS (SELECT 1 FROM vetting_alert a
-                          WHERE a.clearance_id = d.clearance_id AND a.kind = d.state::text::vetting_alert_kind)
+                          WHERE a.clearance_id = d.clearance_id AND a.kind = d.state::text::vetting_alert_kind
+                            AND a.status <> 'resolved')
+         AND NOT EXISTS (SELECT 1 FROM vetting_alert a
+                          WHERE a.workforce_member_id = d.workforce_member_id
+                            AND a.kind = d.state::text::vetting_alert_kind
+                            AND a.clearance_id = d.clearance_id AND a.review_by > $1::date)
       ON CONFLICT DO NOTHING RETURNING 1)
     SELECT count(*)::text AS n FROM raised`,
   raiseByPerson: `WITH raised AS (
@@ -69,6 +77,9 @@ export const SWEEP_SQL = {
          AND NOT EXISTS (SELECT 1 FROM vetting_alert a
                           WHERE a.workforce_member_id = d.workforce_member_id AND a.kind = 'below_required'
                             AND a.status <> 'resolved')
+         AND NOT EXISTS (SELECT 1 FROM vetting_alert a
+                          WHERE a.workforce_member_id = d.workforce_member_id AND a.kind = 'below_required'
+                            AND a.review_by > $1::date)
       ON CONFLICT DO NOTHING RETURNING 1)
     SELECT count(*)::text AS n FROM raised`,
   resolve: (scope: SweepScope): string => `WITH gone AS (
@@ -121,7 +132,7 @@ export async function runSweepStatements(
   }
   await q.query(SWEEP_SQL.due(scope), memberId ? [today, memberId] : [today]);
   if (scope !== 'person') await q.query(SWEEP_SQL.analyzeDue);
-  const [byClearance] = await rows(SWEEP_SQL.raiseByClearance);
+  const [byClearance] = await rows(SWEEP_SQL.raiseByClearance, [today]);
   const [byPerson] = await rows(SWEEP_SQL.raiseByPerson, [today]);
   const [resolved] = await rows(SWEEP_SQL.resolve(scope), memberId ? [memberId] : []);
   if (scope !== 'person') await q.query(SWEEP_SQL.swept, [today]);
@@ -149,11 +160,12 @@ const SYSTEM_ACTOR = (jobId: string) => ({
  *    sweep's date and today. Anyone else's state is what it was at the last sweep, and so are their alerts;
  * 2. their states on `today` that need an alert (vetting_states_at, the one place states are computed),
  *    into a temporary table;
- * 3. raise the renewal_due / overdue alerts (per clearance) and below_required alerts (per person) that do
- *    not exist yet (their outbox messages come from the alert table's trigger, same transaction);
+ * 3. raise the renewal_due / overdue alerts (per clearance) and below_required alerts (per person) that are
+ *    not open (their outbox messages come from the alert table's trigger, same transaction), except those
+ *    resolved by hand whose review date has not come yet;
  * 4. resolve their open alerts whose cause is gone (renewed, withdrawn, left the force, moved post, rules
  *    changed).
- * The unique indexes on vetting_alert are the last guard: a rerun, a retried job or two workers at once
+ * The unique indexes over open alerts are the last guard: a rerun, a retried job or two workers at once
  * never raise the same alert twice. A crash anywhere rolls the whole sweep back, its consumed marks with it.
  */
 @Injectable()

@@ -1,9 +1,17 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { Clock } from '../../common/clock.js';
-import { Jobs } from '../../common/jobs.js';
+import { Jobs, logJobFailure } from '../../common/jobs.js';
 import { type JobPayloads, QUEUES } from '../../common/queues.js';
+import { JobSchedules } from '../../common/schedules.js';
 import { AppConfig } from '../../config/app-config.js';
 import { OutboxRelayService, type RelayResult } from './outbox-relay.service.js';
 import { type SweepResult, SweepService } from './sweep.service.js';
@@ -12,6 +20,8 @@ import { VettingCoreModule } from './vetting.module.js';
 /** The vetting queue: the scheduled sweep and the one-person checks. */
 @Processor(QUEUES.vetting, { concurrency: 2 })
 export class VettingProcessor extends WorkerHost {
+  private readonly logger = new Logger(VettingProcessor.name);
+
   constructor(
     private readonly sweeps: SweepService,
     private readonly clock: Clock,
@@ -37,11 +47,18 @@ export class VettingProcessor extends WorkerHost {
     if (result.raised > 0) this.jobs.relayOutbox();
     return result;
   }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    logJobFailure(this.logger, job, error);
+  }
 }
 
 /** The outbox queue: relay pending messages to the webhook. */
 @Processor(QUEUES.outbox, { concurrency: 1 })
 export class OutboxProcessor extends WorkerHost {
+  private readonly logger = new Logger(OutboxProcessor.name);
+
   constructor(private readonly relay: OutboxRelayService) {
     super();
   }
@@ -50,14 +67,21 @@ export class OutboxProcessor extends WorkerHost {
     if (job.name !== 'outbox-relay') throw new Error(`unknown job ${job.name} on the outbox queue`);
     return this.relay.relay();
   }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    logJobFailure(this.logger, job, error);
+  }
 }
 
 /**
- * Registers the job schedulers at start. upsertJobScheduler is idempotent by scheduler id, so any number
- * of worker processes keep exactly one schedule each, and a changed cron replaces the old one.
+ * Declares vetting's job schedulers and catch-ups to the worker's one registry (JobSchedules), which
+ * registers them at start and again whenever Redis comes back: the sweep (cron) and the outbox relay; and,
+ * at start and after every Redis outage, a sweep of the change marks left meanwhile (checks that could not
+ * be enqueued) and a relay, rather than at the next tick.
  */
 @Injectable()
-export class VettingSchedules implements OnApplicationBootstrap {
+export class VettingSchedules implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(VettingSchedules.name);
 
   constructor(
@@ -65,42 +89,30 @@ export class VettingSchedules implements OnApplicationBootstrap {
     @InjectQueue(QUEUES.outbox) private readonly outbox: Queue,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly jobs: Jobs,
+    private readonly schedules: JobSchedules,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.register();
-    // Catch up at start (after downtime, a deploy, a changed configuration) rather than at the next tick.
-    this.jobs.sweepSoon();
-    // A Redis that restarts without persistence forgets the schedules: register them again on reconnect.
-    for (const queue of [this.vetting, this.outbox]) {
-      queue.getBackend().connection.on('ready', () => void this.register());
-    }
+  onModuleInit(): void {
+    this.schedules.schedule(this.vetting, 'vetting-sweep', {
+      pattern: this.config.VETTING_SWEEP_CRON,
+      tz: 'UTC',
+    });
+    this.schedules.schedule(
+      this.outbox,
+      'outbox-relay',
+      { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
+      { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
+    );
+    this.schedules.onReconnect(() => {
+      this.jobs.sweepSoon();
+      this.jobs.relayOutbox();
+    });
+  }
+
+  onApplicationBootstrap(): void {
     this.logger.log(
       `vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`,
     );
-  }
-
-  private async register(): Promise<void> {
-    try {
-      await this.vetting.upsertJobScheduler(
-        'vetting-sweep',
-        { pattern: this.config.VETTING_SWEEP_CRON, tz: 'UTC' },
-        { name: 'vetting-sweep', data: {} },
-      );
-      await this.outbox.upsertJobScheduler(
-        'outbox-relay',
-        { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
-        {
-          name: 'outbox-relay',
-          data: {},
-          opts: { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
-        },
-      );
-    } catch (error) {
-      this.logger.warn(
-        `job schedulers not registered now (retried on reconnect): ${(error as Error).message}`,
-      );
-    }
   }
 }
 

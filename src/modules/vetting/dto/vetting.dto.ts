@@ -140,6 +140,13 @@ export class AlertView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: resolved by the sweep' })
   resolvedBy: string | null;
   @ApiProperty({ nullable: true, type: String }) resolutionReason: string | null;
+  @ApiProperty({
+    format: 'date',
+    nullable: true,
+    type: String,
+    description: 'Resolved by hand while its cause remained: raised again from this date if it still does',
+  })
+  reviewBy: string | null;
   @ApiProperty() version: number;
 }
 
@@ -191,6 +198,17 @@ export class ResolveAlertRequest {
   @IsString()
   @Length(3, 500)
   reason: string;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    example: '2026-09-30',
+    description:
+      'Required when the alert’s cause (renewal due, overdue, below the post’s level) still holds: after today ' +
+      'and at most a year ahead. The sweep raises the alert again from this date if the cause is still there.',
+  })
+  @IsOptional()
+  @Matches(DATE, { message: 'reviewBy must be a date (YYYY-MM-DD)' })
+  reviewBy?: string;
 
   @ApiProperty()
   @Int4(1)
