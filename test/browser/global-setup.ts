@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createDatabase, migrate, TEST_DB_PREFIX } from '../setup/test-db.mjs';
+import { appUrlFor, createDatabase, migrate, TEST_DB_PREFIX } from '../setup/test-db.mjs';
 
 const PORT = Number(process.env.LANTERN_BROWSER_PORT ?? 4317);
 export const STATE_FILE = new URL('../../.playwright/state.json', import.meta.url);
@@ -10,9 +10,11 @@ export const STATE_FILE = new URL('../../.playwright/state.json', import.meta.ur
 export default async function globalSetup(): Promise<void> {
   const database = `${TEST_DB_PREFIX}${Date.now().toString(36)}${process.pid}_pw`;
   const url = await createDatabase(database);
-  await migrate(url);
+  await migrate(database);
   const password = randomBytes(12).toString('base64url');
-  process.env.DATABASE_URL = url;
+  // Seeding as the owner (as npm run demo does); the API logs in as lantern_app, as in production.
+  process.env.DATABASE_OWNER_URL = url;
+  process.env.DATABASE_URL = appUrlFor(database);
   // The compiled API (npm test builds first), as the demo script loads it.
   const dist = new URL('../../dist/src/', import.meta.url).href;
   const { default: dataSource } = (await import(`${dist}database/data-source.js`)) as {
@@ -28,7 +30,8 @@ export default async function globalSetup(): Promise<void> {
   const api = spawn(process.execPath, ['dist/src/main.js'], {
     env: {
       ...process.env,
-      DATABASE_URL: url,
+      DATABASE_URL: appUrlFor(database),
+      DATABASE_OWNER_URL: '',
       PORT: String(PORT),
       HOST: '127.0.0.1',
       JWT_SECRET: randomBytes(32).toString('hex'),

@@ -2068,6 +2068,11 @@ export interface components {
              */
             resolvedBy: string | null;
             resolutionReason: string | null;
+            /**
+             * Format: date
+             * @description Resolved by hand while its cause remained: raised again from this date if it still does
+             */
+            reviewBy: string | null;
             version: number;
         };
         SubjectProfile: {
@@ -2202,6 +2207,12 @@ export interface components {
         ResolveAlertRequest: {
             /** @example Renewal vetting started; case ref V/2026/114 */
             reason: string;
+            /**
+             * Format: date
+             * @description Required when the alert’s cause (renewal due, overdue, below the post’s level) still holds: after today and at most a year ahead. The sweep raises the alert again from this date if the cause is still there.
+             * @example 2026-09-30
+             */
+            reviewBy?: string;
             version: number;
         };
         StateCounts: {
