@@ -10,6 +10,7 @@ import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
+import { DirectoryModule } from './modules/directory/directory.module.js';
 import { FiguresModule } from './modules/figures/figures.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         CasesModule,
         FiguresModule,
         QueueBoardModule,
+        DirectoryModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

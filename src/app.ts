@@ -13,6 +13,7 @@ import { registerCsvParser, registerJsonParser } from './common/body.js';
 import { logRequests } from './common/logging.js';
 import { rejectIllFormedText } from './common/validation.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
+import { serveConsole } from './modules/console/serve-console.js';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -100,6 +101,8 @@ export async function createApp(
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
   if (config.BENCH_BASELINE_ROUTES) registerBenchBaselines(fastify, config);
+  // The browser console (web/, built into dist/web) at /, with history fallback for its routes only.
+  await serveConsole(fastify);
   await app.init();
   // JSON only: Nest registers form and text parsers at init; without them other bodies are a 415.
   // (text/csv is registered above, for the routes marked @CsvBody() only.)

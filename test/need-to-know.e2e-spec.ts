@@ -143,6 +143,13 @@ const COVERAGE: Record<string, Coverage> = {
       [`familyNamePrefix=${w.familyW}`, `familyNamePrefix=Nobody${rand()}`],
     ],
   },
+  '/api/v1/directory/people': { queries: () => ['q=COI', 'q=co', 'q=a%20b'] },
+  '/api/v1/directory/users': { queries: () => ['', 'role=analyst'] },
+  '/api/v1/directory/departments': { queries: () => [''] },
+  '/api/v1/directory/references/{reference}': {
+    hidden: (w) => [...w.W.reports.map((r) => r.reference), ...w.W.cases.map((c) => c.reference)],
+    visible: (w) => [...w.X.reports.map((r) => r.reference), ...w.X.cases.map((c) => c.reference)],
+  },
   '/api/v1/workforce/{id}': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/workforce/{id}/profile': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/workforce/{id}/clearances': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
@@ -222,7 +229,7 @@ const allowed = (route: string, roles: Role[]): boolean => {
   const rule = matrix[`GET ${route}`];
   return rule === 'public' || (Array.isArray(rule) && roles.some((r) => rule.includes(r)));
 };
-const fill = (route: string, id: string): string => route.replace('{id}', id);
+const fill = (route: string, id: string): string => route.replace(/\{(id|reference)\}/, id);
 const withQuery = (url: string, query: string): string =>
   query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 
@@ -287,7 +294,9 @@ describe('need to know: a user linked to W learns nothing of the records about W
   const scanUrls = (route: string): string[] => {
     const c = COVERAGE[route];
     const queries = c.queries?.(world) ?? [''];
-    const bases = route.includes('{id}') ? (c.visible?.(world) ?? []).map((id) => fill(route, id)) : [route];
+    const bases = /\{(id|reference)\}/.test(route)
+      ? (c.visible?.(world) ?? []).map((id) => fill(route, id))
+      : [route];
     return bases.flatMap((base) => queries.map((q) => withQuery(base, q)));
   };
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiNoContentResponse,
@@ -11,14 +11,27 @@ import {
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Public, Roles } from '../../common/auth/roles.decorator.js';
 import { ALL_ROLES } from '../../common/auth/roles.js';
-import { Problem } from '../../common/problem.js';
+import { Problem, problems } from '../../common/problem.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '../../config/app-config.js';
 import { AuthService } from './auth.service.js';
+import { clearRefreshCookie, refreshCookieOf, setRefreshCookie } from './refresh-cookie.js';
 import { ChangePasswordRequest, LoginRequest, Me, RefreshRequest, TokenPair } from './dto/auth.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
+
+  /** Moves the refresh token from the body to the cookie. */
+  private toCookie(reply: FastifyReply, pair: TokenPair): TokenPair {
+    const { refreshToken, ...rest } = pair;
+    if (refreshToken) setRefreshCookie(reply, refreshToken, this.config.REFRESH_TTL_SECONDS);
+    return rest;
+  }
 
   @Public()
   @Post('login')
@@ -30,28 +43,60 @@ export class AuthController {
     type: Problem,
     description: 'too_many_login_attempts (this address) or login_locked (this account)',
   })
-  login(@CurrentActor() actor: Actor, @Body() body: LoginRequest): Promise<TokenPair> {
-    return this.auth.login(actor, body);
+  async login(
+    @CurrentActor() actor: Actor,
+    @Body() body: LoginRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPair> {
+    const pair = await this.auth.login(actor, body);
+    return body.cookie === true ? this.toCookie(reply, pair) : pair;
   }
 
   @Public()
   @Post('refresh')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a refresh token (once) for a new pair; reuse revokes the session' })
+  @ApiOperation({
+    summary:
+      'Exchange a refresh token (once) for a new pair; reuse revokes the session. Without one in the body, ' +
+      'the refresh cookie is used and replaced',
+  })
   @ApiOkResponse({ type: TokenPair })
   @ApiUnauthorizedResponse({ type: Problem })
-  refresh(@CurrentActor() actor: Actor, @Body() body: RefreshRequest): Promise<TokenPair> {
-    return this.auth.refresh(actor, body.refreshToken);
+  async refresh(
+    @CurrentActor() actor: Actor,
+    @Body() body: RefreshRequest,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenPair> {
+    if (body.refreshToken) return this.auth.refresh(actor, body.refreshToken);
+    const fromCookie = refreshCookieOf(request);
+    if (!fromCookie) {
+      throw problems.invalid(
+        'refreshToken',
+        'isDefined',
+        'refreshToken is required (in the body or the refresh cookie)',
+      );
+    }
+    try {
+      return this.toCookie(reply, await this.auth.refresh(actor, fromCookie));
+    } catch (error) {
+      clearRefreshCookie(reply);
+      throw error;
+    }
   }
 
   @Roles(...ALL_ROLES)
   @ApiBearerAuth()
   @Post('logout')
   @HttpCode(204)
-  @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  @ApiOperation({
+    summary:
+      'End this session: its access and refresh tokens stop working at once; the refresh cookie is cleared',
+  })
   @ApiNoContentResponse()
-  logout(@CurrentActor() actor: Actor): Promise<void> {
-    return this.auth.logout(actor);
+  async logout(@CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    clearRefreshCookie(reply);
+    await this.auth.logout(actor);
   }
 
   @Roles(...ALL_ROLES)

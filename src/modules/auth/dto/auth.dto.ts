@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Role } from '../../../common/auth/roles.js';
 
 export class LoginRequest {
@@ -12,13 +12,23 @@ export class LoginRequest {
   @IsString()
   @Length(1, 256)
   password: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Browsers: true to receive the refresh token as an HttpOnly; Secure; SameSite=Strict cookie scoped to ' +
+      '/api/v1/auth instead of in the body',
+  })
+  @IsOptional()
+  @IsBoolean()
+  cookie?: boolean;
 }
 
 export class RefreshRequest {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'Omit to use the refresh cookie set at login' })
+  @IsOptional()
   @IsString()
   @Length(20, 200)
-  refreshToken: string;
+  refreshToken?: string;
 }
 
 export class ChangePasswordRequest {
@@ -47,8 +57,11 @@ export class TokenPair {
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expiresIn: number;
 
-  @ApiProperty({ description: 'Opaque; exchange once at /auth/refresh for a new pair' })
-  refreshToken: string;
+  @ApiPropertyOptional({
+    description:
+      'Opaque; exchange once at /auth/refresh for a new pair. Absent when it was set as the cookie',
+  })
+  refreshToken?: string;
 }
 
 export class Me {

@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+
+const state = JSON.parse(readFileSync(new URL('../../.playwright/state.json', import.meta.url), 'utf8')) as {
+  password: string;
+  base: string;
+};
+const email = (role: string) => `${role.replace('_', '-')}@demo.lantern.local`;
+const docs = (name: string) => new URL(`../../docs/${name}`, import.meta.url).pathname;
+
+async function signIn(
+  page: Page,
+  role: string,
+  password = state.password,
+  address = email(role),
+): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email').fill(address);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+}
+
+/** No serious or critical accessibility violation on the screen as it is. */
+async function accessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')})`,
+    );
+  expect(bad).toEqual([]);
+}
+
+async function apiToken(role: string): Promise<string> {
+  const r = await fetch(`${state.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: email(role), password: state.password }),
+  });
+  return ((await r.json()) as { accessToken: string }).accessToken;
+}
+async function apiGet<T>(token: string, path: string): Promise<T> {
+  const r = await fetch(`${state.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+test.describe('the console', () => {
+  test('is served with a strict CSP, long-cached hashed assets, index.html never cached, and leaves /api alone', async ({
+    request,
+  }) => {
+    const index = await request.get('/queue');
+    expect(index.status()).toBe(200);
+    expect(index.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(index.headers()['cache-control']).toBe('no-store');
+    const html = await index.text();
+    expect(html).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const js = await request.get(asset);
+    expect(js.headers()['cache-control']).toContain('immutable');
+    expect((await request.get('/api/v1/nothing-here')).headers()['content-type']).toContain('problem+json');
+    expect((await request.get('/health/live')).status()).toBe(200);
+    expect((await request.get('/admin/queues')).status()).toBe(401);
+  });
+
+  test('analyst: records a report about a person found by name; a reload keeps the session', async ({
+    page,
+  }) => {
+    const token = await apiToken('analyst');
+    const queue = await apiGet<{
+      items: { subjects: { givenName: string; familyName: string; staffNumber: string }[] }[];
+    }>(await apiToken('supervisor'), '/api/v1/intelligence/queue?limit=20');
+    const known = queue.items.flatMap((i) => i.subjects)[0];
+    const people = await apiGet<{ items: { givenName: string; familyName: string; staffNumber: string }[] }>(
+      token,
+      `/api/v1/directory/people?q=${encodeURIComponent(known.staffNumber)}`,
+    );
+    const person = people.items[0];
+    await signIn(page, 'analyst');
+    await expect(page.getByRole('heading', { name: 'My work' })).toBeVisible();
+    await accessible(page);
+    await page.getByRole('link', { name: 'Intelligence' }).click();
+    await page.getByRole('link', { name: 'Record a report' }).click();
+    await expect(page.getByRole('heading', { name: 'Record intelligence' })).toBeVisible();
+    await page.getByRole('combobox', { name: 'Add a person' }).fill(person.familyName);
+    await page.getByRole('option', { name: new RegExp(person.staffNumber) }).click();
+    await page.getByText('C · Sharing with conditions').click();
+    await page.getByRole('combobox', { name: 'Main category' }).click();
+    await page.getByRole('option', { name: 'Misuse of systems' }).click();
+    await page
+      .getByLabel('Narrative')
+      .fill('Looked up a neighbour on the force systems without a policing purpose.');
+    await page.getByRole('button', { name: 'Record report' }).click();
+    // Handling code C needs its conditions: said on the field, nothing recorded.
+    await expect(page.getByText('Required for handling code C')).toBeVisible();
+    await page.getByLabel('Handling conditions').fill('Not to be shared outside the CCU');
+    await accessible(page);
+    await page.getByRole('button', { name: 'Record report' }).click();
+    await expect(page.getByRole('heading', { name: /^Report / })).toBeVisible();
+    await expect(page.getByTestId('grading')).toHaveText('2BC');
+    await expect(page.getByText(`${person.givenName} ${person.familyName}`)).toBeVisible();
+    await accessible(page);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: /^Report / })).toBeVisible();
+    await expect(page.getByTestId('signed-in-as')).toContainText('Demo analyst');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  });
+
+  test('supervisor: the queue, assigning in place, the load chart; reviews a report into a case', async ({
+    page,
+  }) => {
+    await signIn(page, 'supervisor');
+    await page.getByRole('link', { name: 'Queue' }).click();
+    await expect(page.getByTestId('queue')).toBeVisible();
+    await expect(page.getByText('Load per analyst')).toBeVisible();
+    await page.waitForTimeout(500); // the chart's entry animation
+    await page.screenshot({ path: docs('console-queue.png'), fullPage: false });
+    await accessible(page);
+    await page.getByLabel('Unassigned').check();
+    const assignee = page.getByRole('combobox', { name: /^Assignee of / }).first();
+    const reference = ((await assignee.getAttribute('aria-label')) ?? '').replace('Assignee of ', '');
+    await assignee.selectOption({ label: 'Demo analyst' });
+    await expect(page.getByText(`${reference} assigned`)).toBeVisible();
+
+    await page.getByRole('link', { name: 'My work' }).click();
+    const awaiting = page.getByRole('heading', { name: 'Reports awaiting your review' }).locator('..');
+    await awaiting.getByRole('link').first().click();
+    await expect(page.getByRole('heading', { name: /^Report / })).toBeVisible();
+    await page.getByRole('combobox', { name: 'Decision' }).click();
+    await page.getByRole('option', { name: 'Referred to case' }).click();
+    await page.getByLabel('Reason').fill('Pattern of misuse: investigate');
+    await accessible(page);
+    await page.getByRole('button', { name: 'Record decision' }).click();
+    await page.getByRole('link', { name: 'Open the case' }).first().click();
+    await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    await accessible(page);
+  });
+
+  test('case: referred, decided by the IOPC, a refused outcome shown on its field', async ({ page }) => {
+    await signIn(page, 'supervisor');
+    await page.getByRole('link', { name: 'Cases' }).click();
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Under investigation' }).click();
+    await page.getByRole('table').getByRole('link').first().click();
+    await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    const record = page.getByRole('button', { name: 'Record referral' });
+    if (await record.isVisible()) {
+      await page.getByRole('combobox', { name: 'Basis' }).click();
+      await page.getByRole('option', { name: 'Voluntary' }).click();
+      await page.getByLabel('Reason', { exact: true }).fill('Public confidence');
+      await record.click();
+    }
+    const decide = page.getByRole('button', { name: 'Record decision' });
+    if (await decide.isVisible()) {
+      await page.getByRole('combobox', { name: 'IOPC decision' }).click();
+      await page.getByRole('option', { name: 'Local' }).click();
+      await decide.click();
+      await expect(page.getByTestId('iopc-decision')).toContainText('Local');
+    }
+    // An outcome the regulations refuse (proceedings result without proceedings): the refusal is on its field.
+    const outcome = page.locator('form[aria-label^="Outcome for"]').first();
+    await outcome.getByRole('combobox', { name: 'Proceedings result' }).click();
+    await page.getByRole('option', { name: 'Proven', exact: true }).click();
+    await outcome.getByRole('button', { name: 'Save outcome' }).click();
+    await expect(outcome.locator('.mantine-InputWrapper-error, [class*="error"]').first()).toBeVisible();
+    await accessible(page);
+  });
+
+  test("vetting officer's morning: an alert in a department, acknowledged, renewal recorded, resolved", async ({
+    page,
+  }) => {
+    await signIn(page, 'vetting_officer');
+    await page.getByRole('link', { name: 'Vetting' }).click();
+    await expect(page.getByText('Compliance now')).toBeVisible();
+    const row = page.getByTestId('alerts').locator('tbody tr').first();
+    await expect(row).toBeVisible();
+    await accessible(page);
+    const name = (await row.getByRole('link').textContent()) ?? '';
+    await row.getByRole('button', { name: /^Acknowledge/ }).click();
+    await expect(page.getByText('Alert acknowledged')).toBeVisible();
+    await page.getByRole('combobox', { name: 'Status' }).click();
+    await page.getByRole('option', { name: 'Acknowledged' }).click();
+    await page.getByTestId('alerts').getByRole('link', { name }).first().click();
+    await expect(page.getByRole('heading', { name })).toBeVisible();
+    await page.getByRole('button', { name: 'Record clearance' }).click();
+    await expect(page.getByText('Clearance recorded')).toBeVisible();
+    await accessible(page);
+    const alert = page.getByTestId('alerts').locator('tbody tr').first();
+    const reason = alert.getByRole('textbox', { name: /^Resolution reason/ });
+    if (await reason.isVisible()) {
+      await reason.fill('Renewal granted');
+      await alert.getByRole('button', { name: /^Resolve/ }).click();
+      await expect(page.getByText('Alert resolved')).toBeVisible();
+    }
+  });
+
+  test('auditor: who read a case, by its reference, with names; the chain verified', async ({ page }) => {
+    const token = await apiToken('supervisor');
+    const cases = await apiGet<{ items: { id: string; reference: string }[] }>(
+      token,
+      '/api/v1/cases?limit=1',
+    );
+    await apiGet(token, `/api/v1/cases/${cases.items[0].id}`); // the supervisor reads it
+    await signIn(page, 'auditor');
+    await page.getByRole('link', { name: 'Audit' }).click();
+    await expect(page.getByTestId('chain-status')).toContainText('Audit chain verified');
+    await page.getByLabel('Events for a record, by reference').fill(cases.items[0].reference);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect(page.getByTestId('audit-events')).toContainText('Demo supervisor');
+    await accessible(page);
+  });
+
+  test('figures: IOPC referrals by year, stacked by outcome, pending always shown', async ({ page }) => {
+    await signIn(page, 'supervisor');
+    await page.getByRole('link', { name: 'Figures' }).click();
+    const chart = page.getByTestId('referrals-chart');
+    await expect(chart.getByText('Pending', { exact: true }).first()).toBeVisible();
+    await page.waitForTimeout(800);
+    await chart.screenshot({ path: docs('console-referrals.png') });
+    await accessible(page);
+  });
+
+  test('admin: users and their roles', async ({ page }) => {
+    await signIn(page, 'admin');
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await expect(page.getByRole('cell', { name: 'Demo analyst', exact: true })).toBeVisible();
+    await accessible(page);
+  });
+
+  test('a user linked to their own workforce record sees no trace of the records about them', async ({
+    page,
+  }) => {
+    const admin = await apiToken('admin');
+    const supervisor = await apiToken('supervisor');
+    // W: a subject of reports in the queue.
+    const queue = await apiGet<{
+      items: { subjects: { workforceMemberId: string; staffNumber: string; familyName: string }[] }[];
+    }>(supervisor, '/api/v1/intelligence/queue?limit=50');
+    const w = queue.items.flatMap((i) => i.subjects)[0];
+    const password = `Conflicted-${Date.now()}-pass!`;
+    const created = await fetch(`${state.base}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `w-${Date.now()}@demo.lantern.local`,
+        displayName: 'Conflicted supervisor',
+        roles: ['supervisor'],
+        password,
+        workforceMemberId: w.workforceMemberId,
+      }),
+    });
+    expect(created.status).toBe(201);
+    const user = (await created.json()) as { email: string };
+    await signIn(page, 'supervisor', password, user.email);
+    for (const screen of ['My work', 'Intelligence', 'Queue', 'Cases']) {
+      await page.getByRole('link', { name: screen, exact: true }).click();
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expect(page.locator('main').getByRole('status')).toHaveCount(0);
+      const text = await page.locator('main').innerText();
+      expect(text).not.toContain(w.staffNumber);
+    }
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByRole('combobox', { name: 'Find a person' }).fill(w.staffNumber);
+    await expect(page.getByText('Nobody found')).toBeVisible();
+  });
+});

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+import { chromium } from '@playwright/test';
+
+/**
+ * Browser tests of the console (npm run test:browser, part of npm test): Chromium from Playwright's own
+ * download when there is one, else CHROMIUM_PATH or Debian's /usr/bin/chromium, else one line saying how
+ * to install it. The API runs from dist/ on a fresh test database with the demo data (global-setup.ts).
+ */
+function chromiumPath(): string | undefined {
+  try {
+    if (existsSync(chromium.executablePath())) return undefined; // Playwright's own browser
+  } catch {
+    // no Playwright browser installed
+  }
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium']) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  process.stderr.write(
+    'Chromium not found: install it (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH\n',
+  );
+  process.exit(1);
+}
+
+export const PORT = Number(process.env.LANTERN_BROWSER_PORT ?? 4317);
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.pw.ts',
+  outputDir: '../../.playwright/results',
+  globalSetup: './global-setup.ts',
+  globalTeardown: './global-teardown.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    ...devices['Desktop Chrome'],
+    viewport: { width: 1440, height: 900 },
+    launchOptions: { executablePath: chromiumPath() },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+});

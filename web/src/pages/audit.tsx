@@ -1,0 +1,148 @@
+import { Badge, Button, Card, Group, Table, Text, TextInput } from '@mantine/core';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
+import {
+  dateTime,
+  label,
+  PageTitle,
+  PersonPicker,
+  personName,
+  ProblemAlert,
+  QueryState,
+  useUserNames,
+} from '../ui';
+
+type Filter = { subjectId?: string; resourceId?: string; what: string };
+
+export function AuditPage() {
+  const name = useUserNames();
+  const [filter, setFilter] = useState<Filter | null>(null);
+  const [reference, setReference] = useState('');
+  const [csvError, setCsvError] = useState<unknown>(null);
+  const verify = useQuery({
+    queryKey: ['audit', 'verify'],
+    queryFn: () => unwrap(api.GET('/api/v1/audit/verify', {})),
+  });
+  const lookup = useMutation({
+    mutationFn: (ref: string) =>
+      unwrap(
+        api.GET('/api/v1/directory/references/{reference}', { params: { path: { reference: ref.trim() } } }),
+      ),
+    onSuccess: (r) => setFilter({ resourceId: r.id, what: `${label(r.kind)} ${r.reference}` }),
+  });
+  const query = { limit: 200, subjectId: filter?.subjectId, resourceId: filter?.resourceId };
+  const events = useQuery({
+    queryKey: ['audit', 'events', query],
+    queryFn: () => unwrap(api.GET('/api/v1/audit/events', { params: { query } })),
+    enabled: filter !== null,
+  });
+  const v = verify.data;
+  return (
+    <>
+      <PageTitle>Audit</PageTitle>
+      <Card withBorder mb="md">
+        <QueryState query={verify} what="Verifying the audit chain" />
+        {v && (
+          <div data-testid="chain-status" role="status">
+            <Text fw={700} c={v.valid ? '#1e6b34' : 'red.9'}>
+              {v.valid ? 'Audit chain verified' : 'Audit chain broken'}
+            </Text>
+            <Text size="sm">
+              {v.checked} events checked {dateTime(v.verifiedAt)}
+              {v.firstFailure &&
+                ` · first failure at event ${v.firstFailure.seq}: ${label(v.firstFailure.problem)}`}
+            </Text>
+          </div>
+        )}
+      </Card>
+      <Group align="end" mb="md">
+        <PersonPicker
+          label="Who accessed records about this person"
+          w={420}
+          onPick={(p: Schemas['PersonView'] | null) =>
+            p && setFilter({ subjectId: p.id, what: personName(p) })
+          }
+        />
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            lookup.mutate(reference);
+          }}
+        >
+          <Group align="end">
+            <TextInput
+              label="Events for a record, by reference"
+              placeholder="INT-… or CASE-…"
+              value={reference}
+              onChange={(e) => setReference(e.currentTarget.value)}
+            />
+            <Button type="submit" variant="default" loading={lookup.isPending}>
+              Find
+            </Button>
+          </Group>
+        </form>
+      </Group>
+      <ProblemAlert error={lookup.error ?? csvError} />
+      {filter && (
+        <>
+          <Group justify="space-between" mb="xs">
+            <Text fw={600}>Events: {filter.what}</Text>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                const params = new URLSearchParams(
+                  Object.entries(query)
+                    .filter(([, x]) => x !== undefined)
+                    .map(([k, x]) => [k, String(x)]),
+                );
+                downloadCsv(`/api/v1/audit/events.csv?${params}`, 'lantern-audit.csv').catch(setCsvError);
+              }}
+            >
+              Download CSV
+            </Button>
+          </Group>
+          <QueryState query={events} what="Searching the audit trail" />
+          {events.data && (
+            <Table striped data-testid="audit-events">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Who</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Action</Table.Th>
+                  <Table.Th>Record</Table.Th>
+                  <Table.Th>Outcome</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {events.data.items.length === 0 && (
+                  <Table.Tr>
+                    <Table.Td colSpan={6}>
+                      <Text c="dimmed">No events.</Text>
+                    </Table.Td>
+                  </Table.Tr>
+                )}
+                {events.data.items.map((e) => (
+                  <Table.Tr key={e.seq}>
+                    <Table.Td>{dateTime(e.occurredAt)}</Table.Td>
+                    <Table.Td>{e.userId ? name(e.userId) : 'Not signed in'}</Table.Td>
+                    <Table.Td>{e.roles.map(label).join(', ')}</Table.Td>
+                    <Table.Td>{e.action}</Table.Td>
+                    <Table.Td>{label(e.resourceType)}</Table.Td>
+                    <Table.Td>
+                      <Badge color={e.outcome === 'allowed' ? 'green' : 'red'} variant="dot">
+                        {e.outcome}
+                      </Badge>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </>
+      )}
+    </>
+  );
+}
