@@ -930,6 +930,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cases/{id}/referral/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A supervisor corrects the recorded referral or IOPC decision with a reason; the earlier values stay in the timeline */
+        post: operations["Cases_correctReferral"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cases/{id}/no-referral": {
         parameters: {
             query?: never;
@@ -955,9 +972,26 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Record (or replace, with its version) one subject’s outcome; refused with the regulation rule broken */
+        /** Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it */
         put: operations["Cases_outcome"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/subjects/{memberId}/outcome/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A supervisor who did not propose it confirms a subject’s outcome (409 confirmer_is_proposer); only confirmed outcomes count */
+        post: operations["Cases_confirmOutcome"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2327,12 +2361,21 @@ export interface components {
              */
             recordedAt?: string;
         };
+        /**
+         * @description The regime that governs this subject’s matter (derived, never chosen)
+         * @enum {string}
+         */
+        ConductRegime: "2012" | "2020" | "staff";
         CaseSubjectView: {
             /** Format: uuid */
             workforceMemberId: string;
             staffNumber: string;
             name: string;
             memberType: components["schemas"]["MemberType"];
+            /** @description The regime that governs this subject’s matter (derived, never chosen) */
+            regime: components["schemas"]["ConductRegime"];
+            /** @description The subject’s current severity assessment */
+            severity: components["schemas"]["Severity"] | null;
         };
         /** @enum {string} */
         ReferralBasis: "mandatory" | "voluntary";
@@ -2374,6 +2417,11 @@ export interface components {
         };
         SeverityAssessmentView: {
             severity: components["schemas"]["Severity"];
+            /**
+             * Format: uuid
+             * @description The subject assessed; null: every subject of the case
+             */
+            subjectId: string | null;
             reason: string;
             /** Format: uuid */
             assessedBy: string;
@@ -2390,8 +2438,6 @@ export interface components {
         ProceedingsResult: "proven" | "not_proven";
         /** @enum {string} */
         MisconductOutcome: "no_further_action" | "management_advice" | "reflective_practice" | "written_warning" | "final_written_warning" | "reduction_in_rank" | "dismissal_with_notice" | "dismissal_without_notice";
-        /** @enum {string} */
-        ConductRegime: "2012" | "2020";
         /** @enum {string} */
         AllegationResult: "substantiated" | "unsubstantiated" | "unfounded" | "malicious_or_vexatious";
         /** @enum {string} */
@@ -2417,8 +2463,19 @@ export interface components {
             barredListOn: string | null;
             /** Format: date */
             advisoryListOn: string | null;
-            /** @description What is still needed before the case can close */
+            /** @description The subject’s severity when the outcome was proposed (or confirmed) */
+            severity: components["schemas"]["Severity"] | null;
+            /** @description What is still needed before the case can close (`confirmation` while it is a proposal) */
             missing: string[];
+            /** @description Confirmed by a supervisor who did not propose it; only confirmed outcomes count in figures and returns */
+            confirmed: boolean;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /**
+             * Format: uuid
+             * @description Null on a confirmed outcome recorded before confirmation was required
+             */
+            confirmedBy: string | null;
             /** Format: date-time */
             finalisedAt: string | null;
             /** Format: uuid */
@@ -2513,7 +2570,7 @@ export interface components {
             intelligenceReportIds?: string[];
         };
         /** @enum {string} */
-        CaseEventKind: "created" | "updated" | "severity_assessed" | "status_changed" | "referral_recorded" | "referral_decision" | "no_referral_recorded" | "update_given" | "outcome_recorded" | "note_added" | "barred_list_reminder" | "intelligence_linked";
+        CaseEventKind: "created" | "updated" | "severity_assessed" | "status_changed" | "referral_recorded" | "referral_decision" | "no_referral_recorded" | "update_given" | "outcome_recorded" | "note_added" | "barred_list_reminder" | "intelligence_linked" | "outcome_confirmed" | "referral_corrected";
         TimelineEventView: {
             /** Format: uuid */
             id: string;
@@ -2548,6 +2605,11 @@ export interface components {
         AssessSeverityRequest: {
             severity: components["schemas"]["Severity"];
             reason: string;
+            /**
+             * Format: uuid
+             * @description The subject assessed (severity is assessed per subject); omitted: every subject of the case
+             */
+            subjectId?: string;
             /** @description The version you read; a stale one is a 409 */
             version?: number;
         };
@@ -2575,6 +2637,24 @@ export interface components {
             decidedOn: string;
             iopcReference?: string;
         };
+        CorrectReferralRequest: {
+            /** @description Why the recorded referral or decision was wrong (kept in the timeline with the earlier values) */
+            reason: string;
+            /**
+             * Format: date
+             * @description The corrected date of referral
+             */
+            referredOn?: string;
+            basis?: components["schemas"]["ReferralBasis"];
+            /** @description The corrected IOPC decision */
+            decision?: components["schemas"]["IopcDecision"];
+            /**
+             * Format: date
+             * @description The corrected date of the IOPC decision
+             */
+            decidedOn?: string;
+            iopcReference?: string;
+        };
         NoReferralRequest: {
             /** @description Why no referral was made although the mandatory criteria are met */
             reason: string;
@@ -2585,6 +2665,7 @@ export interface components {
             proceedings?: components["schemas"]["Proceedings"] | null;
             proceedingsResult?: components["schemas"]["ProceedingsResult"] | null;
             misconductOutcome?: components["schemas"]["MisconductOutcome"] | null;
+            /** @description Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another */
             regime?: components["schemas"]["ConductRegime"] | null;
             allegationResult?: components["schemas"]["AllegationResult"] | null;
             leftService?: components["schemas"]["LeftService"] | null;
@@ -2607,6 +2688,10 @@ export interface components {
             advisoryListOn?: string | null;
             /** @description Required when replacing an existing outcome: the version you read */
             version?: number;
+        };
+        ConfirmOutcomeRequest: {
+            /** @description The version of the outcome you read; a stale one is a 409 */
+            version: number;
         };
         /** @enum {string} */
         UpdateRecipient: "complainant" | "subject" | "both";
@@ -4521,6 +4606,31 @@ export interface operations {
             };
         };
     };
+    Cases_correctReferral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectReferralRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+        };
+    };
     Cases_noReferral: {
         parameters: {
             query?: never;
@@ -4559,6 +4669,32 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RecordOutcomeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutcomeView"];
+                };
+            };
+        };
+    };
+    Cases_confirmOutcome: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                memberId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmOutcomeRequest"];
             };
         };
         responses: {
