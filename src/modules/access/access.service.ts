@@ -53,7 +53,13 @@ export class AccessService {
   }
 
   /** The denied audit row of a refused direct read (missing or hidden alike). */
-  private refused(actor: Actor, kind: RecordKind, id: string, action: string, members: string[]): Promise<void> {
+  private refused(
+    actor: Actor,
+    kind: RecordKind,
+    id: string,
+    action: string,
+    members: string[],
+  ): Promise<void> {
     return this.audit.recordAlone(actor, {
       action,
       resourceType: kind,
