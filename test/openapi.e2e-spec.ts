@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { buildOpenApiDocument } from '../src/app.js';
+import { dbTypesArgs } from '../src/scripts/db-types.js';
 import { serialiseOpenApi } from '../src/scripts/openapi.js';
 import { cloneDatabase, startApp, type TestApp } from './helpers/app.js';
 
@@ -15,6 +16,19 @@ describe('contracts', () => {
   it('has openapi.json up to date with the code (npm run openapi rewrites it)', () => {
     const committed = readFileSync(new URL('../openapi.json', import.meta.url), 'utf8');
     expect(serialiseOpenApi(buildOpenApiDocument(t.app))).toBe(committed);
+  });
+
+  it('has src/database/db.ts (Kysely types) up to date with the migrated schema (npm run db:types rewrites it)', async () => {
+    const db = await cloneDatabase();
+    try {
+      const result = await promisify(execFile)(process.execPath, [...dbTypesArgs(db.url), '--verify']).then(
+        () => 'up to date',
+        (e: { stdout: string; stderr: string }) => `${e.stdout}${e.stderr}`,
+      );
+      expect(result).toBe('up to date');
+    } finally {
+      await db.drop();
+    }
   });
 
   it('has entities and migrations in agreement (no schema diff on a freshly migrated database)', async () => {

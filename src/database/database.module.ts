@@ -4,37 +4,69 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { ApplicationRoleCheck } from './app-role.js';
+import type { Query } from './sql.js';
 
 /**
- * The one way to run work against the database, in three shapes:
- * - `run`: a change of several statements, in one transaction, its audit row included, so that a rolled-back
- *   change leaves no trace and a committed one is always audited;
- * - `statement`: a change that is one statement (its audit row a data-modifying CTE of it,
- *   `AuditService.insertSql`), which PostgreSQL runs atomically on its own, with no BEGIN/COMMIT round trips,
- *   prepared once per connection;
- * - `read`: an audited read (queries, then the audit insert), with no BEGIN/COMMIT round trips either;
- *   `readAudited` when the audit row does not depend on what is read, the two at once.
- * READ COMMITTED (PostgreSQL's default) is assumed by the audit chain's trigger and by `read`.
+ * The unit of work: the one way to run work against the database, in two shapes, chosen by name.
+ * - `write`: a change. Its audit row is written in the same transaction, so a rolled-back change leaves no trace
+ *   and a committed one is always audited. Given a function, it runs in one transaction; given one statement
+ *   (a query whose audit row is a data-modifying CTE of it, `AuditService.insertSql`), it runs that statement
+ *   prepared, with no BEGIN/COMMIT round trips: PostgreSQL runs one statement atomically on its own.
+ * - `read`: an audited read. Its statements run on one pooled connection without BEGIN/COMMIT (under READ
+ *   COMMITTED every statement takes its own snapshot either way, and a read has nothing to roll back); the
+ *   audit insert, last, is durable before anything is answered. Given an `audit` function whose row does not
+ *   depend on what is read (a figure: who ran which aggregate with which filters), the two run at once on two
+ *   connections and the answer waits for both.
+ * Why the fast paths: on a 2-core machine each socket round trip wakes a PostgreSQL backend that preempts Node,
+ * and the prepared statement is parsed and planned once per connection (figures in docs/benchmarks.md).
+ * READ COMMITTED (PostgreSQL's default) is assumed by the audit chain's trigger and by `read`. Work that locks
+ * rows, sets transaction-local settings or makes ON COMMIT DROP tables is a `write`.
  */
 @Injectable()
 export class Transactions {
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
+  /** A change of several statements in one transaction, or one statement run prepared on its own. */
+  write<T>(work: (tx: EntityManager) => Promise<T>): Promise<T>;
+  write<R>(statement: Query<R>): Promise<R[]>;
+  write<T, R>(work: ((tx: EntityManager) => Promise<T>) | Query<R>): Promise<T | R[]> {
+    if (typeof work === 'function') return this.dataSource.transaction(work);
+    const { sql, parameters } = 'compile' in work ? work.compile() : work;
+    return this.statement<R>(sql, [...parameters]);
+  }
+
+  /** An audited read (see the class comment); `audit`, when given, runs beside `work`. */
+  async read<T>(
+    work: (tx: EntityManager) => Promise<T>,
+    audit?: (tx: EntityManager) => Promise<void>,
+  ): Promise<T> {
+    if (!audit) return this.onOneConnection(work);
+    // Both settle before anything is answered: no connection is still in use when the request ends. A read
+    // that fails after its audit row was sealed leaves that row: the trail may over-record an attempt, never
+    // under-record an answer. Checks that refuse the request with a 4xx run before this.
+    const [result, audited] = await Promise.allSettled([
+      this.onOneConnection(work),
+      this.onOneConnection(audit),
+    ]);
+    if (result.status === 'rejected') throw result.reason;
+    if (audited.status === 'rejected') throw audited.reason;
+    return result.value;
+  }
+
+  /** @deprecated use `write(work)`; kept while modules move to the two shapes. */
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    // READ COMMITTED is each connection's default (databaseOptions): no extra statement per transaction.
     return this.dataSource.transaction(work);
   }
 
-  /**
-   * An audited read: `work` runs on one pooled connection without BEGIN/COMMIT, each statement its own
-   * transaction. Under READ COMMITTED a transaction would give it nothing more: every statement takes its own
-   * snapshot either way, and a read has nothing to roll back. The audit insert, last, is sealed into the chain
-   * and durable when it returns, so the caller sends nothing that was not audited. Saving the two round trips
-   * matters under load: on a 2-core machine each socket write wakes a PostgreSQL backend that preempts Node
-   * (users page at 16 connections: ~800 to ~1,300 requests/s). Not for work that locks rows, sets
-   * transaction-local settings or makes ON COMMIT DROP tables: those use `run`.
-   */
-  async read<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /** @deprecated use `read(work, audit)`. */
+  readAudited<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    audit: (manager: EntityManager) => Promise<void>,
+  ): Promise<T> {
+    return this.read(work, audit);
+  }
+
+  private async onOneConnection<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       return await work(runner.manager);
@@ -44,37 +76,13 @@ export class Transactions {
   }
 
   /**
-   * An audited read whose audit row does not depend on what it reads (a figure: who ran which aggregate with
-   * which filters). `work` and `audit` run at once, each as a `read` on its own pooled connection, so the
-   * audit row's durable commit overlaps the query instead of following it (~1 ms on this machine). The
-   * result is returned only when both have finished, so nothing is sent unaudited; if either fails, the call
-   * fails with the first error. A read that fails in the database after its row was sealed leaves that row:
-   * the trail may over-record an attempt, never under-record an answer. Checks that refuse the request with
-   * a 4xx must run before this, or the row would record a refused request as a read.
-   */
-  async readAudited<T>(
-    work: (manager: EntityManager) => Promise<T>,
-    audit: (manager: EntityManager) => Promise<void>,
-  ): Promise<T> {
-    // Both settle before anything is answered: no connection is still in use when the request ends.
-    const [result, audited] = await Promise.allSettled([this.read(work), this.read(audit)]);
-    if (result.status === 'rejected') throw result.reason;
-    if (audited.status === 'rejected') throw audited.reason;
-    return result.value;
-  }
-
-  /**
-   * One statement in its own implicit transaction: all of it commits, or none of it. It is a prepared
-   * statement, named by a hash of its text: each pooled connection parses and plans it once, then only
-   * binds and runs it (the intelligence write's statement, with its counter and audit CTEs and 32 returned
-   * columns: 2.8–3.2 ms a call unprepared, 1.4–2.0 prepared, in pgbench on the bench data). So `sql` must be
-   * one of a fixed set of texts, its values all in `params`: every distinct text stays prepared on each
-   * connection for the connection's life (so Lantern connects to PostgreSQL itself, not through a
-   * transaction-mode pooler that moves sessions). Errors are TypeORM's QueryFailedError, as from every other
-   * path, so ProblemFilter maps them the same way.
+   * @deprecated use `write(statement)`. One statement in its own implicit transaction, prepared: named by a
+   * hash of its text, each pooled connection parses and plans it once, then only binds and runs it. So its text
+   * must be one of a fixed set, its values all parameters (Lantern connects to PostgreSQL itself, not through a
+   * transaction-mode pooler that moves sessions). Errors are TypeORM's QueryFailedError, as from every path.
    */
   statement<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.read(async (manager) => {
+    return this.onOneConnection(async (manager) => {
       const client = await pgClientOf(manager);
       const name = `lantern_${createHash('sha1').update(sql).digest('hex')}`;
       try {

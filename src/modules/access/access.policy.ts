@@ -1,3 +1,4 @@
+import { type RawBuilder, sql, type SqlBool } from 'kysely';
 import type { Actor } from '../../common/auth/actor.js';
 
 /**
@@ -92,18 +93,26 @@ export interface Predicate {
   sql(params: unknown[]): string;
   /** The condition with TypeORM named parameters (QueryBuilder `andWhere(sql, params)`). */
   named(): { sql: string; params: Record<string, unknown> };
+  /** The condition as a Kysely expression (`.where(visibleTo(…).expr())`), its value a bound parameter. */
+  expr(): RawBuilder<SqlBool>;
   /** True when the predicate restricts nothing (the actor has no workforce link). */
   readonly unrestricted: boolean;
 }
 
 let namedCounter = 0;
+const MEMBER_MARK = '\u0000member\u0000';
 
 /** Records of `kind`, the row aliased `alias`, that `actor` may see. */
 export function visibleTo(actor: Actor, kind: RecordKind, alias: string): Predicate {
   const member = actor.workforceMemberId;
   const def = KINDS[kind];
   if (!member) {
-    return { sql: () => 'TRUE', named: () => ({ sql: 'TRUE', params: {} }), unrestricted: true };
+    return {
+      sql: () => 'TRUE',
+      named: () => ({ sql: 'TRUE', params: {} }),
+      expr: () => sql<SqlBool>`TRUE`,
+      unrestricted: true,
+    };
   }
   return {
     unrestricted: false,
@@ -114,6 +123,14 @@ export function visibleTo(actor: Actor, kind: RecordKind, alias: string): Predic
     named() {
       const name = `access_member_${++namedCounter % 1_000_000}`;
       return { sql: `NOT (${def.concerns(alias, `:${name}::uuid`)})`, params: { [name]: member } };
+    },
+    expr() {
+      // The definition is SQL text with the member's place marked; each place becomes a bound parameter.
+      const parts = def.concerns(alias, MEMBER_MARK).split(MEMBER_MARK);
+      return sql<SqlBool>`NOT (${sql.join(
+        parts.map((part) => sql.raw(part)),
+        sql`${member}::uuid`,
+      )})`;
     },
   };
 }

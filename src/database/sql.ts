@@ -1,0 +1,81 @@
+import {
+  type Compilable,
+  type CompiledQuery,
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely';
+import type { EntityManager } from 'typeorm';
+import type { DB } from './db.js';
+
+/**
+ * Typed SQL (ADR 0001): queries are built with Kysely against `DB`, the types generated from the migrated schema
+ * (`npm run db:types`, drift-checked by test/database-types.e2e-spec.ts), so a renamed or retyped column fails
+ * `npm run typecheck`. This instance only builds and compiles: it never connects. Every query runs on the
+ * connection of the current unit of work (`Transactions.write`/`read`), so there is one pool and one
+ * transaction per change, and TypeORM keeps the data source and the migrations.
+ */
+export const db = new Kysely<DB>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (kysely) => new PostgresIntrospector(kysely),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** A query built with `db` (or a `sql` template), or one already compiled. */
+export type Query<R> = Compilable<R> | CompiledQuery<R>;
+
+const compiled = <R>(query: Query<R>): CompiledQuery<R> => ('compile' in query ? query.compile() : query);
+
+/** What one statement answered: its rows (typed by the query) and the rows it changed. */
+export interface Result<R> {
+  rows: R[];
+  count: number;
+}
+
+/**
+ * Runs a query on `tx`'s connection. TypeORM's structured result gives the rows and the affected count the same
+ * way for every command. The rows are what the query's types say: pg's own parsing (timestamptz and date as
+ * Date, bigint and numeric as string) is what kysely-codegen's defaults describe.
+ */
+export async function execute<R>(tx: EntityManager, query: Query<R>): Promise<Result<R>> {
+  const { sql, parameters } = compiled(query);
+  const runner = tx.queryRunner ?? tx.connection.createQueryRunner();
+  try {
+    const result: { records?: R[]; affected?: number | null } = await runner.query(
+      sql,
+      [...parameters],
+      true,
+    );
+    const rows = result.records ?? [];
+    return { rows, count: result.affected ?? rows.length };
+  } finally {
+    if (!tx.queryRunner) await runner.release();
+  }
+}
+
+/** Every row the query answers. */
+export async function all<R>(tx: EntityManager, query: Query<R>): Promise<R[]> {
+  return (await execute(tx, query)).rows;
+}
+
+/** The first row, or undefined when there is none. */
+export async function first<R>(tx: EntityManager, query: Query<R>): Promise<R | undefined> {
+  return (await execute(tx, query)).rows[0];
+}
+
+/** The one row a query must answer (an INSERT … RETURNING, an aggregate): none is a bug, not a 404. */
+export async function one<R>(tx: EntityManager, query: Query<R>): Promise<R> {
+  const row = (await execute(tx, query)).rows[0];
+  if (row === undefined) throw new Error(`expected a row from: ${compiled(query).sql.slice(0, 120)}`);
+  return row;
+}
+
+/** How many rows the statement changed (UPDATE, DELETE, INSERT). */
+export async function affected(tx: EntityManager, query: Query<unknown>): Promise<number> {
+  return (await execute(tx, query)).count;
+}
