@@ -14,6 +14,7 @@ import { DirectoryModule } from './modules/directory/directory.module.js';
 import { FiguresModule } from './modules/figures/figures.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
+import { LinkedReportsModule } from './modules/intelligence/linked-reports.service.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         WorkforceModule,
         IntelligenceModule,
+        LinkedReportsModule,
         VettingModule,
         CasesModule,
         FiguresModule,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { buildOpenApiDocument } from '../src/app.js';
+import { ENUM_TYPES } from '../src/database/enum-types.js';
 import { dbTypesArgs } from '../src/scripts/db-types.js';
 import { serialiseOpenApi } from '../src/scripts/openapi.js';
 import { cloneDatabase, startApp, type TestApp } from './helpers/app.js';
@@ -26,6 +27,28 @@ describe('contracts', () => {
         (e: { stdout: string; stderr: string }) => `${e.stdout}${e.stderr}`,
       );
       expect(result).toBe('up to date');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('has every PostgreSQL enum holding the same codes as its TypeScript enum (src/database/enum-types.ts)', async () => {
+    const db = await cloneDatabase();
+    try {
+      const { rows } = await db.pool.query<{ name: string; labels: string[] }>(
+        `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumlabel) AS labels
+           FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname`,
+      );
+      const inDatabase = Object.fromEntries(rows.map((r) => [r.name, r.labels]));
+      const inCode: Record<string, string[]> = {};
+      for (const [pgType, [name, module]] of Object.entries(ENUM_TYPES)) {
+        const loaded: Record<string, Record<string, string>> = await import(
+          module.replace(/^\.\.\//, '../src/')
+        );
+        inCode[pgType] = Object.values(loaded[name]).sort();
+      }
+      expect(inCode).toEqual(Object.fromEntries(Object.keys(ENUM_TYPES).map((k) => [k, inDatabase[k]])));
+      expect(Object.keys(inDatabase).filter((k) => !(k in ENUM_TYPES))).toEqual([]);
     } finally {
       await db.drop();
     }

@@ -3,9 +3,14 @@
  * Please do not edit it manually.
  */
 
+import type { Role } from "../common/auth/roles.js";
+import type { CorruptionCategory } from "../common/domain/corruption-category.js";
+import type { AuditOutcome } from "../modules/audit/audit.types.js";
+import type { AllegationResult, BreachType, CaseEventKind, CaseStatus, CaseType, ConductRegime, CriminalOutcome, IopcDecision, LeftService, MatterType, MisconductFinding, MisconductOutcome, Proceedings, ProceedingsResult, ReferralBasis, ReferralCriterion, Severity } from "../modules/cases/cases.enums.js";
+import type { GradingScheme, IntelligenceState, ReceiptMethod, ReviewDecision, SourceType, SubjectRole } from "../modules/intelligence/intelligence.enums.js";
+import type { AlertKind, AlertSource, AlertStatus, DeclarationCategory, VettingLevel } from "../modules/vetting/vetting.enums.js";
+import type { MemberType } from "../modules/workforce/workforce.enums.js";
 import type { ColumnType } from "kysely";
-
-export type AllegationResult = "malicious_or_vexatious" | "substantiated" | "unfounded" | "unsubstantiated";
 
 export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
   ? U[]
@@ -15,47 +20,11 @@ export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S[], I[], U[]>
   : T[];
 
-export type AuditOutcome = "allowed" | "denied" | "failed";
-
-export type CaseBreachType = "authority_respect_courtesy" | "challenging_and_reporting" | "confidentiality" | "discreditable_conduct" | "duties_and_responsibilities" | "equality_and_diversity" | "fitness_for_work" | "honesty_and_integrity" | "orders_and_instructions" | "use_of_force";
-
-export type CaseEventKind = "barred_list_reminder" | "created" | "intelligence_linked" | "no_referral_recorded" | "note_added" | "outcome_confirmed" | "outcome_recorded" | "referral_corrected" | "referral_decision" | "referral_recorded" | "severity_assessed" | "status_changed" | "update_given" | "updated";
-
-export type CaseMatterType = "complaint" | "conduct_matter" | "recordable_conduct_matter";
-
-export type CaseSeverity = "gross_misconduct" | "misconduct" | "no_misconduct" | "practice_requiring_improvement";
-
-export type CaseStatus = "awaiting_outcome" | "closed" | "open" | "suspended" | "under_investigation";
-
-export type CaseType = "criminal" | "criminal_and_misconduct" | "misconduct";
-
-export type ConductRegime = "2012" | "2020" | "staff";
-
-export type CorruptionCategory = "abuse_of_authority" | "abuse_of_position_sexual" | "assisting_offenders" | "disclosure_of_information" | "drugs" | "inappropriate_association" | "infiltration" | "misuse_of_systems" | "other" | "perverting_justice" | "sexual_misconduct" | "theft_fraud" | "vulnerability";
-
-export type CriminalOutcome = "acquitted" | "caution" | "charged" | "convicted" | "no_further_action" | "ongoing";
-
-export type DeclarationCategory = "association" | "business_interest" | "criminal_matter" | "financial" | "other" | "relationship" | "residence";
-
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
-export type GradingScheme = "3x5x2" | "5x5x5";
-
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
-
-export type IntelligenceDecision = "development" | "disseminated" | "no_further_action" | "referred_to_case";
-
-export type IntelligenceReceiptMethod = "email" | "in_person" | "letter" | "online_form" | "other" | "referral" | "reporting_line" | "system_alert" | "telephone";
-
-export type IntelligenceSourceType = "anonymous" | "colleague" | "complaint" | "covert_source" | "ict_monitoring" | "iopc" | "member_of_public" | "other" | "other_force" | "partner_agency" | "self_declaration";
-
-export type IntelligenceState = "awaiting_review" | "development" | "disseminated" | "in_assessment" | "no_further_action" | "received" | "referred_to_case";
-
-export type IntelligenceSubjectRole = "associate" | "other" | "subject" | "witness";
-
-export type IopcDecision = "directed" | "independent" | "local" | "returned";
 
 export type Json = JsonValue;
 
@@ -69,33 +38,7 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
-export type LeftService = "resigned" | "retired";
-
-export type MemberType = "contractor" | "officer" | "pcso" | "special_constable" | "staff" | "volunteer";
-
-export type MisconductFinding = "case_to_answer" | "no_case_to_answer";
-
-export type MisconductOutcome = "dismissal_with_notice" | "dismissal_without_notice" | "final_written_warning" | "management_advice" | "no_further_action" | "reduction_in_rank" | "reflective_practice" | "written_warning";
-
-export type MisconductProceedings = "accelerated_hearing" | "misconduct_hearing" | "misconduct_meeting";
-
-export type ProceedingsResult = "not_proven" | "proven";
-
-export type ReferralBasis = "mandatory" | "voluntary";
-
-export type ReferralCriterion = "apsp_or_improper_relationship" | "chief_officer" | "death_or_serious_injury" | "discrimination_aggravated" | "relevant_offence" | "same_incident" | "serious_assault" | "serious_corruption" | "serious_sexual_offence";
-
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
-
-export type UserRole = "admin" | "analyst" | "auditor" | "supervisor" | "vetting_officer";
-
-export type VettingAlertKind = "below_required" | "overdue" | "renewal_due" | "review_required";
-
-export type VettingAlertSource = "declaration" | "misconduct_outcome";
-
-export type VettingAlertStatus = "acknowledged" | "open" | "resolved";
-
-export type VettingLevel = "CTC" | "DV" | "MV" | "NPPV1" | "NPPV2" | "NPPV3" | "RV" | "SC";
 
 export interface AppUser {
   auth_version: Generated<number>;
@@ -107,7 +50,7 @@ export interface AppUser {
   id: Generated<string>;
   locked_until: Timestamp | null;
   password_hash: string;
-  roles: ArrayType<UserRole>;
+  roles: ArrayType<Role>;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
   workforce_member_id: string | null;
@@ -173,7 +116,7 @@ export interface CaseIntelligence {
 export interface CaseRecord {
   allegation_summary: string;
   barred_list_reminder_at: Timestamp | null;
-  breach_type: CaseBreachType | null;
+  breach_type: BreachType | null;
   case_type: CaseType;
   categories: ArrayType<CorruptionCategory>;
   created_at: Generated<Timestamp>;
@@ -185,7 +128,7 @@ export interface CaseRecord {
   investigation_started_at: Timestamp | null;
   investigator_id: string | null;
   last_update_at: Timestamp | null;
-  matter_type: CaseMatterType;
+  matter_type: MatterType;
   next_update_due: Timestamp;
   no_referral_at: Timestamp | null;
   no_referral_by: string | null;
@@ -200,7 +143,7 @@ export interface CaseRecord {
   referral_criteria_met: Generated<ArrayType<ReferralCriterion>>;
   referral_facts: Generated<ArrayType<ReferralCriterion>>;
   referral_required: Generated<boolean>;
-  severity: CaseSeverity | null;
+  severity: Severity | null;
   status: Generated<CaseStatus>;
   supervisor_id: string | null;
   suspended_from: CaseStatus | null;
@@ -215,7 +158,7 @@ export interface CaseSeverityAssessment {
   case_id: string;
   id: Generated<string>;
   reason: string;
-  severity: CaseSeverity;
+  severity: Severity;
   workforce_member_id: string | null;
 }
 
@@ -242,13 +185,13 @@ export interface CaseSubjectOutcome {
   member_type: MemberType;
   misconduct_finding: MisconductFinding | null;
   misconduct_outcome: MisconductOutcome | null;
-  proceedings: MisconductProceedings | null;
+  proceedings: Proceedings | null;
   proceedings_result: ProceedingsResult | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string;
   recorded_financial_year: number;
   regime: ConductRegime | null;
-  severity: CaseSeverity | null;
+  severity: Severity | null;
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
   workforce_member_id: string;
@@ -267,7 +210,7 @@ export interface Department {
 export interface IntelligenceAssessment {
   assessment_text: string;
   id: Generated<string>;
-  recommended_decision: IntelligenceDecision;
+  recommended_decision: ReviewDecision;
   report_id: string;
   submitted_at: Generated<Timestamp>;
   submitted_by: string;
@@ -291,7 +234,7 @@ export interface IntelligenceReport {
   assigned_by: string | null;
   assignee_id: string | null;
   created_at: Generated<Timestamp>;
-  decision: IntelligenceDecision | null;
+  decision: ReviewDecision | null;
   grading_scheme: GradingScheme;
   handling_code: string;
   handling_conditions: string | null;
@@ -299,7 +242,7 @@ export interface IntelligenceReport {
   intelligence_assessment: string;
   narrative: string;
   primary_category: CorruptionCategory;
-  receipt_method: IntelligenceReceiptMethod;
+  receipt_method: ReceiptMethod;
   received_at: Timestamp;
   recorded_by: string;
   reference: string;
@@ -311,7 +254,7 @@ export interface IntelligenceReport {
   secondary_categories: Generated<ArrayType<CorruptionCategory>>;
   source_details: string | null;
   source_evaluation: string;
-  source_type: IntelligenceSourceType;
+  source_type: SourceType;
   state: Generated<IntelligenceState>;
   submitted_at: Timestamp | null;
   submitted_by: string | null;
@@ -325,7 +268,7 @@ export interface IntelligenceReport {
 export interface IntelligenceReview {
   assessment_id: string;
   case_id: string | null;
-  decision: IntelligenceDecision;
+  decision: ReviewDecision;
   id: Generated<string>;
   reason: string | null;
   recipient: string | null;
@@ -337,7 +280,7 @@ export interface IntelligenceReview {
 
 export interface IntelligenceSubject {
   report_id: string;
-  role: IntelligenceSubjectRole;
+  role: SubjectRole;
   workforce_member_id: string;
 }
 
@@ -412,7 +355,7 @@ export interface VettingAlert {
   clearance_id: string | null;
   due_on: Timestamp;
   id: Generated<string>;
-  kind: VettingAlertKind;
+  kind: AlertKind;
   level: VettingLevel | null;
   raised_at: Generated<Timestamp>;
   resolution_reason: string | null;
@@ -420,8 +363,8 @@ export interface VettingAlert {
   resolved_by: string | null;
   review_by: Timestamp | null;
   source_id: string | null;
-  source_type: VettingAlertSource | null;
-  status: Generated<VettingAlertStatus>;
+  source_type: AlertSource | null;
+  status: Generated<AlertStatus>;
   version: Generated<number>;
   workforce_member_id: string;
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { ENUM_TYPES } from '../database/enum-types.js';
 
 /**
  * `npm run db:types`: regenerates `src/database/db.ts`, the database's types for Kysely, from a freshly migrated
@@ -21,6 +22,8 @@ export function dbTypesArgs(databaseUrl: string): string[] {
     '--out-file=src/database/db.ts',
     '--exclude-pattern=migrations',
     '--log-level=error',
+    `--type-mapping=${JSON.stringify(Object.fromEntries(Object.entries(ENUM_TYPES).map(([pgType, [name]]) => [pgType, name])))}`,
+    `--custom-imports=${JSON.stringify(Object.fromEntries(Object.values(ENUM_TYPES).map(([name, module]) => [name, `${module}#${name}`])))}`,
   ];
 }
 

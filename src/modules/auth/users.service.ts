@@ -85,6 +85,33 @@ export class UsersService {
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * For other modules assigning work (a case's investigator or supervisor, a report's analyst): 400 naming
+   * `field` unless `userId` is an enabled user with one of `roles`; 422 `assignee_conflict_of_interest` when the
+   * user is linked to one of `subjectIds` (nobody works on records about themselves).
+   */
+  async assertAssignable(
+    manager: EntityManager,
+    userId: string,
+    field: string,
+    roles: readonly Role[],
+    subjectIds: readonly string[],
+  ): Promise<void> {
+    const [user] = await manager.query<
+      { roles: Role[]; enabled: boolean; workforce_member_id: string | null }[]
+    >(`SELECT roles::text[] AS roles, enabled, workforce_member_id FROM app_user WHERE id = $1`, [userId]);
+    if (!user || !user.enabled || !roles.some((r) => user.roles.includes(r))) {
+      throw problems.invalid(
+        field,
+        'isCaseWorker',
+        `${field} must name an enabled user with role ${roles.join(' or ')}`,
+      );
+    }
+    if (user.workforce_member_id && subjectIds.includes(user.workforce_member_id)) {
+      throw problems.unprocessable('assignee_conflict_of_interest', `${field} names a subject of the case`);
+    }
+  }
+
   async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {
     const email = body.email.toLowerCase();
     await this.assertRolesAllowed(actor, 'user.create', null, body.roles, body.workforceMemberId);

@@ -143,6 +143,19 @@ export class WorkforceService {
     if (!row) throw problems.invalid(field, 'exists', `${field} does not name a workforce member`);
   }
 
+  /** 400 naming `field` unless every id is a workforce member (for cases' and intelligence's subjects). */
+  async assertMembers(manager: EntityManager, ids: readonly string[], field: string): Promise<void> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return;
+    const found = await manager.query<{ id: string }[]>(
+      `SELECT id FROM workforce_member WHERE id = ANY($1::uuid[])`,
+      [unique],
+    );
+    if (found.length !== unique.length) {
+      throw problems.invalid(field, 'exists', `${field} names a workforce member that does not exist`);
+    }
+  }
+
   /**
    * The member, 404 when missing or hidden from the actor by the access policy (their own record). Writes no
    * audit row: a caller answering a request by id checks with AccessService.requireVisible first.
