@@ -1,8 +1,9 @@
 -- vetting_states_at: every member's vetting state on a date (none, below_required, renewal_due, overdue,
 -- up_to_date), whether they are serving then, and the clearance the state rests on: the one place states are
--- computed (the sweep, compliance, a member's page, the figures). test/vetting-incremental.e2e-spec.ts checks
--- on generated clearances and dates that vetting_states_changing_between finds everyone whose state differs
--- between two dates, and that the incremental sweep ends where a sweep over everyone would.
+-- computed (the sweep, compliance, a member's page, the figures). Changing what a state depends on? Then
+-- vetting_states_changing_between must follow: test/vetting-states-agree.e2e-spec.ts checks on generated
+-- clearances and dates that it finds everyone whose state differs between two dates, and that the incremental
+-- sweep ends where a sweep over everyone would.
 -- Owned by vetting; the migrated database's definition, as PostgreSQL prints it
 -- (test/database-definitions.e2e-spec.ts). To change it: edit it here, then `npm run db:definitions --
 -- <MigrationName>` (docs/architecture.md).

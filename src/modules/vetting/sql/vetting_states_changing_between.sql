@@ -3,7 +3,7 @@
 -- (a leave or a supersession after the date is its negation), and so is the sweep's "review_by <= today", so
 -- a person's outcome can differ only if such an x lies in (least, greatest]. The incremental sweep looks at
 -- these people besides those the triggers marked. Checked against vetting_states_at on generated data:
--- test/vetting-incremental.e2e-spec.ts.
+-- test/vetting-states-agree.e2e-spec.ts.
 -- Owned by vetting; the migrated database's definition, as PostgreSQL prints it
 -- (test/database-definitions.e2e-spec.ts). To change it: edit it here, then `npm run db:definitions --
 -- <MigrationName>` (docs/architecture.md).
