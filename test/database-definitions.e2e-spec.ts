@@ -47,4 +47,27 @@ describe('database definitions', () => {
       await db.drop();
     }
   });
+
+  it('has every file apply as it stands, as the migration db:definitions writes would', async () => {
+    const db = await cloneDatabase();
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const files = readDefinitionFiles(process.cwd());
+      for (const f of files.filter((d) => d.kind === 'function')) await client.query(f.text);
+      for (const f of files.filter((d) => d.kind === 'trigger')) {
+        await client.query(`DROP TRIGGER ${f.key}`);
+        await client.query(f.text);
+      }
+      const { onlyInFiles, onlyInDatabase, changed } = compareDefinitions(
+        files,
+        await readDatabaseDefinitions(client),
+      );
+      expect([onlyInFiles, onlyInDatabase, changed]).toEqual([[], [], []]);
+      await client.query('ROLLBACK');
+    } finally {
+      client.release();
+      await db.drop();
+    }
+  });
 });
