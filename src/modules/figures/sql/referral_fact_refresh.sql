@@ -1,7 +1,7 @@
 -- referral_fact_refresh: replaces the referral_fact rows of the given cases with referral_facts_of's, after
 -- locking the cases (two transactions changing one case refresh one after the other). A generic plan for the
--- short lists the API's changes make, a dynamic statement for long ones (bulk changes). SECURITY DEFINER
--- callers only: the application's role may read referral_fact, never write it.
+-- short lists the API's changes make, a dynamic statement for long ones (bulk changes). Called by the
+-- SECURITY DEFINER triggers only: the application's role may read referral_fact, not write it or call this.
 -- Owned by figures; the migrated database's definition, as PostgreSQL prints it
 -- (test/database-definitions.e2e-spec.ts). To change it: edit it here, then `npm run db:definitions --
 -- <MigrationName>` (docs/architecture.md).
