@@ -1,6 +1,6 @@
 -- vetting_alert_outbox: every alert raised writes its notification into the outbox in the same transaction;
--- the worker relays it (a Redis outage or a crash loses and duplicates nothing). Payloads carry ids and codes
--- only.
+-- the worker relays it (a Redis outage or a crash loses and duplicates nothing). Payloads carry ids, codes
+-- and dates only.
 -- Owned by vetting; the migrated database's definition, as PostgreSQL prints it
 -- (test/database-definitions.e2e-spec.ts). To change it: edit it here, then `npm run db:definitions --
 -- <MigrationName>` (docs/architecture.md).
