@@ -15,6 +15,7 @@ import {
 import { checkOutcome, missingForClosure, type OutcomeFacts } from '../src/modules/cases/outcome-rules.js';
 import { financialYearOf, financialYearOfDate } from '../src/modules/figures/financial-year.js';
 import { urgencyRank } from '../src/modules/intelligence/intelligence.rules.js';
+import { seeded, type Random } from './helpers/random.js';
 import { cloneDatabase, type TestDatabase } from './helpers/app.js';
 
 /**
@@ -26,25 +27,6 @@ import { cloneDatabase, type TestDatabase } from './helpers/app.js';
  */
 const SEED = Number(process.env.DATABASE_LOGIC_SEED ?? 20261207);
 
-function generator(seed: number) {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)];
-  return {
-    int,
-    chance: (p: number): boolean => next() < p,
-    pick,
-    maybe: <T>(xs: readonly T[]) => (next() < 0.3 ? null : pick(xs)),
-  };
-}
-
 describe('rules written in SQL and TypeScript agree', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -53,7 +35,7 @@ describe('rules written in SQL and TypeScript agree', () => {
   afterAll(() => db.drop());
 
   it('puts instants and dates in the same financial year (case_financial_year, financial-year.ts)', async () => {
-    const r = generator(SEED);
+    const r = seeded(SEED);
     const instants: Date[] = [];
     for (let year = 1995; year <= 2045; year++) {
       // Around London's midnight starting 1 April (BST or not), and around the clocks changing in March.
@@ -83,7 +65,7 @@ describe('rules written in SQL and TypeScript agree', () => {
   });
 
   it('ranks a report’s urgency the same (intelligence_report_derive, urgencyRank)', async () => {
-    const r = generator(SEED);
+    const r = seeded(SEED);
     const { rows: users } = await db.pool.query<{ id: string }>(
       `INSERT INTO app_user (email, display_name, password_hash, roles)
        VALUES ('logic@test.invalid', 'Logic', 'x', '{}') RETURNING id`,
@@ -151,11 +133,7 @@ describe('rules written in SQL and TypeScript agree', () => {
     };
 
     /** An outcome the rules accept (checkOutcome finds nothing), built field by field at random. */
-    function outcome(
-      r: ReturnType<typeof generator>,
-      type: CaseType,
-      severity: Severity | null,
-    ): OutcomeFacts {
+    function outcome(r: Random, type: CaseType, severity: Severity | null): OutcomeFacts {
       for (;;) {
         const left = r.chance(0.15) ? '2026-01-01' : null;
         const o: OutcomeFacts = {
@@ -175,7 +153,7 @@ describe('rules written in SQL and TypeScript agree', () => {
     }
 
     it('counts what the outcome rules record, and nothing complete as pending', async () => {
-      const r = generator(SEED + 2);
+      const r = seeded(SEED + 2);
       const { rows: people } = await db.pool.query<{ id: string }>(
         `INSERT INTO workforce_member (staff_number, given_name, family_name, member_type)
          SELECT 'LOGIC-' || g, 'Gen', 'Erated', 'officer' FROM generate_series(1, 6) g RETURNING id`,

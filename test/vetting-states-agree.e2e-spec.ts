@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { seeded, type Random } from './helpers/random.js';
 import { cloneDatabase, testConfig, type TestDatabase } from './helpers/app.js';
 import { startSweeper, type Sweeper } from './helpers/vetting.js';
 
@@ -14,25 +15,6 @@ const SEED = Number(process.env.VETTING_PROPERTY_SEED ?? 20261207);
 const BASE = Date.parse('2026-01-01');
 const LEVELS = ['RV', 'MV', 'NPPV1', 'NPPV2', 'NPPV3', 'CTC', 'SC', 'DV'] as const;
 const DAYS = 400;
-
-/** mulberry32: small, seeded, good enough to spread dates. */
-function generator(seed: number) {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1));
-  return {
-    int,
-    chance: (p: number): boolean => next() < p,
-    pick: <T>(xs: readonly T[]): T => xs[int(0, xs.length - 1)],
-  };
-}
-type Random = ReturnType<typeof generator>;
 
 const day = (n: number): string => new Date(BASE + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -123,7 +105,7 @@ describe('vetting states and the incremental sweep agree', () => {
   afterAll(() => db.drop());
 
   it('finds everyone whose state or review date differs between two dates (vetting_states_changing_between)', async () => {
-    const r = generator(SEED);
+    const r = seeded(SEED);
     // Warning windows of several lengths, so that "expiry minus the level's window" is exercised.
     for (const level of LEVELS) {
       await db.pool.query(`UPDATE vetting_level_rule SET warning_days = $2 WHERE level = $1`, [
@@ -177,7 +159,7 @@ describe('vetting states and the incremental sweep agree', () => {
     afterAll(() => sweeper.close());
 
     it('leaves nothing for a sweep over everyone, whatever changed and however the date moved', async () => {
-      const r = generator(SEED + 1);
+      const r = seeded(SEED + 1);
       const g = await generate(db.pool, r, 'B', 60);
       const everyone = async (date: string) => {
         await db.pool.query(`UPDATE vetting_sweep_state SET full_needed = true`);
