@@ -5,15 +5,6 @@
 import { AuthSession, RefreshToken } from '../modules/auth/session.entity.js';
 import { AppUser } from '../modules/auth/user.entity.js';
 import {
-  CaseEvent,
-  CaseIntelligence,
-  CaseRecord,
-  CaseSeverityAssessment,
-  CaseSubject,
-} from '../modules/cases/case.entity.js';
-import { CaseSubjectOutcome } from '../modules/cases/outcome.entity.js';
-import { IopcReferral } from '../modules/cases/referral.entity.js';
-import {
   IntelligenceAssessment,
   IntelligenceDuplicate,
   IntelligenceLink,
@@ -33,13 +24,6 @@ export const ENTITIES = [
   AuthSession,
   RefreshToken,
   AppUser,
-  CaseRecord,
-  CaseSubject,
-  CaseIntelligence,
-  CaseSeverityAssessment,
-  CaseEvent,
-  IopcReferral,
-  CaseSubjectOutcome,
   IntelligenceReport,
   IntelligenceSubject,
   IntelligenceLink,
