@@ -24,45 +24,43 @@ const updateOverdue = (today: string) =>
 const pastPccMark = (today: string) =>
   sql<boolean>`(c.status <> ${CaseStatus.Closed} AND c.pcc_report_due <= ${today}::date)`;
 /** The case's subjects, sorted (the row aliased `c`). */
+// access: a fragment of queries that apply visibleTo or follow requireVisible.
 const subjectIds = sql<string[]>`ARRAY(SELECT s.workforce_member_id FROM case_subject s
   WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[]`;
 /** The UK date the matter came to the force's attention (when the case was recorded): it fixes the regime. */
 const matterOn = sql<string>`(c.recorded_at AT TIME ZONE 'Europe/London')::date::text`;
 
-/**
- * The columns of a case in a list, as of `today` (the London date: overdue updates, the 12-month mark).
- * access: callers add visibleTo or select by id after requireVisible.
- */
+/** The columns of a case in a list, as of `today` (the London date: overdue updates, the 12-month mark). */
 const summaryQuery = (today: string) =>
-  db
-    .selectFrom('case_record as c')
-    .select((eb) => [
-      'c.id',
-      'c.reference',
-      'c.case_type',
-      'c.matter_type',
-      'c.status',
-      'c.primary_category',
-      sql<CorruptionCategory[]>`c.categories::text[]`.as('categories'),
-      'c.investigator_id',
-      'c.supervisor_id',
-      'c.severity',
-      'c.referral_required',
-      'c.recorded_at',
-      'c.recorded_financial_year',
-      'c.last_update_at',
-      sql<string>`c.next_update_due::text`.as('next_update_due'),
-      sql<string>`c.pcc_report_due::text`.as('pcc_report_due'),
-      updateOverdue(today).as('update_overdue'),
-      pastPccMark(today).as('past_pcc_mark'),
-      'c.version',
-      eb
-        .selectFrom('iopc_referral as r')
-        .whereRef('r.case_id', '=', 'c.id')
-        .select('r.decision')
-        .as('iopc_decision'),
-      subjectIds.as('subject_ids'),
-    ]);
+  // access: callers add visibleTo or select by id after requireVisible.
+  db.selectFrom('case_record as c').select((eb) => [
+    'c.id',
+    'c.reference',
+    'c.case_type',
+    'c.matter_type',
+    'c.status',
+    'c.primary_category',
+    sql<CorruptionCategory[]>`c.categories::text[]`.as('categories'),
+    'c.investigator_id',
+    'c.supervisor_id',
+    'c.severity',
+    'c.referral_required',
+    'c.recorded_at',
+    'c.recorded_financial_year',
+    'c.last_update_at',
+    sql<string>`c.next_update_due::text`.as('next_update_due'),
+    sql<string>`c.pcc_report_due::text`.as('pcc_report_due'),
+    updateOverdue(today).as('update_overdue'),
+    pastPccMark(today).as('past_pcc_mark'),
+    'c.version',
+    // access: the listed case's own referral.
+    eb
+      .selectFrom('iopc_referral as r')
+      .whereRef('r.case_id', '=', 'c.id')
+      .select('r.decision')
+      .as('iopc_decision'),
+    subjectIds.as('subject_ids'),
+  ]);
 
 export type CaseSummaryRow = Awaited<ReturnType<CasesRepository['concerning']>>[number];
 export type CaseDetailRow = NonNullable<Awaited<ReturnType<CasesRepository['detail']>>>;
@@ -205,6 +203,7 @@ export class CasesRepository {
           'c.supervisor_id',
           'c.version',
           subjectIds.as('subject_ids'),
+          // access: the located case's own referral.
           eb
             .exists(
               eb

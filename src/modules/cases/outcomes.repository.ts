@@ -6,8 +6,9 @@ import type { MemberType } from '../workforce/workforce.enums.js';
 import { DISMISSALS, type LeftService, type Severity } from './cases.enums.js';
 import type { OutcomeFacts } from './outcome-rules.js';
 
-/** A subject's outcome (dates as YYYY-MM-DD). access: callers select by case id after requireVisible. */
+/** A subject's outcome (dates as YYYY-MM-DD). */
 const outcomeQuery = () =>
+  // access: callers select by case id after requireVisible.
   db
     .selectFrom('case_subject_outcome as o')
     .select([

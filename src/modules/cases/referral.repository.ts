@@ -4,8 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { db, execute, first } from '../../database/sql.js';
 import { type IopcDecision, ReferralBasis, type ReferralCriterion } from './cases.enums.js';
 
-/** The referral's columns (dates as YYYY-MM-DD). access: callers select by case id after requireVisible. */
+/** The referral's columns (dates as YYYY-MM-DD). */
 const referralQuery = () =>
+  // access: callers select by case id after requireVisible.
   db
     .selectFrom('iopc_referral as r')
     .select([

@@ -25,6 +25,7 @@ export class IntelligenceLinkedReports extends LinkedReports {
           sql<CorruptionCategory[]>`r.secondary_categories::text[]`.as('secondaryCategories'),
           eb.fn
             .coalesce(
+              // access: the subjects of the report read by id above.
               eb
                 .selectFrom('intelligence_subject as s')
                 .whereRef('s.report_id', '=', 'r.id')
