@@ -48,6 +48,13 @@ export interface NewCase {
   recordedAt?: string;
 }
 
+/** One thing a case lacks to close (the `missing` list of `case_not_ready_to_close`). */
+interface CloseMissing {
+  code: CloseBlocker;
+  subjectId?: string;
+  fields?: string[];
+}
+
 /**
  * A case's life: creation (random yearly references, src/common/reference.ts), changes, the status machine
  * (case-rules.ts), progress updates and notes. Each is a `write`: the change, its timeline event and its audit
@@ -293,8 +300,9 @@ export class CaseLifecycleService {
     });
   }
 
-  private async missingForClose(m: EntityManager, row: CaseGateRow): Promise<Record<string, unknown>[]> {
-    const missing: Record<string, unknown>[] = [];
+  /** What stops the case from closing: a supervisor, and each subject's complete and confirmed outcome. */
+  private async missingForClose(m: EntityManager, row: CaseGateRow): Promise<CloseMissing[]> {
+    const missing: CloseMissing[] = [];
     if (!row.supervisor_id) missing.push({ code: CloseBlocker.SupervisorMissing });
     const bySubject = new Map((await this.outcomes.ofCase(m, row.id)).map((o) => [o.workforce_member_id, o]));
     for (const subjectId of row.subject_ids) {
