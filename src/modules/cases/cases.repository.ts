@@ -80,7 +80,7 @@ export class CasesRepository {
     const query = summaryQuery(at.today)
       .select(page.key.as('page_key'))
       .where(visibleTo(actor, RecordKind.Case, 'c').expr())
-      .$if(!!q.status, (qb) => qb.where('c.status', '=', q.status ?? CaseStatus.Open))
+      .$if(!!q.status, (qb) => qb.where('c.status', '=', q.status!))
       .$if(!!q.caseType, (qb) => qb.where('c.case_type', '=', q.caseType!))
       .$if(!!q.category, (qb) =>
         qb.where(sql<SqlBool>`c.categories @> ARRAY[${q.category}::corruption_category]`),
