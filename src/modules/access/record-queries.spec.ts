@@ -60,6 +60,21 @@ export function unpoliced(file: string, source: string): Finding[] {
     if (POLICY.some((p) => p.test(body))) continue;
     findings.push({ file, line: startLine + 1, sql: text.slice(0, 80).replace(/\s+/g, ' ') });
   }
+  // Kysely statements (`db.selectFrom('case_record as c')…`): the same rule, the reason within a statement's
+  // few opening lines above the call.
+  const builder = /\b(?:selectFrom|insertInto|updateTable|deleteFrom)\(\s*'(\w+)/g;
+  for (const match of source.matchAll(builder)) {
+    if (!TABLES.includes(match[1])) continue;
+    const startLine = source.slice(0, match.index).split('\n').length - 1;
+    const above = lines.slice(Math.max(0, startLine - 6), startLine + 1).join('\n');
+    if (/\/\/ access:/.test(above)) continue;
+    let from = startLine;
+    while (from > 0 && !START.test(lines[from])) from--;
+    let to = startLine + 1;
+    while (to < lines.length && !START.test(lines[to])) to++;
+    if (POLICY.some((p) => p.test(lines.slice(from, to).join('\n')))) continue;
+    findings.push({ file, line: startLine + 1, sql: match[0] });
+  }
   return findings;
 }
 
@@ -88,6 +103,15 @@ describe('record queries go through the access policy', () => {
     const bare = `class X {\n  async list(m) {\n    return m.query(\`SELECT * FROM case_record c\`);\n  }\n}\n`;
     const policed = `class X {\n  async list(m, actor) {\n    const p = [];\n    return m.query(\`SELECT * FROM case_record c WHERE \${visibleTo(actor, RecordKind.Case, 'c').sql(p)}\`, p);\n  }\n}\n`;
     const reasoned = `class X {\n  async touch(m, id) {\n    // access: by id after requireVisible.\n    return m.query(\`UPDATE case_record SET version = version + 1 WHERE id = $1\`, [id]);\n  }\n}\n`;
+    expect(unpoliced('x.ts', bare)).toHaveLength(1);
+    expect(unpoliced('x.ts', policed)).toEqual([]);
+    expect(unpoliced('x.ts', reasoned)).toEqual([]);
+  });
+
+  it('does the same for Kysely statements', () => {
+    const bare = `class X {\n  async list(tx) {\n    return all(tx, db.selectFrom('case_record as c').selectAll());\n  }\n}\n`;
+    const policed = `class X {\n  async list(tx, actor) {\n    return all(tx, db.selectFrom('case_record as c').where(visibleTo(actor, RecordKind.Case, 'c').expr()));\n  }\n}\n`;
+    const reasoned = `class X {\n  async touch(tx, id) {\n    // access: by id after requireVisible.\n    return all(tx, db.updateTable('case_record').set({ version: 2 }).where('id', '=', id));\n  }\n}\n`;
     expect(unpoliced('x.ts', bare)).toHaveLength(1);
     expect(unpoliced('x.ts', policed)).toEqual([]);
     expect(unpoliced('x.ts', reasoned)).toEqual([]);

@@ -12,7 +12,6 @@ import {
 } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
-import { CaseRecord } from '../cases/case.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   GradingScheme,
@@ -160,10 +159,6 @@ export class IntelligenceReport {
   reviewDate: string | null;
 
   /** For `referred_to_case`: the case it was referred to (CasesService.referFromIntelligence). */
-  @ManyToOne(() => CaseRecord, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'referred_case_id', foreignKeyConstraintName: 'fk_intelligence_report_referred_case' })
-  referredCase: Relation<CaseRecord> | null;
-
   @Column({ type: 'uuid', nullable: true })
   referredCaseId: string | null;
 
@@ -312,10 +307,6 @@ export class IntelligenceReview {
 
   @Column({ type: 'date', nullable: true })
   reviewDate: string | null;
-
-  @ManyToOne(() => CaseRecord, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_intelligence_review_case' })
-  case: Relation<CaseRecord> | null;
 
   @Column({ type: 'uuid', nullable: true })
   caseId: string | null;

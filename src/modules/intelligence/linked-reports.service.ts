@@ -2,6 +2,7 @@ import { Global, Injectable, Module } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { all, db, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { LinkedReports, type ReferralSnapshot } from '../cases/linked-reports.port.js';
@@ -20,9 +21,11 @@ export class IntelligenceLinkedReports extends LinkedReports {
         .select((eb) => [
           'r.reference',
           'r.primary_category as primaryCategory',
-          'r.secondary_categories as secondaryCategories',
+          // An enum array comes back from pg as its text form unless cast to text[].
+          sql<CorruptionCategory[]>`r.secondary_categories::text[]`.as('secondaryCategories'),
           eb.fn
             .coalesce(
+              // access: the subjects of the report read by id above.
               eb
                 .selectFrom('intelligence_subject as s')
                 .whereRef('s.report_id', '=', 'r.id')

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
@@ -6,10 +7,12 @@ import { Jobs } from '../../common/jobs.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { all, db } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
+import type { MemberType } from './workforce.enums.js';
 import type {
   CreateDepartmentRequest,
   CreateMemberRequest,
@@ -154,6 +157,27 @@ export class WorkforceService {
     if (found.length !== unique.length) {
       throw problems.invalid(field, 'exists', `${field} names a workforce member that does not exist`);
     }
+  }
+
+  /** Staff number, name and type of each of `ids` that exists, by id (for the cases naming them). */
+  async briefs(
+    tx: EntityManager,
+    ids: readonly string[],
+  ): Promise<{ id: string; staffNumber: string; name: string; memberType: MemberType }[]> {
+    if (ids.length === 0) return [];
+    return all(
+      tx,
+      db
+        .selectFrom('workforce_member as w')
+        .select([
+          'w.id',
+          'w.staff_number as staffNumber',
+          sql<string>`w.given_name || ' ' || w.family_name`.as('name'),
+          'w.member_type as memberType',
+        ])
+        .where('w.id', 'in', [...new Set(ids)])
+        .orderBy('w.id'),
+    );
   }
 
   /**
