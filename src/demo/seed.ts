@@ -2,11 +2,11 @@ import argon2 from 'argon2';
 import type { DataSource } from 'typeorm';
 import { ALL_ROLES } from '../common/auth/roles.js';
 import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
-import { seedCases } from '../modules/cases/cases.demo.js';
-import { seedIntelligence } from '../modules/intelligence/intelligence.demo.js';
+import { seedCases } from './cases.js';
+import { seedIntelligence } from './intelligence.js';
 import type { DemoContext, DemoSeeder } from './demo-context.js';
-import { vettingDemo } from '../modules/vetting/vetting.demo.js';
-import { workforceDemo } from '../modules/workforce/workforce.demo.js';
+import { vettingDemo } from './vetting.js';
+import { workforceDemo } from './workforce.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
 
@@ -19,7 +19,7 @@ export const DEMO_CONFLICTED_EMAIL = `supervisor-subject@${DEMO_EMAIL_DOMAIN}`;
 
 /**
  * Each module's demo data, in dependency order. A module adds its seeder here
- * (`src/modules/<module>/<module>.demo.ts`).
+ * (`src/demo/<module>.ts`).
  */
 const SEEDERS: [string, DemoSeeder][] = [
   ['workforce', workforceDemo],

@@ -1,4 +1,4 @@
-import type { DemoSeeder } from '../../demo/demo-context.js';
+import type { DemoSeeder } from './demo-context.js';
 
 /**
  * Clearances for the demo workforce, spread so that the compliance figure and every alert kind show:

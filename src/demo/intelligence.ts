@@ -1,6 +1,6 @@
-import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
-import { generatedMembersSql } from '../workforce/workforce.demo.js';
-import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
+import type { DemoContext, DemoSeeder } from './demo-context.js';
+import { generatedMembersSql } from './workforce.js';
+import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;

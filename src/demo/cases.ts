@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
-import type { DemoSeeder } from '../../demo/demo-context.js';
+import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
+import type { DemoSeeder } from './demo-context.js';
 
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
 const MARK = 'Demo case';

@@ -1,4 +1,4 @@
-import type { DemoSeeder } from '../../demo/demo-context.js';
+import type { DemoSeeder } from './demo-context.js';
 
 const DEPARTMENTS: [string, string][] = [
   ['PSD', 'Professional Standards Department'],
