@@ -4,7 +4,7 @@ import { databaseOptions } from '../src/database/data-source.js';
 import { generateCases, seedCaseSubjects } from '../src/demo/cases.js';
 import { seedIntelligenceReports } from '../src/demo/intelligence.js';
 import { generatedMembersSql } from '../src/demo/workforce.js';
-import { inPgTransaction } from '../src/common/bench-baseline.js';
+import { inPgTransaction } from './baseline.js';
 import { say } from './lib.js';
 
 export interface SeedContext {

@@ -1,15 +1,32 @@
-import { copyCsvSql, withLiterals } from '../../common/csv.js';
-import { financialYearOfDate, formatFinancialYear } from './financial-year.js';
+import type { RawBuilder } from 'kysely';
+import { copyCsvSql } from '../src/common/csv.js';
+import { db } from '../src/database/sql.js';
 import {
-  capacityFiguresSql,
-  caseFiguresSql,
-  intelligenceFiguresSql,
-  misconductReturnCsvSql,
-  misconductReturnSql,
-  referralFiguresSql,
-  type SqlQuery,
-  vettingComplianceSql,
-} from './figures.sql.js';
+  misconductReturnCsvSelect,
+  misconductReturnQuery,
+} from '../src/modules/figures/figures.repository.js';
+import { financialYearOfDate, formatFinancialYear } from '../src/modules/figures/financial-year.js';
+import {
+  capacityFiguresQuery,
+  vettingComplianceQuery,
+} from '../src/modules/figures/month-figures.repository.js';
+import {
+  caseFiguresQuery,
+  intelligenceFiguresQuery,
+  referralFiguresQuery,
+} from '../src/modules/figures/year-figures.repository.js';
+
+/** A statement's text and its values, as a plain pg connection takes them. */
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** A figure's statement compiled as the API compiles it (no viewer: every record counts). */
+function raw(query: RawBuilder<unknown>): SqlQuery {
+  const { sql, parameters } = query.compile(db);
+  return { text: sql, values: [...parameters] };
+}
 
 export interface FiguresBenchScenario {
   name: string;
@@ -28,55 +45,54 @@ export interface FiguresBenchScenario {
 }
 
 /**
- * For `npm run bench`: every figures endpoint as a request and the raw SQL aggregate behind it, built by
- * the same builders the service uses. `today` must be the API's date (UTC, YYYY-MM-DD) for the month-end
+ * Every figures endpoint as a request and the raw SQL aggregate behind it, built by the same builders the
+ * figures repositories run. `today` must be the API's date (`Clock.today()`, YYYY-MM-DD) for the month-end
  * figures. Besides this statement each table request writes one audit row, at the same time on another
- * connection (`Transactions.readAudited`; with a `department` filter, a one-row existence check comes
- * first); the misconduct return's CSV is one COPY of its statement with each row's person appended, taken
- * off in Node for the audit row, written after it.
+ * connection (`Transactions.read` with its audit; with a `department` filter, a one-row existence check
+ * comes first); the misconduct return's CSV is one COPY of its statement with each row's person appended,
+ * taken off in Node for the audit row, written after it.
  */
 export function figuresBenchScenarios(today: string, assessmentTargetDays = 28): FiguresBenchScenario[] {
   const to = financialYearOfDate(today);
   const from = to - 9;
   const range = `from=${formatFinancialYear(from)}&to=${formatFinancialYear(to)}`;
   const apsp = 'abuse_of_position_sexual';
-  const returnSql = misconductReturnSql({ year: to - 1 });
   return [
     {
       name: 'figures: referrals, ten years',
       path: `/api/v1/figures/referrals?${range}`,
-      sql: referralFiguresSql({ from, to, basis: 'recorded' }),
+      sql: raw(referralFiguresQuery({ from, to, basis: 'recorded' })),
     },
     {
       name: 'figures: APSP referrals, ten years',
       path: `/api/v1/figures/referrals?${range}&category=${apsp}`,
-      sql: referralFiguresSql({ from, to, basis: 'recorded', category: apsp }),
+      sql: raw(referralFiguresQuery({ from, to, basis: 'recorded', category: apsp })),
     },
     {
       name: 'figures: cases concluded, ten years',
       path: `/api/v1/figures/cases?${range}&basis=finalised`,
-      sql: caseFiguresSql({ from, to, basis: 'finalised' }),
+      sql: raw(caseFiguresQuery({ from, to, basis: 'finalised' })),
     },
     {
       name: 'figures: intelligence, ten years',
       path: `/api/v1/figures/intelligence?${range}`,
-      sql: intelligenceFiguresSql({ from, to, basis: 'recorded' }),
+      sql: raw(intelligenceFiguresQuery({ from, to, basis: 'recorded' })),
     },
     {
       name: 'figures: vetting compliance, this financial year by month',
       path: `/api/v1/figures/vetting?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
-      sql: vettingComplianceSql({ from: to, to }, today),
+      sql: raw(vettingComplianceQuery({ from: to, to }, today)),
     },
     {
       name: 'figures: capacity, this financial year by month',
       path: `/api/v1/figures/capacity?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
-      sql: capacityFiguresSql({ from: to, to }, today, assessmentTargetDays),
+      sql: raw(capacityFiguresQuery({ from: to, to }, today, assessmentTargetDays)),
     },
     {
       name: 'figures: misconduct return, last financial year (CSV)',
       path: `/api/v1/figures/returns/misconduct?year=${formatFinancialYear(to - 1)}`,
-      sql: returnSql,
-      copy: copyCsvSql(misconductReturnCsvSql(`(${withLiterals(returnSql.text, returnSql.values)})`)),
+      sql: raw(misconductReturnQuery({ year: to - 1 })),
+      copy: copyCsvSql(misconductReturnCsvSelect({ year: to - 1 })),
       auditFollows: true,
     },
   ];
