@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
+import type { CorruptionCategory } from '../src/common/domain/corruption-category.js';
 import { decodeCursor, encodeCursor } from '../src/common/pagination.js';
 import type { AppConfig } from '../src/config/app-config.js';
 import { connectionOptions } from '../src/database/data-source.js';
@@ -185,7 +186,7 @@ export function registerBaselines(fastify: FastifyInstance, config: AppConfig): 
   // `2016/17`, optionally one category): its SQL aggregate and the audit insert at once on two connections,
   // as `Transactions.read` runs a read and its audit. Timed under load beside that endpoint, where the cost of an HTTP
   // request is on both sides.
-  fastify.get<{ Querystring: { from: string; to: string; category?: string } }>(
+  fastify.get<{ Querystring: { from: string; to: string; category?: CorruptionCategory } }>(
     '/bench/raw/figures/referrals',
     async (request) => {
       const q = request.query;

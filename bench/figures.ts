@@ -1,5 +1,6 @@
 import type { RawBuilder } from 'kysely';
 import { copyCsvSql } from '../src/common/csv.js';
+import { CorruptionCategory } from '../src/common/domain/corruption-category.js';
 import { db } from '../src/database/sql.js';
 import {
   misconductReturnCsvSelect,
@@ -56,7 +57,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
   const to = financialYearOfDate(today);
   const from = to - 9;
   const range = `from=${formatFinancialYear(from)}&to=${formatFinancialYear(to)}`;
-  const apsp = 'abuse_of_position_sexual';
+  const apsp = CorruptionCategory.AbuseOfPositionSexual;
   return [
     {
       name: 'figures: referrals, ten years',

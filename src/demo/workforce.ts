@@ -1,4 +1,8 @@
-import type { DemoSeeder } from './demo-context.js';
+import { sql } from 'kysely';
+import { db, execute } from '../database/sql.js';
+import { VettingLevel } from '../modules/vetting/vetting.enums.js';
+import { MemberType } from '../modules/workforce/workforce.enums.js';
+import { type DemoSeeder, run } from './demo-context.js';
 
 const DEPARTMENTS: [string, string][] = [
   ['PSD', 'Professional Standards Department'],
@@ -8,14 +12,14 @@ const DEPARTMENTS: [string, string][] = [
   ['NPT', 'Neighbourhood Policing'],
 ];
 
-const POSTS: [string, string, string, string | null][] = [
-  ['PSD-CCU-DS', 'Detective Sergeant, Counter-Corruption Unit', 'PSD', 'MV'],
-  ['PSD-CCU-AN', 'Intelligence Analyst, Counter-Corruption Unit', 'PSD', 'MV'],
-  ['CID-DC', 'Detective Constable', 'CID', 'MV'],
-  ['CID-TSU', 'Technical Surveillance Officer', 'CID', 'SC'],
-  ['RPU-PC', 'Roads Policing Constable', 'RPU', 'RV'],
-  ['ICT-ENG', 'Systems Engineer (contractor)', 'ICT', 'NPPV3'],
-  ['NPT-PCSO', 'Police Community Support Officer', 'NPT', 'RV'],
+const POSTS: [string, string, string, VettingLevel | null][] = [
+  ['PSD-CCU-DS', 'Detective Sergeant, Counter-Corruption Unit', 'PSD', VettingLevel.MV],
+  ['PSD-CCU-AN', 'Intelligence Analyst, Counter-Corruption Unit', 'PSD', VettingLevel.MV],
+  ['CID-DC', 'Detective Constable', 'CID', VettingLevel.MV],
+  ['CID-TSU', 'Technical Surveillance Officer', 'CID', VettingLevel.SC],
+  ['RPU-PC', 'Roads Policing Constable', 'RPU', VettingLevel.RV],
+  ['ICT-ENG', 'Systems Engineer (contractor)', 'ICT', VettingLevel.NPPV3],
+  ['NPT-PCSO', 'Police Community Support Officer', 'NPT', VettingLevel.RV],
   ['NPT-VOL', 'Volunteer, front counter', 'NPT', null],
 ];
 
@@ -45,31 +49,44 @@ const FAMILY = [
   'Iqbal',
   'Jones',
 ];
-const TYPES: Record<string, string> = {
-  'PSD-CCU-DS': 'officer',
-  'PSD-CCU-AN': 'staff',
-  'CID-DC': 'officer',
-  'CID-TSU': 'officer',
-  'RPU-PC': 'officer',
-  'ICT-ENG': 'contractor',
-  'NPT-PCSO': 'pcso',
-  'NPT-VOL': 'volunteer',
+const TYPES: Record<string, MemberType> = {
+  'PSD-CCU-DS': MemberType.Officer,
+  'PSD-CCU-AN': MemberType.Staff,
+  'CID-DC': MemberType.Officer,
+  'CID-TSU': MemberType.Officer,
+  'RPU-PC': MemberType.Officer,
+  'ICT-ENG': MemberType.Contractor,
+  'NPT-PCSO': MemberType.Pcso,
+  'NPT-VOL': MemberType.Volunteer,
 };
 
 /** Five departments, eight posts with their vetting levels, and 120 people (idempotent by code/number). */
 export const workforceDemo: DemoSeeder = async ({ manager, log }) => {
-  for (const [code, name] of DEPARTMENTS) {
-    await manager.query(`INSERT INTO department (code, name) VALUES ($1, $2) ON CONFLICT (code) DO NOTHING`, [
-      code,
-      name,
-    ]);
-  }
+  await execute(
+    manager,
+    db
+      .insertInto('department')
+      .values(DEPARTMENTS.map(([code, name]) => ({ code, name })))
+      .onConflict((oc) => oc.column('code').doNothing()),
+  );
   for (const [code, title, dep, level] of POSTS) {
-    await manager.query(
-      `INSERT INTO post (code, title, department_id, required_level)
-       SELECT $1, $2, d.id, $4::vetting_level FROM department d WHERE d.code = $3
-       ON CONFLICT (code) DO NOTHING`,
-      [code, title, dep, level],
+    await execute(
+      manager,
+      db
+        .insertInto('post')
+        .columns(['code', 'title', 'department_id', 'required_level'])
+        .expression(
+          db
+            .selectFrom('department as d')
+            .select((eb) => [
+              eb.val(code).as('code'),
+              eb.val(title).as('title'),
+              'd.id',
+              sql<VettingLevel | null>`${level}::vetting_level`.as('required_level'),
+            ])
+            .where('d.code', '=', dep),
+        )
+        .onConflict((oc) => oc.column('code').doNothing()),
     );
   }
   const rows = Array.from({ length: 120 }, (_, i) => {
@@ -84,30 +101,25 @@ export const workforceDemo: DemoSeeder = async ({ manager, log }) => {
       leave: i % 40 === 39 ? '2025-12-31' : null,
     };
   });
-  await manager.query(
-    `INSERT INTO workforce_member (staff_number, member_type, given_name, family_name, department_id, post_id, start_date, leave_date)
+  const column = (pick: (r: (typeof rows)[number]) => string | null) => rows.map(pick);
+  await run(
+    manager,
+    sql`INSERT INTO workforce_member (staff_number, member_type, given_name, family_name, department_id, post_id, start_date, leave_date)
      SELECT r.staff, r.type::member_type, r.given, r.family, p.department_id, p.id, r.start::date, r.leave::date
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+       FROM unnest(${column((r) => r.staff)}::text[], ${column((r) => r.type)}::text[],
+                   ${column((r) => r.given)}::text[], ${column((r) => r.family)}::text[],
+                   ${column((r) => r.post)}::text[], ${column((r) => r.start)}::text[], ${column((r) => r.leave)}::text[])
             AS r(staff, type, given, family, post, start, leave)
        JOIN post p ON p.code = r.post
      ON CONFLICT (staff_number) DO NOTHING`,
-    [
-      rows.map((r) => r.staff),
-      rows.map((r) => r.type),
-      rows.map((r) => r.given),
-      rows.map((r) => r.family),
-      rows.map((r) => r.post),
-      rows.map((r) => r.start),
-      rows.map((r) => r.leave),
-    ],
   );
   log(`workforce: ${DEPARTMENTS.length} departments, ${POSTS.length} posts, ${rows.length} people`);
 };
 
 /**
  * Plain generated people for the demo data at scale (the intelligence demo's subjects, the bench's workforce):
- * staff numbers `<prefix><g zero-padded to digits>` for g in 1..`count` (an SQL expression), mixed member types,
- * names and ranks drawn from g. Existing staff numbers are left alone.
+ * staff numbers `<prefix><g zero-padded to digits>` for g in 1..`count` (an SQL expression: trusted text, never
+ * input), mixed member types, names and ranks drawn from g. Existing staff numbers are left alone.
  */
 export const generatedMembersSql = (prefix: string, digits: number, count: string): string =>
   `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)

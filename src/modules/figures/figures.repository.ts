@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { copyCsv, csvCell, withLiterals } from '../../common/csv.js';
 import { all, db, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
+import type { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
 
 /**
@@ -31,9 +33,9 @@ export interface FigureFilter {
   /** Financial years as start years, inclusive. */
   from: number;
   to: number;
-  category?: string | null;
+  category?: CorruptionCategory | null;
   department?: string | null;
-  memberType?: string | null;
+  memberType?: MemberType | null;
   /**
    * Who the figure is for: records they may not see (cases, intelligence and vetting states concerning their
    * own workforce record) are left out of it by the access policy (`visibleTo`), so that a narrow filter

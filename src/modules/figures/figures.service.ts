@@ -359,9 +359,9 @@ export class FiguresService {
     return {
       from: formatFinancialYear(f.from),
       to: formatFinancialYear(f.to),
-      category: (f.category ?? null) as FigureFilters['category'],
+      category: f.category ?? null,
       department: f.department ?? null,
-      memberType: (f.memberType ?? null) as FigureFilters['memberType'],
+      memberType: f.memberType ?? null,
     };
   }
 
