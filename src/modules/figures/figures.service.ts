@@ -138,7 +138,7 @@ export class FiguresService {
     );
   }
 
-  vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
+  async vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
     const today = this.clock.today();
     const filter = { ...this.range(q, today, 1, MAX_MONTHLY_YEARS), viewer: actor };
     return this.monthTable(
@@ -157,7 +157,7 @@ export class FiguresService {
     );
   }
 
-  capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
+  async capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
     const today = this.clock.today();
     const target = this.config.INTEL_ASSESSMENT_TARGET_DAYS;
     const filter = {
