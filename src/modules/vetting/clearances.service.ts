@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
+import { isIsoDate } from '../../common/dates.js';
 import { Jobs } from '../../common/jobs.js';
 import { type Keyset, type Page, PageQuery, paginate } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
@@ -18,7 +19,7 @@ import type {
   WithdrawClearanceRequest,
 } from './dto/vetting.dto.js';
 import { AlertsService } from './alerts.service.js';
-import { isIsoDate, LEVEL_FAMILY } from './vetting-rules.js';
+import { LEVEL_FAMILY } from './vetting-rules.js';
 import { VettingRulesService } from './vetting-rules.service.js';
 import { AlertSource, ALL_LEVELS, type VettingLevel } from './vetting.enums.js';
 

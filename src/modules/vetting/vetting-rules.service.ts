@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { ALL_LEVELS, type VettingLevel } from './vetting.enums.js';
-import { expiryFor, parseVettingRules, renewalDueFrom, type VettingRules } from './vetting-rules.js';
+import { parseVettingRules, type VettingRules } from '../../config/vetting-rules.js';
+import { expiryFor, renewalDueFrom } from './vetting-rules.js';
 
 /** Serialises rule synchronisation between processes starting at once. */
 const RULES_LOCK = 0x5645_5452; // 'VETR'

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Actor } from '../../common/auth/actor.js';
+import { isIsoDate } from '../../common/dates.js';
 import { Jobs } from '../../common/jobs.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
-import { isIsoDate } from '../vetting/vetting-rules.js';
 import { IMPORT_COLUMNS, type ImportResult, type ImportRowError } from './dto/workforce.dto.js';
 import { pgCode } from './workforce.service.js';
 import { MemberType } from './workforce.enums.js';
