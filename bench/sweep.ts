@@ -1,6 +1,18 @@
 import type pg from 'pg';
 import { inPgTransaction } from '../src/common/bench-baseline.js';
-import { runSweepStatements, SWEEP_LOCK, type SweepScope } from '../src/modules/vetting/sweep.service.js';
+import {
+  runSweepStatements,
+  SWEEP_LOCK,
+  type StatementRunner,
+  type SweepScope,
+} from '../src/modules/vetting/sweep.repository.js';
+
+/** The sweep's compiled statements run on a bare pg client (its rows are what each statement's type says). */
+const onClient =
+  (client: pg.ClientBase): StatementRunner =>
+  async (statement) =>
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- pg answers untyped rows
+    (await client.query(statement.sql, [...statement.parameters])).rows;
 
 /**
  * Back to "no sweep has run": the alerts sweeps raise (renewal_due, overdue, below_required) and their outbox
@@ -45,7 +57,7 @@ export async function rawSweep(db: pg.Pool, today: string): Promise<RawSweep> {
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock($1)`, [SWEEP_LOCK]);
-    const r = await runSweepStatements(client, today, null);
+    const r = await runSweepStatements(onClient(client), today, null);
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, ...r };
   } finally {
     await client.query('ROLLBACK');

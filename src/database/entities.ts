@@ -21,13 +21,6 @@ import {
   IntelligenceReview,
   IntelligenceSubject,
 } from '../modules/intelligence/intelligence-report.entity.js';
-import { VettingAlert } from '../modules/vetting/alert.entity.js';
-import { VettingClearance } from '../modules/vetting/clearance.entity.js';
-import { VettingDeclaration } from '../modules/vetting/declaration.entity.js';
-import { OutboxMessage } from '../modules/vetting/outbox.entity.js';
-import { Department } from '../modules/workforce/department.entity.js';
-import { Post } from '../modules/workforce/post.entity.js';
-import { WorkforceMember } from '../modules/workforce/workforce-member.entity.js';
 
 export const ENTITIES = [
   AuthSession,
@@ -46,11 +39,4 @@ export const ENTITIES = [
   IntelligenceDuplicate,
   IntelligenceAssessment,
   IntelligenceReview,
-  VettingAlert,
-  VettingClearance,
-  VettingDeclaration,
-  OutboxMessage,
-  Department,
-  Post,
-  WorkforceMember,
 ];

@@ -12,7 +12,6 @@ import {
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
 import { IntelligenceReport } from '../intelligence/intelligence-report.entity.js';
-import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   BreachType,
   CaseEventKind,
@@ -208,10 +207,6 @@ export class CaseSubject {
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_case_subject_case' })
   case: Relation<CaseRecord>;
 
-  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_case_subject_member' })
-  workforceMember: Relation<WorkforceMember>;
-
   @CreateDateColumn({ type: 'timestamptz' })
   addedAt: Date;
 }
@@ -253,10 +248,6 @@ export class CaseSeverityAssessment {
   caseId: string;
 
   /** The subject assessed; NULL: every subject of the case at the time. */
-  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT', nullable: true })
-  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_case_severity_assessment_member' })
-  workforceMember: Relation<WorkforceMember> | null;
-
   @Column({ type: 'uuid', nullable: true })
   workforceMemberId: string | null;
 

@@ -13,7 +13,6 @@ import {
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
 import { CaseRecord } from '../cases/case.entity.js';
-import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   GradingScheme,
   IntelligenceState,
@@ -190,10 +189,6 @@ export class IntelligenceSubject {
   @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_subject_report' })
   report: Relation<IntelligenceReport>;
-
-  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_intelligence_subject_member' })
-  workforceMember: Relation<WorkforceMember>;
 
   @Column({ type: 'enum', enum: SubjectRole, enumName: 'intelligence_subject_role' })
   role: SubjectRole;
