@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
+import { dayNumber, isIsoDate } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
@@ -92,9 +93,9 @@ export class AlertsService {
   async resolve(actor: Actor, id: string, body: ResolveAlertRequest): Promise<AlertView> {
     const today = this.clock.today();
     if (body.reviewBy !== undefined) {
-      const ahead = (Date.parse(body.reviewBy) - Date.parse(today)) / 86_400_000;
-      if (!Number.isFinite(ahead) || new Date(body.reviewBy).toISOString().slice(0, 10) !== body.reviewBy)
+      if (!isIsoDate(body.reviewBy))
         throw problems.invalid('reviewBy', 'isDate', 'reviewBy must be a valid date (YYYY-MM-DD)');
+      const ahead = dayNumber(body.reviewBy) - dayNumber(today);
       if (ahead < 1 || ahead > MAX_REVIEW_DAYS)
         throw problems.invalid(
           'reviewBy',

@@ -60,9 +60,10 @@ export class VettingRepository {
    * type and required level (one aggregate with grouping sets), with the expiries due within 30/60/90 days.
    */
   compliance(tx: EntityManager, actor: Actor, asOf: string): Promise<ComplianceRow[]> {
-    const count = (state: VettingState) => sql<string>`count(*) FILTER (WHERE s.state = ${state})::text`;
+    const count = (state: VettingState) =>
+      sql<string>`count(*) FILTER (WHERE s.state = ${sql.lit(state)})::text`;
     const dueWithin = (days: number) =>
-      sql<string>`count(*) FILTER (WHERE s.expires_on > ${asOf}::date AND s.expires_on <= ${asOf}::date + ${days}::int)::text`;
+      sql<string>`count(*) FILTER (WHERE s.expires_on > ${asOf}::date AND s.expires_on <= ${asOf}::date + ${sql.lit(days)})::text`;
     return all(
       tx,
       db
