@@ -14,6 +14,7 @@ import type {
   UpdateDepartmentRequest,
   UpdatePostRequest,
 } from './dto/workforce.dto.js';
+import { likePrefix } from './workforce.repository.js';
 
 const BY_NAME: Keyset = {
   columns: [
@@ -29,8 +30,6 @@ const BY_TITLE: Keyset = {
   ],
   direction: 'ASC',
 };
-
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, '\\$&');
 
 const DEPARTMENT_COLUMNS = ['id', 'code', 'name', 'version', 'created_at', 'updated_at'] as const;
 const POST_COLUMNS = [
@@ -100,7 +99,7 @@ export class OrganisationRepository {
   pageDepartments(tx: EntityManager, query: DepartmentQuery): Promise<Page<DepartmentView>> {
     let q = db.selectFrom('department as d').select(DEPARTMENT_COLUMNS);
     if (query.namePrefix) {
-      const prefix = `${escapeLike(query.namePrefix.toLowerCase())}%`;
+      const prefix = likePrefix(query.namePrefix.toLowerCase());
       q = q.where(sql<boolean>`lower(d.name) LIKE ${prefix} ESCAPE '\\'`);
     }
     return keysetPage(tx, q, BY_NAME, query, toDepartment);

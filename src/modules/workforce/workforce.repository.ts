@@ -17,7 +17,8 @@ import type {
 /** Staff numbers are unique: one column is the whole key (uq_workforce_member_staff_number). */
 const BY_STAFF_NUMBER: Keyset = { columns: [{ expr: 'm.staff_number', type: 'text' }], direction: 'ASC' };
 
-const escapeLike = (s: string): string => s.replace(/[\\%_]/g, '\\$&');
+/** A LIKE pattern (with ESCAPE '\\') matching what starts with `s`. */
+export const likePrefix = (s: string): string => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 
 /** The part of a row of vetting_states_at(date) a member's view shows. */
 interface StateRow {
@@ -140,11 +141,11 @@ export class WorkforceRepository {
     if (query.vettingState) q = q.where('s.state', '=', query.vettingState);
     if (query.current !== undefined) q = q.where('s.is_current', '=', query.current);
     if (query.staffNumberPrefix) {
-      const prefix = `${escapeLike(query.staffNumberPrefix)}%`;
+      const prefix = likePrefix(query.staffNumberPrefix);
       q = q.where(sql<boolean>`m.staff_number LIKE ${prefix} ESCAPE '\\'`);
     }
     if (query.familyNamePrefix) {
-      const prefix = `${escapeLike(query.familyNamePrefix.toLowerCase())}%`;
+      const prefix = likePrefix(query.familyNamePrefix.toLowerCase());
       q = q.where(sql<boolean>`lower(m.family_name) LIKE ${prefix} ESCAPE '\\'`);
     }
     return keysetPage(tx, q, BY_STAFF_NUMBER, query, toMember);
