@@ -19,7 +19,7 @@ import {
 } from 'class-validator';
 
 import { isIP } from 'node:net';
-import { parseVettingRules, VettingRulesError } from '../modules/vetting/vetting-rules.js';
+import { parseVettingRules, VettingRulesError } from './vetting-rules.js';
 
 @ValidatorConstraint({ name: 'isVettingRules' })
 class IsVettingRules implements ValidatorConstraintInterface {
@@ -273,7 +273,7 @@ export class AppConfig extends DatabaseConfig {
 
   /**
    * Vetting rules as JSON overriding the defaults from domain.md: renewal periods in months, warning
-   * windows in days, and which level satisfies which requirement. See `src/modules/vetting/vetting-rules.ts`.
+   * windows in days, and which level satisfies which requirement. See `src/config/vetting-rules.ts`.
    */
   @IsOptional()
   @IsString()

@@ -1,16 +1,5 @@
-import {
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  UpdateDateColumn,
-} from 'typeorm';
-import type { Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Role } from '../../common/auth/roles.js';
-import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 
 /** Someone who logs in to Lantern. */
 @Entity('app_user')
@@ -36,10 +25,6 @@ export class AppUser {
   enabled: boolean;
 
   /** The user's own workforce record: they never see intelligence or cases about it. */
-  @ManyToOne(() => WorkforceMember, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_app_user_workforce_member' })
-  workforceMember: Relation<WorkforceMember> | null;
-
   @Column({ type: 'uuid', nullable: true })
   workforceMemberId: string | null;
 

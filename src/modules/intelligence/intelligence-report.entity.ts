@@ -12,7 +12,6 @@ import {
 } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
-import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   GradingScheme,
   IntelligenceState,
@@ -185,10 +184,6 @@ export class IntelligenceSubject {
   @ManyToOne(() => IntelligenceReport, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_intelligence_subject_report' })
   report: Relation<IntelligenceReport>;
-
-  @ManyToOne(() => WorkforceMember, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'workforce_member_id', foreignKeyConstraintName: 'fk_intelligence_subject_member' })
-  workforceMember: Relation<WorkforceMember>;
 
   @Column({ type: 'enum', enum: SubjectRole, enumName: 'intelligence_subject_role' })
   role: SubjectRole;

@@ -2,31 +2,19 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { Transactions } from '../../database/database.module.js';
-import { callerRecordsExcluded, RecordKind, visibleTo } from '../access/access.policy.js';
+import { callerRecordsExcluded } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
+import { WorkforceService } from '../workforce/workforce.service.js';
 import type { ComplianceGroup, ComplianceView, StateCounts } from './dto/vetting.dto.js';
-
-interface GroupRow {
-  dim: 'all' | 'department' | 'member_type' | 'required_level';
-  key: string | null;
-  label: string | null;
-  total: string;
-  up_to_date: string;
-  renewal_due: string;
-  overdue: string;
-  below_required: string;
-  none: string;
-  due30: string;
-  due60: string;
-  due90: string;
-}
+import { VettingAudit, VettingResource } from './vetting.codes.js';
+import { type ComplianceRow, VettingRepository } from './vetting.repository.js';
 
 const share = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d) * 10000) / 10000);
 
 /**
  * The compliance figure: the share of the current workforce whose vetting is up to date (up_to_date or
  * renewal_due: not expired, and meeting the post's level), from vetting_states_at(today) in one
- * aggregate with grouping sets. The caller's own vetting state is left out (the access policy: a vetting
+ * aggregate with grouping sets (VettingRepository.compliance). The caller's own vetting state is left out (the access policy: a vetting
  * state is a record about its person), and the answer says so (`callerRecordsExcluded`).
  */
 @Injectable()
@@ -35,40 +23,27 @@ export class ComplianceService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly repository: VettingRepository,
+    private readonly workforce: WorkforceService,
   ) {}
 
   async compliance(actor: Actor): Promise<ComplianceView> {
     const asOf = this.clock.today();
-    const params: unknown[] = [asOf];
-    const visible = visibleTo(actor, RecordKind.Clearance, 's').sql(params);
     return this.tx.read(async (m) => {
-      const rows = await m.query<GroupRow[]>(
-        `SELECT CASE WHEN GROUPING(s.department_id) = 0 THEN 'department'
-                     WHEN GROUPING(s.member_type) = 0 THEN 'member_type'
-                     WHEN GROUPING(s.required_level) = 0 THEN 'required_level' ELSE 'all' END AS dim,
-                COALESCE(s.department_id::text, s.member_type::text, s.required_level::text) AS key,
-                max(d.name) AS label,
-                count(*)::text AS total,
-                count(*) FILTER (WHERE s.state = 'up_to_date')::text AS up_to_date,
-                count(*) FILTER (WHERE s.state = 'renewal_due')::text AS renewal_due,
-                count(*) FILTER (WHERE s.state = 'overdue')::text AS overdue,
-                count(*) FILTER (WHERE s.state = 'below_required')::text AS below_required,
-                count(*) FILTER (WHERE s.state = 'none')::text AS none,
-                count(*) FILTER (WHERE s.expires_on > $1 AND s.expires_on <= $1::date + 30)::text AS due30,
-                count(*) FILTER (WHERE s.expires_on > $1 AND s.expires_on <= $1::date + 60)::text AS due60,
-                count(*) FILTER (WHERE s.expires_on > $1 AND s.expires_on <= $1::date + 90)::text AS due90
-           FROM vetting_states_at($1::date) s
-           LEFT JOIN department d ON d.id = s.department_id
-          WHERE s.is_current AND ${visible}
-          GROUP BY GROUPING SETS ((), (s.department_id), (s.member_type), (s.required_level))`,
-        params,
+      const rows = await this.repository.compliance(m, actor, asOf);
+      // The departments' names, from their owner.
+      const names = await this.workforce.departmentNames(
+        m,
+        rows.flatMap((r) => (r.dim === 'department' && r.key !== null ? [r.key] : [])),
       );
       const n = (v: string): number => Number(v);
-      const group = (r: GroupRow): ComplianceGroup => {
+      const group = (r: ComplianceRow): ComplianceGroup => {
         const upToDate = n(r.up_to_date) + n(r.renewal_due);
         return {
           key: r.key,
-          ...(r.dim === 'department' ? { label: r.label } : {}),
+          ...(r.dim === 'department'
+            ? { label: (r.key === null ? undefined : names.get(r.key)) ?? null }
+            : {}),
           total: n(r.total),
           upToDate,
           share: share(upToDate, n(r.total)),
@@ -115,8 +90,8 @@ export class ComplianceService {
           .sort(order),
       };
       await this.audit.record(m, actor, {
-        action: 'vetting.compliance',
-        resourceType: 'vetting_compliance',
+        action: VettingAudit.Compliance,
+        resourceType: VettingResource.Compliance,
         details: { asOf, total, callerRecordsExcluded: view.callerRecordsExcluded },
       });
       return view;

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
+import { type OutboxMessage, OutboxRepository } from './outbox.repository.js';
 
 const BATCH = 100;
 const CONCURRENCY = 8;
@@ -18,14 +19,6 @@ export const backoffSeconds = (attempts: number): number =>
 /** The value of X-Lantern-Signature: HMAC-SHA256 of the exact body bytes, hex, with its scheme. */
 export const signature = (secret: string, body: string): string =>
   `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
-
-interface Message {
-  id: string;
-  topic: string;
-  idempotency_key: string;
-  payload: Record<string, unknown>;
-  attempts: number;
-}
 
 export interface RelayResult {
   delivered: number;
@@ -52,6 +45,7 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
   constructor(
     private readonly tx: Transactions,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly repository: OutboxRepository,
   ) {}
 
   /** Stops sending and waits for the batch in hand to be marked (sends aborted: moments, not timeouts). */
@@ -89,17 +83,8 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
   private async batch(): Promise<RelayResult & { claimed: number }> {
     // The lease: longer than the batch can take to send (every message timing out, CONCURRENCY at a time).
     const leaseSeconds = Math.ceil((Math.ceil(BATCH / CONCURRENCY) * TIMEOUT_MS) / 1000) + 30;
-    const messages = await this.tx.dataSource.query<Message[]>(
-      `WITH claimed AS (
-         UPDATE outbox_message o SET next_attempt_at = now() + make_interval(secs => $2)
-           FROM (SELECT id FROM outbox_message
-                  WHERE delivered_at IS NULL AND next_attempt_at <= now()
-                  ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED) c
-          WHERE o.id = c.id
-          RETURNING o.id, o.topic, o.idempotency_key, o.payload, o.attempts, o.created_at)
-       SELECT id, topic, idempotency_key, payload, attempts FROM claimed ORDER BY created_at, id`,
-      [BATCH, leaseSeconds],
-    );
+    // Claimed in a statement of its own: no transaction is held while receivers answer.
+    const messages = await this.tx.write((m) => this.repository.claim(m, BATCH, leaseSeconds));
     const ok: string[] = [];
     const unsent: string[] = [];
     const failed: { id: string; attempts: number; error: string }[] = [];
@@ -118,40 +103,19 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
       }
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, messages.length) }, work));
-    await this.tx.run(async (m) => {
-      if (ok.length > 0) {
-        await m.query(
-          `UPDATE outbox_message SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
-            WHERE id = ANY($1::uuid[])`,
-          [ok],
-        );
-      }
-      if (unsent.length > 0) {
-        // Handed back untried: due again at once, no attempt counted.
-        await m.query(`UPDATE outbox_message SET next_attempt_at = now() WHERE id = ANY($1::uuid[])`, [
-          unsent,
-        ]);
-      }
-      if (failed.length > 0) {
-        await m.query(
-          `UPDATE outbox_message o SET attempts = f.attempts, last_error = f.error,
-                  next_attempt_at = now() + make_interval(secs => f.delay)
-             FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[]) AS f(id, attempts, error, delay)
-            WHERE o.id = f.id`,
-          [
-            failed.map((f) => f.id),
-            failed.map((f) => f.attempts),
-            failed.map((f) => f.error.slice(0, 500)),
-            failed.map((f) => backoffSeconds(f.attempts)),
-          ],
-        );
-      }
+    await this.tx.write(async (m) => {
+      await this.repository.delivered(m, ok);
+      await this.repository.handBack(m, unsent);
+      await this.repository.failed(
+        m,
+        failed.map((f) => ({ ...f, error: f.error.slice(0, 500), delaySeconds: backoffSeconds(f.attempts) })),
+      );
     });
     return { claimed: messages.length, delivered: ok.length, failed: failed.length };
   }
 
   /** null when delivered (2xx); otherwise why not (no body content, which may hold nothing sensitive anyway). */
-  private async send(message: Message): Promise<string | null> {
+  private async send(message: OutboxMessage): Promise<string | null> {
     const body = JSON.stringify({ ...message.payload, idempotencyKey: message.idempotency_key });
     const headers: Record<string, string> = {
       'content-type': 'application/json',

@@ -1,16 +1,6 @@
-import {
-  addDays,
-  addMonths,
-  dayNumber,
-  DEFAULT_VETTING_RULES,
-  expiryFor,
-  fromDayNumber,
-  isIsoDate,
-  parseVettingRules,
-  renewalDueFrom,
-  satisfiesRequirement,
-  VettingRulesError,
-} from './vetting-rules.js';
+import { addDays, addMonths, dayNumber, fromDayNumber, isIsoDate } from '../../common/dates.js';
+import { DEFAULT_VETTING_RULES, parseVettingRules, VettingRulesError } from '../../config/vetting-rules.js';
+import { expiryFor, renewalDueFrom, satisfiesRequirement } from './vetting-rules.js';
 import { VettingLevel } from './vetting.enums.js';
 
 /**

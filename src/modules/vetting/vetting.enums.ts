@@ -1,16 +1,5 @@
-/** Vetting levels (College of Policing vetting code; national security vetting). domain.md, "Vetting". */
-export enum VettingLevel {
-  RV = 'RV',
-  MV = 'MV',
-  NPPV1 = 'NPPV1',
-  NPPV2 = 'NPPV2',
-  NPPV3 = 'NPPV3',
-  CTC = 'CTC',
-  SC = 'SC',
-  DV = 'DV',
-}
-
-export const ALL_LEVELS: readonly VettingLevel[] = Object.values(VettingLevel);
+// Vetting levels are also what configuration (VETTING_RULES) names, so they live below the modules.
+export { ALL_LEVELS, VettingLevel } from '../../common/domain/vetting-level.js';
 
 /** A person's vetting state, computed in one place: the SQL function `vetting_states_at(date)`. */
 export enum VettingState {

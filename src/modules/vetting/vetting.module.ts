@@ -1,36 +1,48 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { WorkforceModule } from '../workforce/workforce.module.js';
-import { VettingAlert } from './alert.entity.js';
+import { AlertsRepository } from './alerts.repository.js';
 import { AlertsService } from './alerts.service.js';
-import { VettingClearance } from './clearance.entity.js';
+import { ClearancesRepository } from './clearances.repository.js';
 import { ClearancesService } from './clearances.service.js';
 import { ComplianceService } from './compliance.service.js';
-import { VettingDeclaration } from './declaration.entity.js';
-import { OutboxMessage } from './outbox.entity.js';
+import { OutboxRepository } from './outbox.repository.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { SweepRepository } from './sweep.repository.js';
 import { SweepService } from './sweep.service.js';
 import { VettingRulesService } from './vetting-rules.service.js';
 import { MemberVettingController, VettingController } from './vetting.controller.js';
-
-const ENTITIES = [VettingClearance, VettingAlert, VettingDeclaration, OutboxMessage];
+import { VettingRepository } from './vetting.repository.js';
 
 /**
  * Clearances, declarations, alerts and compliance (API). AlertsService.raiseReviewRequired is for the
  * cases module (a misconduct outcome short of dismissal).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES), WorkforceModule],
+  imports: [WorkforceModule],
   controllers: [MemberVettingController, VettingController],
-  providers: [VettingRulesService, ClearancesService, AlertsService, ComplianceService],
+  providers: [
+    VettingRulesService,
+    ClearancesService,
+    AlertsService,
+    ComplianceService,
+    VettingRepository,
+    AlertsRepository,
+    ClearancesRepository,
+  ],
   exports: [AlertsService, VettingRulesService],
 })
 export class VettingModule {}
 
 /** The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts). */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [VettingRulesService, SweepService, OutboxRelayService],
+  providers: [
+    VettingRulesService,
+    SweepService,
+    OutboxRelayService,
+    VettingRepository,
+    SweepRepository,
+    OutboxRepository,
+  ],
   exports: [SweepService, OutboxRelayService, VettingRulesService],
 })
 export class VettingCoreModule {}

@@ -1,22 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Actor } from '../../common/auth/actor.js';
+import { isIsoDate } from '../../common/dates.js';
 import { Jobs } from '../../common/jobs.js';
 import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
-import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
-import { isIsoDate } from '../vetting/vetting-rules.js';
 import { IMPORT_COLUMNS, type ImportResult, type ImportRowError } from './dto/workforce.dto.js';
-import { pgCode } from './workforce.service.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import { pgCode } from './organisation.service.js';
+import { type ImportRow, WorkforceImportRepository } from './workforce-import.repository.js';
+import { WorkforceAudit, WorkforceError, WorkforceResource } from './workforce.codes.js';
 import { MemberType } from './workforce.enums.js';
 
 type Column = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED: Column[] = ['staff_number', 'member_type', 'given_name', 'family_name'];
 // The other columns are optional: absent from the header = keep what is stored; present and empty = clear.
 const STAFF_NUMBER = /^[A-Za-z0-9][A-Za-z0-9/-]{0,31}$/;
-const TYPES = Object.values(MemberType) as string[];
+const TYPES: string[] = Object.values(MemberType);
+const isMemberType = (v: string): v is MemberType => TYPES.includes(v);
 /** More than this many bad rows: the answer lists the first ones and says how many there were. */
 const MAX_REPORTED_ERRORS = 1000;
 
@@ -45,6 +48,8 @@ export class WorkforceImportService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly jobs: Jobs,
+    private readonly repository: WorkforceImportRepository,
+    private readonly organisation: OrganisationRepository,
   ) {}
 
   async import(actor: Actor, csv: string): Promise<ImportResult> {
@@ -54,32 +59,16 @@ export class WorkforceImportService {
       errors.push({ line, column, message });
     };
 
-    const result = await this.tx.run(
+    const result = await this.tx.write(
       async (m): Promise<{ summary: ImportResult } | { refused: string[] }> => {
-        const departments = new Map(
-          (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM department`)).map((d) => [
-            d.code,
-            d.id,
-          ]),
-        );
-        const posts = new Map(
-          (await m.query<{ code: string; id: string }[]>(`SELECT code, id FROM post`)).map((p) => [
-            p.code,
-            p.id,
-          ]),
-        );
+        const departments = await this.organisation.departmentIdsByCode(m);
+        const posts = await this.organisation.postIdsByCode(m);
         // Staff numbers of records in the file that the caller may not see (their own): never changed by them.
-        const hidden = new Map<string, string>();
-        const visible = visibleTo(actor, RecordKind.WorkforceMember, 'm');
-        if (!visible.unrestricted) {
-          const params: unknown[] = [rows.map((r) => r.staffNumber)];
-          const found = await m.query<{ id: string; staff_number: string }[]>(
-            `SELECT m.id, m.staff_number FROM workforce_member m
-            WHERE m.staff_number = ANY($1::text[]) AND NOT (${visible.sql(params)})`,
-            params,
-          );
-          for (const f of found) hidden.set(f.staff_number, f.id);
-        }
+        const hidden = await this.repository.hidden(
+          m,
+          actor,
+          rows.map((r) => r.staffNumber),
+        );
 
         const seen = new Map<string, number>();
         for (const r of rows) {
@@ -97,7 +86,7 @@ export class WorkforceImportService {
               bad(r.line, 'staff_number', 'this row is your own workforce record, which you may not change');
             }
           }
-          if (!TYPES.includes(r.memberType))
+          if (!isMemberType(r.memberType))
             bad(r.line, 'member_type', `member_type must be one of ${TYPES.join(', ')}`);
           if (r.givenName.length < 1 || r.givenName.length > 100)
             bad(r.line, 'given_name', 'given_name must be 1-100 characters');
@@ -130,70 +119,45 @@ export class WorkforceImportService {
         if (errors.length > 0) return { refused: [...hidden.values()] };
 
         const has = (c: Column): boolean => header.includes(c);
-        const col = <T>(f: (r: Row) => T): T[] => rows.map(f);
-        let counts: { inserted: string; updated: string; changed: string[] }[];
+        // Every row passed the checks above: its type is a member type and its codes name something.
+        const input = rows.flatMap((r): ImportRow[] =>
+          isMemberType(r.memberType)
+            ? [
+                {
+                  staffNumber: r.staffNumber,
+                  memberType: r.memberType,
+                  givenName: r.givenName,
+                  familyName: r.familyName,
+                  rankOrGrade: r.rankOrGrade,
+                  departmentId:
+                    r.departmentCode === null ? null : (departments.get(r.departmentCode) ?? null),
+                  postId: r.postCode === null ? null : (posts.get(r.postCode) ?? null),
+                  startDate: r.startDate,
+                  leaveDate: r.leaveDate,
+                },
+              ]
+            : [],
+        );
+        let counts;
         try {
-          counts = await m.query<{ inserted: string; updated: string; changed: string[] }[]>(
-            `WITH input AS (
-             SELECT * FROM unnest($1::text[], $2::member_type[], $3::text[], $4::text[], $5::text[], $6::uuid[],
-                                  $7::uuid[], $8::date[], $9::date[])
-               AS i(staff_number, member_type, given_name, family_name, rank_or_grade, department_id, post_id,
-                    start_date, leave_date)
-           ), upsert AS (
-             INSERT INTO workforce_member AS w (staff_number, member_type, given_name, family_name, rank_or_grade,
-               department_id, post_id, start_date, leave_date)
-             SELECT * FROM input
-             ON CONFLICT (staff_number) DO UPDATE SET
-               member_type = EXCLUDED.member_type, given_name = EXCLUDED.given_name,
-               family_name = EXCLUDED.family_name,
-               rank_or_grade = CASE WHEN $10 THEN EXCLUDED.rank_or_grade ELSE w.rank_or_grade END,
-               department_id = CASE WHEN $11 THEN EXCLUDED.department_id ELSE w.department_id END,
-               post_id = CASE WHEN $12 THEN EXCLUDED.post_id ELSE w.post_id END,
-               start_date = CASE WHEN $13 THEN EXCLUDED.start_date ELSE w.start_date END,
-               leave_date = CASE WHEN $14 THEN EXCLUDED.leave_date ELSE w.leave_date END,
-               version = w.version + 1, updated_at = now()
-             WHERE (w.member_type, w.given_name, w.family_name, w.rank_or_grade, w.department_id, w.post_id,
-                    w.start_date, w.leave_date)
-               IS DISTINCT FROM
-                   (EXCLUDED.member_type, EXCLUDED.given_name, EXCLUDED.family_name,
-                    CASE WHEN $10 THEN EXCLUDED.rank_or_grade ELSE w.rank_or_grade END,
-                    CASE WHEN $11 THEN EXCLUDED.department_id ELSE w.department_id END,
-                    CASE WHEN $12 THEN EXCLUDED.post_id ELSE w.post_id END,
-                    CASE WHEN $13 THEN EXCLUDED.start_date ELSE w.start_date END,
-                    CASE WHEN $14 THEN EXCLUDED.leave_date ELSE w.leave_date END)
-             RETURNING w.id, (xmax = 0) AS inserted
-           )
-           SELECT count(*) FILTER (WHERE inserted)::text AS inserted,
-                  count(*) FILTER (WHERE NOT inserted)::text AS updated,
-                  COALESCE(array_agg(id), '{}')::text[] AS changed FROM upsert`,
-            [
-              col((r) => r.staffNumber),
-              col((r) => r.memberType),
-              col((r) => r.givenName),
-              col((r) => r.familyName),
-              col((r) => r.rankOrGrade),
-              col((r) => (r.departmentCode === null ? null : departments.get(r.departmentCode))),
-              col((r) => (r.postCode === null ? null : posts.get(r.postCode))),
-              col((r) => r.startDate),
-              col((r) => r.leaveDate),
-              has('rank_or_grade'),
-              has('department_code'),
-              has('post_code'),
-              has('start_date'),
-              has('leave_date'),
-            ],
-          );
+          counts = await this.repository.upsert(m, input, {
+            rankOrGrade: has('rank_or_grade'),
+            department: has('department_code'),
+            post: has('post_code'),
+            startDate: has('start_date'),
+            leaveDate: has('leave_date'),
+          });
         } catch (error) {
           if (pgCode(error) === '23514') {
             throw problems.unprocessable(
-              'import_rejected',
+              WorkforceError.ImportRejected,
               'A row would leave a member with a leave date before their start date (with the dates already stored); nothing was imported',
             );
           }
           throw error;
         }
-        const inserted = Number(counts[0].inserted);
-        const updated = Number(counts[0].updated);
+        const inserted = Number(counts.inserted);
+        const updated = Number(counts.updated);
         const summary: ImportResult = {
           rows: rows.length,
           inserted,
@@ -201,9 +165,9 @@ export class WorkforceImportService {
           unchanged: rows.length - inserted - updated,
         };
         await this.audit.record(m, actor, {
-          action: 'workforce_member.import',
-          resourceType: 'workforce_member',
-          subjectIds: counts[0].changed,
+          action: WorkforceAudit.MemberImport,
+          resourceType: WorkforceResource.Member,
+          subjectIds: counts.changed,
           details: { ...summary, columns: header },
         });
         return { summary };
@@ -213,15 +177,15 @@ export class WorkforceImportService {
     if (!('summary' in result)) {
       if (result.refused.length > 0) {
         await this.audit.recordAlone(actor, {
-          action: 'workforce_member.import',
-          resourceType: 'workforce_member',
+          action: WorkforceAudit.MemberImport,
+          resourceType: WorkforceResource.Member,
           subjectIds: result.refused,
           outcome: AuditOutcome.Denied,
           details: { reason: 'not_visible', rows: rows.length },
         });
       }
       throw problems.unprocessable(
-        'import_rejected',
+        WorkforceError.ImportRejected,
         `${errors.length} row problem(s); nothing was imported`,
         {
           rowErrors: errors.slice(0, MAX_REPORTED_ERRORS),
@@ -249,7 +213,7 @@ export class WorkforceImportService {
       if (error instanceof CsvError) {
         const line = (error as CsvError & { lines?: number }).lines;
         throw problems.unprocessable(
-          'invalid_csv',
+          WorkforceError.InvalidCsv,
           `The CSV cannot be read${line ? ` (line ${line})` : ''}; nothing was imported`,
           {
             rowErrors: line
@@ -261,14 +225,14 @@ export class WorkforceImportService {
       }
       throw error;
     }
-    if (records.length === 0) throw problems.unprocessable('invalid_csv', 'The CSV is empty');
+    if (records.length === 0) throw problems.unprocessable(WorkforceError.InvalidCsv, 'The CSV is empty');
     const header = records[0].record.map((h) => h.toLowerCase());
     const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
     const missing = REQUIRED.filter((c) => !header.includes(c));
     const duplicated = header.filter((h, i) => header.indexOf(h) !== i);
     if (unknown.length || missing.length || duplicated.length) {
       throw problems.unprocessable(
-        'invalid_csv_header',
+        WorkforceError.InvalidCsvHeader,
         [
           missing.length ? `missing column(s): ${missing.join(', ')}` : '',
           unknown.length ? `unknown column(s): ${unknown.join(', ')}` : '',
@@ -278,7 +242,8 @@ export class WorkforceImportService {
           .join('; ') + `. Columns: ${IMPORT_COLUMNS.join(', ')}`,
       );
     }
-    if (records.length === 1) throw problems.unprocessable('invalid_csv', 'The CSV has a header but no rows');
+    if (records.length === 1)
+      throw problems.unprocessable(WorkforceError.InvalidCsv, 'The CSV has a header but no rows');
     const index = (c: Column): number => header.indexOf(c);
     const cell = (rec: string[], c: Column): string | null => {
       const i = index(c);

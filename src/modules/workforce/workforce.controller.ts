@@ -36,7 +36,9 @@ import {
   UpdateMemberRequest,
   UpdatePostRequest,
 } from './dto/workforce.dto.js';
+import { OrganisationService } from './organisation.service.js';
 import { WorkforceImportService } from './workforce-import.service.js';
+import { WorkforceError } from './workforce.codes.js';
 import { WorkforceService } from './workforce.service.js';
 
 const MANAGERS = [Role.VettingOfficer, Role.Supervisor, Role.Admin];
@@ -48,6 +50,7 @@ const MANAGERS = [Role.VettingOfficer, Role.Supervisor, Role.Admin];
 export class WorkforceController {
   constructor(
     private readonly workforce: WorkforceService,
+    private readonly organisation: OrganisationService,
     private readonly importer: WorkforceImportService,
   ) {}
 
@@ -58,19 +61,19 @@ export class WorkforceController {
     @CurrentActor() actor: Actor,
     @Body() body: CreateDepartmentRequest,
   ): Promise<DepartmentView> {
-    return this.workforce.createDepartment(actor, body);
+    return this.organisation.createDepartment(actor, body);
   }
 
   @Get('departments')
   @ApiOkResponse({ type: DepartmentPage })
   listDepartments(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<DepartmentPage> {
-    return this.workforce.listDepartments(actor, query);
+    return this.organisation.listDepartments(actor, query);
   }
 
   @Get('departments/:id')
   @ApiOkResponse({ type: DepartmentView })
   getDepartment(@Param('id', uuidPipe('id')) id: string): Promise<DepartmentView> {
-    return this.workforce.getDepartment(id);
+    return this.organisation.getDepartment(id);
   }
 
   @Patch('departments/:id')
@@ -80,26 +83,26 @@ export class WorkforceController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: UpdateDepartmentRequest,
   ): Promise<DepartmentView> {
-    return this.workforce.updateDepartment(actor, id, body);
+    return this.organisation.updateDepartment(actor, id, body);
   }
 
   // ---- posts ----
   @Post('posts')
   @ApiCreatedResponse({ type: PostView })
   createPost(@CurrentActor() actor: Actor, @Body() body: CreatePostRequest): Promise<PostView> {
-    return this.workforce.createPost(actor, body);
+    return this.organisation.createPost(actor, body);
   }
 
   @Get('posts')
   @ApiOkResponse({ type: PostPage })
   listPosts(@Query() query: PostQuery): Promise<PostPage> {
-    return this.workforce.listPosts(query);
+    return this.organisation.listPosts(query);
   }
 
   @Get('posts/:id')
   @ApiOkResponse({ type: PostView })
   getPost(@Param('id', uuidPipe('id')) id: string): Promise<PostView> {
-    return this.workforce.getPost(id);
+    return this.organisation.getPost(id);
   }
 
   @Patch('posts/:id')
@@ -118,7 +121,7 @@ export class WorkforceController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: UpdatePostRequest,
   ): Promise<PostView> {
-    return this.workforce.updatePost(actor, id, body);
+    return this.organisation.updatePost(actor, id, body);
   }
 
   // ---- import ----
@@ -146,7 +149,7 @@ export class WorkforceController {
     if (typeof request.body !== 'string') {
       throw new ProblemException({
         status: 415,
-        code: 'unsupported_media_type',
+        code: WorkforceError.UnsupportedMediaType,
         detail: 'Send the import as text/csv',
       });
     }

@@ -1,20 +1,26 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { Department } from './department.entity.js';
-import { Post } from './post.entity.js';
+import { OrganisationRepository } from './organisation.repository.js';
+import { OrganisationService } from './organisation.service.js';
+import { WorkforceImportRepository } from './workforce-import.repository.js';
 import { WorkforceImportService } from './workforce-import.service.js';
-import { WorkforceMember } from './workforce-member.entity.js';
 import { WorkforceController } from './workforce.controller.js';
+import { WorkforceRepository } from './workforce.repository.js';
 import { WorkforceService } from './workforce.service.js';
 
 /**
- * Workforce members, departments and posts. Other modules use WorkforceService (e.g. assertExists). The
+ * Workforce members, departments and posts. Other modules use WorkforceService (e.g. assertMembers). The
  * import's text/csv body parser is the API's (`registerCsvParser`), for its `@CsvBody()` route only.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([WorkforceMember, Department, Post])],
   controllers: [WorkforceController],
-  providers: [WorkforceService, WorkforceImportService],
+  providers: [
+    WorkforceService,
+    OrganisationService,
+    WorkforceImportService,
+    WorkforceRepository,
+    OrganisationRepository,
+    WorkforceImportRepository,
+  ],
   exports: [WorkforceService],
 })
 export class WorkforceModule {}
