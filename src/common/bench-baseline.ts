@@ -1,17 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
-import {
-  duplicatesJson,
-  ITEM_COLUMNS,
-  OPEN_SQL,
-  SUBJECTS_JSON,
-} from '../modules/intelligence/intelligence.service.js';
 import { connectionOptions } from '../database/data-source.js';
 import { AUDIT_INSERT_SQL } from '../modules/audit/audit.service.js';
 import { parseFinancialYear } from '../modules/figures/financial-year.js';
 import { referralFiguresSql } from '../modules/figures/figures.sql.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
+
+// The raw queue page's SQL, as the intelligence queue ran it when these baselines were set (the product's
+// own is in src/modules/intelligence/queue.repository.ts).
+export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
+    'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
+    ORDER BY s.role, w.family_name, w.id), '[]'::json)
+  FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
+const duplicatesJson = (visible: string): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+    'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
+  FROM intelligence_duplicate d
+  JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
+  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND ${visible})`;
+const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
+  r.secondary_categories::text[] AS secondary_categories, r.grading_scheme, r.source_evaluation,
+  r.intelligence_assessment, r.handling_code, r.vulnerable_person, r.urgency_rank, r.assignee_id,
+  r.review_date::text AS review_date`;
 
 /** Work on one client of a plain pg pool in one transaction (the raw routes, and the bench's seeding). */
 export async function inPgTransaction<T>(db: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {

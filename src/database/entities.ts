@@ -13,14 +13,6 @@ import {
 } from '../modules/cases/case.entity.js';
 import { CaseSubjectOutcome } from '../modules/cases/outcome.entity.js';
 import { IopcReferral } from '../modules/cases/referral.entity.js';
-import {
-  IntelligenceAssessment,
-  IntelligenceDuplicate,
-  IntelligenceLink,
-  IntelligenceReport,
-  IntelligenceReview,
-  IntelligenceSubject,
-} from '../modules/intelligence/intelligence-report.entity.js';
 import { VettingAlert } from '../modules/vetting/alert.entity.js';
 import { VettingClearance } from '../modules/vetting/clearance.entity.js';
 import { VettingDeclaration } from '../modules/vetting/declaration.entity.js';
@@ -40,12 +32,6 @@ export const ENTITIES = [
   CaseEvent,
   IopcReferral,
   CaseSubjectOutcome,
-  IntelligenceReport,
-  IntelligenceSubject,
-  IntelligenceLink,
-  IntelligenceDuplicate,
-  IntelligenceAssessment,
-  IntelligenceReview,
   VettingAlert,
   VettingClearance,
   VettingDeclaration,

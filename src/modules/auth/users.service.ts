@@ -7,6 +7,7 @@ import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { ProblemException, problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { all, db } from '../../database/sql.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type AuditEntry, AuditOutcome } from '../audit/audit.types.js';
 import { WorkforceService } from '../workforce/workforce.service.js';
@@ -110,6 +111,19 @@ export class UsersService {
     if (user.workforce_member_id && subjectIds.includes(user.workforce_member_id)) {
       throw problems.unprocessable('assignee_conflict_of_interest', `${field} names a subject of the case`);
     }
+  }
+
+  /** The display names of those of `ids` that are users (for other modules' views of who works on what). */
+  async displayNames(manager: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await all(
+      manager,
+      db
+        .selectFrom('app_user')
+        .select(['id', 'display_name'])
+        .where('id', 'in', [...new Set(ids)]),
+    );
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   async create(actor: Actor, body: CreateUserRequest): Promise<CreatedUser> {

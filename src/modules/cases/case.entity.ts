@@ -11,7 +11,6 @@ import {
 } from 'typeorm';
 import type { Relation } from 'typeorm';
 import { AppUser } from '../auth/user.entity.js';
-import { IntelligenceReport } from '../intelligence/intelligence-report.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
   BreachType,
@@ -230,9 +229,8 @@ export class CaseIntelligence {
   @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_case_intelligence_case' })
   case: Relation<CaseRecord>;
 
-  @ManyToOne(() => IntelligenceReport, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'report_id', foreignKeyConstraintName: 'fk_case_intelligence_report' })
-  report: Relation<IntelligenceReport>;
+  // report_id references intelligence_report (fk_case_intelligence_report, in the migrations): the intelligence
+  // module keeps no entity classes.
 
   @CreateDateColumn({ type: 'timestamptz' })
   linkedAt: Date;

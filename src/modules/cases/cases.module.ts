@@ -8,6 +8,7 @@ import {
   CaseSeverityAssessment,
   CaseSubject,
 } from './case.entity.js';
+import { CaseReferences } from './case-references.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
 import { CaseSubjectOutcome } from './outcome.entity.js';
@@ -27,7 +28,7 @@ import { IopcReferral } from './referral.entity.js';
     VettingModule,
   ],
   controllers: [CasesController],
-  providers: [CasesService],
-  exports: [CasesService],
+  providers: [CasesService, CaseReferences],
+  exports: [CasesService, CaseReferences],
 })
 export class CasesModule {}

@@ -10,6 +10,7 @@ import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
+import { all, db } from '../../database/sql.js';
 import type {
   CreateDepartmentRequest,
   CreateMemberRequest,
@@ -125,6 +126,13 @@ export const separationOfDuties = (detail: string): ProblemException =>
  * answers 404 with a denied audit row naming W, as for a member that does not exist), as with W's vetting
  * records; nor changes the post they hold (separation of duties).
  */
+/** How other modules show a workforce member they name. */
+export interface MemberName {
+  staffNumber: string;
+  givenName: string;
+  familyName: string;
+}
+
 @Injectable()
 export class WorkforceService {
   constructor(
@@ -154,6 +162,28 @@ export class WorkforceService {
     if (found.length !== unique.length) {
       throw problems.invalid(field, 'exists', `${field} names a workforce member that does not exist`);
     }
+  }
+
+  /**
+   * Staff number and names of those of `ids` that are workforce members, for other modules' views of the
+   * people their records name (intelligence's subjects). No access check: the caller shows them only on
+   * records it has read through the policy.
+   */
+  async names(manager: EntityManager, ids: readonly string[]): Promise<Map<string, MemberName>> {
+    if (ids.length === 0) return new Map();
+    const rows = await all(
+      manager,
+      db
+        .selectFrom('workforce_member')
+        .select(['id', 'staff_number', 'given_name', 'family_name'])
+        .where('id', 'in', [...new Set(ids)]),
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { staffNumber: r.staff_number, givenName: r.given_name, familyName: r.family_name },
+      ]),
+    );
   }
 
   /**
