@@ -87,6 +87,14 @@ export const ALLOWED_FROM: Record<LifecycleAction, readonly IntelligenceState[]>
 export const canDo = (action: LifecycleAction, state: IntelligenceState): boolean =>
   ALLOWED_FROM[action].includes(state);
 
+/** The state a review's decision leads to (of the same name). */
+const REVIEWED: Record<ReviewDecision, IntelligenceState> = {
+  [ReviewDecision.NoFurtherAction]: IntelligenceState.NoFurtherAction,
+  [ReviewDecision.Development]: IntelligenceState.Development,
+  [ReviewDecision.ReferredToCase]: IntelligenceState.ReferredToCase,
+  [ReviewDecision.Disseminated]: IntelligenceState.Disseminated,
+};
+
 /** The state an action leads to. Assigning keeps a report in development; a review's state is its decision. */
 export function nextState(
   action: Exclude<LifecycleAction, 'update'>,
@@ -100,7 +108,7 @@ export function nextState(
       return IntelligenceState.AwaitingReview;
     case 'review':
       if (!decision) throw new Error('a review needs a decision');
-      return decision as unknown as IntelligenceState;
+      return REVIEWED[decision];
   }
 }
 

@@ -85,30 +85,21 @@ export interface OverdueAt {
 export class QueueRepository {
   /** The assessment queue: open reports, most urgent then oldest first, filtered. */
   queue(tx: EntityManager, actor: Actor, query: QueueQuery, at: OverdueAt): Promise<Page<ItemRow>> {
-    const q = items(actor)
-      .where(OPEN)
-      .$if(!!query.state?.length, (b) => b.where('r.state', 'in', query.state ?? []))
-      .$if(query.category !== undefined, (b) => b.where(inCategory(query.category!)))
-      .$if(query.gradingScheme !== undefined, (b) => b.where('r.grading_scheme', '=', query.gradingScheme!))
-      .$if(query.sourceEvaluation !== undefined, (b) =>
-        b.where('r.source_evaluation', '=', query.sourceEvaluation!),
-      )
-      .$if(query.intelligenceAssessment !== undefined, (b) =>
-        b.where('r.intelligence_assessment', '=', query.intelligenceAssessment!),
-      )
-      .$if(query.handlingCode !== undefined, (b) => b.where('r.handling_code', '=', query.handlingCode!))
-      .$if(query.assigneeId !== undefined, (b) => b.where('r.assignee_id', '=', query.assigneeId!))
-      .$if(query.unassigned !== undefined, (b) =>
-        b.where('r.assignee_id', query.unassigned ? 'is' : 'is not', null),
-      )
-      .$if(query.vulnerablePerson !== undefined, (b) =>
-        b.where('r.vulnerable_person', '=', query.vulnerablePerson!),
-      )
-      .$if(query.overdue !== undefined, (b) =>
-        b.where(
-          query.overdue ? overdue(at.today, at.cutoff) : sql<SqlBool>`NOT (${overdue(at.today, at.cutoff)})`,
-        ),
-      );
+    const f = query;
+    let q = items(actor).where(OPEN);
+    if (f.state?.length) q = q.where('r.state', 'in', f.state);
+    if (f.category) q = q.where(inCategory(f.category));
+    if (f.gradingScheme) q = q.where('r.grading_scheme', '=', f.gradingScheme);
+    if (f.sourceEvaluation) q = q.where('r.source_evaluation', '=', f.sourceEvaluation);
+    if (f.intelligenceAssessment) q = q.where('r.intelligence_assessment', '=', f.intelligenceAssessment);
+    if (f.handlingCode) q = q.where('r.handling_code', '=', f.handlingCode);
+    if (f.assigneeId) q = q.where('r.assignee_id', '=', f.assigneeId);
+    if (f.unassigned !== undefined) q = q.where('r.assignee_id', f.unassigned ? 'is' : 'is not', null);
+    if (f.vulnerablePerson !== undefined) q = q.where('r.vulnerable_person', '=', f.vulnerablePerson);
+    if (f.overdue !== undefined) {
+      const late = overdue(at.today, at.cutoff);
+      q = q.where(f.overdue ? late : sql<SqlBool>`NOT (${late})`);
+    }
     return pageOf(tx, keysetPage(q, BY_URGENCY, query), query, (row) => row);
   }
 
@@ -151,10 +142,9 @@ export class QueueRepository {
         )
         .select(sql<number>`count(*)::int`.as('n')),
     );
-    const q = items(actor)
-      .where(sql<SqlBool>`(${words} OR r.reference = ${query.q.trim().toUpperCase()})`)
-      .$if(query.state !== undefined, (b) => b.where('r.state', '=', query.state!))
-      .$if(query.category !== undefined, (b) => b.where(inCategory(query.category!)));
+    let q = items(actor).where(sql<SqlBool>`(${words} OR r.reference = ${query.q.trim().toUpperCase()})`);
+    if (query.state) q = q.where('r.state', '=', query.state);
+    if (query.category) q = q.where(inCategory(query.category));
     return pageOf(
       tx,
       keysetPage(q, n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST, query),

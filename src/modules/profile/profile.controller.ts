@@ -15,7 +15,7 @@ import { ProfileService } from './profile.service.js';
 @ApiBearerAuth()
 @Roles(Role.Supervisor)
 @Controller('workforce')
-export class ProfileController {
+export class SubjectProfileController {
   constructor(private readonly profiles: ProfileService) {}
 
   @Get(':id/profile')
