@@ -4,13 +4,7 @@
  */
 import { AuthSession, RefreshToken } from '../modules/auth/session.entity.js';
 import { AppUser } from '../modules/auth/user.entity.js';
-import {
-  CaseEvent,
-  CaseIntelligence,
-  CaseRecord,
-  CaseSeverityAssessment,
-  CaseSubject,
-} from '../modules/cases/case.entity.js';
+import { CaseEvent, CaseRecord, CaseSeverityAssessment, CaseSubject } from '../modules/cases/case.entity.js';
 import { CaseSubjectOutcome } from '../modules/cases/outcome.entity.js';
 import { IopcReferral } from '../modules/cases/referral.entity.js';
 import { VettingAlert } from '../modules/vetting/alert.entity.js';
@@ -27,7 +21,6 @@ export const ENTITIES = [
   AppUser,
   CaseRecord,
   CaseSubject,
-  CaseIntelligence,
   CaseSeverityAssessment,
   CaseEvent,
   IopcReferral,

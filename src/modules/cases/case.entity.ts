@@ -215,26 +215,8 @@ export class CaseSubject {
   addedAt: Date;
 }
 
-/** Intelligence reports linked to a case (either way: from the case, or the report's referral to it). */
-@Entity('case_intelligence')
-export class CaseIntelligence {
-  @PrimaryColumn({ type: 'uuid' })
-  caseId: string;
-
-  @Index('ix_case_intelligence_report')
-  @PrimaryColumn({ type: 'uuid' })
-  reportId: string;
-
-  @ManyToOne(() => CaseRecord, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'case_id', foreignKeyConstraintName: 'fk_case_intelligence_case' })
-  case: Relation<CaseRecord>;
-
-  // report_id references intelligence_report (fk_case_intelligence_report, in the migrations): the intelligence
-  // module keeps no entity classes.
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  linkedAt: Date;
-}
+// case_intelligence (a case's linked intelligence reports) has no entity: its foreign key to intelligence_report
+// could not be declared without one, and the intelligence module keeps none. Its schema is the migrations'.
 
 /** Every severity assessment of a case's subjects, with who and why (the latest one is also on the case). */
 @Entity('case_severity_assessment')

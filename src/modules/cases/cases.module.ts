@@ -1,13 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { VettingModule } from '../vetting/vetting.module.js';
-import {
-  CaseEvent,
-  CaseIntelligence,
-  CaseRecord,
-  CaseSeverityAssessment,
-  CaseSubject,
-} from './case.entity.js';
+import { CaseEvent, CaseRecord, CaseSeverityAssessment, CaseSubject } from './case.entity.js';
 import { CaseReferences } from './case-references.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
@@ -19,7 +13,6 @@ import { IopcReferral } from './referral.entity.js';
     TypeOrmModule.forFeature([
       CaseRecord,
       CaseSubject,
-      CaseIntelligence,
       CaseSeverityAssessment,
       CaseEvent,
       IopcReferral,
