@@ -78,16 +78,11 @@ export class RecordingService {
       // Nothing to check or link: the report and its audit row are one prepared statement, committed together
       // without a transaction's round trips (the write path the benchmark measures).
       const details = { possibleDuplicates: [], linked: [] };
-      const row = await drawn(
-        async (r) =>
-          (
-            await this.tx.write(
-              this.reports.createAudited(r, (params, by) =>
-                this.audit.insertSql(actor, { ...entry, details }, params, by),
-              ),
-            )
-          )[0],
-      );
+      const statement = (r: NewReport) =>
+        this.reports.createAudited(r, (params, by) =>
+          this.audit.insertSql(actor, { ...entry, details }, params, by),
+        );
+      const row = await drawn(async (r) => (await this.tx.write(statement(r)))[0]);
       return this.views.fresh(actor, row);
     }
     return this.tx.write(async (m) => {
