@@ -6,10 +6,10 @@ import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import pg from 'pg';
 import { encodeCursor } from '../src/common/pagination.js';
-import { OPEN_SQL, rawAuditValues } from '../src/common/bench-baseline.js';
+import { londonDateOf } from '../src/common/clock.js';
 import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
-import { AUDIT_INSERT_SQL } from '../src/modules/audit/audit.service.js';
-import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
+import { AUDIT_INSERT_SQL, OPEN_SQL, rawAuditValues } from './baseline.js';
+import { figuresBenchScenarios } from './figures.js';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CoreModule } from '../src/common/core.module.js';
@@ -103,8 +103,9 @@ async function prepareDatabase(): Promise<boolean> {
  * nobody changed, no date crossed), Lantern and raw. Medians of three rounds.
  */
 async function sweepScenarios(db: pg.Pool): Promise<void> {
-  const today = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  // The business dates the API's Clock answers (London).
+  const today = londonDateOf(new Date());
+  const tomorrow = londonDateOf(new Date(Date.now() + 86_400_000));
   const config = loadConfig({
     DATABASE_URL: appUrl,
     REDIS_URL: redisUrl,
@@ -221,11 +222,11 @@ async function main(): Promise<void> {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    BENCH_BASELINE_ROUTES: 'true',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_POOL_SIZE: '10',
   };
-  const api = start('dist/src/main.js', env);
+  // The API with the raw baseline routes beside it, in its own process (bench/api.ts).
+  const api = start('dist/bench/api.js', env);
   const worker = start('dist/src/worker.js', env);
   const base = `http://127.0.0.1:${port}`;
   /** Peak RSS of each process per phase, so that a memory miss names the scenario behind it. */
@@ -405,7 +406,7 @@ async function main(): Promise<void> {
       narrative: 'The subject was seen looking up a relative on the police national computer.',
     };
     const report = JSON.stringify(reportBody);
-    // Lantern's statement is prepared (`Transactions.statement`); the judged baseline is the plain insert
+    // Lantern's statement is prepared (`Transactions.write` of one statement); the judged baseline is the plain insert
     // as written, and the same insert prepared is timed in the same rotation and shown beside it.
     const plain = JSON.stringify({ ...reportBody, recordedBy: users.analyst });
     const [ws, ps, pps, ps2] = await timeRotation(
@@ -471,7 +472,7 @@ async function main(): Promise<void> {
     // The fixed cost of an audited figure request, which no figure can go below (its floor): an authenticated
     // request (GET /auth/me: the guard and one small query), plus, where the audit row follows the query (the
     // misconduct return names the people it read), that audit row inserted and committed durably (raw, on
-    // the bench's pool). A table's audit row is written while its query runs (Transactions.readAudited).
+    // the bench's pool). A table's audit row is written while its query runs (`Transactions.read` with its audit).
     // First the floor back to back (and GET /auth/me with fetch, the client the bench used before), for
     // reference.
     const me = get('/api/v1/auth/me', tokens.supervisor);
@@ -515,7 +516,7 @@ async function main(): Promise<void> {
     // would in the pair alone. A request made after an idle wait costs more than back to back on a VM (each
     // process woken, its caches cold): the floor measured so is what the figure's request cannot go below in
     // this comparison, and each figure's label shows the best ratio it leaves, (raw + floor) ÷ raw.
-    const figures = figuresBenchScenarios(new Date().toISOString().slice(0, 10));
+    const figures = figuresBenchScenarios(londonDateOf(new Date()));
     for (const f of figures) {
       const copy = f.copy;
       const lantern = get(f.path, tokens.supervisor);

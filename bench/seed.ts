@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../src/database/data-source.js';
-import { generateCases, seedCaseSubjects } from '../src/modules/cases/cases.demo.js';
-import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
-import { generatedMembersSql } from '../src/modules/workforce/workforce.demo.js';
-import { inPgTransaction } from '../src/common/bench-baseline.js';
+import { generateCases, seedCaseSubjects } from '../src/demo/cases.js';
+import { seedIntelligenceReports } from '../src/demo/intelligence.js';
+import { generatedMembersSql } from '../src/demo/workforce.js';
+import { inPgTransaction } from './baseline.js';
 import { say } from './lib.js';
 
 export interface SeedContext {

@@ -140,7 +140,7 @@ export class IncrementalVettingSweep1795541000000 implements MigrationInterface 
     );
     // Every comparison vetting_states_at makes with its date is "x <= date" for one of these x (a leave or a
     // supersession "after the date" is its negation), so a state can differ between a and b only for a
-    // person with such an x in (least(a, b), greatest(a, b)]. Keep this in step with vetting_states_at.
+    // person with such an x in (least(a, b), greatest(a, b)] (test/vetting-states-agree.e2e-spec.ts checks it).
     await q.query(`CREATE FUNCTION vetting_states_changing_between(p_a date, p_b date)
       RETURNS TABLE (workforce_member_id uuid) LANGUAGE sql STABLE AS $$
       SELECT m.id FROM workforce_member m

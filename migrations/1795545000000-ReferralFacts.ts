@@ -48,7 +48,7 @@ export class ReferralFacts1795545000000 implements MigrationInterface {
       "categories" "public"."corruption_category" array NOT NULL)`);
 
     // The derivation, for a set of cases: the facts of those of them that have a referral. Keep the buckets in
-    // step with the figure's columns (src/modules/figures/figures.sql.ts).
+    // step with the figure's columns (src/modules/figures/year-figures.repository.ts).
     await q.query(`CREATE FUNCTION referral_facts_of(p_case_ids uuid[]) RETURNS SETOF referral_fact
       LANGUAGE sql STABLE AS $$
       SELECT x.case_id, x.workforce_member_id, x.referred_financial_year, x.finalised_financial_year,

@@ -52,7 +52,7 @@ export class AlertsComeBack1795562800000 implements MigrationInterface {
  * Every comparison vetting_states_at makes with its date is "x <= date" for one of these x (a leave or a
  * supersession "after the date" is its negation), and so is the sweep's "review_by <= today", so a person's
  * alerts can differ between a and b only for a person with such an x in (least(a, b), greatest(a, b)].
- * Keep this in step with vetting_states_at and the sweep's statements.
+ * test/vetting-states-agree.e2e-spec.ts checks it against vetting_states_at and the sweep.
  */
 const CHANGING_BETWEEN = (withReviews: boolean): string => `
   CREATE OR REPLACE FUNCTION vetting_states_changing_between(p_a date, p_b date)

@@ -8,7 +8,6 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { TokenAuthenticator } from './common/auth/access.guard.js';
-import { registerBenchBaselines } from './common/bench-baseline.js';
 import { registerCsvParser, registerJsonParser } from './common/body.js';
 import { logRequests } from './common/logging.js';
 import { rejectIllFormedText } from './common/validation.js';
@@ -100,7 +99,6 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
   });
-  if (config.BENCH_BASELINE_ROUTES) registerBenchBaselines(fastify, config);
   // The browser console (web/, built into dist/web) at /, with history fallback for its routes only.
   await serveConsole(fastify);
   await app.init();

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
-import { seedCases } from '../src/modules/cases/cases.demo.js';
-import { seedIntelligenceReports } from '../src/modules/intelligence/intelligence.demo.js';
+import { seedCases } from '../src/demo/cases.js';
+import { seedIntelligenceReports } from '../src/demo/intelligence.js';
 import { financialYear } from '../src/modules/cases/case-rules.js';
 import {
   checkOutcome,

@@ -1,7 +1,7 @@
 import copyStreams from 'pg-copy-streams';
 import { Role } from '../src/common/auth/roles.js';
 import { toCsv, withLiterals } from '../src/common/csv.js';
-import { figuresBenchScenarios } from '../src/modules/figures/figures.bench.js';
+import { figuresBenchScenarios } from '../bench/figures.js';
 import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
 

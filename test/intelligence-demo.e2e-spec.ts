@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
-import { DEMO_REPORTS, seedIntelligence } from '../src/modules/intelligence/intelligence.demo.js';
+import { DEMO_REPORTS, seedIntelligence } from '../src/demo/intelligence.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, userWith } from './helpers/http.js';
 

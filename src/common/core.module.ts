@@ -8,7 +8,6 @@ import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { databaseOptions } from '../database/data-source.js';
 import { DatabaseModule } from '../database/database.module.js';
-import { ENTITIES } from '../database/entities.js';
 import { Clock } from './clock.js';
 import { Jobs } from './jobs.js';
 import { loggerParams } from './logging.js';
@@ -30,8 +29,9 @@ export class CoreModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config, `lantern-${processName}`, logDestination)),
         TypeOrmModule.forRoot({
+          // No entities: queries are Kysely's, typed by src/database/db.ts (docs/adr/0001).
           ...databaseOptions(config, `lantern-${processName}`),
-          entities: ENTITIES,
+          entities: [],
           retryAttempts: 2,
           retryDelay: 1000,
         }),

@@ -314,11 +314,6 @@ export class AppConfig extends DatabaseConfig {
   @IsString()
   ALERT_WEBHOOK_SECRET = '';
 
-  /** Only for `npm run bench`: serve the raw-SQL baseline routes beside the API (src/common/bench-baseline.ts). */
-  @Transform(toBool)
-  @IsBoolean()
-  BENCH_BASELINE_ROUTES = false;
-
   /** Days from receipt by which intelligence must be assessed. */
   @Type(() => Number)
   @IsInt()

@@ -15,7 +15,7 @@ export type DatabaseSettings = Partial<DatabaseConfig>;
  * Set once per connection: a check that the client is still there during long statements, and READ
  * COMMITTED as every
  * transaction's isolation (the audit chain's trigger assumes it), so that starting a transaction is one
- * round trip (`Transactions.run` does not repeat the isolation level on each transaction).
+ * round trip (`Transactions.write` does not repeat the isolation level on each transaction).
  */
 export function connectionOptions(config: DatabaseSettings & { forApi?: boolean } = {}): string {
   return [
@@ -80,11 +80,12 @@ const config = loadConfigOrExit(DatabaseConfig);
 
 /**
  * The DataSource the migrations run on (`npm run migration:run`, `npm run demo`, and the TypeORM CLI on
- * `dist/src/database/data-source.js`): the owner's login, never the application's.
+ * `dist/src/database/data-source.js`): the owner's login, never the application's. No entities: queries are
+ * Kysely's, typed by `db.ts` (ADR 0001), and migrations are written by hand.
  */
 export default new DataSource({
   ...databaseOptions(config, 'lantern-migrations', databaseOwnerUrl(config)),
-  entities: [join(distRoot, 'src', '**', '*.entity.js')],
+  entities: [],
   migrations: [join(distRoot, 'migrations', '*.js')],
   migrationsTableName: 'migrations',
   migrationsTransactionMode: 'each',

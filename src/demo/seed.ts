@@ -1,12 +1,14 @@
 import argon2 from 'argon2';
+import { sql } from 'kysely';
 import type { DataSource } from 'typeorm';
-import { ALL_ROLES } from '../common/auth/roles.js';
+import { ALL_ROLES, Role } from '../common/auth/roles.js';
+import { db, one } from '../database/sql.js';
 import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
-import { seedCases } from '../modules/cases/cases.demo.js';
-import { seedIntelligence } from '../modules/intelligence/intelligence.demo.js';
-import type { DemoContext, DemoSeeder } from './demo-context.js';
-import { vettingDemo } from '../modules/vetting/vetting.demo.js';
-import { workforceDemo } from '../modules/workforce/workforce.demo.js';
+import { seedCases } from './cases.js';
+import { seedIntelligence } from './intelligence.js';
+import { type DemoContext, type DemoSeeder, run } from './demo-context.js';
+import { vettingDemo } from './vetting.js';
+import { workforceDemo } from './workforce.js';
 
 export const DEMO_EMAIL_DOMAIN = 'demo.lantern.local';
 
@@ -19,7 +21,7 @@ export const DEMO_CONFLICTED_EMAIL = `supervisor-subject@${DEMO_EMAIL_DOMAIN}`;
 
 /**
  * Each module's demo data, in dependency order. A module adds its seeder here
- * (`src/modules/<module>/<module>.demo.ts`).
+ * (`src/demo/<module>.ts`).
  */
 const SEEDERS: [string, DemoSeeder][] = [
   ['workforce', workforceDemo],
@@ -34,45 +36,62 @@ const SEEDERS: [string, DemoSeeder][] = [
  * One demo user per role. Their password is generated for this demo run and set again on every run
  * (demo accounts only, recognisable by their domain), so no password is ever written in code.
  */
-async function seedUsers(db: DataSource, password: string): Promise<Record<string, string>> {
+async function seedUsers(source: DataSource, password: string): Promise<Record<string, string>> {
   const hash = await argon2.hash(password, ARGON2_OPTIONS);
   const users: Record<string, string> = {};
   for (const role of ALL_ROLES) {
-    const [row] = await db.query<{ id: string }[]>(
-      `INSERT INTO app_user (email, display_name, roles, password_hash)
-       VALUES ($1, $2, ARRAY[$3]::user_role[], $4)
-       ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, enabled = true,
-         failed_logins = 0, locked_until = NULL, auth_version = app_user.auth_version + 1
-       RETURNING id`,
-      [`${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`, `Demo ${role.replace('_', ' ')}`, role, hash],
+    const row = await one(
+      source.manager,
+      db
+        .insertInto('app_user')
+        .values({
+          email: `${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`,
+          display_name: `Demo ${role.replace('_', ' ')}`,
+          roles: [role],
+          password_hash: hash,
+        })
+        .onConflict((oc) =>
+          oc.column('email').doUpdateSet((eb) => ({
+            password_hash: eb.ref('excluded.password_hash'),
+            enabled: true,
+            failed_logins: 0,
+            locked_until: null,
+            auth_version: sql<number>`app_user.auth_version + 1`,
+          })),
+        )
+        .returning('id'),
     );
     users[role] = row.id;
   }
   return users;
 }
 
-export async function seedDemo(db: DataSource, password: string, log: (m: string) => void): Promise<void> {
-  const users = await seedUsers(db, password);
+export async function seedDemo(
+  source: DataSource,
+  password: string,
+  log: (m: string) => void,
+): Promise<void> {
+  const users = await seedUsers(source, password);
   for (const [name, seeder] of SEEDERS) {
-    await db.transaction(async (manager) => {
+    await source.transaction(async (manager) => {
       const ctx: DemoContext = { manager, users, log };
       await seeder(ctx);
     });
     log(`demo data: ${name} ready`);
   }
-  await seedConflictedUser(db, password);
+  await seedConflictedUser(source, password);
 }
 
-async function seedConflictedUser(db: DataSource, password: string): Promise<void> {
+async function seedConflictedUser(source: DataSource, password: string): Promise<void> {
   const hash = await argon2.hash(password, ARGON2_OPTIONS);
-  await db.query(
-    `INSERT INTO app_user (email, display_name, roles, password_hash, workforce_member_id)
-     SELECT $1, 'Demo supervisor (subject of intelligence)', ARRAY['supervisor']::user_role[], $2, s.workforce_member_id
+  await run(
+    source.manager,
+    sql`INSERT INTO app_user (email, display_name, roles, password_hash, workforce_member_id)
+     SELECT ${DEMO_CONFLICTED_EMAIL}, 'Demo supervisor (subject of intelligence)', ARRAY[${Role.Supervisor}]::user_role[], ${hash}, s.workforce_member_id
        FROM intelligence_subject s GROUP BY s.workforce_member_id
       ORDER BY count(*) DESC, s.workforce_member_id LIMIT 1
      ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, enabled = true,
        failed_logins = 0, locked_until = NULL, workforce_member_id = EXCLUDED.workforce_member_id,
        auth_version = app_user.auth_version + 1`,
-    [DEMO_CONFLICTED_EMAIL, hash],
   );
 }

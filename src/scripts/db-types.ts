@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { ENUM_TYPES } from '../database/enum-types.js';
+import { root, withMigratedScratchDatabase } from './scratch-database.js';
 
 /**
  * `npm run db:types`: regenerates `src/database/db.ts`, the database's types for Kysely, from a freshly migrated
@@ -11,7 +10,6 @@ import { ENUM_TYPES } from '../database/enum-types.js';
  * `contracts` runs the same generator with `--verify` and fails when the committed file is out of date.
  */
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** kysely-codegen's arguments, shared by the script and the drift test. */
 export function dbTypesArgs(databaseUrl: string): string[] {
@@ -28,30 +26,10 @@ export function dbTypesArgs(databaseUrl: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const admin = process.env.DATABASE_OWNER_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `lantern_db_types_${randomBytes(4).toString('hex')}`;
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const appUrl = new URL(url);
-  appUrl.username = 'lantern_app';
-  appUrl.password = '';
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-    try {
-      await run(process.execPath, ['dist/src/scripts/migrate.js'], {
-        cwd: root,
-        env: { ...process.env, DATABASE_OWNER_URL: url.toString(), DATABASE_URL: appUrl.toString() },
-      });
-      await run(process.execPath, dbTypesArgs(url.toString()), { cwd: root });
-      process.stdout.write('src/database/db.ts regenerated from the migrated schema\n');
-    } finally {
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
-  } finally {
-    await client.end();
-  }
+  await withMigratedScratchDatabase('lantern_db_types', async (url) => {
+    await run(process.execPath, dbTypesArgs(url), { cwd: root });
+  });
+  process.stdout.write('src/database/db.ts regenerated from the migrated schema\n');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Every SQL text or Kysely query (`selectFrom('case_record …')`, `insertInto`, `updateTable`, `deleteFrom`,
- * a join) in the intelligence and cases modules (their repositories and services) that touches a table of
- * records about people goes through the access policy (issue 22): the function it sits in names `visibleTo`
- * (or a helper built on it),
+ * Every SQL text in the intelligence and cases modules that touches a table of records about people goes
+ * through the access policy (issue 22): the function it sits in names `visibleTo` (or a helper built on it),
  * `requireVisible` (directly, or through the module's gate `locate` / `visibleOr404`), or the statement carries
  * an `// access:` comment just above it saying why it needs neither (a write or read by id after the gate, a
  * fragment used inside a policed query, ...). Simple and textual on purpose: a new query without one fails here.
@@ -40,29 +38,19 @@ interface Finding {
   sql: string;
 }
 
-/** Kysely's builder naming a table: `selectFrom('case_record as c')`, `insertInto(…)`, a join, … */
-const KYSELY = /\.(?:selectFrom|insertInto|updateTable|deleteFrom|innerJoin|leftJoin)\(\s*'(\w+)/g;
-
-/** The SQL statements (template literals or Kysely queries naming one of TABLES) without the policy in their function. */
+/** The SQL statements (template literals naming one of TABLES) without the policy in their function. */
 export function unpoliced(file: string, source: string): Finding[] {
   const lines = source.split('\n');
   const findings: Finding[] = [];
   const literal = /`(?:[^`\\]|\\.)*`/gs;
-  const statements = [
-    ...[...source.matchAll(literal)].filter((match) => {
-      const text = match[0];
-      const sqlLike = /\b(SELECT|INSERT|UPDATE|DELETE|FROM|JOIN)\b/.test(text);
-      return sqlLike && TABLES.some((t) => new RegExp(`\\b${t}\\b`).test(text));
-    }),
-    ...[...source.matchAll(KYSELY)].filter((match) => TABLES.includes(match[1])),
-  ];
-  // A builder chain starts a few lines above its table (`return first(tx,` / `db` / `.selectFrom(…)`).
-  const reach = (text: string): number => (text.startsWith('`') ? 3 : 6);
-  for (const match of statements) {
+  for (const match of source.matchAll(literal)) {
     const text = match[0];
+    const sqlLike = /\b(SELECT|INSERT|UPDATE|DELETE|FROM|JOIN)\b/.test(text);
+    const tables = TABLES.filter((t) => new RegExp(`\\b${t}\\b`).test(text));
+    if (!sqlLike || tables.length === 0) continue;
     const startLine = source.slice(0, match.index).split('\n').length - 1;
     // An `// access:` comment in the few lines above the literal (the statement's own justification).
-    const above = lines.slice(Math.max(0, startLine - reach(text)), startLine + 1).join('\n');
+    const above = lines.slice(Math.max(0, startLine - 3), startLine + 1).join('\n');
     if (/\/\/ access:/.test(above)) continue;
     // The enclosing function: back to its first line, forward to the next function's.
     let from = startLine;
@@ -72,6 +60,21 @@ export function unpoliced(file: string, source: string): Finding[] {
     const body = lines.slice(from, to).join('\n');
     if (POLICY.some((p) => p.test(body))) continue;
     findings.push({ file, line: startLine + 1, sql: text.slice(0, 80).replace(/\s+/g, ' ') });
+  }
+  // Kysely statements (`db.selectFrom('case_record as c')…`): the same rule, the reason within a statement's
+  // few opening lines above the call.
+  const builder = /\b(?:selectFrom|insertInto|updateTable|deleteFrom)\(\s*'(\w+)/g;
+  for (const match of source.matchAll(builder)) {
+    if (!TABLES.includes(match[1])) continue;
+    const startLine = source.slice(0, match.index).split('\n').length - 1;
+    const above = lines.slice(Math.max(0, startLine - 6), startLine + 1).join('\n');
+    if (/\/\/ access:/.test(above)) continue;
+    let from = startLine;
+    while (from > 0 && !START.test(lines[from])) from--;
+    let to = startLine + 1;
+    while (to < lines.length && !START.test(lines[to])) to++;
+    if (POLICY.some((p) => p.test(lines.slice(from, to).join('\n')))) continue;
+    findings.push({ file, line: startLine + 1, sql: match[0] });
   }
   return findings;
 }
@@ -104,9 +107,14 @@ describe('record queries go through the access policy', () => {
     expect(unpoliced('x.ts', bare)).toHaveLength(1);
     expect(unpoliced('x.ts', policed)).toEqual([]);
     expect(unpoliced('x.ts', reasoned)).toEqual([]);
-    const kysely = `class X {\n  list(tx) {\n    return all(tx, db.selectFrom('case_record as c').selectAll());\n  }\n}\n`;
-    const kyselyPoliced = `class X {\n  list(tx, actor) {\n    return all(tx, db.selectFrom('case_record as c').where(visibleTo(actor, RecordKind.Case, 'c').expr()));\n  }\n}\n`;
-    expect(unpoliced('x.ts', kysely)).toHaveLength(1);
-    expect(unpoliced('x.ts', kyselyPoliced)).toEqual([]);
+  });
+
+  it('does the same for Kysely statements', () => {
+    const bare = `class X {\n  async list(tx) {\n    return all(tx, db.selectFrom('case_record as c').selectAll());\n  }\n}\n`;
+    const policed = `class X {\n  async list(tx, actor) {\n    return all(tx, db.selectFrom('case_record as c').where(visibleTo(actor, RecordKind.Case, 'c').expr()));\n  }\n}\n`;
+    const reasoned = `class X {\n  async touch(tx, id) {\n    // access: by id after requireVisible.\n    return all(tx, db.updateTable('case_record').set({ version: 2 }).where('id', '=', id));\n  }\n}\n`;
+    expect(unpoliced('x.ts', bare)).toHaveLength(1);
+    expect(unpoliced('x.ts', policed)).toEqual([]);
+    expect(unpoliced('x.ts', reasoned)).toEqual([]);
   });
 });

@@ -113,11 +113,11 @@ export class UsersService {
     }
   }
 
-  /** The display names of those of `ids` that are users (for other modules' views of who works on what). */
-  async displayNames(manager: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+  /** The display names of those of `ids` that are users, by id (e.g. the actors on a case's timeline). */
+  async displayNames(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await all(
-      manager,
+      tx,
       db
         .selectFrom('app_user')
         .select(['id', 'display_name'])

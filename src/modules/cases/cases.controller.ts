@@ -6,28 +6,28 @@ import { Role } from '../../common/auth/roles.js';
 import { uuidPipe } from '../../common/validation.js';
 import { CaseAction } from './cases.enums.js';
 import { CasesService } from './cases.service.js';
+import { CaseLifecycleService } from './case-lifecycle.service.js';
+import { CaseOutcomesService } from './case-outcomes.service.js';
+import { CaseReferralService } from './case-referral.service.js';
+import { CaseQuery, TimelineQuery } from './dto/case-query.dto.js';
 import {
   AddNoteRequest,
   AssessSeverityRequest,
   CaseActionRequest,
-  CasePage,
-  CaseQuery,
-  CaseView,
-  ConfirmOutcomeRequest,
-  CorrectReferralRequest,
   CreateCaseRequest,
-  NoReferralRequest,
-  OutcomeView,
-  RecordOutcomeRequest,
-  RecordReferralRequest,
   RecordUpdateRequest,
-  ReferralDecisionRequest,
   SuspendCaseRequest,
-  TimelineEventView,
-  TimelinePage,
-  TimelineQuery,
   UpdateCaseRequest,
-} from './dto/case.dto.js';
+} from './dto/case-requests.dto.js';
+import { CasePage, CaseView } from './dto/case.dto.js';
+import { ConfirmOutcomeRequest, OutcomeView, RecordOutcomeRequest } from './dto/outcome.dto.js';
+import {
+  CorrectReferralRequest,
+  NoReferralRequest,
+  RecordReferralRequest,
+  ReferralDecisionRequest,
+} from './dto/referral.dto.js';
+import { TimelineEventView, TimelinePage } from './dto/timeline.dto.js';
 
 /** Cases are worked by analysts and supervisors; supervisors alone close them and explain a referral not made. */
 @ApiTags('cases')
@@ -35,7 +35,12 @@ import {
 @Roles(Role.Analyst, Role.Supervisor)
 @Controller('cases')
 export class CasesController {
-  constructor(private readonly cases: CasesService) {}
+  constructor(
+    private readonly cases: CasesService,
+    private readonly lifecycle: CaseLifecycleService,
+    private readonly referrals: CaseReferralService,
+    private readonly outcomes: CaseOutcomesService,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -43,7 +48,7 @@ export class CasesController {
   })
   @ApiCreatedResponse({ type: CaseView })
   create(@CurrentActor() actor: Actor, @Body() body: CreateCaseRequest): Promise<CaseView> {
-    return this.cases.create(actor, body);
+    return this.lifecycle.create(actor, body);
   }
 
   @Get()
@@ -67,7 +72,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: UpdateCaseRequest,
   ): Promise<CaseView> {
-    return this.cases.update(actor, id, body);
+    return this.lifecycle.update(actor, id, body);
   }
 
   @Get(':id/timeline')
@@ -90,7 +95,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: CaseActionRequest,
   ): Promise<CaseView> {
-    return this.cases.act(actor, id, CaseAction.StartInvestigation, body);
+    return this.lifecycle.act(actor, id, CaseAction.StartInvestigation, body);
   }
 
   @Post(':id/suspend')
@@ -102,7 +107,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: SuspendCaseRequest,
   ): Promise<CaseView> {
-    return this.cases.act(actor, id, CaseAction.Suspend, body);
+    return this.lifecycle.act(actor, id, CaseAction.Suspend, body);
   }
 
   @Post(':id/resume')
@@ -114,7 +119,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: CaseActionRequest,
   ): Promise<CaseView> {
-    return this.cases.act(actor, id, CaseAction.Resume, body);
+    return this.lifecycle.act(actor, id, CaseAction.Resume, body);
   }
 
   @Post(':id/await-outcome')
@@ -125,7 +130,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: CaseActionRequest,
   ): Promise<CaseView> {
-    return this.cases.act(actor, id, CaseAction.AwaitOutcome, body);
+    return this.lifecycle.act(actor, id, CaseAction.AwaitOutcome, body);
   }
 
   @Post(':id/close')
@@ -138,7 +143,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: CaseActionRequest,
   ): Promise<CaseView> {
-    return this.cases.act(actor, id, CaseAction.Close, body);
+    return this.lifecycle.act(actor, id, CaseAction.Close, body);
   }
 
   @Post(':id/severity')
@@ -150,7 +155,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: AssessSeverityRequest,
   ): Promise<CaseView> {
-    return this.cases.assessSeverity(actor, id, body);
+    return this.outcomes.assessSeverity(actor, id, body);
   }
 
   @Post(':id/referral')
@@ -161,7 +166,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: RecordReferralRequest,
   ): Promise<CaseView> {
-    return this.cases.recordReferral(actor, id, body);
+    return this.referrals.recordReferral(actor, id, body);
   }
 
   @Post(':id/referral/decision')
@@ -173,7 +178,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: ReferralDecisionRequest,
   ): Promise<CaseView> {
-    return this.cases.recordReferralDecision(actor, id, body);
+    return this.referrals.recordReferralDecision(actor, id, body);
   }
 
   @Post(':id/referral/correction')
@@ -189,7 +194,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: CorrectReferralRequest,
   ): Promise<CaseView> {
-    return this.cases.correctReferral(actor, id, body);
+    return this.referrals.correctReferral(actor, id, body);
   }
 
   @Post(':id/no-referral')
@@ -202,7 +207,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: NoReferralRequest,
   ): Promise<CaseView> {
-    return this.cases.recordNoReferral(actor, id, body);
+    return this.referrals.recordNoReferral(actor, id, body);
   }
 
   @Put(':id/subjects/:memberId/outcome')
@@ -217,7 +222,7 @@ export class CasesController {
     @Param('memberId', uuidPipe('memberId')) memberId: string,
     @Body() body: RecordOutcomeRequest,
   ): Promise<OutcomeView> {
-    return this.cases.recordOutcome(actor, id, memberId, body);
+    return this.outcomes.recordOutcome(actor, id, memberId, body);
   }
 
   @Post(':id/subjects/:memberId/outcome/confirm')
@@ -234,7 +239,7 @@ export class CasesController {
     @Param('memberId', uuidPipe('memberId')) memberId: string,
     @Body() body: ConfirmOutcomeRequest,
   ): Promise<OutcomeView> {
-    return this.cases.confirmOutcome(actor, id, memberId, body);
+    return this.outcomes.confirmOutcome(actor, id, memberId, body);
   }
 
   @Post(':id/updates')
@@ -248,7 +253,7 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: RecordUpdateRequest,
   ): Promise<CaseView> {
-    return this.cases.recordUpdate(actor, id, body);
+    return this.lifecycle.recordUpdate(actor, id, body);
   }
 
   @Post(':id/notes')
@@ -259,6 +264,6 @@ export class CasesController {
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: AddNoteRequest,
   ): Promise<TimelineEventView> {
-    return this.cases.addNote(actor, id, body);
+    return this.lifecycle.addNote(actor, id, body);
   }
 }

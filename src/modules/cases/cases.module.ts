@@ -1,27 +1,40 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
 import { VettingModule } from '../vetting/vetting.module.js';
-import { CaseEvent, CaseRecord, CaseSeverityAssessment, CaseSubject } from './case.entity.js';
+import { WorkforceModule } from '../workforce/workforce.module.js';
+import { CaseLifecycleService } from './case-lifecycle.service.js';
+import { CaseOutcomesService } from './case-outcomes.service.js';
 import { CaseReferences } from './case-references.service.js';
+import { CaseRecords } from './case-records.service.js';
+import { CaseReferralService } from './case-referral.service.js';
+import { CaseTimelineRepository } from './case-timeline.repository.js';
 import { CasesController } from './cases.controller.js';
+import { CasesRepository } from './cases.repository.js';
 import { CasesService } from './cases.service.js';
-import { CaseSubjectOutcome } from './outcome.entity.js';
-import { IopcReferral } from './referral.entity.js';
+import { OutcomesRepository } from './outcomes.repository.js';
+import { ReferralRepository } from './referral.repository.js';
 
+/**
+ * Cases: their life, IOPC referrals, severity and outcomes. Reads workforce members through WorkforceService,
+ * users through UsersService and intelligence reports through the LinkedReports port (bound globally by the
+ * intelligence module, which depends on this one). Exports CasesService for the intelligence review and the
+ * subject profile.
+ */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([
-      CaseRecord,
-      CaseSubject,
-      CaseSeverityAssessment,
-      CaseEvent,
-      IopcReferral,
-      CaseSubjectOutcome,
-    ]),
-    VettingModule,
-  ],
+  imports: [VettingModule, WorkforceModule, AuthModule],
   controllers: [CasesController],
-  providers: [CasesService, CaseReferences],
+  providers: [
+    CasesRepository,
+    CaseTimelineRepository,
+    ReferralRepository,
+    OutcomesRepository,
+    CaseRecords,
+    CaseLifecycleService,
+    CaseReferralService,
+    CaseOutcomesService,
+    CasesService,
+    CaseReferences,
+  ],
   exports: [CasesService, CaseReferences],
 })
 export class CasesModule {}

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
-import { copyCsv, withLiterals } from '../../common/csv.js';
 import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
@@ -22,6 +21,15 @@ import {
   type VettingFiguresQuery,
   type YearRangeQuery,
 } from './dto/figures.dto.js';
+import { FIGURES_RESOURCE, FiguresAudit, FiguresRule } from './figures.codes.js';
+import {
+  type BasisFilter,
+  type FigureFilter,
+  FiguresRepository,
+  MISCONDUCT_RETURN_COLUMNS,
+  type ReturnFilter,
+  TOTAL_KEY,
+} from './figures.repository.js';
 import {
   DEFAULT_FINANCIAL_YEARS,
   financialYearOfDate,
@@ -29,37 +37,29 @@ import {
   MAX_FINANCIAL_YEARS,
   parseFinancialYear,
 } from './financial-year.js';
+import { CAPACITY_COLUMNS, MonthFiguresRepository, VETTING_COLUMNS } from './month-figures.repository.js';
 import {
-  CAPACITY_COLUMNS,
+  ALL_KEY,
   CASE_COLUMNS,
-  capacityFiguresSql,
-  caseFiguresSql,
-  type FigureFilter,
   INTELLIGENCE_COLUMNS,
-  intelligenceFiguresSql,
-  MISCONDUCT_RETURN_COLUMNS,
-  misconductReturnCsvSql,
-  misconductReturnSql,
   REFERRAL_COLUMNS,
-  referralFiguresSql,
-  type SqlQuery,
-  TOTAL_KEY,
-  VETTING_COLUMNS,
-  vettingComplianceSql,
-} from './figures.sql.js';
+  type YearFigureRow,
+  YearFiguresRepository,
+} from './year-figures.repository.js';
 
 /** Month-by-month figures (a lateral computation per month end) span at most this many financial years. */
 export const MAX_MONTHLY_YEARS = 10;
 
-type DbRow = Record<string, FigureValue>;
+/** A row as a figure's statement answers it: values by column key. */
+type FoundRow = Readonly<Record<string, FigureValue>>;
 
 /**
  * Shapes rows into the order of their columns; `fixed` supplies the columns the SQL does not (year text,
  * basis). Each row starts as a copy of one template holding every column, so that the rows keep V8's fast
  * object layout: built key by key, an object of more than a dozen properties becomes a dictionary, slower
- * to build and to serialise (on the misconduct return's thousands of rows, JSON.stringify took 1.5-3× as long).
+ * to build and to serialise (the misconduct return has thousands of rows).
  */
-function rowShaper(columns: FigureColumn[]): (r: DbRow, fixed: FigureRow) => FigureRow {
+function rowShaper(columns: FigureColumn[]): (r: FoundRow, fixed: FigureRow) => FigureRow {
   const keys = columns.map((c) => c.key);
   const template: FigureRow = Object.fromEntries(keys.map((k) => [k, null]));
   return (r, fixed) => {
@@ -69,7 +69,9 @@ function rowShaper(columns: FigureColumn[]): (r: DbRow, fixed: FigureRow) => Fig
   };
 }
 
-const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
+type YearFigure = 'referrals' | 'cases' | 'intelligence';
+
+const BASIS_TEXT: Record<YearFigure, Record<CountingBasis, string>> = {
   referrals: {
     recorded: 'Counted in the financial year the referral was made (UK local time)',
     finalised: 'Counted in the financial year the referred case was finalised (UK local time)',
@@ -85,10 +87,18 @@ const BASIS_TEXT: Record<string, Record<CountingBasis, string>> = {
   },
 };
 
+const AUDIT_OF: Record<YearFigure | 'vetting' | 'capacity', FiguresAudit> = {
+  referrals: FiguresAudit.Referrals,
+  cases: FiguresAudit.Cases,
+  intelligence: FiguresAudit.Intelligence,
+  vetting: FiguresAudit.Vetting,
+  capacity: FiguresAudit.Capacity,
+};
+
 /**
- * The unit's figures: each one SQL statement of aggregates (see figures.sql.ts), shaped into a table with
- * its counting basis on every row, and audited (who ran which figure with which filters: known before the
- * query, so the audit row is written while it runs, `Transactions.readAudited`). The misconduct return
+ * The unit's figures: each one SQL statement of aggregates (the repositories), shaped into a table with its
+ * counting basis on every row, and audited (who ran which figure with which filters: known before the query,
+ * so the audit row is written while it runs, `Transactions.read` with its audit). The misconduct return
  * names the people in its rows, so its audit row follows its query.
  */
 @Injectable()
@@ -98,24 +108,34 @@ export class FiguresService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly figures: FiguresRepository,
+    private readonly years: YearFiguresRepository,
+    private readonly months: MonthFiguresRepository,
   ) {}
 
   referrals(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
-    return this.yearTable(actor, 'referrals', q, REFERRAL_COLUMNS, referralFiguresSql, {
+    return this.yearTable(actor, 'referrals', q, REFERRAL_COLUMNS, (tx, f) => this.years.referrals(tx, f), {
       unit: 'IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases',
     });
   }
 
   cases(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
-    return this.yearTable(actor, 'cases', q, CASE_COLUMNS, caseFiguresSql, {
+    return this.yearTable(actor, 'cases', q, CASE_COLUMNS, (tx, f) => this.years.cases(tx, f), {
       unit: 'People in cases (a person counts once per case); one row per year and member type, member_type all sums them',
     });
   }
 
   intelligence(actor: Actor, q: FiguresQuery): Promise<FigureTable> {
-    return this.yearTable(actor, 'intelligence', q, INTELLIGENCE_COLUMNS, intelligenceFiguresSql, {
-      unit: 'Intelligence reports (by primary category; a category filter matches primary or secondary)',
-    });
+    return this.yearTable(
+      actor,
+      'intelligence',
+      q,
+      INTELLIGENCE_COLUMNS,
+      (tx, f) => this.years.intelligence(tx, f),
+      {
+        unit: 'Intelligence reports (by primary category; a category filter matches primary or secondary)',
+      },
+    );
   }
 
   async vetting(actor: Actor, q: VettingFiguresQuery): Promise<FigureTable> {
@@ -127,7 +147,7 @@ export class FiguresService {
       filter,
       today,
       VETTING_COLUMNS,
-      vettingComplianceSql(filter, today),
+      (tx) => this.months.vetting(tx, filter, today),
       {
         basis: 'state_on_date',
         basisDescription:
@@ -139,31 +159,40 @@ export class FiguresService {
 
   async capacity(actor: Actor, q: CapacityQuery): Promise<FigureTable> {
     const today = this.clock.today();
+    const target = this.config.INTEL_ASSESSMENT_TARGET_DAYS;
     const filter = {
       ...this.range(q, today, 1, MAX_MONTHLY_YEARS),
       category: q.category ?? null,
       viewer: actor,
     };
-    const sql = capacityFiguresSql(filter, today, this.config.INTEL_ASSESSMENT_TARGET_DAYS);
-    return this.monthTable(actor, 'capacity', filter, today, CAPACITY_COLUMNS, sql, {
-      basis: 'open_at_date',
-      basisDescription: `Items open at the end of the day (UK local time): intelligence received and not decided (development counts as open; target ${this.config.INTEL_ASSESSMENT_TARGET_DAYS} days from receipt), cases recorded and not finalised (target: 12 months)`,
-      unit: 'Open intelligence reports and cases',
-    });
+    return this.monthTable(
+      actor,
+      'capacity',
+      filter,
+      today,
+      CAPACITY_COLUMNS,
+      (tx) => this.months.capacity(tx, filter, today, target),
+      {
+        basis: 'open_at_date',
+        basisDescription: `Items open at the end of the day (UK local time): intelligence received and not decided (development counts as open; target ${target} days from receipt), cases recorded and not finalised (target: 12 months)`,
+        unit: 'Open intelligence reports and cases',
+      },
+    );
   }
 
+  /** The return as JSON: one statement (`Transactions.read`), its audit row after it (it names the people read). */
   async misconductReturn(actor: Actor, q: MisconductReturnQuery): Promise<MisconductReturn> {
-    const { year, sql } = this.returnSql(actor, q);
+    const filter = this.returnFilter(actor, q);
     await this.assertDepartment(q.department);
-    return this.tx.read(async (m) => {
-      const found = await m.query<DbRow[]>(sql.text, sql.values);
-      const subjects = [...new Set(found.map((r) => String(r.subject_id)))];
+    return this.tx.read(async (tx) => {
+      const found = await this.figures.misconductReturn(tx, filter);
+      const subjects = [...new Set(found.map((r) => r.subject_id))];
       const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
-      const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(Number(r.fy)) }));
-      await this.auditReturn(m, actor, q, subjects, rows.length);
+      const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(r.fy) }));
+      await this.auditReturn(tx, actor, q, subjects, rows.length);
       return {
         figure: 'misconduct_return',
-        year: formatFinancialYear(year),
+        year: formatFinancialYear(filter.year),
         basis: 'finalised',
         callerRecordsExcluded: callerRecordsExcluded(actor),
         columns: MISCONDUCT_RETURN_COLUMNS,
@@ -173,54 +202,50 @@ export class FiguresService {
   }
 
   /**
-   * The return as CSV, written by PostgreSQL: one `COPY` of the return's statement (its values written in as
-   * literals: COPY takes no parameters), each row ending with the person's id, gathered into memory with
-   * the ids taken off as it arrives (`copyCsv`) for the audit row, which is written last, from
-   * the very rows sent; the caller sends the CSV after that. No transaction is needed (`Transactions.read`):
-   * the return is one statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
+   * The return as CSV, written by PostgreSQL (one `COPY` of the return's statement, each row ending with the
+   * person's id, taken off as it arrives) for the audit row, which is written last, from the very rows sent;
+   * the caller sends the CSV after that. No transaction is needed (`Transactions.read`): the return is one
+   * statement. The same cells, in the same order, as `toCsv` would make of the JSON's rows.
    */
   async misconductReturnCsv(
     actor: Actor,
     q: MisconductReturnQuery,
   ): Promise<{ year: string; csv: Buffer; callerRecordsExcluded: boolean }> {
-    const { year, sql } = this.returnSql(actor, q);
-    const select = misconductReturnCsvSql(`(${withLiterals(sql.text, sql.values)})`, { subjectColumn: true });
+    const filter = this.returnFilter(actor, q);
     await this.assertDepartment(q.department);
-    return this.tx.read(async (m) => {
-      const { body, values: people } = await copyCsv(m, select);
-      await this.auditReturn(m, actor, q, [...new Set(people)], people.length);
+    return this.tx.read(async (tx) => {
+      const { body, values: people } = await this.figures.misconductReturnCsv(tx, filter);
+      await this.auditReturn(tx, actor, q, [...new Set(people)], people.length);
       return {
-        year: formatFinancialYear(year),
+        year: formatFinancialYear(filter.year),
         csv: body,
         callerRecordsExcluded: callerRecordsExcluded(actor),
       };
     });
   }
 
-  /** The return's statement for the request (the caller's own cases left out), JSON and CSV alike. */
-  private returnSql(actor: Actor, q: MisconductReturnQuery): { year: number; sql: SqlQuery } {
-    const year = parseFinancialYear(q.year) as number;
-    const sql = misconductReturnSql({
-      year,
+  /** The return's filter for the request (the caller's own cases left out), JSON and CSV alike. */
+  private returnFilter(actor: Actor, q: MisconductReturnQuery): ReturnFilter {
+    return {
+      year: this.year(q.year, 'year'),
       category: q.category,
       department: q.department,
       memberType: q.memberType,
       viewer: actor,
-    });
-    return { year, sql };
+    };
   }
 
   /** The return's audit row, JSON and CSV alike: the people it covers and the filter used. */
   private auditReturn(
-    m: EntityManager,
+    tx: EntityManager,
     actor: Actor,
     q: MisconductReturnQuery,
     subjectIds: string[],
     returned: number,
   ): Promise<void> {
-    return this.audit.record(m, actor, {
-      action: 'figures.misconduct_return',
-      resourceType: 'figures',
+    return this.audit.record(tx, actor, {
+      action: FiguresAudit.MisconductReturn,
+      resourceType: FIGURES_RESOURCE,
       subjectIds,
       details: {
         year: q.year,
@@ -236,33 +261,31 @@ export class FiguresService {
 
   private yearTable(
     actor: Actor,
-    figure: 'referrals' | 'cases' | 'intelligence',
+    figure: YearFigure,
     q: FiguresQuery,
     columns: FigureColumn[],
-    build: (f: FigureFilter & { basis: CountingBasis }) => SqlQuery,
+    query: (tx: EntityManager, f: BasisFilter) => Promise<YearFigureRow[]>,
     meta: { unit: string },
   ): Promise<FigureTable> {
     const today = this.clock.today();
     const basis = q.basis ?? CountingBasis.Recorded;
-    const filter = {
+    const filter: BasisFilter = {
       ...this.range(q, today, DEFAULT_FINANCIAL_YEARS, MAX_FINANCIAL_YEARS),
       category: q.category ?? null,
       basis,
       viewer: actor,
     };
     const filters = this.filtersOf(filter);
-    return this.runTable(actor, figure, filter.department, build(filter), { basis, ...filters }, (found) => {
+    const run = (tx: EntityManager) => query(tx, filter);
+    return this.runTable(actor, figure, filter.department, run, { basis, ...filters }, (found) => {
       const shape = rowShaper(columns);
-      const shaped = found.map((r) => {
-        const fy = Number(r.fy);
-        return {
-          total: fy === TOTAL_KEY,
-          row: shape(r, {
-            financial_year: fy === TOTAL_KEY ? 'total' : formatFinancialYear(fy),
-            basis,
-          }),
-        };
-      });
+      const shaped = found.map((r) => ({
+        total: r.fy === TOTAL_KEY,
+        row: shape(r, {
+          financial_year: r.fy === TOTAL_KEY ? 'total' : formatFinancialYear(r.fy),
+          basis,
+        }),
+      }));
       const totals = shaped.filter((s) => s.total).map((s) => s.row);
       return {
         figure,
@@ -274,25 +297,27 @@ export class FiguresService {
         columns,
         rows: shaped.filter((s) => !s.total).map((s) => s.row),
         // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
-        total: totals.find((t) => t.member_type === undefined || t.member_type === 'all') ?? null,
-        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.member_type !== 'all') } : {}),
+        total: totals.find((t) => t.member_type === undefined || t.member_type === ALL_KEY) ?? null,
+        ...(figure === 'cases'
+          ? { totalsByMemberType: totals.filter((t) => t.member_type !== ALL_KEY) }
+          : {}),
         asOf: today,
       };
     });
   }
 
-  private monthTable(
+  private monthTable<R extends FoundRow & { fy: number }>(
     actor: Actor,
     figure: 'vetting' | 'capacity',
     filter: FigureFilter,
     today: string,
     columns: FigureColumn[],
-    sql: SqlQuery,
+    query: (tx: EntityManager) => Promise<R[]>,
     meta: { basis: string; basisDescription: string; unit: string },
   ): Promise<FigureTable> {
     const filters = this.filtersOf(filter);
     const details = { basis: meta.basis, asOf: today, ...filters };
-    return this.runTable(actor, figure, filter.department, sql, details, (found) => {
+    return this.runTable(actor, figure, filter.department, query, details, (found) => {
       const shape = rowShaper(columns);
       return {
         figure,
@@ -302,9 +327,7 @@ export class FiguresService {
         // concerning them.
         callerRecordsExcluded: callerRecordsExcluded(actor),
         columns,
-        rows: found.map((r) =>
-          shape(r, { financial_year: formatFinancialYear(Number(r.fy)), basis: meta.basis }),
-        ),
+        rows: found.map((r) => shape(r, { financial_year: formatFinancialYear(r.fy), basis: meta.basis })),
         total: null,
         asOf: today,
       };
@@ -313,21 +336,22 @@ export class FiguresService {
 
   /**
    * A figure table's one statement, with its audit row (who ran which figure with which filters, not what it
-   * counted) written beside it (`Transactions.readAudited`); the department filter is checked first, so a
-   * refused request is not audited as a read. `table` shapes the rows found.
+   * counted) written beside it (`Transactions.read` with its audit); the department filter is checked first,
+   * so a refused request is not audited as a read. `table` shapes the rows found.
    */
-  private async runTable(
+  private async runTable<R>(
     actor: Actor,
-    figure: string,
+    figure: YearFigure | 'vetting' | 'capacity',
     department: string | null | undefined,
-    sql: SqlQuery,
+    query: (tx: EntityManager) => Promise<R[]>,
     details: Record<string, unknown>,
-    table: (found: DbRow[]) => FigureTable,
+    table: (found: R[]) => FigureTable,
   ): Promise<FigureTable> {
     await this.assertDepartment(department);
-    return this.tx.readAudited(
-      async (m) => table(await m.query<DbRow[]>(sql.text, sql.values)),
-      (m) => this.audit.record(m, actor, { action: `figures.${figure}`, resourceType: 'figures', details }),
+    return this.tx.read(
+      async (tx) => table(await query(tx)),
+      (tx) =>
+        this.audit.record(tx, actor, { action: AUDIT_OF[figure], resourceType: FIGURES_RESOURCE, details }),
     );
   }
 
@@ -335,28 +359,36 @@ export class FiguresService {
     return {
       from: formatFinancialYear(f.from),
       to: formatFinancialYear(f.to),
-      category: (f.category ?? null) as FigureFilters['category'],
+      category: f.category ?? null,
       department: f.department ?? null,
-      memberType: (f.memberType ?? null) as FigureFilters['memberType'],
+      memberType: f.memberType ?? null,
     };
+  }
+
+  /** A financial year the DTO has validated (`2017/18`), as its start year. */
+  private year(text: string, field: string): number {
+    const year = parseFinancialYear(text);
+    if (year === null)
+      throw problems.invalid(field, FiguresRule.IsFinancialYear, `${field} is not a financial year`);
+    return year;
   }
 
   /** The financial-year range asked for, with defaults ending in the current year; 400 when backwards or too long. */
   private range(q: YearRangeQuery, today: string, defaultYears: number, maxYears: number): FigureFilter {
     const current = financialYearOfDate(today);
-    const to = q.to ? (parseFinancialYear(q.to) as number) : current;
-    const from = q.from ? (parseFinancialYear(q.from) as number) : to - (defaultYears - 1);
+    const to = q.to ? this.year(q.to, 'to') : current;
+    const from = q.from ? this.year(q.from, 'from') : to - (defaultYears - 1);
     if (from > to) {
       throw problems.invalid(
         'to',
-        'financialYearOrder',
+        FiguresRule.FinancialYearOrder,
         `to (${formatFinancialYear(to)}) is before from (${formatFinancialYear(from)})`,
       );
     }
     if (to - from + 1 > maxYears) {
       throw problems.invalid(
         'from',
-        'maxFinancialYears',
+        FiguresRule.MaxFinancialYears,
         `The range may span at most ${maxYears} financial years`,
       );
     }
@@ -366,11 +398,9 @@ export class FiguresService {
   /** 400 unless the department filter names a department; before the read, so a refused request is not audited as a read. */
   private async assertDepartment(department: string | null | undefined): Promise<void> {
     if (!department) return;
-    const found = await this.tx.read((m) =>
-      m.query<unknown[]>('SELECT 1 FROM department WHERE id = $1', [department]),
-    );
-    if (found.length === 0) {
-      throw problems.invalid('department', 'exists', 'department does not name a department');
+    const exists = await this.tx.read((tx) => this.figures.departmentExists(tx, department));
+    if (!exists) {
+      throw problems.invalid('department', FiguresRule.Exists, 'department does not name a department');
     }
   }
 }

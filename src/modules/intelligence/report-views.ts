@@ -8,7 +8,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { CaseReferences } from '../cases/case-references.service.js';
-import { type MemberName, WorkforceService } from '../workforce/workforce.service.js';
+import { type MemberBrief, WorkforceService } from '../workforce/workforce.service.js';
 import type { QueueItem } from './dto/queue.dto.js';
 import type { IntelligenceView, SubjectView } from './dto/report.dto.js';
 import type { IntelligenceAudit } from './intelligence.codes.js';
@@ -31,7 +31,7 @@ const iso = (d: Date | null): string | null => (d === null ? null : new Date(d).
 /** A report's subjects with their names, in the order of role, family name and id. */
 function subjectViews(
   subjects: readonly { workforce_member_id: string; role: SubjectRole }[],
-  names: Map<string, MemberName>,
+  names: Map<string, MemberBrief>,
 ): SubjectView[] {
   const views = subjects.map((s) => {
     const name = names.get(s.workforce_member_id);
@@ -109,7 +109,7 @@ export class ReportViews {
     // A referred case the caller may not see reads as none.
     const caseIds = [r.referred_case_id, ...reviews.map((v) => v.case_id)].filter((c) => c !== null);
     const visibleCases = await this.cases.references(tx, actor, caseIds);
-    const names = await this.workforce.names(
+    const names = await this.namesOf(
       tx,
       r.subjects.map((s) => s.workforce_member_id),
     );
@@ -133,7 +133,7 @@ export class ReportViews {
     r: ReportRow,
     assessments: AssessmentRow[],
     reviews: ReviewRow[],
-    names: Map<string, MemberName>,
+    names: Map<string, MemberBrief>,
     visibleCases: Map<string, string>,
   ): IntelligenceView {
     const caseOf = (c: string | null): string | null => (c !== null && visibleCases.has(c) ? c : null);
@@ -199,7 +199,7 @@ export class ReportViews {
 
   /** Queue items of `rows` (a page of the queue, search or profile), their subjects named. */
   async items(tx: EntityManager, rows: ItemRow[]): Promise<QueueItem[]> {
-    const names = await this.workforce.names(
+    const names = await this.namesOf(
       tx,
       rows.flatMap((r) => r.subjects.map((s) => s.workforce_member_id)),
     );
@@ -208,7 +208,12 @@ export class ReportViews {
     return rows.map((row) => this.item(row, names, now, today));
   }
 
-  private item(r: ItemRow, names: Map<string, MemberName>, now: Date, today: string): QueueItem {
+  /** The subjects' staff numbers and names, from the workforce module. */
+  private async namesOf(tx: EntityManager, ids: string[]): Promise<Map<string, MemberBrief>> {
+    return new Map((await this.workforce.briefs(tx, ids)).map((b) => [b.id, b]));
+  }
+
+  private item(r: ItemRow, names: Map<string, MemberBrief>, now: Date, today: string): QueueItem {
     const receivedAt = new Date(r.received_at);
     return {
       id: r.id,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
@@ -6,11 +7,12 @@ import { Jobs } from '../../common/jobs.js';
 import { type Keyset, type Page, paginate } from '../../common/pagination.js';
 import { ProblemException, problems } from '../../common/problem.js';
 import { execute, Transactions } from '../../database/database.module.js';
+import { all, db } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
-import { all, db } from '../../database/sql.js';
+import type { MemberType } from './workforce.enums.js';
 import type {
   CreateDepartmentRequest,
   CreateMemberRequest,
@@ -126,11 +128,14 @@ export const separationOfDuties = (detail: string): ProblemException =>
  * answers 404 with a denied audit row naming W, as for a member that does not exist), as with W's vetting
  * records; nor changes the post they hold (separation of duties).
  */
-/** How other modules show a workforce member they name. */
-export interface MemberName {
+/** How other modules show a workforce member their records name. */
+export interface MemberBrief {
+  id: string;
   staffNumber: string;
+  name: string;
   givenName: string;
   familyName: string;
+  memberType: MemberType;
 }
 
 @Injectable()
@@ -165,24 +170,25 @@ export class WorkforceService {
   }
 
   /**
-   * Staff number and names of those of `ids` that are workforce members, for other modules' views of the
-   * people their records name (intelligence's subjects). No access check: the caller shows them only on
-   * records it has read through the policy.
+   * Staff number, names and type of each of `ids` that exists, by id (for the cases and intelligence reports
+   * naming them).
    */
-  async names(manager: EntityManager, ids: readonly string[]): Promise<Map<string, MemberName>> {
-    if (ids.length === 0) return new Map();
-    const rows = await all(
-      manager,
+  async briefs(tx: EntityManager, ids: readonly string[]): Promise<MemberBrief[]> {
+    if (ids.length === 0) return [];
+    return all(
+      tx,
       db
-        .selectFrom('workforce_member')
-        .select(['id', 'staff_number', 'given_name', 'family_name'])
-        .where('id', 'in', [...new Set(ids)]),
-    );
-    return new Map(
-      rows.map((r) => [
-        r.id,
-        { staffNumber: r.staff_number, givenName: r.given_name, familyName: r.family_name },
-      ]),
+        .selectFrom('workforce_member as w')
+        .select([
+          'w.id',
+          'w.staff_number as staffNumber',
+          sql<string>`w.given_name || ' ' || w.family_name`.as('name'),
+          'w.given_name as givenName',
+          'w.family_name as familyName',
+          'w.member_type as memberType',
+        ])
+        .where('w.id', 'in', [...new Set(ids)])
+        .orderBy('w.id'),
     );
   }
 

@@ -1,15 +1,18 @@
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
-import type { DemoSeeder } from '../../demo/demo-context.js';
+import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
+import { type DemoSeeder, type Fragment, run } from './demo-context.js';
 
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */
 const MARK = 'Demo case';
+/** The LIKE pattern of the demo's cases. */
+const DEMO_CASES = `${MARK}%`;
 const CASES = 160;
 const CASE_SUBJECTS = 40;
 
 /** The staff number of case subject `g` (SQL) of `people` (SQL): DCASE0001, or wider for 10,000 and more. */
-const caseSubjectNumber = (g: string, people: string): string =>
-  `'DCASE' || lpad((${g})::text, greatest(4, length((${people})::text)), '0')`;
+const caseSubjectNumber = (g: Fragment, people: Fragment): Fragment =>
+  sql`'DCASE' || lpad((${g})::text, greatest(4, length((${people})::text)), '0')`;
 
 /**
  * Demo cases, generated in SQL: spread evenly from April 2016 to last week (every financial year from
@@ -27,18 +30,23 @@ export const seedCases: DemoSeeder = async (ctx) => {
 
   await seedCaseSubjects(m);
 
-  const [{ n }] = await m.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM case_record WHERE allegation_summary LIKE $1`,
-    [`${MARK}%`],
+  const [{ n }] = await run(
+    m,
+    sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM case_record WHERE allegation_summary LIKE ${DEMO_CASES}`,
   );
   if (n > 0) ctx.log(`demo cases: ${n} already present`);
   else await generateCases(m, analyst, supervisor);
   await linkReferredIntelligence(m, analyst);
-  const [{ cases, outcomes }] = await m.query<{ cases: number; outcomes: number }[]>(
-    `SELECT (SELECT count(*)::int FROM case_record WHERE allegation_summary LIKE $1) AS cases,
+  const [{ cases, outcomes }] = await run(
+    m,
+    sql<{
+      cases: number;
+      outcomes: number;
+    }>`SELECT (SELECT count(*)::int FROM case_record WHERE allegation_summary LIKE ${DEMO_CASES}) AS cases,
             (SELECT count(*)::int FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
-              WHERE c.allegation_summary LIKE $1) AS outcomes`,
-    [`${MARK}%`],
+              WHERE c.allegation_summary LIKE ${DEMO_CASES}) AS outcomes`,
   );
   ctx.log(`demo cases: ${cases} cases, ${outcomes} outcomes`);
 };
@@ -48,16 +56,16 @@ export const seedCases: DemoSeeder = async (ctx) => {
  * 40, each the subject of several cases; the bench's tens of thousands, as a force's decade of cases has.
  */
 export async function seedCaseSubjects(m: EntityManager, people = CASE_SUBJECTS): Promise<void> {
-  await m.query(
-    `INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
+  await run(
+    m,
+    sql`INSERT INTO workforce_member (member_type, staff_number, given_name, family_name, rank_or_grade)
      SELECT CASE WHEN g % 4 = 0 THEN 'staff' WHEN g % 13 = 0 THEN 'pcso' ELSE 'officer' END::member_type,
-            ${caseSubjectNumber('g', '$1::int')},
+            ${caseSubjectNumber(sql`g`, sql`${people}::int`)},
             (ARRAY['Sam','Alex','Jo','Chris','Pat','Robin','Jamie','Morgan'])[1 + g % 8],
             (ARRAY['Hughes','Patel','Okafor','Walsh','Nowak','Evans','Clarke','Ahmed','Taylor','Reid'])[1 + g % 10],
             CASE WHEN g % 4 = 0 THEN 'Grade ' || (3 + g % 4) ELSE (ARRAY['PC','PC','PC','DC','PS','DS','Insp'])[1 + g % 7] END
-       FROM generate_series(1, $1::int) g
+       FROM generate_series(1, ${people}::int) g
      ON CONFLICT (staff_number) DO NOTHING`,
-    [people],
   );
 }
 
@@ -75,12 +83,13 @@ export async function generateCases(
   // The cases. Status by age: a case older than 18 months is closed (a few still suspended for a trial or
   // awaiting an outcome); younger ones cycle through every status.
   // Staged first: each case's random reference (src/common/reference.ts), drawn again where taken.
-  await m.query(`DROP TABLE IF EXISTS pg_temp.demo_case`);
-  await m.query(
-    `CREATE TEMPORARY TABLE demo_case ON COMMIT DROP AS
+  await run(m, sql`DROP TABLE IF EXISTS pg_temp.demo_case`);
+  await run(
+    m,
+    sql`CREATE TEMPORARY TABLE demo_case ON COMMIT DROP AS
      WITH spec AS (
        SELECT i,
-              timestamptz '2016-04-03 10:00+01' + (i - 1) * ((now() - interval '6 days' - timestamptz '2016-04-03 10:00+01') / ($1::int - 1)) AS recorded_at,
+              timestamptz '2016-04-03 10:00+01' + (i - 1) * ((now() - interval '6 days' - timestamptz '2016-04-03 10:00+01') / (${count}::int - 1)) AS recorded_at,
               (ARRAY['abuse_of_position_sexual','infiltration','disclosure_of_information','perverting_justice',
                      'sexual_misconduct','drugs','theft_fraud','misuse_of_systems','abuse_of_authority',
                      'inappropriate_association','vulnerability','assisting_offenders','other'])[1 + i % 13]::corruption_category AS primary_category,
@@ -90,7 +99,7 @@ export async function generateCases(
                    WHEN i % 31 = 0 THEN ARRAY['chief_officer']::referral_criterion[]
                    WHEN i % 29 = 0 THEN ARRAY['discrimination_aggravated']::referral_criterion[]
                    ELSE '{}'::referral_criterion[] END AS facts
-         FROM generate_series(1, $1::int) i
+         FROM generate_series(1, ${count}::int) i
      ), shaped AS (
        SELECT s.*,
               CASE WHEN s.recorded_at < now() - interval '540 days' THEN
@@ -105,12 +114,12 @@ export async function generateCases(
        SELECT sh.*, extract(year FROM sh.recorded_at AT TIME ZONE 'Europe/London')::int AS year
          FROM shaped sh
      )
-     SELECT n.*, ${randomReferenceSql('CASE', 'n.year')} AS reference FROM numbered n`,
-    [count],
+     SELECT n.*, ${sql.raw(randomReferenceSql('CASE', 'n.year'))} AS reference FROM numbered n`,
   );
-  await m.query(dedupeReferencesSql('demo_case', 'i', 'case_record'));
-  await m.query(
-    `INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type, status,
+  await run(m, sql.raw(dedupeReferencesSql('demo_case', 'i', 'case_record')));
+  await run(
+    m,
+    sql`INSERT INTO case_record (reference, reference_year, reference_number, case_type, matter_type, status,
        suspended_from, suspension_reason, ever_suspended, allegation_summary, primary_category, categories, breach_type,
        referral_facts, referral_criteria_met, referral_required, investigator_id, supervisor_id, severity, recorded_at,
        recorded_financial_year, investigation_started_at, finalised_at, last_update_at, next_update_due, pcc_report_due, created_by)
@@ -118,7 +127,7 @@ export async function generateCases(
             CASE WHEN status = 'suspended' THEN 'under_investigation'::case_status END,
             CASE WHEN status = 'suspended' THEN 'Awaiting the outcome of the criminal trial' END,
             status = 'suspended' OR i % 7 = 0,
-            '${MARK} ' || i || ': allegation concerning ' || replace(primary_category::text, '_', ' ') || ' (fictional).',
+            ${`${MARK} `}::text || i || ': allegation concerning ' || replace(primary_category::text, '_', ' ') || ' (fictional).',
             primary_category,
             CASE WHEN i % 3 = 0 THEN ARRAY[primary_category, 'inappropriate_association']::corruption_category[]
                  ELSE ARRAY[primary_category] END,
@@ -126,43 +135,43 @@ export async function generateCases(
                    'orders_and_instructions','duties_and_responsibilities','confidentiality','fitness_for_work',
                    'discreditable_conduct','challenging_and_reporting'])[1 + i % 10]::case_breach_type,
             facts, criteria, cardinality(criteria) > 0,
-            $1::uuid, CASE WHEN status IN ('closed','awaiting_outcome') OR i % 2 = 0 THEN $2::uuid END,
+            ${analyst}::uuid, CASE WHEN status IN ('closed','awaiting_outcome') OR i % 2 = 0 THEN ${supervisor}::uuid END,
             (ARRAY['no_misconduct','practice_requiring_improvement','misconduct','gross_misconduct'])[1 + i % 4]::case_severity,
             recorded_at, 0,
             CASE WHEN status <> 'open' THEN recorded_at + interval '21 days' END,
             CASE WHEN status = 'closed' THEN recorded_at + ((90 + (i * 37) % 400) || ' days')::interval END,
             CASE WHEN status <> 'closed' AND i % 3 <> 0 THEN LEAST(now() - interval '2 days', recorded_at + interval '20 days')
                  WHEN status = 'closed' THEN recorded_at + interval '60 days' END,
-            CURRENT_DATE, CURRENT_DATE, $1::uuid
+            CURRENT_DATE, CURRENT_DATE, ${analyst}::uuid
        FROM demo_case ORDER BY i`,
-    [analyst, supervisor],
   );
   // A closed case never finalises in the future.
-  await m.query(
-    `UPDATE case_record SET finalised_at = now() - interval '1 day' WHERE finalised_at > now() AND allegation_summary LIKE $1`,
-    [`${MARK}%`],
+  await run(
+    m,
+    sql`UPDATE case_record SET finalised_at = now() - interval '1 day' WHERE finalised_at > now() AND allegation_summary LIKE ${DEMO_CASES}`,
   );
   // Subjects: one each, every seventh case two.
-  await m.query(
-    `INSERT INTO case_subject (case_id, workforce_member_id, added_at)
+  await run(
+    m,
+    sql`INSERT INTO case_subject (case_id, workforce_member_id, added_at)
      SELECT c.id, w.id, c.recorded_at
        FROM case_record c
        JOIN LATERAL (SELECT split_part(c.allegation_summary, ':', 1) AS head) h ON true
        JOIN LATERAL (SELECT substring(h.head FROM '[0-9]+$')::int AS i) n ON true
        JOIN workforce_member w ON w.staff_number IN (
-              ${caseSubjectNumber('1 + n.i % $2::int', '$2::int')},
-              CASE WHEN n.i % 7 = 0 THEN ${caseSubjectNumber('1 + (n.i + 11) % $2::int', '$2::int')} END)
-      WHERE c.allegation_summary LIKE $1
+              ${caseSubjectNumber(sql`1 + n.i % ${people}::int`, sql`${people}::int`)},
+              CASE WHEN n.i % 7 = 0 THEN ${caseSubjectNumber(sql`1 + (n.i + 11) % ${people}::int`, sql`${people}::int`)} END)
+      WHERE c.allegation_summary LIKE ${DEMO_CASES}
      ON CONFLICT DO NOTHING`,
-    [`${MARK}%`, people],
   );
 
   // Referrals: required ones once investigation started (or on half of the open ones), with every IOPC
   // decision and the recent ones pending; some voluntary ones; some required cases explained instead.
-  await m.query(
-    `WITH demo AS (
+  await run(
+    m,
+    sql`WITH demo AS (
        SELECT c.*, substring(split_part(c.allegation_summary, ':', 1) FROM '[0-9]+$')::int AS i
-         FROM case_record c WHERE c.allegation_summary LIKE $1
+         FROM case_record c WHERE c.allegation_summary LIKE ${DEMO_CASES}
      )
      INSERT INTO iopc_referral (case_id, referred_on, referred_financial_year, basis, criteria, reason, iopc_reference,
        decision, decided_on, recorded_by, decision_recorded_by, decision_recorded_at, created_at)
@@ -174,27 +183,27 @@ export async function generateCases(
             CASE WHEN d.recorded_at < now() - interval '40 days'
                  THEN (ARRAY['independent','directed','local','returned'])[1 + d.i % 4]::iopc_decision END,
             CASE WHEN d.recorded_at < now() - interval '40 days' THEN (d.recorded_at + interval '30 days')::date END,
-            $2::uuid,
-            CASE WHEN d.recorded_at < now() - interval '40 days' THEN $2::uuid END,
+            ${analyst}::uuid,
+            CASE WHEN d.recorded_at < now() - interval '40 days' THEN ${analyst}::uuid END,
             CASE WHEN d.recorded_at < now() - interval '40 days' THEN d.recorded_at + interval '31 days' END,
             d.recorded_at + interval '5 days'
        FROM demo d
       WHERE (d.referral_required AND d.i % 19 <> 0 AND (d.status <> 'open' OR d.i % 2 = 0))
          OR (NOT d.referral_required AND d.i % 10 = 3)`,
-    [`${MARK}%`, analyst],
   );
-  await m.query(
-    `UPDATE case_record c SET no_referral_reason = 'Supervisor review: the conduct does not meet the threshold on the facts',
-            no_referral_by = $2, no_referral_at = c.recorded_at + interval '7 days'
-      WHERE c.allegation_summary LIKE $1 AND c.referral_required AND c.status <> 'open'
+  await run(
+    m,
+    sql`UPDATE case_record c SET no_referral_reason = 'Supervisor review: the conduct does not meet the threshold on the facts',
+            no_referral_by = ${supervisor}, no_referral_at = c.recorded_at + interval '7 days'
+      WHERE c.allegation_summary LIKE ${DEMO_CASES} AND c.referral_required AND c.status <> 'open'
         AND NOT EXISTS (SELECT 1 FROM iopc_referral r WHERE r.case_id = c.id)`,
-    [`${MARK}%`, supervisor],
   );
 
   // Outcomes: complete for closed cases, partial (proceedings pending) for cases awaiting outcome. Each
   // template is one kind of outcome; all of them are allowed by the regulation rules (outcome-rules.ts).
-  await m.query(
-    `WITH t (k, finding, proceedings, result, outcome2020, outcome2012, allegation, left_service, would_dismiss, barred, advisory) AS (
+  await run(
+    m,
+    sql`WITH t (k, finding, proceedings, result, outcome2020, outcome2012, allegation, left_service, would_dismiss, barred, advisory) AS (
        VALUES
          (0, 'no_case_to_answer', NULL, NULL, NULL, NULL, 'unfounded', NULL, false, false, false),
          (1, 'no_case_to_answer', NULL, NULL, NULL, NULL, 'malicious_or_vexatious', NULL, false, false, false),
@@ -218,7 +227,7 @@ export async function generateCases(
                    WHEN (c.recorded_at AT TIME ZONE 'Europe/London')::date >= date '2020-02-01' THEN '2020'
                    ELSE '2012' END::conduct_regime AS regime
          FROM case_record c JOIN case_subject s ON s.case_id = c.id JOIN workforce_member w ON w.id = s.workforce_member_id
-        WHERE c.allegation_summary LIKE $1 AND c.status IN ('closed', 'awaiting_outcome', 'suspended')
+        WHERE c.allegation_summary LIKE ${DEMO_CASES} AND c.status IN ('closed', 'awaiting_outcome', 'suspended')
      ), chosen AS (
        SELECT d.*, t.*, d.case_type <> 'criminal' AS misconduct, d.case_type <> 'misconduct' AS criminal,
               d.status = 'closed' AS complete,
@@ -255,73 +264,72 @@ export async function generateCases(
             CASE WHEN ch.misconduct AND ch.advisory THEN (ch.recorded_at + interval '50 days')::date END,
             COALESCE(ch.finalised_at, now() - interval '3 days'), 0,
             CASE WHEN ch.complete THEN ch.finalised_at END,
-            $2::uuid, COALESCE(ch.finalised_at, now() - interval '3 days'),
+            ${analyst}::uuid, COALESCE(ch.finalised_at, now() - interval '3 days'),
             -- the subject's severity leads to the proceedings: a meeting for misconduct, a hearing for gross
             CASE WHEN NOT ch.misconduct OR ch.proc IS NULL THEN ch.severity
                  WHEN ch.proc = 'misconduct_meeting' THEN 'misconduct' ELSE 'gross_misconduct' END::case_severity,
             -- closed cases: confirmed by the supervisor (the analyst proposed); the others are still proposals
             CASE WHEN ch.complete THEN ch.finalised_at END,
-            CASE WHEN ch.complete THEN $3::uuid END
+            CASE WHEN ch.complete THEN ${supervisor}::uuid END
        FROM chosen ch`,
-    [`${MARK}%`, analyst, supervisor],
   );
   // Dismissals (or would-have-been dismissals) without a Barred List entry raise the case's reminder.
-  await m.query(
-    `UPDATE case_record c SET barred_list_reminder_at = o.first
+  await run(
+    m,
+    sql`UPDATE case_record c SET barred_list_reminder_at = o.first
        FROM (SELECT case_id, min(recorded_at) AS first FROM case_subject_outcome
               WHERE barred_list_on IS NULL
                 AND (misconduct_outcome IN ('dismissal_with_notice','dismissal_without_notice') OR would_have_been_dismissed)
               GROUP BY case_id) o
-      WHERE o.case_id = c.id AND c.allegation_summary LIKE $1`,
-    [`${MARK}%`],
+      WHERE o.case_id = c.id AND c.allegation_summary LIKE ${DEMO_CASES}`,
   );
 
   // Severity history and the timeline.
-  await m.query(
-    `INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by, assessed_at)
-     SELECT c.id, c.severity, 'Initial assessment on the information available', $2::uuid, c.recorded_at + interval '2 days'
-       FROM case_record c WHERE c.allegation_summary LIKE $1 AND c.severity IS NOT NULL`,
-    [`${MARK}%`, analyst],
+  await run(
+    m,
+    sql`INSERT INTO case_severity_assessment (case_id, severity, reason, assessed_by, assessed_at)
+     SELECT c.id, c.severity, 'Initial assessment on the information available', ${analyst}::uuid, c.recorded_at + interval '2 days'
+       FROM case_record c WHERE c.allegation_summary LIKE ${DEMO_CASES} AND c.severity IS NOT NULL`,
   );
   // Per subject: where the proceedings followed a reassessment of that person.
-  await m.query(
-    `INSERT INTO case_severity_assessment (case_id, workforce_member_id, severity, reason, assessed_by, assessed_at)
+  await run(
+    m,
+    sql`INSERT INTO case_severity_assessment (case_id, workforce_member_id, severity, reason, assessed_by, assessed_at)
      SELECT o.case_id, o.workforce_member_id, o.severity, 'Reassessed for this person on the investigation''s findings',
-            $2::uuid, c.recorded_at + interval '3 days'
+            ${supervisor}::uuid, c.recorded_at + interval '3 days'
        FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id
-      WHERE c.allegation_summary LIKE $1 AND o.severity IS NOT NULL AND o.severity IS DISTINCT FROM c.severity`,
-    [`${MARK}%`, supervisor],
+      WHERE c.allegation_summary LIKE ${DEMO_CASES} AND o.severity IS NOT NULL AND o.severity IS DISTINCT FROM c.severity`,
   );
-  await m.query(
-    `INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details, note)
+  await run(
+    m,
+    sql`INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details, note)
      SELECT c.id, e.kind::case_event_kind, e.actor, e.at, e.details, e.note
        FROM case_record c
        LEFT JOIN iopc_referral r ON r.case_id = c.id
        CROSS JOIN LATERAL (VALUES
-         ('created', $2::uuid, c.recorded_at, jsonb_build_object('reference', c.reference, 'caseType', c.case_type,
+         ('created', ${analyst}::uuid, c.recorded_at, jsonb_build_object('reference', c.reference, 'caseType', c.case_type,
             'referralRequired', c.referral_required, 'criteriaMet', to_jsonb(c.referral_criteria_met::text[])), NULL::text),
-         ('severity_assessed', $2::uuid, c.recorded_at + interval '2 days', jsonb_build_object('severity', c.severity),
+         ('severity_assessed', ${analyst}::uuid, c.recorded_at + interval '2 days', jsonb_build_object('severity', c.severity),
             'Initial assessment on the information available'),
-         ('referral_recorded', $2::uuid, r.created_at, jsonb_build_object('basis', r.basis, 'criteria', to_jsonb(r.criteria::text[]),
+         ('referral_recorded', ${analyst}::uuid, r.created_at, jsonb_build_object('basis', r.basis, 'criteria', to_jsonb(r.criteria::text[]),
             'referredOn', r.referred_on), NULL),
-         ('referral_decision', $2::uuid, r.decision_recorded_at, jsonb_build_object('decision', r.decision, 'decidedOn', r.decided_on), NULL),
-         ('no_referral_recorded', $3::uuid, c.no_referral_at, jsonb_build_object('criteriaMet', to_jsonb(c.referral_criteria_met::text[])),
+         ('referral_decision', ${analyst}::uuid, r.decision_recorded_at, jsonb_build_object('decision', r.decision, 'decidedOn', r.decided_on), NULL),
+         ('no_referral_recorded', ${supervisor}::uuid, c.no_referral_at, jsonb_build_object('criteriaMet', to_jsonb(c.referral_criteria_met::text[])),
             c.no_referral_reason),
-         ('status_changed', $2::uuid, c.investigation_started_at, jsonb_build_object('action', 'start-investigation', 'from', 'open',
+         ('status_changed', ${analyst}::uuid, c.investigation_started_at, jsonb_build_object('action', 'start-investigation', 'from', 'open',
             'to', 'under_investigation'), NULL),
-         ('update_given', $2::uuid, c.last_update_at, jsonb_build_object('recipients', 'both'), NULL),
-         ('status_changed', $3::uuid, c.finalised_at, jsonb_build_object('action', 'close', 'from', 'awaiting_outcome', 'to', 'closed'), NULL)
+         ('update_given', ${analyst}::uuid, c.last_update_at, jsonb_build_object('recipients', 'both'), NULL),
+         ('status_changed', ${supervisor}::uuid, c.finalised_at, jsonb_build_object('action', 'close', 'from', 'awaiting_outcome', 'to', 'closed'), NULL)
        ) AS e (kind, actor, at, details, note)
-      WHERE c.allegation_summary LIKE $1 AND e.at IS NOT NULL AND (e.kind <> 'severity_assessed' OR c.severity IS NOT NULL)`,
-    [`${MARK}%`, analyst, supervisor],
+      WHERE c.allegation_summary LIKE ${DEMO_CASES} AND e.at IS NOT NULL AND (e.kind <> 'severity_assessed' OR c.severity IS NOT NULL)`,
   );
-  await m.query(
-    `INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
+  await run(
+    m,
+    sql`INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
      SELECT o.case_id, 'outcome_recorded', o.recorded_by, o.recorded_at,
             jsonb_build_object('subjectId', o.workforce_member_id, 'misconductOutcome', o.misconduct_outcome,
                                'proceedings', o.proceedings, 'allegationResult', o.allegation_result)
-       FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id WHERE c.allegation_summary LIKE $1`,
-    [`${MARK}%`],
+       FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id WHERE c.allegation_summary LIKE ${DEMO_CASES}`,
   );
 }
 
@@ -331,13 +339,14 @@ export async function generateCases(
  * and keep no case id (the report and case_intelligence carry the link).
  */
 async function linkReferredIntelligence(m: EntityManager, analyst: string): Promise<void> {
-  await m.query(
-    `WITH pick AS (
+  await run(
+    m,
+    sql`WITH pick AS (
        SELECT r.id AS report_id,
               COALESCE(
-                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE $1 AND c.recorded_at >= r.received_at
+                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE ${DEMO_CASES} AND c.recorded_at >= r.received_at
                   ORDER BY c.recorded_at, c.id LIMIT 1),
-                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE $1 ORDER BY c.recorded_at DESC, c.id LIMIT 1)
+                (SELECT c.id FROM case_record c WHERE c.allegation_summary LIKE ${DEMO_CASES} ORDER BY c.recorded_at DESC, c.id LIMIT 1)
               ) AS case_id
          FROM intelligence_report r
         WHERE r.state = 'referred_to_case' AND r.referred_case_id IS NULL
@@ -350,8 +359,7 @@ async function linkReferredIntelligence(m: EntityManager, analyst: string): Prom
        ON CONFLICT DO NOTHING RETURNING case_id, report_id, linked_at
      )
      INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
-     SELECT k.case_id, 'intelligence_linked', $2::uuid, k.linked_at, jsonb_build_object('reportIds', jsonb_build_array(k.report_id))
+     SELECT k.case_id, 'intelligence_linked', ${analyst}::uuid, k.linked_at, jsonb_build_object('reportIds', jsonb_build_array(k.report_id))
        FROM links k`,
-    [`${MARK}%`, analyst],
   );
 }

@@ -1,24 +1,39 @@
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import type { AppConfig } from '../config/app-config.js';
-import { connectionOptions } from '../database/data-source.js';
-import { AUDIT_INSERT_SQL } from '../modules/audit/audit.service.js';
-import { parseFinancialYear } from '../modules/figures/financial-year.js';
-import { referralFiguresSql } from '../modules/figures/figures.sql.js';
-import { decodeCursor, encodeCursor } from './pagination.js';
+import type { CorruptionCategory } from '../src/common/domain/corruption-category.js';
+import { decodeCursor, encodeCursor } from '../src/common/pagination.js';
+import type { AppConfig } from '../src/config/app-config.js';
+import { connectionOptions } from '../src/database/data-source.js';
+import { db as kysely } from '../src/database/sql.js';
+import { parseFinancialYear } from '../src/modules/figures/financial-year.js';
+import { referralFiguresQuery } from '../src/modules/figures/year-figures.repository.js';
 
-// The raw queue page's SQL, as the intelligence queue ran it when these baselines were set (the product's
-// own is in src/modules/intelligence/queue.repository.ts).
+/*
+ * The raw SQL the baselines run: the bench's own copies of what Lantern's endpoints do (the baseline is the
+ * plain SQL as it was written for them), so that the product holds no SQL for the bench's sake.
+ */
+
+/** Lantern's audit insert (audit_event_pending; a deferred trigger seals it into the chain at commit). */
+export const AUDIT_INSERT_SQL = `INSERT INTO audit_event_pending (user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)
+      VALUES ($1, $2, $3, $4, $5, $6::uuid[], $7, $8, $9, $10)`;
+
+/** The intelligence queue's open states, on a report aliased `r`. */
 export const OPEN_SQL = `r.state IN ('received', 'in_assessment', 'awaiting_review', 'development')`;
+
+/** The subjects of report `r` as a JSON array, as a queue item shows them. */
 const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMemberId', s.workforce_member_id,
     'role', s.role, 'staffNumber', w.staff_number, 'givenName', w.given_name, 'familyName', w.family_name)
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
-const duplicatesJson = (visible: string): string => `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+
+/** The possible duplicates of report `r` (either direction), every one of them (no caller to hide any from). */
+const DUPLICATES_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
     'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
   FROM intelligence_duplicate d
   JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
-  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND ${visible})`;
+  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND TRUE)`;
+
+/** A queue item's own columns. */
 const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,
   r.secondary_categories::text[] AS secondary_categories, r.grading_scheme, r.source_evaluation,
   r.intelligence_assessment, r.handling_code, r.vulnerable_person, r.urgency_rank, r.assignee_id,
@@ -76,7 +91,7 @@ interface PlainReport {
 }
 
 /**
- * `npm run bench` only (BENCH_BASELINE_ROUTES=true): bare Fastify routes in the API's own process that do
+ * Bare Fastify routes in the API's own process (bench/api.ts adds them to the app it builds) that do
  * the same work as a Lantern endpoint written as raw SQL on a plain pg pool (same keyset query, same audit
  * insert), with none of Nest, TypeORM, validation or the guard. Lantern's endpoints are measured against them
  * in the same run. The read routes run their work in one transaction, as issue #9 defines the baseline; with
@@ -84,7 +99,7 @@ interface PlainReport {
  * that the bench can also show Lantern against the fastest raw form of the same work. Never enabled in
  * production.
  */
-export function registerBenchBaselines(fastify: FastifyInstance, config: AppConfig): void {
+export function registerBaselines(fastify: FastifyInstance, config: AppConfig): void {
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
@@ -144,7 +159,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
         k1: string;
         k2: string;
       }>(
-        `SELECT ${ITEM_COLUMNS}, ${SUBJECTS_JSON} AS subjects, ${duplicatesJson('TRUE')} AS duplicates,
+        `SELECT ${ITEM_COLUMNS}, ${SUBJECTS_JSON} AS subjects, ${DUPLICATES_JSON} AS duplicates,
                 r.urgency_rank::text AS k0, r.received_at::text AS k1, r.id::text AS k2
            FROM intelligence_report r
           WHERE ${OPEN_SQL} ${after ? 'AND (r.urgency_rank, r.received_at, r.id) > ($1::int, $2::timestamptz, $3::uuid)' : ''}
@@ -169,21 +184,21 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
 
   // The referrals figure (recorded basis; the same query string as GET /api/v1/figures/referrals, years as
   // `2016/17`, optionally one category): its SQL aggregate and the audit insert at once on two connections,
-  // as Transactions.readAudited runs them. Timed under load beside that endpoint, where the cost of an HTTP
+  // as `Transactions.read` runs a read and its audit. Timed under load beside that endpoint, where the cost of an HTTP
   // request is on both sides.
-  fastify.get<{ Querystring: { from: string; to: string; category?: string } }>(
+  fastify.get<{ Querystring: { from: string; to: string; category?: CorruptionCategory } }>(
     '/bench/raw/figures/referrals',
     async (request) => {
       const q = request.query;
-      const sql = referralFiguresSql({
-        from: parseFinancialYear(q.from) as number,
-        to: parseFinancialYear(q.to) as number,
+      const query = referralFiguresQuery({
+        from: parseFinancialYear(q.from) ?? 0,
+        to: parseFinancialYear(q.to) ?? 0,
         basis: 'recorded',
         category: q.category ?? null,
-      });
+      }).compile(kysely);
       const details = { from: q.from, to: q.to, category: q.category ?? null };
       const [{ rows }] = await Promise.all([
-        db.query(sql.text, sql.values),
+        db.query(query.sql, [...query.parameters]),
         db.query(AUDIT_INSERT_SQL, rawAuditValues('figures.referrals', 'figures', [], details)),
       ]);
       return { rows };
@@ -193,7 +208,7 @@ export function registerBenchBaselines(fastify: FastifyInstance, config: AppConf
   // The same report as POST /api/v1/intelligence records (the same JSON body, the same columns, so the same
   // indexes and trigger), inserted plainly: no reference counter, no duplicate check, no audit row, no validation.
   // The difference is what recording costs on top of the insert. With `?prepared=1` the insert is a prepared
-  // statement, as Lantern's is (`Transactions.statement`), so the bench also shows that fastest raw form.
+  // statement, as Lantern's is (`Transactions.write` of one statement), so the bench also shows that fastest raw form.
   fastify.post<{ Body: PlainReport; Querystring: { prepared?: string } }>(
     '/bench/raw/intelligence',
     async (request) => {

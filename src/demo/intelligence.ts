@@ -1,6 +1,7 @@
-import type { DemoContext, DemoSeeder } from '../../demo/demo-context.js';
-import { generatedMembersSql } from '../workforce/workforce.demo.js';
-import { dedupeReferencesSql, randomReferenceSql } from '../../common/reference.js';
+import { sql } from 'kysely';
+import { type DemoContext, type DemoSeeder, run } from './demo-context.js';
+import { generatedMembersSql } from './workforce.js';
+import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;
@@ -22,9 +23,11 @@ export async function seedIntelligenceReports(
   spanDays = 1460,
 ): Promise<void> {
   const { manager: m, users } = ctx;
-  const [{ n }] = await m.query<{ n: number }[]>(
-    `SELECT count(*)::int AS n FROM intelligence_report WHERE narrative LIKE $1`,
-    [`${MARKER}%`],
+  const [{ n }] = await run(
+    m,
+    sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM intelligence_report WHERE narrative LIKE ${`${MARKER}%`}`,
   );
   if (n > 0) {
     ctx.log(`demo intelligence: ${n} reports already there`);
@@ -32,43 +35,48 @@ export async function seedIntelligenceReports(
   }
 
   // Workforce: the workforce module's demo data when present, otherwise a minimal demo workforce.
-  const [{ members }] = await m.query<{ members: number }[]>(
-    `SELECT count(*)::int AS members FROM workforce_member`,
+  const [{ members }] = await run(
+    m,
+    sql<{ members: number }>`SELECT count(*)::int AS members FROM workforce_member`,
   );
   // About one person in 25 reports, as in a real force (1M reports ~ 40,000 people).
   const wanted = Math.max(400, Math.ceil(count / 25));
   if (members < wanted) {
-    await m.query(generatedMembersSql('DEMO-', 5, '$1'), [wanted]);
+    await run(m, sql.raw(generatedMembersSql('DEMO-', 5, String(wanted))));
   }
 
   // A unit of analysts (sharing the demo analyst's password) so the queue shows capacity per analyst.
-  await m.query(
-    `INSERT INTO app_user (email, display_name, roles, password_hash)
+  await run(
+    m,
+    sql`INSERT INTO app_user (email, display_name, roles, password_hash)
      SELECT 'analyst-' || g || '@demo.lantern.local', 'Demo analyst ' || g, ARRAY['analyst']::user_role[], u.password_hash
-       FROM generate_series(2, $2) g CROSS JOIN app_user u WHERE u.id = $1
+       FROM generate_series(2, ${DEMO_ANALYSTS}::int) g CROSS JOIN app_user u WHERE u.id = ${users.analyst}
      ON CONFLICT (email) DO NOTHING`,
-    [users.analyst, DEMO_ANALYSTS],
   );
   const analysts = (
-    await m.query<{ id: string }[]>(
-      `SELECT id FROM app_user WHERE id = $1 OR email LIKE 'analyst-%@demo.lantern.local' ORDER BY email`,
-      [users.analyst],
+    await run(
+      m,
+      sql<{
+        id: string;
+      }>`SELECT id FROM app_user WHERE id = ${users.analyst} OR email LIKE 'analyst-%@demo.lantern.local' ORDER BY email`,
     )
   ).map((r) => r.id);
 
   // The reports' attributes, drawn deterministically from hashes of the row number.
-  await m.query(`CREATE TEMPORARY TABLE demo_intel ON COMMIT DROP AS
+  await run(
+    m,
+    sql`CREATE TEMPORARY TABLE demo_intel ON COMMIT DROP AS
     WITH base AS (
       SELECT g,
              abs(hashtext('age' || g)) AS h_age, abs(hashtext('cat' || g)) AS h_cat,
              abs(hashtext('src' || g)) AS h_src, abs(hashtext('grd' || g)) AS h_grd,
              abs(hashtext('vul' || g)) AS h_vul, abs(hashtext('st' || g)) AS h_st,
              abs(hashtext('who' || g)) AS h_who, abs(hashtext('sub' || g)) AS h_sub
-        FROM generate_series(1, ${Number(count)}) g
+        FROM generate_series(1, ${sql.lit(Number(count))}) g
     ), aged AS (
       SELECT b.*,
              -- Most reports are months or years old (and closed); a recent tail forms the open queue.
-             CASE WHEN b.h_age % 100 < 12 THEN b.h_age % 75 ELSE 30 + b.h_age % ${Math.max(60, Math.floor(spanDays) - 30)} END AS age_days,
+             CASE WHEN b.h_age % 100 < 12 THEN b.h_age % 75 ELSE 30 + b.h_age % ${sql.lit(Math.max(60, Math.floor(spanDays) - 30))} END AS age_days,
              (ARRAY['abuse_of_position_sexual','abuse_of_position_sexual','infiltration','disclosure_of_information',
                     'disclosure_of_information','disclosure_of_information','perverting_justice','sexual_misconduct',
                     'drugs','drugs','theft_fraud','theft_fraud','misuse_of_systems','misuse_of_systems',
@@ -99,17 +107,26 @@ export async function seedIntelligenceReports(
            END AS state_raw,
            a.h_who, a.h_sub, a.h_src, a.h_st,
            -- A random reference (src/common/reference.ts), of the year received.
-           ${randomReferenceSql('INT', `EXTRACT(YEAR FROM (now() - make_interval(days => a.age_days, mins => a.h_age % 1440)) AT TIME ZONE 'UTC')::int`)} AS reference
-      FROM aged a`);
-  await m.query(dedupeReferencesSql('demo_intel', 'g', 'intelligence_report'));
-  await m.query(`ANALYZE demo_intel`);
+           ${sql.raw(randomReferenceSql('INT', `EXTRACT(YEAR FROM (now() - make_interval(days => a.age_days, mins => a.h_age % 1440)) AT TIME ZONE 'UTC')::int`))} AS reference
+      FROM aged a`,
+  );
+  await run(m, sql.raw(dedupeReferencesSql('demo_intel', 'g', 'intelligence_report')));
+  await run(m, sql`ANALYZE demo_intel`);
 
   // What the later statements need of each report, kept as it is inserted (no rescans of the wide table).
-  await m.query(`CREATE TEMPORARY TABLE demo_report (id uuid, received_at timestamptz,
+  await run(
+    m,
+    sql`CREATE TEMPORARY TABLE demo_report (id uuid, received_at timestamptz,
       categories corruption_category[], decision intelligence_decision, submitted_by uuid, submitted_at timestamptz,
-      reviewed_by uuid, reviewed_at timestamptz, review_date date, referred_case_id uuid, assessment_id uuid) ON COMMIT DROP`);
-  await m.query(
-    `WITH inserted AS (
+      reviewed_by uuid, reviewed_at timestamptz, review_date date, referred_case_id uuid, assessment_id uuid) ON COMMIT DROP`,
+  );
+  // The demo's analysts, and how many: who each report is assigned to, by its hash.
+  const team = sql`${analysts}::uuid[]`;
+  const size = sql`${analysts.length}::int`;
+  const supervisor = sql`${users.supervisor}::uuid`;
+  await run(
+    m,
+    sql`WITH inserted AS (
      INSERT INTO intelligence_report (id, reference, state, received_at, receipt_method, source_type, source_details,
         grading_scheme, source_evaluation, intelligence_assessment, handling_code, handling_conditions,
         primary_category, secondary_categories, vulnerable_person, vulnerable_person_note, narrative, recorded_by,
@@ -129,15 +146,15 @@ export async function seedIntelligenceReports(
             CASE WHEN NOT d.legacy AND (d.h_grd / 11) % 6 = 0 THEN 'Share with law enforcement partners only' END,
             d.category, d.secondary, d.vulnerable,
             CASE WHEN d.vulnerable THEN 'A person in a vulnerable position is involved' END,
-            ${narrativeSql()},
-            ($1::uuid[])[1 + d.h_who % $2],
-            CASE WHEN d.state_raw <> 'received' THEN ($1::uuid[])[1 + (d.h_who / 3) % $2] END,
+            ${sql.raw(narrativeSql())},
+            (${team})[1 + d.h_who % ${size}],
+            CASE WHEN d.state_raw <> 'received' THEN (${team})[1 + (d.h_who / 3) % ${size}] END,
             CASE WHEN d.state_raw <> 'received' THEN LEAST(d.received_at + interval '2 days', now()) END,
-            CASE WHEN d.state_raw <> 'received' THEN $3::uuid END,
+            CASE WHEN d.state_raw <> 'received' THEN ${supervisor} END,
             CASE WHEN d.state_raw NOT IN ('received', 'in_assessment') THEN LEAST(d.received_at + interval '12 days', now()) END,
-            CASE WHEN d.state_raw NOT IN ('received', 'in_assessment') THEN ($1::uuid[])[1 + (d.h_who / 3) % $2] END,
+            CASE WHEN d.state_raw NOT IN ('received', 'in_assessment') THEN (${team})[1 + (d.h_who / 3) % ${size}] END,
             CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN LEAST(d.received_at + interval '20 days', now()) END,
-            CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN $3::uuid END,
+            CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN ${supervisor} END,
             CASE WHEN d.state_raw NOT IN ('received', 'in_assessment', 'awaiting_review') THEN d.state_raw::intelligence_decision END,
             CASE WHEN d.state_raw = 'development' THEN (d.received_at + make_interval(days => 20 + d.h_st % 60))::date END,
             NULL, -- referred_case_id: the cases demo links referred reports to its cases
@@ -146,18 +163,19 @@ export async function seedIntelligenceReports(
      RETURNING id, received_at, ARRAY[primary_category] || secondary_categories, decision, submitted_by, submitted_at,
                reviewed_by, reviewed_at, review_date, referred_case_id)
      INSERT INTO demo_report SELECT *, gen_random_uuid() FROM inserted`,
-    [analysts, analysts.length, users.supervisor],
   );
-  await m.query(`ANALYZE demo_report`);
+  await run(m, sql`ANALYZE demo_report`);
   // Subjects: most reports name one person, some two, a few nobody yet; a fifth concern a few recurring people (40 in
   // the demo's 6000 reports). Someone picked twice for one report is named once, as its subject.
-  await m.query(
-    `CREATE TEMPORARY TABLE demo_subject ON COMMIT DROP AS
+  const recurring = Math.max(40, Math.ceil(count / 150));
+  await run(
+    m,
+    sql`CREATE TEMPORARY TABLE demo_subject ON COMMIT DROP AS
      WITH pool AS (SELECT id, row_number() OVER (ORDER BY staff_number) AS rn
                      FROM workforce_member),
      picks AS (
        SELECT d.id AS report_id,
-              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % $1 ELSE 1 + (d.h_sub / 5) END AS pick,
+              CASE WHEN d.h_sub % 5 = 0 THEN 1 + d.h_sub % ${recurring}::int ELSE 1 + (d.h_sub / 5) END AS pick,
               'subject'::intelligence_subject_role AS role
          FROM demo_intel d WHERE d.h_sub % 13 <> 0
        UNION ALL
@@ -166,15 +184,15 @@ export async function seedIntelligenceReports(
      SELECT DISTINCT ON (p.report_id, pool.id) p.report_id, pool.id AS workforce_member_id, p.role
        FROM picks p JOIN pool ON pool.rn = 1 + (p.pick - 1) % (SELECT count(*) FROM workforce_member)
       ORDER BY p.report_id, pool.id, p.role`,
-    [Math.max(40, Math.ceil(count / 150))],
   );
 
   // Possible duplicates, as recording would have found them: an earlier report (within 90 days) naming the same
   // person with a category in common, among the demo's reports and any already recorded. Worked out before the
   // demo's subjects are stored, in one pass over everyone named in date order: each row carries the reports that
   // named the same person in the 90 days up to it (a window, not a self-join of everyone's reports).
-  await m.query(
-    `INSERT INTO intelligence_duplicate (report_id, related_report_id)
+  await run(
+    m,
+    sql`INSERT INTO intelligence_duplicate (report_id, related_report_id)
      WITH named AS (
        SELECT s.workforce_member_id, s.report_id, r.received_at, r.categories, true AS demo
          FROM demo_subject s JOIN demo_report r ON r.id = s.report_id
@@ -195,23 +213,26 @@ export async function seedIntelligenceReports(
         AND string_to_array(o.categories, ',')::corruption_category[] && n.categories
      ON CONFLICT DO NOTHING`,
   );
-  await m.query(
-    `INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
+  await run(
+    m,
+    sql`INSERT INTO intelligence_subject (report_id, workforce_member_id, role)
      SELECT report_id, workforce_member_id, role FROM demo_subject
      ON CONFLICT DO NOTHING`,
   );
 
   // Assessments for everything past assessment, reviews for everything decided.
-  await m.query(
-    `INSERT INTO intelligence_assessment (id, report_id, version_no, assessment_text, recommended_decision, submitted_by,
+  const assessment = `${MARKER}Assessment: enquiries made with the source and systems checked; recommendation follows the grading.`;
+  await run(
+    m,
+    sql`INSERT INTO intelligence_assessment (id, report_id, version_no, assessment_text, recommended_decision, submitted_by,
                                           submitted_at)
-     SELECT r.assessment_id, r.id, 1, '${MARKER}Assessment: enquiries made with the source and systems checked; '
-              || 'recommendation follows the grading.',
+     SELECT r.assessment_id, r.id, 1, ${assessment}::text,
             COALESCE(r.decision, 'development'), r.submitted_by, r.submitted_at
        FROM demo_report r WHERE r.submitted_at IS NOT NULL`,
   );
-  await m.query(
-    `INSERT INTO intelligence_review (report_id, assessment_id, decision, reason, review_date, case_id, recipient,
+  await run(
+    m,
+    sql`INSERT INTO intelligence_review (report_id, assessment_id, decision, reason, review_date, case_id, recipient,
                                       reviewed_by, reviewed_at)
      SELECT r.id, r.assessment_id, r.decision,
             CASE WHEN r.decision = 'no_further_action' THEN 'Not substantiated by the enquiries made' END,
@@ -220,8 +241,9 @@ export async function seedIntelligenceReports(
             r.reviewed_by, r.reviewed_at
        FROM demo_report r WHERE r.decision IS NOT NULL`,
   );
-  const [{ open }] = await m.query<{ open: number }[]>(
-    `SELECT count(*)::int AS open FROM intelligence_report
+  const [{ open }] = await run(
+    m,
+    sql<{ open: number }>`SELECT count(*)::int AS open FROM intelligence_report
       WHERE state IN ('received', 'in_assessment', 'awaiting_review', 'development')`,
   );
   ctx.log(`demo intelligence: ${count} reports (${open} open in the queue)`);

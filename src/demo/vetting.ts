@@ -1,4 +1,5 @@
-import type { DemoSeeder } from '../../demo/demo-context.js';
+import { sql } from 'kysely';
+import { type DemoSeeder, run } from './demo-context.js';
 
 /**
  * Clearances for the demo workforce, spread so that the compliance figure and every alert kind show:
@@ -8,8 +9,9 @@ import type { DemoSeeder } from '../../demo/demo-context.js';
  */
 export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
   const officer = users.vetting_officer ?? null;
-  const [{ n }] = await manager.query<{ n: string }[]>(
-    `WITH people AS (
+  const [{ n }] = await run(
+    manager,
+    sql<{ n: string }>`WITH people AS (
        -- Numbered over everyone, so that who is left without a clearance (one in 25) does not change
        -- when the demo runs again: a rerun adds nothing.
        SELECT m.id, p.required_level, row_number() OVER (ORDER BY m.staff_number) AS i,
@@ -26,23 +28,25 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
          FROM people WHERE i % 25 <> 0 AND NOT cleared
      ), ins AS (
        INSERT INTO vetting_clearance (workforce_member_id, level, granted_on, expires_on, recorded_by)
-       SELECT id, level, LEAST(expires_on - interval '3 years', current_date)::date, expires_on, $1::uuid FROM planned
+       SELECT id, level, LEAST(expires_on - interval '3 years', current_date)::date, expires_on, ${officer}::uuid FROM planned
        RETURNING 1)
      SELECT count(*)::text AS n FROM ins`,
-    [officer],
   );
-  const [declared] = await manager.query<{ id: string }[]>(
-    `SELECT d.id FROM vetting_declaration d JOIN workforce_member m ON m.id = d.workforce_member_id WHERE m.staff_number = 'D1004'`,
+  const [declared] = await run(
+    manager,
+    sql<{
+      id: string;
+    }>`SELECT d.id FROM vetting_declaration d JOIN workforce_member m ON m.id = d.workforce_member_id WHERE m.staff_number = 'D1004'`,
   );
   if (!declared) {
-    await manager.query(
-      `WITH d AS (
+    await run(
+      manager,
+      sql`WITH d AS (
          INSERT INTO vetting_declaration (workforce_member_id, category, declared_on, description, recorded_by)
-         SELECT id, 'association', current_date - 3, 'Declared a new association (demo data)', $1::uuid
+         SELECT id, 'association', current_date - 3, 'Declared a new association (demo data)', ${officer}::uuid
            FROM workforce_member WHERE staff_number = 'D1004' RETURNING id, workforce_member_id)
        INSERT INTO vetting_alert (workforce_member_id, kind, due_on, source_type, source_id)
        SELECT workforce_member_id, 'review_required', current_date, 'declaration', id FROM d`,
-      [officer],
     );
   }
   log(`vetting: ${n} clearances added`);

@@ -1,0 +1,71 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsEnum, IsOptional } from 'class-validator';
+import { Int4, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { PageQuery } from '../../../common/pagination.js';
+import { CaseStatus, CaseType, IopcDecision } from '../cases.enums.js';
+import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
+
+// The filters of the case list and the timeline.
+
+export class CaseQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: CaseStatus, enumName: 'CaseStatus' })
+  @IsOptional()
+  @IsEnum(CaseStatus)
+  status?: CaseStatus;
+
+  @ApiPropertyOptional({ enum: CaseType, enumName: 'CaseType' })
+  @IsOptional()
+  @IsEnum(CaseType)
+  caseType?: CaseType;
+
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Has this category',
+  })
+  @IsOptional()
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
+
+  @OptionalUuid('Assigned investigator')
+  investigatorId?: string;
+
+  @OptionalUuid('Supervisor')
+  supervisorId?: string;
+
+  @OptionalUuid('A subject of the case')
+  subjectId?: string;
+
+  @ApiPropertyOptional({ enum: IopcDecision, enumName: 'IopcDecision', description: 'The IOPC’s mode' })
+  @IsOptional()
+  @IsEnum(IopcDecision)
+  iopcDecision?: IopcDecision;
+
+  @QueryBoolean('Open cases whose progress update is overdue (true) or not (false)')
+  overdueUpdate?: boolean;
+
+  @QueryBoolean('Cases past the 12-month mark still open (true)')
+  pastPccMark?: boolean;
+
+  @QueryBoolean('Cases that meet the mandatory referral criteria')
+  referralRequired?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 36500, description: 'Recorded at least this many days ago' })
+  @IsOptional()
+  @Type(() => Number)
+  @Int4(0, 36500)
+  minAgeDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 2000,
+    maximum: 2100,
+    description: 'Recorded in financial year (2017 = 2017/18)',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @Int4(2000, 2100)
+  financialYear?: number;
+}
+
+export class TimelineQuery extends PageQuery {}

@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { type RawBuilder, sql } from 'kysely';
+import type { EntityManager } from 'typeorm';
+import { all, db } from '../../database/sql.js';
+import { RecordKind } from '../access/access.policy.js';
+import type { FigureColumn } from './dto/figures.dto.js';
+import {
+  and,
+  type FigureFilter,
+  type Fragment,
+  fyStart,
+  memberConditions,
+  push,
+  visible,
+} from './figures.repository.js';
+
+/**
+ * The figures by month end (vetting compliance, capacity): each one statement over other modules' tables,
+ * read-only (the reporting exception, see ADR 0002; figures.repository.ts). "Today" is the caller's business
+ * date (`Clock.today()`), a parameter: the statements never ask the database for the date.
+ */
+
+/**
+ * The dates figures by month are taken on: the last day of every month from April of `from` to March
+ * after `to` that has already ended by `today`, then `today` itself (the "now" row).
+ */
+function monthEnds(f: FigureFilter, today: string): Fragment {
+  return sql`(SELECT to_char(d, 'YYYY-MM') AS period, (d + interval '1 month - 1 day')::date AS as_of
+             FROM generate_series(make_date(${f.from}::int, 4, 1), make_date(${f.to}::int + 1, 3, 1), interval '1 month') d
+            WHERE (d + interval '1 month - 1 day')::date < ${today}::date
+           UNION ALL SELECT 'now', ${today}::date)`;
+}
+
+export const VETTING_COLUMNS: FigureColumn[] = [
+  { key: 'period', description: 'The month (YYYY-MM, taken on its last day) or now (today)' },
+  { key: 'as_of', description: 'The date the vetting states are taken on' },
+  { key: 'financial_year', description: 'The financial year the date falls in' },
+  {
+    key: 'basis',
+    description: 'state_on_date: each person’s state on that date, from the clearance history',
+  },
+  { key: 'workforce', description: 'Workforce members in service on that date' },
+  { key: 'up_to_date', description: 'Vetting up to date (including renewal due, not yet expired)' },
+  { key: 'renewal_due', description: 'Of which inside the renewal warning window' },
+  {
+    key: 'not_up_to_date',
+    description: 'Vetting not up to date: expired, below the post’s level, or none held',
+  },
+  { key: 'overdue', description: 'Clearance expired' },
+  { key: 'below_required', description: 'No clearance meeting the post’s required level' },
+  { key: 'no_clearance', description: 'No clearance in force, and the post states no level' },
+  {
+    key: 'compliance_percent',
+    description: 'Share up to date, per cent to one decimal (empty with no workforce)',
+  },
+];
+
+/** A month's vetting compliance (`as_of` as `YYYY-MM-DD`, the percentage as text, null with no workforce). */
+export type VettingFigureRow = {
+  period: string;
+  as_of: string;
+  fy: number;
+  workforce: number;
+  up_to_date: number;
+  renewal_due: number;
+  not_up_to_date: number;
+  overdue: number;
+  below_required: number;
+  no_clearance: number;
+  compliance_percent: string | null;
+};
+
+/**
+ * Vetting compliance at the end of each month and today, from `vetting_states_at(date)` (the vetting
+ * module's one definition of a state, computed from the clearance history; up to date = `up_to_date` or
+ * `renewal_due`, as the vetting module's own compliance figure counts it).
+ */
+export function vettingComplianceQuery(f: FigureFilter, today: string): RawBuilder<VettingFigureRow> {
+  const months = monthEnds(f, today);
+  const cond: Fragment[] = [sql`v.is_current`];
+  // A person's vetting state is their vetting (clearance) record: the caller's own is left out.
+  push(cond, visible(f, RecordKind.Clearance, 'v'));
+  if (f.department) cond.push(sql`v.department_id = ${f.department}::uuid`);
+  if (f.memberType) cond.push(sql`v.member_type = ${f.memberType}::member_type`);
+  return sql<VettingFigureRow>`
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       count(s.state)::int AS workforce,
+       count(*) FILTER (WHERE s.state IN ('up_to_date', 'renewal_due'))::int AS up_to_date,
+       count(*) FILTER (WHERE s.state = 'renewal_due')::int AS renewal_due,
+       count(*) FILTER (WHERE s.state IN ('overdue', 'below_required', 'none'))::int AS not_up_to_date,
+       count(*) FILTER (WHERE s.state = 'overdue')::int AS overdue,
+       count(*) FILTER (WHERE s.state = 'below_required')::int AS below_required,
+       count(*) FILTER (WHERE s.state = 'none')::int AS no_clearance,
+       round(100.0 * count(*) FILTER (WHERE s.state IN ('up_to_date', 'renewal_due')) / NULLIF(count(s.state), 0), 1)::text
+         AS compliance_percent
+  FROM ${months} m
+  LEFT JOIN LATERAL (SELECT v.state FROM vetting_states_at(m.as_of) v WHERE ${sql.join(cond, sql` AND `)}) s ON TRUE
+ GROUP BY m.period, m.as_of
+ ORDER BY m.period = 'now', m.as_of`;
+}
+
+export const CAPACITY_COLUMNS: FigureColumn[] = [
+  { key: 'period', description: 'The month (YYYY-MM, at the end of its last day) or now (end of today)' },
+  { key: 'as_of', description: 'The date the queue is taken at (end of day, UK local time)' },
+  { key: 'financial_year', description: 'The financial year the date falls in' },
+  { key: 'basis', description: 'open_at_date: items open at the end of that day' },
+  { key: 'analysts', description: 'Enabled users holding the analyst role (today: roles carry no history)' },
+  {
+    key: 'open_intelligence',
+    description: 'Intelligence received and not yet decided (development counts as open)',
+  },
+  { key: 'intelligence_per_analyst', description: 'Open intelligence per analyst, one decimal' },
+  { key: 'oldest_intelligence_days', description: 'Age in days of the oldest open report' },
+  {
+    key: 'intelligence_past_target',
+    description: 'Open reports past the assessment target (days from receipt)',
+  },
+  { key: 'open_cases', description: 'Cases recorded and not yet finalised' },
+  { key: 'investigators', description: 'Distinct investigators assigned to those cases (as assigned now)' },
+  { key: 'cases_per_investigator', description: 'Open cases per investigator, one decimal' },
+  { key: 'unassigned_cases', description: 'Open cases with no investigator (as assigned now)' },
+  { key: 'oldest_case_days', description: 'Age in days of the oldest open case' },
+  {
+    key: 'cases_past_target',
+    description: 'Open cases over 12 months old (reported to the police and crime commissioner)',
+  },
+];
+
+/** The queues at a month end (`as_of` as `YYYY-MM-DD`; ratios as text, null with nobody to divide by). */
+export type CapacityFigureRow = {
+  period: string;
+  as_of: string;
+  fy: number;
+  analysts: number;
+  open_intelligence: number;
+  intelligence_per_analyst: string | null;
+  oldest_intelligence_days: number | null;
+  intelligence_past_target: number;
+  open_cases: number;
+  investigators: number;
+  cases_per_investigator: string | null;
+  unassigned_cases: number;
+  oldest_case_days: number | null;
+  cases_past_target: number;
+};
+
+/**
+ * The unit's queues at the end of each month and today: open intelligence and cases, per analyst and per
+ * investigator, the oldest item, items past their target. An item is open at an instant when it was
+ * received/recorded before it and not decided/finalised by then (from the stored timestamps, not a
+ * snapshot); only items that could be open somewhere in the range are read.
+ */
+export function capacityFiguresQuery(
+  f: FigureFilter,
+  today: string,
+  targetDays: number,
+): RawBuilder<CapacityFigureRow> {
+  const rangeStart = fyStart(f.from);
+  const endOfToday = sql`((${today}::date + 1)::timestamp AT TIME ZONE 'Europe/London')`;
+  const intelWhere: Fragment[] = [
+    sql`i.received_at < ${endOfToday}`,
+    sql`(i.decision IS NULL OR i.decision = 'development' OR i.reviewed_at >= ${rangeStart})`,
+  ];
+  const caseWhere: Fragment[] = [
+    sql`c.recorded_at < ${endOfToday}`,
+    sql`(c.finalised_at IS NULL OR c.finalised_at >= ${rangeStart})`,
+  ];
+  if (f.category) {
+    intelWhere.push(
+      sql`(i.primary_category = ${f.category}::text::corruption_category OR i.secondary_categories @> ARRAY[${f.category}::text::corruption_category])`,
+    );
+    caseWhere.push(
+      sql`(c.primary_category = ${f.category}::text::corruption_category OR c.categories @> ARRAY[${f.category}::text::corruption_category])`,
+    );
+  }
+  push(intelWhere, visible(f, RecordKind.IntelligenceReport, 'i'));
+  push(caseWhere, visible(f, RecordKind.Case, 'c'));
+  const members = memberConditions(f, 'w');
+  if (members.length) {
+    intelWhere.push(sql`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
+      WHERE isub.report_id = i.id AND ${and(members)})`);
+    caseWhere.push(sql`EXISTS (SELECT 1 FROM case_subject cs JOIN workforce_member w ON w.id = cs.workforce_member_id
+      WHERE cs.case_id = c.id AND ${and(members)})`);
+  }
+  return sql<CapacityFigureRow>`
+WITH m AS (SELECT period, as_of, ((as_of + 1)::timestamp AT TIME ZONE 'Europe/London') AS at FROM ${monthEnds(f, today)} x),
+intel AS MATERIALIZED (
+  SELECT i.received_at,
+         CASE WHEN i.decision IS NOT NULL AND i.decision <> 'development' THEN i.reviewed_at END AS closed_at
+    FROM intelligence_report i
+   WHERE ${and(intelWhere)}
+),
+cases AS MATERIALIZED (
+  SELECT c.recorded_at, c.finalised_at, c.investigator_id
+    FROM case_record c
+   WHERE ${and(caseWhere)}
+),
+analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       analysts.n AS analysts,
+       qi.open AS open_intelligence,
+       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
+       qi.oldest AS oldest_intelligence_days,
+       qi.past AS intelligence_past_target,
+       qc.open AS open_cases,
+       qc.investigators,
+       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
+       qc.unassigned AS unassigned_cases,
+       qc.oldest AS oldest_case_days,
+       qc.past AS cases_past_target
+  FROM m
+ CROSS JOIN analysts
+ CROSS JOIN LATERAL (
+   SELECT count(*)::int AS open,
+          floor(extract(epoch FROM m.at - min(x.received_at)) / 86400)::int AS oldest,
+          count(*) FILTER (WHERE x.received_at < m.at - make_interval(days => ${targetDays}::int))::int AS past
+     FROM intel x
+    WHERE x.received_at < m.at AND (x.closed_at IS NULL OR x.closed_at >= m.at)) qi
+ CROSS JOIN LATERAL (
+   SELECT count(*)::int AS open,
+          count(DISTINCT x.investigator_id)::int AS investigators,
+          count(*) FILTER (WHERE x.investigator_id IS NULL)::int AS unassigned,
+          floor(extract(epoch FROM m.at - min(x.recorded_at)) / 86400)::int AS oldest,
+          count(*) FILTER (WHERE x.recorded_at + interval '12 months' < m.at)::int AS past
+     FROM cases x
+    WHERE x.recorded_at < m.at AND (x.finalised_at IS NULL OR x.finalised_at >= m.at)) qc
+ ORDER BY m.period = 'now', m.as_of`;
+}
+
+/** The month-end tables, run on the unit of work's connection. */
+@Injectable()
+export class MonthFiguresRepository {
+  vetting(tx: EntityManager, f: FigureFilter, today: string): Promise<VettingFigureRow[]> {
+    return all(tx, vettingComplianceQuery(f, today).compile(db));
+  }
+
+  capacity(
+    tx: EntityManager,
+    f: FigureFilter,
+    today: string,
+    targetDays: number,
+  ): Promise<CapacityFigureRow[]> {
+    return all(tx, capacityFiguresQuery(f, today, targetDays).compile(db));
+  }
+}

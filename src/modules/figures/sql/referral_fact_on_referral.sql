@@ -1,0 +1,41 @@
+-- referral_fact_on_referral: statement triggers on iopc_referral: refresh the referral facts of the cases
+-- whose referral was recorded, removed, or changed in year, basis or decision.
+-- Owned by figures; the migrated database's definition, as PostgreSQL prints it
+-- (test/database-definitions.e2e-spec.ts). To change it: edit it here, then `npm run db:definitions --
+-- <MigrationName>` (docs/architecture.md).
+
+CREATE OR REPLACE FUNCTION public.referral_fact_on_referral()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM new_rows));
+  ELSIF TG_OP = 'UPDATE' THEN
+    PERFORM referral_fact_refresh(ARRAY(
+      SELECT unnest(ARRAY[n.case_id, o.case_id]) FROM new_rows n JOIN old_rows o ON o.id = n.id
+       WHERE (n.case_id, n.referred_financial_year, n.basis, n.decision) IS DISTINCT FROM (o.case_id, o.referred_financial_year, o.basis, o.decision)
+      UNION SELECT case_id FROM new_rows WHERE id NOT IN (SELECT id FROM old_rows)
+      UNION SELECT case_id FROM old_rows WHERE id NOT IN (SELECT id FROM new_rows)));
+  ELSE
+    PERFORM referral_fact_refresh(ARRAY(SELECT DISTINCT case_id FROM old_rows));
+  END IF;
+  RETURN NULL;
+END $function$;
+
+CREATE TRIGGER referral_fact_delete AFTER DELETE ON public.iopc_referral
+  REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT
+  EXECUTE FUNCTION referral_fact_on_referral();
+
+CREATE TRIGGER referral_fact_insert AFTER INSERT ON public.iopc_referral
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT
+  EXECUTE FUNCTION referral_fact_on_referral();
+
+CREATE TRIGGER referral_fact_update AFTER UPDATE ON public.iopc_referral
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT
+  EXECUTE FUNCTION referral_fact_on_referral();
