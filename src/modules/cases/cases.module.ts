@@ -4,7 +4,6 @@ import { VettingModule } from '../vetting/vetting.module.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
 import { CaseLifecycleService } from './case-lifecycle.service.js';
 import { CaseOutcomesService } from './case-outcomes.service.js';
-import { CaseReferences } from './case-references.service.js';
 import { CaseRecords } from './case-records.service.js';
 import { CaseReferralService } from './case-referral.service.js';
 import { CaseTimelineRepository } from './case-timeline.repository.js';
@@ -33,8 +32,7 @@ import { ReferralRepository } from './referral.repository.js';
     CaseReferralService,
     CaseOutcomesService,
     CasesService,
-    CaseReferences,
   ],
-  exports: [CasesService, CaseReferences],
+  exports: [CasesService],
 })
 export class CasesModule {}

@@ -3,7 +3,8 @@ import { type InferResult, sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import type { Page } from '../../common/pagination.js';
+import { keysetPage, keysetParts } from '../../common/keyset.js';
+import type { Keyset, Page, PageQuery } from '../../common/pagination.js';
 import { all, db, one } from '../../database/sql.js';
 import type { QueueQuery, SearchQuery } from './dto/queue.dto.js';
 import { type IntelligenceState, OPEN_STATES } from './intelligence.enums.js';
@@ -15,26 +16,25 @@ import {
   secondaryCategories,
   subjectsOf,
 } from './intelligence.repository.js';
-import { type Keyset, keysetPage, pageOf } from './keyset.js';
 
 /** Open reports, spelled as the queue's partial index is (a literal list, so the planner matches it). */
 const OPEN = sql<SqlBool>`r.state IN (${sql.raw(OPEN_STATES.map((s) => `'${s}'`).join(', '))})`;
 
 const BY_URGENCY: Keyset = {
   columns: [
-    { expr: sql`r.urgency_rank`, type: 'int' },
-    { expr: sql`r.received_at`, type: 'timestamptz' },
-    { expr: sql`r.id`, type: 'uuid' },
+    { expr: 'r.urgency_rank', type: 'int' },
+    { expr: 'r.received_at', type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
   ],
-  direction: 'asc',
+  direction: 'ASC',
 };
 
 const NEWEST_FIRST: Keyset = {
   columns: [
-    { expr: sql`r.received_at`, type: 'timestamptz' },
-    { expr: sql`r.id`, type: 'uuid' },
+    { expr: 'r.received_at', type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
   ],
-  direction: 'desc',
+  direction: 'DESC',
 };
 
 /**
@@ -43,10 +43,10 @@ const NEWEST_FIRST: Keyset = {
  */
 const NEWEST_FIRST_RARE: Keyset = {
   columns: [
-    { expr: sql`(r.received_at + interval '0 seconds')`, type: 'timestamptz' },
-    { expr: sql`r.id`, type: 'uuid' },
+    { expr: "(r.received_at + interval '0 seconds')", type: 'timestamptz' },
+    { expr: 'r.id', type: 'uuid' },
   ],
-  direction: 'desc',
+  direction: 'DESC',
 };
 
 /** Fewer matches than this (found through the GIN index alone) make a search "rare". */
@@ -60,6 +60,26 @@ const items = (actor: Actor) =>
     .where(reportVisible(actor, 'r'));
 
 export type ItemRow = InferResult<ReturnType<typeof items>>[number];
+
+/** One page of `query` (items, filtered) in the keyset's order. */
+function pageOf(
+  tx: EntityManager,
+  query: ReturnType<typeof items>,
+  keyset: Keyset,
+  page: PageQuery,
+): Promise<Page<ItemRow>> {
+  const parts = keysetParts(keyset, page);
+  const paged = query
+    .select(parts.key.as('page_key'))
+    .where(parts.after)
+    .orderBy(parts.orderBy)
+    .limit(parts.limit);
+  return keysetPage(
+    page,
+    () => all(tx, paged),
+    (row) => row,
+  );
+}
 
 /** A report with its primary or a secondary category `category`. */
 const inCategory = (category: CorruptionCategory) =>
@@ -100,7 +120,7 @@ export class QueueRepository {
       const late = overdue(at.today, at.cutoff);
       q = q.where(f.overdue ? late : sql<SqlBool>`NOT (${late})`);
     }
-    return pageOf(tx, keysetPage(q, BY_URGENCY, query), query, (row) => row);
+    return pageOf(tx, q, BY_URGENCY, query);
   }
 
   /** One pass over the open items (the queue's partial index), grouped both by state and by assignee. */
@@ -145,12 +165,7 @@ export class QueueRepository {
     let q = items(actor).where(sql<SqlBool>`(${words} OR r.reference = ${query.q.trim().toUpperCase()})`);
     if (query.state) q = q.where('r.state', '=', query.state);
     if (query.category) q = q.where(inCategory(query.category));
-    return pageOf(
-      tx,
-      keysetPage(q, n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST, query),
-      query,
-      (r) => r,
-    );
+    return pageOf(tx, q, n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST, query);
   }
 
   /** Every report the caller may see naming the member, newest first, with the member's part in it. */

@@ -7,7 +7,7 @@ import { problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
-import { CaseReferences } from '../cases/case-references.service.js';
+import { CasesService } from '../cases/cases.service.js';
 import { type MemberBrief, WorkforceService } from '../workforce/workforce.service.js';
 import type { QueueItem } from './dto/queue.dto.js';
 import type { IntelligenceView, SubjectView } from './dto/report.dto.js';
@@ -64,7 +64,7 @@ export class ReportViews {
     private readonly lifecycle: LifecycleRepository,
     private readonly access: AccessService,
     private readonly workforce: WorkforceService,
-    private readonly cases: CaseReferences,
+    private readonly cases: CasesService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
