@@ -16,6 +16,7 @@ import { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/life
 import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
 import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
 import { IntelligenceView } from './dto/report.dto.js';
+import { IntelligenceError } from './intelligence.codes.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { QueueService } from './queue.service.js';
 import { RecordingService } from './recording.service.js';
@@ -77,7 +78,10 @@ export class IntelligenceController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change a report still open; send the version you read (stale: 409)' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'stale_version, invalid_transition' })
+  @ApiConflictResponse({
+    type: Problem,
+    description: `stale_version, ${IntelligenceError.InvalidTransition}`,
+  })
   update(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -91,7 +95,7 @@ export class IntelligenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign (or reassign) the report to an analyst for assessment' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   assign(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -104,7 +108,7 @@ export class IntelligenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The assignee submits an assessment and a recommended decision (a new version)' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   submitForReview(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -121,7 +125,7 @@ export class IntelligenceController {
       'A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination',
   })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   review(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
