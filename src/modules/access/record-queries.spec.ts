@@ -22,6 +22,7 @@ const TABLES = [
 const POLICY = [
   /\bvisibleTo\(/,
   /\breportsVisible\(/,
+  /\breportVisible\(/,
   /\brequireVisible\(/,
   /\bthis\.locate\(/,
   /\bthis\.visibleOr404\(/,
@@ -88,7 +89,7 @@ const sources = ['intelligence', 'cases'].flatMap((dir) =>
 describe('record queries go through the access policy', () => {
   it('finds the modules to check', () => {
     expect(sources).toEqual(
-      expect.arrayContaining(['intelligence/intelligence.service.ts', 'cases/cases.service.ts']),
+      expect.arrayContaining(['intelligence/intelligence.repository.ts', 'cases/cases.service.ts']),
     );
   });
 

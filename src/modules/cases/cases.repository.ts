@@ -232,6 +232,19 @@ export class CasesRepository {
     );
   }
 
+  /** The id and reference of each of `ids` that is a case `actor` may see (for other modules' references). */
+  async visibleReferences(tx: EntityManager, actor: Actor, ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    return all(
+      tx,
+      db
+        .selectFrom('case_record as c')
+        .select(['c.id', 'c.reference'])
+        .where('c.id', 'in', [...new Set(ids)])
+        .where(visibleTo(actor, RecordKind.Case, 'c').expr()),
+    );
+  }
+
   /** Inserts a case under `reference`; undefined when the reference is taken (then drawn again). */
   async insert(tx: EntityManager, values: Insertable<CaseRecord>): Promise<string | undefined> {
     // access: a new case, written by the caller (nothing to hide yet).

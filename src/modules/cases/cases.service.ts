@@ -19,7 +19,7 @@ export type { IntelligenceReferralTarget } from './case-referral.service.js';
 
 /**
  * Reading cases (one, a list, a timeline, those about a member), each an audited `read`, and the cases module's
- * face to other modules (`concerning`, `referFromIntelligence`). Who may see what is the access policy's
+ * face to other modules (`concerning`, `references`, `referFromIntelligence`). Who may see what is the access policy's
  * (src/modules/access): reads by id go through `CaseRecords.locate` (`AccessService.requireVisible`), and every
  * query that returns, counts or references cases or reports takes a `visibleTo` predicate
  * (src/modules/access/record-queries.spec.ts checks). Changes are in CaseLifecycleService, CaseReferralService
@@ -87,6 +87,15 @@ export class CasesService {
   /** Every case concerning a workforce member that the actor may see, newest first (for the subject profile). */
   async concerning(m: EntityManager, actor: Actor, memberId: string): Promise<CaseSummaryView[]> {
     return (await this.cases.concerning(m, actor, memberId, this.clock.today())).map(toSummary);
+  }
+
+  /**
+   * The reference of each of `caseIds` that is a case the actor may see; hidden and missing ones are left out
+   * (for a report's referred case: nothing hidden is referenced in what the caller can see).
+   */
+  async references(m: EntityManager, actor: Actor, caseIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.cases.visibleReferences(m, actor, caseIds);
+    return new Map(rows.map((r) => [r.id, r.reference]));
   }
 
   /** The intelligence review's referral of a report to a case (see CaseReferralService.referFromIntelligence). */

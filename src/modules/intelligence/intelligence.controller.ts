@@ -12,19 +12,15 @@ import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { Problem } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
-import {
-  AssignRequest,
-  CreateIntelligenceRequest,
-  IntelligenceView,
-  QueuePage,
-  QueueQuery,
-  QueueSummary,
-  ReviewRequest,
-  SearchQuery,
-  SubmitForReviewRequest,
-  UpdateIntelligenceRequest,
-} from './dto/intelligence.dto.js';
-import { IntelligenceService } from './intelligence.service.js';
+import { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/lifecycle.dto.js';
+import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
+import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
+import { IntelligenceView } from './dto/report.dto.js';
+import { IntelligenceError } from './intelligence.codes.js';
+import { LifecycleService } from './lifecycle.service.js';
+import { QueueService } from './queue.service.js';
+import { RecordingService } from './recording.service.js';
+import { SearchService } from './search.service.js';
 
 /**
  * Corruption intelligence: analysts record and assess, supervisors assign and review. Vetting officers,
@@ -35,13 +31,18 @@ import { IntelligenceService } from './intelligence.service.js';
 @Roles(Role.Analyst, Role.Supervisor)
 @Controller('intelligence')
 export class IntelligenceController {
-  constructor(private readonly intelligence: IntelligenceService) {}
+  constructor(
+    private readonly recording: RecordingService,
+    private readonly lifecycle: LifecycleService,
+    private readonly queues: QueueService,
+    private readonly searches: SearchService,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Record a graded intelligence report (its reference is issued here)' })
   @ApiCreatedResponse({ type: IntelligenceView, description: 'The report, with any possible duplicates' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateIntelligenceRequest): Promise<IntelligenceView> {
-    return this.intelligence.create(actor, body);
+    return this.recording.create(actor, body);
   }
 
   @Get('queue')
@@ -50,7 +51,7 @@ export class IntelligenceController {
   })
   @ApiOkResponse({ type: QueuePage })
   queue(@CurrentActor() actor: Actor, @Query() query: QueueQuery): Promise<QueuePage> {
-    return this.intelligence.queue(actor, query);
+    return this.queues.queue(actor, query);
   }
 
   @Get('queue/summary')
@@ -58,32 +59,35 @@ export class IntelligenceController {
   @ApiOperation({ summary: 'Counts by state, the oldest item, overdue items and open items per analyst' })
   @ApiOkResponse({ type: QueueSummary })
   summary(@CurrentActor() actor: Actor): Promise<QueueSummary> {
-    return this.intelligence.summary(actor);
+    return this.queues.summary(actor);
   }
 
   @Get('search')
   @ApiOperation({ summary: 'Full-text search over narrative and reference, newest first' })
   @ApiOkResponse({ type: QueuePage })
   search(@CurrentActor() actor: Actor, @Query() query: SearchQuery): Promise<QueuePage> {
-    return this.intelligence.search(actor, query);
+    return this.searches.search(actor, query);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: IntelligenceView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<IntelligenceView> {
-    return this.intelligence.get(actor, id);
+    return this.recording.get(actor, id);
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a report still open; send the version you read (stale: 409)' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'stale_version, invalid_transition' })
+  @ApiConflictResponse({
+    type: Problem,
+    description: `stale_version, ${IntelligenceError.InvalidTransition}`,
+  })
   update(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: UpdateIntelligenceRequest,
   ): Promise<IntelligenceView> {
-    return this.intelligence.update(actor, id, body);
+    return this.recording.update(actor, id, body);
   }
 
   @Post(':id/assign')
@@ -91,26 +95,26 @@ export class IntelligenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign (or reassign) the report to an analyst for assessment' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   assign(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: AssignRequest,
   ): Promise<IntelligenceView> {
-    return this.intelligence.assign(actor, id, body);
+    return this.lifecycle.assign(actor, id, body);
   }
 
   @Post(':id/submit-for-review')
   @HttpCode(200)
   @ApiOperation({ summary: 'The assignee submits an assessment and a recommended decision (a new version)' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   submitForReview(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: SubmitForReviewRequest,
   ): Promise<IntelligenceView> {
-    return this.intelligence.submitForReview(actor, id, body);
+    return this.lifecycle.submitForReview(actor, id, body);
   }
 
   @Post(':id/review')
@@ -121,12 +125,12 @@ export class IntelligenceController {
       'A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination',
   })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: 'invalid_transition' })
+  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
   review(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
     @Body() body: ReviewRequest,
   ): Promise<IntelligenceView> {
-    return this.intelligence.review(actor, id, body);
+    return this.lifecycle.review(actor, id, body);
   }
 }

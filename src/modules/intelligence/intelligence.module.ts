@@ -1,36 +1,35 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { VettingModule } from '../vetting/vetting.module.js';
-import { WorkforceModule } from '../workforce/workforce.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { CasesModule } from '../cases/cases.module.js';
-import {
-  IntelligenceAssessment,
-  IntelligenceDuplicate,
-  IntelligenceLink,
-  IntelligenceReport,
-  IntelligenceReview,
-  IntelligenceSubject,
-} from './intelligence-report.entity.js';
+import { WorkforceModule } from '../workforce/workforce.module.js';
 import { IntelligenceController } from './intelligence.controller.js';
-import { IntelligenceService } from './intelligence.service.js';
-import { SubjectProfileController } from './subject-profile.controller.js';
+import { IntelligenceRepository } from './intelligence.repository.js';
+import { LifecycleRepository } from './lifecycle.repository.js';
+import { LifecycleService } from './lifecycle.service.js';
+import { QueueRepository } from './queue.repository.js';
+import { QueueService } from './queue.service.js';
+import { RecordingService } from './recording.service.js';
+import { ReportViews } from './report-views.js';
+import { SearchService } from './search.service.js';
 
+/**
+ * Corruption intelligence: recording, the lifecycle, the assessment queue and search. Its SQL is in its
+ * repositories and touches only the intelligence tables; subjects' names come from workforce, assignees from
+ * users, referred cases from cases. `SearchService` serves the subject profile (src/modules/profile).
+ */
 @Module({
-  imports: [
-    TypeOrmModule.forFeature([
-      IntelligenceReport,
-      IntelligenceSubject,
-      IntelligenceLink,
-      IntelligenceDuplicate,
-      IntelligenceAssessment,
-      IntelligenceReview,
-    ]),
-    CasesModule,
-    VettingModule,
-    WorkforceModule,
+  imports: [AuthModule, CasesModule, WorkforceModule],
+  controllers: [IntelligenceController],
+  providers: [
+    IntelligenceRepository,
+    LifecycleRepository,
+    QueueRepository,
+    ReportViews,
+    RecordingService,
+    LifecycleService,
+    QueueService,
+    SearchService,
   ],
-  controllers: [IntelligenceController, SubjectProfileController],
-  providers: [IntelligenceService],
-  exports: [IntelligenceService],
+  exports: [SearchService],
 })
 export class IntelligenceModule {}

@@ -1,5 +1,7 @@
 import { GradingScheme, IntelligenceState, ReviewDecision } from './intelligence.enums.js';
+import { londonDateOf } from '../../common/clock.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
+import { IntelligenceError } from './intelligence.codes.js';
 
 /** The codes each scheme allows, per part of the grade (domain.md, "Grading"). */
 export const GRADING_CODES: Record<
@@ -85,6 +87,14 @@ export const ALLOWED_FROM: Record<LifecycleAction, readonly IntelligenceState[]>
 export const canDo = (action: LifecycleAction, state: IntelligenceState): boolean =>
   ALLOWED_FROM[action].includes(state);
 
+/** The state a review's decision leads to (of the same name). */
+const REVIEWED: Record<ReviewDecision, IntelligenceState> = {
+  [ReviewDecision.NoFurtherAction]: IntelligenceState.NoFurtherAction,
+  [ReviewDecision.Development]: IntelligenceState.Development,
+  [ReviewDecision.ReferredToCase]: IntelligenceState.ReferredToCase,
+  [ReviewDecision.Disseminated]: IntelligenceState.Disseminated,
+};
+
 /** The state an action leads to. Assigning keeps a report in development; a review's state is its decision. */
 export function nextState(
   action: Exclude<LifecycleAction, 'update'>,
@@ -98,7 +108,7 @@ export function nextState(
       return IntelligenceState.AwaitingReview;
     case 'review':
       if (!decision) throw new Error('a review needs a decision');
-      return decision as unknown as IntelligenceState;
+      return REVIEWED[decision];
   }
 }
 
@@ -111,11 +121,11 @@ export function disseminationProblem(
   scheme: GradingScheme,
   handlingCode: string,
   review: { conditionsConfirmed?: boolean; recipientInternal?: boolean },
-): { code: string; detail: string } | null {
+): { code: IntelligenceError; detail: string } | null {
   if (scheme === GradingScheme.ThreeFiveTwo) {
     if (handlingCode === 'C' && review.conditionsConfirmed !== true) {
       return {
-        code: 'handling_conditions_not_confirmed',
+        code: IntelligenceError.HandlingConditionsNotConfirmed,
         detail:
           'Handling code C: confirm the recorded conditions apply to this dissemination (conditionsConfirmed)',
       };
@@ -124,13 +134,13 @@ export function disseminationProblem(
   }
   if (handlingCode === '5') {
     return {
-      code: 'handling_forbids_dissemination',
+      code: IntelligenceError.HandlingForbidsDissemination,
       detail: 'Handling code 5: no dissemination without reference to the originator',
     };
   }
   if (handlingCode === '4' && review.recipientInternal !== true) {
     return {
-      code: 'handling_internal_only',
+      code: IntelligenceError.HandlingInternalOnly,
       detail: 'Handling code 4: dissemination only within the force (recipientInternal)',
     };
   }
@@ -143,28 +153,27 @@ export const financialYearLabel = (startYear: number): string =>
 
 const DAY = 86_400_000;
 
-/** Queue timing: whole days since receipt, the due date and whether it has passed. */
+/**
+ * Queue timing: whole days since receipt, the due date (the London date of receipt + target, or in development
+ * the review date) and whether it has passed. `today` is the business date (`Clock.today()`).
+ */
 export function timing(
   receivedAt: Date,
   state: IntelligenceState,
   reviewDate: string | null,
   targetDays: number,
   now: Date,
+  today: string = londonDateOf(now),
 ): { ageDays: number; dueDate: string; overdue: boolean } {
   const ageDays = Math.max(0, Math.floor((now.getTime() - receivedAt.getTime()) / DAY));
-  const dueDate =
-    state === IntelligenceState.Development && reviewDate
-      ? reviewDate
-      : new Date(receivedAt.getTime() + targetDays * DAY).toISOString().slice(0, 10);
+  const target = receivedAt.getTime() + targetDays * DAY;
+  const byReviewDate = state === IntelligenceState.Development && reviewDate !== null;
+  const dueDate = byReviewDate ? reviewDate : londonDateOf(new Date(target));
   const open =
     state === IntelligenceState.Received ||
     state === IntelligenceState.InAssessment ||
     state === IntelligenceState.AwaitingReview ||
     state === IntelligenceState.Development;
-  const overdue =
-    open &&
-    (state === IntelligenceState.Development && reviewDate
-      ? dueDate < now.toISOString().slice(0, 10)
-      : now.getTime() > receivedAt.getTime() + targetDays * DAY);
+  const overdue = open && (byReviewDate ? dueDate < today : now.getTime() > target);
   return { ageDays, dueDate, overdue };
 }

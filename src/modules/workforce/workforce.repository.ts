@@ -96,6 +96,16 @@ export interface MemberDates {
   leave_date: string | null;
 }
 
+/** How other modules show a workforce member their records name. */
+export interface MemberBrief {
+  id: string;
+  staffNumber: string;
+  name: string;
+  givenName: string;
+  familyName: string;
+  memberType: MemberType;
+}
+
 /** Workforce members' SQL. */
 @Injectable()
 export class WorkforceRepository {
@@ -113,10 +123,7 @@ export class WorkforceRepository {
   }
 
   /** Staff number, name and type of each of `ids` that exists (for the cases naming them). */
-  async briefs(
-    tx: EntityManager,
-    ids: readonly string[],
-  ): Promise<{ id: string; staffNumber: string; name: string; memberType: MemberType }[]> {
+  async briefs(tx: EntityManager, ids: readonly string[]): Promise<MemberBrief[]> {
     if (ids.length === 0) return [];
     return all(
       tx,
@@ -126,6 +133,8 @@ export class WorkforceRepository {
           'w.id',
           'w.staff_number as staffNumber',
           sql<string>`w.given_name || ' ' || w.family_name`.as('name'),
+          'w.given_name as givenName',
+          'w.family_name as familyName',
           'w.member_type as memberType',
         ])
         .where('w.id', 'in', [...new Set(ids)])

@@ -18,8 +18,9 @@ import type {
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationService, unique } from './organisation.service.js';
 import { WorkforceAudit, WorkforceError, WorkforceResource } from './workforce.codes.js';
-import { WorkforceRepository } from './workforce.repository.js';
-import type { MemberType } from './workforce.enums.js';
+import { type MemberBrief, WorkforceRepository } from './workforce.repository.js';
+
+export type { MemberBrief } from './workforce.repository.js';
 
 /**
  * Workforce members. Members are personal records: a user linked to workforce member W never sees or changes
@@ -59,10 +60,7 @@ export class WorkforceService {
   }
 
   /** Staff number, name and type of each of `ids` that exists, by id (for the cases naming them). */
-  briefs(
-    tx: EntityManager,
-    ids: readonly string[],
-  ): Promise<{ id: string; staffNumber: string; name: string; memberType: MemberType }[]> {
+  briefs(tx: EntityManager, ids: readonly string[]): Promise<MemberBrief[]> {
     return this.repository.briefs(tx, ids);
   }
 

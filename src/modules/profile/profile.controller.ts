@@ -4,8 +4,8 @@ import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { uuidPipe } from '../../common/validation.js';
-import { SubjectProfile } from './dto/intelligence.dto.js';
-import { IntelligenceService } from './intelligence.service.js';
+import { SubjectProfile } from './dto/profile.dto.js';
+import { ProfileService } from './profile.service.js';
 
 /**
  * The supervisors' view of one person: every intelligence report and case concerning them, counts by category
@@ -16,7 +16,7 @@ import { IntelligenceService } from './intelligence.service.js';
 @Roles(Role.Supervisor)
 @Controller('workforce')
 export class SubjectProfileController {
-  constructor(private readonly intelligence: IntelligenceService) {}
+  constructor(private readonly profiles: ProfileService) {}
 
   @Get(':id/profile')
   @ApiOperation({
@@ -25,6 +25,6 @@ export class SubjectProfileController {
   })
   @ApiOkResponse({ type: SubjectProfile })
   profile(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<SubjectProfile> {
-    return this.intelligence.profile(actor, id);
+    return this.profiles.profile(actor, id);
   }
 }

@@ -1,0 +1,108 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsDateString,
+  IsDefined,
+  IsEnum,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  ValidateIf,
+} from 'class-validator';
+import { CaseType, MatterType } from '../../cases/cases.enums.js';
+import { NARRATIVE_MAX, ReviewDecision } from '../intelligence.enums.js';
+import { TEXT_MAX } from './report-input.dto.js';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+export class AssignRequest {
+  @ApiProperty({ format: 'uuid', description: 'A user with the analyst or supervisor role' })
+  @IsUUID('all')
+  assigneeId: string;
+}
+
+export class SubmitForReviewRequest {
+  @ApiProperty({ maxLength: NARRATIVE_MAX, description: 'The assessment. Sensitive; every version is kept' })
+  @IsString()
+  @Length(1, NARRATIVE_MAX)
+  assessmentText: string;
+
+  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @IsEnum(ReviewDecision)
+  recommendedDecision: ReviewDecision;
+}
+
+const requiredFor = (decision: ReviewDecision, field: string): PropertyDecorator =>
+  applyDecorators(
+    ValidateIf((o: ReviewRequest) => o.decision === decision),
+    IsDefined({ message: `${field} is required when the decision is ${decision}` }),
+  );
+
+export class ReviewRequest {
+  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @IsEnum(ReviewDecision)
+  decision: ReviewDecision;
+
+  @ApiPropertyOptional({ description: 'Required for no_further_action' })
+  @requiredFor(ReviewDecision.NoFurtherAction, 'reason')
+  @IsString()
+  @Length(1, TEXT_MAX)
+  reason?: string;
+
+  @ApiPropertyOptional({
+    format: 'date',
+    description: 'Required for development: when it comes back (after today)',
+  })
+  @requiredFor(ReviewDecision.Development, 'reviewDate')
+  @Matches(DATE_ONLY, { message: 'reviewDate must be a date (YYYY-MM-DD)' })
+  @IsDateString({ strict: true })
+  reviewDate?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'For referred_to_case: the existing case to link it to; omit to open a new case from the report (its subjects and categories)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  caseId?: string;
+
+  @ApiPropertyOptional({
+    enum: CaseType,
+    enumName: 'CaseType',
+    description: 'For referred_to_case without caseId: the new case’s type (default misconduct)',
+  })
+  @IsOptional()
+  @IsEnum(CaseType)
+  caseType?: CaseType;
+
+  @ApiPropertyOptional({
+    enum: MatterType,
+    enumName: 'MatterType',
+    description: 'For referred_to_case without caseId: the new case’s matter type (default conduct_matter)',
+  })
+  @IsOptional()
+  @IsEnum(MatterType)
+  matterType?: MatterType;
+
+  @ApiPropertyOptional({ description: 'Required for disseminated: who receives it' })
+  @requiredFor(ReviewDecision.Disseminated, 'recipient')
+  @IsString()
+  @Length(1, 200)
+  recipient?: string;
+
+  @ApiPropertyOptional({
+    description: 'Dissemination: the recipient is inside the force (5x5x5 handling code 4)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  recipientInternal?: boolean;
+
+  @ApiPropertyOptional({ description: 'Dissemination under 3x5x2 handling C: the recorded conditions apply' })
+  @IsOptional()
+  @IsBoolean()
+  conditionsConfirmed?: boolean;
+}

@@ -1,0 +1,237 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
+import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { PageMeta, PageQuery } from '../../../common/pagination.js';
+import { GradingScheme, IntelligenceState, OPEN_STATES, SubjectRole } from '../intelligence.enums.js';
+import { GradingView, ReportRef, SubjectView } from './report.dto.js';
+
+const toArray = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+
+export class QueueQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: OPEN_STATES,
+    enumName: 'OpenIntelligenceState',
+    isArray: true,
+    description: 'Open states (comma-separated or repeated); default all open states',
+  })
+  @IsOptional()
+  @Transform(toArray)
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(OPEN_STATES, {
+    each: true,
+    message: 'state must be one of the open states: ' + OPEN_STATES.join(', '),
+  })
+  state?: IntelligenceState[];
+
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Primary or secondary',
+  })
+  @IsOptional()
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
+
+  @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
+  @IsOptional()
+  @IsEnum(GradingScheme)
+  gradingScheme?: GradingScheme;
+
+  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
+  sourceEvaluation?: string;
+
+  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
+  intelligenceAssessment?: string;
+
+  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
+  handlingCode?: string;
+
+  @OptionalUuid('Assigned to this user (an analyst’s own work)')
+  assigneeId?: string;
+
+  @QueryBoolean('Only unassigned (true) or only assigned (false) items')
+  unassigned?: boolean;
+
+  @QueryBoolean('Vulnerable person involved')
+  vulnerablePerson?: boolean;
+
+  @QueryBoolean('Past the assessment target (or, in development, past the review date)')
+  overdue?: boolean;
+}
+
+export class SearchQuery extends PageQuery {
+  @ApiProperty({ description: 'Words or a reference (web-search syntax: "phrase", -word, or)' })
+  @IsString()
+  @Length(1, 200)
+  q: string;
+
+  @ApiPropertyOptional({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @IsOptional()
+  @IsEnum(IntelligenceState)
+  state?: IntelligenceState;
+
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Primary or secondary',
+  })
+  @IsOptional()
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
+}
+
+/** What the queue, the search and the profile show of a report (no narrative or source details). */
+export class QueueItem {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'INT-2026-7K3QZD' })
+  reference: string;
+
+  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  state: IntelligenceState;
+
+  @ApiProperty({ format: 'date-time' })
+  receivedAt: string;
+
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
+  primaryCategory: CorruptionCategory;
+
+  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  secondaryCategories: CorruptionCategory[];
+
+  @ApiProperty({ type: GradingView })
+  grading: GradingView;
+
+  @ApiProperty()
+  vulnerablePerson: boolean;
+
+  @ApiProperty({ description: '0 = vulnerable person and APSP, 1 = either, 2 = neither' })
+  urgencyRank: number;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  assigneeId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, format: 'date' })
+  reviewDate: string | null;
+
+  @ApiProperty({ type: [SubjectView] })
+  subjects: SubjectView[];
+
+  @ApiProperty({
+    type: [ReportRef],
+    description: 'Reports naming a same subject and category within the window',
+  })
+  possibleDuplicates: ReportRef[];
+
+  @ApiProperty({ description: 'Whole days since receipt' })
+  ageDays: number;
+
+  @ApiProperty({
+    format: 'date',
+    description: 'Receipt + assessment target; in development, the review date',
+  })
+  dueDate: string;
+
+  @ApiProperty()
+  overdue: boolean;
+}
+
+export class QueuePage extends PageMeta {
+  @ApiProperty({ type: [QueueItem] })
+  items: QueueItem[];
+}
+
+export class StateCount {
+  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  state: IntelligenceState;
+
+  @ApiProperty()
+  count: number;
+
+  @ApiProperty()
+  overdue: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Age in days of the oldest item in this state' })
+  oldestAgeDays: number | null;
+}
+
+export class AnalystLoad {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: not yet assigned' })
+  assigneeId: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  displayName: string | null;
+
+  @ApiProperty()
+  open: number;
+
+  @ApiProperty()
+  overdue: number;
+
+  @ApiProperty({ nullable: true, type: Number })
+  oldestAgeDays: number | null;
+}
+
+export class QueueSummary {
+  @ApiProperty({ type: [StateCount], description: 'Every open state, zero counts included' })
+  byState: StateCount[];
+
+  @ApiProperty()
+  open: number;
+
+  @ApiProperty()
+  overdue: number;
+
+  @ApiProperty()
+  unassigned: number;
+
+  @ApiProperty({ nullable: true, type: Number })
+  oldestAgeDays: number | null;
+
+  @ApiProperty({
+    type: [AnalystLoad],
+    description: 'Open items per assignee (the unit’s capacity), busiest first',
+  })
+  perAnalyst: AnalystLoad[];
+
+  @ApiProperty()
+  assessmentTargetDays: number;
+
+  @ApiProperty({ format: 'date-time' })
+  generatedAt: string;
+}
+
+export class ProfileReport extends QueueItem {
+  @ApiProperty({
+    enum: SubjectRole,
+    enumName: 'SubjectRole',
+    description: 'The person’s part in this report',
+  })
+  role: SubjectRole;
+}
+
+export class CategoryYearCount {
+  @ApiProperty({ example: '2025/26', description: 'UK financial year (1 April - 31 March) of receipt' })
+  financialYear: string;
+
+  @ApiProperty({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Primary category',
+  })
+  category: CorruptionCategory;
+
+  @ApiProperty()
+  count: number;
+}

@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { CaseSummaryView } from '../../cases/dto/case.dto.js';
+import { CategoryYearCount, ProfileReport } from '../../intelligence/dto/queue.dto.js';
+import { AlertView } from '../../vetting/dto/vetting.dto.js';
+import { MemberVetting } from '../../workforce/dto/workforce.dto.js';
+
+export class ProfileMember {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  staffNumber: string;
+
+  @ApiProperty()
+  givenName: string;
+
+  @ApiProperty()
+  familyName: string;
+
+  @ApiProperty()
+  memberType: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  rankOrGrade: string | null;
+}
+
+export class SubjectProfile {
+  @ApiProperty({ type: ProfileMember })
+  member: ProfileMember;
+
+  @ApiProperty({ type: [ProfileReport], description: 'Every report concerning the person, newest first' })
+  intelligence: ProfileReport[];
+
+  @ApiProperty({ type: [CategoryYearCount], description: 'By financial year (newest first), then category' })
+  intelligenceByCategoryYear: CategoryYearCount[];
+
+  @ApiProperty({ type: [CaseSummaryView], description: 'Every case concerning the person, newest first' })
+  cases: CaseSummaryView[];
+
+  @ApiProperty({
+    type: MemberVetting,
+    description: 'Their vetting state now (clearances against their post)',
+  })
+  vetting: MemberVetting;
+
+  @ApiProperty({ type: [AlertView], description: 'Vetting alerts not yet resolved, most urgent first' })
+  openAlerts: AlertView[];
+}
