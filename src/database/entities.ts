@@ -2,8 +2,6 @@
  * Every entity, in one list: both processes (API and worker) load all of them, so that relations between
  * modules resolve whichever modules a process uses. `entities.spec.ts` fails when an entity is missing.
  */
-import { AuthSession, RefreshToken } from '../modules/auth/session.entity.js';
-import { AppUser } from '../modules/auth/user.entity.js';
 import {
   CaseEvent,
   CaseIntelligence,
@@ -30,9 +28,6 @@ import { Post } from '../modules/workforce/post.entity.js';
 import { WorkforceMember } from '../modules/workforce/workforce-member.entity.js';
 
 export const ENTITIES = [
-  AuthSession,
-  RefreshToken,
-  AppUser,
   CaseRecord,
   CaseSubject,
   CaseIntelligence,

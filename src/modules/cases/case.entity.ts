@@ -10,7 +10,6 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { IntelligenceReport } from '../intelligence/intelligence-report.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
@@ -113,26 +112,14 @@ export class CaseRecord {
   @Column({ type: 'text', nullable: true })
   noReferralReason: string | null;
 
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'no_referral_by', foreignKeyConstraintName: 'fk_case_record_no_referral_by' })
-  noReferralByUser: Relation<AppUser> | null;
-
   @Column({ type: 'uuid', nullable: true })
   noReferralBy: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   noReferralAt: Date | null;
 
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'investigator_id', foreignKeyConstraintName: 'fk_case_record_investigator' })
-  investigator: Relation<AppUser> | null;
-
   @Column({ type: 'uuid', nullable: true })
   investigatorId: string | null;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'supervisor_id', foreignKeyConstraintName: 'fk_case_record_supervisor' })
-  supervisor: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   supervisorId: string | null;
@@ -176,10 +163,6 @@ export class CaseRecord {
   /** Raised when a dismissal is recorded; cleared when every dismissed subject has a Barred List entry. */
   @Column({ type: 'timestamptz', nullable: true })
   barredListReminderAt: Date | null;
-
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_case_record_created_by' })
-  createdByUser: Relation<AppUser>;
 
   @Column({ type: 'uuid' })
   createdBy: string;
@@ -266,10 +249,6 @@ export class CaseSeverityAssessment {
   @Column({ type: 'text' })
   reason: string;
 
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'assessed_by', foreignKeyConstraintName: 'fk_case_severity_assessment_user' })
-  assessedByUser: Relation<AppUser>;
-
   @Column({ type: 'uuid' })
   assessedBy: string;
 
@@ -293,10 +272,6 @@ export class CaseEvent {
 
   @Column({ type: 'enum', enum: CaseEventKind, enumName: 'case_event_kind' })
   kind: CaseEventKind;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'actor_id', foreignKeyConstraintName: 'fk_case_event_actor' })
-  actor: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   actorId: string | null;

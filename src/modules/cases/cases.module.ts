@@ -8,6 +8,8 @@ import {
   CaseSeverityAssessment,
   CaseSubject,
 } from './case.entity.js';
+import { CaseReferencesRepository } from './case-references.repository.js';
+import { CaseReferencesService } from './case-references.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesService } from './cases.service.js';
 import { CaseSubjectOutcome } from './outcome.entity.js';
@@ -27,7 +29,7 @@ import { IopcReferral } from './referral.entity.js';
     VettingModule,
   ],
   controllers: [CasesController],
-  providers: [CasesService],
-  exports: [CasesService],
+  providers: [CasesService, CaseReferencesRepository, CaseReferencesService],
+  exports: [CasesService, CaseReferencesService],
 })
 export class CasesModule {}

@@ -10,7 +10,6 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { MemberType } from '../workforce/workforce.enums.js';
 import { CaseSubject } from './case.entity.js';
 import {
@@ -114,10 +113,6 @@ export class CaseSubjectOutcome {
   @Column({ type: 'int', nullable: true })
   finalisedFinancialYear: number | null;
 
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_case_subject_outcome_recorded_by' })
-  recordedByUser: Relation<AppUser>;
-
   @Column({ type: 'uuid' })
   recordedBy: string;
 
@@ -128,10 +123,6 @@ export class CaseSubjectOutcome {
   /** Confirmed by a supervisor other than the proposer (`recordedBy`); a new proposal clears it. */
   @Column({ type: 'timestamptz', nullable: true })
   confirmedAt: Date | null;
-
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT', nullable: true })
-  @JoinColumn({ name: 'confirmed_by', foreignKeyConstraintName: 'fk_case_subject_outcome_confirmed_by' })
-  confirmedByUser: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   confirmedBy: string | null;

@@ -9,7 +9,6 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { CaseRecord } from './case.entity.js';
 import { IopcDecision, ReferralBasis, ReferralCriterion } from './cases.enums.js';
 
@@ -60,16 +59,8 @@ export class IopcReferral {
   @Column({ type: 'date', nullable: true })
   decidedOn: string | null;
 
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_iopc_referral_recorded_by' })
-  recordedByUser: Relation<AppUser>;
-
   @Column({ type: 'uuid' })
   recordedBy: string;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'decision_recorded_by', foreignKeyConstraintName: 'fk_iopc_referral_decision_by' })
-  decisionRecordedByUser: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   decisionRecordedBy: string | null;

@@ -11,7 +11,6 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { Relation } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { CaseRecord } from '../cases/case.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import {
@@ -120,16 +119,8 @@ export class IntelligenceReport {
   @Column({ type: 'tsvector', select: false, nullable: true })
   searchVector: string | null;
 
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_intelligence_report_recorded_by' })
-  recorder: Relation<AppUser>;
-
   @Column({ type: 'uuid', name: 'recorded_by' })
   recordedBy: string;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'assignee_id', foreignKeyConstraintName: 'fk_intelligence_report_assignee' })
-  assignee: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   assigneeId: string | null;
@@ -271,10 +262,6 @@ export class IntelligenceAssessment {
   @Column({ type: 'enum', enum: ReviewDecision, enumName: 'intelligence_decision' })
   recommendedDecision: ReviewDecision;
 
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'submitted_by', foreignKeyConstraintName: 'fk_intelligence_assessment_submitted_by' })
-  submitter: Relation<AppUser>;
-
   @Column({ type: 'uuid', name: 'submitted_by' })
   submittedBy: string;
 
@@ -322,10 +309,6 @@ export class IntelligenceReview {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   recipient: string | null;
-
-  @ManyToOne(() => AppUser, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'reviewed_by', foreignKeyConstraintName: 'fk_intelligence_review_reviewed_by' })
-  reviewer: Relation<AppUser>;
 
   @Column({ type: 'uuid', name: 'reviewed_by' })
   reviewedBy: string;

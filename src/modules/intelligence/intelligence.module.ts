@@ -13,6 +13,8 @@ import {
 } from './intelligence-report.entity.js';
 import { IntelligenceController } from './intelligence.controller.js';
 import { IntelligenceService } from './intelligence.service.js';
+import { ReportReferencesRepository } from './report-references.repository.js';
+import { ReportReferencesService } from './report-references.service.js';
 import { SubjectProfileController } from './subject-profile.controller.js';
 
 @Module({
@@ -30,7 +32,7 @@ import { SubjectProfileController } from './subject-profile.controller.js';
     WorkforceModule,
   ],
   controllers: [IntelligenceController, SubjectProfileController],
-  providers: [IntelligenceService],
-  exports: [IntelligenceService],
+  providers: [IntelligenceService, ReportReferencesRepository, ReportReferencesService],
+  exports: [IntelligenceService, ReportReferencesService],
 })
 export class IntelligenceModule {}

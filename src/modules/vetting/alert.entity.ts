@@ -8,7 +8,6 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import { VettingClearance } from './clearance.entity.js';
 import { AlertKind, AlertSource, AlertStatus, VettingLevel } from './vetting.enums.js';
@@ -92,19 +91,11 @@ export class VettingAlert {
   @Column({ type: 'timestamptz', nullable: true })
   acknowledgedAt: Date | null;
 
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'acknowledged_by', foreignKeyConstraintName: 'fk_vetting_alert_acknowledged_by' })
-  acknowledger: Relation<AppUser> | null;
-
   @Column({ type: 'uuid', nullable: true })
   acknowledgedBy: string | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   resolvedAt: Date | null;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'resolved_by', foreignKeyConstraintName: 'fk_vetting_alert_resolved_by' })
-  resolver: Relation<AppUser> | null;
 
   /** null when the sweep resolved it (cause gone). */
   @Column({ type: 'uuid', nullable: true })

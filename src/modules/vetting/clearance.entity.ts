@@ -8,7 +8,6 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import { VettingLevel } from './vetting.enums.js';
 
@@ -81,10 +80,6 @@ export class VettingClearance {
 
   @Column({ type: 'varchar', length: 500, nullable: true })
   withdrawalReason: string | null;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_vetting_clearance_recorded_by' })
-  recorder: Relation<AppUser> | null;
 
   /** Who recorded it (null for imports and demo data). */
   @Column({ type: 'uuid', nullable: true })

@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { AppUser } from '../auth/user.entity.js';
 import { WorkforceMember } from '../workforce/workforce-member.entity.js';
 import { DeclarationCategory } from './vetting.enums.js';
 
@@ -26,10 +25,6 @@ export class VettingDeclaration {
   /** The declaration itself: personal data, shown to vetting staff only, never logged or queued. */
   @Column({ type: 'text' })
   description: string;
-
-  @ManyToOne(() => AppUser, { nullable: true, onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_vetting_declaration_recorded_by' })
-  recorder: Relation<AppUser> | null;
 
   @Column({ type: 'uuid', nullable: true })
   recordedBy: string | null;

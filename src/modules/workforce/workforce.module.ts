@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Department } from './department.entity.js';
+import { DirectoryLookupRepository } from './directory-lookup.repository.js';
 import { Post } from './post.entity.js';
 import { WorkforceImportService } from './workforce-import.service.js';
 import { WorkforceMember } from './workforce-member.entity.js';
@@ -14,7 +15,7 @@ import { WorkforceService } from './workforce.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([WorkforceMember, Department, Post])],
   controllers: [WorkforceController],
-  providers: [WorkforceService, WorkforceImportService],
+  providers: [WorkforceService, WorkforceImportService, DirectoryLookupRepository],
   exports: [WorkforceService],
 })
 export class WorkforceModule {}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
@@ -24,6 +24,7 @@ import type {
   UpdateMemberRequest,
   UpdatePostRequest,
 } from './dto/workforce.dto.js';
+import { DirectoryLookupRepository } from './directory-lookup.repository.js';
 
 const DEPARTMENT_COLUMNS = `d.id, d.code, d.name, d.version, d.created_at, d.updated_at`;
 const POST_COLUMNS = `p.id, p.code, p.title, p.department_id, p.required_level, p.version, p.created_at, p.updated_at`;
@@ -551,5 +552,22 @@ export class WorkforceService {
       if (pgCode(error) === '23505') throw problems.conflict(code, detail);
       throw error;
     }
+  }
+
+  /** The directory's queries (property-injected: kept apart from the constructor's dependencies). */
+  @Inject(DirectoryLookupRepository) private readonly directoryLookup: DirectoryLookupRepository;
+
+  /**
+   * For the directory: members the actor may see whose staff number or names start with each of `words`
+   * (lower case), by name, at most `limit`; names, rank and department only, no vetting data. Not audited
+   * here: the caller audits the lookup with what it returned.
+   */
+  lookup(tx: EntityManager, actor: Actor, words: readonly string[], limit: number) {
+    return this.directoryLookup.people(tx, actor, words, limit);
+  }
+
+  /** For the directory: every department's id, code and name, by name. */
+  departmentNames(tx: EntityManager) {
+    return this.directoryLookup.departments(tx);
   }
 }
