@@ -27,7 +27,8 @@ const { values } = parseArgs({
   strict: true,
 });
 if (!values.email || !values.role?.length) fail(usage);
-const isRole = (r: string): r is Role => ALL_ROLES.some((role) => role === r);
+const ROLE_NAMES = new Set<string>(ALL_ROLES);
+const isRole = (r: string): r is Role => ROLE_NAMES.has(r);
 const roles = values.role!.map((r) =>
   isRole(r) ? r : fail(`unknown role ${r}; one of ${ALL_ROLES.join(', ')}`),
 );
