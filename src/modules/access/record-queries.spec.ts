@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Every statement (SQL text or Kysely builder) in the intelligence and cases modules that touches a table of records about people goes
- * through the access policy (issue 22): the function it sits in names `visibleTo` (or a helper built on it),
+ * Every statement (SQL text or Kysely builder) in the intelligence and cases modules that touches a table of
+ * records about people goes through the access policy (issue 22): the function it sits in names `visibleTo` (or
+ * a helper built on it),
  * `requireVisible` (directly, or through the module's gate `locate` / `visibleOr404`), or the statement carries
  * an `// access:` comment just above it saying why it needs neither (a write or read by id after the gate, a
  * fragment used inside a policed query, ...). Simple and textual on purpose: a new query without one fails here.
