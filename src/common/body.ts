@@ -1,7 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { problems, ProblemException } from './problem.js';
+import { CommonError, problems, ProblemException } from './problem.js';
 import { validationProblem } from './validation.js';
 
 /**
@@ -99,7 +99,7 @@ export function registerCsvParser(
       done(
         new ProblemException({
           status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-          code: 'unsupported_media_type',
+          code: CommonError.UnsupportedMediaType,
           detail: 'The request body must be sent as application/json',
         }),
       );

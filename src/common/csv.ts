@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
+import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
@@ -153,17 +154,19 @@ async function copyOut(manager: EntityManager, select: string): Promise<NodeJS.R
 }
 
 /**
- * Runs `select` as `COPY … TO STDOUT` and gathers the CSV PostgreSQL writes, as bytes: nothing is parsed
+ * Runs `select` (SQL text, or a compiled query whose values `withLiterals` can write) as `COPY … TO STDOUT` and gathers the CSV PostgreSQL writes, as bytes: nothing is parsed
  * into rows. The select's last column is for the server only (the people an audit row names): it is taken
  * off as the CSV arrives (`LastColumnSplitter`), and its values are returned beside the CSV. The whole table
  * is held in memory (send it after the statement has committed, so a slow client never holds a connection).
  */
 export async function copyCsv(
   manager: EntityManager,
-  select: string,
+  select: string | CompiledQuery,
 ): Promise<{ body: Buffer; values: string[] }> {
   const splitter = new LastColumnSplitter();
-  await readEach(await copyOut(manager, select), (chunk) => splitter.push(chunk));
+  // COPY takes no parameters: a compiled (Kysely) query's values are written in as literals.
+  const text = typeof select === 'string' ? select : withLiterals(select.sql, [...select.parameters]);
+  await readEach(await copyOut(manager, text), (chunk) => splitter.push(chunk));
   return splitter.end();
 }
 

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { type SelectQueryBuilder as KyselySelect, sql, type SqlBool } from 'kysely';
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { all } from '../database/sql.js';
 import { problems } from './problem.js';
 import { Int4 } from './dto.js';
 
@@ -52,6 +54,8 @@ export function encodeCursor(values: string[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+const badCursor = () => problems.invalid('cursor', 'isCursor', 'cursor is not a cursor this list issued');
+
 export function decodeCursor(cursor: string, arity: number): string[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -61,12 +65,59 @@ export function decodeCursor(cursor: string, arity: number): string[] {
   } catch {
     // fall through to the 400
   }
-  throw problems.invalid('cursor', 'isCursor', 'cursor is not a cursor this list issued');
+  throw badCursor();
+}
+
+/** A forged cursor with a malformed value (e.g. not a timestamp) is the caller's mistake: 400, not 500. */
+async function fetchOr400<T>(fetch: () => Promise<T>): Promise<T> {
+  try {
+    return await fetch();
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) throw badCursor();
+    throw error;
+  }
+}
+
+/** The page of `page.limit` rows out of the `limit + 1` fetched, and the cursor of its last row's key. */
+function pageFrom<T, R>(rows: T[], limit: number, keyOf: (row: T) => string[], map: (row: T) => R): Page<R> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const last = kept[kept.length - 1];
+  return { items: kept.map(map), nextCursor: more && last ? encodeCursor(keyOf(last)) : null };
 }
 
 /**
  * Keyset pagination, the one way lists page: fetch limit + 1 rows after the cursor's key and return the
  * next cursor when there are more. Key values travel as PostgreSQL text, so timestamps keep microseconds.
+ * `query` is a typed Kysely select (its rows typed by it); the key's expressions are the keyset's trusted
+ * constants. Runs on `tx`, the unit of work's connection.
+ */
+export async function pageOf<D, T extends keyof D, O, R>(
+  tx: EntityManager,
+  query: KyselySelect<D, T, O>,
+  keyset: Keyset,
+  page: PageQuery,
+  map: (row: O) => R,
+): Promise<Page<R>> {
+  const { columns, direction } = keyset;
+  const exprs = columns.map((c) => sql.raw(`(${c.expr})`));
+  const key = sql<string[]>`ARRAY[${sql.join(exprs.map((e) => sql`${e}::text`))}]`.as('__key');
+  // The select adds exactly `__key` to the query's rows; TypeScript cannot see through Kysely's generic row type.
+  let q = query.select(key).$castTo<O & { __key: string[] }>();
+  if (page.cursor) {
+    const values = decodeCursor(page.cursor, columns.length);
+    const right = columns.map((c, i) => sql`CAST(${values[i]} AS ${sql.raw(c.type)})`);
+    const order = sql.raw(direction === 'ASC' ? '>' : '<');
+    q = q.where(sql<SqlBool>`(${sql.join(exprs)}) ${order} (${sql.join(right)})`);
+  }
+  for (const e of exprs) q = q.orderBy(e, direction === 'ASC' ? 'asc' : 'desc');
+  const rows = await fetchOr400(() => all(tx, q.limit(page.limit + 1)));
+  return pageFrom(rows, page.limit, (row) => row.__key, map);
+}
+
+/**
+ * @deprecated use `pageOf` with a Kysely query; kept while modules still build lists with TypeORM's
+ * QueryBuilder. The same keyset pagination.
  */
 export async function paginate<E extends ObjectLiteral, R>(
   qb: SelectQueryBuilder<E>,
@@ -87,21 +138,6 @@ export async function paginate<E extends ObjectLiteral, R>(
   }
   columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
   qb.limit(page.limit + 1);
-  let raws: Record<string, unknown>[];
-  try {
-    raws = await qb.getRawMany<Record<string, unknown>>();
-  } catch (error) {
-    // A forged cursor with a malformed value (e.g. not a timestamp) is the caller's mistake.
-    if ((error as { driverError?: { code?: string } }).driverError?.code?.startsWith('22')) {
-      throw problems.invalid('cursor', 'isCursor', 'cursor is not a cursor this list issued');
-    }
-    throw error;
-  }
-  const more = raws.length > page.limit;
-  const rows = more ? raws.slice(0, page.limit) : raws;
-  const last = rows[rows.length - 1];
-  return {
-    items: rows.map(map),
-    nextCursor: more && last ? encodeCursor(columns.map((_, i) => String(last[`__k${i}`]))) : null,
-  };
+  const raws = await fetchOr400(() => qb.getRawMany<Record<string, unknown>>());
+  return pageFrom(raws, page.limit, (last) => columns.map((_, i) => String(last[`__k${i}`])), map);
 }

@@ -1,67 +1,86 @@
 import { ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
-import { type FieldError, type Problem, ProblemException, titleFor } from './problem.js';
+import { CommonError, type FieldError, type Problem, ProblemException, titleFor } from './problem.js';
 
 export const PROBLEM_TYPE_BASE = 'https://lantern.police.uk/problems/';
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const NEST_CODES: Record<number, string> = {
-  400: 'bad_request',
-  401: 'unauthorised',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  406: 'not_acceptable',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  422: 'unprocessable',
-  429: 'too_many_requests',
-  503: 'service_unavailable',
+const NEST_CODES: Record<number, CommonError> = {
+  400: CommonError.BadRequest,
+  401: CommonError.Unauthorised,
+  403: CommonError.Forbidden,
+  404: CommonError.NotFound,
+  405: CommonError.MethodNotAllowed,
+  406: CommonError.NotAcceptable,
+  409: CommonError.Conflict,
+  413: CommonError.PayloadTooLarge,
+  415: CommonError.UnsupportedMediaType,
+  422: CommonError.Unprocessable,
+  429: CommonError.TooManyRequests,
+  503: CommonError.ServiceUnavailable,
 };
 
 /** Errors raised by Fastify itself (body parsing, limits) before a handler runs. */
-const FASTIFY_CODES: Record<string, { code: string; detail: string }> = {
+const FASTIFY_CODES: Record<string, { code: CommonError; detail: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    code: 'unsupported_media_type',
+    code: CommonError.UnsupportedMediaType,
     detail: 'The request body must be sent as application/json',
   },
   FST_ERR_CTP_BODY_TOO_LARGE: {
-    code: 'payload_too_large',
+    code: CommonError.PayloadTooLarge,
     detail: 'The request body is larger than allowed',
   },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'malformed_json', detail: 'The request body is not valid JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: CommonError.MalformedJson,
+    detail: 'The request body is not valid JSON',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: {
-    code: 'malformed_json',
+    code: CommonError.MalformedJson,
     detail: 'The request body is empty but JSON was declared',
   },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    code: 'bad_request',
+    code: CommonError.BadRequest,
     detail: 'The Content-Length header is not valid',
   },
-  FST_ERR_BAD_URL: { code: 'bad_request', detail: 'The URL is not valid' },
+  FST_ERR_BAD_URL: { code: CommonError.BadRequest, detail: 'The URL is not valid' },
 };
 
 /** PostgreSQL errors that are the caller's fault; their server detail (with values) is never echoed. */
-const PG_CODES: Record<string, { status: number; code: string; detail: string }> = {
-  '23505': { status: 409, code: 'duplicate', detail: 'A record with the same unique value already exists' },
-  '23503': { status: 422, code: 'reference_not_found', detail: 'A referenced record does not exist' },
-  '23514': { status: 422, code: 'constraint_violated', detail: 'The values break a rule of the record' },
-  '22P02': { status: 400, code: 'bad_request', detail: 'A value has the wrong format' },
-  '22007': { status: 400, code: 'bad_request', detail: 'A date or time is not valid' },
-  '22008': { status: 400, code: 'bad_request', detail: 'A date or time is out of range' },
+const PG_CODES: Record<string, { status: number; code: CommonError; detail: string }> = {
+  '23505': {
+    status: 409,
+    code: CommonError.Duplicate,
+    detail: 'A record with the same unique value already exists',
+  },
+  '23503': { status: 422, code: CommonError.ReferenceNotFound, detail: 'A referenced record does not exist' },
+  '23514': {
+    status: 422,
+    code: CommonError.ConstraintViolated,
+    detail: 'The values break a rule of the record',
+  },
+  '22P02': { status: 400, code: CommonError.BadRequest, detail: 'A value has the wrong format' },
+  '22007': { status: 400, code: CommonError.BadRequest, detail: 'A date or time is not valid' },
+  '22008': { status: 400, code: CommonError.BadRequest, detail: 'A date or time is out of range' },
   // Behind the request checks (integers bounded by Int4, NUL and lone surrogates refused in every string):
   // a value that reaches PostgreSQL another way is still the caller's 400, never a 500.
-  '22003': { status: 400, code: 'bad_request', detail: 'A number is out of range' },
-  '22021': { status: 400, code: 'bad_request', detail: 'A text value is not valid UTF-8' },
+  '22003': { status: 400, code: CommonError.BadRequest, detail: 'A number is out of range' },
+  '22021': { status: 400, code: CommonError.BadRequest, detail: 'A text value is not valid UTF-8' },
   '22P05': {
     status: 400,
-    code: 'bad_request',
+    code: CommonError.BadRequest,
     detail: 'A text value holds a character that cannot be stored',
   },
-  '40001': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
-  '40P01': { status: 409, code: 'concurrent_update', detail: 'A concurrent change interfered; try again' },
+  '40001': {
+    status: 409,
+    code: CommonError.ConcurrentUpdate,
+    detail: 'A concurrent change interfered; try again',
+  },
+  '40P01': {
+    status: 409,
+    code: CommonError.ConcurrentUpdate,
+    detail: 'A concurrent change interfered; try again',
+  },
 };
 
 /**
@@ -124,9 +143,9 @@ export function problemFor(exception: unknown, instance: string, requestId: stri
       return base(exception.getStatus(), FASTIFY_CODES[cause.code].code, FASTIFY_CODES[cause.code].detail);
     }
     if (cause instanceof SyntaxError)
-      return base(400, 'malformed_json', 'The request body is not valid JSON');
+      return base(400, CommonError.MalformedJson, 'The request body is not valid JSON');
     const status = exception.getStatus();
-    const code = NEST_CODES[status] ?? (status >= 500 ? 'internal_error' : 'error');
+    const code = NEST_CODES[status] ?? (status >= 500 ? CommonError.InternalError : CommonError.Error);
     const detail =
       status === 404 ? 'No such resource or route' : status >= 500 ? 'Server error' : exception.message;
     return base(status, code, detail);
@@ -143,23 +162,27 @@ export function problemFor(exception: unknown, instance: string, requestId: stri
     return base(status, known.code, known.detail);
   }
   if (exception instanceof SyntaxError && fastify.statusCode === 400) {
-    return base(400, 'malformed_json', 'The request body is not valid JSON');
+    return base(400, CommonError.MalformedJson, 'The request body is not valid JSON');
   }
   if (typeof fastify?.statusCode === 'number' && fastify.statusCode >= 400 && fastify.statusCode < 500) {
     return base(
       fastify.statusCode,
-      NEST_CODES[fastify.statusCode] ?? 'bad_request',
+      NEST_CODES[fastify.statusCode] ?? CommonError.BadRequest,
       titleFor(fastify.statusCode),
     );
   }
   if (isUnavailable(exception)) {
     return base(
       503,
-      'service_unavailable',
+      CommonError.ServiceUnavailable,
       `A service Lantern depends on is unavailable; try again in ${RETRY_AFTER_SECONDS} seconds`,
     );
   }
-  return base(500, 'internal_error', 'An unexpected error occurred; quote the requestId when reporting it');
+  return base(
+    500,
+    CommonError.InternalError,
+    'An unexpected error occurred; quote the requestId when reporting it',
+  );
 }
 
 export function sendProblem(reply: FastifyReply, problem: Problem): void {

@@ -12,6 +12,35 @@ export class FieldError {
   rule: string;
 }
 
+/**
+ * The error codes shared by every module (the filter's and `problems`' own): a module's own codes live in its
+ * `<feature>.codes.ts`. The values are the API's stable `code`s: never change one.
+ */
+export enum CommonError {
+  BadRequest = 'bad_request',
+  ValidationFailed = 'validation_failed',
+  MalformedJson = 'malformed_json',
+  Unauthorised = 'unauthorised',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  MethodNotAllowed = 'method_not_allowed',
+  NotAcceptable = 'not_acceptable',
+  Conflict = 'conflict',
+  StaleVersion = 'stale_version',
+  Duplicate = 'duplicate',
+  ConcurrentUpdate = 'concurrent_update',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  Unprocessable = 'unprocessable',
+  ReferenceNotFound = 'reference_not_found',
+  ConstraintViolated = 'constraint_violated',
+  TooManyRequests = 'too_many_requests',
+  ServiceUnavailable = 'service_unavailable',
+  InternalError = 'internal_error',
+  /** A status without a code of its own (a 4xx Nest or Fastify raised that no entry above names). */
+  Error = 'error',
+}
+
 /** RFC 9457 problem details, the one error format of the API. */
 export class Problem {
   @ApiProperty({ example: 'https://lantern.police.uk/problems/validation_failed' })
@@ -85,7 +114,7 @@ export const problems = {
   notFound: (what = 'resource'): ProblemException =>
     new ProblemException({
       status: HttpStatus.NOT_FOUND,
-      code: 'not_found',
+      code: CommonError.NotFound,
       detail: `The ${what} was not found`,
     }),
   conflict: (code: string, detail: string, extensions?: Record<string, unknown>): ProblemException =>
@@ -93,13 +122,13 @@ export const problems = {
   staleVersion: (): ProblemException =>
     new ProblemException({
       status: HttpStatus.CONFLICT,
-      code: 'stale_version',
+      code: CommonError.StaleVersion,
       detail: 'The record was changed by someone else; reload it and try again',
     }),
   invalid: (field: string, rule: string, message: string): ProblemException =>
     new ProblemException({
       status: HttpStatus.BAD_REQUEST,
-      code: 'validation_failed',
+      code: CommonError.ValidationFailed,
       detail: message,
       errors: [{ field, rule, message }],
     }),
@@ -108,13 +137,13 @@ export const problems = {
   unauthorised: (): ProblemException =>
     new ProblemException({
       status: HttpStatus.UNAUTHORIZED,
-      code: 'unauthorised',
+      code: CommonError.Unauthorised,
       detail: 'Authentication is required, or the credentials are not valid',
     }),
   forbidden: (): ProblemException =>
     new ProblemException({
       status: HttpStatus.FORBIDDEN,
-      code: 'forbidden',
+      code: CommonError.Forbidden,
       detail: 'Your role does not allow this operation',
     }),
   unavailable: (code: string, detail: string): ProblemException =>

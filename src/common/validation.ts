@@ -1,6 +1,6 @@
 import { HttpStatus, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
-import { type FieldError, ProblemException } from './problem.js';
+import { CommonError, type FieldError, ProblemException } from './problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -24,7 +24,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 export function validationProblem(errors: FieldError[]): ProblemException {
   return new ProblemException({
     status: HttpStatus.BAD_REQUEST,
-    code: 'validation_failed',
+    code: CommonError.ValidationFailed,
     detail:
       errors.length === 1
         ? `The field ${errors[0].field} is invalid`

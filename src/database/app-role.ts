@@ -1,8 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config.js';
+import { db, execute, first, one } from './sql.js';
 
 /**
  * The database boundary. The API and the worker log in as `lantern_app` (DATABASE_URL): LOGIN, no superuser,
@@ -29,13 +31,6 @@ export function databaseOwnerUrl(config: DatabaseConfig): string {
   return config.DATABASE_OWNER_URL || loginAs(config.DATABASE_URL, 'postgres');
 }
 
-/** What a login may do, as `applicationRoleProblem` judges it. */
-export const ROLE_CHECK_SQL = `SELECT current_user::text AS role, r.rolsuper AS superuser, r.rolcreaterole AS createrole,
-    r.rolbypassrls AS bypassrls, coalesce(pg_has_role(current_user, c.relowner, 'MEMBER'), false) AS owner,
-    pg_get_userbyid(c.relowner)::text AS owner_name, has_schema_privilege('public', 'CREATE') AS create
-  FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('public.audit_event')
-  WHERE r.rolname = current_user`;
-
 interface RoleCheck {
   role: string;
   superuser: boolean;
@@ -45,6 +40,14 @@ interface RoleCheck {
   owner_name: string | null;
   create: boolean;
 }
+
+/** What a login may do, as `applicationRoleProblem` judges it (the catalogs are not in the generated types). */
+const ROLE_CHECK =
+  sql<RoleCheck>`SELECT current_user::text AS role, r.rolsuper AS superuser, r.rolcreaterole AS createrole,
+    r.rolbypassrls AS bypassrls, coalesce(pg_has_role(current_user, c.relowner, 'MEMBER'), false) AS owner,
+    pg_get_userbyid(c.relowner)::text AS owner_name, has_schema_privilege('public', 'CREATE') AS create
+  FROM pg_roles r LEFT JOIN pg_class c ON c.oid = to_regclass('public.audit_event')
+  WHERE r.rolname = current_user`.compile(db);
 
 /** Why a login must not run the application (a sentence naming DATABASE_URL), or null when it may. */
 export function applicationRoleProblem(check: RoleCheck): string | null {
@@ -68,7 +71,7 @@ export class ApplicationRoleCheck implements OnModuleInit {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    const [check] = await this.dataSource.query<RoleCheck[]>(ROLE_CHECK_SQL);
+    const check = await first(this.dataSource.manager, ROLE_CHECK);
     const problem = check ? applicationRoleProblem(check) : `DATABASE_URL's role is not in pg_roles`;
     if (problem) throw new Error(problem);
   }
@@ -80,7 +83,7 @@ async function checkLogin(url: string): Promise<RoleCheck | { error: string; mes
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<RoleCheck>(ROLE_CHECK_SQL);
+    const { rows } = await client.query<RoleCheck>(ROLE_CHECK.sql);
     return rows[0];
   } catch (error) {
     const e = error as { code?: string; message?: string };
@@ -103,11 +106,16 @@ export async function ensureAppLogin(owner: DataSource, config: DatabaseConfig):
   const password = decodeURIComponent(app.password);
   let check = await checkLogin(config.DATABASE_URL);
   if ('error' in check && user === APP_ROLE && password !== '' && ['28P01', '28000'].includes(check.error)) {
-    const [{ sql }] = await owner.query<{ sql: string }[]>(
-      `SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', $1::text, $2::text) AS sql`,
-      [APP_ROLE, password],
+    // The statement is made by PostgreSQL's own quoting (format %I, %L), the password a bound value until then.
+    const alter = await one(
+      owner.manager,
+      sql<{
+        statement: string;
+      }>`SELECT format('ALTER ROLE %I WITH LOGIN PASSWORD %L', ${APP_ROLE}::text, ${password}::text) AS statement`.compile(
+        db,
+      ),
     );
-    await owner.query(sql);
+    await execute(owner.manager, sql.raw(alter.statement).compile(db));
     check = await checkLogin(config.DATABASE_URL);
   }
   if ('error' in check) {

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { ALL_ROLES, Role } from '../common/auth/roles.js';
 import { CoreModule } from '../common/core.module.js';
+import { ProblemException } from '../common/problem.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
 import { AuthModule } from '../modules/auth/auth.module.js';
@@ -26,8 +27,10 @@ const { values } = parseArgs({
   strict: true,
 });
 if (!values.email || !values.role?.length) fail(usage);
+const ROLE_NAMES = new Set<string>(ALL_ROLES);
+const isRole = (r: string): r is Role => ROLE_NAMES.has(r);
 const roles = values.role!.map((r) =>
-  ALL_ROLES.includes(r as Role) ? (r as Role) : fail(`unknown role ${r}; one of ${ALL_ROLES.join(', ')}`),
+  isRole(r) ? r : fail(`unknown role ${r}; one of ${ALL_ROLES.join(', ')}`),
 );
 
 async function readStdin(): Promise<string | undefined> {
@@ -79,7 +82,7 @@ try {
   out(`created ${created.email} (${created.roles.join(', ')}) id ${created.id}`);
   if (created.generatedPassword) out(`password (shown once): ${created.generatedPassword}`);
 } catch (error) {
-  const init = (error as { init?: { detail?: string; errors?: { message: string }[] } }).init;
+  const init = error instanceof ProblemException ? error.init : null;
   fail(
     init
       ? `${init.detail}${init.errors ? `: ${init.errors.map((e) => e.message).join('; ')}` : ''}`

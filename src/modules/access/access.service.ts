@@ -4,7 +4,9 @@ import type { Actor } from '../../common/auth/actor.js';
 import { problems } from '../../common/problem.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
-import { concernsSql, KIND_TABLES, RecordKind } from './access.policy.js';
+import { AccessAudit } from './access.codes.js';
+import { mayConcern, RecordKind } from './access.policy.js';
+import { AccessRepository } from './access.repository.js';
 
 /** How a kind of record is named in a 404 ("intelligence report not found"). */
 const NOUNS: Partial<Record<RecordKind, string>> = {
@@ -29,26 +31,21 @@ export interface Visible {
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly repository: AccessRepository,
+  ) {}
 
   async requireVisible(
-    manager: EntityManager,
+    tx: EntityManager,
     actor: Actor,
     kind: RecordKind,
     id: string,
     action: string,
   ): Promise<Visible> {
-    const table = KIND_TABLES[kind];
-    if (!table) throw new Error(`requireVisible: ${kind} is not addressed by id`);
-    const [row] = await manager.query<{ members: string[] }[]>(
-      `SELECT ${concernsSql(kind, 'r')}::text[] AS members FROM ${table} r WHERE r.id = $1`,
-      [id],
-    );
-    const members = row?.members ?? [];
-    if (row && (!actor.workforceMemberId || !members.includes(actor.workforceMemberId))) {
-      return { subjectIds: members };
-    }
-    await this.refused(actor, kind, id, action, members);
+    const found = await this.repository.membersOf(tx, kind, id);
+    if (found && mayConcern(actor, found)) return { subjectIds: found };
+    await this.refused(actor, kind, id, action, found ?? []);
     throw problems.notFound(NOUNS[kind] ?? kind);
   }
 
@@ -66,7 +63,7 @@ export class AccessService {
       resourceId: id,
       subjectIds: members,
       outcome: AuditOutcome.Denied,
-      details: { reason: 'not_visible' },
+      details: { reason: AccessAudit.NotVisible },
     });
   }
 }

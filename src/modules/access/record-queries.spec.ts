@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Every SQL text in the intelligence and cases modules that touches a table of records about people goes
- * through the access policy (issue 22): the function it sits in names `visibleTo` (or a helper built on it),
+ * Every statement (SQL text or Kysely builder) in the intelligence and cases modules that touches a table of
+ * records about people goes through the access policy (issue 22): the function it sits in names `visibleTo` (or
+ * a helper built on it),
  * `requireVisible` (directly, or through the module's gate `locate` / `visibleOr404`), or the statement carries
  * an `// access:` comment just above it saying why it needs neither (a write or read by id after the gate, a
  * fragment used inside a policed query, ...). Simple and textual on purpose: a new query without one fails here.
@@ -38,23 +39,46 @@ interface Finding {
   sql: string;
 }
 
-/** The SQL statements (template literals naming one of TABLES) without the policy in their function. */
-export function unpoliced(file: string, source: string): Finding[] {
-  const lines = source.split('\n');
-  const findings: Finding[] = [];
+/**
+ * Where a Kysely query names a record table (`db.selectFrom('case_record as c')`, a join, an update...): the
+ * builder's form of a statement, checked like SQL text.
+ */
+const BUILDER =
+  /\.(?:selectFrom|updateTable|insertInto|deleteFrom|innerJoin|leftJoin|rightJoin|fullJoin|with)\(\s*'([a-z_]+)(?: as \w+)?'/g;
+
+/**
+ * The statements on a record table: SQL text (template literals), whose `// access:` is in the 3 lines above,
+ * and Kysely builders, whose chain (and so its `// access:`) may start anywhere above in the function, a
+ * subquery being part of its statement (`reach` null).
+ */
+function statements(source: string): { index: number; text: string; reach: number | null }[] {
+  const found: { index: number; text: string; reach: number | null }[] = [];
   const literal = /`(?:[^`\\]|\\.)*`/gs;
   for (const match of source.matchAll(literal)) {
     const text = match[0];
     const sqlLike = /\b(SELECT|INSERT|UPDATE|DELETE|FROM|JOIN)\b/.test(text);
-    const tables = TABLES.filter((t) => new RegExp(`\\b${t}\\b`).test(text));
-    if (!sqlLike || tables.length === 0) continue;
-    const startLine = source.slice(0, match.index).split('\n').length - 1;
-    // An `// access:` comment in the few lines above the literal (the statement's own justification).
-    const above = lines.slice(Math.max(0, startLine - 3), startLine + 1).join('\n');
-    if (/\/\/ access:/.test(above)) continue;
+    if (sqlLike && TABLES.some((t) => new RegExp(`\\b${t}\\b`).test(text))) {
+      found.push({ index: match.index, text, reach: 3 });
+    }
+  }
+  for (const match of source.matchAll(BUILDER)) {
+    if (TABLES.includes(match[1])) found.push({ index: match.index, text: match[0], reach: null });
+  }
+  return found;
+}
+
+/** The SQL statements (template literals or Kysely builders naming one of TABLES) without the policy in their function. */
+export function unpoliced(file: string, source: string): Finding[] {
+  const lines = source.split('\n');
+  const findings: Finding[] = [];
+  for (const { index, text, reach } of statements(source)) {
+    const startLine = source.slice(0, index).split('\n').length - 1;
     // The enclosing function: back to its first line, forward to the next function's.
     let from = startLine;
     while (from > 0 && !START.test(lines[from])) from--;
+    // An `// access:` comment above the statement (its own justification).
+    const above = lines.slice(reach === null ? from : Math.max(0, startLine - reach), startLine + 1);
+    if (/\/\/ access:/.test(above.join('\n'))) continue;
     let to = startLine + 1;
     while (to < lines.length && !START.test(lines[to])) to++;
     const body = lines.slice(from, to).join('\n');
@@ -102,9 +126,13 @@ describe('record queries go through the access policy', () => {
 
   it('flags a statement without the policy and accepts one with it or with a reason', () => {
     const bare = `class X {\n  async list(m) {\n    return m.query(\`SELECT * FROM case_record c\`);\n  }\n}\n`;
+    const bareBuilder = `class X {\n  list(tx) {\n    return all(tx, db.selectFrom('case_record as c').selectAll());\n  }\n}\n`;
+    const policedBuilder = `class X {\n  list(tx, actor) {\n    return all(tx, db.selectFrom('case_record as c').where(visibleTo(actor, RecordKind.Case, 'c').expr()));\n  }\n}\n`;
     const policed = `class X {\n  async list(m, actor) {\n    const p = [];\n    return m.query(\`SELECT * FROM case_record c WHERE \${visibleTo(actor, RecordKind.Case, 'c').sql(p)}\`, p);\n  }\n}\n`;
     const reasoned = `class X {\n  async touch(m, id) {\n    // access: by id after requireVisible.\n    return m.query(\`UPDATE case_record SET version = version + 1 WHERE id = $1\`, [id]);\n  }\n}\n`;
     expect(unpoliced('x.ts', bare)).toHaveLength(1);
+    expect(unpoliced('x.ts', bareBuilder)).toHaveLength(1);
+    expect(unpoliced('x.ts', policedBuilder)).toEqual([]);
     expect(unpoliced('x.ts', policed)).toEqual([]);
     expect(unpoliced('x.ts', reasoned)).toEqual([]);
   });

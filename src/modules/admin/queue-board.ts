@@ -10,6 +10,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenAuthenticator } from '../../common/auth/access.guard.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
+import { CommonError } from '../../common/problem.js';
+import { PROBLEM_TYPE_BASE } from '../../common/problem.filter.js';
 import { QUEUES } from '../../common/queues.js';
 import { AppConfig } from '../../config/app-config.js';
 
@@ -17,16 +19,17 @@ export const BOARD_PATH = '/admin/queues';
 const COOKIE = 'lantern_board';
 
 function problem(reply: FastifyReply, status: 401 | 403, detail: string): FastifyReply {
+  const code = status === 401 ? CommonError.Unauthorised : CommonError.Forbidden;
   return reply
     .status(status)
     .header('content-type', 'application/problem+json')
     .send({
-      type: `https://lantern.police.uk/problems/${status === 401 ? 'unauthorised' : 'forbidden'}`,
+      type: `${PROBLEM_TYPE_BASE}${code}`,
       title: status === 401 ? 'Unauthorised' : 'Forbidden',
       status,
       detail,
       instance: BOARD_PATH,
-      code: status === 401 ? 'unauthorised' : 'forbidden',
+      code,
       requestId: '',
     });
 }

@@ -1,59 +1,45 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
-import { paginate, type Keyset } from '../../common/pagination.js';
+import { Clock } from '../../common/clock.js';
 import { problems } from '../../common/problem.js';
+import type { Json } from '../../database/db.js';
 import { Transactions } from '../../database/database.module.js';
-import { callerRecordsExcluded, RecordKind, visibleTo } from '../access/access.policy.js';
-import { AuditOutcome, type AuditEntry } from './audit.types.js';
+import { execute } from '../../database/sql.js';
+import { callerRecordsExcluded } from '../access/access.policy.js';
+import { AuditAction, AuditError, AuditResource } from './audit.codes.js';
+import { type AuditFrom, type AuditInsert, AuditRepository, type AuditRow } from './audit.repository.js';
+import { type AuditEntry, AuditOutcome } from './audit.types.js';
 import type { AuditEventPage, AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
 
-const BY_SEQ_DESC: Keyset = { columns: [{ expr: 'e.seq', type: 'bigint' }], direction: 'DESC' };
+export type { AuditFrom, AuditInsert } from './audit.repository.js';
 
 /** Most rows one CSV export returns; past it the caller narrows the filter. */
 export const AUDIT_EXPORT_MAX = 100_000;
 
-interface AuditRow {
-  seq: string;
-  occurred_at: Date;
-  user_id: string | null;
-  roles: string[];
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  subject_ids: string[];
-  outcome: AuditOutcome;
-  request_id: string | null;
-  client_address: string | null;
-  details: Record<string, unknown>;
-}
+/** An event's details as the API shows them (always a JSON object: every writer gives one). */
+const detailsOf = (details: Json): Record<string, unknown> =>
+  details !== null && typeof details === 'object' && !Array.isArray(details) ? details : {};
 
-const toView = (r: Record<string, unknown>): AuditEventView => {
-  const row = r as unknown as AuditRow;
-  return {
-    seq: String(row.seq),
-    occurredAt: new Date(row.occurred_at).toISOString(),
-    userId: row.user_id,
-    roles: row.roles,
-    action: row.action,
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    subjectIds: row.subject_ids,
-    outcome: row.outcome,
-    requestId: row.request_id,
-    clientAddress: row.client_address,
-    details: row.details,
-  };
-};
-
-const AUDIT_COLUMNS =
-  '(user_id, roles, action, resource_type, resource_id, subject_ids, outcome, request_id, client_address, details)';
+const toView = (row: AuditRow): AuditEventView => ({
+  seq: row.seq,
+  occurredAt: row.occurred_at.toISOString(),
+  userId: row.user_id,
+  roles: row.roles,
+  action: row.action,
+  resourceType: row.resource_type,
+  resourceId: row.resource_id,
+  subjectIds: row.subject_ids,
+  outcome: row.outcome,
+  requestId: row.request_id,
+  clientAddress: row.client_address,
+  details: detailsOf(row.details),
+});
 
 /**
- * Where an audit row written by the change's own statement takes what only that statement knows: the CTE
- * that RETURNs the changed row (exactly one), the resource id and, optionally, a jsonb object merged into
- * the entry's details (both SQL expressions over that CTE).
+ * @deprecated the string form of `AuditFrom` (for `insertSql`): the CTE's name and SQL expressions over it.
  */
 export interface AuditedBy {
   cte: string;
@@ -61,92 +47,92 @@ export interface AuditedBy {
   details?: string;
 }
 
-/**
- * The audit row's insert, its values appended to `params`. It goes to audit_event_pending, and a deferred
- * trigger seals it into the chain (audit_event: next seq, link, hash, under the chain's lock) when the
- * transaction commits, so the lock is held only for the commit itself (migration 1795547000000). With
- * `by`, it is a SELECT from the change's CTE, to run as a data-modifying CTE of the same statement.
- */
-function auditInsertSql(
-  params: unknown[],
-  values: [unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown, unknown],
-  by?: AuditedBy,
-): string {
-  // With `by` the resource id is the CTE's, not a parameter (PostgreSQL refuses an unused parameter).
-  const $ = values.map((v, i) => {
-    if (by && i === 4) return '';
-    params.push(v);
-    return `$${params.length}`;
-  });
-  if (!by) {
-    return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
-      VALUES (${$[0]}, ${$[1]}, ${$[2]}, ${$[3]}, ${$[4]}, ${$[5]}::uuid[], ${$[6]}, ${$[7]}, ${$[8]}, ${$[9]})`;
-  }
-  return `INSERT INTO audit_event_pending ${AUDIT_COLUMNS}
-      SELECT ${$[0]}::uuid, ${$[1]}::text[], ${$[2]}, ${$[3]}, (${by.resourceId})::text, ${$[5]}::uuid[],
-             ${$[6]}::audit_outcome, ${$[7]}, ${$[8]}, ${$[9]}::jsonb${by.details ? ` || (${by.details})` : ''}
-        FROM ${by.cte}`;
-}
-
-/** The audit insert with its ten values as $1..$10 (the bench's raw routes run it). */
-export const AUDIT_INSERT_SQL = auditInsertSql(
-  [],
-  [null, null, null, null, null, null, null, null, null, null],
-);
+/** The audit insert with its ten values as $1..$10, in AuditRepository's column order (the bench's raw routes). */
+export const AUDIT_INSERT_SQL = new AuditRepository()
+  .insert(
+    { userId: null, roles: [], workforceMemberId: null, sessionId: null, requestId: '', clientAddress: null },
+    { action: '', resourceType: '' },
+  )
+  .compile().sql;
 
 /**
- * The one way to write the audit trail. `record` joins the caller's transaction, so that a rolled-back
- * change leaves no audit row and a committed one always has one; the row joins the chain when the
- * transaction commits (its seq and time are the commit's). `recordAlone` is for outcomes that must be kept
- * although the request fails (denied reads, failed logins).
+ * The one way to write the audit trail. Every form writes the same row to audit_event_pending, which a
+ * deferred trigger seals into the hash chain when the transaction commits (its seq and time are the commit's):
+ * - `record(tx, actor, entry)`: inside the change's unit of work (`Transactions.write`, or the work of an
+ *   audited `Transactions.read`), so that a rolled-back change leaves no audit row and a committed one always
+ *   has one.
+ * - `insertFrom(actor, entry, by)`: for a change made in ONE statement (the fast path of `Transactions.write`,
+ *   no BEGIN/COMMIT): the row as a Kysely insert that reads the change's CTE, to embed as a data-modifying CTE
+ *   of that statement, so both rows commit together or not at all. The service asks for it and hands it to
+ *   its repository, which composes the statement; the service runs it with `Transactions.write(statement)`:
+ *   ```ts
+ *   const audited = this.audit.insertFrom(actor, entry, {
+ *     cte: 'created', resourceId: sql.ref('created.id'), details: sql`jsonb_build_object('reference', created.reference)`,
+ *   });
+ *   // in the repository:
+ *   db.with('created', (q) => q.insertInto('intelligence_report').values(row).returning(['id', 'reference']))
+ *     .with('audited', () => audited)
+ *     .selectFrom('created').selectAll();
+ *   ```
+ *   `insertSql` is the same row as an SQL string (deprecated: kept until its callers move to `insertFrom`).
+ * - `recordAlone(actor, entry)`: an outcome that must be kept although the request fails (denied reads,
+ *   failed logins, refused changes): a write of its own, the one-statement form of `Transactions.write`.
  */
 @Injectable()
 export class AuditService extends AccessAuditor {
-  constructor(private readonly tx: Transactions) {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly repository: AuditRepository,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
   /** A caller refused by role: kept, so auditors see who tried what they may not do. */
   denied(actor: Actor, route: string): Promise<void> {
     return this.recordAlone(actor, {
-      action: 'access.denied',
-      resourceType: 'route',
+      action: AuditAction.AccessDenied,
+      resourceType: AuditResource.Route,
       outcome: AuditOutcome.Denied,
       details: { route },
     });
   }
 
-  async record(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
-    const params: unknown[] = [];
-    await manager.query(this.insertSql(actor, entry, params), params);
+  async record(tx: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    await execute(tx, this.repository.insert(actor, entry));
+  }
+
+  /** The audit row as a data-modifying CTE of the change's own statement (see the class comment). */
+  insertFrom(actor: Actor, entry: AuditEntry, by: AuditFrom): AuditInsert {
+    return this.repository.insertFrom(actor, entry, by);
   }
 
   /**
-   * The audit row as a data-modifying CTE of the change's own statement (`by` names the CTE that returns the
-   * changed row): for a change made in one statement, which then needs no explicit transaction, both rows
-   * committing together or not at all. The values are appended to `params`.
+   * @deprecated use `insertFrom`. The audit row as SQL text for a statement written as a string: with `by`,
+   * a data-modifying CTE of it; its values are appended to `params` and numbered after them.
    */
   insertSql(actor: Actor, entry: AuditEntry, params: unknown[], by?: AuditedBy): string {
-    return auditInsertSql(
-      params,
-      [
-        actor.userId,
-        actor.roles,
-        entry.action,
-        entry.resourceType,
-        entry.resourceId ?? null,
-        entry.subjectIds ?? [],
-        entry.outcome ?? AuditOutcome.Allowed,
-        actor.requestId,
-        actor.clientAddress,
-        entry.details ?? {},
-      ],
-      by,
-    );
+    // The caller's fragments go in after the placeholders are renumbered: they may name the caller's own $n.
+    const mark = (name: string) => `\u0000${name}\u0000`;
+    const query = by
+      ? this.repository.insertFrom(actor, entry, {
+          cte: by.cte,
+          resourceId: sql.raw(mark('resourceId')),
+          details: by.details === undefined ? undefined : sql.raw(mark('details')),
+        })
+      : this.repository.insert(actor, entry);
+    const compiled = query.compile();
+    const offset = params.length;
+    params.push(...compiled.parameters);
+    return compiled.sql
+      .replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
+      .replace(mark('resourceId'), by?.resourceId ?? '')
+      .replace(mark('details'), by?.details ?? '');
   }
 
-  recordAlone(actor: Actor, entry: AuditEntry): Promise<void> {
-    return this.tx.run((manager) => this.record(manager, actor, entry));
+  /** An audit row kept whatever becomes of the request: one statement, committed on its own. */
+  async recordAlone(actor: Actor, entry: AuditEntry): Promise<void> {
+    await this.tx.write(this.repository.insert(actor, entry));
   }
 
   /**
@@ -154,15 +140,16 @@ export class AuditService extends AccessAuditor {
    * are left out by the access policy: the trail is itself a record about the people it names, so an auditor
    * never learns from it who recorded, read or was refused records about them (`callerRecordsExcluded`).
    * Reading the trail is itself audited, with the filter used and the people the returned events concern,
-   * so that the search row is hidden from those people as the events are.
+   * so that the search row is hidden from those people as the events are. An audited read whose row names
+   * what it found, so written after it.
    */
   async search(actor: Actor, query: AuditQuery): Promise<AuditEventPage> {
-    return this.tx.read(async (manager) => {
-      const page = await paginate(this.filtered(manager, actor, query), BY_SEQ_DESC, query, toView);
-      await this.record(manager, actor, {
-        action: 'audit.search',
-        resourceType: 'audit_event',
-        subjectIds: this.subjectsOf(query, page.items),
+    return this.tx.read(async (tx) => {
+      const page = await this.repository.search(tx, actor, query, toView);
+      await this.record(tx, actor, {
+        action: AuditAction.Search,
+        resourceType: AuditResource.AuditEvent,
+        subjectIds: this.subjectsOf(page.items),
         details: { filter: this.filterOf(query), returned: page.items.length },
       });
       return { ...page, callerRecordsExcluded: callerRecordsExcluded(actor) };
@@ -177,45 +164,43 @@ export class AuditService extends AccessAuditor {
     actor: Actor,
     query: AuditQuery,
   ): Promise<{ rows: AuditEventView[]; callerRecordsExcluded: boolean }> {
-    return this.tx.read(async (manager) => {
-      const found = await this.filtered(manager, actor, query)
-        .orderBy('e.seq', 'DESC')
-        .limit(AUDIT_EXPORT_MAX + 1)
-        .getRawMany<Record<string, unknown>>();
+    return this.tx.read(async (tx) => {
+      const found = await this.repository.export(tx, actor, query, AUDIT_EXPORT_MAX + 1);
       if (found.length > AUDIT_EXPORT_MAX) {
         throw problems.unprocessable(
-          'export_too_large',
+          AuditError.ExportTooLarge,
           `More than ${AUDIT_EXPORT_MAX} events match; narrow the filter (e.g. the time range)`,
         );
       }
       const rows = found.map(toView);
-      await this.record(manager, actor, {
-        action: 'audit.export',
-        resourceType: 'audit_event',
-        subjectIds: this.subjectsOf(query, rows),
+      await this.record(tx, actor, {
+        action: AuditAction.Export,
+        resourceType: AuditResource.AuditEvent,
+        subjectIds: this.subjectsOf(rows),
         details: { filter: this.filterOf(query), returned: rows.length },
       });
       return { rows, callerRecordsExcluded: callerRecordsExcluded(actor) };
     });
   }
 
-  /** Recomputes the hash chain; reports the first sequence number that fails. */
+  /**
+   * Recomputes the hash chain; reports the first sequence number that fails. Its audit row records the
+   * outcome (`failed` when the chain is broken), so it is written on its own after the check.
+   */
   async verify(actor: Actor): Promise<AuditVerification> {
-    const [failure] = await this.tx.dataSource.query<
-      { seq: string; problem: 'missing' | 'broken_link' | 'altered' }[]
-    >('SELECT seq::text AS seq, problem FROM audit_verify()');
-    const [{ count }] = await this.tx.dataSource.query<{ count: string }[]>(
-      'SELECT count(*)::text AS count FROM audit_event',
-    );
+    const { failure, checked } = await this.tx.read(async (tx) => ({
+      failure: await this.repository.firstFailure(tx),
+      checked: await this.repository.count(tx),
+    }));
     const result: AuditVerification = {
       valid: !failure,
-      checked: Number(count),
+      checked,
       firstFailure: failure ? { seq: failure.seq, problem: failure.problem } : null,
-      verifiedAt: new Date().toISOString(),
+      verifiedAt: this.clock.now().toISOString(),
     };
     await this.recordAlone(actor, {
-      action: 'audit.verify',
-      resourceType: 'audit_event',
+      action: AuditAction.Verify,
+      resourceType: AuditResource.AuditEvent,
       outcome: failure ? AuditOutcome.Failed : AuditOutcome.Allowed,
       details: { checked: result.checked, firstFailure: result.firstFailure },
     });
@@ -224,48 +209,11 @@ export class AuditService extends AccessAuditor {
 
   /**
    * Moves the subject index's pending entries into the index (the worker, every few seconds; migration
-   * 1795551000000), outside the chain's lock; the number of pending pages it emptied.
+   * 1795551000000), outside the chain's lock; the number of pending pages it emptied. A write: it changes
+   * the index.
    */
-  async flushSubjectIndex(): Promise<number> {
-    const [{ pages }] = await this.tx.dataSource.query<{ pages: string }[]>(
-      'SELECT audit_subjects_flush()::text AS pages',
-    );
-    return Number(pages);
-  }
-
-  private filtered(manager: EntityManager, actor: Actor, q: AuditQuery) {
-    const qb = manager
-      .createQueryBuilder()
-      .select([
-        'e.seq',
-        'e.occurred_at',
-        'e.user_id',
-        'e.roles',
-        'e.action',
-        'e.resource_type',
-        'e.resource_id',
-      ])
-      .addSelect(['e.subject_ids', 'e.outcome', 'e.request_id', 'e.client_address', 'e.details'])
-      .from('audit_event', 'e');
-    const visible = visibleTo(actor, RecordKind.AuditEvent, 'e');
-    if (!visible.unrestricted) {
-      const { sql, params } = visible.named();
-      qb.andWhere(sql, params);
-    }
-    if (q.userId) qb.andWhere('e.user_id = :userId', { userId: q.userId });
-    if (q.resourceType) qb.andWhere('e.resource_type = :resourceType', { resourceType: q.resourceType });
-    if (q.resourceId) qb.andWhere('e.resource_id = :resourceId', { resourceId: q.resourceId });
-    if (q.subjectId) {
-      // `<> '{}'` is what the index on subject_ids holds (rows naming somebody): without it, it is not used.
-      qb.andWhere(`e.subject_ids @> ARRAY[CAST(:subjectId AS uuid)] AND e.subject_ids <> '{}'`, {
-        subjectId: q.subjectId,
-      });
-    }
-    if (q.action) qb.andWhere('e.action = :action', { action: q.action });
-    if (q.outcome) qb.andWhere('e.outcome = :outcome', { outcome: q.outcome });
-    if (q.from) qb.andWhere('e.occurred_at >= :from', { from: q.from });
-    if (q.to) qb.andWhere('e.occurred_at < :to', { to: q.to });
-    return qb;
+  flushSubjectIndex(): Promise<number> {
+    return this.tx.write((tx) => this.repository.flushSubjectIndex(tx));
   }
 
   /**
@@ -273,7 +221,7 @@ export class AuditService extends AccessAuditor {
    * its details (so the policy hides the row from them) but not named, or a search for an id that concerns
    * nobody would make the next search for it answer differently from a search for the caller's own id.
    */
-  private subjectsOf(_q: AuditQuery, events: AuditEventView[]): string[] {
+  private subjectsOf(events: AuditEventView[]): string[] {
     const people = new Set<string>();
     for (const e of events) for (const id of e.subjectIds) people.add(id);
     return [...people];

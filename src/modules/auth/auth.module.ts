@@ -2,7 +2,6 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessGuard, TokenAuthenticator } from '../../common/auth/access.guard.js';
 import { AppConfig } from '../../config/app-config.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
@@ -12,16 +11,15 @@ import { LoginLockout } from './login-lockout.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { PasswordService } from './password.service.js';
 import { SessionCache } from './session-cache.js';
-import { AuthSession, RefreshToken } from './session.entity.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { JWT_ALGORITHM, TokenService } from './token.service.js';
-import { AppUser } from './user.entity.js';
 import { UsersController } from './users.controller.js';
+import { UsersRepository } from './users.repository.js';
 import { UsersService } from './users.service.js';
 
 @Module({
   imports: [
     WorkforceModule,
-    TypeOrmModule.forFeature([AppUser, AuthSession, RefreshToken]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -35,6 +33,8 @@ import { UsersService } from './users.service.js';
   ],
   controllers: [AuthController, UsersController],
   providers: [
+    UsersRepository,
+    SessionsRepository,
     PasswordService,
     SessionCache,
     TokenService,

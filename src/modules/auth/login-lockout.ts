@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { ProblemException, problems } from '../../common/problem.js';
 import { REDIS, RedisKeys } from '../../common/redis/redis.module.js';
 import { AppConfig } from '../../config/app-config.js';
+import { AuthError } from './auth.codes.js';
 
 /**
  * Takes a reservation: refused (0, ms left) when the account already has LOGIN_MAX_FAILURES attempts counted
@@ -108,13 +109,16 @@ export class LoginLockout {
 }
 
 const unavailable = (): ProblemException =>
-  problems.unavailable('rate_limiter_unavailable', 'Login is unavailable for a moment; try again shortly');
+  problems.unavailable(
+    AuthError.RateLimiterUnavailable,
+    'Login is unavailable for a moment; try again shortly',
+  );
 
 /** The one answer to an attempt on a locked account (or email), whichever route it came by. */
 export const lockedProblem = (retryAfterSeconds: number): ProblemException =>
   new ProblemException({
     status: HttpStatus.TOO_MANY_REQUESTS,
-    code: 'login_locked',
+    code: AuthError.LoginLocked,
     detail: 'Too many failed attempts for this account; wait before trying again',
     extensions: { retryAfterSeconds },
   });

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { ProblemException, problems } from '../../common/problem.js';
 import { REDIS, RedisKeys } from '../../common/redis/redis.module.js';
 import { AppConfig } from '../../config/app-config.js';
+import { AuthError } from './auth.codes.js';
 
 /**
  * Login attempts per client address per minute, counted in Redis so that every API process shares the
@@ -25,14 +26,14 @@ export class LoginRateLimiter {
       count = Number(result?.[0]?.[1] ?? 0);
     } catch {
       throw problems.unavailable(
-        'rate_limiter_unavailable',
+        AuthError.RateLimiterUnavailable,
         'Login is unavailable for a moment; try again shortly',
       );
     }
     if (count > this.config.LOGIN_RATE_LIMIT_PER_MINUTE) {
       throw new ProblemException({
         status: HttpStatus.TOO_MANY_REQUESTS,
-        code: 'too_many_login_attempts',
+        code: AuthError.TooManyLoginAttempts,
         detail: 'Too many login attempts from this address; wait a minute',
         extensions: { retryAfterSeconds: 60 - Math.floor((Date.now() / 1000) % 60) },
       });

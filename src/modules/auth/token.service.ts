@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { TokenAuthenticator } from '../../common/auth/access.guard.js';
-import type { Role } from '../../common/auth/roles.js';
 import { AppConfig } from '../../config/app-config.js';
-import { execute } from '../../database/database.module.js';
+import { Transactions } from '../../database/database.module.js';
+import type { SessionEnd } from './auth.codes.js';
 import type { TokenPair } from './dto/auth.dto.js';
 import { SessionCache } from './session-cache.js';
+import { SessionsRepository, type SessionsOf } from './sessions.repository.js';
 
 export const JWT_ALGORITHM = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,7 +40,8 @@ export const hashRefreshToken = (token: string): string => createHash('sha256').
 export class TokenService extends TokenAuthenticator {
   constructor(
     private readonly jwt: JwtService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactions,
+    private readonly repository: SessionsRepository,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly sessions: SessionCache,
   ) {
@@ -87,20 +88,13 @@ export class TokenService extends TokenAuthenticator {
     const claims = await this.verify(token);
     if (!claims) return null;
     const live = await this.sessions.get(claims.sub, claims.sid, claims.av, async () => {
-      const rows = await this.db.query<
-        { roles: Role[]; workforce_member_id: string | null; expires_at: Date }[]
-      >(
-        `SELECT u.roles::text[] AS roles, u.workforce_member_id, s.expires_at
-           FROM app_user u JOIN auth_session s ON s.user_id = u.id
-          WHERE u.id = $1 AND s.id = $2 AND u.auth_version = $3 AND u.enabled
-            AND s.revoked_at IS NULL AND s.expires_at > now()`,
-        [claims.sub, claims.sid, claims.av],
-      );
-      return rows[0]
+      // A read of one row; the request's own audit row, if any, is its handler's.
+      const row = await this.tx.read((tx) => this.repository.live(tx, claims.sub, claims.sid, claims.av));
+      return row
         ? {
-            roles: rows[0].roles,
-            workforceMemberId: rows[0].workforce_member_id,
-            expiresAt: rows[0].expires_at.getTime(),
+            roles: row.roles,
+            workforceMemberId: row.workforce_member_id,
+            expiresAt: row.expires_at.getTime(),
           }
         : null;
     });
@@ -117,15 +111,12 @@ export class TokenService extends TokenAuthenticator {
 
   /** A new refresh token for the session, and an access token; within the caller's transaction. */
   async issue(
-    manager: EntityManager,
+    tx: EntityManager,
     user: { id: string; authVersion: number },
     sessionId: string,
   ): Promise<TokenPair> {
     const refreshToken = randomBytes(32).toString('base64url');
-    await manager.query(`INSERT INTO refresh_token (session_id, token_hash) VALUES ($1, $2)`, [
-      sessionId,
-      hashRefreshToken(refreshToken),
-    ]);
+    await this.repository.addRefreshToken(tx, sessionId, hashRefreshToken(refreshToken));
     const claims: Omit<AccessClaims, 'exp'> = { sub: user.id, sid: sessionId, av: user.authVersion };
     const accessToken = await this.jwt.signAsync(claims, {
       algorithm: JWT_ALGORITHM,
@@ -134,13 +125,8 @@ export class TokenService extends TokenAuthenticator {
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, refreshToken };
   }
 
-  async openSession(manager: EntityManager, userId: string, clientAddress: string | null): Promise<string> {
-    const [row] = await manager.query<{ id: string }[]>(
-      `INSERT INTO auth_session (user_id, expires_at, client_address)
-       VALUES ($1, now() + make_interval(secs => $2), $3) RETURNING id`,
-      [userId, this.config.REFRESH_TTL_SECONDS, clientAddress],
-    );
-    return row.id;
+  openSession(tx: EntityManager, userId: string, clientAddress: string | null): Promise<string> {
+    return this.repository.open(tx, userId, this.config.REFRESH_TTL_SECONDS, clientAddress);
   }
 
   /** This process's cached session checks of the user are dropped (the database's notification follows). */
@@ -149,18 +135,7 @@ export class TokenService extends TokenAuthenticator {
   }
 
   /** Ends every open session of the user (disable, password reset), or one session (logout, reuse). */
-  async revoke(
-    manager: EntityManager,
-    where: { userId: string } | { sessionId: string },
-    reason: string,
-  ): Promise<void> {
-    const [column, value] = 'userId' in where ? ['user_id', where.userId] : ['id', where.sessionId];
-    const { rows } = await execute<{ user_id: string }>(
-      manager,
-      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE ${column} = $1 AND revoked_at IS NULL
-       RETURNING user_id`,
-      [value, reason],
-    );
-    for (const userId of new Set(rows.map((r) => r.user_id))) this.sessions.forgetUser(userId);
+  async revoke(tx: EntityManager, which: SessionsOf, reason: SessionEnd): Promise<void> {
+    for (const userId of await this.repository.revoke(tx, which, reason)) this.sessions.forgetUser(userId);
   }
 }

@@ -7,6 +7,8 @@ import { CaseOutcomesService } from './case-outcomes.service.js';
 import { CaseRecords } from './case-records.service.js';
 import { CaseReferralService } from './case-referral.service.js';
 import { CaseTimelineRepository } from './case-timeline.repository.js';
+import { CaseReferencesRepository } from './case-references.repository.js';
+import { CaseReferencesService } from './case-references.service.js';
 import { CasesController } from './cases.controller.js';
 import { CasesRepository } from './cases.repository.js';
 import { CasesService } from './cases.service.js';
@@ -32,7 +34,9 @@ import { ReferralRepository } from './referral.repository.js';
     CaseReferralService,
     CaseOutcomesService,
     CasesService,
+    CaseReferencesRepository,
+    CaseReferencesService,
   ],
-  exports: [CasesService],
+  exports: [CasesService, CaseReferencesService],
 })
 export class CasesModule {}

@@ -6,12 +6,13 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
 import { Public } from '../../common/auth/roles.decorator.js';
 import { Problem, ProblemException } from '../../common/problem.js';
 import { REDIS } from '../../common/redis/redis.module.js';
+import { Transactions } from '../../database/database.module.js';
+import { HealthError } from './health.codes.js';
+import { HealthRepository } from './health.repository.js';
 
 class HealthStatus {
   @ApiProperty({ example: 'ok' })
@@ -32,7 +33,8 @@ const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly tx: Transactions,
+    private readonly repository: HealthRepository,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
@@ -50,7 +52,10 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ type: Problem })
   async ready(): Promise<HealthStatus> {
     const [postgres, redis] = await Promise.all([
-      within(2000, this.db.query('SELECT 1')).then(
+      within(
+        2000,
+        this.tx.read((tx) => this.repository.ping(tx)),
+      ).then(
         () => true,
         () => false,
       ),
@@ -63,7 +68,7 @@ export class HealthController {
     if (down.length > 0) {
       throw new ProblemException({
         status: 503,
-        code: 'dependency_unavailable',
+        code: HealthError.DependencyUnavailable,
         detail: `Not ready: ${down.join(' and ')} unreachable`,
         extensions: { checks: { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' } },
       });

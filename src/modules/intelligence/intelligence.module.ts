@@ -11,6 +11,8 @@ import { QueueService } from './queue.service.js';
 import { RecordingService } from './recording.service.js';
 import { ReportViews } from './report-views.js';
 import { SearchService } from './search.service.js';
+import { ReportReferencesRepository } from './report-references.repository.js';
+import { ReportReferencesService } from './report-references.service.js';
 
 /**
  * Corruption intelligence: recording, the lifecycle, the assessment queue and search. Its SQL is in its
@@ -29,7 +31,9 @@ import { SearchService } from './search.service.js';
     LifecycleService,
     QueueService,
     SearchService,
+    ReportReferencesRepository,
+    ReportReferencesService,
   ],
-  exports: [SearchService],
+  exports: [SearchService, ReportReferencesService],
 })
 export class IntelligenceModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DirectoryLookupRepository } from './directory-lookup.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationService } from './organisation.service.js';
 import { WorkforceImportRepository } from './workforce-import.repository.js';
@@ -20,6 +21,7 @@ import { WorkforceService } from './workforce.service.js';
     WorkforceRepository,
     OrganisationRepository,
     WorkforceImportRepository,
+    DirectoryLookupRepository,
   ],
   exports: [WorkforceService],
 })

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
@@ -15,6 +15,7 @@ import type {
   MemberView,
   UpdateMemberRequest,
 } from './dto/workforce.dto.js';
+import { DirectoryLookupRepository } from './directory-lookup.repository.js';
 import { OrganisationRepository } from './organisation.repository.js';
 import { OrganisationService, unique } from './organisation.service.js';
 import { WorkforceAudit, WorkforceError, WorkforceResource } from './workforce.codes.js';
@@ -39,6 +40,7 @@ export class WorkforceService {
     private readonly repository: WorkforceRepository,
     private readonly organisation: OrganisationService,
     private readonly departments: OrganisationRepository,
+    private readonly directoryLookup: DirectoryLookupRepository,
   ) {}
 
   // ---------- for other modules ----------
@@ -184,5 +186,19 @@ export class WorkforceService {
     if (start && leave && leave < start) {
       throw problems.invalid('leaveDate', 'notBeforeStart', 'leaveDate must not be before startDate');
     }
+  }
+
+  /**
+   * For the directory: members the actor may see whose staff number or names start with each of `words`
+   * (lower case), by name, at most `limit`; names, rank and department only, no vetting data. Not audited
+   * here: the caller audits the lookup with what it returned.
+   */
+  lookup(tx: EntityManager, actor: Actor, words: readonly string[], limit: number) {
+    return this.directoryLookup.people(tx, actor, words, limit);
+  }
+
+  /** For the directory: every department's id, code and name, by name. */
+  departmentList(tx: EntityManager) {
+    return this.directoryLookup.departments(tx);
   }
 }
