@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type pg from 'pg';
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
@@ -222,7 +223,7 @@ describe('audit trail', () => {
     );
     const ids = people.map((p) => p.id);
     const tricky = { note: 'a "quoted", \\ back\nline ","', naïve: ['£', '","', null], n: 1.5, empty: {} };
-    await t.app.get(Transactions).run(async (m) => {
+    await t.app.get(Transactions).write(async (m) => {
       await audit.record(m, actor, {
         action: 'figures.misconduct_return',
         resourceType: 'figures',
@@ -265,7 +266,7 @@ describe('audit trail', () => {
       clientAddress: null,
     };
     await expect(
-      tx.run(async (m) => {
+      tx.write(async (m) => {
         await audit.record(m, actor, { action: 'user.read', resourceType: 'user', resourceId: admin.id });
         throw new Error('rolled back');
       }),
@@ -329,16 +330,19 @@ describe('audit trail', () => {
     // pooled connection): prepared by the first call, still the one prepared statement after the third.
     const sql = `SELECT array(SELECT name FROM pg_prepared_statements ORDER BY name)::text[] AS names, $1::int AS n`;
     const calls: { names: string[]; n: number }[] = [];
-    for (const n of [1, 2, 3]) calls.push(...(await tx.statement<{ names: string[]; n: number }>(sql, [n])));
+    for (const n of [1, 2, 3])
+      calls.push(
+        ...(await tx.write(CompiledQuery.raw(sql, [n]) as CompiledQuery<{ names: string[]; n: number }>)),
+      );
     expect(calls.map((c) => c.n)).toEqual([1, 2, 3]);
     expect(calls[2].names).toHaveLength(1);
     expect(calls[2].names[0]).toMatch(/^lantern_[0-9a-f]{40}$/);
-    // A failure in the database is TypeORM's QueryFailedError with the driver's error, as from `run` and
-    // `read`, and the connection stays usable.
-    const failed = tx.statement('SELECT 1 / $1::int AS x', [0]);
+    // A failure in the database is TypeORM's QueryFailedError with the driver's error, as from a `write`
+    // of work and a `read`, and the connection stays usable.
+    const failed = tx.write(CompiledQuery.raw('SELECT 1 / $1::int AS x', [0]));
     await expect(failed).rejects.toBeInstanceOf(QueryFailedError);
     await expect(failed).rejects.toMatchObject({ driverError: { code: '22012' } });
-    expect(await tx.statement('SELECT 1 / $1::int AS x', [1])).toEqual([{ x: 1 }]);
+    expect(await tx.write(CompiledQuery.raw('SELECT 1 / $1::int AS x', [1]))).toEqual([{ x: 1 }]);
   });
 
   it('runs audited reads without a transaction; the audit row is sealed before anything is sent, or nothing is sent', async () => {
@@ -352,7 +356,7 @@ describe('audit trail', () => {
       });
     const [readA, readB] = await times((w) => tx.read(w));
     expect(readA).not.toBe(readB);
-    const [runA, runB] = await times((w) => tx.run(w));
+    const [runA, runB] = await times((w) => tx.write(w));
     expect(runA).toBe(runB);
 
     // Refuse this caller's audit rows where they are sealed into the chain.

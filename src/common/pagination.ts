@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { type SelectQueryBuilder as KyselySelect, sql, type SqlBool } from 'kysely';
-import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { all } from '../database/sql.js';
 import { problems } from './problem.js';
 import { Int4 } from './dto.js';
@@ -113,31 +113,4 @@ export async function pageOf<D, T extends keyof D, O, R>(
   for (const e of exprs) q = q.orderBy(e, direction === 'ASC' ? 'asc' : 'desc');
   const rows = await fetchOr400(() => all(tx, q.limit(page.limit + 1)));
   return pageFrom(rows, page.limit, (row) => row.__key, map);
-}
-
-/**
- * @deprecated use `pageOf` with a Kysely query; kept while modules still build lists with TypeORM's
- * QueryBuilder. The same keyset pagination.
- */
-export async function paginate<E extends ObjectLiteral, R>(
-  qb: SelectQueryBuilder<E>,
-  keyset: Keyset,
-  page: PageQuery,
-  map: (raw: Record<string, unknown>) => R,
-): Promise<Page<R>> {
-  const { columns, direction } = keyset;
-  columns.forEach((c, i) => qb.addSelect(`(${c.expr})::text`, `__k${i}`));
-  if (page.cursor) {
-    const values = decodeCursor(page.cursor, columns.length);
-    const left = columns.map((c) => c.expr).join(', ');
-    const right = columns.map((c, i) => `CAST(:__c${i} AS ${c.type})`).join(', ');
-    qb.andWhere(
-      `(${left}) ${direction === 'ASC' ? '>' : '<'} (${right})`,
-      Object.fromEntries(values.map((v, i) => [`__c${i}`, v])),
-    );
-  }
-  columns.forEach((c, i) => (i === 0 ? qb.orderBy(c.expr, direction) : qb.addOrderBy(c.expr, direction)));
-  qb.limit(page.limit + 1);
-  const raws = await fetchOr400(() => qb.getRawMany<Record<string, unknown>>());
-  return pageFrom(raws, page.limit, (last) => columns.map((_, i) => String(last[`__k${i}`])), map);
 }

@@ -10,7 +10,7 @@ import type { Query } from './sql.js';
  * The unit of work: the one way to run work against the database, in two shapes, chosen by name.
  * - `write`: a change. Its audit row is written in the same transaction, so a rolled-back change leaves no trace
  *   and a committed one is always audited. Given a function, it runs in one transaction; given one statement
- *   (a query whose audit row is a data-modifying CTE of it, `AuditService.insertSql`), it runs that statement
+ *   (a query whose audit row is a data-modifying CTE of it, `AuditService.insertFrom`), it runs that statement
  *   prepared, with no BEGIN/COMMIT round trips: PostgreSQL runs one statement atomically on its own.
  * - `read`: an audited read. Its statements run on one pooled connection without BEGIN/COMMIT (under READ
  *   COMMITTED every statement takes its own snapshot either way, and a read has nothing to roll back); the
@@ -53,19 +53,6 @@ export class Transactions {
     return result.value;
   }
 
-  /** @deprecated use `write(work)`; kept while modules move to the two shapes. */
-  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
-  }
-
-  /** @deprecated use `read(work, audit)`. */
-  readAudited<T>(
-    work: (manager: EntityManager) => Promise<T>,
-    audit: (manager: EntityManager) => Promise<void>,
-  ): Promise<T> {
-    return this.read(work, audit);
-  }
-
   private async onOneConnection<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
@@ -76,12 +63,12 @@ export class Transactions {
   }
 
   /**
-   * @deprecated use `write(statement)`. One statement in its own implicit transaction, prepared: named by a
-   * hash of its text, each pooled connection parses and plans it once, then only binds and runs it. So its text
-   * must be one of a fixed set, its values all parameters (Lantern connects to PostgreSQL itself, not through a
-   * transaction-mode pooler that moves sessions). Errors are TypeORM's QueryFailedError, as from every path.
+   * One statement in its own implicit transaction, prepared: named by a hash of its text, each pooled
+   * connection parses and plans it once, then only binds and runs it. So its text must be one of a fixed set,
+   * its values all parameters (Lantern connects to PostgreSQL itself, not through a transaction-mode pooler
+   * that moves sessions). Errors are TypeORM's QueryFailedError, as from every path.
    */
-  statement<T>(sql: string, params: unknown[]): Promise<T[]> {
+  private statement<T>(sql: string, params: unknown[]): Promise<T[]> {
     return this.onOneConnection(async (manager) => {
       const client = await pgClientOf(manager);
       const name = `lantern_${createHash('sha1').update(sql).digest('hex')}`;
@@ -101,27 +88,10 @@ export class Transactions {
 export class DatabaseModule {}
 
 /**
- * The node-postgres client under a connection of `Transactions` (`run`, `read`), for what TypeORM's `query`
+ * The node-postgres client under a connection of `Transactions` (`write`, `read`), for what TypeORM's `query`
  * cannot do: a COPY (`copyCsv`), a named statement (`Transactions.statement`).
  */
 export async function pgClientOf(manager: EntityManager): Promise<pg.ClientBase> {
-  if (!manager.queryRunner) throw new Error('this runs on a connection of Transactions (run or read)');
+  if (!manager.queryRunner) throw new Error('this runs on a connection of Transactions (write or read)');
   return (await manager.queryRunner.connect()) as pg.ClientBase;
-}
-
-/**
- * Runs a statement and returns its rows and affected count whatever the command: TypeORM answers an
- * UPDATE or DELETE with `[rows, count]` but an INSERT or SELECT with the rows alone.
- */
-export async function execute<T>(
-  manager: EntityManager,
-  sql: string,
-  params: unknown[] = [],
-): Promise<{ rows: T[]; count: number }> {
-  const raw: unknown = await manager.query(sql, params);
-  if (Array.isArray(raw) && raw.length === 2 && Array.isArray(raw[0]) && typeof raw[1] === 'number') {
-    return { rows: raw[0] as T[], count: raw[1] };
-  }
-  const rows = raw as T[];
-  return { rows, count: rows.length };
 }

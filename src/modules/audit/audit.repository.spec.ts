@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { db } from '../../database/sql.js';
 import { AuditRepository } from './audit.repository.js';
-import { AUDIT_INSERT_SQL, AuditService } from './audit.service.js';
+import { AUDIT_INSERT_SQL } from './audit.service.js';
 import { AuditOutcome } from './audit.types.js';
 
 const actor = {
@@ -59,21 +59,5 @@ describe('the audit insert', () => {
     expect(statement.sql).toContain(`|| (jsonb_build_object('email', changed.email))`);
     expect(statement.sql).toContain('FROM "changed")');
     expect(statement.parameters).toHaveLength(2 + 9);
-  });
-
-  it('keeps the deprecated string form numbering its values after the caller’s', () => {
-    const service = new AuditService(undefined as never, repository, undefined as never);
-    const params: unknown[] = ['a', 'b'];
-    const text = service.insertSql(actor, { action: 'x.create', resourceType: 'x' }, params, {
-      cte: 'created',
-      resourceId: 'created.id',
-      details: `jsonb_build_object('ref', $1)`,
-    });
-    expect(params).toHaveLength(2 + 9);
-    expect(text).toContain('$3::uuid');
-    expect(text).toContain('$11');
-    expect(text).not.toContain('$12');
-    expect(text).toContain(`(created.id)::text`);
-    expect(text).toContain(`|| (jsonb_build_object('ref', $1))`);
   });
 });

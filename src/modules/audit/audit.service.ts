@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
 import type { Actor } from '../../common/auth/actor.js';
@@ -37,15 +36,6 @@ const toView = (row: AuditRow): AuditEventView => ({
   clientAddress: row.client_address,
   details: detailsOf(row.details),
 });
-
-/**
- * @deprecated the string form of `AuditFrom` (for `insertSql`): the CTE's name and SQL expressions over it.
- */
-export interface AuditedBy {
-  cte: string;
-  resourceId: string;
-  details?: string;
-}
 
 /** The audit insert with its ten values as $1..$10, in AuditRepository's column order (the bench's raw routes). */
 export const AUDIT_INSERT_SQL = new AuditRepository()
@@ -105,29 +95,6 @@ export class AuditService extends AccessAuditor {
   /** The audit row as a data-modifying CTE of the change's own statement (see the class comment). */
   insertFrom(actor: Actor, entry: AuditEntry, by: AuditFrom): AuditInsert {
     return this.repository.insertFrom(actor, entry, by);
-  }
-
-  /**
-   * @deprecated use `insertFrom`. The audit row as SQL text for a statement written as a string: with `by`,
-   * a data-modifying CTE of it; its values are appended to `params` and numbered after them.
-   */
-  insertSql(actor: Actor, entry: AuditEntry, params: unknown[], by?: AuditedBy): string {
-    // The caller's fragments go in after the placeholders are renumbered: they may name the caller's own $n.
-    const mark = (name: string) => `\u0000${name}\u0000`;
-    const query = by
-      ? this.repository.insertFrom(actor, entry, {
-          cte: by.cte,
-          resourceId: sql.raw(mark('resourceId')),
-          details: by.details === undefined ? undefined : sql.raw(mark('details')),
-        })
-      : this.repository.insert(actor, entry);
-    const compiled = query.compile();
-    const offset = params.length;
-    params.push(...compiled.parameters);
-    return compiled.sql
-      .replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)
-      .replace(mark('resourceId'), by?.resourceId ?? '')
-      .replace(mark('details'), by?.details ?? '');
   }
 
   /** An audit row kept whatever becomes of the request: one statement, committed on its own. */

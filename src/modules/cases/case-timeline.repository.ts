@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { keysetPage, keysetParts } from '../../common/keyset.js';
-import type { Keyset, Page, PageQuery } from '../../common/pagination.js';
+import { type Keyset, type Page, pageOf, type PageQuery } from '../../common/pagination.js';
 import type { JsonObject } from '../../database/db.js';
 import { all, db, one } from '../../database/sql.js';
 import { CaseEventKind } from './cases.enums.js';
@@ -86,7 +85,6 @@ export class CaseTimelineRepository {
     shown: readonly string[],
     q: PageQuery,
   ): Promise<Page<CaseEventRow>> {
-    const page = keysetParts(OLDEST_FIRST, q);
     const linkedShown = sql`(SELECT COALESCE(jsonb_agg(x.id ORDER BY x.ord), '[]'::jsonb)
       FROM jsonb_array_elements_text(e.details -> 'reportIds') WITH ORDINALITY x(id, ord)
       WHERE x.id = ANY(${[...shown]}::text[]))`;
@@ -98,17 +96,9 @@ export class CaseTimelineRepository {
         ...EVENT_COLUMNS,
         sql<JsonObject>`CASE WHEN e.kind = ${linked}
           THEN jsonb_set(e.details, '{reportIds}', ${linkedShown}) ELSE e.details END`.as('details'),
-        page.key.as('page_key'),
       ])
       .where('e.case_id', '=', caseId)
-      .where(sql<SqlBool>`(e.kind <> ${linked} OR ${linkedShown} <> '[]'::jsonb)`)
-      .where(page.after)
-      .orderBy(page.orderBy)
-      .limit(page.limit);
-    return keysetPage(
-      q,
-      () => all(tx, query),
-      (row) => row,
-    );
+      .where(sql<SqlBool>`(e.kind <> ${linked} OR ${linkedShown} <> '[]'::jsonb)`);
+    return pageOf(tx, query, OLDEST_FIRST, q, (row) => row);
   }
 }

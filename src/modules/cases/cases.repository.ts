@@ -3,8 +3,7 @@ import { type Insertable, sql, type SqlBool, type UpdateObject } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import { keysetPage, keysetParts } from '../../common/keyset.js';
-import type { Keyset, Page } from '../../common/pagination.js';
+import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import type { CaseRecord, DB } from '../../database/db.js';
 import { affected, all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
@@ -76,9 +75,7 @@ export class CasesRepository {
     q: CaseQuery,
     at: { today: string; now: Date },
   ): Promise<Page<CaseSummaryRow>> {
-    const page = keysetParts(NEWEST_FIRST, q);
     const query = summaryQuery(at.today)
-      .select(page.key.as('page_key'))
       .where(visibleTo(actor, RecordKind.Case, 'c').expr())
       .$if(!!q.status, (qb) => qb.where('c.status', '=', q.status!))
       .$if(!!q.caseType, (qb) => qb.where('c.case_type', '=', q.caseType!))
@@ -125,15 +122,8 @@ export class CasesRepository {
       )
       .$if(q.financialYear !== undefined, (qb) =>
         qb.where('c.recorded_financial_year', '=', q.financialYear!),
-      )
-      .where(page.after)
-      .orderBy(page.orderBy)
-      .limit(page.limit);
-    return keysetPage(
-      q,
-      () => all(tx, query),
-      (row) => row,
-    );
+      );
+    return pageOf(tx, query, NEWEST_FIRST, q, (row) => row);
   }
 
   /** Every case concerning a workforce member that `actor` may see, newest first. */

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type CompiledQuery, type InferResult, sql, type SqlBool } from 'kysely';
+import { type InferResult, sql, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { affected, all, db, execute, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
-import type { AuditedBy } from '../audit/audit.service.js';
+import type { AuditInsert } from '../audit/audit.service.js';
 import type { ReferralSnapshot } from '../cases/linked-reports.port.js';
 import {
   type GradingScheme,
@@ -204,25 +204,15 @@ export class IntelligenceRepository {
 
   /**
    * The report and its audit row as one statement (for `Transactions.write(statement)`): the insert is a CTE,
-   * the audit insert a data-modifying CTE of it (`audit` appends its values to the parameters), so both commit
-   * together. Its text is the same for every report, so it stays prepared.
+   * `audited` (AuditService.insertFrom over `created`) a data-modifying CTE of it, so both commit together.
+   * Its text is the same for every report, so it stays prepared.
    */
-  createAudited(
-    report: NewReport,
-    audit: (params: unknown[], by: AuditedBy) => string,
-  ): CompiledQuery<InferResult<ReturnType<IntelligenceRepository['insert']>>[number]> {
-    const insert = this.insert(report).compile();
-    const params = [...insert.parameters];
-    const audited = audit(params, {
-      cte: 'created',
-      resourceId: 'created.id',
-      details: `jsonb_build_object('reference', created.reference)`,
-    });
-    return {
-      ...insert,
-      sql: `WITH created AS (${insert.sql}), audited AS (${audited}) SELECT * FROM created`,
-      parameters: params,
-    };
+  createAudited(report: NewReport, audited: AuditInsert) {
+    return db
+      .with('created', () => this.insert(report))
+      .with('audited', () => audited)
+      .selectFrom('created')
+      .selectAll();
   }
 
   /**

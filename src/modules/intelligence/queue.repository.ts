@@ -3,8 +3,7 @@ import { type InferResult, sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import { keysetPage, keysetParts } from '../../common/keyset.js';
-import type { Keyset, Page, PageQuery } from '../../common/pagination.js';
+import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import { all, db, one } from '../../database/sql.js';
 import type { QueueQuery, SearchQuery } from './dto/queue.dto.js';
 import { type IntelligenceState, OPEN_STATES } from './intelligence.enums.js';
@@ -62,25 +61,6 @@ const items = (actor: Actor) =>
 export type ItemRow = InferResult<ReturnType<typeof items>>[number];
 
 /** One page of `query` (items, filtered) in the keyset's order. */
-function pageOf(
-  tx: EntityManager,
-  query: ReturnType<typeof items>,
-  keyset: Keyset,
-  page: PageQuery,
-): Promise<Page<ItemRow>> {
-  const parts = keysetParts(keyset, page);
-  const paged = query
-    .select(parts.key.as('page_key'))
-    .where(parts.after)
-    .orderBy(parts.orderBy)
-    .limit(parts.limit);
-  return keysetPage(
-    page,
-    () => all(tx, paged),
-    (row) => row,
-  );
-}
-
 /** A report with its primary or a secondary category `category`. */
 const inCategory = (category: CorruptionCategory) =>
   sql<SqlBool>`(r.primary_category = ${category} OR ${category} = ANY (r.secondary_categories))`;
@@ -120,7 +100,7 @@ export class QueueRepository {
       const late = overdue(at.today, at.cutoff);
       q = q.where(f.overdue ? late : sql<SqlBool>`NOT (${late})`);
     }
-    return pageOf(tx, q, BY_URGENCY, query);
+    return pageOf(tx, q, BY_URGENCY, query, (row) => row);
   }
 
   /** One pass over the open items (the queue's partial index), grouped both by state and by assignee. */
@@ -165,7 +145,7 @@ export class QueueRepository {
     let q = items(actor).where(sql<SqlBool>`(${words} OR r.reference = ${query.q.trim().toUpperCase()})`);
     if (query.state) q = q.where('r.state', '=', query.state);
     if (query.category) q = q.where(inCategory(query.category));
-    return pageOf(tx, q, n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST, query);
+    return pageOf(tx, q, n < RARE_SEARCH ? NEWEST_FIRST_RARE : NEWEST_FIRST, query, (row) => row);
   }
 
   /** Every report the caller may see naming the member, newest first, with the member's part in it. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type Actor, hasRole } from '../../common/auth/actor.js';
@@ -79,8 +80,17 @@ export class RecordingService {
       // without a transaction's round trips (the write path the benchmark measures).
       const details = { possibleDuplicates: [], linked: [] };
       const statement = (r: NewReport) =>
-        this.reports.createAudited(r, (params, by) =>
-          this.audit.insertSql(actor, { ...entry, details }, params, by),
+        this.reports.createAudited(
+          r,
+          this.audit.insertFrom(
+            actor,
+            { ...entry, details },
+            {
+              cte: 'created',
+              resourceId: sql.ref('created.id'),
+              details: sql`jsonb_build_object('reference', created.reference)`,
+            },
+          ),
         );
       const row = await drawn(async (r) => (await this.tx.write(statement(r)))[0]);
       return this.views.fresh(actor, row);

@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import type { Keyset, Page } from '../../common/pagination.js';
-import { keysetPage } from '../../database/keyset.js';
+import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import { affected, all, db, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { AlertQuery, AlertView } from './dto/vetting.dto.js';
@@ -136,7 +135,7 @@ export class AlertsRepository {
     if (query.departmentId) q = q.where('w.department_id', '=', query.departmentId);
     if (query.workforceMemberId) q = q.where('a.workforce_member_id', '=', query.workforceMemberId);
     if (query.dueBefore) q = q.where(sql<boolean>`a.due_on < ${query.dueBefore}::date`);
-    return keysetPage(tx, q, BY_DUE, query, toView);
+    return pageOf(tx, q, BY_DUE, query, toView);
   }
 
   /** A person's alerts that are not resolved, most urgent first. */

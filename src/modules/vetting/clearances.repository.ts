@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import type { Keyset, Page, PageQuery } from '../../common/pagination.js';
-import { keysetPage } from '../../database/keyset.js';
+import { type Keyset, type Page, pageOf, type PageQuery } from '../../common/pagination.js';
 import { all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { ClearanceView, DeclarationRequest, DeclarationView } from './dto/vetting.dto.js';
@@ -109,7 +108,7 @@ export class ClearancesRepository {
     const q = clearances(today)
       .where('c.workforce_member_id', '=', memberId)
       .where(visibleTo(actor, RecordKind.Clearance, 'c').expr());
-    return keysetPage(tx, q, BY_GRANT_DESC, query, toClearance);
+    return pageOf(tx, q, BY_GRANT_DESC, query, toClearance);
   }
 
   /** A current clearance of the person in `levels` granted after `grantedOn`, if any. */
@@ -260,7 +259,7 @@ export class ClearancesRepository {
       ])
       .where('d.workforce_member_id', '=', memberId)
       .where(visibleTo(actor, RecordKind.Declaration, 'd').expr());
-    return keysetPage(tx, q, DECLARATIONS_DESC, query, (r) => ({
+    return pageOf(tx, q, DECLARATIONS_DESC, query, (r) => ({
       ...toDeclaration(r),
       alertId: r.alert_id,
     }));

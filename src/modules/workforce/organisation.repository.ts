@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import type { Keyset, Page } from '../../common/pagination.js';
-import { keysetPage } from '../../database/keyset.js';
+import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import { all, db, first, one } from '../../database/sql.js';
 import type {
   CreateDepartmentRequest,
@@ -102,7 +101,7 @@ export class OrganisationRepository {
       const prefix = likePrefix(query.namePrefix.toLowerCase());
       q = q.where(sql<boolean>`lower(d.name) LIKE ${prefix} ESCAPE '\\'`);
     }
-    return keysetPage(tx, q, BY_NAME, query, toDepartment);
+    return pageOf(tx, q, BY_NAME, query, toDepartment);
   }
 
   async department(tx: EntityManager, id: string): Promise<DepartmentView | undefined> {
@@ -181,7 +180,7 @@ export class OrganisationRepository {
     let q = db.selectFrom('post as p').select(POST_COLUMNS);
     if (query.departmentId) q = q.where('p.department_id', '=', query.departmentId);
     if (query.requiredLevel) q = q.where('p.required_level', '=', query.requiredLevel);
-    return keysetPage(tx, q, BY_TITLE, query, toPost);
+    return pageOf(tx, q, BY_TITLE, query, toPost);
   }
 
   async post(tx: EntityManager, id: string): Promise<PostView | undefined> {

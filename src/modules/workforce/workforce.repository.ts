@@ -2,9 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import type { Keyset, Page } from '../../common/pagination.js';
+import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import type { VettingLevel } from '../../common/domain/vetting-level.js';
-import { keysetPage } from '../../database/keyset.js';
 import { all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { MemberType } from './workforce.enums.js';
@@ -179,7 +178,7 @@ export class WorkforceRepository {
       const prefix = likePrefix(query.familyNamePrefix.toLowerCase());
       q = q.where(sql<boolean>`lower(m.family_name) LIKE ${prefix} ESCAPE '\\'`);
     }
-    return keysetPage(tx, q, BY_STAFF_NUMBER, query, toMember);
+    return pageOf(tx, q, BY_STAFF_NUMBER, query, toMember);
   }
 
   async insert(tx: EntityManager, body: CreateMemberRequest): Promise<string> {
