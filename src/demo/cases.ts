@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
+import { dedupeReferencesSql, randomReferenceSql } from './references.js';
 import { type DemoSeeder, type Fragment, run } from './demo-context.js';
 
 /** Demo cases carry this prefix in their allegation summary: the marker that makes the seeder idempotent. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type DemoContext, type DemoSeeder, run } from './demo-context.js';
 import { generatedMembersSql } from './workforce.js';
-import { dedupeReferencesSql, randomReferenceSql } from '../common/reference.js';
+import { dedupeReferencesSql, randomReferenceSql } from './references.js';
 
 /** How many graded reports the demo unit holds (about four years of a mid-sized force's intelligence). */
 export const DEMO_REPORTS = 6000;

@@ -82,20 +82,18 @@ export class UsersService {
     field: string,
     roles: readonly Role[],
     subjectIds: readonly string[],
+    wording: { rule: string; detail: string; conflict: string } = {
+      rule: 'isCaseWorker',
+      detail: `${field} must name an enabled user with role ${roles.join(' or ')}`,
+      conflict: `${field} names a subject of the case`,
+    },
   ): Promise<void> {
     const user = await this.users.assignable(tx, userId);
     if (!user || !user.enabled || !roles.some((r) => user.roles.includes(r))) {
-      throw problems.invalid(
-        field,
-        'isCaseWorker',
-        `${field} must name an enabled user with role ${roles.join(' or ')}`,
-      );
+      throw problems.invalid(field, wording.rule, wording.detail);
     }
     if (user.workforce_member_id && subjectIds.includes(user.workforce_member_id)) {
-      throw problems.unprocessable(
-        AuthError.AssigneeConflictOfInterest,
-        `${field} names a subject of the case`,
-      );
+      throw problems.unprocessable(AuthError.AssigneeConflictOfInterest, wording.conflict);
     }
   }
 

@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
 import { Injectable } from '@nestjs/common';
 import { type Insertable, sql, type SqlBool, type UpdateObject } from 'kysely';
 import type { EntityManager } from 'typeorm';
@@ -9,6 +10,9 @@ import { affected, all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { CaseStatus, type ReferralCriterion } from './cases.enums.js';
 import type { CaseQuery } from './dto/case-query.dto.js';
+
+/** The business calendar's time zone, as an SQL literal. */
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
 const NEWEST_FIRST: Keyset = {
   columns: [
@@ -27,7 +31,7 @@ const pastPccMark = (today: string) =>
 const subjectIds = sql<string[]>`ARRAY(SELECT s.workforce_member_id FROM case_subject s
   WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[]`;
 /** The UK date the matter came to the force's attention (when the case was recorded): it fixes the regime. */
-const matterOn = sql<string>`(c.recorded_at AT TIME ZONE 'Europe/London')::date::text`;
+const matterOn = sql<string>`(c.recorded_at AT TIME ZONE ${LONDON})::date::text`;
 
 /** The columns of a case in a list, as of `today` (the London date: overdue updates, the 12-month mark). */
 const summaryQuery = (today: string) =>

@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
 import { Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
@@ -8,6 +9,9 @@ import { all, db, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { MemberType } from '../workforce/workforce.enums.js';
 import type { FigureColumn } from './dto/figures.dto.js';
+
+/** The business calendar's time zone, as an SQL literal. */
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
 /**
  * The figures' SQL (with year-figures.repository.ts and month-figures.repository.ts): every figure is one
@@ -110,7 +114,7 @@ export const yearGrid = (f: FigureFilter): Fragment =>
 
 /** The instant a financial year starts: 00:00 on 1 April, UK local time. */
 export const fyStart = (year: number, plus = 0): Fragment =>
-  sql`(make_date(${year}::int + ${sql.lit(plus)}, 4, 1)::timestamp AT TIME ZONE 'Europe/London')`;
+  sql`(make_date(${year}::int + ${sql.lit(plus)}, 4, 1)::timestamp AT TIME ZONE ${LONDON})`;
 
 // ---------------------------------------------------------------- the Home Office misconduct return
 
@@ -216,9 +220,9 @@ SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter
        o.proceedings_result::text AS proceedings_result, COALESCE(o.severity, c.severity)::text AS level_of_misconduct,
        o.misconduct_outcome::text AS outcome, o.regime::text AS regime, o.allegation_result::text AS allegation_result,
        o.member_type::text AS member_type,
-       (c.recorded_at AT TIME ZONE 'Europe/London')::date::text AS recorded_on,
-       (o.finalised_at AT TIME ZONE 'Europe/London')::date::text AS finalised_on,
-       (o.finalised_at AT TIME ZONE 'Europe/London')::date - (c.recorded_at AT TIME ZONE 'Europe/London')::date
+       (c.recorded_at AT TIME ZONE ${LONDON})::date::text AS recorded_on,
+       (o.finalised_at AT TIME ZONE ${LONDON})::date::text AS finalised_on,
+       (o.finalised_at AT TIME ZONE ${LONDON})::date - (c.recorded_at AT TIME ZONE ${LONDON})::date
          AS days_to_finalise,
        c.ever_suspended AS case_suspended, o.criminal_outcome::text AS criminal_proceedings,
        o.left_service::text AS left_service, o.would_have_been_dismissed,

@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
 import { Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
@@ -13,6 +14,9 @@ import {
   push,
   visible,
 } from './figures.repository.js';
+
+/** The business calendar's time zone, as an SQL literal. */
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
 /**
  * The figures by month end (vetting compliance, capacity): each one statement over other modules' tables,
@@ -156,7 +160,7 @@ export function capacityFiguresQuery(
   targetDays: number,
 ): RawBuilder<CapacityFigureRow> {
   const rangeStart = fyStart(f.from);
-  const endOfToday = sql`((${today}::date + 1)::timestamp AT TIME ZONE 'Europe/London')`;
+  const endOfToday = sql`((${today}::date + 1)::timestamp AT TIME ZONE ${LONDON})`;
   const intelWhere: Fragment[] = [
     sql`i.received_at < ${endOfToday}`,
     sql`(i.decision IS NULL OR i.decision = 'development' OR i.reviewed_at >= ${rangeStart})`,
@@ -183,7 +187,7 @@ export function capacityFiguresQuery(
       WHERE cs.case_id = c.id AND ${and(members)})`);
   }
   return sql<CapacityFigureRow>`
-WITH m AS (SELECT period, as_of, ((as_of + 1)::timestamp AT TIME ZONE 'Europe/London') AS at FROM ${monthEnds(f, today)} x),
+WITH m AS (SELECT period, as_of, ((as_of + 1)::timestamp AT TIME ZONE ${LONDON}) AS at FROM ${monthEnds(f, today)} x),
 intel AS MATERIALIZED (
   SELECT i.received_at,
          CASE WHEN i.decision IS NOT NULL AND i.decision <> 'development' THEN i.reviewed_at END AS closed_at

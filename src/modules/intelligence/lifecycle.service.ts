@@ -42,6 +42,11 @@ export class LifecycleService {
         'assigneeId',
         [Role.Analyst, Role.Supervisor],
         current.subject_ids,
+        {
+          rule: 'isAnalyst',
+          detail: 'assigneeId must name an enabled analyst or supervisor',
+          conflict: 'The report concerns the assignee: assign someone else',
+        },
       );
       const to = nextState('assign', current.state);
       await this.reports.assign(m, id, body.assigneeId, userIdOf(actor), to);

@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
 import { Injectable } from '@nestjs/common';
 import { type InferResult, sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
@@ -15,6 +16,9 @@ import {
   secondaryCategories,
   subjectsOf,
 } from './intelligence.repository.js';
+
+/** The business calendar's time zone, as an SQL literal. */
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
 /** Open reports, spelled as the queue's partial index is (a literal list, so the planner matches it). */
 const OPEN = sql<SqlBool>`r.state IN (${sql.raw(OPEN_STATES.map((s) => `'${s}'`).join(', '))})`;
@@ -168,7 +172,7 @@ export class QueueRepository {
     return all(
       tx,
       sql<{ fy: number; category: CorruptionCategory; count: number }>`SELECT
-              EXTRACT(YEAR FROM (r.received_at AT TIME ZONE 'Europe/London') - INTERVAL '3 months')::int AS fy,
+              EXTRACT(YEAR FROM (r.received_at AT TIME ZONE ${LONDON}) - INTERVAL '3 months')::int AS fy,
               r.primary_category::text AS category, count(*)::int AS count
          FROM intelligence_subject s JOIN intelligence_report r ON r.id = s.report_id
         WHERE s.workforce_member_id = ${memberId} AND ${reportVisible(actor, 'r')}
