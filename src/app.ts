@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AUDIT_ACTIONS, ERROR_CODES } from './catalogue.js';
 import { AppModule } from './app.module.js';
 import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerCsvParser, registerJsonParser } from './common/body.js';
@@ -33,9 +34,22 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
   });
+  // The catalogue (src/catalogue.ts): every problem's `code` and every audit event's `action`, as enums.
+  enumerate(document, 'Problem', 'code', ERROR_CODES);
+  enumerate(document, 'AuditEventView', 'action', AUDIT_ACTIONS);
+  return document;
+}
+
+/** Gives a string property of a component schema the values it can take. */
+function enumerate(document: OpenAPIObject, schema: string, property: string, values: string[]): void {
+  const target = document.components?.schemas?.[schema];
+  const field = target && 'properties' in target ? target.properties?.[property] : undefined;
+  if (!field || '$ref' in field)
+    throw new Error(`OpenAPI: no ${schema}.${property} to list the catalogue in`);
+  field.enum = values;
 }
 
 /** Builds the API exactly as `main.ts` serves it; tests, the OpenAPI script and the bench use the same. */

@@ -27,6 +27,12 @@ export enum CommonError {
   NotAcceptable = 'not_acceptable',
   Conflict = 'conflict',
   StaleVersion = 'stale_version',
+  /** The record's state does not allow the action (a report, case or alert lifecycle). */
+  InvalidTransition = 'invalid_transition',
+  /** The caller would act on a record about themselves. */
+  ConflictOfInterest = 'conflict_of_interest',
+  /** The change would let someone decide something about their own post, roles or account. */
+  SeparationOfDuties = 'separation_of_duties',
   Duplicate = 'duplicate',
   ConcurrentUpdate = 'concurrent_update',
   PayloadTooLarge = 'payload_too_large',

@@ -77,28 +77,14 @@ export function unpoliced(file: string, source: string): Finding[] {
     let from = startLine;
     while (from > 0 && !START.test(lines[from])) from--;
     // An `// access:` comment above the statement (its own justification).
-    const above = lines.slice(reach === null ? from : Math.max(0, startLine - reach), startLine + 1);
+    // (For a builder: anywhere in its function, or just above the function's first line.)
+    const above = lines.slice(Math.max(0, reach === null ? from - 2 : startLine - reach), startLine + 1);
     if (/\/\/ access:/.test(above.join('\n'))) continue;
     let to = startLine + 1;
     while (to < lines.length && !START.test(lines[to])) to++;
     const body = lines.slice(from, to).join('\n');
     if (POLICY.some((p) => p.test(body))) continue;
     findings.push({ file, line: startLine + 1, sql: text.slice(0, 80).replace(/\s+/g, ' ') });
-  }
-  // Kysely statements (`db.selectFrom('case_record as c')…`): the same rule, the reason within a statement's
-  // few opening lines above the call.
-  const builder = /\b(?:selectFrom|insertInto|updateTable|deleteFrom)\(\s*'(\w+)/g;
-  for (const match of source.matchAll(builder)) {
-    if (!TABLES.includes(match[1])) continue;
-    const startLine = source.slice(0, match.index).split('\n').length - 1;
-    const above = lines.slice(Math.max(0, startLine - 6), startLine + 1).join('\n');
-    if (/\/\/ access:/.test(above)) continue;
-    let from = startLine;
-    while (from > 0 && !START.test(lines[from])) from--;
-    let to = startLine + 1;
-    while (to < lines.length && !START.test(lines[to])) to++;
-    if (POLICY.some((p) => p.test(lines.slice(from, to).join('\n')))) continue;
-    findings.push({ file, line: startLine + 1, sql: match[0] });
   }
   return findings;
 }

@@ -64,7 +64,6 @@ export const AUDIT_INSERT_SQL = new AuditRepository()
  *     .with('audited', () => audited)
  *     .selectFrom('created').selectAll();
  *   ```
- *   `insertSql` is the same row as an SQL string (deprecated: kept until its callers move to `insertFrom`).
  * - `recordAlone(actor, entry)`: an outcome that must be kept although the request fails (denied reads,
  *   failed logins, refused changes): a write of its own, the one-statement form of `Transactions.write`.
  */

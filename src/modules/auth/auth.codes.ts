@@ -9,7 +9,6 @@ export enum AuthError {
   CannotDisableSelf = 'cannot_disable_self',
   CannotEnableSelf = 'cannot_enable_self',
   CannotResetOwnPassword = 'cannot_reset_own_password',
-  SeparationOfDuties = 'separation_of_duties',
   AssigneeConflictOfInterest = 'assignee_conflict_of_interest',
 }
 

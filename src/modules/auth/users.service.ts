@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { Role } from '../../common/auth/roles.js';
 import type { Page } from '../../common/pagination.js';
-import { ProblemException, problems } from '../../common/problem.js';
+import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -298,14 +298,14 @@ export class UsersService {
       actor,
       action,
       id,
-      AuthError.SeparationOfDuties,
+      CommonError.SeparationOfDuties,
       { roles },
       concerned ? [concerned] : [],
     );
     const message = `roles may not combine ${conflicts.map(([a, b]) => `${a} with ${b}`).join(', nor ')}: an auditor would audit their own casework (ALLOW_AUDITOR_WITH_CASEWORK allows it)`;
     throw new ProblemException({
       status: HttpStatus.UNPROCESSABLE_ENTITY,
-      code: AuthError.SeparationOfDuties,
+      code: CommonError.SeparationOfDuties,
       detail: message,
       errors: [{ field: 'roles', rule: 'separationOfDuties', message }],
     });
@@ -315,7 +315,7 @@ export class UsersService {
     actor: Actor,
     action: UserAudit,
     id: string | null,
-    reason: AuthError,
+    reason: AuthError | CommonError,
     details: Record<string, unknown> = {},
     subjectIds: string[] = [],
   ): Promise<void> {

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import { problems } from '../../common/problem.js';
+import { CommonError, problems } from '../../common/problem.js';
 import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
 import { Transactions } from '../../database/database.module.js';
 import { evaluateReferral, nextStatus } from './case-rules.js';
@@ -253,7 +253,7 @@ export class CaseLifecycleService {
       const to = nextStatus(action, row.status, row.suspended_from);
       if (!to) {
         throw problems.conflict(
-          CaseError.InvalidTransition,
+          CommonError.InvalidTransition,
           `A case that is ${row.status} cannot ${action.replace('-', ' ')}`,
           { currentStatus: row.status, action },
         );

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Role } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { ProblemException, problems } from '../../common/problem.js';
+import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import type { JsonObject } from '../../database/db.js';
 import { linkChanges, RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
@@ -81,7 +81,7 @@ export class CaseRecords {
   async assertSubjects(m: EntityManager, actor: Actor, subjectIds: string[]): Promise<void> {
     await this.workforce.assertMembers(m, subjectIds, 'subjectIds');
     if (actor.workforceMemberId && subjectIds.includes(actor.workforceMemberId)) {
-      throw problems.unprocessable(CaseError.ConflictOfInterest, 'You cannot record a case about yourself');
+      throw problems.unprocessable(CommonError.ConflictOfInterest, 'You cannot record a case about yourself');
     }
   }
 

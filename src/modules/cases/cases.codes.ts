@@ -3,7 +3,6 @@ import { CaseAction } from './cases.enums.js';
 /** The `code` of every problem the cases module answers (problem+json), by name. */
 export enum CaseError {
   CaseClosed = 'case_closed',
-  InvalidTransition = 'invalid_transition',
   ReferralDecisionRequired = 'referral_decision_required',
   CaseNotReadyToClose = 'case_not_ready_to_close',
   ReferralExists = 'referral_exists',
@@ -17,7 +16,6 @@ export enum CaseError {
   ConfirmerIsProposer = 'confirmer_is_proposer',
   SubjectHasOutcome = 'subject_has_outcome',
   ReferralLink = 'referral_link',
-  ConflictOfInterest = 'conflict_of_interest',
   ReportHasNoSubjects = 'report_has_no_subjects',
 }
 

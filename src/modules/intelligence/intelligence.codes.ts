@@ -1,11 +1,9 @@
 /** The problem codes the intelligence module answers with (the `code` of its problem+json). */
 export enum IntelligenceError {
-  InvalidTransition = 'invalid_transition',
   NotYourReport = 'not_your_report',
   SourceDetailsProtected = 'source_details_protected',
   NotAssignee = 'not_assignee',
   OwnAssessment = 'own_assessment',
-  ConflictOfInterest = 'conflict_of_interest',
   HandlingConditionsNotConfirmed = 'handling_conditions_not_confirmed',
   HandlingForbidsDissemination = 'handling_forbids_dissemination',
   HandlingInternalOnly = 'handling_internal_only',

@@ -10,7 +10,7 @@ import {
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
-import { Problem } from '../../common/problem.js';
+import { CommonError, Problem } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
 import { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/lifecycle.dto.js';
 import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
@@ -80,7 +80,7 @@ export class IntelligenceController {
   @ApiOkResponse({ type: IntelligenceView })
   @ApiConflictResponse({
     type: Problem,
-    description: `stale_version, ${IntelligenceError.InvalidTransition}`,
+    description: `stale_version, ${CommonError.InvalidTransition}`,
   })
   update(
     @CurrentActor() actor: Actor,
@@ -95,7 +95,7 @@ export class IntelligenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Assign (or reassign) the report to an analyst for assessment' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
+  @ApiConflictResponse({ type: Problem, description: CommonError.InvalidTransition })
   assign(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -108,7 +108,7 @@ export class IntelligenceController {
   @HttpCode(200)
   @ApiOperation({ summary: 'The assignee submits an assessment and a recommended decision (a new version)' })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
+  @ApiConflictResponse({ type: Problem, description: CommonError.InvalidTransition })
   submitForReview(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
@@ -125,7 +125,7 @@ export class IntelligenceController {
       'A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination',
   })
   @ApiOkResponse({ type: IntelligenceView })
-  @ApiConflictResponse({ type: Problem, description: IntelligenceError.InvalidTransition })
+  @ApiConflictResponse({ type: Problem, description: CommonError.InvalidTransition })
   review(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,

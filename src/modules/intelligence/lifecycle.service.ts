@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { Role } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { ProblemException, problems } from '../../common/problem.js';
+import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../auth/users.service.js';
@@ -106,10 +106,7 @@ export class LifecycleService {
       this.views.assertState('review', current.state);
       const assessment = await this.reports.latestAssessment(m, id);
       if (!assessment)
-        throw problems.conflict(
-          IntelligenceError.InvalidTransition,
-          'The report has no assessment to review',
-        );
+        throw problems.conflict(CommonError.InvalidTransition, 'The report has no assessment to review');
       if (assessment.submitted_by === actor.userId) {
         throw new ProblemException({
           status: 403,

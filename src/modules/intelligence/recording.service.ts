@@ -5,7 +5,7 @@ import { type Actor, hasRole } from '../../common/auth/actor.js';
 import { Role } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import { ProblemException, problems } from '../../common/problem.js';
+import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
 import { validationProblem } from '../../common/validation.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -265,7 +265,7 @@ export class RecordingService {
     }
     if (actor.workforceMemberId && subjects.some((s) => s.workforceMemberId === actor.workforceMemberId)) {
       throw problems.unprocessable(
-        IntelligenceError.ConflictOfInterest,
+        CommonError.ConflictOfInterest,
         'You are named as a subject: intelligence about you must be recorded by someone else',
       );
     }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { type Actor, hasRole } from '../../common/auth/actor.js';
 import { Role } from '../../common/auth/roles.js';
 import { Clock } from '../../common/clock.js';
-import { problems } from '../../common/problem.js';
+import { CommonError, problems } from '../../common/problem.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
@@ -85,7 +85,7 @@ export class ReportViews {
   assertState(action: LifecycleAction, state: IntelligenceState): void {
     if (!canDo(action, state)) {
       throw problems.conflict(
-        IntelligenceError.InvalidTransition,
+        CommonError.InvalidTransition,
         `The report is ${state}: ${action === 'update' ? 'it can no longer be changed' : `${action} is not allowed`}`,
         { state, action },
       );

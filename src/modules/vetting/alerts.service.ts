@@ -4,7 +4,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { dayNumber, isIsoDate } from '../../common/dates.js';
 import type { Page } from '../../common/pagination.js';
-import { problems } from '../../common/problem.js';
+import { CommonError, problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
@@ -142,7 +142,7 @@ export class AlertsService {
         // Already past this step, or changed by someone else since the caller (or this request) read it.
         if (!from.includes(before.status)) {
           throw problems.conflict(
-            VettingError.InvalidTransition,
+            CommonError.InvalidTransition,
             `The alert is ${before.status}; this step needs it ${from.join(' or ')}`,
           );
         }

@@ -1,6 +1,5 @@
 /** The vetting module's problem codes (the `code` of its problem+json answers). */
 export enum VettingError {
-  InvalidTransition = 'invalid_transition',
   ReviewByRequired = 'review_by_required',
   NewerClearanceExists = 'newer_clearance_exists',
   ClearanceEnded = 'clearance_ended',

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Jobs } from '../../common/jobs.js';
 import type { Page } from '../../common/pagination.js';
-import { ProblemException, problems } from '../../common/problem.js';
+import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuditOutcome } from '../audit/audit.types.js';
@@ -41,7 +41,7 @@ export async function unique<T>(work: () => Promise<T>, code: WorkforceError, de
  * it, and the caller knows which post they hold, so the refusal tells them nothing they do not know.
  */
 export const separationOfDuties = (detail: string): ProblemException =>
-  new ProblemException({ status: 403, code: WorkforceError.SeparationOfDuties, detail });
+  new ProblemException({ status: 403, code: CommonError.SeparationOfDuties, detail });
 
 /** Departments and posts: the organisation members belong to and the vetting level each post requires. */
 @Injectable()
@@ -149,7 +149,7 @@ export class OrganisationService {
           subjectIds: [actor.workforceMemberId],
           outcome: AuditOutcome.Denied,
           details: {
-            reason: WorkforceError.SeparationOfDuties,
+            reason: CommonError.SeparationOfDuties,
             fields: Object.keys(body).filter((k) => k !== 'version'),
           },
         });

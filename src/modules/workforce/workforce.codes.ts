@@ -3,11 +3,9 @@ export enum WorkforceError {
   DepartmentCodeTaken = 'department_code_taken',
   PostCodeTaken = 'post_code_taken',
   StaffNumberTaken = 'staff_number_taken',
-  SeparationOfDuties = 'separation_of_duties',
   ImportRejected = 'import_rejected',
   InvalidCsv = 'invalid_csv',
   InvalidCsvHeader = 'invalid_csv_header',
-  UnsupportedMediaType = 'unsupported_media_type',
 }
 
 /** The workforce module's audit actions. */

@@ -15,7 +15,7 @@ import { CsvBody } from '../../common/body.js';
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
-import { Problem, ProblemException } from '../../common/problem.js';
+import { CommonError, Problem, ProblemException } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
 import {
   CreateDepartmentRequest,
@@ -149,7 +149,7 @@ export class WorkforceController {
     if (typeof request.body !== 'string') {
       throw new ProblemException({
         status: 415,
-        code: WorkforceError.UnsupportedMediaType,
+        code: CommonError.UnsupportedMediaType,
         detail: 'Send the import as text/csv',
       });
     }

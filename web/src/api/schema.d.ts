@@ -1280,8 +1280,9 @@ export interface components {
             /**
              * @description Stable, machine-readable code
              * @example validation_failed
+             * @enum {string}
              */
-            code: string;
+            code: "assignee_conflict_of_interest" | "bad_request" | "cannot_change_own_roles" | "cannot_change_own_workforce_link" | "cannot_disable_self" | "cannot_enable_self" | "cannot_reset_own_password" | "case_closed" | "case_not_ready_to_close" | "clearance_ended" | "concurrent_update" | "confirmer_is_proposer" | "conflict" | "conflict_of_interest" | "constraint_violated" | "decision_before_referral" | "department_code_taken" | "dependency_unavailable" | "duplicate" | "email_taken" | "error" | "export_too_large" | "forbidden" | "handling_conditions_not_confirmed" | "handling_forbids_dissemination" | "handling_internal_only" | "import_rejected" | "internal_error" | "invalid_csv" | "invalid_csv_header" | "invalid_transition" | "login_locked" | "malformed_json" | "mandatory_referral_needs_criteria" | "method_not_allowed" | "newer_clearance_exists" | "no_referral" | "not_acceptable" | "not_assignee" | "not_found" | "not_your_report" | "outcome_already_confirmed" | "outcome_not_allowed" | "own_assessment" | "payload_too_large" | "post_code_taken" | "rate_limiter_unavailable" | "reference_not_found" | "referral_already_decided" | "referral_decision_required" | "referral_exists" | "referral_link" | "referral_not_required" | "report_has_no_subjects" | "review_by_required" | "separation_of_duties" | "service_unavailable" | "source_details_protected" | "staff_number_taken" | "stale_version" | "subject_has_outcome" | "too_many_login_attempts" | "too_many_requests" | "unauthorised" | "unprocessable" | "unsupported_media_type" | "validation_failed";
             errors?: components["schemas"]["FieldError"][];
             /** @example 5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11 */
             requestId: string;
@@ -1296,8 +1297,11 @@ export interface components {
             /** Format: uuid */
             userId: string | null;
             roles: string[];
-            /** @example intelligence.read */
-            action: string;
+            /**
+             * @example intelligence.read
+             * @enum {string}
+             */
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
             /** @example intelligence */
             resourceType: string;
             resourceId: string | null;
