@@ -16,7 +16,6 @@ import { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/life
 import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
 import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
 import { IntelligenceView } from './dto/report.dto.js';
-import { IntelligenceError } from './intelligence.codes.js';
 import { LifecycleService } from './lifecycle.service.js';
 import { QueueService } from './queue.service.js';
 import { RecordingService } from './recording.service.js';

@@ -16,7 +16,6 @@ import { type IntelligenceState, SubjectRole } from './intelligence.enums.js';
 import { IntelligenceRepository, type ReportRow } from './intelligence.repository.js';
 import { type AssessmentRow, LifecycleRepository, type ReviewRow } from './lifecycle.repository.js';
 import { canDo, type LifecycleAction, timing } from './intelligence.rules.js';
-import { IntelligenceError } from './intelligence.codes.js';
 import type { ItemRow } from './queue.repository.js';
 
 const ROLE_ORDER = Object.values(SubjectRole);

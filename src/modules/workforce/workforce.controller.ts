@@ -38,7 +38,6 @@ import {
 } from './dto/workforce.dto.js';
 import { OrganisationService } from './organisation.service.js';
 import { WorkforceImportService } from './workforce-import.service.js';
-import { WorkforceError } from './workforce.codes.js';
 import { WorkforceService } from './workforce.service.js';
 
 const MANAGERS = [Role.VettingOfficer, Role.Supervisor, Role.Admin];
