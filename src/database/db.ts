@@ -129,14 +129,14 @@ export interface CaseRecord {
   investigator_id: string | null;
   last_update_at: Timestamp | null;
   matter_type: MatterType;
-  next_update_due: Timestamp;
+  next_update_due: Generated<Timestamp>;
   no_referral_at: Timestamp | null;
   no_referral_by: string | null;
   no_referral_reason: string | null;
-  pcc_report_due: Timestamp;
+  pcc_report_due: Generated<Timestamp>;
   primary_category: CorruptionCategory;
   recorded_at: Generated<Timestamp>;
-  recorded_financial_year: number;
+  recorded_financial_year: Generated<number>;
   reference: string;
   reference_number: number | null;
   reference_year: number;
@@ -189,7 +189,7 @@ export interface CaseSubjectOutcome {
   proceedings_result: ProceedingsResult | null;
   recorded_at: Generated<Timestamp>;
   recorded_by: string;
-  recorded_financial_year: number;
+  recorded_financial_year: Generated<number>;
   regime: ConductRegime | null;
   severity: Severity | null;
   updated_at: Generated<Timestamp>;

@@ -123,10 +123,6 @@ export class CaseLifecycleService {
         supervisor_id: body.supervisorId ?? null,
         ...(body.recordedAt ? { recorded_at: body.recordedAt } : {}),
         created_by: this.records.userOf(actor),
-        // Set by the table's triggers from recorded_at.
-        next_update_due: '1970-01-01',
-        pcc_report_due: '1970-01-01',
-        recorded_financial_year: 0,
       });
     }
     if (!id) throw new Error('no free case reference after several draws');

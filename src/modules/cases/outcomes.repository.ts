@@ -171,7 +171,6 @@ export class OutcomesRepository {
           advisory_list_on: f.advisoryListDate ?? null,
           severity: p.severity,
           recorded_by: p.recordedBy,
-          recorded_financial_year: 0,
         })
         .onConflict((oc) =>
           oc.columns(['case_id', 'workforce_member_id']).doUpdateSet((eb) => ({
