@@ -14,7 +14,7 @@
 # load bundled prebuilt binaries), and it keeps @scarf/scarf's telemetry postinstall from running. This is
 # also how npm 11 behaves on the development machines, where those scripts are not approved.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- deps: every dependency, for the build ----
 FROM ${NODE_IMAGE} AS deps

@@ -4,21 +4,8 @@ const esm = createDefaultEsmPreset({ tsconfig: 'tsconfig.json' });
 
 const shared = {
   ...esm,
-  transform: {
-    ...esm.transform,
-    // cookie and content-disposition ship ESM that Node 20's Jest VM must require() (app.inject, Swagger UI):
-    // transpile them to CommonJS.
-    '/node_modules/(cookie|content-disposition)/.+\\.js$': [
-      'ts-jest',
-      {
-        useESM: false,
-        tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true },
-      },
-    ],
-  },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
   testEnvironment: 'node',
 };
 
