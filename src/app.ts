@@ -11,6 +11,7 @@ import { AppModule } from './app.module.js';
 import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerCsvParser, registerJsonParser } from './common/body.js';
 import { logRequests } from './common/logging.js';
+import { accessByOperation, describeOperations } from './common/openapi.js';
 import { rejectIllFormedText } from './common/validation.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
 import { serveConsole } from './modules/console/serve-console.js';
@@ -34,9 +35,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}`,
-  });
+  const operationId = (controller: string, method: string) =>
+    `${controller.replace(/Controller$/, '')}_${method}`;
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
+  // Roles and the errors every route can answer, from the metadata the guard and the pipes enforce.
+  describeOperations(document, accessByOperation(app, operationId));
   // The catalogue (src/catalogue.ts): every problem's `code` and every audit event's `action`, as enums.
   enumerate(document, 'Problem', 'code', ERROR_CODES);
   enumerate(document, 'AuditEventView', 'action', AUDIT_ACTIONS);
@@ -112,6 +115,8 @@ export async function createApp(
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs/openapi.json',
+    // The token entered under "Authorize" survives a reload of the page.
+    swaggerOptions: { persistAuthorization: true },
   });
   // The browser console (web/, built into dist/web) at /, with history fallback for its routes only.
   await serveConsole(fastify);

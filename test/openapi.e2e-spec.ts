@@ -19,6 +19,43 @@ describe('contracts', () => {
     expect(serialiseOpenApi(buildOpenApiDocument(t.app))).toBe(committed);
   });
 
+  it('describes every operation: a summary, who may call it, and its errors as problem+json', () => {
+    const document = buildOpenApiDocument(t.app);
+    const lacking: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item) as [string, Record<string, unknown>][]) {
+        if (!['get', 'put', 'post', 'patch', 'delete'].includes(method)) continue;
+        const name = `${method.toUpperCase()} ${path}`;
+        if (!operation.summary) lacking.push(`${name}: no summary`);
+        if (!/\*\*(Roles|Access):\*\*/.test(String(operation.description))) lacking.push(`${name}: no roles`);
+        const responses = operation.responses as Record<string, { $ref?: string; content?: object }>;
+        const errors = Object.entries(responses).filter(([status]) => /^[45]/.test(status));
+        if (errors.length === 0) lacking.push(`${name}: no error responses`);
+        for (const [status, response] of errors)
+          if (!response.$ref && !Object.keys(response.content ?? {}).includes('application/problem+json'))
+            lacking.push(`${name}: ${status} not application/problem+json`);
+        if (path !== '/health/live' && !responses['503']) lacking.push(`${name}: no 503`);
+      }
+    }
+    expect(lacking).toEqual([]);
+  });
+
+  it('states the roles the guard enforces: an admin-only route says admin, a public one needs no token', () => {
+    const document = buildOpenApiDocument(t.app);
+    const users = document.paths['/api/v1/users']?.get as unknown as {
+      description: string;
+      'x-roles': string[];
+    };
+    expect(users['x-roles']).toEqual(['admin']);
+    expect(users.description).toContain('**Roles:** `admin`.');
+    const login = document.paths['/api/v1/auth/login']?.post as unknown as {
+      description: string;
+      'x-roles': string[];
+    };
+    expect(login['x-roles']).toEqual([]);
+    expect(login.description).toContain('**Access:** public');
+  });
+
   it('has src/database/db.ts (Kysely types) up to date with the migrated schema (npm run db:types rewrites it)', async () => {
     const db = await cloneDatabase();
     try {

@@ -102,6 +102,7 @@ export class AuthController {
   @Roles(...ALL_ROLES)
   @ApiBearerAuth()
   @Get('me')
+  @ApiOperation({ summary: 'Who the caller is: user, roles and linked workforce member' })
   @ApiOkResponse({ type: Me })
   me(@CurrentActor() actor: Actor): Promise<Me> {
     return this.auth.me(actor);

@@ -45,12 +45,14 @@ export class UsersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List users (keyset pages, filters)' })
   @ApiOkResponse({ type: UserPage })
   list(@CurrentActor() actor: Actor, @Query() query: UserQuery): Promise<UserPage> {
     return this.users.list(actor, query);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<UserView> {
     return this.users.get(actor, id);
@@ -95,6 +97,7 @@ export class UsersController {
   }
 
   @Post(':id/enable')
+  @ApiOperation({ summary: 'Enable a disabled user' })
   @HttpCode(200)
   @ApiOkResponse({ type: UserView })
   @ApiForbiddenResponse({ type: Problem, description: 'cannot_enable_self' })

@@ -59,6 +59,7 @@ export class CasesController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One case with subjects, referral, IOPC decision, outcomes and timeline' })
   @ApiOkResponse({ type: CaseView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<CaseView> {
     return this.cases.get(actor, id);
@@ -123,6 +124,7 @@ export class CasesController {
   }
 
   @Post(':id/await-outcome')
+  @ApiOperation({ summary: 'Investigation finished: the case awaits its outcome' })
   @HttpCode(200)
   @ApiOkResponse({ type: CaseView })
   awaitOutcome(

@@ -69,6 +69,7 @@ export class IntelligenceController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One intelligence report with its grading, subjects, duplicates and history' })
   @ApiOkResponse({ type: IntelligenceView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<IntelligenceView> {
     return this.recording.get(actor, id);

@@ -73,6 +73,9 @@ export class MemberVettingController {
   }
 
   @Get('declarations')
+  @ApiOperation({
+    summary: 'A member’s declarations (associations, business interests, changes of circumstance)',
+  })
   @ApiOkResponse({ type: DeclarationPage })
   declarations(
     @CurrentActor() actor: Actor,
@@ -96,6 +99,7 @@ export class VettingController {
   ) {}
 
   @Get('clearances/:id')
+  @ApiOperation({ summary: 'One vetting clearance' })
   @ApiOkResponse({ type: ClearanceView })
   clearance(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<ClearanceView> {
     return this.clearances.get(actor, id);
@@ -123,6 +127,7 @@ export class VettingController {
   }
 
   @Get('alerts/:id')
+  @ApiOperation({ summary: 'One vetting alert' })
   @ApiOkResponse({ type: AlertView })
   alert(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<AlertView> {
     return this.alerts.get(actor, id);

@@ -55,6 +55,7 @@ export class WorkforceController {
 
   // ---- departments ----
   @Post('departments')
+  @ApiOperation({ summary: 'Create a department' })
   @ApiCreatedResponse({ type: DepartmentView })
   createDepartment(
     @CurrentActor() actor: Actor,
@@ -64,18 +65,21 @@ export class WorkforceController {
   }
 
   @Get('departments')
+  @ApiOperation({ summary: 'List departments' })
   @ApiOkResponse({ type: DepartmentPage })
   listDepartments(@CurrentActor() actor: Actor, @Query() query: DepartmentQuery): Promise<DepartmentPage> {
     return this.organisation.listDepartments(actor, query);
   }
 
   @Get('departments/:id')
+  @ApiOperation({ summary: 'One department' })
   @ApiOkResponse({ type: DepartmentView })
   getDepartment(@Param('id', uuidPipe('id')) id: string): Promise<DepartmentView> {
     return this.organisation.getDepartment(id);
   }
 
   @Patch('departments/:id')
+  @ApiOperation({ summary: 'Rename or re-code a department' })
   @ApiOkResponse({ type: DepartmentView })
   updateDepartment(
     @CurrentActor() actor: Actor,
@@ -87,18 +91,21 @@ export class WorkforceController {
 
   // ---- posts ----
   @Post('posts')
+  @ApiOperation({ summary: 'Create a post in a department' })
   @ApiCreatedResponse({ type: PostView })
   createPost(@CurrentActor() actor: Actor, @Body() body: CreatePostRequest): Promise<PostView> {
     return this.organisation.createPost(actor, body);
   }
 
   @Get('posts')
+  @ApiOperation({ summary: 'List posts' })
   @ApiOkResponse({ type: PostPage })
   listPosts(@Query() query: PostQuery): Promise<PostPage> {
     return this.organisation.listPosts(query);
   }
 
   @Get('posts/:id')
+  @ApiOperation({ summary: 'One post' })
   @ApiOkResponse({ type: PostView })
   getPost(@Param('id', uuidPipe('id')) id: string): Promise<PostView> {
     return this.organisation.getPost(id);
@@ -142,7 +149,7 @@ export class WorkforceController {
       example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n',
     },
   })
-  @ApiOkResponse({ type: ImportResult })
+  @ApiCreatedResponse({ type: ImportResult })
   @ApiUnprocessableEntityResponse({ type: Problem })
   async import(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ImportResult> {
     if (typeof request.body !== 'string') {
@@ -157,6 +164,7 @@ export class WorkforceController {
 
   // ---- members ----
   @Post()
+  @ApiOperation({ summary: 'Add a workforce member' })
   @ApiCreatedResponse({ type: MemberView })
   createMember(@CurrentActor() actor: Actor, @Body() body: CreateMemberRequest): Promise<MemberView> {
     return this.workforce.createMember(actor, body);
@@ -170,6 +178,7 @@ export class WorkforceController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One workforce member' })
   @ApiOkResponse({ type: MemberView })
   getMember(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<MemberView> {
     return this.workforce.getMember(actor, id);

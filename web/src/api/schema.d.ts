@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up */
+        /**
+         * The process is up
+         * @description **Access:** public (no token).
+         */
         get: operations["Health_live"];
         put?: never;
         post?: never;
@@ -28,7 +31,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PostgreSQL and Redis answer; 503 names the one that does not */
+        /**
+         * PostgreSQL and Redis answer; 503 names the one that does not
+         * @description **Access:** public (no token).
+         */
         get: operations["Health_ready"];
         put?: never;
         post?: never;
@@ -48,6 +54,8 @@ export interface paths {
         /**
          * Search the audit trail
          * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
+         *
+         *     **Roles:** `auditor`.
          */
         get: operations["Audit_events"];
         put?: never;
@@ -68,6 +76,8 @@ export interface paths {
         /**
          * The same search as CSV (every matching event, up to 100,000)
          * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
+         *
+         *     **Roles:** `auditor`.
          */
         get: operations["Audit_eventsCsv"];
         put?: never;
@@ -85,7 +95,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Check the hash chain; reports the first sequence number that fails */
+        /**
+         * Check the hash chain; reports the first sequence number that fails
+         * @description **Roles:** `auditor`.
+         */
         get: operations["Audit_verify"];
         put?: never;
         post?: never;
@@ -104,7 +117,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in; every failure is the same 401 */
+        /**
+         * Log in; every failure is the same 401
+         * @description **Access:** public (no token).
+         */
         post: operations["Auth_login"];
         delete?: never;
         options?: never;
@@ -121,7 +137,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token (once) for a new pair; reuse revokes the session. Without one in the body, the refresh cookie is used and replaced */
+        /**
+         * Exchange a refresh token (once) for a new pair; reuse revokes the session. Without one in the body, the refresh cookie is used and replaced
+         * @description **Access:** public (no token).
+         */
         post: operations["Auth_refresh"];
         delete?: never;
         options?: never;
@@ -138,7 +157,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session: its access and refresh tokens stop working at once; the refresh cookie is cleared */
+        /**
+         * End this session: its access and refresh tokens stop working at once; the refresh cookie is cleared
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         post: operations["Auth_logout"];
         delete?: never;
         options?: never;
@@ -153,6 +175,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * Who the caller is: user, roles and linked workforce member
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         get: operations["Auth_me"];
         put?: never;
         post?: never;
@@ -171,7 +197,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Change your password; your other tokens stop working and a new pair is returned */
+        /**
+         * Change your password; your other tokens stop working and a new pair is returned
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         post: operations["Auth_changePassword"];
         delete?: never;
         options?: never;
@@ -186,9 +215,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List users (keyset pages, filters)
+         * @description **Roles:** `admin`.
+         */
         get: operations["Users_list"];
         put?: never;
-        /** Create a user (a generated password is returned once when none is given) */
+        /**
+         * Create a user (a generated password is returned once when none is given)
+         * @description **Roles:** `admin`.
+         */
         post: operations["Users_create"];
         delete?: never;
         options?: never;
@@ -203,6 +239,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One user
+         * @description **Roles:** `admin`.
+         */
         get: operations["Users_get"];
         put?: never;
         post?: never;
@@ -220,7 +260,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Replace another user’s roles (never your own); their tokens stop working at once */
+        /**
+         * Replace another user’s roles (never your own); their tokens stop working at once
+         * @description **Roles:** `admin`.
+         */
         put: operations["Users_setRoles"];
         post?: never;
         delete?: never;
@@ -237,7 +280,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Link the user to their own workforce record (or unlink with null) */
+        /**
+         * Link the user to their own workforce record (or unlink with null)
+         * @description **Roles:** `admin`.
+         */
         put: operations["Users_link"];
         post?: never;
         delete?: never;
@@ -255,7 +301,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Disable; every session ends at once */
+        /**
+         * Disable; every session ends at once
+         * @description **Roles:** `admin`.
+         */
         post: operations["Users_disable"];
         delete?: never;
         options?: never;
@@ -272,6 +321,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Enable a disabled user
+         * @description **Roles:** `admin`.
+         */
         post: operations["Users_enable"];
         delete?: never;
         options?: never;
@@ -288,7 +341,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a new password (generated and returned once when none is given); unlocks */
+        /**
+         * Set a new password (generated and returned once when none is given); unlocks
+         * @description **Roles:** `admin`.
+         */
         post: operations["Users_resetPassword"];
         delete?: never;
         options?: never;
@@ -303,8 +359,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List departments
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_listDepartments"];
         put?: never;
+        /**
+         * Create a department
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Workforce_createDepartment"];
         delete?: never;
         options?: never;
@@ -319,12 +383,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One department
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_getDepartment"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Rename or re-code a department
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         patch: operations["Workforce_updateDepartment"];
         trace?: never;
     };
@@ -335,8 +407,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * List posts
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_listPosts"];
         put?: never;
+        /**
+         * Create a post in a department
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Workforce_createPost"];
         delete?: never;
         options?: never;
@@ -351,6 +431,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One post
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_getPost"];
         put?: never;
         post?: never;
@@ -360,6 +444,8 @@ export interface paths {
         /**
          * Update a post; a new required level re-checks everyone in it
          * @description Separation of duties: nobody changes the post they hold (its required level is their own vetting requirement): 403 `separation_of_duties`, audited as denied.
+         *
+         *     **Roles:** `vetting_officer`, `supervisor`, `admin`.
          */
         patch: operations["Workforce_updatePost"];
         trace?: never;
@@ -376,6 +462,8 @@ export interface paths {
         /**
          * Bulk import from the HR system (text/csv): all rows applied, or none and a 422 listing every bad row
          * @description Header row with columns (any order): staff_number, member_type, given_name, family_name, rank_or_grade, department_code, post_code, start_date, leave_date. Required: staff_number, member_type, given_name, family_name. Rows insert or update by staff_number. An optional column left out of the header keeps what is stored; an empty cell clears it. Dates are YYYY-MM-DD; department_code and post_code name existing departments and posts. The 422 lists rowErrors (line, column, message).
+         *
+         *     **Roles:** `vetting_officer`, `supervisor`, `admin`.
          */
         post: operations["Workforce_import"];
         delete?: never;
@@ -391,9 +479,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Workforce members by staff number, with their vetting state today */
+        /**
+         * Workforce members by staff number, with their vetting state today
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_listMembers"];
         put?: never;
+        /**
+         * Add a workforce member
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Workforce_createMember"];
         delete?: never;
         options?: never;
@@ -408,6 +503,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One workforce member
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Workforce_getMember"];
         put?: never;
         post?: never;
@@ -417,6 +516,8 @@ export interface paths {
         /**
          * Update a member; a change of post or dates re-checks their vetting at once
          * @description Nobody changes their own record (post, dates, and so their vetting requirement): 404 as for a member that does not exist, audited as denied.
+         *
+         *     **Roles:** `vetting_officer`, `supervisor`, `admin`.
          */
         patch: operations["Workforce_updateMember"];
         trace?: never;
@@ -430,7 +531,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a graded intelligence report (its reference is issued here) */
+        /**
+         * Record a graded intelligence report (its reference is issued here)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Intelligence_create"];
         delete?: never;
         options?: never;
@@ -445,7 +549,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The assessment queue: open reports, most urgent (vulnerable person, APSP) then oldest first */
+        /**
+         * The assessment queue: open reports, most urgent (vulnerable person, APSP) then oldest first
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Intelligence_queue"];
         put?: never;
         post?: never;
@@ -462,7 +569,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts by state, the oldest item, overdue items and open items per analyst */
+        /**
+         * Counts by state, the oldest item, overdue items and open items per analyst
+         * @description **Roles:** `supervisor`.
+         */
         get: operations["Intelligence_summary"];
         put?: never;
         post?: never;
@@ -479,7 +589,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Full-text search over narrative and reference, newest first */
+        /**
+         * Full-text search over narrative and reference, newest first
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Intelligence_search"];
         put?: never;
         post?: never;
@@ -496,13 +609,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One intelligence report with its grading, subjects, duplicates and history
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Intelligence_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a report still open; send the version you read (stale: 409) */
+        /**
+         * Change a report still open; send the version you read (stale: 409)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         patch: operations["Intelligence_update"];
         trace?: never;
     };
@@ -515,7 +635,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assign (or reassign) the report to an analyst for assessment */
+        /**
+         * Assign (or reassign) the report to an analyst for assessment
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Intelligence_assign"];
         delete?: never;
         options?: never;
@@ -532,7 +655,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** The assignee submits an assessment and a recommended decision (a new version) */
+        /**
+         * The assignee submits an assessment and a recommended decision (a new version)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Intelligence_submitForReview"];
         delete?: never;
         options?: never;
@@ -549,7 +675,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination */
+        /**
+         * A supervisor (not the assessment’s author) decides: no further action, development, case, dissemination
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Intelligence_review"];
         delete?: never;
         options?: never;
@@ -564,7 +693,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Subject profile: intelligence and cases concerning the person, counts by category per year, vetting state and open alerts */
+        /**
+         * Subject profile: intelligence and cases concerning the person, counts by category per year, vetting state and open alerts
+         * @description **Roles:** `supervisor`.
+         */
         get: operations["SubjectProfile_profile"];
         put?: never;
         post?: never;
@@ -581,10 +713,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The person’s clearance history, newest grant first */
+        /**
+         * The person’s clearance history, newest grant first
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["MemberVetting_list"];
         put?: never;
-        /** Record a clearance (a renewal or change of level supersedes the current one of the same family) */
+        /**
+         * Record a clearance (a renewal or change of level supersedes the current one of the same family)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["MemberVetting_record"];
         delete?: never;
         options?: never;
@@ -599,9 +737,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * A member’s declarations (associations, business interests, changes of circumstance)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["MemberVetting_declarations"];
         put?: never;
-        /** Record a declared change of circumstances; raises a review_required alert */
+        /**
+         * Record a declared change of circumstances; raises a review_required alert
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["MemberVetting_declare"];
         delete?: never;
         options?: never;
@@ -616,6 +761,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One vetting clearance
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Vetting_clearance"];
         put?: never;
         post?: never;
@@ -634,7 +783,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Withdraw a clearance (kept in the history with the date and reason) */
+        /**
+         * Withdraw a clearance (kept in the history with the date and reason)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Vetting_withdraw"];
         delete?: never;
         options?: never;
@@ -649,7 +801,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Vetting alerts, most urgent (earliest due) first; unresolved unless status is given */
+        /**
+         * Vetting alerts, most urgent (earliest due) first; unresolved unless status is given
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Vetting_listAlerts"];
         put?: never;
         post?: never;
@@ -666,6 +821,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One vetting alert
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         get: operations["Vetting_alert"];
         put?: never;
         post?: never;
@@ -684,7 +843,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Acknowledge an open alert (409 if it changed meanwhile) */
+        /**
+         * Acknowledge an open alert (409 if it changed meanwhile)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Vetting_acknowledge"];
         delete?: never;
         options?: never;
@@ -701,7 +863,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve an alert with a reason (409 if it changed meanwhile) */
+        /**
+         * Resolve an alert with a reason (409 if it changed meanwhile)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`.
+         */
         post: operations["Vetting_resolve"];
         delete?: never;
         options?: never;
@@ -716,7 +881,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Share of the current workforce with up-to-date vetting, overall and by group */
+        /**
+         * Share of the current workforce with up-to-date vetting, overall and by group
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`, `auditor`.
+         */
         get: operations["Vetting_compliance"];
         put?: never;
         post?: never;
@@ -733,7 +901,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The vetting rules in force (VETTING_RULES over the defaults) */
+        /**
+         * The vetting rules in force (VETTING_RULES over the defaults)
+         * @description **Roles:** `vetting_officer`, `supervisor`, `admin`, `auditor`.
+         */
         get: operations["Vetting_rulesInForce"];
         put?: never;
         post?: never;
@@ -750,10 +921,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases, newest recorded first, with filters (e.g. ?overdueUpdate=true) */
+        /**
+         * Cases, newest recorded first, with filters (e.g. ?overdueUpdate=true)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Cases_list"];
         put?: never;
-        /** Open a case (reference CASE-<year>-<6 random base32 characters>, unique, revealing no count) */
+        /**
+         * Open a case (reference CASE-<year>-<6 random base32 characters>, unique, revealing no count)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_create"];
         delete?: never;
         options?: never;
@@ -768,13 +945,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * One case with subjects, referral, IOPC decision, outcomes and timeline
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Cases_get"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change the case; send the version you read (stale: 409 stale_version) */
+        /**
+         * Change the case; send the version you read (stale: 409 stale_version)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         patch: operations["Cases_update"];
         trace?: never;
     };
@@ -785,7 +969,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every event on the case, oldest first, with who and when */
+        /**
+         * Every event on the case, oldest first, with who and when
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Cases_timeline"];
         put?: never;
         post?: never;
@@ -804,7 +991,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** open → under_investigation (refused while a required referral is undecided) */
+        /**
+         * open → under_investigation (refused while a required referral is undecided)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_start"];
         delete?: never;
         options?: never;
@@ -821,7 +1011,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Suspend with a reason (e.g. awaiting a criminal trial) */
+        /**
+         * Suspend with a reason (e.g. awaiting a criminal trial)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_suspend"];
         delete?: never;
         options?: never;
@@ -838,7 +1031,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Return a suspended case to the status it was suspended from */
+        /**
+         * Return a suspended case to the status it was suspended from
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_resume"];
         delete?: never;
         options?: never;
@@ -855,6 +1051,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /**
+         * Investigation finished: the case awaits its outcome
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_awaitOutcome"];
         delete?: never;
         options?: never;
@@ -871,7 +1071,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close: refused (409 case_not_ready_to_close) with the list of what is missing */
+        /**
+         * Close: refused (409 case_not_ready_to_close) with the list of what is missing
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Cases_close"];
         delete?: never;
         options?: never;
@@ -888,7 +1091,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Assess severity (every assessment is kept, with who and why) */
+        /**
+         * Assess severity (every assessment is kept, with who and why)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_severity"];
         delete?: never;
         options?: never;
@@ -905,7 +1111,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the referral to the IOPC */
+        /**
+         * Record the referral to the IOPC
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_referral"];
         delete?: never;
         options?: never;
@@ -922,7 +1131,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the IOPC’s decision: independent, directed, local or returned */
+        /**
+         * Record the IOPC’s decision: independent, directed, local or returned
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_decision"];
         delete?: never;
         options?: never;
@@ -939,7 +1151,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A supervisor corrects the recorded referral or IOPC decision with a reason; the earlier values stay in the timeline */
+        /**
+         * A supervisor corrects the recorded referral or IOPC decision with a reason; the earlier values stay in the timeline
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Cases_correctReferral"];
         delete?: never;
         options?: never;
@@ -956,7 +1171,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A supervisor records why no referral was made although the criteria are met */
+        /**
+         * A supervisor records why no referral was made although the criteria are met
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Cases_noReferral"];
         delete?: never;
         options?: never;
@@ -972,7 +1190,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it */
+        /**
+         * Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         put: operations["Cases_outcome"];
         post?: never;
         delete?: never;
@@ -990,7 +1211,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A supervisor who did not propose it confirms a subject’s outcome (409 confirmer_is_proposer); only confirmed outcomes count */
+        /**
+         * A supervisor who did not propose it confirms a subject’s outcome (409 confirmer_is_proposer); only confirmed outcomes count
+         * @description **Roles:** `supervisor`.
+         */
         post: operations["Cases_confirmOutcome"];
         delete?: never;
         options?: never;
@@ -1007,7 +1231,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a progress update given to complainant and/or subject (next due in 28 days) */
+        /**
+         * Record a progress update given to complainant and/or subject (next due in 28 days)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_updateGiven"];
         delete?: never;
         options?: never;
@@ -1024,7 +1251,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add a note to the timeline */
+        /**
+         * Add a note to the timeline
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Cases_note"];
         delete?: never;
         options?: never;
@@ -1042,6 +1272,8 @@ export interface paths {
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
          * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_referrals"];
         put?: never;
@@ -1062,6 +1294,8 @@ export interface paths {
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
          * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_cases"];
         put?: never;
@@ -1082,6 +1316,8 @@ export interface paths {
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
          * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_intelligence"];
         put?: never;
@@ -1102,6 +1338,8 @@ export interface paths {
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
          * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_vetting"];
         put?: never;
@@ -1122,6 +1360,8 @@ export interface paths {
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
          * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_capacity"];
         put?: never;
@@ -1142,6 +1382,8 @@ export interface paths {
         /**
          * The Home Office police misconduct return: one row per case and person finalised in the year
          * @description CSV by default; JSON with `?format=json` or `Accept: application/json`. No names or narrative. Cases concerning the caller are left out.
+         *
+         *     **Roles:** `supervisor`, `auditor`.
          */
         get: operations["Figures_misconductReturn"];
         put?: never;
@@ -1161,7 +1403,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open the queue dashboard (/admin/queues) in a browser: sets an HttpOnly cookie carrying this access token */
+        /**
+         * Open the queue dashboard (/admin/queues) in a browser: sets an HttpOnly cookie carrying this access token
+         * @description **Roles:** `admin`.
+         */
         post: operations["QueueBoard_session"];
         delete?: never;
         options?: never;
@@ -1176,7 +1421,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Find workforce members by staff number or name (name, staff number, rank, department; no vetting data). Audited */
+        /**
+         * Find workforce members by staff number or name (name, staff number, rank, department; no vetting data). Audited
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         get: operations["Directory_people"];
         put?: never;
         post?: never;
@@ -1193,7 +1441,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Users' display names and roles (no emails), e.g. the analysts to assign to */
+        /**
+         * Users' display names and roles (no emails), e.g. the analysts to assign to
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         get: operations["Directory_users"];
         put?: never;
         post?: never;
@@ -1210,7 +1461,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Departments' codes and names */
+        /**
+         * Departments' codes and names
+         * @description **Roles:** `analyst`, `supervisor`, `vetting_officer`, `auditor`, `admin`.
+         */
         get: operations["Directory_departments"];
         put?: never;
         post?: never;
@@ -1227,7 +1481,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An intelligence report or case by its reference (INT-…, CASE-…); one the caller may not see answers like a missing one */
+        /**
+         * An intelligence report or case by its reference (INT-…, CASE-…); one the caller may not see answers like a missing one
+         * @description **Roles:** `analyst`, `supervisor`, `auditor`.
+         */
         get: operations["Directory_reference"];
         put?: never;
         post?: never;
@@ -2831,7 +3088,62 @@ export interface components {
             reference: string;
         };
     };
-    responses: never;
+    responses: {
+        /** @description Invalid parameters or body (`code`: `validation_failed`, `bad_request`) */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid access token (`code`: `unauthorised`) */
+        Unauthorised: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The caller has none of the roles allowed (`code`: `forbidden`) */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such record, or one the caller may not see (need to know) (`code`: `not_found`) */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A body in a media type the route does not take (`code`: `unsupported_media_type`) */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description PostgreSQL or Redis unavailable; retry after `Retry-After` (`code`: `service_unavailable`) */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -2856,6 +3168,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Health_ready: {
@@ -2875,12 +3188,13 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            /** @description See `code` */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2919,6 +3233,10 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Audit_eventsCsv: {
@@ -2956,6 +3274,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Audit_verify: {
@@ -2975,6 +3297,9 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerification"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_login: {
@@ -2998,23 +3323,27 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            /** @description See `code` */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description too_many_login_attempts (this address) or login_locked (this account) */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_refresh: {
@@ -3038,14 +3367,18 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            /** @description See `code` */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_logout: {
@@ -3063,6 +3396,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_me: {
@@ -3082,6 +3418,9 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_changePassword: {
@@ -3105,15 +3444,20 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description login_locked: too many failed password checks on the account */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_list: {
@@ -3142,6 +3486,10 @@ export interface operations {
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_create: {
@@ -3165,15 +3513,20 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description separation_of_duties: auditor with analyst or supervisor (unless configured) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_get: {
@@ -3195,6 +3548,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_setRoles: {
@@ -3220,24 +3578,29 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
             /** @description cannot_change_own_roles */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description separation_of_duties: auditor with analyst or supervisor (unless configured) */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_link: {
@@ -3263,15 +3626,20 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
             /** @description cannot_change_own_workforce_link */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_disable: {
@@ -3293,6 +3661,11 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_enable: {
@@ -3314,15 +3687,19 @@ export interface operations {
                     "application/json": components["schemas"]["UserView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
             /** @description cannot_enable_self */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Users_resetPassword: {
@@ -3348,15 +3725,20 @@ export interface operations {
                     "application/json": components["schemas"]["PasswordReset"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
             /** @description cannot_reset_own_password */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_listDepartments: {
@@ -3382,6 +3764,10 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_createDepartment: {
@@ -3405,6 +3791,11 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_getDepartment: {
@@ -3426,6 +3817,11 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_updateDepartment: {
@@ -3451,6 +3847,12 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_listPosts: {
@@ -3477,6 +3879,10 @@ export interface operations {
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_createPost: {
@@ -3500,6 +3906,11 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_getPost: {
@@ -3521,6 +3932,11 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_updatePost: {
@@ -3546,15 +3962,20 @@ export interface operations {
                     "application/json": components["schemas"]["PostView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
             /** @description `separation_of_duties`: the caller holds this post; or the role may not update posts */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_import: {
@@ -3570,7 +3991,7 @@ export interface operations {
             };
         };
         responses: {
-            200: {
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3578,14 +3999,20 @@ export interface operations {
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description See `code` */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_listMembers: {
@@ -3621,6 +4048,10 @@ export interface operations {
                     "application/json": components["schemas"]["MemberPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_createMember: {
@@ -3644,6 +4075,11 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_getMember: {
@@ -3665,6 +4101,11 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Workforce_updateMember: {
@@ -3690,6 +4131,12 @@ export interface operations {
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_create: {
@@ -3714,6 +4161,11 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_queue: {
@@ -3756,6 +4208,10 @@ export interface operations {
                     "application/json": components["schemas"]["QueuePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_summary: {
@@ -3775,6 +4231,9 @@ export interface operations {
                     "application/json": components["schemas"]["QueueSummary"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_search: {
@@ -3803,6 +4262,10 @@ export interface operations {
                     "application/json": components["schemas"]["QueuePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_get: {
@@ -3824,6 +4287,11 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_update: {
@@ -3849,15 +4317,21 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description stale_version, invalid_transition */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_assign: {
@@ -3883,15 +4357,21 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description invalid_transition */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_submitForReview: {
@@ -3917,15 +4397,21 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description invalid_transition */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Intelligence_review: {
@@ -3951,15 +4437,21 @@ export interface operations {
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description invalid_transition */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     SubjectProfile_profile: {
@@ -3981,6 +4473,11 @@ export interface operations {
                     "application/json": components["schemas"]["SubjectProfile"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     MemberVetting_list: {
@@ -4006,6 +4503,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClearancePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     MemberVetting_record: {
@@ -4031,6 +4533,12 @@ export interface operations {
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     MemberVetting_declarations: {
@@ -4056,6 +4564,11 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     MemberVetting_declare: {
@@ -4081,6 +4594,12 @@ export interface operations {
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_clearance: {
@@ -4102,6 +4621,11 @@ export interface operations {
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_withdraw: {
@@ -4127,6 +4651,12 @@ export interface operations {
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_listAlerts: {
@@ -4160,6 +4690,10 @@ export interface operations {
                     "application/json": components["schemas"]["AlertPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_alert: {
@@ -4181,6 +4715,11 @@ export interface operations {
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_acknowledge: {
@@ -4206,6 +4745,12 @@ export interface operations {
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_resolve: {
@@ -4231,6 +4776,12 @@ export interface operations {
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_compliance: {
@@ -4250,6 +4801,9 @@ export interface operations {
                     "application/json": components["schemas"]["ComplianceView"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Vetting_rulesInForce: {
@@ -4269,6 +4823,9 @@ export interface operations {
                     "application/json": components["schemas"]["RulesView"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_list: {
@@ -4314,6 +4871,10 @@ export interface operations {
                     "application/json": components["schemas"]["CasePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_create: {
@@ -4337,6 +4898,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_get: {
@@ -4358,6 +4924,11 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_update: {
@@ -4383,6 +4954,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_timeline: {
@@ -4408,6 +4985,11 @@ export interface operations {
                     "application/json": components["schemas"]["TimelinePage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_start: {
@@ -4433,6 +5015,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_suspend: {
@@ -4458,6 +5046,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_resume: {
@@ -4483,6 +5077,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_awaitOutcome: {
@@ -4508,6 +5108,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_close: {
@@ -4533,6 +5139,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_severity: {
@@ -4558,6 +5170,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_referral: {
@@ -4583,6 +5201,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_decision: {
@@ -4608,6 +5232,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_correctReferral: {
@@ -4633,6 +5263,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_noReferral: {
@@ -4658,6 +5294,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_outcome: {
@@ -4684,6 +5326,12 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_confirmOutcome: {
@@ -4710,6 +5358,12 @@ export interface operations {
                     "application/json": components["schemas"]["OutcomeView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_updateGiven: {
@@ -4735,6 +5389,12 @@ export interface operations {
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Cases_note: {
@@ -4760,6 +5420,12 @@ export interface operations {
                     "application/json": components["schemas"]["TimelineEventView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_referrals: {
@@ -4803,9 +5469,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_cases: {
@@ -4849,9 +5518,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_intelligence: {
@@ -4895,9 +5567,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_vetting: {
@@ -4937,9 +5612,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_capacity: {
@@ -4981,9 +5659,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Figures_misconductReturn: {
@@ -5023,9 +5704,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     QueueBoard_session: {
@@ -5043,6 +5727,9 @@ export interface operations {
                 };
                 content?: never;
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Directory_people: {
@@ -5066,6 +5753,10 @@ export interface operations {
                     "application/json": components["schemas"]["PeopleLookup"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Directory_users: {
@@ -5089,6 +5780,10 @@ export interface operations {
                     "application/json": components["schemas"]["UserNames"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Directory_departments: {
@@ -5108,6 +5803,9 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentNames"];
                 };
             };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Directory_reference: {
@@ -5129,14 +5827,19 @@ export interface operations {
                     "application/json": components["schemas"]["ReferenceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            /** @description See `code` */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
