@@ -26,12 +26,16 @@ const SUBJECTS_JSON = `(SELECT COALESCE(json_agg(json_build_object('workforceMem
     ORDER BY s.role, w.family_name, w.id), '[]'::json)
   FROM intelligence_subject s JOIN workforce_member w ON w.id = s.workforce_member_id WHERE s.report_id = r.id)`;
 
-/** The possible duplicates of report `r` (either direction), every one of them (no caller to hide any from). */
-const DUPLICATES_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', o.id,
+/**
+ * The possible duplicates of report `r` (either direction), every one of them (no caller to hide any from),
+ * looked for only where the report has some (its stored duplicate_count), as Lantern does.
+ */
+const DUPLICATES_JSON = `CASE WHEN r.duplicate_count = 0 THEN '[]'::json ELSE
+  (SELECT COALESCE(json_agg(json_build_object('id', o.id,
     'reference', o.reference) ORDER BY o.received_at, o.id), '[]'::json)
   FROM intelligence_duplicate d
   JOIN intelligence_report o ON o.id = CASE WHEN d.report_id = r.id THEN d.related_report_id ELSE d.report_id END
-  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND TRUE)`;
+  WHERE (d.report_id = r.id OR d.related_report_id = r.id) AND TRUE) END`;
 
 /** A queue item's own columns. */
 const ITEM_COLUMNS = `r.id, r.reference, r.state, r.received_at, r.primary_category,

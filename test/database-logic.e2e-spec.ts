@@ -108,6 +108,47 @@ describe('rules written in SQL and TypeScript agree', () => {
     expect({ seed: SEED, differ }).toEqual({ seed: SEED, differ: [] });
   });
 
+  it('keeps each report’s duplicate_count equal to its pairs, through multi-row inserts and deletes (intelligence_duplicate_count)', async () => {
+    const r = seeded(SEED + 1);
+    const { rows: reports } = await db.pool.query<{ id: string }>(
+      `SELECT id FROM intelligence_report WHERE reference LIKE 'LOGIC-%' ORDER BY reference`,
+    );
+    expect(reports.length).toBeGreaterThan(10);
+    const pairs = new Set<string>();
+    for (let round = 0; round < 12; round++) {
+      // A batch of new pairs in one statement (a pair is stored once, either way round) ...
+      const batch: [string, string][] = [];
+      for (let i = 0; i < r.int(1, 8); i++) {
+        const [a, b] = [r.pick(reports).id, r.pick(reports).id];
+        if (a === b || pairs.has(`${a}|${b}`) || pairs.has(`${b}|${a}`)) continue;
+        pairs.add(`${a}|${b}`);
+        batch.push([a, b]);
+      }
+      await db.pool.query(
+        `INSERT INTO intelligence_duplicate (report_id, related_report_id)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[])`,
+        [batch.map((p) => p[0]), batch.map((p) => p[1])],
+      );
+      // ... and some of the stored ones deleted in one statement.
+      const gone = [...pairs].filter(() => r.chance(0.25));
+      for (const p of gone) pairs.delete(p);
+      await db.pool.query(
+        `DELETE FROM intelligence_duplicate WHERE (report_id::text || '|' || related_report_id::text) = ANY ($1)`,
+        [gone],
+      );
+      const { rows: wrong } = await db.pool.query(
+        `SELECT r.reference, r.duplicate_count,
+                (SELECT count(*)::int FROM intelligence_duplicate d
+                  WHERE d.report_id = r.id OR d.related_report_id = r.id) AS pairs
+           FROM intelligence_report r
+          WHERE r.duplicate_count <> (SELECT count(*) FROM intelligence_duplicate d
+                                       WHERE d.report_id = r.id OR d.related_report_id = r.id)`,
+      );
+      expect({ seed: SEED + 1, round, wrong }).toEqual({ seed: SEED + 1, round, wrong: [] });
+    }
+    expect(pairs.size).toBeGreaterThan(0);
+  });
+
   describe('referral facts of generated cases (referral_facts_of, outcome-rules.ts)', () => {
     const ALLEGATION_ORDER = [
       AllegationResult.Substantiated,

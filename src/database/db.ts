@@ -235,6 +235,7 @@ export interface IntelligenceReport {
   assignee_id: string | null;
   created_at: Generated<Timestamp>;
   decision: ReviewDecision | null;
+  duplicate_count: Generated<number>;
   grading_scheme: GradingScheme;
   handling_code: string;
   handling_conditions: string | null;

@@ -79,9 +79,12 @@ const subjectIdsOf = () =>
   sql<string[]>`ARRAY(SELECT s.workforce_member_id
                         FROM intelligence_subject s WHERE s.report_id = r.id)::text[]`.as('subject_ids');
 
-/** Possible duplicates of report `r` (stored either way round) that the caller may see. */
-export const duplicatesOf = (actor: Actor) =>
-  jsonArrayFrom(
+/**
+ * Possible duplicates of report `r` (stored either way round) that the caller may see, looked for only where
+ * the report has some (`duplicate_count`, kept by a trigger: sql/intelligence_duplicate_count.sql).
+ */
+export const duplicatesOf = (actor: Actor) => {
+  const visible = jsonArrayFrom(
     db
       .selectFrom('intelligence_duplicate as d')
       .innerJoin('intelligence_report as o', (join) =>
@@ -94,7 +97,11 @@ export const duplicatesOf = (actor: Actor) =>
       .where(reportVisible(actor, 'o'))
       .orderBy('o.received_at')
       .orderBy('o.id'),
-  ).as('duplicates');
+  );
+  return sql<
+    { id: string; reference: string }[]
+  >`CASE WHEN r.duplicate_count = 0 THEN '[]'::json ELSE ${visible} END`.as('duplicates');
+};
 
 /** Reports linked to report `r` (either direction) that the caller may see. */
 const linksOf = (actor: Actor) =>
