@@ -13,12 +13,19 @@ export class RecipientsRepository {
       tx,
       db
         .selectFrom('app_user as u')
-        .select(['u.id', 'u.email', 'u.workforce_member_id', sql<boolean>`${Role.Supervisor}::user_role = ANY(u.roles)`.as('supervisor')])
+        .select([
+          'u.id',
+          'u.email',
+          'u.workforce_member_id',
+          sql<boolean>`${Role.Supervisor}::user_role = ANY(u.roles)`.as('supervisor'),
+        ])
         .where('u.enabled', '=', true)
         .where((eb) =>
           eb.or([
             eb(sql<boolean>`u.id = ANY(${[...ids]}::uuid[])`, '=', true),
-            ...(supervisors ? [eb(sql<boolean>`${Role.Supervisor}::user_role = ANY(u.roles)`, '=', true)] : []),
+            ...(supervisors
+              ? [eb(sql<boolean>`${Role.Supervisor}::user_role = ANY(u.roles)`, '=', true)]
+              : []),
           ]),
         ),
     );

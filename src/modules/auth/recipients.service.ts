@@ -17,7 +17,11 @@ export class RecipientsService {
   constructor(private readonly repository: RecipientsRepository) {}
 
   /** Enabled users among `ids` and, with `supervisors`, every enabled supervisor; by id. */
-  async find(tx: EntityManager, ids: readonly string[], supervisors: boolean): Promise<Map<string, Recipient>> {
+  async find(
+    tx: EntityManager,
+    ids: readonly string[],
+    supervisors: boolean,
+  ): Promise<Map<string, Recipient>> {
     const rows = await this.repository.find(tx, ids, supervisors);
     return new Map(
       rows.map((r) => [

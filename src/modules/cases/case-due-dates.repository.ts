@@ -40,14 +40,14 @@ export class CaseDueDatesRepository {
           sql<string>`${complainantDue}::text`.as('complainant_update_due'),
           sql<string>`c.pcc_report_due::text`.as('pcc_report_due'),
           // access: the case's own subjects, for the policy's check of each recipient.
-          sql<string[]>`ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id)::text[]`.as(
+          sql<
+            string[]
+          >`ARRAY(SELECT s.workforce_member_id FROM case_subject s WHERE s.case_id = c.id)::text[]`.as(
             'subject_ids',
           ),
         ])
         .where('c.status', '<>', CaseStatus.Closed)
-        .where(
-          sql<boolean>`LEAST(${subjectDue}, ${complainantDue}, c.pcc_report_due) <= ${horizon}::date`,
-        )
+        .where(sql<boolean>`LEAST(${subjectDue}, ${complainantDue}, c.pcc_report_due) <= ${horizon}::date`)
         .orderBy('c.id'),
     );
   }

@@ -8,7 +8,11 @@ import { IntelligenceState } from './intelligence.enums.js';
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
 /** States in which a report still waits for its assessment (and so for its target). */
-const ASSESSING = [IntelligenceState.Received, IntelligenceState.InAssessment, IntelligenceState.AwaitingReview];
+const ASSESSING = [
+  IntelligenceState.Received,
+  IntelligenceState.InAssessment,
+  IntelligenceState.AwaitingReview,
+];
 
 /** The SQL of the dates a report's analysts are reminded of (the worker's reminders). */
 @Injectable()
@@ -35,7 +39,9 @@ export class ReportDueDatesRepository {
           'r.reviewed_by',
           sql<string>`${due}::text`.as('due_on'),
           // access: the report's own subjects, for the policy's check of each recipient.
-          sql<string[]>`ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s WHERE s.report_id = r.id)::text[]`.as(
+          sql<
+            string[]
+          >`ARRAY(SELECT s.workforce_member_id FROM intelligence_subject s WHERE s.report_id = r.id)::text[]`.as(
             'subject_ids',
           ),
         ])

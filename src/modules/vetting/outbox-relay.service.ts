@@ -171,7 +171,9 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
         const error = await transport.send(message, this.shutdown.signal);
         return error !== null && this.shutdown.signal.aborted ? ABORTED : error;
       } catch (error) {
-        return this.shutdown.signal.aborted ? ABORTED : `${(error as Error).name}: ${(error as Error).message}`;
+        return this.shutdown.signal.aborted
+          ? ABORTED
+          : `${(error as Error).name}: ${(error as Error).message}`;
       }
     }
     const body = JSON.stringify({ ...message.payload, idempotencyKey: message.idempotency_key });
