@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config.js';
-import type { OutboxMessage } from '../vetting/outbox.repository.js';
+import type { OutboxMessage } from '../vetting/outbox.service.js';
 import { OutboxRelayService, type OutboxTransport } from '../vetting/outbox-relay.service.js';
 import { TOPICS } from './reminders.service.js';
 

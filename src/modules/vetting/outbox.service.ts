@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { type NewOutboxMessage, OutboxRepository } from './outbox.repository.js';
 
-export type { NewOutboxMessage } from './outbox.repository.js';
+export type { NewOutboxMessage, OutboxMessage } from './outbox.repository.js';
 
 /**
  * For other modules (the notifications module's reminders and digests): writes messages into the outbox in
