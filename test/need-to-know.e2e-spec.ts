@@ -349,10 +349,12 @@ describe('need to know: a user linked to W learns nothing of the records about W
     const recipients = [...conflicted.values()].map((u) => u.id);
     await t.db.pool.query(
       `INSERT INTO notification (kind, record_type, record_id, reference, due_on, recipient_id, raised_on)
-       SELECT 'subject_update_due', 'case', c.id, c.reference, '2026-01-01', u, '2026-01-01'
+       SELECT 'subject_update_due'::notification_kind, 'case'::notification_record_type, c.id, c.reference,
+              '2026-01-01'::date, u, '2026-01-01'::date
          FROM case_record c, unnest($1::uuid[]) u WHERE c.id = ANY($2::uuid[])
        UNION ALL
-       SELECT 'assessment_target_due', 'intelligence_report', r.id, r.reference, '2026-01-01', u, '2026-01-01'
+       SELECT 'assessment_target_due'::notification_kind, 'intelligence_report'::notification_record_type, r.id,
+              r.reference, '2026-01-01'::date, u, '2026-01-01'::date
          FROM intelligence_report r, unnest($1::uuid[]) u WHERE r.id = ANY($3::uuid[])`,
       [
         recipients,
