@@ -356,11 +356,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
        SELECT 'assessment_target_due'::notification_kind, 'intelligence_report'::notification_record_type, r.id,
               r.reference, '2026-01-01'::date, u, '2026-01-01'::date
          FROM intelligence_report r, unnest($1::uuid[]) u WHERE r.id = ANY($3::uuid[])`,
-      [
-        recipients,
-        [...W.cases, ...X.cases].map((c) => c.id),
-        [...W.reports, ...X.reports].map((r) => r.id),
-      ],
+      [recipients, [...W.cases, ...X.cases].map((c) => c.id), [...W.reports, ...X.reports].map((r) => r.id)],
     );
     const now = new Date();
     const fyStart = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
@@ -481,6 +477,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
         ['/api/v1/intelligence/search', world.X.reports[0].id],
         ['/api/v1/cases', world.X.cases[0].id],
         ['/api/v1/vetting/alerts', world.X.alertIds[0]],
+        ['/api/v1/notifications', world.X.cases[0].id],
         ['/api/v1/workforce', world.x],
         ['/api/v1/audit/events', world.X.cases[0].id],
       ];
