@@ -159,8 +159,10 @@ export const concernsMember = (kind: RecordKind, alias: string, memberExpr: stri
 export const concernsSql = (kind: RecordKind, alias: string): string => KINDS[kind].members(alias);
 
 /** For values already in hand (e.g. the subjects of a report being written): may the actor see them? */
-export const mayConcern = (actor: Actor, workforceMemberIds: readonly string[]): boolean =>
-  !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);
+export const mayConcern = (
+  actor: Pick<Actor, 'workforceMemberId'>,
+  workforceMemberIds: readonly string[],
+): boolean => !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);
 
 /**
  * How an answer says that records concerning the caller were left out: `callerRecordsExcluded` in JSON, this

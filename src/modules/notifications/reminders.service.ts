@@ -181,7 +181,7 @@ export class RemindersService {
     const add = (i: DueItem, kind: NotificationKind, who: Recipient[], escalated: boolean): void => {
       for (const u of who) {
         // Need to know: nobody is told of a record about themselves.
-        if (!mayConcern({ workforceMemberId: u.workforceMemberId } as never, i.subjectIds)) continue;
+        if (!mayConcern(u, i.subjectIds)) continue;
         const key = `${kind}:${i.recordId}:${i.dueOn}:${u.id}`;
         if (wanted.has(key)) continue;
         wanted.set(key, {
