@@ -15,6 +15,7 @@ import { FiguresModule } from './modules/figures/figures.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { IntelligenceModule } from './modules/intelligence/intelligence.module.js';
 import { LinkedReportsModule } from './modules/intelligence/linked-reports.service.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { ProfileModule } from './modules/profile/profile.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         WorkforceModule,
         IntelligenceModule,
         ProfileModule,
+        NotificationsModule,
         LinkedReportsModule,
         VettingModule,
         CasesModule,

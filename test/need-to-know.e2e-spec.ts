@@ -95,6 +95,7 @@ const COVERAGE: Record<string, Coverage> = {
   '/health/live': { queries: () => [''] },
   '/health/ready': { queries: () => [''] },
   '/api/v1/auth/me': { queries: () => [''], mayNameW: true },
+  '/api/v1/notifications': { queries: () => [LIST, `${LIST}&unread=true`] },
   '/api/v1/users': { queries: () => [LIST], mayNameW: true },
   '/api/v1/users/{id}': { visible: (w) => w.userIds, mayNameW: true },
   '/api/v1/audit/events': {
@@ -343,6 +344,20 @@ describe('need to know: a user linked to W learns nothing of the records about W
     const W = await arrange.about(w, z, 'W');
     const X = await arrange.about(x, z, 'X');
     for (const p of PROFILES) conflicted.set(p.name, await userWith(t, p.roles, { workforceMemberId: w }));
+    // Reminders raised for every conflicted user about W's and X's cases and reports (as if raised before the
+    // link): the inbox must show X's and hide W's.
+    const recipients = [...conflicted.values()].map((u) => u.id);
+    await t.db.pool.query(
+      `INSERT INTO notification (kind, record_type, record_id, reference, due_on, recipient_id, raised_on)
+       SELECT 'subject_update_due'::notification_kind, 'case'::notification_record_type, c.id, c.reference,
+              '2026-01-01'::date, u, '2026-01-01'::date
+         FROM case_record c, unnest($1::uuid[]) u WHERE c.id = ANY($2::uuid[])
+       UNION ALL
+       SELECT 'assessment_target_due'::notification_kind, 'intelligence_report'::notification_record_type, r.id,
+              r.reference, '2026-01-01'::date, u, '2026-01-01'::date
+         FROM intelligence_report r, unnest($1::uuid[]) u WHERE r.id = ANY($3::uuid[])`,
+      [recipients, [...W.cases, ...X.cases].map((c) => c.id), [...W.reports, ...X.reports].map((r) => r.id)],
+    );
     const now = new Date();
     const fyStart = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
     world = {
@@ -462,6 +477,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
         ['/api/v1/intelligence/search', world.X.reports[0].id],
         ['/api/v1/cases', world.X.cases[0].id],
         ['/api/v1/vetting/alerts', world.X.alertIds[0]],
+        ['/api/v1/notifications', world.X.cases[0].id],
         ['/api/v1/workforce', world.x],
         ['/api/v1/audit/events', world.X.cases[0].id],
       ];

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
@@ -9,6 +9,7 @@ import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { cloneDatabase, startApp, type TestApp, type TestDatabase } from './helpers/app.js';
 import { call, userWith } from './helpers/http.js';
+import { verifySignature } from '../src/modules/vetting/outbox-relay.service.js';
 
 /**
  * Reliability of the vetting worker, against the compiled worker (`node dist/src/worker.js`, built by
@@ -307,10 +308,14 @@ describe('vetting worker reliability', () => {
         let body = '';
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
-          const expected = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
           deliveries.push({
             key: String(req.headers['idempotency-key']),
-            signatureOk: req.headers['x-lantern-signature'] === expected,
+            signatureOk: verifySignature(
+              SECRET,
+              req.headers['x-lantern-signature'] as string | undefined,
+              body,
+              Math.floor(Date.now() / 1000),
+            ),
           });
           res.writeHead(200).end();
         });

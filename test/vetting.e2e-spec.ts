@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Role } from '../src/common/auth/roles.js';
@@ -6,6 +5,7 @@ import { Clock } from '../src/common/clock.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, memberViaApi, userWith, type TestUser } from './helpers/http.js';
 import { startSweeper, type Sweeper } from './helpers/vetting.js';
+import { verifySignature } from '../src/modules/vetting/outbox-relay.service.js';
 
 const TODAY = '2026-06-15';
 
@@ -644,8 +644,15 @@ describe('workforce and vetting', () => {
         rows.map((r: { idempotency_key: string }) => r.idempotency_key).sort(),
       );
       for (const d of hook.deliveries) {
-        const expected = `sha256=${createHmac('sha256', SECRET).update(d.body).digest('hex')}`;
-        expect(d.headers['x-lantern-signature']).toBe(expected);
+        // Signed `t=<unix>,v1=<hmac of "t.body">`, verified within the replay window (docs/reminders.md).
+        expect(
+          verifySignature(
+            SECRET,
+            d.headers['x-lantern-signature'] as string | undefined,
+            d.body,
+            Math.floor(Date.now() / 1000),
+          ),
+        ).toBe(true);
         expect(JSON.parse(d.body)).toMatchObject({
           event: 'vetting.alert.raised',
           idempotencyKey: d.headers['idempotency-key'],

@@ -8,6 +8,7 @@ export const QUEUES = {
   vetting: 'vetting',
   outbox: 'outbox',
   audit: 'audit',
+  reminders: 'reminders',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -23,6 +24,8 @@ export interface JobPayloads {
   'audit-verify': Record<string, never>;
   /** Move the audit subject index's pending entries into the index. */
   'audit-subjects-flush': Record<string, never>;
+  /** Raise the reminders due today, resolve those done, and make the morning digests when it is time. */
+  'reminders-sweep': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -33,6 +36,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'outbox-relay': QUEUES.outbox,
   'audit-verify': QUEUES.audit,
   'audit-subjects-flush': QUEUES.audit,
+  'reminders-sweep': QUEUES.reminders,
 };
 
 /** Retries with exponential backoff; failed jobs stay visible (Bull Board) for a week. */

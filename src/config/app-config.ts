@@ -325,6 +325,51 @@ export class AppConfig extends DatabaseConfig {
   @IsInt()
   @Min(1)
   INTEL_DUPLICATE_WINDOW_DAYS = 90;
+  /** Reminders (docs/reminders.md): days ahead of a case's next update to the subject or complainant. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REMINDER_UPDATE_LEAD_DAYS = 7;
+
+  /** Reminders: days ahead of the 12-month mark (reported to the police and crime commissioner). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(180)
+  REMINDER_PCC_LEAD_DAYS = 30;
+
+  /** Reminders: days ahead of a development review date and of an assessment target. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  REMINDER_REVIEW_LEAD_DAYS = 7;
+
+  /** Reminders: cron (UTC) of the worker's reminder sweep (idempotent: any number of runs raise once). */
+  @IsString()
+  REMINDER_SWEEP_CRON = '15 * * * *';
+
+  /** The London hour (0-23) from which each person's morning digest e-mail is sent. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  REMINDER_DIGEST_HOUR = 7;
+
+  /** SMTP server for the digest e-mails (smtp:// or smtps://, credentials in the URL); empty: e-mail off. */
+  @ValidateIf((c: AppConfig) => c.SMTP_URL !== '')
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = '';
+
+  /** The digest's sender address. */
+  @IsString()
+  SMTP_FROM = 'Lantern <lantern@localhost>';
+
+  /** The console's address, for the links in digests (a reference links to `<CONSOLE_URL>/cases/<id>`). */
+  @ValidateIf((c: AppConfig) => c.CONSOLE_URL !== '')
+  @Matches(/^https?:\/\/\S+$/, { message: 'CONSOLE_URL must be an http(s) URL' })
+  CONSOLE_URL = 'http://localhost:3000';
 }
 
 export class ConfigError extends Error {}

@@ -8,6 +8,7 @@ import type { CorruptionCategory } from "../common/domain/corruption-category.js
 import type { AuditOutcome } from "../modules/audit/audit.types.js";
 import type { AllegationResult, BreachType, CaseEventKind, CaseStatus, CaseType, ConductRegime, CriminalOutcome, IopcDecision, LeftService, MatterType, MisconductFinding, MisconductOutcome, Proceedings, ProceedingsResult, ReferralBasis, ReferralCriterion, Severity } from "../modules/cases/cases.enums.js";
 import type { GradingScheme, IntelligenceState, ReceiptMethod, ReviewDecision, SourceType, SubjectRole } from "../modules/intelligence/intelligence.enums.js";
+import type { NotificationKind, NotificationRecordType } from "../modules/notifications/notifications.enums.js";
 import type { AlertKind, AlertSource, AlertStatus, DeclarationCategory, VettingLevel } from "../modules/vetting/vetting.enums.js";
 import type { MemberType } from "../modules/workforce/workforce.enums.js";
 import type { ColumnType } from "kysely";
@@ -303,6 +304,29 @@ export interface IopcReferral {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Notification {
+  digest_on: Timestamp | null;
+  due_on: Timestamp;
+  escalated: Generated<boolean>;
+  id: Generated<string>;
+  kind: NotificationKind;
+  raised_at: Generated<Timestamp>;
+  raised_on: Timestamp;
+  read_at: Timestamp | null;
+  recipient_id: string;
+  record_id: string;
+  record_type: NotificationRecordType;
+  reference: string;
+  resolved_on: Timestamp | null;
+}
+
+export interface NotificationDigest {
+  created_at: Generated<Timestamp>;
+  digest_on: Timestamp;
+  items: number;
+  recipient_id: string;
+}
+
 export interface OutboxMessage {
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
@@ -453,6 +477,8 @@ export interface DB {
   intelligence_review: IntelligenceReview;
   intelligence_subject: IntelligenceSubject;
   iopc_referral: IopcReferral;
+  notification: Notification;
+  notification_digest: NotificationDigest;
   outbox_message: OutboxMessage;
   post: Post;
   referral_fact: ReferralFact;

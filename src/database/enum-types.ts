@@ -29,6 +29,8 @@ export const ENUM_TYPES: Record<string, readonly [name: string, module: string]>
   misconduct_finding: ['MisconductFinding', '../modules/cases/cases.enums.js'],
   misconduct_outcome: ['MisconductOutcome', '../modules/cases/cases.enums.js'],
   misconduct_proceedings: ['Proceedings', '../modules/cases/cases.enums.js'],
+  notification_kind: ['NotificationKind', '../modules/notifications/notifications.enums.js'],
+  notification_record_type: ['NotificationRecordType', '../modules/notifications/notifications.enums.js'],
   proceedings_result: ['ProceedingsResult', '../modules/cases/cases.enums.js'],
   referral_basis: ['ReferralBasis', '../modules/cases/cases.enums.js'],
   referral_criterion: ['ReferralCriterion', '../modules/cases/cases.enums.js'],

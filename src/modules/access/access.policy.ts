@@ -21,6 +21,8 @@ export enum RecordKind {
   Alert = 'vetting_alert',
   Declaration = 'vetting_declaration',
   AuditEvent = 'audit_event',
+  /** A reminder about a case or a report: it concerns what its record concerns. */
+  Notification = 'notification',
 }
 
 /**
@@ -59,6 +61,11 @@ const RECORDS_ABOUT = (m: string): string =>
    UNION ALL SELECT id FROM vetting_alert WHERE workforce_member_id = ${m}
    UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}`;
 
+const KIND_CONCERNS_CASE = (a: string, m: string): string =>
+  throughTable('case_subject', 'case_id', (x) => `${x}.record_id`).concerns(a, m);
+const KIND_CONCERNS_REPORT = (a: string, m: string): string =>
+  throughTable('intelligence_subject', 'report_id', (x) => `${x}.record_id`).concerns(a, m);
+
 export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.IntelligenceReport]: throughTable('intelligence_subject', 'report_id'),
   [RecordKind.Case]: throughTable('case_subject', 'case_id'),
@@ -67,6 +74,12 @@ export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.Clearance]: direct('workforce_member_id'),
   [RecordKind.Alert]: direct('workforce_member_id'),
   [RecordKind.Declaration]: direct('workforce_member_id'),
+  [RecordKind.Notification]: {
+    concerns: (a, m) =>
+      `(CASE ${a}.record_type WHEN 'case' THEN ${KIND_CONCERNS_CASE(a, m)} ELSE ${KIND_CONCERNS_REPORT(a, m)} END)`,
+    members: (a) =>
+      `(CASE ${a}.record_type WHEN 'case' THEN ARRAY(SELECT coi.workforce_member_id FROM case_subject coi WHERE coi.case_id = ${a}.record_id) ELSE ARRAY(SELECT coi.workforce_member_id FROM intelligence_subject coi WHERE coi.report_id = ${a}.record_id) END)`,
+  },
   [RecordKind.AuditEvent]: {
     // An event concerns W when it names W, or when its details name W or a record about W (a review's case, a
     // report's possible duplicates, a link): the trail must not point at what the policy hides elsewhere.
@@ -135,12 +148,21 @@ export function visibleTo(actor: Actor, kind: RecordKind, alias: string): Predic
   };
 }
 
+/**
+ * Records of `kind` (row `alias`) that concern the member given by the SQL expression `memberExpr` (a column,
+ * e.g. of the recipient each row is for): for set-based work done for many people at once (the reminders).
+ */
+export const concernsMember = (kind: RecordKind, alias: string, memberExpr: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`(${sql.raw(KINDS[kind].concerns(alias, memberExpr))})`;
+
 /** SQL expression: the members a record of `kind` (row aliased `alias`) concerns, as uuid[]. */
 export const concernsSql = (kind: RecordKind, alias: string): string => KINDS[kind].members(alias);
 
 /** For values already in hand (e.g. the subjects of a report being written): may the actor see them? */
-export const mayConcern = (actor: Actor, workforceMemberIds: readonly string[]): boolean =>
-  !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);
+export const mayConcern = (
+  actor: Pick<Actor, 'workforceMemberId'>,
+  workforceMemberIds: readonly string[],
+): boolean => !actor.workforceMemberId || !workforceMemberIds.includes(actor.workforceMemberId);
 
 /**
  * How an answer says that records concerning the caller were left out: `callerRecordsExcluded` in JSON, this

@@ -83,7 +83,7 @@ export class QueueBoardModule implements OnModuleInit {
     if (!fastify) return;
     const authenticator = this.moduleRef.get(TokenAuthenticator, { strict: false });
     const queues = Object.values(QUEUES)
-      .filter((name) => name !== QUEUES.audit)
+      .filter((name) => name !== QUEUES.audit && name !== QUEUES.reminders)
       .map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(BOARD_PATH);

@@ -14,6 +14,13 @@ export interface OutboxMessage {
   attempts: number;
 }
 
+/** A message to send: its topic, idempotency key and JSON payload (ids, codes, dates and references only). */
+export interface NewOutboxMessage {
+  topic: string;
+  key: string;
+  payload: JsonObject;
+}
+
 /** A failed delivery: its new attempt count, why, and the delay before the next one. */
 export interface FailedDelivery {
   id: string;
@@ -22,24 +29,52 @@ export interface FailedDelivery {
   delaySeconds: number;
 }
 
-/** The outbox's SQL (outbox_message, written by the alert table's trigger in the change's transaction). */
+/**
+ * The outbox's SQL (outbox_message, written by the alert table's trigger in the change's transaction, and by
+ * OutboxService.enqueue for other modules' messages).
+ */
 @Injectable()
 export class OutboxRepository {
   /**
    * Claims up to `limit` due messages in one short statement (FOR UPDATE SKIP LOCKED, then leased: their
    * next attempt moved `leaseSeconds` ahead), oldest first.
    */
-  claim(tx: EntityManager, limit: number, leaseSeconds: number): Promise<OutboxMessage[]> {
+  claim(
+    tx: EntityManager,
+    limit: number,
+    leaseSeconds: number,
+    route: { topics: readonly string[]; others: boolean },
+  ): Promise<OutboxMessage[]> {
     return all(
       tx,
       sql<OutboxMessage>`WITH claimed AS (
          UPDATE outbox_message o SET next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
            FROM (SELECT id FROM outbox_message
                   WHERE delivered_at IS NULL AND next_attempt_at <= now()
+                    AND (topic = ANY(${[...route.topics]}::text[])
+                         OR (${route.others}::boolean AND NOT topic = ANY(${[...route.topics]}::text[])))
                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
           WHERE o.id = c.id
           RETURNING o.id, o.topic, o.idempotency_key, o.payload, o.attempts, o.created_at)
        SELECT id, topic, idempotency_key, payload, attempts FROM claimed ORDER BY created_at, id`.compile(db),
+    );
+  }
+
+  /** New messages (in the caller's transaction); a key already there is skipped (once per key). */
+  async enqueue(tx: EntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await execute(
+      tx,
+      db
+        .insertInto('outbox_message')
+        .values(
+          messages.map((m) => ({
+            topic: m.topic,
+            idempotency_key: m.key,
+            payload: JSON.stringify(m.payload),
+          })),
+        )
+        .onConflict((oc) => oc.column('idempotency_key').doNothing()),
     );
   }
 

@@ -7,6 +7,7 @@ import { ClearancesService } from './clearances.service.js';
 import { ComplianceService } from './compliance.service.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { OutboxService } from './outbox.service.js';
 import { SweepRepository } from './sweep.repository.js';
 import { SweepService } from './sweep.service.js';
 import { VettingRulesService } from './vetting-rules.service.js';
@@ -33,7 +34,10 @@ import { VettingRepository } from './vetting.repository.js';
 })
 export class VettingModule {}
 
-/** The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts). */
+/**
+ * The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts); the
+ * outbox itself (OutboxService) and its relay's transports for the notifications module.
+ */
 @Module({
   providers: [
     VettingRulesService,
@@ -42,7 +46,8 @@ export class VettingModule {}
     VettingRepository,
     SweepRepository,
     OutboxRepository,
+    OutboxService,
   ],
-  exports: [SweepService, OutboxRelayService, VettingRulesService],
+  exports: [SweepService, OutboxRelayService, OutboxService, VettingRulesService],
 })
 export class VettingCoreModule {}

@@ -706,6 +706,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My reminders, newest first (unread=true: those not read) */
+        get: operations["Notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my reminders read (again: no change) */
+        post: operations["Notifications_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workforce/{id}/clearances": {
         parameters: {
             query?: never;
@@ -1558,7 +1592,7 @@ export interface components {
              * @example intelligence.read
              * @enum {string}
              */
-            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
             /** @example intelligence */
             resourceType: string;
             resourceId: string | null;
@@ -2382,6 +2416,38 @@ export interface components {
             vetting: components["schemas"]["MemberVetting"];
             /** @description Vetting alerts not yet resolved, most urgent first */
             openAlerts: components["schemas"]["AlertView"][];
+        };
+        /** @enum {string} */
+        NotificationKind: "subject_update_due" | "subject_update_overdue" | "complainant_update_due" | "complainant_update_overdue" | "pcc_mark_due" | "pcc_mark_passed" | "development_review_due" | "development_review_overdue" | "assessment_target_due" | "assessment_target_overdue";
+        /** @enum {string} */
+        NotificationRecordType: "case" | "intelligence_report";
+        NotificationView: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            recordType: components["schemas"]["NotificationRecordType"];
+            /** Format: uuid */
+            recordId: string;
+            /** @description The case or report reference */
+            reference: string;
+            /** Format: date */
+            dueOn: string;
+            /** @description Sent to the supervisor because the item is overdue */
+            escalated: boolean;
+            /** Format: date-time */
+            raisedAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+            /**
+             * Format: date
+             * @description The day the worker found it done (the update given, the report assessed, the case closed)
+             */
+            resolvedOn: string | null;
+        };
+        NotificationPage: {
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+            items: components["schemas"]["NotificationView"][];
         };
         RecordClearanceRequest: {
             level: components["schemas"]["VettingLevel"];
@@ -4478,6 +4544,52 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Notifications_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description true: only those not read; false: only those read */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+        };
+    };
+    Notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
+            };
         };
     };
     MemberVetting_list: {
