@@ -212,6 +212,9 @@ export interface IntelligenceAssessment {
   id: Generated<string>;
   recommended_decision: ReviewDecision;
   report_id: string;
+  send_back_reason: string | null;
+  sent_back_at: Timestamp | null;
+  sent_back_by: string | null;
   submitted_at: Generated<Timestamp>;
   submitted_by: string;
   version_no: number;

@@ -227,6 +227,7 @@ export class IntelligenceRepository {
         .selectFrom('intelligence_report as r')
         .select([
           'r.state',
+          'r.decision',
           'r.version',
           'r.recorded_by',
           'r.assignee_id',

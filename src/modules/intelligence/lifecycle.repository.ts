@@ -60,17 +60,52 @@ export class LifecycleRepository {
     return version_no;
   }
 
-  /** The latest assessment of a report (the one a review decides on). */
+  /** The latest assessment of a report (the one a review decides on or a supervisor sends back). */
   latestAssessment(tx: EntityManager, id: string) {
     // access: the report's own parts, by id after requireVisible.
     return first(
       tx,
       db
         .selectFrom('intelligence_assessment')
-        .select(['id', 'submitted_by'])
+        .select(['id', 'version_no', 'submitted_by', 'sent_back_at'])
         .where('report_id', '=', id)
         .orderBy('version_no', 'desc')
         .limit(1),
+    );
+  }
+
+  /**
+   * Marks the assessment sent back with its reason (the version itself is kept) and returns the report to
+   * `state`, its analyst's work.
+   */
+  async sendBack(
+    tx: EntityManager,
+    id: string,
+    assessmentId: string,
+    reason: string,
+    by: string,
+    state: IntelligenceState,
+  ): Promise<void> {
+    // access: the report's own parts, by id after requireVisible.
+    await execute(
+      tx,
+      db
+        .updateTable('intelligence_assessment')
+        .set({ sent_back_at: sql`now()`, sent_back_by: by, send_back_reason: reason })
+        .where('id', '=', assessmentId)
+        .where('report_id', '=', id),
+    );
+    // access: by id after requireVisible.
+    await execute(
+      tx,
+      db
+        .updateTable('intelligence_report')
+        .set((eb) => ({
+          state,
+          version: eb('version', '+', 1),
+          updated_at: sql`now()`,
+        }))
+        .where('id', '=', id),
     );
   }
 
@@ -135,6 +170,9 @@ export class LifecycleRepository {
           'recommended_decision',
           'submitted_by',
           'submitted_at',
+          'sent_back_at',
+          'sent_back_by',
+          'send_back_reason',
         ])
         .where('report_id', '=', id)
         .orderBy('version_no'),
