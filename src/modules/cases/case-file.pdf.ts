@@ -22,7 +22,11 @@ export interface CaseFile {
 }
 
 // The Roboto fonts pdfmake ships (read from node_modules; nothing is fetched).
-const FONT_DIR = join(dirname(createRequire(import.meta.url).resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+const FONT_DIR = join(
+  dirname(createRequire(import.meta.url).resolve('pdfmake/package.json')),
+  'fonts',
+  'Roboto',
+);
 const FONTS = {
   Roboto: {
     normal: join(FONT_DIR, 'Roboto-Regular.ttf'),
@@ -54,7 +58,8 @@ export const londonTime = (iso: string | Date): string =>
 /** A code as words: `under_investigation` → `under investigation`. */
 const words = (code: string | null | undefined): string => (code ? code.replace(/[_-]/g, ' ') : '—');
 const text = (v: string | null | undefined): string => (v === null || v === undefined || v === '' ? '—' : v);
-const yesNo = (b: boolean | null | undefined): string => (b === null || b === undefined ? '—' : b ? 'yes' : 'no');
+const yesNo = (b: boolean | null | undefined): string =>
+  b === null || b === undefined ? '—' : b ? 'yes' : 'no';
 
 function heading(title: string): Content {
   return { text: title, style: 'h2', margin: [0, 14, 0, 6] };
@@ -86,7 +91,10 @@ function table(headers: string[], rows: string[][], widths?: (string | number)[]
 /** An event's details as lines `key: value` (arrays joined, objects as JSON). */
 function detailLines(details: Record<string, unknown>): string {
   return Object.entries(details)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
+    )
     .join('\n');
 }
 
@@ -167,34 +175,35 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
     heading('Outcomes'),
     ...(c.outcomes.length === 0
       ? [{ text: 'None recorded.', italics: true } as Content]
-      : c.outcomes.map(
-          (o): Content => ({
-            stack: [
-              { text: subject(o.workforceMemberId), bold: true, margin: [0, 4, 0, 2] },
-              facts([
-                ['Regime', words(o.regime)],
-                ['Severity at the time', words(o.severity)],
-                ['Misconduct finding', words(o.misconductFinding)],
-                ['Proceedings', words(o.proceedings)],
-                ['Proceedings result', words(o.proceedingsResult)],
-                ['Misconduct outcome', words(o.misconductOutcome)],
-                ['Allegation result', words(o.allegationResult)],
-                ['Criminal outcome', words(o.criminalOutcome)],
-                ['Left the service', o.leftService ? `yes${o.leftServiceOn ? `, on ${o.leftServiceOn}` : ''}` : 'no'],
-                ['Would have been dismissed', yesNo(o.wouldHaveBeenDismissed)],
-                ['Barred List', text(o.barredListOn)],
-                ['Advisory List', text(o.advisoryListOn)],
-                ['Proposed', `${name(o.recordedBy)}, ${londonTime(o.recordedAt)}`],
-                [
-                  'Confirmed',
-                  o.confirmed
-                    ? `${o.confirmedBy ? name(o.confirmedBy) : 'recorded as final'}${o.confirmedAt ? `, ${londonTime(o.confirmedAt)}` : ''}`
-                    : 'not yet confirmed',
-                ],
-              ]),
-            ],
-          }),
-        )),
+      : c.outcomes.map((o): Content => ({
+          stack: [
+            { text: subject(o.workforceMemberId), bold: true, margin: [0, 4, 0, 2] },
+            facts([
+              ['Regime', words(o.regime)],
+              ['Severity at the time', words(o.severity)],
+              ['Misconduct finding', words(o.misconductFinding)],
+              ['Proceedings', words(o.proceedings)],
+              ['Proceedings result', words(o.proceedingsResult)],
+              ['Misconduct outcome', words(o.misconductOutcome)],
+              ['Allegation result', words(o.allegationResult)],
+              ['Criminal outcome', words(o.criminalOutcome)],
+              [
+                'Left the service',
+                o.leftService ? `yes${o.leftServiceOn ? `, on ${o.leftServiceOn}` : ''}` : 'no',
+              ],
+              ['Would have been dismissed', yesNo(o.wouldHaveBeenDismissed)],
+              ['Barred List', text(o.barredListOn)],
+              ['Advisory List', text(o.advisoryListOn)],
+              ['Proposed', `${name(o.recordedBy)}, ${londonTime(o.recordedAt)}`],
+              [
+                'Confirmed',
+                o.confirmed
+                  ? `${o.confirmedBy ? name(o.confirmedBy) : 'recorded as final'}${o.confirmedAt ? `, ${londonTime(o.confirmedAt)}` : ''}`
+                  : 'not yet confirmed',
+              ],
+            ]),
+          ],
+        }))),
     heading('Notes and updates'),
     table(
       ['When', 'Kind', 'By', 'Text'],
@@ -209,7 +218,12 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
     heading('Linked intelligence reports'),
     table(
       ['Reference', 'Received', 'Category', 'State'],
-      file.linkedReports.map((l) => [l.reference, londonTime(l.receivedAt), words(l.primaryCategory), words(l.state)]),
+      file.linkedReports.map((l) => [
+        l.reference,
+        londonTime(l.receivedAt),
+        words(l.primaryCategory),
+        words(l.state),
+      ]),
     ),
     heading('Timeline'),
     table(
