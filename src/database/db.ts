@@ -212,9 +212,6 @@ export interface IntelligenceAssessment {
   id: Generated<string>;
   recommended_decision: ReviewDecision;
   report_id: string;
-  send_back_reason: string | null;
-  sent_back_at: Timestamp | null;
-  sent_back_by: string | null;
   submitted_at: Generated<Timestamp>;
   submitted_by: string;
   version_no: number;
@@ -279,6 +276,15 @@ export interface IntelligenceReview {
   review_date: Timestamp | null;
   reviewed_at: Generated<Timestamp>;
   reviewed_by: string;
+}
+
+export interface IntelligenceSendBack {
+  assessment_id: string;
+  id: Generated<string>;
+  reason: string;
+  report_id: string;
+  sent_back_at: Generated<Timestamp>;
+  sent_back_by: string;
 }
 
 export interface IntelligenceSubject {
@@ -453,6 +459,7 @@ export interface DB {
   intelligence_link: IntelligenceLink;
   intelligence_report: IntelligenceReport;
   intelligence_review: IntelligenceReview;
+  intelligence_send_back: IntelligenceSendBack;
   intelligence_subject: IntelligenceSubject;
   iopc_referral: IopcReferral;
   outbox_message: OutboxMessage;

@@ -88,13 +88,15 @@ function table(headers: string[], rows: string[][], widths?: (string | number)[]
   };
 }
 
-/** An event's details as lines `key: value` (arrays joined, objects as JSON). */
-function detailLines(details: Record<string, unknown>): string {
+/**
+ * An event's details as lines `key: value` (arrays joined, objects as JSON), an id of a subject, user or
+ * linked report shown by what `label` names it.
+ */
+function detailLines(details: Record<string, unknown>, label: (v: string) => string): string {
+  const value = (v: unknown): string =>
+    typeof v === 'string' ? label(v) : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
   return Object.entries(details)
-    .map(
-      ([k, v]) =>
-        `${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`,
-    )
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.map(value).join(', ') : value(v)}`)
     .join('\n');
 }
 
@@ -105,11 +107,16 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
   const subjectName = new Map(c.subjects.map((s) => [s.workforceMemberId, `${s.name} (${s.staffNumber})`]));
   const subject = (id: string | null): string => (id ? (subjectName.get(id) ?? id) : 'all subjects');
   const footer = `${c.reference} · produced for ${file.readerName} · ${londonTime(file.generatedAt)} · ${CASE_FILE_MARKING}`;
+  const labels = new Map<string, string>([
+    ...file.userNames,
+    ...subjectName,
+    ...file.linkedReports.map((l): [string, string] => [l.id, l.reference]),
+  ]);
+  const label = (v: string): string => labels.get(v) ?? v;
   const r = c.referral;
   const notes = file.timeline.filter((e) => e.kind === 'note_added' || e.kind === 'update_given');
 
   const content: Content[] = [
-    { text: CASE_FILE_MARKING, style: 'marking' },
     { text: `Case file ${c.reference}`, style: 'h1' },
     {
       text: 'Prepared for a misconduct panel or the IOPC. It holds what its reader may see of the case.',
@@ -211,7 +218,7 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
         londonTime(e.occurredAt),
         words(e.kind),
         text(e.actorName),
-        [e.note, detailLines(e.details)].filter(Boolean).join('\n') || '—',
+        [e.note, detailLines(e.details, label)].filter(Boolean).join('\n') || '—',
       ]),
       [80, 70, 80, '*'],
     ),
@@ -232,7 +239,7 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
         londonTime(e.occurredAt),
         words(e.kind),
         text(e.actorName),
-        [detailLines(e.details), e.note].filter(Boolean).join('\n') || '—',
+        [detailLines(e.details, label), e.note].filter(Boolean).join('\n') || '—',
       ]),
       [80, 80, 80, '*'],
     ),
@@ -246,7 +253,6 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
     styles: {
       h1: { fontSize: 16, bold: true, margin: [0, 4, 0, 4] },
       h2: { fontSize: 12, bold: true },
-      marking: { fontSize: 10, bold: true, alignment: 'center' },
     },
     header: { text: CASE_FILE_MARKING, alignment: 'center', fontSize: 8, bold: true, margin: [0, 20, 0, 0] },
     footer: (page: number, pages: number): Content => ({

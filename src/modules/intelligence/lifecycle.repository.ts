@@ -67,7 +67,19 @@ export class LifecycleRepository {
       tx,
       db
         .selectFrom('intelligence_assessment')
-        .select(['id', 'version_no', 'submitted_by', 'sent_back_at'])
+        .select((eb) => [
+          'id',
+          'version_no',
+          'submitted_by',
+          eb
+            .exists(
+              eb
+                .selectFrom('intelligence_send_back as b')
+                .select('b.id')
+                .whereRef('b.assessment_id', '=', 'intelligence_assessment.id'),
+            )
+            .as('sent_back'),
+        ])
         .where('report_id', '=', id)
         .orderBy('version_no', 'desc')
         .limit(1),
@@ -75,7 +87,7 @@ export class LifecycleRepository {
   }
 
   /**
-   * Marks the assessment sent back with its reason (the version itself is kept) and returns the report to
+   * Records the assessment sent back with its reason (the version itself is never changed) and returns the report to
    * `state`, its analyst's work.
    */
   async sendBack(
@@ -89,11 +101,12 @@ export class LifecycleRepository {
     // access: the report's own parts, by id after requireVisible.
     await execute(
       tx,
-      db
-        .updateTable('intelligence_assessment')
-        .set({ sent_back_at: sql`now()`, sent_back_by: by, send_back_reason: reason })
-        .where('id', '=', assessmentId)
-        .where('report_id', '=', id),
+      db.insertInto('intelligence_send_back').values({
+        report_id: id,
+        assessment_id: assessmentId,
+        reason,
+        sent_back_by: by,
+      }),
     );
     // access: by id after requireVisible.
     await execute(
@@ -162,20 +175,21 @@ export class LifecycleRepository {
     return all(
       tx,
       db
-        .selectFrom('intelligence_assessment')
+        .selectFrom('intelligence_assessment as a')
+        .leftJoin('intelligence_send_back as b', 'b.assessment_id', 'a.id')
         .select([
-          'id',
-          'version_no',
-          'assessment_text',
-          'recommended_decision',
-          'submitted_by',
-          'submitted_at',
-          'sent_back_at',
-          'sent_back_by',
-          'send_back_reason',
+          'a.id',
+          'a.version_no',
+          'a.assessment_text',
+          'a.recommended_decision',
+          'a.submitted_by',
+          'a.submitted_at',
+          'b.sent_back_at',
+          'b.sent_back_by',
+          'b.reason as send_back_reason',
         ])
-        .where('report_id', '=', id)
-        .orderBy('version_no'),
+        .where('a.report_id', '=', id)
+        .orderBy('a.version_no'),
     );
   }
 

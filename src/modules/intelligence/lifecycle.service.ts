@@ -111,7 +111,7 @@ export class LifecycleService {
       const current = await this.views.gate(m, actor, id, IntelligenceAudit.SendBack, true);
       this.views.assertState('send_back', current.state);
       const assessment = await this.reports.latestAssessment(m, id);
-      if (!assessment || assessment.sent_back_at)
+      if (!assessment || assessment.sent_back)
         throw problems.conflict(CommonError.InvalidTransition, 'The report has no assessment to send back');
       if (assessment.submitted_by === actor.userId) {
         throw new ProblemException({
