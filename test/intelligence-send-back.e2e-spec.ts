@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, expectProblem, type Reply, type TestUser, userWith, workforceMember } from './helpers/http.js';
