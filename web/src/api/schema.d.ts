@@ -540,6 +540,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intelligence/{id}/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A supervisor (not the assessment’s author) sends the assessment back to its analyst with a reason; the version is kept */
+        post: operations["Intelligence_sendBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intelligence/{id}/review": {
         parameters: {
             query?: never;
@@ -776,6 +793,26 @@ export interface paths {
         head?: never;
         /** Change the case; send the version you read (stale: 409 stale_version) */
         patch: operations["Cases_update"];
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/file.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case file: the whole case as the caller may see it, as PDF for a misconduct panel or the IOPC
+         * @description Subjects, allegations and categories, referral and IOPC decision, severity history, outcomes, notes and updates, linked reports the caller may see, and the timeline; every page footed with the reader’s name, the time and OFFICIAL-SENSITIVE. Audited as an export (`case.export`) naming the case’s people.
+         */
+        get: operations["Cases_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/cases/{id}/timeline": {
@@ -1301,7 +1338,7 @@ export interface components {
              * @example intelligence.read
              * @enum {string}
              */
-            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
             /** @example intelligence */
             resourceType: string;
             resourceId: string | null;
@@ -1735,6 +1772,13 @@ export interface components {
         };
         /** @enum {string} */
         ReviewDecision: "no_further_action" | "development" | "referred_to_case" | "disseminated";
+        SendBackView: {
+            reason: string;
+            /** Format: uuid */
+            sentBackBy: string;
+            /** Format: date-time */
+            sentBackAt: string;
+        };
         AssessmentView: {
             /** Format: uuid */
             id: string;
@@ -1746,6 +1790,8 @@ export interface components {
             submittedBy: string;
             /** Format: date-time */
             submittedAt: string;
+            /** @description When a supervisor sent this version back to its analyst, with why (the version is kept) */
+            sentBack: components["schemas"]["SendBackView"] | null;
         };
         ReviewView: {
             /** Format: uuid */
@@ -1926,6 +1972,10 @@ export interface components {
             /** @description The assessment. Sensitive; every version is kept */
             assessmentText: string;
             recommendedDecision: components["schemas"]["ReviewDecision"];
+        };
+        SendBackRequest: {
+            /** @description Why the assessment goes back to its analyst */
+            reason: string;
         };
         /**
          * @description For referred_to_case without caseId: the new case’s type (default misconduct)
@@ -3928,6 +3978,40 @@ export interface operations {
             };
         };
     };
+    Intelligence_sendBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntelligenceView"];
+                };
+            };
+            /** @description invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     Intelligence_review: {
         parameters: {
             query?: never;
@@ -4381,6 +4465,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CaseView"];
+                };
+            };
+        };
+    };
+    Cases_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case file, as an attachment named after the case reference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
         };
