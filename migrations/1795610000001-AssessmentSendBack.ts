@@ -13,7 +13,9 @@ export class AssessmentSendBack1795610000001 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX "uq_intelligence_send_back_assessment" ON "intelligence_send_back" ("assessment_id")`,
     );
-    await q.query(`CREATE INDEX "ix_intelligence_send_back_report" ON "intelligence_send_back" ("report_id")`);
+    await q.query(
+      `CREATE INDEX "ix_intelligence_send_back_report" ON "intelligence_send_back" ("report_id")`,
+    );
     await q.query(
       `ALTER TABLE "intelligence_send_back" ADD CONSTRAINT "fk_intelligence_send_back_report" FOREIGN KEY ("report_id") REFERENCES "intelligence_report"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );

@@ -123,6 +123,19 @@ describe('intelligence: an assessment sent back to its analyst', () => {
         }),
       },
     ]);
+    // The send-back is a record: the application's login can neither change nor remove it.
+    const app = new pg.Client({ connectionString: t.db.appUrl });
+    await app.connect();
+    try {
+      for (const statement of [
+        `UPDATE intelligence_send_back SET reason = 'changed' WHERE report_id = $1`,
+        `DELETE FROM intelligence_send_back WHERE report_id = $1`,
+      ]) {
+        await expect(app.query(statement, [id])).rejects.toThrow(/permission denied/);
+      }
+    } finally {
+      await app.end();
+    }
   });
 
   it('returns a report in development to development (its review date kept)', async () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import pdfmake from 'pdfmake';
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
+import { CaseEventKind } from './cases.enums.js';
 import type { CaseView } from './dto/case.dto.js';
 import type { TimelineEventView } from './dto/timeline.dto.js';
 import type { LinkedReportBrief } from './linked-reports.port.js';
@@ -114,7 +115,9 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
   ]);
   const label = (v: string): string => labels.get(v) ?? v;
   const r = c.referral;
-  const notes = file.timeline.filter((e) => e.kind === 'note_added' || e.kind === 'update_given');
+  const notes = file.timeline.filter(
+    (e) => e.kind === CaseEventKind.NoteAdded || e.kind === CaseEventKind.UpdateGiven,
+  );
 
   const content: Content[] = [
     { text: `Case file ${c.reference}`, style: 'h1' },

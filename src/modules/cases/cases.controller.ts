@@ -76,7 +76,8 @@ export class CasesController {
 
   @Get(':id/file.pdf')
   @ApiOperation({
-    summary: 'The case file: the whole case as the caller may see it, as PDF for a misconduct panel or the IOPC',
+    summary:
+      'The case file: the whole case as the caller may see it, as PDF for a misconduct panel or the IOPC',
     description:
       'Subjects, allegations and categories, referral and IOPC decision, severity history, outcomes, notes and updates, linked reports the caller may see, and the timeline; every page footed with the reader’s name, the time and OFFICIAL-SENSITIVE. Audited as an export (`case.export`) naming the case’s people.',
   })

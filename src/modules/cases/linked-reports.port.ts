@@ -34,7 +34,11 @@ export abstract class LinkedReports {
   abstract visibleIds(tx: EntityManager, actor: Actor, ids: readonly string[]): Promise<string[]>;
 
   /** Those of `ids` that exist and that `actor` may see, briefly, in the order given, without duplicates. */
-  abstract visibleBriefs(tx: EntityManager, actor: Actor, ids: readonly string[]): Promise<LinkedReportBrief[]>;
+  abstract visibleBriefs(
+    tx: EntityManager,
+    actor: Actor,
+    ids: readonly string[],
+  ): Promise<LinkedReportBrief[]>;
 
   /** For each of `ids` that exists: the case its review referred it to (null when none). No access check. */
   abstract referredCases(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string | null>>;

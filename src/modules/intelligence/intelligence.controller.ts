@@ -12,7 +12,12 @@ import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { CommonError, Problem } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
-import { AssignRequest, ReviewRequest, SendBackRequest, SubmitForReviewRequest } from './dto/lifecycle.dto.js';
+import {
+  AssignRequest,
+  ReviewRequest,
+  SendBackRequest,
+  SubmitForReviewRequest,
+} from './dto/lifecycle.dto.js';
 import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
 import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
 import { IntelligenceView } from './dto/report.dto.js';

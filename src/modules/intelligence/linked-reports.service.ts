@@ -1,7 +1,11 @@
 import { Global, Injectable, Module } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { type LinkedReportBrief, LinkedReports, type ReferralSnapshot } from '../cases/linked-reports.port.js';
+import {
+  type LinkedReportBrief,
+  LinkedReports,
+  type ReferralSnapshot,
+} from '../cases/linked-reports.port.js';
 import { IntelligenceRepository } from './intelligence.repository.js';
 
 /** Cases' view of intelligence reports (see `LinkedReports`), answered from the intelligence tables. */

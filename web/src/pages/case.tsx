@@ -400,11 +400,11 @@ export function CasePage() {
             <Button
               size="xs"
               variant="default"
-              onClick={() =>
+              onClick={() => {
                 downloadCsv(`/api/v1/cases/${c.id}/file.pdf`, `${c.reference}.pdf`).catch((e: Error) =>
                   notifications.show({ color: 'red', message: e.message }),
-                )
-              }
+                );
+              }}
             >
               Case file (PDF)
             </Button>
