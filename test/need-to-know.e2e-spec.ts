@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, memberViaApi, type Reply, type TestUser, userWith } from './helpers/http.js';
@@ -207,6 +212,8 @@ const COVERAGE: Record<string, Coverage> = {
   },
   '/api/v1/cases/{id}': { hidden: casesAboutW, visible: casesVisible },
   '/api/v1/cases/{id}/timeline': { hidden: casesAboutW, visible: casesVisible, queries: () => [LIST] },
+  // A PDF: scanned as the text pdftotext reads from it (see `get`).
+  '/api/v1/cases/{id}/file.pdf': { hidden: casesAboutW, visible: casesVisible },
   '/api/v1/figures/referrals': { queries: FIGURE_QUERIES },
   '/api/v1/figures/cases': { queries: FIGURE_QUERIES },
   '/api/v1/figures/intelligence': { queries: FIGURE_QUERIES },
@@ -251,6 +258,22 @@ function normalised(pages: Reply | Reply[], replace: [string, string][] = []): s
     .join('\n');
 }
 
+/**
+ * A PDF answer (the case file) with its text as pdftotext reads it in place of its bytes, whose text streams
+ * are compressed: the scans below read what the PDF shows. Other answers as they are.
+ */
+async function pdfAsText(res: Reply): Promise<Reply> {
+  if (!String(res.headers['content-type'] ?? '').startsWith('application/pdf')) return res;
+  const dir = await mkdtemp(join(tmpdir(), 'lantern-ntk-'));
+  try {
+    await writeFile(join(dir, 'file.pdf'), res.bytes);
+    const { stdout } = await promisify(execFile)('pdftotext', [join(dir, 'file.pdf'), '-']);
+    return { ...res, body: stdout, text: stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /** Where two texts first differ, with a little context on each side. */
 function difference(a: string, b: string): string {
   let i = 0;
@@ -267,7 +290,8 @@ describe('need to know: a user linked to W learns nothing of the records about W
   const conflicted = new Map<string, TestUser>();
   let staff: { analyst: TestUser; supervisor: TestUser; vetting: TestUser; auditor: TestUser };
 
-  const get = (user: TestUser, url: string): Promise<Reply> => call(t.app, 'GET', url, { token: user.token });
+  const get = async (user: TestUser, url: string): Promise<Reply> =>
+    pdfAsText(await call(t.app, 'GET', url, { token: user.token }));
 
   /** Every page of a list (following nextCursor): the pages, the first, and all their bodies as one text. */
   async function getAll(

@@ -280,6 +280,15 @@ export interface IntelligenceReview {
   reviewed_by: string;
 }
 
+export interface IntelligenceSendBack {
+  assessment_id: string;
+  id: Generated<string>;
+  reason: string;
+  report_id: string;
+  sent_back_at: Generated<Timestamp>;
+  sent_back_by: string;
+}
+
 export interface IntelligenceSubject {
   report_id: string;
   role: SubjectRole;
@@ -475,6 +484,7 @@ export interface DB {
   intelligence_link: IntelligenceLink;
   intelligence_report: IntelligenceReport;
   intelligence_review: IntelligenceReview;
+  intelligence_send_back: IntelligenceSendBack;
   intelligence_subject: IntelligenceSubject;
   iopc_referral: IopcReferral;
   notification: Notification;

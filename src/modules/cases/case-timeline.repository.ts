@@ -74,23 +74,33 @@ export class CaseTimelineRepository {
     return [...new Set(rows.map((r) => r.report_id))];
   }
 
-  /**
-   * A page of the case's timeline, oldest first. An event naming linked reports names only those in `shown`
-   * (the ones the reader may see), and is left out when it names none of them (it would tell that a hidden
-   * report exists).
-   */
+  /** A page of the case's timeline, oldest first, as `visibleEvents` shows it. */
   async page(
     tx: EntityManager,
     caseId: string,
     shown: readonly string[],
     q: PageQuery,
   ): Promise<Page<CaseEventRow>> {
+    return pageOf(tx, this.visibleEvents(caseId, shown), OLDEST_FIRST, q, (row) => row);
+  }
+
+  /** The whole timeline as `page` shows it, oldest first (for the case file). */
+  async everything(tx: EntityManager, caseId: string, shown: readonly string[]): Promise<CaseEventRow[]> {
+    // access: the case's own events after locate; linked reports filtered to those the reader may see.
+    return all(tx, this.visibleEvents(caseId, shown).orderBy('e.occurred_at').orderBy('e.id'));
+  }
+
+  /**
+   * The case's events: one naming linked reports names only those in `shown` (the ones the reader may see),
+   * and is left out when it names none of them (it would tell that a hidden report exists).
+   */
+  private visibleEvents(caseId: string, shown: readonly string[]) {
     const linkedShown = sql`(SELECT COALESCE(jsonb_agg(x.id ORDER BY x.ord), '[]'::jsonb)
       FROM jsonb_array_elements_text(e.details -> 'reportIds') WITH ORDINALITY x(id, ord)
       WHERE x.id = ANY(${[...shown]}::text[]))`;
     const linked = sql.lit(CaseEventKind.IntelligenceLinked);
     // access: the case's own events after locate; linked reports filtered to those the reader may see.
-    const query = db
+    return db
       .selectFrom('case_event as e')
       .select([
         ...EVENT_COLUMNS,
@@ -99,6 +109,5 @@ export class CaseTimelineRepository {
       ])
       .where('e.case_id', '=', caseId)
       .where(sql<SqlBool>`(e.kind <> ${linked} OR ${linkedShown} <> '[]'::jsonb)`);
-    return pageOf(tx, query, OLDEST_FIRST, q, (row) => row);
   }
 }

@@ -34,6 +34,8 @@ export enum CaseAudit {
   List = 'case.list',
   Update = 'case.update',
   Timeline = 'case.timeline',
+  /** The case file (PDF), an export naming the case's people. */
+  Export = 'case.export',
   Severity = 'case.severity',
   Referral = 'case.referral',
   ReferralDecision = 'case.referral_decision',

@@ -1,11 +1,20 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { uuidPipe } from '../../common/validation.js';
 import { CaseAction } from './cases.enums.js';
 import { CasesService } from './cases.service.js';
+import { CaseFileService } from './case-file.service.js';
 import { CaseLifecycleService } from './case-lifecycle.service.js';
 import { CaseOutcomesService } from './case-outcomes.service.js';
 import { CaseReferralService } from './case-referral.service.js';
@@ -40,6 +49,7 @@ export class CasesController {
     private readonly lifecycle: CaseLifecycleService,
     private readonly referrals: CaseReferralService,
     private readonly outcomes: CaseOutcomesService,
+    private readonly files: CaseFileService,
   ) {}
 
   @Post()
@@ -63,6 +73,30 @@ export class CasesController {
   @ApiOkResponse({ type: CaseView })
   get(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<CaseView> {
     return this.cases.get(actor, id);
+  }
+
+  @Get(':id/file.pdf')
+  @ApiOperation({
+    summary:
+      'The case file: the whole case as the caller may see it, as PDF for a misconduct panel or the IOPC',
+    description:
+      'Subjects, allegations and categories, referral and IOPC decision, severity history, outcomes, notes and updates, linked reports the caller may see, and the timeline; every page footed with the reader’s name, the time and OFFICIAL-SENSITIVE. Audited as an export (`case.export`) naming the case’s people.',
+  })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({
+    description: 'The case file, as an attachment named after the case reference',
+    schema: { type: 'string', format: 'binary' },
+  })
+  async file(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { reference, pdf } = await this.files.file(actor, id);
+    void reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${reference}.pdf"`)
+      .send(pdf);
   }
 
   @Patch(':id')

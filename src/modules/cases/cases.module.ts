@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { VettingModule } from '../vetting/vetting.module.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
+import { CaseFileService } from './case-file.service.js';
 import { CaseLifecycleService } from './case-lifecycle.service.js';
 import { CaseOutcomesService } from './case-outcomes.service.js';
 import { CaseRecords } from './case-records.service.js';
@@ -34,6 +35,7 @@ import { ReferralRepository } from './referral.repository.js';
     CaseReferralService,
     CaseOutcomesService,
     CasesService,
+    CaseFileService,
     CaseReferencesRepository,
     CaseReferencesService,
   ],

@@ -11,6 +11,15 @@ export interface ReferralSnapshot {
   subjectIds: string[];
 }
 
+/** A linked report as the case file lists it. */
+export interface LinkedReportBrief {
+  id: string;
+  reference: string;
+  state: string;
+  primaryCategory: CorruptionCategory;
+  receivedAt: Date;
+}
+
 /**
  * The intelligence reports a case links to, as cases may know them: through this port, implemented by the
  * intelligence module (which depends on cases, not the other way round) and bound globally, so that cases
@@ -23,6 +32,13 @@ export abstract class LinkedReports {
 
   /** Those of `ids` that exist and that `actor` may see, in the order given, without duplicates. */
   abstract visibleIds(tx: EntityManager, actor: Actor, ids: readonly string[]): Promise<string[]>;
+
+  /** Those of `ids` that exist and that `actor` may see, briefly, in the order given, without duplicates. */
+  abstract visibleBriefs(
+    tx: EntityManager,
+    actor: Actor,
+    ids: readonly string[],
+  ): Promise<LinkedReportBrief[]>;
 
   /** For each of `ids` that exists: the case its review referred it to (null when none). No access check. */
   abstract referredCases(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string | null>>;

@@ -17,6 +17,7 @@ export enum IntelligenceAudit {
   Assign = 'intelligence.assign',
   SubmitForReview = 'intelligence.submit_for_review',
   Review = 'intelligence.review',
+  SendBack = 'intelligence.send_back',
   Queue = 'intelligence.queue',
   QueueSummary = 'intelligence.queue_summary',
   Search = 'intelligence.search',

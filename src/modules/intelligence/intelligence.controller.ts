@@ -12,7 +12,12 @@ import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { CommonError, Problem } from '../../common/problem.js';
 import { uuidPipe } from '../../common/validation.js';
-import { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/lifecycle.dto.js';
+import {
+  AssignRequest,
+  ReviewRequest,
+  SendBackRequest,
+  SubmitForReviewRequest,
+} from './dto/lifecycle.dto.js';
 import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
 import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
 import { IntelligenceView } from './dto/report.dto.js';
@@ -115,6 +120,23 @@ export class IntelligenceController {
     @Body() body: SubmitForReviewRequest,
   ): Promise<IntelligenceView> {
     return this.lifecycle.submitForReview(actor, id, body);
+  }
+
+  @Post(':id/send-back')
+  @Roles(Role.Supervisor)
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'A supervisor (not the assessment’s author) sends the assessment back to its analyst with a reason; the version is kept',
+  })
+  @ApiOkResponse({ type: IntelligenceView })
+  @ApiConflictResponse({ type: Problem, description: CommonError.InvalidTransition })
+  sendBack(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+    @Body() body: SendBackRequest,
+  ): Promise<IntelligenceView> {
+    return this.lifecycle.sendBack(actor, id, body);
   }
 
   @Post(':id/review')

@@ -234,6 +234,7 @@ export class IntelligenceRepository {
         .selectFrom('intelligence_report as r')
         .select([
           'r.state',
+          'r.decision',
           'r.version',
           'r.recorded_by',
           'r.assignee_id',
@@ -313,6 +314,19 @@ export class IntelligenceRepository {
         .where(reportVisible(actor, 'r')),
     );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Those of `ids` the caller may see, with what a case file lists of them. */
+  async visibleBriefs(tx: EntityManager, actor: Actor, ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    return all(
+      tx,
+      db
+        .selectFrom('intelligence_report as r')
+        .select(['r.id', 'r.reference', 'r.state', 'r.primary_category', 'r.received_at'])
+        .where('r.id', 'in', [...new Set(ids)])
+        .where(reportVisible(actor, 'r')),
+    );
   }
 
   /** The reports linked to `id` (either direction) that the caller may see. */

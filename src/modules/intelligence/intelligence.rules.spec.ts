@@ -70,6 +70,7 @@ describe('lifecycle', () => {
     expect(all.filter((s) => canDo('assign', s))).toEqual(['received', 'in_assessment', 'development']);
     expect(all.filter((s) => canDo('submit_for_review', s))).toEqual(['in_assessment', 'development']);
     expect(all.filter((s) => canDo('review', s))).toEqual(['awaiting_review']);
+    expect(all.filter((s) => canDo('send_back', s))).toEqual(['awaiting_review']);
     for (const closed of [
       IntelligenceState.NoFurtherAction,
       IntelligenceState.ReferredToCase,
@@ -90,6 +91,11 @@ describe('lifecycle', () => {
       expect(nextState('review', IntelligenceState.AwaitingReview, d)).toBe(d);
     }
     expect(() => nextState('review', IntelligenceState.AwaitingReview)).toThrow();
+    // Sent back: to the analyst's work, in development again when that was the last decision.
+    expect(nextState('send_back', IntelligenceState.AwaitingReview)).toBe('in_assessment');
+    expect(nextState('send_back', IntelligenceState.AwaitingReview, ReviewDecision.Development)).toBe(
+      'development',
+    );
   });
 });
 

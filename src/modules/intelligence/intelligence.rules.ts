@@ -69,13 +69,14 @@ export function urgencyRank(vulnerablePerson: boolean, categories: readonly Corr
   return 2;
 }
 
-export type LifecycleAction = 'assign' | 'submit_for_review' | 'review' | 'update';
+export type LifecycleAction = 'assign' | 'submit_for_review' | 'review' | 'send_back' | 'update';
 
 /** Which states each action may start from (anything else is a 409 `invalid_transition`). */
 export const ALLOWED_FROM: Record<LifecycleAction, readonly IntelligenceState[]> = {
   assign: [IntelligenceState.Received, IntelligenceState.InAssessment, IntelligenceState.Development],
   submit_for_review: [IntelligenceState.InAssessment, IntelligenceState.Development],
   review: [IntelligenceState.AwaitingReview],
+  send_back: [IntelligenceState.AwaitingReview],
   update: [
     IntelligenceState.Received,
     IntelligenceState.InAssessment,
@@ -95,7 +96,11 @@ const REVIEWED: Record<ReviewDecision, IntelligenceState> = {
   [ReviewDecision.Disseminated]: IntelligenceState.Disseminated,
 };
 
-/** The state an action leads to. Assigning keeps a report in development; a review's state is its decision. */
+/**
+ * The state an action leads to. Assigning keeps a report in development; a review's state is its decision;
+ * an assessment sent back returns to the analyst's work: in development again when the report was in
+ * development (its last decision), else in assessment.
+ */
 export function nextState(
   action: Exclude<LifecycleAction, 'update'>,
   from: IntelligenceState,
@@ -109,6 +114,10 @@ export function nextState(
     case 'review':
       if (!decision) throw new Error('a review needs a decision');
       return REVIEWED[decision];
+    case 'send_back':
+      return decision === ReviewDecision.Development
+        ? IntelligenceState.Development
+        : IntelligenceState.InAssessment;
   }
 }
 

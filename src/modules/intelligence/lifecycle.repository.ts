@@ -60,17 +60,65 @@ export class LifecycleRepository {
     return version_no;
   }
 
-  /** The latest assessment of a report (the one a review decides on). */
+  /** The latest assessment of a report (the one a review decides on or a supervisor sends back). */
   latestAssessment(tx: EntityManager, id: string) {
     // access: the report's own parts, by id after requireVisible.
     return first(
       tx,
       db
         .selectFrom('intelligence_assessment')
-        .select(['id', 'submitted_by'])
+        .select((eb) => [
+          'id',
+          'version_no',
+          'submitted_by',
+          eb
+            .exists(
+              eb
+                .selectFrom('intelligence_send_back as b')
+                .select('b.id')
+                .whereRef('b.assessment_id', '=', 'intelligence_assessment.id'),
+            )
+            .as('sent_back'),
+        ])
         .where('report_id', '=', id)
         .orderBy('version_no', 'desc')
         .limit(1),
+    );
+  }
+
+  /**
+   * Records the assessment sent back with its reason (the version itself is never changed) and returns the report to
+   * `state`, its analyst's work.
+   */
+  async sendBack(
+    tx: EntityManager,
+    id: string,
+    assessmentId: string,
+    reason: string,
+    by: string,
+    state: IntelligenceState,
+  ): Promise<void> {
+    // access: the report's own parts, by id after requireVisible.
+    await execute(
+      tx,
+      db.insertInto('intelligence_send_back').values({
+        report_id: id,
+        assessment_id: assessmentId,
+        reason,
+        sent_back_by: by,
+      }),
+    );
+    // access: by id after requireVisible.
+    await execute(
+      tx,
+      db
+        .updateTable('intelligence_report')
+        .set((eb) => ({
+          state,
+          version: eb('version', '+', 1),
+          updated_at: sql`now()`,
+        }))
+        .where('id', '=', id),
     );
   }
 
@@ -127,17 +175,21 @@ export class LifecycleRepository {
     return all(
       tx,
       db
-        .selectFrom('intelligence_assessment')
+        .selectFrom('intelligence_assessment as a')
+        .leftJoin('intelligence_send_back as b', 'b.assessment_id', 'a.id')
         .select([
-          'id',
-          'version_no',
-          'assessment_text',
-          'recommended_decision',
-          'submitted_by',
-          'submitted_at',
+          'a.id',
+          'a.version_no',
+          'a.assessment_text',
+          'a.recommended_decision',
+          'a.submitted_by',
+          'a.submitted_at',
+          'b.sent_back_at',
+          'b.sent_back_by',
+          'b.reason as send_back_reason',
         ])
-        .where('report_id', '=', id)
-        .orderBy('version_no'),
+        .where('a.report_id', '=', id)
+        .orderBy('a.version_no'),
     );
   }
 

@@ -7,7 +7,12 @@ import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { CasesService } from '../cases/cases.service.js';
-import type { AssignRequest, ReviewRequest, SubmitForReviewRequest } from './dto/lifecycle.dto.js';
+import type {
+  AssignRequest,
+  ReviewRequest,
+  SendBackRequest,
+  SubmitForReviewRequest,
+} from './dto/lifecycle.dto.js';
 import type { IntelligenceView } from './dto/report.dto.js';
 import { INTELLIGENCE_RESOURCE, IntelligenceAudit, IntelligenceError } from './intelligence.codes.js';
 import { ReviewDecision } from './intelligence.enums.js';
@@ -90,6 +95,44 @@ export class LifecycleService {
           from: current.state,
           assessmentVersion: versionNo,
           recommended: body.recommendedDecision,
+        },
+      });
+      return view;
+    });
+  }
+
+  /**
+   * A supervisor who did not write it sends the latest assessment back to its analyst with a reason: the
+   * version is kept, marked sent back, and the report returns to the analyst's work (in development again
+   * when that was its last decision). The analyst's next submission is a new version.
+   */
+  async sendBack(actor: Actor, id: string, body: SendBackRequest): Promise<IntelligenceView> {
+    return this.tx.write(async (m) => {
+      const current = await this.views.gate(m, actor, id, IntelligenceAudit.SendBack, true);
+      this.views.assertState('send_back', current.state);
+      const assessment = await this.reports.latestAssessment(m, id);
+      if (!assessment || assessment.sent_back)
+        throw problems.conflict(CommonError.InvalidTransition, 'The report has no assessment to send back');
+      if (assessment.submitted_by === actor.userId) {
+        throw new ProblemException({
+          status: 403,
+          code: IntelligenceError.OwnAssessment,
+          detail: 'You cannot send back an assessment you submitted',
+        });
+      }
+      const to = nextState('send_back', current.state, current.decision ?? undefined);
+      await this.reports.sendBack(m, id, assessment.id, body.reason, userIdOf(actor), to);
+      const view = await this.views.load(m, actor, id);
+      await this.audit.record(m, actor, {
+        action: IntelligenceAudit.SendBack,
+        resourceType: INTELLIGENCE_RESOURCE,
+        resourceId: id,
+        subjectIds: current.subject_ids,
+        details: {
+          from: current.state,
+          to,
+          assessmentId: assessment.id,
+          assessmentVersion: assessment.version_no,
         },
       });
       return view;

@@ -174,6 +174,14 @@ export class ReportViews {
         recommendedDecision: a.recommended_decision,
         submittedBy: a.submitted_by,
         submittedAt: new Date(a.submitted_at).toISOString(),
+        sentBack:
+          a.sent_back_at && a.sent_back_by && a.send_back_reason
+            ? {
+                reason: a.send_back_reason,
+                sentBackBy: a.sent_back_by,
+                sentBackAt: new Date(a.sent_back_at).toISOString(),
+              }
+            : null,
       })),
       reviews: reviews.map((v) => ({
         id: v.id,

@@ -22,7 +22,7 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { api, ApiError, downloadCsv, type Schemas, unwrap } from '../api/client';
 import {
   ALLEGATION_RESULTS,
   CRIMINAL_OUTCOMES,
@@ -394,7 +394,26 @@ export function CasePage() {
   const t = c.timeliness;
   return (
     <>
-      <PageTitle right={<StateBadge state={c.status} />}>Case {c.reference}</PageTitle>
+      <PageTitle
+        right={
+          <Group gap="xs">
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                downloadCsv(`/api/v1/cases/${c.id}/file.pdf`, `${c.reference}.pdf`).catch((e: Error) =>
+                  notifications.show({ color: 'red', message: e.message }),
+                );
+              }}
+            >
+              Case file (PDF)
+            </Button>
+            <StateBadge state={c.status} />
+          </Group>
+        }
+      >
+        Case {c.reference}
+      </PageTitle>
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>

@@ -149,10 +149,21 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
     onSuccess: onDone,
     onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
   });
+  const sendBack = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/api/v1/intelligence/{id}/send-back', {
+          params: { path: { id: report.id } },
+          body: { reason: v.reason },
+        }),
+      ),
+    onSuccess: onDone,
+    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+  });
   return (
     <form onSubmit={form.onSubmit(() => review.mutate())}>
       <Stack gap="xs">
-        <ProblemAlert error={review.error} />
+        <ProblemAlert error={review.error ?? sendBack.error} />
         <Select
           label="Decision"
           data={options(DECISIONS)}
@@ -172,6 +183,9 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
         {v.decision === 'disseminated' && <Textarea label="Recipient" {...form.getInputProps('recipient')} />}
         <Button type="submit" loading={review.isPending}>
           Record decision
+        </Button>
+        <Button variant="default" loading={sendBack.isPending} onClick={() => sendBack.mutate()}>
+          Send back to the analyst (with the reason)
         </Button>
       </Stack>
     </form>
@@ -302,6 +316,12 @@ export function ReportPage() {
                         {dateTime(a.submittedAt)} · recommends {label(a.recommendedDecision)}
                       </Text>
                       <Text size="sm">{a.assessmentText}</Text>
+                      {a.sentBack && (
+                        <Text size="sm" c="orange">
+                          Sent back by {name(a.sentBack.sentBackBy)} on {dateTime(a.sentBack.sentBackAt)}:{' '}
+                          {a.sentBack.reason}
+                        </Text>
+                      )}
                     </Timeline.Item>
                   ))}
                   {r.reviews.map((rv) => (

@@ -35,6 +35,13 @@ export class SubmitForReviewRequest {
   recommendedDecision: ReviewDecision;
 }
 
+export class SendBackRequest {
+  @ApiProperty({ maxLength: TEXT_MAX, description: 'Why the assessment goes back to its analyst' })
+  @IsString()
+  @Length(1, TEXT_MAX)
+  reason: string;
+}
+
 const requiredFor = (decision: ReviewDecision, field: string): PropertyDecorator =>
   applyDecorators(
     ValidateIf((o: ReviewRequest) => o.decision === decision),

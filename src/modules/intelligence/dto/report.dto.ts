@@ -69,6 +69,24 @@ export class AssessmentView {
 
   @ApiProperty({ format: 'date-time' })
   submittedAt: string;
+
+  @ApiProperty({
+    type: () => SendBackView,
+    nullable: true,
+    description: 'When a supervisor sent this version back to its analyst, with why (the version is kept)',
+  })
+  sentBack: SendBackView | null;
+}
+
+export class SendBackView {
+  @ApiProperty()
+  reason: string;
+
+  @ApiProperty({ format: 'uuid' })
+  sentBackBy: string;
+
+  @ApiProperty({ format: 'date-time' })
+  sentBackAt: string;
 }
 
 export class ReviewView {
