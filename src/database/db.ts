@@ -38,6 +38,12 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type MonitoringAccessAction = "export" | "print" | "search" | "view";
+
+export type MonitoringContactChannel = "call" | "email" | "message" | "visit";
+
+export type MonitoringRuleCode = "declared_association" | "open_case_subject" | "out_of_hours_burst" | "self_lookup" | "vulnerable_contact" | "vulnerable_repeat_access";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AppUser {
@@ -302,6 +308,80 @@ export interface IopcReferral {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MonitoringAccessEvent {
+  action: MonitoringAccessAction;
+  event_id: string;
+  incident_ref: string | null;
+  loaded_at: Generated<Timestamp>;
+  member_id: string | null;
+  occurred_at: Timestamp;
+  people: Generated<Json>;
+  record_id: string;
+  record_type: string;
+  source_id: string;
+  user_ref: string;
+  vulnerable: Generated<boolean>;
+}
+
+export interface MonitoringContactEvent {
+  channel: MonitoringContactChannel;
+  event_id: string;
+  incident_ref: string | null;
+  loaded_at: Generated<Timestamp>;
+  member_id: string | null;
+  occurred_at: Timestamp;
+  people: Generated<Json>;
+  source_id: string;
+  user_ref: string;
+  vulnerable: Generated<boolean>;
+}
+
+export interface MonitoringDeclaredAssociation {
+  declared_on: Timestamp;
+  id: Generated<string>;
+  member_id: string;
+  person_ref: string;
+}
+
+export interface MonitoringFlag {
+  event_count: number;
+  events: Json;
+  id: Generated<string>;
+  member_id: string;
+  raised_at: Generated<Timestamp>;
+  reason: string;
+  report_id: string | null;
+  rule_code: MonitoringRuleCode;
+  window_end: Timestamp;
+  window_start: Timestamp;
+}
+
+export interface MonitoringRule {
+  code: MonitoringRuleCode;
+  enabled: Generated<boolean>;
+  reason: string;
+  thresholds: Json;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+  version: Generated<number>;
+}
+
+export interface MonitoringSource {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  key_hash: Buffer;
+  key_prefix: string;
+  name: string;
+  revoked_at: Timestamp | null;
+  rotated_at: Timestamp | null;
+}
+
+export interface MonitoringState {
+  evaluated_to: Timestamp;
+  id: number;
+}
+
 export interface OutboxMessage {
   attempts: Generated<number>;
   created_at: Generated<Timestamp>;
@@ -452,6 +532,13 @@ export interface DB {
   intelligence_review: IntelligenceReview;
   intelligence_subject: IntelligenceSubject;
   iopc_referral: IopcReferral;
+  monitoring_access_event: MonitoringAccessEvent;
+  monitoring_contact_event: MonitoringContactEvent;
+  monitoring_declared_association: MonitoringDeclaredAssociation;
+  monitoring_flag: MonitoringFlag;
+  monitoring_rule: MonitoringRule;
+  monitoring_source: MonitoringSource;
+  monitoring_state: MonitoringState;
   outbox_message: OutboxMessage;
   post: Post;
   referral_fact: ReferralFact;
