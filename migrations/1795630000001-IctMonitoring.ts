@@ -22,7 +22,7 @@ export class IctMonitoring1795630000001 implements MigrationInterface {
     await q.query(`CREATE TYPE "public"."monitoring_access_action" AS ENUM('view', 'search', 'print', 'export')`);
     await q.query(`CREATE TYPE "public"."monitoring_contact_channel" AS ENUM('call', 'message', 'email', 'visit')`);
     await q.query(
-      `CREATE TYPE "public"."monitoring_rule_code" AS ENUM('self_lookup', 'declared_association', 'open_case_subject', 'vulnerable_repeat_access', 'vulnerable_contact', 'out_of_hours_burst')`,
+      `CREATE TYPE "public"."monitoring_rule_code" AS ENUM('self_lookup', 'declared_association', 'vulnerable_repeat_access', 'vulnerable_contact', 'out_of_hours_burst')`,
     );
     await q.query(`CREATE TABLE "monitoring_source" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
@@ -78,7 +78,6 @@ export class IctMonitoring1795630000001 implements MigrationInterface {
     await q.query(`INSERT INTO monitoring_rule (code, thresholds, reason) VALUES
       ('self_lookup', '{"minEvents": 1}', 'Looked up records naming themselves'),
       ('declared_association', '{"minEvents": 1}', 'Looked up records of a person they have declared an association with'),
-      ('open_case_subject', '{"minEvents": 1}', 'Looked up records of the subject of an open counter-corruption case they do not work on'),
       ('vulnerable_repeat_access', '{"minDays": 3, "windowDays": 14}', 'Repeatedly accessed the records of the same vulnerable person with no duty link (no incident or investigation involving them)'),
       ('vulnerable_contact', '{"minEvents": 1}', 'Contacted a vulnerable victim outside any incident'),
       ('out_of_hours_burst', '{"minEvents": 50, "startHour": 22, "endHour": 6}', 'Ran a burst of searches or exports out of hours')`);

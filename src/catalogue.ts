@@ -6,6 +6,7 @@ import { DirectoryAudit } from './modules/directory/directory.codes.js';
 import { FiguresAudit } from './modules/figures/figures.codes.js';
 import { HealthError } from './modules/health/health.codes.js';
 import { IntelligenceAudit, IntelligenceError } from './modules/intelligence/intelligence.codes.js';
+import { MonitoringAudit, MonitoringError } from './modules/monitoring/monitoring.codes.js';
 import { ProfileAudit } from './modules/profile/profile.codes.js';
 import { VettingAudit, VettingError } from './modules/vetting/vetting.codes.js';
 import { WorkforceAudit, WorkforceError } from './modules/workforce/workforce.codes.js';
@@ -23,6 +24,7 @@ export const ERROR_ENUMS = {
   CaseError,
   HealthError,
   IntelligenceError,
+  MonitoringError,
   VettingError,
   WorkforceError,
 } as const;
@@ -35,6 +37,7 @@ export const AUDIT_ACTION_ENUMS = {
   DirectoryAudit,
   FiguresAudit,
   IntelligenceAudit,
+  MonitoringAudit,
   ProfileAudit,
   VettingAudit,
   WorkforceAudit,

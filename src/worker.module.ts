@@ -4,6 +4,7 @@ import { CoreModule } from './common/core.module.js';
 import { SchedulesModule } from './common/schedules.js';
 import { AuditWorkerModule } from './modules/audit/audit-worker.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { MonitoringWorkerModule } from './modules/monitoring/monitoring.processor.js';
 import { VettingWorkerModule } from './modules/vetting/vetting.processor.js';
 
 /** The worker process: BullMQ processors and schedulers only, no HTTP. */
@@ -18,6 +19,7 @@ export class WorkerModule {
         AuditModule,
         AuditWorkerModule,
         VettingWorkerModule,
+        MonitoringWorkerModule,
       ],
     };
   }

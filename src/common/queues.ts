@@ -8,6 +8,7 @@ export const QUEUES = {
   vetting: 'vetting',
   outbox: 'outbox',
   audit: 'audit',
+  monitoring: 'monitoring',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -23,6 +24,10 @@ export interface JobPayloads {
   'audit-verify': Record<string, never>;
   /** Move the audit subject index's pending entries into the index. */
   'audit-subjects-flush': Record<string, never>;
+  /** Evaluate the monitoring rules over the events loaded since the watermark; raise leads. */
+  'monitoring-evaluate': Record<string, never>;
+  /** Make the monitoring event partitions ahead; drop those past the retention period. */
+  'monitoring-partitions': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -33,6 +38,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'outbox-relay': QUEUES.outbox,
   'audit-verify': QUEUES.audit,
   'audit-subjects-flush': QUEUES.audit,
+  'monitoring-evaluate': QUEUES.monitoring,
+  'monitoring-partitions': QUEUES.monitoring,
 };
 
 /** Retries with exponential backoff; failed jobs stay visible (Bull Board) for a week. */

@@ -325,6 +325,13 @@ export class AppConfig extends DatabaseConfig {
   @IsInt()
   @Min(1)
   INTEL_DUPLICATE_WINDOW_DAYS = 90;
+
+  /** Days of ICT monitoring events kept; older day partitions are dropped by the worker (docs/monitoring.md). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  MONITORING_RETENTION_DAYS = 400;
 }
 
 export class ConfigError extends Error {}

@@ -8,6 +8,7 @@ import type { CorruptionCategory } from "../common/domain/corruption-category.js
 import type { AuditOutcome } from "../modules/audit/audit.types.js";
 import type { AllegationResult, BreachType, CaseEventKind, CaseStatus, CaseType, ConductRegime, CriminalOutcome, IopcDecision, LeftService, MatterType, MisconductFinding, MisconductOutcome, Proceedings, ProceedingsResult, ReferralBasis, ReferralCriterion, Severity } from "../modules/cases/cases.enums.js";
 import type { GradingScheme, IntelligenceState, ReceiptMethod, ReviewDecision, SourceType, SubjectRole } from "../modules/intelligence/intelligence.enums.js";
+import type { AccessAction, ContactChannel, RuleCode } from "../modules/monitoring/monitoring.enums.js";
 import type { AlertKind, AlertSource, AlertStatus, DeclarationCategory, VettingLevel } from "../modules/vetting/vetting.enums.js";
 import type { MemberType } from "../modules/workforce/workforce.enums.js";
 import type { ColumnType } from "kysely";
@@ -37,12 +38,6 @@ export type JsonObject = {
 export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
-
-export type MonitoringAccessAction = "export" | "print" | "search" | "view";
-
-export type MonitoringContactChannel = "call" | "email" | "message" | "visit";
-
-export type MonitoringRuleCode = "declared_association" | "open_case_subject" | "out_of_hours_burst" | "self_lookup" | "vulnerable_contact" | "vulnerable_repeat_access";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -309,7 +304,7 @@ export interface IopcReferral {
 }
 
 export interface MonitoringAccessEvent {
-  action: MonitoringAccessAction;
+  action: AccessAction;
   event_id: string;
   incident_ref: string | null;
   loaded_at: Generated<Timestamp>;
@@ -324,7 +319,7 @@ export interface MonitoringAccessEvent {
 }
 
 export interface MonitoringContactEvent {
-  channel: MonitoringContactChannel;
+  channel: ContactChannel;
   event_id: string;
   incident_ref: string | null;
   loaded_at: Generated<Timestamp>;
@@ -351,13 +346,13 @@ export interface MonitoringFlag {
   raised_at: Generated<Timestamp>;
   reason: string;
   report_id: string | null;
-  rule_code: MonitoringRuleCode;
+  rule_code: RuleCode;
   window_end: Timestamp;
   window_start: Timestamp;
 }
 
 export interface MonitoringRule {
-  code: MonitoringRuleCode;
+  code: RuleCode;
   enabled: Generated<boolean>;
   reason: string;
   thresholds: Json;

@@ -21,6 +21,8 @@ export enum RecordKind {
   Alert = 'vetting_alert',
   Declaration = 'vetting_declaration',
   AuditEvent = 'audit_event',
+  /** A monitoring flag: it concerns the member whose access or contact raised it. */
+  MonitoringFlag = 'monitoring_flag',
 }
 
 /**
@@ -57,7 +59,8 @@ const RECORDS_ABOUT = (m: string): string =>
    UNION ALL SELECT case_id FROM case_subject WHERE workforce_member_id = ${m}
    UNION ALL SELECT id FROM vetting_clearance WHERE workforce_member_id = ${m}
    UNION ALL SELECT id FROM vetting_alert WHERE workforce_member_id = ${m}
-   UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}`;
+   UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}
+   UNION ALL SELECT id FROM monitoring_flag WHERE member_id = ${m}`;
 
 export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.IntelligenceReport]: throughTable('intelligence_subject', 'report_id'),
@@ -67,6 +70,7 @@ export const KINDS: Record<RecordKind, KindDefinition> = {
   [RecordKind.Clearance]: direct('workforce_member_id'),
   [RecordKind.Alert]: direct('workforce_member_id'),
   [RecordKind.Declaration]: direct('workforce_member_id'),
+  [RecordKind.MonitoringFlag]: direct('member_id'),
   [RecordKind.AuditEvent]: {
     // An event concerns W when it names W, or when its details name W or a record about W (a review's case, a
     // report's possible duplicates, a link): the trail must not point at what the policy hides elsewhere.
@@ -85,6 +89,7 @@ export const KIND_TABLES: Partial<Record<RecordKind, string>> = {
   [RecordKind.Clearance]: 'vetting_clearance',
   [RecordKind.Alert]: 'vetting_alert',
   [RecordKind.Declaration]: 'vetting_declaration',
+  [RecordKind.MonitoringFlag]: 'monitoring_flag',
 };
 
 /** A condition for a query's WHERE clause, with its parameters kept beside it. */
