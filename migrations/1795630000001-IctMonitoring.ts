@@ -104,7 +104,7 @@ export class IctMonitoring1795630000001 implements MigrationInterface {
     await q.query(`CREATE TABLE "monitoring_state" (
       "id" integer NOT NULL PRIMARY KEY CHECK (id = 1),
       "evaluated_to" timestamptz NOT NULL)`);
-    await q.query(`INSERT INTO monitoring_state (id, evaluated_to) VALUES (1, '-infinity')`);
+    await q.query(`INSERT INTO monitoring_state (id, evaluated_to) VALUES (1, '1970-01-01T00:00:00Z')`);
     await q.query(`INSERT INTO app_user (email, display_name, roles, password_hash, enabled)
       VALUES ('ict-monitoring@system.lantern', 'ICT monitoring (system)', '{}', '!', false)`);
     await q.query(`CREATE OR REPLACE FUNCTION public.monitoring_ensure_partitions(p_from date, p_to date)

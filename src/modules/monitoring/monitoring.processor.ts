@@ -1,6 +1,5 @@
 import { InjectQueue, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { logJobFailure } from '../../common/jobs.js';
 import { QUEUES } from '../../common/queues.js';
@@ -56,7 +55,7 @@ export class MonitoringSchedules implements OnModuleInit {
 
 /** Everything monitoring runs in the worker process. */
 @Module({
-  imports: [AccessModule, MonitoringModule, BullModule.registerQueue({ name: QUEUES.monitoring })],
+  imports: [AccessModule, MonitoringModule],
   providers: [MonitoringProcessor, MonitoringSchedules],
 })
 export class MonitoringWorkerModule {}

@@ -375,7 +375,7 @@ export class MonitoringRepository {
         // Fixed windows of `windowDays` days counted from Monday 2000-01-03; per member, window and vulnerable
         // person: the distinct days with access that carried no duty link (no incident reference).
         const days = t.windowDays ?? 14;
-        const windowStart = sql`(DATE '2000-01-03' + ((${DAY('e')} - DATE '2000-01-03') / ${days}) * ${days})`;
+        const windowStart = sql`(DATE '2000-01-03' + ((${DAY('e')} - DATE '2000-01-03') / ${days}::int) * ${days}::int)`;
         return sql<Hit>`
           WITH accessed AS (
             SELECT e.*, p.value->>'ref' AS person_ref, ${windowStart} AS w
@@ -386,7 +386,7 @@ export class MonitoringRepository {
              GROUP BY member_id, w, person_ref HAVING count(DISTINCT ${DAY('e')}) >= ${t.minDays ?? 3}
           )
           SELECT e.member_id, to_char(e.w, 'YYYY-MM-DD') AS window_start,
-                 to_char(e.w + ${days} - 1, 'YYYY-MM-DD') AS window_end, count(*)::int AS event_count,
+                 to_char(e.w + ${days}::int - 1, 'YYYY-MM-DD') AS window_end, count(*)::int AS event_count,
                  ${evidence} AS events
             FROM accessed e JOIN repeated r USING (member_id, w, person_ref)
            GROUP BY e.member_id, e.w`;

@@ -174,7 +174,7 @@ export class RulesService {
     const startedAt = this.clock.now();
     const flags = await this.tx.write(async (m) => {
       const watermark = await this.repository.watermark(m);
-      const since = new Date(Math.max(watermark.getTime() - OVERLAP_MS, -8.64e15));
+      const since = new Date(watermark.getTime() - OVERLAP_MS);
       const touched = await this.repository.touchedSince(m, since);
       const rules = (await this.repository.listRules(m)).filter((r) => r.enabled);
       let raised = 0;
