@@ -1,6 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-
 /**
  * Issue 29, ICT access monitoring (docs/monitoring.md):
  * - `monitoring_source`: the force systems that send events, each with its own API key (SHA-256 of a 256-bit
@@ -19,8 +18,12 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class IctMonitoring1795630000001 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TYPE "public"."monitoring_access_action" AS ENUM('view', 'search', 'print', 'export')`);
-    await q.query(`CREATE TYPE "public"."monitoring_contact_channel" AS ENUM('call', 'message', 'email', 'visit')`);
+    await q.query(
+      `CREATE TYPE "public"."monitoring_access_action" AS ENUM('view', 'search', 'print', 'export')`,
+    );
+    await q.query(
+      `CREATE TYPE "public"."monitoring_contact_channel" AS ENUM('call', 'message', 'email', 'visit')`,
+    );
     await q.query(
       `CREATE TYPE "public"."monitoring_rule_code" AS ENUM('self_lookup', 'declared_association', 'vulnerable_repeat_access', 'vulnerable_contact', 'out_of_hours_burst')`,
     );
@@ -63,7 +66,9 @@ export class IctMonitoring1795630000001 implements MigrationInterface {
       "loaded_at" timestamptz NOT NULL DEFAULT now()
     ) PARTITION BY RANGE ("occurred_at")`);
     for (const table of ['monitoring_access_event', 'monitoring_contact_event']) {
-      await q.query(`CREATE UNIQUE INDEX "uq_${table}" ON "${table}" ("source_id", "event_id", "occurred_at")`);
+      await q.query(
+        `CREATE UNIQUE INDEX "uq_${table}" ON "${table}" ("source_id", "event_id", "occurred_at")`,
+      );
       await q.query(`CREATE INDEX "ix_${table}_member" ON "${table}" ("member_id", "occurred_at")`);
       await q.query(`CREATE INDEX "ix_${table}_loaded" ON "${table}" ("loaded_at")`);
     }
@@ -94,7 +99,9 @@ export class IctMonitoring1795630000001 implements MigrationInterface {
       "raised_at" timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT "uq_monitoring_flag" UNIQUE ("rule_code", "member_id", "window_start"))`);
     await q.query(`CREATE INDEX "ix_monitoring_flag_raised" ON "monitoring_flag" ("raised_at", "id")`);
-    await q.query(`CREATE INDEX "ix_monitoring_flag_unreported" ON "monitoring_flag" ("raised_at") WHERE report_id IS NULL`);
+    await q.query(
+      `CREATE INDEX "ix_monitoring_flag_unreported" ON "monitoring_flag" ("raised_at") WHERE report_id IS NULL`,
+    );
     await q.query(`CREATE TABLE "monitoring_declared_association" (
       "id" uuid NOT NULL DEFAULT gen_random_uuid() PRIMARY KEY,
       "member_id" uuid NOT NULL REFERENCES "workforce_member"("id"),

@@ -49,7 +49,11 @@ describe('ICT access monitoring', () => {
   const enable = async (code: string, thresholds?: Record<string, number>) => {
     const list = await api('GET', '/rules', supervisor);
     const rule = list.body.find((r: { code: string }) => r.code === code);
-    const res = await api('PATCH', `/rules/${code}`, supervisor, { version: rule.version, enabled: true, thresholds });
+    const res = await api('PATCH', `/rules/${code}`, supervisor, {
+      version: rule.version,
+      enabled: true,
+      thresholds,
+    });
     expect(res.status).toBe(200);
   };
   const flagsOf = async (memberId: string) =>
@@ -84,7 +88,13 @@ describe('ICT access monitoring', () => {
         access(m.staffNumber, 'yesterday'),
         { ...access(m.staffNumber, at(DAY, '10:05:00')), action: 'delete' },
         '',
-        { kind: 'contact', eventId: `C${++n}`, occurredAt: at(DAY, '11:00:00'), user: m.staffNumber, channel: 'call' },
+        {
+          kind: 'contact',
+          eventId: `C${++n}`,
+          occurredAt: at(DAY, '11:00:00'),
+          user: m.staffNumber,
+          channel: 'call',
+        },
         access(m.staffNumber, '2020-01-01T00:00:00Z'),
       ];
       const res = await send(lines);
@@ -212,7 +222,9 @@ describe('ICT access monitoring', () => {
 
       // The lead: an intelligence report in the queue, APSP, vulnerable person, the member as subject.
       const reportId = (await flagsOf(apsp.id))[0].report_id;
-      const report = await call(t.app, 'GET', `/api/v1/intelligence/${reportId}`, { token: supervisor.token });
+      const report = await call(t.app, 'GET', `/api/v1/intelligence/${reportId}`, {
+        token: supervisor.token,
+      });
       expect(report.status).toBe(200);
       expect(report.body).toMatchObject({
         sourceType: 'ict_monitoring',
@@ -220,8 +232,12 @@ describe('ICT access monitoring', () => {
         vulnerablePerson: true,
         state: 'received',
       });
-      expect(report.body.subjects.map((s: { workforceMemberId: string }) => s.workforceMemberId)).toEqual([apsp.id]);
-      expect(report.body.narrative).toContain('Repeatedly accessed the records of the same vulnerable person');
+      expect(report.body.subjects.map((s: { workforceMemberId: string }) => s.workforceMemberId)).toEqual([
+        apsp.id,
+      ]);
+      expect(report.body.narrative).toContain(
+        'Repeatedly accessed the records of the same vulnerable person',
+      );
       expect(report.body.narrative).toContain('P-V1');
 
       // Trial: a lower threshold shows the difference by department, without names.
@@ -276,7 +292,10 @@ describe('ICT access monitoring', () => {
     it('refuses bad thresholds and trial periods with 400', async () => {
       const rule = (await api('GET', '/rules', supervisor)).body[0];
       expectProblem(
-        await api('PATCH', `/rules/${rule.code}`, supervisor, { version: rule.version, thresholds: { nope: 1 } }),
+        await api('PATCH', `/rules/${rule.code}`, supervisor, {
+          version: rule.version,
+          thresholds: { nope: 1 },
+        }),
         400,
       );
       expectProblem(

@@ -134,8 +134,10 @@ const isNdjson = (request: FastifyRequest): boolean => {
  * `headerName` credential is a 401 before the body is read (the route checks the credential itself).
  */
 export function registerNdjsonParser(fastify: FastifyInstance, bodyLimit: number, headerName: string): void {
-  fastify.addContentTypeParser('application/x-ndjson', { parseAs: 'string', bodyLimit }, (_request, body, done) =>
-    done(null, body),
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => done(null, body),
   );
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
     if (!isNdjson(request)) {

@@ -69,7 +69,8 @@ function text(value: unknown, field: string, max: number, required: boolean): st
  * not before the retention period).
  */
 export function validateEvent(raw: unknown, line: number, now: Date, oldest: Date): StagedEvent {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('a row must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('a row must be a JSON object');
   const r = raw as Record<string, unknown>;
   const kind = r.kind ?? 'access';
   if (kind !== 'access' && kind !== 'contact') throw new Error('kind must be access or contact');
@@ -101,7 +102,8 @@ export function validateEvent(raw: unknown, line: number, now: Date, oldest: Dat
   if (!Array.isArray(peopleRaw)) throw new Error('people must be an array');
   if (peopleRaw.length > MAX_PEOPLE) throw new Error(`people must name at most ${MAX_PEOPLE} people`);
   const people = peopleRaw.map((p: unknown, i): EventPerson => {
-    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new Error(`people.${i} must be an object`);
+    if (typeof p !== 'object' || p === null || Array.isArray(p))
+      throw new Error(`people.${i} must be an object`);
     const q = p as Record<string, unknown>;
     const ref = text(q.ref, `people.${i}.ref`, 200, true) as string;
     if (typeof q.role !== 'string' || !ROLES.has(q.role))

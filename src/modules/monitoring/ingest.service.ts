@@ -35,7 +35,11 @@ export class IngestService {
     return { now, oldest: new Date(`${first}T00:00:00Z`) };
   }
 
-  async ingestNdjson(actor: Actor, source: { id: string; name: string }, body: string): Promise<IngestResult> {
+  async ingestNdjson(
+    actor: Actor,
+    source: { id: string; name: string },
+    body: string,
+  ): Promise<IngestResult> {
     const { now, oldest } = this.bounds();
     const { events, rejected } = parseNdjson(body, now, oldest);
     return this.load(actor, source, events, rejected);

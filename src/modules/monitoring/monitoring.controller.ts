@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseEnumPipe, Patch, Post, Query, Req } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseEnumPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -74,7 +86,10 @@ export class MonitoringController {
   @Roles(Role.Admin)
   @ApiOperation({ summary: 'A new key for the source (the old one stops working); shown once' })
   @ApiOkResponse({ type: SourceWithKey })
-  rotateSource(@CurrentActor() actor: Actor, @Param('id', uuidPipe('id')) id: string): Promise<SourceWithKey> {
+  rotateSource(
+    @CurrentActor() actor: Actor,
+    @Param('id', uuidPipe('id')) id: string,
+  ): Promise<SourceWithKey> {
     return this.sources.rotate(actor, id);
   }
 

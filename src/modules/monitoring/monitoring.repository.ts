@@ -161,7 +161,10 @@ export class MonitoringRepository {
   // ---- the event store ----
   /** Makes the day partitions from `from` to `to` (London days) where missing. */
   async ensurePartitions(tx: EntityManager, from: string, to: string): Promise<number> {
-    const row = await one(tx, q(sql<{ n: number }>`SELECT monitoring_ensure_partitions(${from}::date, ${to}::date) AS n`));
+    const row = await one(
+      tx,
+      q(sql<{ n: number }>`SELECT monitoring_ensure_partitions(${from}::date, ${to}::date) AS n`),
+    );
     return row.n;
   }
 

@@ -9,12 +9,7 @@ import { addDays } from '../../common/dates.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
-import {
-  GradingScheme,
-  ReceiptMethod,
-  SourceType,
-  SubjectRole,
-} from '../intelligence/intelligence.enums.js';
+import { GradingScheme, ReceiptMethod, SourceType, SubjectRole } from '../intelligence/intelligence.enums.js';
 import { RecordingService } from '../intelligence/recording.service.js';
 import type { RuleView, TrialResult, UpdateRuleRequest } from './dto/monitoring.dto.js';
 import { MonitoringAudit, MonitoringResource } from './monitoring.codes.js';
@@ -42,7 +37,7 @@ const VULNERABLE = new Set([RuleCode.VulnerableRepeatAccess, RuleCode.Vulnerable
 const toView = (r: RuleRow): RuleView => ({
   code: r.code,
   enabled: r.enabled,
-  thresholds: { ...r.thresholds } as Record<string, number>,
+  thresholds: { ...r.thresholds },
   reason: r.reason,
   version: r.version,
   updatedAt: r.updated_at.toISOString(),
@@ -75,7 +70,11 @@ export class RulesService {
   list(actor: Actor): Promise<RuleView[]> {
     return this.tx.read(
       async (m) => (await this.repository.listRules(m)).map(toView),
-      (m) => this.audit.record(m, actor, { action: MonitoringAudit.RuleList, resourceType: MonitoringResource.Rule }),
+      (m) =>
+        this.audit.record(m, actor, {
+          action: MonitoringAudit.RuleList,
+          resourceType: MonitoringResource.Rule,
+        }),
     );
   }
 
@@ -133,8 +132,16 @@ export class RulesService {
       const pairErrors = thresholdProblems(code, { ...proposedT }, 'thresholds');
       if (pairErrors.length) throw validationProblem(pairErrors);
       const [proposed, current] = await Promise.all([
-        this.repository.countByDepartment(m, actor, this.repository.hits(code, proposedT, body.from, body.to, null)),
-        this.repository.countByDepartment(m, actor, this.repository.hits(code, rule.thresholds, body.from, body.to, null)),
+        this.repository.countByDepartment(
+          m,
+          actor,
+          this.repository.hits(code, proposedT, body.from, body.to, null),
+        ),
+        this.repository.countByDepartment(
+          m,
+          actor,
+          this.repository.hits(code, rule.thresholds, body.from, body.to, null),
+        ),
       ]);
       const departments = [...new Set([...proposed, ...current].map((d) => d.department))].sort();
       const countOf = (rows: typeof proposed, d: string) => rows.find((r) => r.department === d)?.flags ?? 0;
@@ -155,8 +162,8 @@ export class RulesService {
         code,
         from: body.from,
         to: body.to,
-        proposed: { ...proposedT } as Record<string, number>,
-        current: { ...rule.thresholds } as Record<string, number>,
+        proposed: { ...proposedT },
+        current: { ...rule.thresholds },
         proposedTotal: sum('proposed'),
         currentTotal: sum('current'),
         byDepartment,
@@ -269,14 +276,17 @@ export class RulesService {
   async applyRetention(): Promise<number> {
     const before = addDays(this.clock.today(), -this.config.MONITORING_RETENTION_DAYS + 1);
     const dropped = await this.tx.write((m) => this.repository.dropPartitions(m, before));
-    if (dropped > 0) this.logger.log(`monitoring retention: dropped ${dropped} partition(s) before ${before}`);
+    if (dropped > 0)
+      this.logger.log(`monitoring retention: dropped ${dropped} partition(s) before ${before}`);
     return dropped;
   }
 
   /** Makes the partitions of today and the next `days` days (the worker, ahead of ingest). */
   ensureAhead(days = 7): Promise<number> {
     const today = this.clock.today();
-    return this.tx.write((m) => this.repository.ensurePartitions(m, addDays(today, -1), addDays(today, days)));
+    return this.tx.write((m) =>
+      this.repository.ensurePartitions(m, addDays(today, -1), addDays(today, days)),
+    );
   }
 
   private async systemActor(): Promise<Actor> {
@@ -299,13 +309,16 @@ function narrativeOf(flag: FlagRow): string {
       `- ${e.occurredAt} ${e.kind} ${e.action}${e.recordType ? ` ${e.recordType} ${e.recordId}` : ''}` +
       `${e.personRef ? ` (person ${e.personRef})` : ''} [source ${e.sourceId}, event ${e.eventId}]`,
   );
-  const more = flag.event_count > flag.events.length ? `\n(${flag.event_count - flag.events.length} more events)` : '';
-  return [
-    `ICT monitoring: ${flag.reason}.`,
-    `Rule ${flag.rule_code}, ${flag.window_start} to ${flag.window_end}: ${flag.event_count} event(s).`,
-    `Monitoring flag ${flag.id}.`,
-    '',
-    'Evidence:',
-    ...lines,
-  ].join('\n') + more;
+  const more =
+    flag.event_count > flag.events.length ? `\n(${flag.event_count - flag.events.length} more events)` : '';
+  return (
+    [
+      `ICT monitoring: ${flag.reason}.`,
+      `Rule ${flag.rule_code}, ${flag.window_start} to ${flag.window_end}: ${flag.event_count} event(s).`,
+      `Monitoring flag ${flag.id}.`,
+      '',
+      'Evidence:',
+      ...lines,
+    ].join('\n') + more
+  );
 }

@@ -53,7 +53,11 @@ export function thresholdProblems(code: RuleCode, t: Record<string, unknown>, fi
     const days = t.minDays;
     const window = t.windowDays;
     if (typeof days === 'number' && typeof window === 'number' && days > window)
-      problems.push({ field: `${field}.minDays`, rule: 'range', message: 'minDays must not exceed windowDays' });
+      problems.push({
+        field: `${field}.minDays`,
+        rule: 'range',
+        message: 'minDays must not exceed windowDays',
+      });
   }
   return problems;
 }

@@ -56,7 +56,10 @@ export class SourcesService {
     return this.tx.read(
       async (m) => (await this.repository.listSources(m)).map(toView),
       (m) =>
-        this.audit.record(m, actor, { action: MonitoringAudit.SourceList, resourceType: MonitoringResource.Source }),
+        this.audit.record(m, actor, {
+          action: MonitoringAudit.SourceList,
+          resourceType: MonitoringResource.Source,
+        }),
     );
   }
 

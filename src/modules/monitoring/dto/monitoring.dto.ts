@@ -105,10 +105,15 @@ export class TrialResult {
   @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
   @ApiProperty({ format: 'date' }) from: string;
   @ApiProperty({ format: 'date' }) to: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) proposed: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) proposed: Record<
+    string,
+    number
+  >;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) current: Record<string, number>;
-  @ApiProperty({ description: 'Flags the proposed thresholds would raise in the period' }) proposedTotal: number;
-  @ApiProperty({ description: 'Flags the current thresholds would raise in the period' }) currentTotal: number;
+  @ApiProperty({ description: 'Flags the proposed thresholds would raise in the period' })
+  proposedTotal: number;
+  @ApiProperty({ description: 'Flags the current thresholds would raise in the period' })
+  currentTotal: number;
   @ApiProperty({ type: [DepartmentCount], description: 'Counts by department: never names' })
   byDepartment: DepartmentCount[];
   @ApiProperty({ description: 'Flags about the caller were left out of the counts' })
