@@ -19,6 +19,7 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -147,6 +148,7 @@ export class MonitoringController {
   }
 
   @Patch('rules/:code')
+  @ApiParam({ name: 'code', enum: RuleCode, enumName: 'MonitoringRuleCode' })
   @ApiBearerAuth()
   @Roles(Role.Supervisor)
   @ApiOperation({ summary: 'Enable or disable a rule, change its thresholds or reason (try it first)' })
@@ -160,6 +162,7 @@ export class MonitoringController {
   }
 
   @Post('rules/:code/trial')
+  @ApiParam({ name: 'code', enum: RuleCode, enumName: 'MonitoringRuleCode' })
   @HttpCode(200)
   @ApiBearerAuth()
   @Roles(Role.Supervisor)

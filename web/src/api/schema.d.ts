@@ -5585,7 +5585,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                code: string;
+                code: components["schemas"]["MonitoringRuleCode"];
             };
             cookie?: never;
         };
@@ -5610,7 +5610,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                code: string;
+                code: components["schemas"]["MonitoringRuleCode"];
             };
             cookie?: never;
         };
