@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Role } from '../src/common/auth/roles.js';
 import { RulesService } from '../src/modules/monitoring/rules.service.js';
 import { startApp, type TestApp } from './helpers/app.js';
@@ -139,6 +144,49 @@ describe('ICT access monitoring', () => {
         'Records management',
       ]);
     });
+  });
+
+  it('imports CSV and NDJSON files with the CLI, as the source whose key it is given', async () => {
+    const m = await staff();
+    const dir = mkdtempSync(join(tmpdir(), 'monitoring-import-'));
+    const csv = join(dir, 'events.csv');
+    writeFileSync(
+      csv,
+      [
+        'kind,eventId,occurredAt,user,action,channel,recordType,recordId,incidentRef,people',
+        `access,CSV1,${at(DAY, '08:00:00')},${m.staffNumber},print,,custody,CU/1,,"[{""ref"":""P9"",""role"":""suspect""}]"`,
+        `contact,CSV2,${at(DAY, '08:30:00')},${m.staffNumber},,call,,,INC-9,`,
+        `access,CSV3,${at(DAY, '08:40:00')},${m.staffNumber},shred,,custody,CU/2,,`,
+      ].join('\n'),
+    );
+    const ndjson = join(dir, 'events.ndjson');
+    writeFileSync(ndjson, `${JSON.stringify(access(m.staffNumber, at(DAY, '09:00:00')))}\n{oops\n`);
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.config.DATABASE_URL,
+      DATABASE_OWNER_URL: t.config.DATABASE_OWNER_URL,
+      REDIS_URL: t.config.REDIS_URL,
+      REDIS_PREFIX: t.config.REDIS_PREFIX,
+      MONITORING_SOURCE_KEY: key,
+    };
+    const run = (file: string) =>
+      promisify(execFile)('node', ['dist/src/scripts/monitoring-import.js', file], { env }).then(
+        (r) => ({ code: 0, stdout: r.stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const first = await run(csv);
+    expect(first.stdout).toContain('line 4: action must be one of view, search, print, export');
+    expect(first.stdout).toContain('2 accepted, 2 stored, 0 already stored, 1 refused');
+    expect(first.code).toBe(1);
+    const again = await run(csv);
+    expect(again.stdout).toContain('2 accepted, 0 stored, 2 already stored, 1 refused');
+    const nd = await run(ndjson);
+    expect(nd.stdout).toContain('line 2: not valid JSON');
+    expect(nd.stdout).toContain('1 accepted, 1 stored');
+    const wrong = await promisify(execFile)('node', ['dist/src/scripts/monitoring-import.js', csv], {
+      env: { ...env, MONITORING_SOURCE_KEY: 'lmk_wrong' },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining('valid source system key') });
   });
 
   describe('rules', () => {
