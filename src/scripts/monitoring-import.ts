@@ -9,6 +9,7 @@ import { ProblemException } from '../common/problem.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import { AccessModule } from '../modules/access/access.module.js';
 import { AuditModule } from '../modules/audit/audit.module.js';
+import { LinkedReportsModule } from '../modules/intelligence/linked-reports.service.js';
 import { type RowProblem, type StagedEvent, validateEvent } from '../modules/monitoring/ingest-rows.js';
 import { IngestService, LOAD_CHUNK } from '../modules/monitoring/ingest.service.js';
 import { MonitoringModule } from '../modules/monitoring/monitoring.module.js';
@@ -51,7 +52,7 @@ const configOrFail = (): AppConfig => {
 };
 const config = configOrFail();
 
-@Module({ imports: [CoreModule.register(config, 'api'), AuditModule, AccessModule, MonitoringModule] })
+@Module({ imports: [CoreModule.register(config, 'api'), AuditModule, AccessModule, LinkedReportsModule, MonitoringModule] })
 class CliModule {}
 
 /** The file's rows as objects, with their line numbers (CSV: the header is line 1). */

@@ -6,6 +6,7 @@ import { QUEUES } from '../../common/queues.js';
 import { JobSchedules } from '../../common/schedules.js';
 import { AppConfig } from '../../config/app-config.js';
 import { AccessModule } from '../access/access.module.js';
+import { LinkedReportsModule } from '../intelligence/linked-reports.service.js';
 import { MonitoringModule } from './monitoring.module.js';
 import { RulesService } from './rules.service.js';
 
@@ -55,7 +56,7 @@ export class MonitoringSchedules implements OnModuleInit {
 
 /** Everything monitoring runs in the worker process. */
 @Module({
-  imports: [AccessModule, MonitoringModule],
+  imports: [AccessModule, LinkedReportsModule, MonitoringModule],
   providers: [MonitoringProcessor, MonitoringSchedules],
 })
 export class MonitoringWorkerModule {}
