@@ -52,7 +52,15 @@ const configOrFail = (): AppConfig => {
 };
 const config = configOrFail();
 
-@Module({ imports: [CoreModule.register(config, 'api'), AuditModule, AccessModule, LinkedReportsModule, MonitoringModule] })
+@Module({
+  imports: [
+    CoreModule.register(config, 'api'),
+    AuditModule,
+    AccessModule,
+    LinkedReportsModule,
+    MonitoringModule,
+  ],
+})
 class CliModule {}
 
 /** The file's rows as objects, with their line numbers (CSV: the header is line 1). */
@@ -112,7 +120,7 @@ try {
     events = [];
     rejected = [];
   };
-  for await (const row of rowsOf(file!)) {
+  for await (const row of rowsOf(file)) {
     try {
       if (row.error) throw new Error(row.error);
       events.push(validateEvent(row.raw, row.line, now, oldest));
