@@ -6,6 +6,7 @@ import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { AccessModule } from './modules/access/access.module.js';
+import { MonitoringModule } from './modules/monitoring/monitoring.module.js';
 import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         FiguresModule,
         QueueBoardModule,
         DirectoryModule,
+        MonitoringModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },

@@ -9,7 +9,8 @@ import type { DestinationStream } from 'pino';
 import { AUDIT_ACTIONS, ERROR_CODES } from './catalogue.js';
 import { AppModule } from './app.module.js';
 import { TokenAuthenticator } from './common/auth/access.guard.js';
-import { registerCsvParser, registerJsonParser } from './common/body.js';
+import { registerCsvParser, registerJsonParser, registerNdjsonParser } from './common/body.js';
+import { SOURCE_KEY_HEADER } from './modules/monitoring/sources.service.js';
 import { logRequests } from './common/logging.js';
 import { accessByOperation, describeOperations } from './common/openapi.js';
 import { rejectIllFormedText } from './common/validation.js';
@@ -88,6 +89,7 @@ export async function createApp(
   registerCsvParser(fastify, config.IMPORT_BODY_LIMIT, (token, request) =>
     authenticator.authenticate(token, request),
   );
+  registerNdjsonParser(fastify, config.IMPORT_BODY_LIMIT, SOURCE_KEY_HEADER);
   rejectIllFormedText(fastify);
   // Graceful stop (issue 28): once closing, every answer still in flight ends its keep-alive connection, so
   // the server closes as soon as the last request is answered (not after Fastify's 72 s keep-alive timeout).

@@ -6,6 +6,7 @@ import { DirectoryAudit } from './modules/directory/directory.codes.js';
 import { FiguresAudit } from './modules/figures/figures.codes.js';
 import { HealthError } from './modules/health/health.codes.js';
 import { IntelligenceAudit, IntelligenceError } from './modules/intelligence/intelligence.codes.js';
+import { MonitoringAudit, MonitoringError } from './modules/monitoring/monitoring.codes.js';
 import { NotificationsAudit } from './modules/notifications/notifications.codes.js';
 import { ProfileAudit } from './modules/profile/profile.codes.js';
 import { VettingAudit, VettingError } from './modules/vetting/vetting.codes.js';
@@ -24,6 +25,7 @@ export const ERROR_ENUMS = {
   CaseError,
   HealthError,
   IntelligenceError,
+  MonitoringError,
   VettingError,
   WorkforceError,
 } as const;
@@ -36,6 +38,7 @@ export const AUDIT_ACTION_ENUMS = {
   DirectoryAudit,
   FiguresAudit,
   IntelligenceAudit,
+  MonitoringAudit,
   NotificationsAudit,
   ProfileAudit,
   VettingAudit,

@@ -4,6 +4,7 @@ import { CoreModule } from './common/core.module.js';
 import { SchedulesModule } from './common/schedules.js';
 import { AuditWorkerModule } from './modules/audit/audit-worker.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { MonitoringWorkerModule } from './modules/monitoring/monitoring.processor.js';
 import { NotificationsWorkerModule } from './modules/notifications/reminders.processor.js';
 import { VettingWorkerModule } from './modules/vetting/vetting.processor.js';
 
@@ -19,6 +20,7 @@ export class WorkerModule {
         AuditModule,
         AuditWorkerModule,
         VettingWorkerModule,
+        MonitoringWorkerModule,
         NotificationsWorkerModule,
       ],
     };

@@ -7,7 +7,8 @@ import { ALL_ROLES, type Role } from '../src/common/auth/roles.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, userWith, type TestUser } from './helpers/http.js';
 
-type Rule = 'public' | Role[];
+/** 'source_key': no user token opens it; a source system's key does (X-Source-Key), else 401. */
+type Rule = 'public' | 'source_key' | Role[];
 const matrix = JSON.parse(readFileSync(new URL('./access-matrix.json', import.meta.url), 'utf8')) as Record<
   string,
   Rule
@@ -68,7 +69,13 @@ describe('access control', () => {
     if (rule === 'public' ? [401, 403].includes(anonymous.status) : anonymous.status !== 401) {
       unexpected.push(`no token → ${anonymous.status}`);
     }
-    if (rule !== 'public') {
+    if (rule === 'source_key') {
+      // Every user's token, whatever the role, is refused: only a source system's key opens the route.
+      for (const role of ALL_ROLES) {
+        const res = await call(t.app, method, url, { body, token: (users.get(role) as TestUser).token });
+        if (res.status !== 401) unexpected.push(`${role} → ${res.status}`);
+      }
+    } else if (rule !== 'public') {
       for (const role of ALL_ROLES) {
         const user = users.get(role) as TestUser;
         const res = await call(t.app, method, url, { body, token: user.token });

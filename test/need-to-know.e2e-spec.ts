@@ -54,6 +54,9 @@ interface World {
   familyW: string;
   financialYear: string;
   userIds: string[];
+  /** Monitoring flags about W and about X. */
+  flagW: string;
+  flagX: string;
 }
 
 interface Coverage {
@@ -225,6 +228,10 @@ const COVERAGE: Record<string, Coverage> = {
       return [year, `${year}&format=csv`, `${year}&category=abuse_of_position_sexual&format=csv`];
     },
   },
+  '/api/v1/monitoring/sources': { queries: () => [''] },
+  '/api/v1/monitoring/rules': { queries: () => [''] },
+  '/api/v1/monitoring/flags': { queries: () => [LIST, `${LIST}&ruleCode=self_lookup`] },
+  '/api/v1/monitoring/flags/{id}': { hidden: (w) => [w.flagW], visible: (w) => [w.flagX] },
 };
 
 /**
@@ -382,6 +389,17 @@ describe('need to know: a user linked to W learns nothing of the records about W
          FROM intelligence_report r, unnest($1::uuid[]) u WHERE r.id = ANY($3::uuid[])`,
       [recipients, [...W.cases, ...X.cases].map((c) => c.id), [...W.reports, ...X.reports].map((r) => r.id)],
     );
+    const flag = async (member: string) =>
+      (
+        await t.db.pool.query<{ id: string }>(
+          `INSERT INTO monitoring_flag (rule_code, member_id, window_start, window_end, reason, event_count, events)
+           VALUES ('self_lookup', $1, '2026-06-01', '2026-06-01', 'Looked up records naming themselves', 1, '[]')
+           RETURNING id`,
+          [member],
+        )
+      ).rows[0].id;
+    const flagW = await flag(w);
+    const flagX = await flag(x);
     const now = new Date();
     const fyStart = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
     world = {
@@ -396,6 +414,8 @@ describe('need to know: a user linked to W learns nothing of the records about W
       familyW,
       financialYear: `${fyStart}/${String((fyStart + 1) % 100).padStart(2, '0')}`,
       userIds: [...conflicted.values(), staff.analyst].map((u) => u.id),
+      flagW,
+      flagX,
     };
     forbidden = await forbiddenStrings(t, W);
   });

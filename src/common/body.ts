@@ -117,3 +117,49 @@ export function registerCsvParser(
     );
   });
 }
+
+const NDJSON_BODY = 'ndjsonBody';
+
+/** Marks the one route that takes an application/x-ndjson body (monitoring events), up to IMPORT_BODY_LIMIT. */
+export const NdjsonBody = (): MethodDecorator => RouteConfig({ [NDJSON_BODY]: true });
+
+const isNdjson = (request: FastifyRequest): boolean => {
+  const type = request.headers['content-type'];
+  return typeof type === 'string' && type.split(';')[0].trim().toLowerCase() === 'application/x-ndjson';
+};
+
+/**
+ * The application/x-ndjson body parser (the body as a string, up to `bodyLimit`), for routes marked
+ * `@NdjsonBody()` only: elsewhere a 415 before a byte is read, and on the route a request without the
+ * `headerName` credential is a 401 before the body is read (the route checks the credential itself).
+ */
+export function registerNdjsonParser(fastify: FastifyInstance, bodyLimit: number, headerName: string): void {
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => done(null, body),
+  );
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    if (!isNdjson(request)) {
+      done(null, payload);
+      return;
+    }
+    const config: object | undefined = request.routeOptions.config;
+    if (!config || (config as Record<string, unknown>)[NDJSON_BODY] !== true) {
+      done(
+        new ProblemException({
+          status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          code: CommonError.UnsupportedMediaType,
+          detail: 'The request body must be sent as application/json',
+        }),
+      );
+      return;
+    }
+    const key = request.headers[headerName];
+    if (typeof key !== 'string' || key === '') {
+      done(problems.unauthorised());
+      return;
+    }
+    done(null, payload);
+  });
+}

@@ -43,7 +43,11 @@ export class CoreModule {
           prefix: `${config.REDIS_PREFIX}:bull`,
           defaultJobOptions: DEFAULT_JOB_OPTIONS,
         }),
-        BullModule.registerQueue({ name: QUEUES.vetting }, { name: QUEUES.outbox }),
+        BullModule.registerQueue(
+          { name: QUEUES.vetting },
+          { name: QUEUES.outbox },
+          { name: QUEUES.monitoring },
+        ),
       ],
       providers: [Clock, Jobs],
       exports: [ConfigModule, DatabaseModule, RedisModule, BullModule, Clock, Jobs],

@@ -9,6 +9,7 @@ export const QUEUES = {
   outbox: 'outbox',
   audit: 'audit',
   reminders: 'reminders',
+  monitoring: 'monitoring',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -26,6 +27,10 @@ export interface JobPayloads {
   'audit-subjects-flush': Record<string, never>;
   /** Raise the reminders due today, resolve those done, and make the morning digests when it is time. */
   'reminders-sweep': Record<string, never>;
+  /** Evaluate the monitoring rules over the events loaded since the watermark; raise leads. */
+  'monitoring-evaluate': Record<string, never>;
+  /** Make the monitoring event partitions ahead; drop those past the retention period. */
+  'monitoring-partitions': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -37,6 +42,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   'audit-verify': QUEUES.audit,
   'audit-subjects-flush': QUEUES.audit,
   'reminders-sweep': QUEUES.reminders,
+  'monitoring-evaluate': QUEUES.monitoring,
+  'monitoring-partitions': QUEUES.monitoring,
 };
 
 /** Retries with exponential backoff; failed jobs stay visible (Bull Board) for a week. */

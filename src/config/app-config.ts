@@ -370,6 +370,13 @@ export class AppConfig extends DatabaseConfig {
   @ValidateIf((c: AppConfig) => c.CONSOLE_URL !== '')
   @Matches(/^https?:\/\/\S+$/, { message: 'CONSOLE_URL must be an http(s) URL' })
   CONSOLE_URL = 'http://localhost:3000';
+
+  /** Days of ICT monitoring events kept; older day partitions are dropped by the worker (docs/monitoring.md). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  MONITORING_RETENTION_DAYS = 400;
 }
 
 export class ConfigError extends Error {}

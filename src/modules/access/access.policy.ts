@@ -23,6 +23,8 @@ export enum RecordKind {
   AuditEvent = 'audit_event',
   /** A reminder about a case or a report: it concerns what its record concerns. */
   Notification = 'notification',
+  /** A monitoring flag: it concerns the member whose access or contact raised it. */
+  MonitoringFlag = 'monitoring_flag',
 }
 
 /**
@@ -59,7 +61,8 @@ const RECORDS_ABOUT = (m: string): string =>
    UNION ALL SELECT case_id FROM case_subject WHERE workforce_member_id = ${m}
    UNION ALL SELECT id FROM vetting_clearance WHERE workforce_member_id = ${m}
    UNION ALL SELECT id FROM vetting_alert WHERE workforce_member_id = ${m}
-   UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}`;
+   UNION ALL SELECT id FROM vetting_declaration WHERE workforce_member_id = ${m}
+   UNION ALL SELECT id FROM monitoring_flag WHERE member_id = ${m}`;
 
 const KIND_CONCERNS_CASE = (a: string, m: string): string =>
   throughTable('case_subject', 'case_id', (x) => `${x}.record_id`).concerns(a, m);
@@ -80,6 +83,7 @@ export const KINDS: Record<RecordKind, KindDefinition> = {
     members: (a) =>
       `(CASE ${a}.record_type WHEN 'case' THEN ARRAY(SELECT coi.workforce_member_id FROM case_subject coi WHERE coi.case_id = ${a}.record_id) ELSE ARRAY(SELECT coi.workforce_member_id FROM intelligence_subject coi WHERE coi.report_id = ${a}.record_id) END)`,
   },
+  [RecordKind.MonitoringFlag]: direct('member_id'),
   [RecordKind.AuditEvent]: {
     // An event concerns W when it names W, or when its details name W or a record about W (a review's case, a
     // report's possible duplicates, a link): the trail must not point at what the policy hides elsewhere.
@@ -98,6 +102,7 @@ export const KIND_TABLES: Partial<Record<RecordKind, string>> = {
   [RecordKind.Clearance]: 'vetting_clearance',
   [RecordKind.Alert]: 'vetting_alert',
   [RecordKind.Declaration]: 'vetting_declaration',
+  [RecordKind.MonitoringFlag]: 'monitoring_flag',
 };
 
 /** A condition for a query's WHERE clause, with its parameters kept beside it. */

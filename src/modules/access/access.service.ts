@@ -16,6 +16,7 @@ const NOUNS: Partial<Record<RecordKind, string>> = {
   [RecordKind.Clearance]: 'clearance',
   [RecordKind.Alert]: 'alert',
   [RecordKind.Declaration]: 'declaration',
+  [RecordKind.MonitoringFlag]: 'monitoring flag',
 };
 
 export interface Visible {

@@ -34,6 +34,6 @@ import { ReportReferencesService } from './report-references.service.js';
     ReportReferencesRepository,
     ReportReferencesService,
   ],
-  exports: [SearchService, ReportReferencesService],
+  exports: [SearchService, ReportReferencesService, RecordingService],
 })
 export class IntelligenceModule {}

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { IntelligenceModule } from '../intelligence/intelligence.module.js';
+import { FlagsService } from './flags.service.js';
+import { IngestService } from './ingest.service.js';
+import { MonitoringController } from './monitoring.controller.js';
+import { MonitoringRepository } from './monitoring.repository.js';
+import { RulesService } from './rules.service.js';
+import { SourcesService } from './sources.service.js';
+
+/**
+ * ICT access monitoring: source systems and their keys, the day-partitioned event store, the rules and their
+ * trials, flags under need to know, and the leads they become (through intelligence's RecordingService).
+ */
+@Module({
+  imports: [IntelligenceModule],
+  controllers: [MonitoringController],
+  providers: [MonitoringRepository, SourcesService, IngestService, RulesService, FlagsService],
+  exports: [RulesService, IngestService, SourcesService],
+})
+export class MonitoringModule {}

@@ -1,0 +1,479 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import { type RawBuilder, sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { EntityManager } from 'typeorm';
+import type { Actor } from '../../common/auth/actor.js';
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
+import { type Keyset, type Page, pageOf, type PageQuery } from '../../common/pagination.js';
+import { pgClientOf } from '../../database/database.module.js';
+import { all, db, execute, first, one } from '../../database/sql.js';
+import { RecordKind, visibleTo } from '../access/access.policy.js';
+import type { FlagEvidence, StagedEvent } from './ingest-rows.js';
+import { RuleCode } from './monitoring.enums.js';
+import type { Thresholds } from './rules.js';
+
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
+/** A raw statement, compiled for `execute`/`all`/`one`. */
+const q = <R>(b: RawBuilder<R>) => b.compile(db);
+/** The London day of an event. */
+const DAY = (alias: string) => sql.raw(`((${alias}.occurred_at AT TIME ZONE '${BUSINESS_TIME_ZONE}')::date)`);
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  key_prefix: string;
+  created_at: Date;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** What a rule found for one member and window. */
+export interface Hit {
+  member_id: string;
+  window_start: string;
+  window_end: string;
+  event_count: number;
+  events: FlagEvidence[];
+}
+
+export interface RuleRow {
+  code: RuleCode;
+  enabled: boolean;
+  thresholds: Thresholds;
+  reason: string;
+  updated_at: Date;
+  version: number;
+}
+
+export interface FlagRow {
+  id: string;
+  rule_code: RuleCode;
+  member_id: string;
+  window_start: string;
+  window_end: string;
+  reason: string;
+  event_count: number;
+  events: FlagEvidence[];
+  report_id: string | null;
+  raised_at: Date;
+}
+
+const FLAG_COLUMNS = [
+  'f.id',
+  sql<RuleCode>`f.rule_code`.as('rule_code'),
+  'f.member_id',
+  sql<string>`to_char(f.window_start, 'YYYY-MM-DD')`.as('window_start'),
+  sql<string>`to_char(f.window_end, 'YYYY-MM-DD')`.as('window_end'),
+  'f.reason',
+  'f.event_count',
+  sql<FlagEvidence[]>`f.events`.as('events'),
+  'f.report_id',
+  'f.raised_at',
+] as const;
+
+const BY_RAISED: Keyset = {
+  columns: [
+    { expr: 'f.raised_at', type: 'timestamptz' },
+    { expr: 'f.id', type: 'uuid' },
+  ],
+  direction: 'DESC',
+};
+
+/** The columns of the staging table, in COPY order. */
+const STAGE_COLUMNS = [
+  'line',
+  'kind',
+  'event_id',
+  'occurred_at',
+  'user_ref',
+  'action',
+  'channel',
+  'record_type',
+  'record_id',
+  'incident_ref',
+  'people',
+  'vulnerable',
+] as const;
+
+/**
+ * The monitoring module's SQL: sources and their keys, the day-partitioned event store (loaded by COPY into a
+ * staging table, then INSERT … ON CONFLICT DO NOTHING), the rules' queries, flags and the watermark.
+ *
+ * Boundary note (docs/monitoring.md): the load maps a staff number to its member, and a rule's trial counts
+ * flags by department, with set-based joins on `workforce_member` and `department` (read only): at millions of
+ * rows a per-row call to WorkforceService is not an option.
+ */
+@Injectable()
+export class MonitoringRepository {
+  // ---- sources ----
+  createSource(tx: EntityManager, name: string, hash: Buffer, prefix: string, by: string | null) {
+    return first(
+      tx,
+      db
+        .insertInto('monitoring_source')
+        .values({ name, key_hash: hash, key_prefix: prefix, created_by: by })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returning(['id', 'name', 'key_prefix', 'created_at', 'rotated_at', 'revoked_at']),
+    );
+  }
+
+  listSources(tx: EntityManager): Promise<SourceRow[]> {
+    return all(
+      tx,
+      db
+        .selectFrom('monitoring_source')
+        .select(['id', 'name', 'key_prefix', 'created_at', 'rotated_at', 'revoked_at'])
+        .orderBy('name'),
+    );
+  }
+
+  rotateSource(tx: EntityManager, id: string, hash: Buffer, prefix: string) {
+    return first(
+      tx,
+      db
+        .updateTable('monitoring_source')
+        .set({ key_hash: hash, key_prefix: prefix, rotated_at: sql`now()` })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'name', 'key_prefix', 'created_at', 'rotated_at', 'revoked_at']),
+    );
+  }
+
+  revokeSource(tx: EntityManager, id: string) {
+    return first(
+      tx,
+      db
+        .updateTable('monitoring_source')
+        .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+        .where('id', '=', id)
+        .returning(['id', 'name', 'key_prefix', 'created_at', 'rotated_at', 'revoked_at']),
+    );
+  }
+
+  sourceByKey(tx: EntityManager, hash: Buffer) {
+    return first(
+      tx,
+      db.selectFrom('monitoring_source').select(['id', 'name', 'revoked_at']).where('key_hash', '=', hash),
+    );
+  }
+
+  // ---- the event store ----
+  /** Makes the day partitions from `from` to `to` (London days) where missing. */
+  async ensurePartitions(tx: EntityManager, from: string, to: string): Promise<number> {
+    const row = await one(
+      tx,
+      q(sql<{ n: number }>`SELECT monitoring_ensure_partitions(${from}::date, ${to}::date) AS n`),
+    );
+    return row.n;
+  }
+
+  /** Drops the day partitions of days before `before`. */
+  async dropPartitions(tx: EntityManager, before: string): Promise<number> {
+    const row = await one(tx, q(sql<{ n: number }>`SELECT monitoring_drop_partitions(${before}::date) AS n`));
+    return row.n;
+  }
+
+  /** The days that have partitions (for tests and operations). */
+  async partitionDays(tx: EntityManager): Promise<string[]> {
+    const rows = await all(
+      tx,
+      sql<{ day: string }>`SELECT DISTINCT right(c.relname, 8) AS day
+        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname = 'monitoring_access_event' ORDER BY 1`.compile(db),
+    );
+    return rows.map((r) => `${r.day.slice(0, 4)}-${r.day.slice(4, 6)}-${r.day.slice(6, 8)}`);
+  }
+
+  /**
+   * Loads staged events: COPY into a temporary staging table (dropped at commit), then one INSERT … SELECT per
+   * kind, mapping the user to a member by staff number, ignoring events already stored (same source, event id
+   * and time). Runs inside a `write`. Answers the number of new access and contact events.
+   */
+  async load(
+    tx: EntityManager,
+    sourceId: string,
+    rows: StagedEvent[],
+  ): Promise<{ access: number; contact: number }> {
+    await execute(
+      tx,
+      sql`CREATE TEMPORARY TABLE monitoring_stage (
+        line integer, kind text, event_id text, occurred_at timestamptz, user_ref text, action text,
+        channel text, record_type text, record_id text, incident_ref text, people jsonb, vulnerable boolean
+      ) ON COMMIT DROP`.compile(db),
+    );
+    const client = await pgClientOf(tx);
+    const csv = stringify(
+      rows.map((r) => [
+        r.line,
+        r.kind,
+        r.eventId,
+        r.occurredAt,
+        r.userRef,
+        r.action,
+        r.channel,
+        r.recordType,
+        r.recordId,
+        r.incidentRef,
+        JSON.stringify(r.people),
+        r.vulnerable,
+      ]),
+      { cast: { boolean: (b) => (b ? 't' : 'f') } },
+    );
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(
+        copyFrom(`COPY monitoring_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+      );
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      stream.end(csv);
+    });
+    const access = await execute(
+      tx,
+      sql`INSERT INTO monitoring_access_event
+          (source_id, event_id, occurred_at, member_id, user_ref, action, record_type, record_id, incident_ref,
+           people, vulnerable)
+        SELECT ${sourceId}::uuid, s.event_id, s.occurred_at, w.id, s.user_ref, s.action::monitoring_access_action,
+               s.record_type, s.record_id, s.incident_ref, s.people, s.vulnerable
+          FROM monitoring_stage s LEFT JOIN workforce_member w ON w.staff_number = s.user_ref
+         WHERE s.kind = 'access'
+        ON CONFLICT (source_id, event_id, occurred_at) DO NOTHING`.compile(db),
+    );
+    const contact = await execute(
+      tx,
+      sql`INSERT INTO monitoring_contact_event
+          (source_id, event_id, occurred_at, member_id, user_ref, channel, incident_ref, people, vulnerable)
+        SELECT ${sourceId}::uuid, s.event_id, s.occurred_at, w.id, s.user_ref, s.channel::monitoring_contact_channel,
+               s.incident_ref, s.people, s.vulnerable
+          FROM monitoring_stage s LEFT JOIN workforce_member w ON w.staff_number = s.user_ref
+         WHERE s.kind = 'contact'
+        ON CONFLICT (source_id, event_id, occurred_at) DO NOTHING`.compile(db),
+    );
+    return { access: access.count, contact: contact.count };
+  }
+
+  /** The members and London days of the events loaded after `since` (the worker's incremental pass). */
+  async touchedSince(tx: EntityManager, since: Date): Promise<{ member_id: string; day: string }[]> {
+    return all(
+      tx,
+      sql<{ member_id: string; day: string }>`
+        SELECT DISTINCT member_id, to_char(${DAY('e')}, 'YYYY-MM-DD') AS day FROM (
+          SELECT member_id, occurred_at FROM monitoring_access_event WHERE loaded_at > ${since} AND member_id IS NOT NULL
+          UNION ALL
+          SELECT member_id, occurred_at FROM monitoring_contact_event WHERE loaded_at > ${since} AND member_id IS NOT NULL
+        ) e`.compile(db),
+    );
+  }
+
+  async watermark(tx: EntityManager): Promise<Date> {
+    return (await one(tx, db.selectFrom('monitoring_state').select('evaluated_to').where('id', '=', 1)))
+      .evaluated_to;
+  }
+
+  async setWatermark(tx: EntityManager, to: Date): Promise<void> {
+    await execute(tx, db.updateTable('monitoring_state').set({ evaluated_to: to }).where('id', '=', 1));
+  }
+
+  // ---- rules ----
+  listRules(tx: EntityManager): Promise<RuleRow[]> {
+    return all(
+      tx,
+      db
+        .selectFrom('monitoring_rule')
+        .select([
+          sql<RuleCode>`code`.as('code'),
+          'enabled',
+          sql<Thresholds>`thresholds`.as('thresholds'),
+          'reason',
+          'updated_at',
+          'version',
+        ])
+        .orderBy('code'),
+    );
+  }
+
+  updateRule(
+    tx: EntityManager,
+    code: RuleCode,
+    version: number,
+    changes: { enabled?: boolean; thresholds?: Thresholds; reason?: string },
+    by: string | null,
+  ) {
+    return first(
+      tx,
+      db
+        .updateTable('monitoring_rule')
+        .set({
+          ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+          ...(changes.thresholds !== undefined ? { thresholds: JSON.stringify(changes.thresholds) } : {}),
+          ...(changes.reason !== undefined ? { reason: changes.reason } : {}),
+          updated_at: sql`now()`,
+          updated_by: by,
+          version: sql`version + 1`,
+        })
+        .where('code', '=', code)
+        .where('version', '=', version)
+        .returning('code'),
+    );
+  }
+
+  /**
+   * What rule `code` with `t` finds over the London days `from`..`to` (windowed rules: whole windows within
+   * the range), optionally for some members only. One statement; the evidence is the first 50 events.
+   */
+  hits(code: RuleCode, t: Thresholds, from: string, to: string, members: string[] | null): RawBuilder<Hit> {
+    const start = sql`(${from}::date::timestamp AT TIME ZONE ${LONDON})`;
+    const end = sql`((${to}::date + 1)::timestamp AT TIME ZONE ${LONDON})`;
+    const who = members ? sql`AND e.member_id = ANY(${members}::uuid[])` : sql``;
+    const inRange = sql`e.occurred_at >= ${start} AND e.occurred_at < ${end} AND e.member_id IS NOT NULL ${who}`;
+    const evidence = sql`to_jsonb((array_agg(jsonb_build_object('kind', e.kind, 'sourceId', e.source_id,
+      'eventId', e.event_id, 'occurredAt', e.occurred_at, 'action', e.what, 'recordType', e.record_type,
+      'recordId', e.record_id, 'personRef', e.person_ref) ORDER BY e.occurred_at, e.event_id))[1:50])`;
+    const access = sql`SELECT 'access' AS kind, source_id, event_id, occurred_at, member_id, action::text AS what,
+      record_type, record_id, incident_ref, people FROM monitoring_access_event`;
+    const contact = sql`SELECT 'contact' AS kind, source_id, event_id, occurred_at, member_id, channel::text AS what,
+      NULL::varchar AS record_type, NULL::varchar AS record_id, incident_ref, people FROM monitoring_contact_event`;
+    const perDay = (matched: RawBuilder<unknown>, min: number) => sql<Hit>`
+      SELECT e.member_id, to_char(${DAY('e')}, 'YYYY-MM-DD') AS window_start,
+             to_char(${DAY('e')}, 'YYYY-MM-DD') AS window_end, count(*)::int AS event_count, ${evidence} AS events
+        FROM (${matched}) e
+       GROUP BY e.member_id, ${DAY('e')}
+      HAVING count(*) >= ${min}`;
+    switch (code) {
+      case RuleCode.SelfLookup:
+        return perDay(
+          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
+                JOIN workforce_member w ON w.id = e.member_id
+                CROSS JOIN LATERAL jsonb_array_elements(e.people) p
+               WHERE ${inRange} AND p.value->>'staffNumber' = w.staff_number`,
+          t.minEvents ?? 1,
+        );
+      case RuleCode.DeclaredAssociation:
+        return perDay(
+          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
+                CROSS JOIN LATERAL jsonb_array_elements(e.people) p
+                JOIN monitoring_declared_association a
+                  ON a.member_id = e.member_id AND a.person_ref = p.value->>'ref'
+               WHERE ${inRange}`,
+          t.minEvents ?? 1,
+        );
+      case RuleCode.VulnerableContact:
+        return perDay(
+          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${contact}) e
+                CROSS JOIN LATERAL jsonb_array_elements(e.people) p
+               WHERE ${inRange} AND e.incident_ref IS NULL
+                 AND p.value->>'role' = 'victim' AND (p.value->>'vulnerable')::boolean`,
+          t.minEvents ?? 1,
+        );
+      case RuleCode.OutOfHoursBurst: {
+        const hour = sql`extract(hour FROM e.occurred_at AT TIME ZONE ${LONDON})`;
+        return perDay(
+          sql`SELECT e.*, NULL::text AS person_ref FROM (${access}) e
+               WHERE ${inRange} AND e.what IN ('search', 'export')
+                 AND (${hour} >= ${t.startHour ?? 22} OR ${hour} < ${t.endHour ?? 6})`,
+          t.minEvents ?? 50,
+        );
+      }
+      case RuleCode.VulnerableRepeatAccess: {
+        // Fixed windows of `windowDays` days counted from Monday 2000-01-03; per member, window and vulnerable
+        // person: the distinct days with access that carried no duty link (no incident reference).
+        const days = t.windowDays ?? 14;
+        const windowStart = sql`(DATE '2000-01-03' + ((${DAY('e')} - DATE '2000-01-03') / ${days}::int) * ${days}::int)`;
+        return sql<Hit>`
+          WITH accessed AS (
+            SELECT e.*, p.value->>'ref' AS person_ref, ${windowStart} AS w
+              FROM (${access}) e CROSS JOIN LATERAL jsonb_array_elements(e.people) p
+             WHERE ${inRange} AND e.incident_ref IS NULL AND (p.value->>'vulnerable')::boolean
+          ), repeated AS (
+            SELECT member_id, w, person_ref FROM accessed e
+             GROUP BY member_id, w, person_ref HAVING count(DISTINCT ${DAY('e')}) >= ${t.minDays ?? 3}
+          )
+          SELECT e.member_id, to_char(e.w, 'YYYY-MM-DD') AS window_start,
+                 to_char(e.w + ${days}::int - 1, 'YYYY-MM-DD') AS window_end, count(*)::int AS event_count,
+                 ${evidence} AS events
+            FROM accessed e JOIN repeated r USING (member_id, w, person_ref)
+           GROUP BY e.member_id, e.w`;
+      }
+    }
+  }
+
+  /** Inserts the hits of `code` as flags; a (rule, member, window) already flagged is not flagged again. */
+  async raise(tx: EntityManager, code: RuleCode, reason: string, hits: RawBuilder<Hit>): Promise<number> {
+    const result = await execute(
+      tx,
+      sql`INSERT INTO monitoring_flag (rule_code, member_id, window_start, window_end, reason, event_count, events)
+          SELECT ${code}::monitoring_rule_code, h.member_id, h.window_start::date, h.window_end::date, ${reason},
+                 h.event_count, h.events
+            FROM (${hits}) h
+          ON CONFLICT (rule_code, member_id, window_start) DO NOTHING`.compile(db),
+    );
+    return result.count;
+  }
+
+  /** A trial: how many flags the hits would make, by department, leaving out the caller's own. */
+  async countByDepartment(
+    tx: EntityManager,
+    actor: Actor,
+    hits: RawBuilder<Hit>,
+  ): Promise<{ department: string; flags: number; excluded: number }[]> {
+    const visible = visibleTo(actor, RecordKind.MonitoringFlag, 'h').expr();
+    return all(
+      tx,
+      sql<{ department: string; flags: number; excluded: number }>`
+        SELECT coalesce(d.name, '(no department)') AS department,
+               count(*) FILTER (WHERE ${visible})::int AS flags,
+               count(*) FILTER (WHERE NOT ${visible})::int AS excluded
+          FROM (${hits}) h JOIN workforce_member w ON w.id = h.member_id
+          LEFT JOIN department d ON d.id = w.department_id
+         GROUP BY 1 ORDER BY 1`.compile(db),
+    );
+  }
+
+  // ---- flags ----
+  /** Flags not yet turned into an intelligence report, oldest first. */
+  unreported(tx: EntityManager, limit: number): Promise<FlagRow[]> {
+    return all(
+      tx,
+      db
+        .selectFrom('monitoring_flag as f')
+        .select(FLAG_COLUMNS)
+        .where('f.report_id', 'is', null)
+        .orderBy('f.raised_at')
+        .limit(limit),
+    );
+  }
+
+  async setReport(tx: EntityManager, flagId: string, reportId: string): Promise<void> {
+    await execute(
+      tx,
+      db
+        .updateTable('monitoring_flag')
+        .set({ report_id: reportId })
+        .where('id', '=', flagId)
+        .where('report_id', 'is', null),
+    );
+  }
+
+  flag(tx: EntityManager, id: string): Promise<FlagRow | undefined> {
+    return first(tx, db.selectFrom('monitoring_flag as f').select(FLAG_COLUMNS).where('f.id', '=', id));
+  }
+
+  listFlags(
+    tx: EntityManager,
+    actor: Actor,
+    query: PageQuery & { ruleCode?: RuleCode; memberId?: string },
+  ): Promise<Page<FlagRow>> {
+    let q = db
+      .selectFrom('monitoring_flag as f')
+      .select(FLAG_COLUMNS)
+      .where(visibleTo(actor, RecordKind.MonitoringFlag, 'f').expr());
+    if (query.ruleCode) q = q.where('f.rule_code', '=', query.ruleCode);
+    if (query.memberId) q = q.where('f.member_id', '=', query.memberId);
+    return pageOf(tx, q, BY_RAISED, query, (row) => row);
+  }
+
+  /** The system user that records monitoring's leads (created by the migration). */
+  async systemUserId(tx: EntityManager, email: string): Promise<string> {
+    return (await one(tx, db.selectFrom('app_user').select('id').where('email', '=', email))).id;
+  }
+}
