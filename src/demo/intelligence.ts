@@ -163,7 +163,7 @@ export async function seedIntelligenceReports(
                    WHEN s.hk % 100 < 62 THEN 1 WHEN s.hk % 100 < 86 THEN 2 WHEN s.hk % 100 < 96 THEN 3
                    ELSE 4 END AS k,
               20 + s.ht % 150 AS gap,
-              CASE WHEN s.hu % 2 = 0 THEN (s.hu / 2 % 10000) / 10000.0
+              CASE WHEN s.hu % 10 < 7 THEN (s.hu / 2 % 10000) / 10000.0
                    ELSE ((s.hu / 2 % 10000) + (s.ht / 7 % 10000)) / 20000.0 END AS w
          FROM s
      )
@@ -225,7 +225,7 @@ export async function seedIntelligenceReports(
            (c.cat = 'abuse_of_position_sexual' AND c.h_vul % 10 < 6) OR (c.cat = 'sexual_misconduct' AND c.h_vul % 5 = 0)
              OR c.h_vul % 30 = 0 AS vulnerable,
            CASE WHEN c.progress >= 1 THEN NULL
-                WHEN c.progress < 0.08 THEN 'received'
+                WHEN c.progress < 0.15 THEN 'received'
                 WHEN c.progress < 0.75 THEN 'in_assessment'
                 ELSE 'awaiting_review' END AS open_state,
            c.decided_at,
@@ -295,14 +295,14 @@ export async function seedIntelligenceReports(
             ${sql.raw(narrative)},
             (${team})[1 + d.h_src % ${size}],
             CASE WHEN d.assigned THEN d.analyst END,
-            CASE WHEN d.assigned THEN d.received_at + LEAST(d.decide_days * 0.08, 3) * interval '1 day' END,
+            CASE WHEN d.assigned THEN d.received_at + d.decide_days * 0.15 * interval '1 day' END,
             CASE WHEN d.assigned THEN d.boss END,
             CASE WHEN d.submitted THEN d.received_at + d.decide_days * 0.75 * interval '1 day' END,
             CASE WHEN d.submitted THEN d.analyst END,
             CASE WHEN d.decided THEN d.decided_at END,
             CASE WHEN d.decided THEN d.boss END,
             d.decision::intelligence_decision,
-            CASE WHEN d.decision = 'development' THEN (d.decided_at + make_interval(days => 28 + d.h_st % 56))::date END,
+            CASE WHEN d.decision = 'development' THEN (d.decided_at + make_interval(days => 35 + d.h_st % 63))::date END,
             NULL, -- referred_case_id: the cases demo opens the case and links it
             d.received_at, COALESCE(d.decided_at, d.received_at)
        FROM staged d

@@ -26,12 +26,12 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
           AND NOT EXISTS (SELECT 1 FROM vetting_clearance c WHERE c.workforce_member_id = m.id)
      ), planned AS (
        SELECT x.id, x.h, x.start_date,
-              -- 3% hold a level below the post's (an MV, SC or NPPV3 post held on RV, NPPV2 or CTC)
-              CASE WHEN x.h % 100 < 3 AND x.required_level IN ('MV', 'SC', 'NPPV3')
+              -- 6% of those posts held on a level below the post's (an MV, SC or NPPV3 post held on RV, NPPV2 or CTC)
+              CASE WHEN x.h % 100 < 6 AND x.required_level IN ('MV', 'SC', 'NPPV3')
                    THEN CASE x.required_level WHEN 'MV' THEN 'RV' WHEN 'SC' THEN 'CTC' ELSE 'NPPV2' END
                    ELSE x.required_level::text END::vetting_level AS level,
-              -- 6% lapsed (expired up to a year ago); the rest part-way through their period
-              x.h / 100 % 100 < 6 AS lapsed,
+              -- 7% lapsed (expired up to a year ago); the rest part-way through their period
+              x.h / 100 % 100 < 7 AS lapsed,
               (x.h / 10000 % 10000) / 10000.0 AS through
          FROM people x
         WHERE x.h / 1000000 % 100 >= 2 -- 2%: new starters, vetting still in progress (no clearance)

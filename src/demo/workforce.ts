@@ -224,7 +224,7 @@ export const workforceDemo: DemoSeeder = async ({ manager, log }) => {
                                      department_id, post_id, start_date, leave_date)
        SELECT x.staff, r.mt::member_type, (${GIVEN}::text[])[1 + x.hn % ${GIVEN.length}::int],
               (${FAMILY}::text[])[1 + (x.hn / 64) % ${FAMILY.length}::int], r.rnk, p.department_id, p.id,
-              current_date - 200 - (x.h / 7) % 11000,
+              current_date - 200 - (x.h / 7) % 11000 - CASE WHEN x.h % 20 = 0 THEN 1800 ELSE 0 END,
               CASE WHEN x.h % 20 = 0 AND x.staff > '10010' THEN current_date - 20 - (x.h / 20) % 1800 END
          FROM drawn x JOIN roster r ON r.code = x.post JOIN post p ON p.code = x.post
        ON CONFLICT (staff_number) DO NOTHING RETURNING 1)

@@ -136,7 +136,7 @@ if (children.every((c) => c.exitCode === null)) {
   say('The demo data is fictional: every person, place, report and case in it is invented.');
   say(`Demo logins (password for this run: ${password}):`);
   for (const u of DEMO_LOGINS) {
-    say(`  ${u.role.padEnd(16)} ${u.email.padEnd(width)}${u.note ? `   (${u.note})` : ''}`);
+    say(`  ${u.role.padEnd(16)} ${u.note ? `${u.email.padEnd(width)}   (${u.note})` : u.email}`);
   }
   say('Press Ctrl-C to stop.');
 }
