@@ -55,6 +55,7 @@ export const seedCases: DemoSeeder = async (ctx) => {
     ctx.log(`demo cases: ${n} already present`);
     return;
   }
+  await run(m, sql`SET LOCAL jit = off`); // (as the intelligence demo: small statements, big estimates)
   await run(m, sql`DROP TABLE IF EXISTS pg_temp.demo_case`);
   await run(
     m,

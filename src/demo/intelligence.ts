@@ -110,6 +110,10 @@ export async function seedIntelligenceReports(
     return;
   }
 
+  // Small statements whose estimates (temporary tables, generate_series) look big: JIT compiling them costs
+  // seconds and saves nothing.
+  await run(m, sql`SET LOCAL jit = off`);
+
   // Workforce: the workforce demo's when present, otherwise generated people (the bench: one in 25 reports).
   const [{ members }] = await run(
     m,
@@ -179,6 +183,7 @@ export async function seedIntelligenceReports(
             )} ELSE 0 END AND NOT (sh.s = 1 AND ${linked}) AS refers
        FROM shaped sh`,
   );
+  await run(m, sql`ANALYZE demo_story`);
   // The reports: numbered over the stories' reports, the first `count` of them.
   const sources = perCategorySql('c.category', SOURCES, 'c.h_src');
   await run(
@@ -304,7 +309,7 @@ export async function seedIntelligenceReports(
             d.decision::intelligence_decision,
             CASE WHEN d.decision = 'development' THEN (d.decided_at + make_interval(days => 35 + d.h_st % 63))::date END,
             NULL, -- referred_case_id: the cases demo opens the case and links it
-            d.received_at, COALESCE(d.decided_at, d.received_at)
+            d.received_at, CASE WHEN d.decided THEN d.decided_at ELSE d.received_at END
        FROM staged d
      RETURNING id, received_at, ARRAY[primary_category] || secondary_categories, decision, submitted_by, submitted_at,
                reviewed_by, reviewed_at, review_date, referred_case_id)

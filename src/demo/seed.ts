@@ -106,6 +106,8 @@ export async function seedDemo(
   const users = await seedUsers(source, password);
   for (const [name, seeder] of SEEDERS) {
     await source.transaction(async (manager) => {
+      // Small statements with big estimates (generate_series, temporary tables): JIT costs seconds here.
+      await run(manager, sql`SET LOCAL jit = off`);
       const ctx: DemoContext = { manager, users, log };
       await seeder(ctx);
     });

@@ -50,12 +50,12 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
        -- the clearance each renewal replaced, for those who have been in post longer than one period
        INSERT INTO vetting_clearance (workforce_member_id, level, granted_on, expires_on, superseded_on, superseded_by_id,
                                       recorded_by, recorded_at)
-       SELECT c.workforce_member_id, c.level, (c.granted_on - make_interval(months => pr.months) + interval '20 days')::date,
-              (c.granted_on + interval '20 days')::date, c.granted_on, c.id, ${officer}::uuid,
-              c.granted_on - make_interval(months => pr.months) + interval '20 days 10 hours'
+       SELECT c.workforce_member_id, c.level, g.granted_on, (g.granted_on + make_interval(months => pr.months))::date,
+              c.granted_on, c.id, ${officer}::uuid, g.granted_on + interval '10 hours'
          FROM current c JOIN period pr ON pr.level = c.level
          JOIN workforce_member w ON w.id = c.workforce_member_id
-        WHERE w.start_date < c.granted_on - make_interval(months => pr.months)
+         CROSS JOIN LATERAL (SELECT (c.granted_on + interval '20 days' - make_interval(months => pr.months))::date AS granted_on) g
+        WHERE w.start_date < g.granted_on
        RETURNING 1
      )
      SELECT ((SELECT count(*) FROM current) + (SELECT count(*) FROM previous))::text AS n`,
