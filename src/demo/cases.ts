@@ -255,12 +255,12 @@ async function completeCases(m: EntityManager, team: CaseTeam): Promise<void> {
             d.referral_criteria_met,
             CASE WHEN NOT d.referral_required THEN 'Gravity of the allegation and public confidence' END,
             'IOPC-' || d.reference_year || '-' || lpad(d.i::text, 5, '0'),
-            CASE WHEN d.recorded_at < now() - interval '40 days'
+            CASE WHEN d.recorded_at + make_interval(days => 20 + d.i * 13 % 120) < now() - interval '1 day'
                  THEN (ARRAY['independent','directed','local','returned'])[1 + d.i % 4]::iopc_decision END,
-            CASE WHEN d.recorded_at < now() - interval '40 days' THEN (d.recorded_at + interval '30 days')::date END,
+            CASE WHEN d.recorded_at + make_interval(days => 20 + d.i * 13 % 120) < now() - interval '1 day' THEN (d.recorded_at + make_interval(days => 20 + d.i * 13 % 120))::date END,
             d.investigator_id,
-            CASE WHEN d.recorded_at < now() - interval '40 days' THEN d.investigator_id END,
-            CASE WHEN d.recorded_at < now() - interval '40 days' THEN d.recorded_at + interval '31 days' END,
+            CASE WHEN d.recorded_at + make_interval(days => 20 + d.i * 13 % 120) < now() - interval '1 day' THEN d.investigator_id END,
+            CASE WHEN d.recorded_at + make_interval(days => 20 + d.i * 13 % 120) < now() - interval '1 day' THEN d.recorded_at + make_interval(days => 20 + d.i * 13 % 120) + interval '1 day' END,
             LEAST(d.recorded_at + interval '5 days', now())
        FROM demo d
       WHERE (d.referral_required AND d.i % 19 <> 0 AND (d.status <> 'open' OR d.i % 2 = 0))
@@ -428,9 +428,9 @@ async function linkReferredIntelligence(m: EntityManager): Promise<void> {
          JOIN intelligence_report e ON e.id = o.report_id AND e.received_at < l.reviewed_at
      ), links AS (
        INSERT INTO case_intelligence (case_id, report_id, linked_at)
-       SELECT l.referred_case_id, l.id, c.recorded_at FROM linked l JOIN case_record c ON c.id = l.referred_case_id
+       SELECT l.referred_case_id, l.id, c.recorded_at + interval '1 minute' FROM linked l JOIN case_record c ON c.id = l.referred_case_id
        UNION
-       SELECT e.case_id, e.report_id, c.recorded_at FROM earlier e JOIN case_record c ON c.id = e.case_id
+       SELECT e.case_id, e.report_id, c.recorded_at + interval '1 minute' FROM earlier e JOIN case_record c ON c.id = e.case_id
        ON CONFLICT DO NOTHING RETURNING case_id, report_id, linked_at
      )
      INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
