@@ -5,7 +5,7 @@ import { type DemoSeeder, run } from './demo-context.js';
 /**
  * Clearances for the demo workforce, as a force's vetting unit leaves them: everyone cleared at the level
  * their post requires, each clearance lasting its level's renewal period and granted on a date spread over
- * that period (the last renewal: the one before it is kept, superseded); about one in eleven not up to date
+ * that period (the last renewal: the one before it is kept, superseded); about one in ten not up to date
  * (as the inspection found: "over 10%"): lapsed renewals, people holding a level below their post's (moved
  * posts) and a few new starters still waiting; some renewals falling due inside the warning window; and one
  * declaration with its review_required alert. Only people without clearances get them. The other alerts come
@@ -30,8 +30,8 @@ export const vettingDemo: DemoSeeder = async ({ manager, users, log }) => {
               CASE WHEN x.h % 100 < 6 AND x.required_level IN ('MV', 'SC', 'NPPV3')
                    THEN CASE x.required_level WHEN 'MV' THEN 'RV' WHEN 'SC' THEN 'CTC' ELSE 'NPPV2' END
                    ELSE x.required_level::text END::vetting_level AS level,
-              -- 7% lapsed (expired up to a year ago); the rest part-way through their period
-              x.h / 100 % 100 < 7 AS lapsed,
+              -- 8% lapsed (expired up to a year ago); the rest part-way through their period
+              x.h / 100 % 100 < 8 AS lapsed,
               (x.h / 10000 % 10000) / 10000.0 AS through
          FROM people x
         WHERE x.h / 1000000 % 100 >= 2 -- 2%: new starters, vetting still in progress (no clearance)
