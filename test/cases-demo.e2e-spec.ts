@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
 import { Role } from '../src/common/auth/roles.js';
 import { seedCases } from '../src/demo/cases.js';
-import { seedIntelligenceReports } from '../src/demo/intelligence.js';
+import { seedIntelligence } from '../src/demo/intelligence.js';
+import { workforceDemo } from '../src/demo/workforce.js';
 import { financialYear } from '../src/modules/cases/case-rules.js';
 import {
   checkOutcome,
@@ -17,6 +18,7 @@ import { call, userWith, type TestUser } from './helpers/http.js';
 describe('cases demo data', () => {
   let t: TestApp;
   let analyst: TestUser;
+  const counts: string[][] = [];
   const q = async <T = Record<string, unknown>>(sql: string): Promise<T[]> =>
     (await t.db.pool.query(sql)).rows as T[];
   const values = async (sql: string): Promise<string[]> => (await q<{ v: string }>(sql)).map((r) => r.v);
@@ -27,21 +29,21 @@ describe('cases demo data', () => {
     const supervisor = await userWith(t, [Role.Supervisor]);
     const ds = t.app.get(DataSource);
     const users = { analyst: analyst.id, supervisor: supervisor.id };
-    await ds.transaction((manager) => seedIntelligenceReports({ manager, users, log: () => undefined }, 400));
+    await ds.transaction((manager) => workforceDemo({ manager, users, log: () => undefined }));
+    await ds.transaction((manager) => seedIntelligence({ manager, users, log: () => undefined }));
     for (let run = 0; run < 2; run++) {
       await ds.transaction((manager) => seedCases({ manager, users, log: () => undefined }));
+      counts.push(await values(`SELECT count(*)::text AS v FROM case_record`));
     }
   });
   afterAll(() => t.close());
 
   it('is idempotent: a second run adds nothing', async () => {
-    expect(await values(`SELECT count(*)::text AS v FROM case_record`)).toEqual(['160']);
-    expect(
-      await values(`SELECT count(*)::text AS v FROM workforce_member WHERE staff_number LIKE 'DCASE%'`),
-    ).toEqual(['40']);
+    expect(Number(counts[0][0])).toBeGreaterThan(100);
+    expect(counts[1]).toEqual(counts[0]);
   });
 
-  it('has cases in every state, spread over every financial year from 2016/17 to now', async () => {
+  it('has cases in every state, in each of the last five financial years', async () => {
     expect(await values(`SELECT DISTINCT status::text AS v FROM case_record ORDER BY 1`)).toEqual([
       'awaiting_outcome',
       'closed',
@@ -53,7 +55,7 @@ describe('cases demo data', () => {
       await values(`SELECT DISTINCT recorded_financial_year::text AS v FROM case_record ORDER BY 1`)
     ).map(Number);
     const now = financialYear(new Date());
-    expect(years).toEqual(Array.from({ length: now - 2016 + 1 }, (_, i) => 2016 + i));
+    expect(years.slice(-5)).toEqual(Array.from({ length: 5 }, (_, i) => now - 4 + i));
   });
 
   it('has referrals with every IOPC decision (and one pending), and every kind of outcome', async () => {
@@ -133,7 +135,7 @@ describe('cases demo data', () => {
     ).toEqual(['0']);
   });
 
-  it('links the intelligence reports the demo referred to a case, both ways', async () => {
+  it('links the intelligence reports the demo referred to the case each opened, both ways', async () => {
     const [row] = await q<{ referred: number; linked: number; both: number }>(
       `SELECT count(*)::int AS referred, count(r.referred_case_id)::int AS linked,
               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM case_intelligence ci

@@ -4,18 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { ALL_ROLES } from '../common/auth/roles.js';
 import { redisOptions } from '../common/redis/redis.module.js';
 import { runtimeOf } from '../common/runtime.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config.js';
 import { databaseOwnerUrl, ensureAppLogin } from '../database/app-role.js';
 import dataSource from '../database/data-source.js';
-import { DEMO_CONFLICTED_EMAIL, DEMO_EMAIL_DOMAIN, seedDemo } from '../demo/seed.js';
+import { DEMO_LOGINS, seedDemo } from '../demo/seed.js';
 
 /**
- * `npm run demo`: creates the database if missing, migrates it and makes sure the application's login
- * works (as the owner, DATABASE_OWNER_URL), loads the demo data (idempotent), then runs the API and the
- * worker together until Ctrl-C, logging in as the application (DATABASE_URL, `lantern_app`).
+ * `npm run demo`: creates the database if missing (`npm run demo -- --reset`: drops it first and starts
+ * over), migrates it and makes sure the application's login works (as the owner, DATABASE_OWNER_URL), loads
+ * the demo data (idempotent), then runs the API and the worker together until Ctrl-C, logging in as the
+ * application (DATABASE_URL, `lantern_app`), with their logs at `warn` unless LOG_LEVEL says otherwise; the
+ * banner (address, logins) comes last, once the API answers ready, so that nothing scrolls it away.
  */
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 const fail = (line: string): never => {
@@ -28,8 +29,13 @@ try {
 } catch {
   // no .env: defaults and the environment
 }
-// A demo run without a configured secret gets one of its own (tokens end with the run).
-const env = { ...process.env, JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex') };
+const reset = process.argv.includes('--reset');
+// A demo run without a configured secret gets one of its own (tokens end with the run); quieter logs.
+const env = {
+  ...process.env,
+  JWT_SECRET: process.env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
 const configOrFail = (): AppConfig => {
   try {
     return loadConfig(env);
@@ -65,7 +71,13 @@ await redis
   );
 redis.disconnect();
 
-// 2. The database, created when missing.
+// 2. The database, created when missing (dropped first with --reset).
+if (reset) {
+  await admin
+    .query(`DROP DATABASE IF EXISTS "${database.replace(/"/g, '""')}" WITH (FORCE)`)
+    .catch((error: Error) => fail(`--reset: could not drop database ${database}: ${error.message}`));
+  say(`--reset: dropped database ${database}`);
+}
 const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
 if (!rowCount) {
   await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
@@ -105,15 +117,26 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => children.forEach((c) => c.kill('SIGTERM')));
 }
 
+// 5. The banner, last: once the API answers ready (or after a minute, whatever it answers).
 const base = `http://localhost:${PORT}`;
-setTimeout(() => {
-  say('');
-  say(`Lantern is running: ${base}/api/v1   (health: ${base}/health/ready)`);
-  say(`API docs:          ${base}/api/docs`);
-  say(`Demo logins (password for this run: ${password}):`);
-  for (const role of ALL_ROLES) say(`  ${role.padEnd(16)} ${role.replace('_', '-')}@${DEMO_EMAIL_DOMAIN}`);
-  say(
-    `  ${'supervisor'.padEnd(16)} ${DEMO_CONFLICTED_EMAIL}   (the subject of demo intelligence: sees none of it)`,
+const ready = async (): Promise<boolean> =>
+  fetch(`${base}/health/ready`).then(
+    (r) => r.ok,
+    () => false,
   );
+for (let i = 0; i < 120 && !(await ready()); i++) {
+  if (children.some((c) => c.exitCode !== null)) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+if (children.every((c) => c.exitCode === null)) {
+  const width = Math.max(...DEMO_LOGINS.map((u) => u.email.length));
+  say('');
+  say(`Lantern is running: ${base}   (API ${base}/api/v1, health ${base}/health/ready)`);
+  say(`API docs:           ${base}/api/docs`);
+  say('The demo data is fictional: every person, place, report and case in it is invented.');
+  say(`Demo logins (password for this run: ${password}):`);
+  for (const u of DEMO_LOGINS) {
+    say(`  ${u.role.padEnd(16)} ${u.note ? `${u.email.padEnd(width)}   (${u.note})` : u.email}`);
+  }
   say('Press Ctrl-C to stop.');
-}, 2500).unref();
+}

@@ -161,8 +161,13 @@ test.describe('the console', () => {
     }
     const decide = page.getByRole('button', { name: 'Record decision' });
     if (await decide.isVisible()) {
-      await page.getByRole('combobox', { name: 'IOPC decision' }).click();
-      await page.getByRole('option', { name: 'Local' }).click();
+      // (the select may re-render as the case loads: choose again until it holds the value)
+      const iopc = page.getByRole('combobox', { name: 'IOPC decision' });
+      await expect(async () => {
+        await iopc.click();
+        await page.getByRole('option', { name: 'Local' }).click();
+        await expect(iopc).toHaveValue('Local', { timeout: 2000 });
+      }).toPass();
       await decide.click();
       await expect(page.getByTestId('iopc-decision')).toContainText('Local');
     }
