@@ -8,6 +8,7 @@ import type { CorruptionCategory } from "../common/domain/corruption-category.js
 import type { AuditOutcome } from "../modules/audit/audit.types.js";
 import type { AllegationResult, BreachType, CaseEventKind, CaseStatus, CaseType, ConductRegime, CriminalOutcome, IopcDecision, LeftService, MatterType, MisconductFinding, MisconductOutcome, Proceedings, ProceedingsResult, ReferralBasis, ReferralCriterion, Severity } from "../modules/cases/cases.enums.js";
 import type { GradingScheme, IntelligenceState, ReceiptMethod, ReviewDecision, SourceType, SubjectRole } from "../modules/intelligence/intelligence.enums.js";
+import type { AccessAction, ContactChannel, RuleCode } from "../modules/monitoring/monitoring.enums.js";
 import type { NotificationKind, NotificationRecordType } from "../modules/notifications/notifications.enums.js";
 import type { AlertKind, AlertSource, AlertStatus, DeclarationCategory, VettingLevel } from "../modules/vetting/vetting.enums.js";
 import type { MemberType } from "../modules/workforce/workforce.enums.js";
@@ -313,6 +314,80 @@ export interface IopcReferral {
   updated_at: Generated<Timestamp>;
 }
 
+export interface MonitoringAccessEvent {
+  action: AccessAction;
+  event_id: string;
+  incident_ref: string | null;
+  loaded_at: Generated<Timestamp>;
+  member_id: string | null;
+  occurred_at: Timestamp;
+  people: Generated<Json>;
+  record_id: string;
+  record_type: string;
+  source_id: string;
+  user_ref: string;
+  vulnerable: Generated<boolean>;
+}
+
+export interface MonitoringContactEvent {
+  channel: ContactChannel;
+  event_id: string;
+  incident_ref: string | null;
+  loaded_at: Generated<Timestamp>;
+  member_id: string | null;
+  occurred_at: Timestamp;
+  people: Generated<Json>;
+  source_id: string;
+  user_ref: string;
+  vulnerable: Generated<boolean>;
+}
+
+export interface MonitoringDeclaredAssociation {
+  declared_on: Timestamp;
+  id: Generated<string>;
+  member_id: string;
+  person_ref: string;
+}
+
+export interface MonitoringFlag {
+  event_count: number;
+  events: Json;
+  id: Generated<string>;
+  member_id: string;
+  raised_at: Generated<Timestamp>;
+  reason: string;
+  report_id: string | null;
+  rule_code: RuleCode;
+  window_end: Timestamp;
+  window_start: Timestamp;
+}
+
+export interface MonitoringRule {
+  code: RuleCode;
+  enabled: Generated<boolean>;
+  reason: string;
+  thresholds: Json;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+  version: Generated<number>;
+}
+
+export interface MonitoringSource {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  key_hash: Buffer;
+  key_prefix: string;
+  name: string;
+  revoked_at: Timestamp | null;
+  rotated_at: Timestamp | null;
+}
+
+export interface MonitoringState {
+  evaluated_to: Timestamp;
+  id: number;
+}
+
 export interface Notification {
   digest_on: Timestamp | null;
   due_on: Timestamp;
@@ -487,6 +562,13 @@ export interface DB {
   intelligence_send_back: IntelligenceSendBack;
   intelligence_subject: IntelligenceSubject;
   iopc_referral: IopcReferral;
+  monitoring_access_event: MonitoringAccessEvent;
+  monitoring_contact_event: MonitoringContactEvent;
+  monitoring_declared_association: MonitoringDeclaredAssociation;
+  monitoring_flag: MonitoringFlag;
+  monitoring_rule: MonitoringRule;
+  monitoring_source: MonitoringSource;
+  monitoring_state: MonitoringState;
   notification: Notification;
   notification_digest: NotificationDigest;
   outbox_message: OutboxMessage;

@@ -666,6 +666,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intelligence/{id}/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A supervisor (not the assessment’s author) sends the assessment back to its analyst with a reason; the version is kept
+         * @description **Roles:** `supervisor`.
+         */
+        post: operations["Intelligence_sendBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/intelligence/{id}/review": {
         parameters: {
             query?: never;
@@ -713,7 +733,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My reminders, newest first (unread=true: those not read) */
+        /**
+         * My reminders, newest first (unread=true: those not read)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         get: operations["Notifications_list"];
         put?: never;
         post?: never;
@@ -732,7 +755,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one of my reminders read (again: no change) */
+        /**
+         * Mark one of my reminders read (again: no change)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
         post: operations["Notifications_read"];
         delete?: never;
         options?: never;
@@ -994,6 +1020,28 @@ export interface paths {
          * @description **Roles:** `analyst`, `supervisor`.
          */
         patch: operations["Cases_update"];
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/file.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The case file: the whole case as the caller may see it, as PDF for a misconduct panel or the IOPC
+         * @description Subjects, allegations and categories, referral and IOPC decision, severity history, outcomes, notes and updates, linked reports the caller may see, and the timeline; every page footed with the reader’s name, the time and OFFICIAL-SENSITIVE. Audited as an export (`case.export`) naming the case’s people.
+         *
+         *     **Roles:** `analyst`, `supervisor`.
+         */
+        get: operations["Cases_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/cases/{id}/timeline": {
@@ -1528,6 +1576,175 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitoring/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description **Roles:** `admin`. */
+        get: operations["Monitoring_listSources"];
+        put?: never;
+        /**
+         * Register a source system; its API key is in this answer only
+         * @description **Roles:** `admin`.
+         */
+        post: operations["Monitoring_createSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/sources/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new key for the source (the old one stops working); shown once
+         * @description **Roles:** `admin`.
+         */
+        post: operations["Monitoring_rotateSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/sources/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description **Roles:** `admin`. */
+        post: operations["Monitoring_revokeSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A batch of access and contact events (application/x-ndjson), authenticated by the source system key: good rows stored (idempotent per source, event id and time), bad rows reported by line and reason
+         * @description **Access:** public (no token).
+         */
+        post: operations["Monitoring_events"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description **Roles:** `supervisor`, `analyst`. */
+        get: operations["Monitoring_listRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/rules/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Enable or disable a rule, change its thresholds or reason (try it first)
+         * @description **Roles:** `supervisor`.
+         */
+        patch: operations["Monitoring_updateRule"];
+        trace?: never;
+    };
+    "/api/v1/monitoring/rules/{code}/trial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The flags a rule would raise over a past period, proposed against current thresholds, by department (no names)
+         * @description **Roles:** `supervisor`.
+         */
+        post: operations["Monitoring_trial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description **Roles:** `supervisor`, `analyst`. */
+        get: operations["Monitoring_listFlags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring/flags/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description **Roles:** `supervisor`, `analyst`. */
+        get: operations["Monitoring_getFlag"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1573,7 +1790,7 @@ export interface components {
              * @example validation_failed
              * @enum {string}
              */
-            code: "assignee_conflict_of_interest" | "bad_request" | "cannot_change_own_roles" | "cannot_change_own_workforce_link" | "cannot_disable_self" | "cannot_enable_self" | "cannot_reset_own_password" | "case_closed" | "case_not_ready_to_close" | "clearance_ended" | "concurrent_update" | "confirmer_is_proposer" | "conflict" | "conflict_of_interest" | "constraint_violated" | "decision_before_referral" | "department_code_taken" | "dependency_unavailable" | "duplicate" | "email_taken" | "error" | "export_too_large" | "forbidden" | "handling_conditions_not_confirmed" | "handling_forbids_dissemination" | "handling_internal_only" | "import_rejected" | "internal_error" | "invalid_csv" | "invalid_csv_header" | "invalid_transition" | "login_locked" | "malformed_json" | "mandatory_referral_needs_criteria" | "method_not_allowed" | "newer_clearance_exists" | "no_referral" | "not_acceptable" | "not_assignee" | "not_found" | "not_your_report" | "outcome_already_confirmed" | "outcome_not_allowed" | "own_assessment" | "payload_too_large" | "post_code_taken" | "rate_limiter_unavailable" | "reference_not_found" | "referral_already_decided" | "referral_decision_required" | "referral_exists" | "referral_link" | "referral_not_required" | "report_has_no_subjects" | "review_by_required" | "separation_of_duties" | "service_unavailable" | "source_details_protected" | "staff_number_taken" | "stale_version" | "subject_has_outcome" | "too_many_login_attempts" | "too_many_requests" | "unauthorised" | "unprocessable" | "unsupported_media_type" | "validation_failed";
+            code: "assignee_conflict_of_interest" | "bad_request" | "cannot_change_own_roles" | "cannot_change_own_workforce_link" | "cannot_disable_self" | "cannot_enable_self" | "cannot_reset_own_password" | "case_closed" | "case_not_ready_to_close" | "clearance_ended" | "concurrent_update" | "confirmer_is_proposer" | "conflict" | "conflict_of_interest" | "constraint_violated" | "decision_before_referral" | "department_code_taken" | "dependency_unavailable" | "duplicate" | "email_taken" | "error" | "export_too_large" | "forbidden" | "handling_conditions_not_confirmed" | "handling_forbids_dissemination" | "handling_internal_only" | "import_rejected" | "internal_error" | "invalid_csv" | "invalid_csv_header" | "invalid_source_key" | "invalid_transition" | "login_locked" | "malformed_json" | "mandatory_referral_needs_criteria" | "method_not_allowed" | "newer_clearance_exists" | "no_referral" | "not_acceptable" | "not_assignee" | "not_found" | "not_your_report" | "outcome_already_confirmed" | "outcome_not_allowed" | "own_assessment" | "payload_too_large" | "post_code_taken" | "rate_limiter_unavailable" | "reference_not_found" | "referral_already_decided" | "referral_decision_required" | "referral_exists" | "referral_link" | "referral_not_required" | "report_has_no_subjects" | "review_by_required" | "separation_of_duties" | "service_unavailable" | "source_details_protected" | "source_revoked" | "staff_number_taken" | "stale_version" | "subject_has_outcome" | "too_many_login_attempts" | "too_many_requests" | "unauthorised" | "unprocessable" | "unsupported_media_type" | "validation_failed";
             errors?: components["schemas"]["FieldError"][];
             /** @example 5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11 */
             requestId: string;
@@ -1592,7 +1809,7 @@ export interface components {
              * @example intelligence.read
              * @enum {string}
              */
-            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
             /** @example intelligence */
             resourceType: string;
             resourceId: string | null;
@@ -2026,6 +2243,13 @@ export interface components {
         };
         /** @enum {string} */
         ReviewDecision: "no_further_action" | "development" | "referred_to_case" | "disseminated";
+        SendBackView: {
+            reason: string;
+            /** Format: uuid */
+            sentBackBy: string;
+            /** Format: date-time */
+            sentBackAt: string;
+        };
         AssessmentView: {
             /** Format: uuid */
             id: string;
@@ -2037,6 +2261,8 @@ export interface components {
             submittedBy: string;
             /** Format: date-time */
             submittedAt: string;
+            /** @description When a supervisor sent this version back to its analyst, with why (the version is kept) */
+            sentBack: components["schemas"]["SendBackView"] | null;
         };
         ReviewView: {
             /** Format: uuid */
@@ -2217,6 +2443,10 @@ export interface components {
             /** @description The assessment. Sensitive; every version is kept */
             assessmentText: string;
             recommendedDecision: components["schemas"]["ReviewDecision"];
+        };
+        SendBackRequest: {
+            /** @description Why the assessment goes back to its analyst */
+            reason: string;
         };
         /**
          * @description For referred_to_case without caseId: the new case’s type (default misconduct)
@@ -3152,6 +3382,161 @@ export interface components {
             /** Format: uuid */
             id: string;
             reference: string;
+        };
+        CreateSourceRequest: {
+            /** @example Records management (Niche) */
+            name: string;
+        };
+        SourceWithKey: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart */
+            keyPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            rotatedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description The API key: shown once, stored only as its hash. Send it as X-Source-Key. */
+            key: string;
+        };
+        SourceView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The first characters of the key, to tell keys apart */
+            keyPrefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            rotatedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        IngestRejection: {
+            /** @description Line of the batch (1-based) */
+            line: number;
+            reason: string;
+        };
+        IngestResult: {
+            /** @description Rows that passed validation */
+            accepted: number;
+            /** @description Rows stored now (accepted rows already stored are not stored twice) */
+            stored: number;
+            /** @description Accepted rows already stored (the same source, event id and time) */
+            duplicates: number;
+            rejected: components["schemas"]["IngestRejection"][];
+        };
+        /** @enum {string} */
+        MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst";
+        RuleView: {
+            code: components["schemas"]["MonitoringRuleCode"];
+            enabled: boolean;
+            thresholds: {
+                [key: string]: number;
+            };
+            /** @description The plain-language reason every flag of the rule carries */
+            reason: string;
+            version: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UpdateRuleRequest: {
+            version: number;
+            enabled?: boolean;
+            thresholds?: {
+                [key: string]: number;
+            };
+            reason?: string;
+        };
+        TrialRequest: {
+            /**
+             * Format: date
+             * @description First London day of the period
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last London day of the period
+             */
+            to: string;
+            /** @description Proposed thresholds (default: the current ones) */
+            thresholds?: {
+                [key: string]: number;
+            };
+        };
+        DepartmentCount: {
+            department: string;
+            /** @description Flags the proposed thresholds would raise */
+            proposed: number;
+            /** @description Flags the current thresholds would raise */
+            current: number;
+            /** @description proposed - current */
+            difference: number;
+        };
+        TrialResult: {
+            code: components["schemas"]["MonitoringRuleCode"];
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            proposed: {
+                [key: string]: number;
+            };
+            current: {
+                [key: string]: number;
+            };
+            /** @description Flags the proposed thresholds would raise in the period */
+            proposedTotal: number;
+            /** @description Flags the current thresholds would raise in the period */
+            currentTotal: number;
+            /** @description Counts by department: never names */
+            byDepartment: components["schemas"]["DepartmentCount"][];
+            /** @description Flags about the caller were left out of the counts */
+            callerRecordsExcluded: boolean;
+        };
+        FlagEvent: {
+            /** @enum {string} */
+            kind: "access" | "contact";
+            /** Format: uuid */
+            sourceId: string;
+            eventId: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description view, search, print, export; or the contact channel */
+            action: string;
+            recordType: string | null;
+            recordId: string | null;
+            personRef: string | null;
+        };
+        FlagView: {
+            /** Format: uuid */
+            id: string;
+            ruleCode: components["schemas"]["MonitoringRuleCode"];
+            /** Format: uuid */
+            workforceMemberId: string;
+            /** Format: date */
+            windowStart: string;
+            /** Format: date */
+            windowEnd: string;
+            reason: string;
+            eventCount: number;
+            /** @description The first 50 events, as evidence */
+            events: components["schemas"]["FlagEvent"][];
+            /**
+             * Format: uuid
+             * @description The lead raised from the flag
+             */
+            reportId: string | null;
+            /** Format: date-time */
+            raisedAt: string;
+        };
+        FlagPage: {
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+            items: components["schemas"]["FlagView"][];
         };
     };
     responses: {
@@ -4480,6 +4865,46 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    Intelligence_sendBack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendBackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntelligenceView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description invalid_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     Intelligence_review: {
         parameters: {
             query?: never;
@@ -4569,6 +4994,10 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Notifications_read: {
@@ -4590,6 +5019,11 @@ export interface operations {
                     "application/json": components["schemas"]["NotificationView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     MemberVetting_list: {
@@ -5071,6 +5505,33 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Cases_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case file, as an attachment named after the case reference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -5951,6 +6412,285 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_listSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceView"][];
+                };
+            };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_createSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSourceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_rotateSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceWithKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_revokeSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_events: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The source system API key */
+                "X-Source-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description See `code` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_listRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"][];
+                };
+            };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_updateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: components["schemas"]["MonitoringRuleCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_trial: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: components["schemas"]["MonitoringRuleCode"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrialRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_listFlags: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                ruleCode?: components["schemas"]["MonitoringRuleCode"];
+                workforceMemberId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Monitoring_getFlag: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlagView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
