@@ -120,7 +120,7 @@ export class CaseFigureFacts1795580000000 implements MigrationInterface {
           ON CONFLICT (basis, fy, member_type, category) DO UPDATE SET
                  ${MEASURES.map(([k]) => `"${k}" = t."${k}" + excluded."${k}"`).join(',\n                 ')}`;
     await q.query(`CREATE FUNCTION case_figure_total_apply() RETURNS trigger
-      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
           ${delta('SELECT 1 AS sign, n.* FROM new_rows n')};
@@ -139,7 +139,7 @@ export class CaseFigureFacts1795580000000 implements MigrationInterface {
       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION case_figure_total_apply()`);
 
     // --- The base tables' triggers: set-based, once per statement ---
-    const definer = `LANGUAGE plpgsql SECURITY DEFINER SET search_path = public`;
+    const definer = `LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp`;
     await q.query(`CREATE FUNCTION case_person_fact_on_case() RETURNS trigger ${definer} AS $$
       BEGIN
         IF TG_OP = 'INSERT' THEN
