@@ -84,7 +84,9 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
     {
       name: 'figures: APSP referrals, ten years',
       path: `/api/v1/figures/referrals?${range}&category=${apsp}`,
-      sql: referralsOverBaseTables(raw(referralFiguresQuery({ from, to, basis: 'recorded', category: apsp }))),
+      sql: referralsOverBaseTables(
+        raw(referralFiguresQuery({ from, to, basis: 'recorded', category: apsp })),
+      ),
       model: raw(referralFiguresQuery({ from, to, basis: 'recorded', category: apsp })),
     },
     {

@@ -95,7 +95,9 @@ describe('case figure facts (property)', () => {
     clientAddress: null,
   });
 
-  const run = async (query: { compile: (d: typeof db) => { sql: string; parameters: readonly unknown[] } }) => {
+  const run = async (query: {
+    compile: (d: typeof db) => { sql: string; parameters: readonly unknown[] };
+  }) => {
     const { sql, parameters } = query.compile(db);
     return (await t.db.pool.query(sql, [...parameters])).rows;
   };
@@ -114,7 +116,13 @@ describe('case figure facts (property)', () => {
       { from: lo, to: hi, department: departments[0] },
       { from: lo, to: hi, viewer: viewer(linked) },
       { from: lo, to: hi, viewer: viewer(linked), category: 'drugs' as BasisFilter['category'] },
-      { from: lo, to: hi, viewer: viewer(linked), department: departments[1], memberType: 'officer' as never },
+      {
+        from: lo,
+        to: hi,
+        viewer: viewer(linked),
+        department: departments[1],
+        memberType: 'officer' as never,
+      },
     ];
     for (const basis of ['recorded', 'finalised'] as const) {
       for (const f of filters) {
@@ -161,7 +169,10 @@ describe('case figure facts (property)', () => {
         `UPDATE case_subject_outcome SET confirmed_at = now() - make_interval(days => ${Math.floor(rnd() * 1500)}),
                 finalised_at = now() - make_interval(days => ${Math.floor(rnd() * 1500)}) WHERE id IN ${outcomes}`,
       ],
-      ['case reassessed', `UPDATE case_record SET severity = ${lit(pick(SEVERITIES), 'case_severity')} WHERE id IN ${cases}`],
+      [
+        'case reassessed',
+        `UPDATE case_record SET severity = ${lit(pick(SEVERITIES), 'case_severity')} WHERE id IN ${cases}`,
+      ],
       [
         'subject reassessed',
         `UPDATE case_subject_outcome SET severity = ${lit(pick(SEVERITIES), 'case_severity')} WHERE id IN ${outcomes}`,
@@ -275,7 +286,12 @@ describe('case figure facts (property)', () => {
       expect(res.status).toBe(200);
       expect(Date.parse(res.body.asAt)).toBeGreaterThanOrEqual(before - 1000);
       const oracle = await run(
-        caseFiguresQuery({ from: 2016, to: 2026, basis: 'finalised', viewer: member ? viewer(member) : null }),
+        caseFiguresQuery({
+          from: 2016,
+          to: 2026,
+          basis: 'finalised',
+          viewer: member ? viewer(member) : null,
+        }),
       );
       const total = oracle.find((r) => r.fy === -1 && r.member_type === 'all');
       expect(res.body.total.people).toBe(total.people);
