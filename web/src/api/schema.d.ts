@@ -1041,7 +1041,7 @@ export interface paths {
         };
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          */
         get: operations["Figures_referrals"];
         put?: never;
@@ -1061,7 +1061,7 @@ export interface paths {
         };
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          */
         get: operations["Figures_cases"];
         put?: never;
@@ -1081,7 +1081,7 @@ export interface paths {
         };
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          */
         get: operations["Figures_intelligence"];
         put?: never;
@@ -1101,7 +1101,7 @@ export interface paths {
         };
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          */
         get: operations["Figures_vetting"];
         put?: never;
@@ -1121,7 +1121,7 @@ export interface paths {
         };
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          */
         get: operations["Figures_capacity"];
         put?: never;
@@ -2770,6 +2770,12 @@ export interface components {
              * @example 2026-11-24
              */
             asOf: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures are as of: every change committed before it is counted (on CSV: the `Figures-As-At` header)
+             * @example 2026-11-24T09:15:02.117Z
+             */
+            asAt: string;
         };
         MisconductReturn: {
             /** @example misconduct_return */
@@ -4790,6 +4796,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4836,6 +4844,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4882,6 +4892,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4924,6 +4936,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4968,6 +4982,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
