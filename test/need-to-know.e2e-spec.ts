@@ -248,8 +248,11 @@ const fill = (route: string, id: string): string => route.replace(/\{(id|referen
 const withQuery = (url: string, query: string): string =>
   query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 
-/** What differs from one request to the next whatever the data: the correlation id, the instance, the clock. */
-const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt']);
+/**
+ * What differs from one request to the next whatever the data: the correlation id, the instance, the clock (a
+ * figure's `asAt`).
+ */
+const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt', 'asAt']);
 
 /** An answer (every page of it) without what differs per request, as text, with `replace` applied. */
 function normalised(pages: Reply | Reply[], replace: [string, string][] = []): string {

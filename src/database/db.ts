@@ -109,10 +109,76 @@ export interface CaseEvent {
   occurred_at: Generated<Timestamp>;
 }
 
+export interface CaseFigureTotal {
+  accelerated_hearings: number;
+  accelerated_hearings_proven: number;
+  advisory_list: number;
+  allegation_malicious_or_vexatious: number;
+  allegation_pending: number;
+  allegation_substantiated: number;
+  allegation_unfounded: number;
+  allegation_unsubstantiated: number;
+  barred_list: number;
+  basis: string;
+  case_to_answer: number;
+  category: CorruptionCategory | null;
+  criminal_acquitted: number;
+  criminal_caution: number;
+  criminal_charged: number;
+  criminal_convicted: number;
+  criminal_no_further_action: number;
+  criminal_ongoing: number;
+  finalised: number;
+  fy: number;
+  hearings: number;
+  hearings_gross_misconduct_proven: number;
+  hearings_proven: number;
+  left_service: number;
+  meetings: number;
+  meetings_proven: number;
+  member_type: MemberType;
+  no_case_to_answer: number;
+  not_proven: number;
+  outcome_dismissal_with_notice: number;
+  outcome_dismissal_without_notice: number;
+  outcome_final_written_warning: number;
+  outcome_management_advice: number;
+  outcome_no_further_action: number;
+  outcome_reduction_in_rank: number;
+  outcome_reflective_practice: number;
+  outcome_written_warning: number;
+  pending: number;
+  people: number;
+  proven: number;
+  would_have_been_dismissed: number;
+}
+
 export interface CaseIntelligence {
   case_id: string;
   linked_at: Generated<Timestamp>;
   report_id: string;
+}
+
+export interface CasePersonFact {
+  advisory_list_on: Timestamp | null;
+  allegation_result: AllegationResult | null;
+  assessed_severity: Severity | null;
+  barred_list_on: Timestamp | null;
+  basis: string;
+  case_id: string;
+  categories: ArrayType<CorruptionCategory>;
+  criminal_outcome: CriminalOutcome | null;
+  finalised_at: Timestamp | null;
+  fy: number;
+  left_service: LeftService | null;
+  member_type: MemberType;
+  misconduct_finding: MisconductFinding | null;
+  misconduct_outcome: MisconductOutcome | null;
+  primary_category: CorruptionCategory;
+  proceedings: Proceedings | null;
+  proceedings_result: ProceedingsResult | null;
+  workforce_member_id: string;
+  would_have_been_dismissed: boolean | null;
 }
 
 export interface CaseRecord {
@@ -548,7 +614,9 @@ export interface DB {
   audit_event_pending: AuditEventPending;
   auth_session: AuthSession;
   case_event: CaseEvent;
+  case_figure_total: CaseFigureTotal;
   case_intelligence: CaseIntelligence;
+  case_person_fact: CasePersonFact;
   case_record: CaseRecord;
   case_severity_assessment: CaseSeverityAssessment;
   case_subject: CaseSubject;

@@ -26,7 +26,10 @@ import {
 import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { FiguresService } from './figures.service.js';
 
-const NEGOTIATION = `JSON by default; the same table as CSV with \`Accept: text/csv\` or \`?format=csv\` (rows, then the total row). Records concerning the caller are left out: \`callerRecordsExcluded\` in JSON, the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header on CSV.`;
+/** The CSV's statement of the instant the figures are as of (JSON: `asAt`). */
+export const AS_AT_HEADER = 'Figures-As-At';
+
+const NEGOTIATION = `JSON by default; the same table as CSV with \`Accept: text/csv\` or \`?format=csv\` (rows, then the total row). Records concerning the caller are left out: \`callerRecordsExcluded\` in JSON, the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header on CSV. The instant the figures are as of: \`asAt\` in JSON, the \`${AS_AT_HEADER}\` header on CSV.`;
 
 /** The CSV's note that records concerning the caller were left out (JSON: `callerRecordsExcluded`). */
 const EXCLUDED_HEADER = {
@@ -34,6 +37,15 @@ const EXCLUDED_HEADER = {
     description:
       'On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON)',
     schema: { type: 'string', enum: ['true', 'false'] },
+  },
+};
+
+/** A figure table's CSV headers: the exclusion note and the instant it is as of. */
+const TABLE_HEADERS = {
+  ...EXCLUDED_HEADER,
+  [AS_AT_HEADER]: {
+    description: 'On CSV: the instant the figures are as of (as `asAt` in JSON)',
+    schema: { type: 'string', format: 'date-time' },
   },
 };
 
@@ -68,6 +80,7 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
   ];
   const name = `${table.figure}-${slug(table.filters.from)}-to-${slug(table.filters.to)}-${table.basis}.csv`;
   void reply.header(CALLER_RECORDS_EXCLUDED_HEADER, String(table.callerRecordsExcluded));
+  void reply.header(AS_AT_HEADER, table.asAt);
   sendCsv(
     reply,
     name,
@@ -96,7 +109,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
   async referrals(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -113,7 +126,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
   async cases(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -129,7 +142,7 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
   async intelligence(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -145,7 +158,7 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
   async vetting(
     @CurrentActor() actor: Actor,
     @Query() query: VettingFiguresQuery,
@@ -162,7 +175,7 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
   async capacity(
     @CurrentActor() actor: Actor,
     @Query() query: CapacityQuery,

@@ -337,7 +337,8 @@ export class FiguresService {
   /**
    * A figure table's one statement, with its audit row (who ran which figure with which filters, not what it
    * counted) written beside it (`Transactions.read` with its audit); the department filter is checked first,
-   * so a refused request is not audited as a read. `table` shapes the rows found.
+   * so a refused request is not audited as a read. `table` shapes the rows found; the answer states the instant
+   * it is as of (`asAt`).
    */
   private async runTable<R>(
     actor: Actor,
@@ -345,11 +346,16 @@ export class FiguresService {
     department: string | null | undefined,
     query: (tx: EntityManager) => Promise<R[]>,
     details: Record<string, unknown>,
-    table: (found: R[]) => FigureTable,
+    table: (found: R[]) => Omit<FigureTable, 'asAt'>,
   ): Promise<FigureTable> {
     await this.assertDepartment(department);
     return this.tx.read(
-      async (tx) => table(await query(tx)),
+      async (tx) => {
+        // The statement's snapshot is taken after this instant: every change committed before it is counted
+        // (the read models are kept in each change's own transaction).
+        const asAt = new Date().toISOString();
+        return { ...table(await query(tx)), asAt };
+      },
       (tx) =>
         this.audit.record(tx, actor, { action: AUDIT_OF[figure], resourceType: FIGURES_RESOURCE, details }),
     );

@@ -224,6 +224,14 @@ export class FigureTable {
 
   @ApiProperty({ example: '2026-11-24', description: 'The date the figures were computed for' })
   asOf: string;
+
+  @ApiProperty({
+    example: '2026-11-24T09:15:02.117Z',
+    format: 'date-time',
+    description:
+      'The instant the figures are as of: every change committed before it is counted (on CSV: the `Figures-As-At` header)',
+  })
+  asAt: string;
 }
 
 export class MisconductReturn {
