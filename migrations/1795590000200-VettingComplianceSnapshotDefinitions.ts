@@ -1,11 +1,12 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Applies the database definitions of src/modules/vetting/sql/vetting_states_at.sql, src/modules/vetting/sql/vetting_compliance_invalidate.sql
+ * Applies the database definitions of src/modules/vetting/sql/vetting_states_at.sql, src/modules/vetting/sql/vetting_compliance_counts.sql, src/modules/vetting/sql/vetting_compliance_invalidate.sql
  * as they were when this migration was written (`npm run db:definitions`): the files are the current text,
  * this is history. vetting_states_at: a leaver is `left` from
- * their leaving date (issue 26), not `below_required`. vetting_compliance_invalidate: a change to what states
- * depend on discards, in its own transaction, the compliance snapshots of the dates it can touch (issue 25).
+ * their leaving date (issue 26), not `below_required`. vetting_compliance_counts: the one derivation of the
+ * compliance snapshots (issue 25). vetting_compliance_invalidate: a change to what states depend on discards,
+ * in its own transaction, the snapshots of the dates it can touch.
  */
 export class VettingComplianceSnapshotDefinitions1795590000200 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
@@ -40,6 +41,22 @@ LEFT JOIN LATERAL (
   ORDER BY c.expires_on DESC, c.id
   LIMIT 1
 ) b ON TRUE
+$function$`);
+    await q.query(`CREATE OR REPLACE FUNCTION public.vetting_compliance_counts(p_on date)
+ RETURNS TABLE(department_id uuid, member_type member_type, workforce integer, up_to_date integer, renewal_due integer, overdue integer, below_required integer, no_clearance integer)
+ LANGUAGE sql
+ STABLE
+ SET jit TO 'off'
+AS $function$
+SELECT s.department_id, s.member_type, count(*)::int,
+       count(*) FILTER (WHERE s.state = 'up_to_date')::int,
+       count(*) FILTER (WHERE s.state = 'renewal_due')::int,
+       count(*) FILTER (WHERE s.state = 'overdue')::int,
+       count(*) FILTER (WHERE s.state = 'below_required')::int,
+       count(*) FILTER (WHERE s.state = 'none')::int
+  FROM vetting_states_at(p_on) s
+ WHERE s.is_current
+ GROUP BY s.department_id, s.member_type
 $function$`);
     await q.query(`CREATE OR REPLACE FUNCTION public.vetting_compliance_invalidate()
  RETURNS trigger
@@ -169,6 +186,7 @@ END $function$`);
     await q.query(`DROP TRIGGER vetting_compliance_invalidate_update ON public.vetting_level_satisfies`);
     await q.query(`DROP TRIGGER vetting_compliance_invalidate_delete ON public.vetting_level_satisfies`);
     await q.query(`DROP TRIGGER vetting_compliance_invalidate_truncate ON public.vetting_level_satisfies`);
+    await q.query(`DROP FUNCTION public.vetting_compliance_counts(p_on date)`);
     await q.query(`DROP FUNCTION public.vetting_compliance_invalidate()`);
     await q.query(`CREATE OR REPLACE FUNCTION public.vetting_states_at(p_on date)
  RETURNS TABLE(workforce_member_id uuid, is_current boolean, department_id uuid, post_id uuid, member_type member_type, required_level vetting_level, state vetting_state, clearance_id uuid, clearance_level vetting_level, expires_on date)

@@ -7,6 +7,8 @@ import { ClearancesService } from './clearances.service.js';
 import { ComplianceService } from './compliance.service.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
+import { SnapshotsRepository } from './snapshots.repository.js';
+import { SnapshotsService } from './snapshots.service.js';
 import { SweepRepository } from './sweep.repository.js';
 import { SweepService } from './sweep.service.js';
 import { VettingRulesService } from './vetting-rules.service.js';
@@ -33,16 +35,21 @@ import { VettingRepository } from './vetting.repository.js';
 })
 export class VettingModule {}
 
-/** The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts). */
+/**
+ * The worker's side: the sweep, the outbox relay and the compliance snapshots (their processors are in
+ * vetting.processor.ts).
+ */
 @Module({
   providers: [
     VettingRulesService,
+    SnapshotsService,
+    SnapshotsRepository,
     SweepService,
     OutboxRelayService,
     VettingRepository,
     SweepRepository,
     OutboxRepository,
   ],
-  exports: [SweepService, OutboxRelayService, VettingRulesService],
+  exports: [SweepService, OutboxRelayService, VettingRulesService, SnapshotsService],
 })
 export class VettingCoreModule {}
