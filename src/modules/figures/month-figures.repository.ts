@@ -99,7 +99,7 @@ const iso = (expr: Fragment): Fragment =>
  * end and for today, and discarded in the transaction of any change to what they count): the filter's groups
  * summed. A date without a snapshot (computed again within seconds of a back-dated change, or outside the
  * worker's window) is computed on request by the same derivation (vetting_compliance_counts). The viewer's
- * own vetting state, counted in the snapshot, is taken off (the access policy's predicate, negated: one
+ * own vetting state, counted in the snapshot (and in vetting_compliance_counts), is taken off (the access policy's predicate, negated: one
  * person's state on each date). Equal to `vettingComplianceQuery` over the base tables
  * (test/vetting-snapshots.e2e-spec.ts).
  */
@@ -121,8 +121,7 @@ export function vettingComplianceSnapshotQuery(
   SELECT m.as_of, -1, -(v.state = 'up_to_date')::int, -(v.state = 'renewal_due')::int, -(v.state = 'overdue')::int,
          -(v.state = 'below_required')::int, -(v.state = 'none')::int
     FROM m CROSS JOIN LATERAL (SELECT v.state FROM vetting_states_at(m.as_of) v
-                                WHERE ${where('v', sql`v.is_current AND NOT (${hidden})`)}) v
-   WHERE m.computed_at IS NOT NULL`
+                                WHERE ${where('v', sql`v.is_current AND NOT (${hidden})`)}) v`
     : sql``;
   return sql<VettingSnapshotFigureRow>`
 WITH m AS MATERIALIZED (
