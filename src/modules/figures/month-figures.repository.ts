@@ -129,9 +129,13 @@ WITH m AS MATERIALIZED (
     FROM ${monthEnds(f, today)} x LEFT JOIN vetting_compliance_month vm ON vm.as_of = x.as_of
 ),
 c AS (
-  SELECT s.as_of, s.workforce, s.up_to_date, s.renewal_due, s.overdue, s.below_required, s.no_clearance
-    FROM m JOIN vetting_compliance_snapshot s ON s.as_of = m.as_of
-   WHERE ${where('s', sql`m.computed_at IS NOT NULL`)}
+  SELECT m.as_of, s.*
+    FROM m CROSS JOIN LATERAL (
+      SELECT sum(s.workforce) AS workforce, sum(s.up_to_date) AS up_to_date, sum(s.renewal_due) AS renewal_due,
+             sum(s.overdue) AS overdue, sum(s.below_required) AS below_required, sum(s.no_clearance) AS no_clearance
+        FROM vetting_compliance_snapshot s
+       WHERE ${where('s', sql`s.as_of = m.as_of`)}) s
+   WHERE m.computed_at IS NOT NULL
   UNION ALL
   SELECT m.as_of, l.workforce, l.up_to_date, l.renewal_due, l.overdue, l.below_required, l.no_clearance
     FROM m CROSS JOIN LATERAL vetting_compliance_counts(m.as_of) l

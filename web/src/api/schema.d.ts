@@ -716,7 +716,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Share of the current workforce with up-to-date vetting, overall and by group */
+        /** Share of the workforce in service on a date (default today) with up-to-date vetting, overall and by group */
         get: operations["Vetting_compliance"];
         put?: never;
         post?: never;
@@ -1581,7 +1581,7 @@ export interface components {
             leaveDate?: string | null;
         };
         /** @enum {string} */
-        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none";
+        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none" | "left";
         MemberVetting: {
             state: components["schemas"]["VettingState"];
             /** @description What the post requires */
@@ -4235,7 +4235,10 @@ export interface operations {
     };
     Vetting_compliance: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The date the figure is taken on (YYYY-MM-DD; default today, UK) */
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
