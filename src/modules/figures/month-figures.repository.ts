@@ -62,10 +62,6 @@ export const VETTING_COLUMNS: FigureColumn[] = [
     description:
       'The instant the counts hold for: when the answer was read (a stored snapshot is discarded by any change to the dates it covers, so it is never behind the records)',
   },
-  {
-    key: 'snapshot_computed_at',
-    description: 'When the worker computed the month-end snapshot read (empty: computed on request)',
-  },
 ];
 
 /** A month's vetting compliance (`as_of` as `YYYY-MM-DD`, the percentage as text, null with no workforce). */
@@ -84,10 +80,7 @@ export type VettingFigureRow = {
 };
 
 /** The figure as Lantern answers it: read from the snapshots, with the instants they hold for. */
-export type VettingSnapshotFigureRow = VettingFigureRow & {
-  as_of_instant: string;
-  snapshot_computed_at: string | null;
-};
+export type VettingSnapshotFigureRow = VettingFigureRow & { as_of_instant: string };
 
 /** An instant as ISO 8601 text in UTC, as JSON shows instants. */
 const iso = (expr: Fragment): Fragment =>
@@ -150,8 +143,7 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
        COALESCE(sum(c.below_required), 0)::int AS below_required,
        COALESCE(sum(c.no_clearance), 0)::int AS no_clearance,
        round(100.0 * sum(c.up_to_date + c.renewal_due) / NULLIF(sum(c.workforce), 0), 1)::text AS compliance_percent,
-       ${iso(sql`statement_timestamp()`)} AS as_of_instant,
-       ${iso(sql`m.computed_at`)} AS snapshot_computed_at
+       ${iso(sql`statement_timestamp()`)} AS as_of_instant
   FROM m LEFT JOIN c ON c.as_of = m.as_of
  GROUP BY m.period, m.as_of, m.computed_at
  ORDER BY m.period = 'now', m.as_of`;
