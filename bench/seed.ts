@@ -6,6 +6,11 @@ import { seedIntelligenceReports } from '../src/demo/intelligence.js';
 import { generatedMembersSql } from '../src/demo/workforce.js';
 import { inPgTransaction } from './baseline.js';
 import { say } from './lib.js';
+import type { RawBuilder } from 'kysely';
+import { londonDateOf } from '../src/common/clock.js';
+import { db as kysely } from '../src/database/sql.js';
+import { SNAPSHOT_SQL } from '../src/modules/vetting/snapshots.repository.js';
+import { snapshotWindowStart } from '../src/modules/vetting/snapshots.service.js';
 
 export interface SeedContext {
   db: pg.Pool;
@@ -295,6 +300,20 @@ export async function seed(base: Omit<SeedContext, 'later'>, scale: number): Pro
   const t0 = Date.now();
   await ctx.db.query('VACUUM ANALYZE');
   say(`  vacuumed and analysed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // The vetting compliance snapshots (read model), as the worker computes them: the same statements.
+  const t1 = Date.now();
+  const today = londonDateOf(new Date());
+  const run = async <R>(q: RawBuilder<R>): Promise<R[]> => {
+    const { sql, parameters } = q.compile(kysely);
+    return (await ctx.db.query(sql, [...parameters])).rows as R[];
+  };
+  const dates = await run(SNAPSHOT_SQL.missing(snapshotWindowStart(today), today));
+  for (const { as_of } of dates) {
+    await run(SNAPSHOT_SQL.claim(as_of));
+    await run(SNAPSHOT_SQL.compute(as_of));
+  }
+  await ctx.db.query('ANALYZE vetting_compliance_month, vetting_compliance_snapshot');
+  say(`  vetting compliance snapshots: ${dates.length} dates in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   say(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 

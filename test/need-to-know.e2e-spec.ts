@@ -250,9 +250,11 @@ const withQuery = (url: string, query: string): string =>
 
 /**
  * What differs from one request to the next whatever the data: the correlation id, the instance, the clock (a
- * figure's `asAt`).
+ * figure's `asAt`, a vetting figure row's `as_of_instant`).
  */
-const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt', 'asAt']);
+const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt', 'asAt', 'as_of_instant']);
+/** A figure's "as of" instant (the time it was read) in a CSV answer: per request too. */
+const CSV_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g;
 
 /** An answer (every page of it) without what differs per request, as text, with `replace` applied. */
 function normalised(pages: Reply | Reply[], replace: [string, string][] = []): string {
@@ -261,7 +263,9 @@ function normalised(pages: Reply | Reply[], replace: [string, string][] = []): s
       let text =
         typeof res.body === 'object' && res.body !== null
           ? JSON.stringify(res.body, (k, v: unknown) => (PER_REQUEST.has(k) ? undefined : v))
-          : res.text;
+          : String(res.headers['content-type'] ?? '').startsWith('text/csv')
+            ? res.text.replace(CSV_INSTANT, '<instant>')
+            : res.text;
       for (const [from, to] of replace) text = text.split(from).join(to);
       return `${res.status} ${String(res.headers['content-type'] ?? '').split(';')[0]} ${text}`;
     })

@@ -279,6 +279,51 @@ describe('workforce and vetting', () => {
       expect(after.rows).toEqual(before.rows);
     });
 
+    it('refuses a row whose post belongs to another department, with the other bad rows', async () => {
+      const other = await api('POST', '/workforce/departments', { code: 'HR', name: 'Human Resources' });
+      expect(other.status).toBe(201);
+      const hrPost = await api('POST', '/workforce/posts', {
+        code: 'HR-ADV',
+        title: 'HR adviser',
+        departmentId: other.body.id,
+      });
+      expect(hrPost.status).toBe(201);
+      const before = await t.db.pool.query('SELECT count(*), max(updated_at) FROM workforce_member');
+      const res = await upload(
+        csv([
+          'staff_number,member_type,given_name,family_name,department_code,post_code',
+          'DEP-1,staff,Ida,Irwin,HR,HR-ADV',
+          'DEP-2,staff,Jo,Judd,PSD,HR-ADV',
+          'DEP-3,staff,Kit,Kerr,,HR-ADV',
+          'DEP-4,sheriff,Lee,Lowe,HR,',
+        ]),
+      );
+      expectProblem(res, 422, 'import_rejected');
+      expect(res.body.rowErrors).toEqual([
+        { line: 3, column: 'post_code', message: 'the post belongs to department HR, not PSD' },
+        { line: 5, column: 'member_type', message: expect.stringContaining('member_type must be one of') },
+      ]);
+      expect((await t.db.pool.query('SELECT count(*), max(updated_at) FROM workforce_member')).rows).toEqual(
+        before.rows,
+      );
+      // A file without the department column is judged against the department on record (IMP-1: PSD).
+      const kept = await upload(
+        csv(['staff_number,member_type,given_name,family_name,post_code', 'IMP-1,officer,Ann,Ames,HR-ADV']),
+      );
+      expectProblem(kept, 422, 'import_rejected');
+      expect(kept.body.rowErrors).toEqual([
+        { line: 2, column: 'post_code', message: 'the post belongs to department HR, not PSD' },
+      ]);
+      const fine = await upload(
+        csv([
+          'staff_number,member_type,given_name,family_name,department_code,post_code',
+          'DEP-1,staff,Ida,Irwin,HR,HR-ADV',
+          'DEP-3,staff,Kit,Kerr,,HR-ADV',
+        ]),
+      );
+      expect(fine.status).toBe(201);
+    });
+
     it('refuses a broken CSV, a bad header and a non-CSV body', async () => {
       const broken = await upload('staff_number,member_type,given_name,family_name\nB-1,officer,"Ann,Ames\n');
       expectProblem(broken, 422, 'invalid_csv');
@@ -450,7 +495,7 @@ describe('workforce and vetting', () => {
         overdue: 'overdue',
         below: 'below_required',
         none: 'none',
-        leaver: 'overdue',
+        leaver: 'left',
       });
       const list = await api('GET', `/workforce?vettingState=renewal_due&current=true&staffNumberPrefix=SW-`);
       expect(list.body.items.map((m: { id: string }) => m.id)).toEqual([ids.due]);
@@ -691,6 +736,50 @@ describe('workforce and vetting', () => {
       expectProblem(await api('GET', '/vetting/compliance', undefined, analyst), 403, 'forbidden');
       const rules = await api('GET', '/vetting/rules', undefined, auditor);
       expect(rules.body.renewalMonths.MV).toBe(84);
+    });
+
+    it('answers compliance as at a date: a leaver is `left` and out of the count from their leaving date', async () => {
+      const leaver = await member('LEFT-1', {
+        departmentId: department,
+        postId: mvPost,
+        startDate: '2020-01-01',
+        leaveDate: '2026-03-01',
+      });
+      await clearance(leaver, 'MV', '2021-01-01');
+      const seen = await api('GET', `/workforce/${leaver}`);
+      expect(seen.body.vetting.state).toBe('left');
+      const at = async (asOf: string) => {
+        const res = await api('GET', `/vetting/compliance?asOf=${asOf}`, undefined, auditor);
+        expect(res.status).toBe(200);
+        expect(res.body.asOf).toBe(asOf);
+        return res.body.byDepartment.find((g: { key: string }) => g.key === department)?.total ?? 0;
+      };
+      // The day before leaving they count; on the leaving date they are gone. Both as the SQL says.
+      const before = await at('2026-02-28');
+      const on = await at('2026-03-01');
+      expect(before - on).toBeGreaterThanOrEqual(1);
+      const { rows } = await t.db.pool.query(
+        `SELECT d::text AS d, (SELECT count(*)::int FROM vetting_states_at(d) WHERE is_current AND department_id = $1) AS n,
+                (SELECT state::text FROM vetting_states_at(d) WHERE workforce_member_id = $2) AS state
+           FROM unnest(ARRAY['2026-02-28', '2026-03-01']::date[]) d ORDER BY d`,
+        [department, leaver],
+      );
+      expect(rows).toEqual([
+        { d: '2026-02-28', n: before, state: 'up_to_date' },
+        { d: '2026-03-01', n: on, state: 'left' },
+      ]);
+      // Bad dates and unknown parameters: 400 problem+json, never the figure for today.
+      for (const bad of ['2026-02-30', '26-03-01', '2026-03-01T00:00:00Z', 'yesterday', '']) {
+        expectProblem(
+          await api('GET', `/vetting/compliance?asOf=${encodeURIComponent(bad)}`, undefined, auditor),
+          400,
+        );
+      }
+      expectProblem(await api('GET', '/vetting/compliance?as_of=2026-03-01', undefined, auditor), 400);
+      expectProblem(
+        await api('GET', '/vetting/compliance?asOf=2026-03-01&asOf=2026-03-02', undefined, auditor),
+        400,
+      );
     });
 
     it('hides a vetting officer’s own records from them (404, left out of lists, denied read audited)', async () => {

@@ -19,6 +19,8 @@ export interface JobPayloads {
   'vetting-sweep': Record<string, never>;
   /** One person's clearances or post changed: re-evaluate that person now. */
   'vetting-check-person': { workforceMemberId: string };
+  /** Compute the vetting compliance snapshots missing (month ends passed, today, dates a change discarded). */
+  'vetting-snapshots': Record<string, never>;
   /** Relay pending outbox rows (alerts to the webhook). */
   'outbox-relay': Record<string, never>;
   /** Verify the audit hash chain and log the result. */
@@ -38,6 +40,7 @@ export type JobName = keyof JobPayloads;
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   'vetting-sweep': QUEUES.vetting,
   'vetting-check-person': QUEUES.vetting,
+  'vetting-snapshots': QUEUES.vetting,
   'outbox-relay': QUEUES.outbox,
   'audit-verify': QUEUES.audit,
   'audit-subjects-flush': QUEUES.audit,

@@ -559,6 +559,23 @@ export interface VettingClearance {
   workforce_member_id: string;
 }
 
+export interface VettingComplianceMonth {
+  as_of: Timestamp;
+  computed_at: Generated<Timestamp>;
+}
+
+export interface VettingComplianceSnapshot {
+  as_of: Timestamp;
+  below_required: number;
+  department_id: string | null;
+  member_type: MemberType;
+  no_clearance: number;
+  overdue: number;
+  renewal_due: number;
+  up_to_date: number;
+  workforce: number;
+}
+
 export interface VettingDeclaration {
   category: DeclarationCategory;
   declared_on: Timestamp;
@@ -645,6 +662,8 @@ export interface DB {
   refresh_token: RefreshToken;
   vetting_alert: VettingAlert;
   vetting_clearance: VettingClearance;
+  vetting_compliance_month: VettingComplianceMonth;
+  vetting_compliance_snapshot: VettingComplianceSnapshot;
   vetting_declaration: VettingDeclaration;
   vetting_level_rule: VettingLevelRule;
   vetting_level_satisfies: VettingLevelSatisfies;

@@ -5,6 +5,7 @@ import { CoreModule } from '../../src/common/core.module.js';
 import type { AppConfig } from '../../src/config/app-config.js';
 import { AuditModule } from '../../src/modules/audit/audit.module.js';
 import { OutboxRelayService } from '../../src/modules/vetting/outbox-relay.service.js';
+import { SnapshotsService } from '../../src/modules/vetting/snapshots.service.js';
 import { SweepService } from '../../src/modules/vetting/sweep.service.js';
 import { VettingCoreModule } from '../../src/modules/vetting/vetting.module.js';
 
@@ -14,6 +15,8 @@ class SweeperModule {}
 export interface Sweeper {
   sweep(today: string, memberId?: string): Promise<{ raised: number; resolved: number }>;
   relay(): Promise<{ delivered: number; failed: number }>;
+  /** The worker's compliance snapshot job, as of `today`: the dates it computed. */
+  snapshots(today: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function startSweeper(config: AppConfig): Promise<Sweeper> {
   return {
     sweep: (today, memberId) => sweeps.sweep(today, memberId ?? null, 'test'),
     relay: () => relay.relay(),
+    snapshots: (today) => ctx.get(SnapshotsService).refresh(today),
     close: () => ctx.close(),
   };
 }

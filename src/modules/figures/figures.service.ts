@@ -151,7 +151,7 @@ export class FiguresService {
       {
         basis: 'state_on_date',
         basisDescription:
-          'Each person’s vetting state on the date, computed from the clearance history (not a stored snapshot); the workforce is who was in service that day (the caller’s own record left out)',
+          'Each person’s vetting state on the date, from the clearance history: month ends and today read from snapshots the worker computes, discarded by any change to the dates they cover (a date without one is computed on request); the workforce is who was in service that day (the caller’s own record left out)',
         unit: 'Workforce members',
       },
     );

@@ -57,6 +57,11 @@ export const VETTING_COLUMNS: FigureColumn[] = [
     key: 'compliance_percent',
     description: 'Share up to date, per cent to one decimal (empty with no workforce)',
   },
+  {
+    key: 'as_of_instant',
+    description:
+      'The instant the counts hold for: when the answer was read (a stored snapshot is discarded by any change to the dates it covers, so it is never behind the records)',
+  },
 ];
 
 /** A month's vetting compliance (`as_of` as `YYYY-MM-DD`, the percentage as text, null with no workforce). */
@@ -74,10 +79,81 @@ export type VettingFigureRow = {
   compliance_percent: string | null;
 };
 
+/** The figure as Lantern answers it: read from the snapshots, with the instants they hold for. */
+export type VettingSnapshotFigureRow = VettingFigureRow & { as_of_instant: string };
+
+/** An instant as ISO 8601 text in UTC, as JSON shows instants. */
+const iso = (expr: Fragment): Fragment =>
+  sql`to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /**
- * Vetting compliance at the end of each month and today, from `vetting_states_at(date)` (the vetting
- * module's one definition of a state, computed from the clearance history; up to date = `up_to_date` or
- * `renewal_due`, as the vetting module's own compliance figure counts it).
+ * Vetting compliance at the end of each month and today, read from the vetting module's snapshots
+ * (vetting_compliance_snapshot: per date, department and member type, computed by the worker once per month
+ * end and for today, and discarded in the transaction of any change to what they count): the filter's groups
+ * summed. A date without a snapshot (computed again within seconds of a back-dated change, or outside the
+ * worker's window) is computed on request by the same derivation (vetting_compliance_counts). The viewer's
+ * own vetting state, counted in the snapshot (and in vetting_compliance_counts), is taken off (the access policy's predicate, negated: one
+ * person's state on each date). Equal to `vettingComplianceQuery` over the base tables
+ * (test/vetting-snapshots.e2e-spec.ts).
+ */
+export function vettingComplianceSnapshotQuery(
+  f: FigureFilter,
+  today: string,
+): RawBuilder<VettingSnapshotFigureRow> {
+  const groups = (alias: string): Fragment[] => {
+    const out: Fragment[] = [];
+    if (f.department) out.push(sql`${sql.ref(`${alias}.department_id`)} = ${f.department}::uuid`);
+    if (f.memberType) out.push(sql`${sql.ref(`${alias}.member_type`)} = ${f.memberType}::member_type`);
+    return out;
+  };
+  const where = (alias: string, first: Fragment): Fragment => and([first, ...groups(alias)]);
+  const hidden = visible(f, RecordKind.Clearance, 'v');
+  const own = hidden
+    ? sql`
+  UNION ALL
+  SELECT m.as_of, -1, -(v.state = 'up_to_date')::int, -(v.state = 'renewal_due')::int, -(v.state = 'overdue')::int,
+         -(v.state = 'below_required')::int, -(v.state = 'none')::int
+    FROM m CROSS JOIN LATERAL (SELECT v.state FROM vetting_states_at(m.as_of) v
+                                WHERE ${where('v', sql`v.is_current AND NOT (${hidden})`)}) v`
+    : sql``;
+  return sql<VettingSnapshotFigureRow>`
+WITH m AS MATERIALIZED (
+  SELECT x.period, x.as_of, vm.computed_at
+    FROM ${monthEnds(f, today)} x LEFT JOIN vetting_compliance_month vm ON vm.as_of = x.as_of
+),
+c AS (
+  SELECT m.as_of, s.*
+    FROM m CROSS JOIN LATERAL (
+      SELECT sum(s.workforce) AS workforce, sum(s.up_to_date) AS up_to_date, sum(s.renewal_due) AS renewal_due,
+             sum(s.overdue) AS overdue, sum(s.below_required) AS below_required, sum(s.no_clearance) AS no_clearance
+        FROM vetting_compliance_snapshot s
+       WHERE ${where('s', sql`s.as_of = m.as_of`)}) s
+   WHERE m.computed_at IS NOT NULL
+  UNION ALL
+  SELECT m.as_of, l.workforce, l.up_to_date, l.renewal_due, l.overdue, l.below_required, l.no_clearance
+    FROM m CROSS JOIN LATERAL vetting_compliance_counts(m.as_of) l
+   WHERE ${where('l', sql`m.computed_at IS NULL`)}${own}
+)
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       COALESCE(sum(c.workforce), 0)::int AS workforce,
+       COALESCE(sum(c.up_to_date + c.renewal_due), 0)::int AS up_to_date,
+       COALESCE(sum(c.renewal_due), 0)::int AS renewal_due,
+       COALESCE(sum(c.overdue + c.below_required + c.no_clearance), 0)::int AS not_up_to_date,
+       COALESCE(sum(c.overdue), 0)::int AS overdue,
+       COALESCE(sum(c.below_required), 0)::int AS below_required,
+       COALESCE(sum(c.no_clearance), 0)::int AS no_clearance,
+       round(100.0 * sum(c.up_to_date + c.renewal_due) / NULLIF(sum(c.workforce), 0), 1)::text AS compliance_percent,
+       ${iso(sql`statement_timestamp()`)} AS as_of_instant
+  FROM m LEFT JOIN c ON c.as_of = m.as_of
+ GROUP BY m.period, m.as_of, m.computed_at
+ ORDER BY m.period = 'now', m.as_of`;
+}
+
+/**
+ * Vetting compliance at the end of each month and today, straight from `vetting_states_at(date)` over the
+ * base tables (the vetting module's one definition of a state, computed from the clearance history; up to
+ * date = `up_to_date` or `renewal_due`, as the vetting module's own compliance figure counts it): the
+ * snapshots' oracle (test/vetting-snapshots.e2e-spec.ts) and the bench's baseline.
  */
 export function vettingComplianceQuery(f: FigureFilter, today: string): RawBuilder<VettingFigureRow> {
   const months = monthEnds(f, today);
@@ -234,8 +310,8 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
 /** The month-end tables, run on the unit of work's connection. */
 @Injectable()
 export class MonthFiguresRepository {
-  vetting(tx: EntityManager, f: FigureFilter, today: string): Promise<VettingFigureRow[]> {
-    return all(tx, vettingComplianceQuery(f, today).compile(db));
+  vetting(tx: EntityManager, f: FigureFilter, today: string): Promise<VettingSnapshotFigureRow[]> {
+    return all(tx, vettingComplianceSnapshotQuery(f, today).compile(db));
   }
 
   capacity(

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
+import { isIsoDate } from '../../common/dates.js';
+import { problems } from '../../common/problem.js';
 import { Transactions } from '../../database/database.module.js';
 import { callerRecordsExcluded } from '../access/access.policy.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,8 +14,9 @@ import { type ComplianceRow, VettingRepository } from './vetting.repository.js';
 const share = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d) * 10000) / 10000);
 
 /**
- * The compliance figure: the share of the current workforce whose vetting is up to date (up_to_date or
- * renewal_due: not expired, and meeting the post's level), from vetting_states_at(today) in one
+ * The compliance figure: the share of the workforce in service on a date (today unless asked; a leaver is out
+ * from their leaving date) whose vetting is up to date (up_to_date or renewal_due: not expired, and meeting
+ * the post's level), from vetting_states_at(date) in one
  * aggregate with grouping sets (VettingRepository.compliance). The caller's own vetting state is left out (the access policy: a vetting
  * state is a record about its person), and the answer says so (`callerRecordsExcluded`).
  */
@@ -27,8 +30,12 @@ export class ComplianceService {
     private readonly workforce: WorkforceService,
   ) {}
 
-  async compliance(actor: Actor): Promise<ComplianceView> {
-    const asOf = this.clock.today();
+  /** The figure as at `on` (a date the DTO checked the shape of; default today): who was serving that day. */
+  async compliance(actor: Actor, on?: string): Promise<ComplianceView> {
+    if (on !== undefined && !isIsoDate(on)) {
+      throw problems.invalid('asOf', 'isDate', 'asOf is not a calendar date');
+    }
+    const asOf = on ?? this.clock.today();
     return this.tx.read(async (m) => {
       const rows = await this.repository.compliance(m, actor, asOf);
       // The departments' names, from their owner.

@@ -15,6 +15,7 @@ import {
   AlertView,
   ClearancePage,
   ClearanceView,
+  ComplianceQuery,
   ComplianceView,
   DeclarationPage,
   DeclarationRequest,
@@ -159,10 +160,13 @@ export class VettingController {
 
   @Get('compliance')
   @Roles(...MANAGERS, Role.Auditor)
-  @ApiOperation({ summary: 'Share of the current workforce with up-to-date vetting, overall and by group' })
+  @ApiOperation({
+    summary:
+      'Share of the workforce in service on a date (default today) with up-to-date vetting, overall and by group',
+  })
   @ApiOkResponse({ type: ComplianceView })
-  compliance(@CurrentActor() actor: Actor): Promise<ComplianceView> {
-    return this.complianceService.compliance(actor);
+  compliance(@CurrentActor() actor: Actor, @Query() query: ComplianceQuery): Promise<ComplianceView> {
+    return this.complianceService.compliance(actor, query.asOf);
   }
 
   @Get('rules')

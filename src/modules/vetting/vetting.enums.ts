@@ -8,6 +8,8 @@ export enum VettingState {
   Overdue = 'overdue',
   BelowRequired = 'below_required',
   None = 'none',
+  /** Left the service: from their leaving date on, out of every compliance count. */
+  Left = 'left',
 }
 
 /** A clearance's status at a date, computed from its dates by `vetting_clearance_status(...)`. */

@@ -8,6 +8,8 @@ import { ComplianceService } from './compliance.service.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { OutboxRelayService } from './outbox-relay.service.js';
 import { OutboxService } from './outbox.service.js';
+import { SnapshotsRepository } from './snapshots.repository.js';
+import { SnapshotsService } from './snapshots.service.js';
 import { SweepRepository } from './sweep.repository.js';
 import { SweepService } from './sweep.service.js';
 import { VettingRulesService } from './vetting-rules.service.js';
@@ -35,12 +37,15 @@ import { VettingRepository } from './vetting.repository.js';
 export class VettingModule {}
 
 /**
- * The worker's side: the sweep and the outbox relay (their processors are in vetting.processor.ts); the
- * outbox itself (OutboxService) and its relay's transports for the notifications module.
+ * The worker's side: the sweep, the outbox relay and the compliance snapshots (their processors are in
+ * vetting.processor.ts); the outbox itself (OutboxService) and its relay's transports for the notifications
+ * module.
  */
 @Module({
   providers: [
     VettingRulesService,
+    SnapshotsService,
+    SnapshotsRepository,
     SweepService,
     OutboxRelayService,
     VettingRepository,
@@ -48,6 +53,6 @@ export class VettingModule {}
     OutboxRepository,
     OutboxService,
   ],
-  exports: [SweepService, OutboxRelayService, OutboxService, VettingRulesService],
+  exports: [SweepService, OutboxRelayService, OutboxService, VettingRulesService, SnapshotsService],
 })
 export class VettingCoreModule {}

@@ -14,25 +14,32 @@ import { type JobPayloads, QUEUES } from '../../common/queues.js';
 import { JobSchedules } from '../../common/schedules.js';
 import { AppConfig } from '../../config/app-config.js';
 import { OutboxRelayService, type RelayResult } from './outbox-relay.service.js';
+import { SnapshotsService } from './snapshots.service.js';
 import { type SweepResult, SweepService } from './sweep.service.js';
 import { VettingCoreModule } from './vetting.module.js';
 
-/** The vetting queue: the scheduled sweep and the one-person checks. */
+/** Every so often the worker computes the compliance snapshots missing (a month end passed, a change discarded some). */
+const SNAPSHOT_INTERVAL_MS = 5000;
+
+/** The vetting queue: the scheduled sweep, the one-person checks and the compliance snapshots. */
 @Processor(QUEUES.vetting, { concurrency: 2 })
 export class VettingProcessor extends WorkerHost {
   private readonly logger = new Logger(VettingProcessor.name);
 
   constructor(
     private readonly sweeps: SweepService,
+    private readonly snapshots: SnapshotsService,
     private readonly clock: Clock,
     private readonly jobs: Jobs,
   ) {
     super();
   }
 
-  async process(job: Job): Promise<SweepResult> {
+  async process(job: Job): Promise<SweepResult | { computed: string[] }> {
     let result: SweepResult;
     switch (job.name) {
+      case 'vetting-snapshots':
+        return { computed: await this.snapshots.refresh(this.clock.today()) };
       case 'vetting-sweep':
         result = await this.sweeps.sweep(this.clock.today(), null, `job:${job.id}`);
         break;
@@ -98,6 +105,12 @@ export class VettingSchedules implements OnModuleInit, OnApplicationBootstrap {
       tz: 'UTC',
     });
     this.schedules.schedule(
+      this.vetting,
+      'vetting-snapshots',
+      { every: SNAPSHOT_INTERVAL_MS },
+      { removeOnComplete: { count: 100 }, removeOnFail: { age: 7 * 24 * 3600 } },
+    );
+    this.schedules.schedule(
       this.outbox,
       'outbox-relay',
       { every: this.config.OUTBOX_RELAY_INTERVAL_SECONDS * 1000 },
@@ -111,7 +124,7 @@ export class VettingSchedules implements OnModuleInit, OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.logger.log(
-      `vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`,
+      `vetting sweep scheduled (${this.config.VETTING_SWEEP_CRON} UTC); compliance snapshots every ${SNAPSHOT_INTERVAL_MS / 1000}s; outbox relay every ${this.config.OUTBOX_RELAY_INTERVAL_SECONDS}s`,
     );
   }
 }

@@ -233,9 +233,9 @@ export class OrganisationRepository {
     return (await first(tx, db.selectFrom('post').select('id').where('id', '=', id))) !== undefined;
   }
 
-  /** Every post's id by its code (for the import). */
-  async postIdsByCode(tx: EntityManager): Promise<Map<string, string>> {
-    const rows = await all(tx, db.selectFrom('post').select(['code', 'id']));
-    return new Map(rows.map((r) => [r.code, r.id]));
+  /** Every post's id and department by its code (for the import). */
+  async postsByCode(tx: EntityManager): Promise<Map<string, { id: string; departmentId: string | null }>> {
+    const rows = await all(tx, db.selectFrom('post').select(['code', 'id', 'department_id']));
+    return new Map(rows.map((r) => [r.code, { id: r.id, departmentId: r.department_id }]));
   }
 }

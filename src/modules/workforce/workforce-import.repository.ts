@@ -53,6 +53,22 @@ export class WorkforceImportRepository {
     return new Map(rows.map((r) => [r.staff_number, r.id]));
   }
 
+  /** The department and post stored for each of `staffNumbers` already on record, by staff number. */
+  async stored(
+    tx: EntityManager,
+    staffNumbers: string[],
+  ): Promise<Map<string, { departmentId: string | null; postId: string | null }>> {
+    if (staffNumbers.length === 0) return new Map();
+    const rows = await all(
+      tx,
+      db
+        .selectFrom('workforce_member as m')
+        .select(['m.staff_number', 'm.department_id', 'm.post_id'])
+        .where('m.staff_number', 'in', staffNumbers),
+    );
+    return new Map(rows.map((r) => [r.staff_number, { departmentId: r.department_id, postId: r.post_id }]));
+  }
+
   /**
    * Inserts or updates every row by staff number in one statement; a row equal to what is stored is left
    * alone (no version bump, not counted).

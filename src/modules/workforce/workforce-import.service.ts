@@ -37,7 +37,8 @@ interface Row {
 }
 
 /**
- * The HR system's bulk import: validate every row, then apply all of it in one statement (insert or
+ * The HR system's bulk import: validate every row (a post must belong to the row's department, where both
+ * have one), then apply all of it in one statement (insert or
  * update by staff number) or nothing, answering 422 with every bad row's line and reason. A row updating a
  * record the caller may not see (the access policy: their own) is refused, and the refusal audited as
  * denied, naming them; the import's own audit row names every person it inserted or changed.
@@ -62,7 +63,14 @@ export class WorkforceImportService {
     const result = await this.tx.write(
       async (m): Promise<{ summary: ImportResult } | { refused: string[] }> => {
         const departments = await this.organisation.departmentIdsByCode(m);
-        const posts = await this.organisation.postIdsByCode(m);
+        const posts = await this.organisation.postsByCode(m);
+        const departmentCodes = new Map([...departments].map(([code, id]) => [id, code]));
+        const postDepartments = new Map([...posts.values()].map((p) => [p.id, p.departmentId]));
+        // What is stored for the rows already on record: a column the file leaves out keeps it.
+        const stored = await this.repository.stored(
+          m,
+          rows.map((r) => r.staffNumber),
+        );
         // Staff numbers of records in the file that the caller may not see (their own): never changed by them.
         const hidden = await this.repository.hidden(
           m,
@@ -99,6 +107,14 @@ export class WorkforceImportService {
           }
           if (r.postCode !== null && !posts.has(r.postCode))
             bad(r.line, 'post_code', 'post_code does not name a post');
+          const mismatch = this.departmentMismatch(r, header, departments, posts, postDepartments, stored);
+          if (mismatch) {
+            bad(
+              r.line,
+              header.includes('post_code') ? 'post_code' : 'department_code',
+              `the post belongs to department ${departmentCodes.get(mismatch.postDepartment) ?? mismatch.postDepartment}, not ${departmentCodes.get(mismatch.department) ?? mismatch.department}`,
+            );
+          }
           for (const [column, value] of [
             ['start_date', r.startDate],
             ['leave_date', r.leaveDate],
@@ -131,7 +147,7 @@ export class WorkforceImportService {
                   rankOrGrade: r.rankOrGrade,
                   departmentId:
                     r.departmentCode === null ? null : (departments.get(r.departmentCode) ?? null),
-                  postId: r.postCode === null ? null : (posts.get(r.postCode) ?? null),
+                  postId: r.postCode === null ? null : (posts.get(r.postCode)?.id ?? null),
                   startDate: r.startDate,
                   leaveDate: r.leaveDate,
                 },
@@ -197,6 +213,36 @@ export class WorkforceImportService {
     const { summary } = result;
     if (summary.inserted + summary.updated > 0) this.jobs.sweepSoon();
     return summary;
+  }
+
+  /**
+   * A row whose post belongs to another department than the row's (as the file gives them, or as stored
+   * where the file leaves the column out): the two departments, or null when they agree or either is unknown.
+   */
+  private departmentMismatch(
+    r: Row,
+    header: Column[],
+    departments: Map<string, string>,
+    posts: Map<string, { id: string; departmentId: string | null }>,
+    postDepartments: Map<string, string | null>,
+    stored: Map<string, { departmentId: string | null; postId: string | null }>,
+  ): { department: string; postDepartment: string } | null {
+    const before = stored.get(r.staffNumber);
+    const department = header.includes('department_code')
+      ? r.departmentCode === null
+        ? null
+        : (departments.get(r.departmentCode) ?? null)
+      : (before?.departmentId ?? null);
+    const postDepartment = header.includes('post_code')
+      ? r.postCode === null
+        ? null
+        : (posts.get(r.postCode)?.departmentId ?? null)
+      : before?.postId
+        ? (postDepartments.get(before.postId) ?? null)
+        : null;
+    return department !== null && postDepartment !== null && department !== postDepartment
+      ? { department, postDepartment }
+      : null;
   }
 
   private parse(csv: string): { header: Column[]; rows: Row[] } {

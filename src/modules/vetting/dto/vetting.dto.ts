@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsDateString, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Int4, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
@@ -247,6 +247,19 @@ export class StateCounts {
   @ApiProperty() overdue: number;
   @ApiProperty() below_required: number;
   @ApiProperty() none: number;
+}
+
+/** `GET /vetting/compliance`: the figure as at a date (default: today). */
+export class ComplianceQuery {
+  @ApiPropertyOptional({
+    format: 'date',
+    type: String,
+    description: 'The date the figure is taken on (YYYY-MM-DD; default today, UK)',
+  })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  @Matches(DATE, { message: 'asOf must be a date (YYYY-MM-DD)' })
+  asOf?: string;
 }
 
 export class ComplianceView {

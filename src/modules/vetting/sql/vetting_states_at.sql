@@ -1,6 +1,7 @@
--- vetting_states_at: every member's vetting state on a date (none, below_required, renewal_due, overdue,
+-- vetting_states_at: every member's vetting state on a date (left, none, below_required, renewal_due, overdue,
 -- up_to_date), whether they are serving then, and the clearance the state rests on: the one place states are
--- computed (the sweep, compliance, a member's page, the figures). Changing what a state depends on? Then
+-- computed (the sweep, compliance, a member's page, the figures, the month-end snapshots). A leaver is `left`
+-- from their leaving date on (and not current: out of every compliance count from that day). Changing what a state depends on? Then
 -- vetting_states_changing_between must follow: test/vetting-states-agree.e2e-spec.ts checks on generated
 -- clearances and dates that it finds everyone whose state differs between two dates, and that the incremental
 -- sweep ends where a sweep over everyone would.
@@ -17,6 +18,7 @@ SELECT m.id,
        (m.start_date IS NULL OR m.start_date <= p_on) AND (m.leave_date IS NULL OR m.leave_date > p_on),
        m.department_id, m.post_id, m.member_type, p.required_level,
        CASE
+         WHEN m.leave_date <= p_on THEN 'left'
          WHEN b.id IS NULL THEN CASE WHEN p.required_level IS NULL THEN 'none' ELSE 'below_required' END
          WHEN b.expires_on <= p_on THEN 'overdue'
          WHEN b.expires_on - b.warning_days <= p_on THEN 'renewal_due'
