@@ -250,9 +250,9 @@ const withQuery = (url: string, query: string): string =>
 
 /**
  * What differs from one request to the next whatever the data: the correlation id, the instance, the clock (a
- * figure's `asAt`, a vetting figure row's `as_of_instant`).
+ * figure's `asAt`).
  */
-const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt', 'asAt', 'as_of_instant']);
+const PER_REQUEST = new Set(['requestId', 'instance', 'generatedAt', 'asAt']);
 /** A figure's "as of" instant (the time it was read) in a CSV answer: per request too. */
 const CSV_INSTANT = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g;
 

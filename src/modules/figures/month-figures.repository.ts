@@ -57,11 +57,6 @@ export const VETTING_COLUMNS: FigureColumn[] = [
     key: 'compliance_percent',
     description: 'Share up to date, per cent to one decimal (empty with no workforce)',
   },
-  {
-    key: 'as_of_instant',
-    description:
-      'The instant the counts hold for: when the answer was read (a stored snapshot is discarded by any change to the dates it covers, so it is never behind the records)',
-  },
 ];
 
 /** A month's vetting compliance (`as_of` as `YYYY-MM-DD`, the percentage as text, null with no workforce). */
@@ -79,12 +74,8 @@ export type VettingFigureRow = {
   compliance_percent: string | null;
 };
 
-/** The figure as Lantern answers it: read from the snapshots, with the instants they hold for. */
-export type VettingSnapshotFigureRow = VettingFigureRow & { as_of_instant: string };
-
-/** An instant as ISO 8601 text in UTC, as JSON shows instants. */
-const iso = (expr: Fragment): Fragment =>
-  sql`to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** The figure as Lantern answers it, read from the snapshots (the table's `asAt` says when it was read). */
+export type VettingSnapshotFigureRow = VettingFigureRow;
 
 /**
  * Vetting compliance at the end of each month and today, read from the vetting module's snapshots
@@ -142,8 +133,7 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
        COALESCE(sum(c.overdue), 0)::int AS overdue,
        COALESCE(sum(c.below_required), 0)::int AS below_required,
        COALESCE(sum(c.no_clearance), 0)::int AS no_clearance,
-       round(100.0 * sum(c.up_to_date + c.renewal_due) / NULLIF(sum(c.workforce), 0), 1)::text AS compliance_percent,
-       ${iso(sql`statement_timestamp()`)} AS as_of_instant
+       round(100.0 * sum(c.up_to_date + c.renewal_due) / NULLIF(sum(c.workforce), 0), 1)::text AS compliance_percent
   FROM m LEFT JOIN c ON c.as_of = m.as_of
  GROUP BY m.period, m.as_of, m.computed_at
  ORDER BY m.period = 'now', m.as_of`;
