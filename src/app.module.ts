@@ -8,6 +8,7 @@ import { createValidationPipe } from './common/validation.js';
 import { AccessModule } from './modules/access/access.module.js';
 import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { AuditTrailModule } from './modules/audit/audit-trail.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
 import { DirectoryModule } from './modules/directory/directory.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         AuditModule,
         AccessModule,
         AuthModule,
+        AuditTrailModule,
         WorkforceModule,
         IntelligenceModule,
         ProfileModule,

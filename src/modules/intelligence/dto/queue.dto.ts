@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
-import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { OptionalDate, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { GradingScheme, IntelligenceState, OPEN_STATES, SubjectRole } from '../intelligence.enums.js';
 import { GradingView, ReportRef, SubjectView } from './report.dto.js';
@@ -59,6 +59,9 @@ export class QueueQuery extends PageQuery {
   @OptionalUuid('Assigned to this user (an analyst’s own work)')
   assigneeId?: string;
 
+  @OptionalUserOrMe('Assigned to this user (`me`: the caller’s own work)')
+  assignee?: string;
+
   @QueryBoolean('Only unassigned (true) or only assigned (false) items')
   unassigned?: boolean;
 
@@ -67,6 +70,66 @@ export class QueueQuery extends PageQuery {
 
   @QueryBoolean('Past the assessment target (or, in development, past the review date)')
   overdue?: boolean;
+}
+
+/** Every report the caller may see (any state), newest first, filtered: the list needs no search words. */
+export class ReportListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: IntelligenceState,
+    enumName: 'IntelligenceState',
+    isArray: true,
+    description: 'States (comma-separated or repeated); default every state',
+  })
+  @IsOptional()
+  @Transform(toArray)
+  @IsArray()
+  @ArrayMaxSize(Object.values(IntelligenceState).length)
+  @IsEnum(IntelligenceState, { each: true })
+  state?: IntelligenceState[];
+
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Primary or secondary',
+  })
+  @IsOptional()
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
+
+  @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
+  @IsOptional()
+  @IsEnum(GradingScheme)
+  gradingScheme?: GradingScheme;
+
+  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
+  sourceEvaluation?: string;
+
+  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
+  intelligenceAssessment?: string;
+
+  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
+  handlingCode?: string;
+
+  @OptionalUserOrMe('Assigned to this user')
+  assignee?: string;
+
+  @QueryBoolean('Only unassigned (true) or only assigned (false) reports')
+  unassigned?: boolean;
+
+  @QueryBoolean('Vulnerable person involved')
+  vulnerablePerson?: boolean;
+
+  @OptionalDate('Received on or after this date (London)')
+  receivedFrom?: string;
+
+  @OptionalDate('Received on or before this date (London)')
+  receivedTo?: string;
 }
 
 export class SearchQuery extends PageQuery {
@@ -121,6 +184,9 @@ export class QueueItem {
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   assigneeId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The assignee’s display name' })
+  assigneeName: string | null;
 
   @ApiProperty({ nullable: true, type: String, format: 'date' })
   reviewDate: string | null;
