@@ -38,63 +38,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/audit/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search the audit trail
-         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
-         */
-        get: operations["Audit_events"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/events.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The same search as CSV (every matching event, up to 100,000)
-         * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
-         */
-        get: operations["Audit_eventsCsv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Check the hash chain; reports the first sequence number that fails */
-        get: operations["Audit_verify"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -296,6 +239,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail
+         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
+         */
+        get: operations["Audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same search as CSV (every matching event, up to 100,000)
+         * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
+         */
+        get: operations["Audit_eventsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the hash chain; reports the first sequence number that fails */
+        get: operations["Audit_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workforce/departments": {
         parameters: {
             query?: never;
@@ -428,7 +428,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Reports in any state, newest first, filtered (no search words needed) */
+        get: operations["Intelligence_list"];
         put?: never;
         /** Record a graded intelligence report (its reference is issued here) */
         post: operations["Intelligence_create"];
@@ -1287,57 +1288,6 @@ export interface components {
             /** @example 5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11 */
             requestId: string;
         };
-        /** @enum {string} */
-        AuditOutcome: "allowed" | "denied" | "failed";
-        AuditEventView: {
-            /** @example 1042 */
-            seq: string;
-            /** Format: date-time */
-            occurredAt: string;
-            /** Format: uuid */
-            userId: string | null;
-            roles: string[];
-            /**
-             * @example intelligence.read
-             * @enum {string}
-             */
-            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
-            /** @example intelligence */
-            resourceType: string;
-            resourceId: string | null;
-            /** @description Workforce members the record concerns */
-            subjectIds: string[];
-            outcome: components["schemas"]["AuditOutcome"];
-            requestId: string | null;
-            clientAddress: string | null;
-            /** @description Returned ids, filters, reasons; never record content */
-            details: Record<string, unknown>;
-        };
-        AuditEventPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
-            nextCursor: string | null;
-            items: components["schemas"]["AuditEventView"][];
-            /**
-             * @description true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail
-             * @example false
-             */
-            callerRecordsExcluded: boolean;
-        };
-        AuditFailure: {
-            /** @example 1042 */
-            seq: string;
-            /** @enum {string} */
-            problem: "missing" | "broken_link" | "altered";
-        };
-        AuditVerification: {
-            valid: boolean;
-            /** @description Events checked */
-            checked: number;
-            /** @description The first sequence number that fails */
-            firstFailure: components["schemas"]["AuditFailure"] | null;
-            /** Format: date-time */
-            verifiedAt: string;
-        };
         LoginRequest: {
             /** @example analyst@lantern.example */
             email: string;
@@ -1474,6 +1424,59 @@ export interface components {
         PasswordReset: {
             /** @description Only when generated: shown this once */
             generatedPassword?: string;
+        };
+        /** @enum {string} */
+        AuditOutcome: "allowed" | "denied" | "failed";
+        AuditEventView: {
+            /** @example 1042 */
+            seq: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            userId: string | null;
+            /** @description The acting user’s display name */
+            actorName: string | null;
+            roles: string[];
+            /**
+             * @example intelligence.read
+             * @enum {string}
+             */
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.submit_for_review" | "intelligence.update" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
+            /** @example intelligence */
+            resourceType: string;
+            resourceId: string | null;
+            /** @description Workforce members the record concerns */
+            subjectIds: string[];
+            outcome: components["schemas"]["AuditOutcome"];
+            requestId: string | null;
+            clientAddress: string | null;
+            /** @description Returned ids, filters, reasons; never record content */
+            details: Record<string, unknown>;
+        };
+        AuditEventPage: {
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+            items: components["schemas"]["AuditEventView"][];
+            /**
+             * @description true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail
+             * @example false
+             */
+            callerRecordsExcluded: boolean;
+        };
+        AuditFailure: {
+            /** @example 1042 */
+            seq: string;
+            /** @enum {string} */
+            problem: "missing" | "broken_link" | "altered";
+        };
+        AuditVerification: {
+            valid: boolean;
+            /** @description Events checked */
+            checked: number;
+            /** @description The first sequence number that fails */
+            firstFailure: components["schemas"]["AuditFailure"] | null;
+            /** Format: date-time */
+            verifiedAt: string;
         };
         CreateDepartmentRequest: {
             /**
@@ -1744,6 +1747,8 @@ export interface components {
             recommendedDecision: components["schemas"]["ReviewDecision"];
             /** Format: uuid */
             submittedBy: string;
+            /** @description Display name of the user */
+            submittedByName: string | null;
             /** Format: date-time */
             submittedAt: string;
         };
@@ -1761,6 +1766,8 @@ export interface components {
             recipient: string | null;
             /** Format: uuid */
             reviewedBy: string;
+            /** @description Display name of the user */
+            reviewedByName: string | null;
             /** Format: date-time */
             reviewedAt: string;
         };
@@ -1789,8 +1796,12 @@ export interface components {
             possibleDuplicates: components["schemas"]["ReportRef"][];
             /** Format: uuid */
             recordedBy: string;
+            /** @description Display name (null in the answer to the recording) */
+            recordedByName: string | null;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date-time */
             assignedAt: string | null;
             /** Format: uuid */
@@ -1826,8 +1837,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @enum {string} */
-        OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         QueueItem: {
             /** Format: uuid */
             id: string;
@@ -1844,6 +1853,8 @@ export interface components {
             urgencyRank: number;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
@@ -1863,6 +1874,8 @@ export interface components {
             nextCursor: string | null;
             items: components["schemas"]["QueueItem"][];
         };
+        /** @enum {string} */
+        OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         StateCount: {
             state: components["schemas"]["IntelligenceState"];
             count: number;
@@ -1987,6 +2000,8 @@ export interface components {
             urgencyRank: number;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
@@ -2048,8 +2063,12 @@ export interface components {
             subjectIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
+            /** @description The investigator’s display name */
+            investigatorName: string | null;
             /** Format: uuid */
             supervisorId: string | null;
+            /** @description The supervisor’s display name */
+            supervisorName: string | null;
             severity: components["schemas"]["Severity"] | null;
             referralRequired: boolean;
             iopcDecision: components["schemas"]["IopcDecision"] | null;
@@ -2072,6 +2091,7 @@ export interface components {
             familyName: string;
             /** Format: uuid */
             departmentId: string | null;
+            departmentName: string | null;
         };
         /** @enum {string} */
         AlertSource: "declaration" | "misconduct_outcome";
@@ -2098,6 +2118,8 @@ export interface components {
             acknowledgedAt: string | null;
             /** Format: uuid */
             acknowledgedBy: string | null;
+            /** @description Display name of acknowledgedBy */
+            acknowledgedByName: string | null;
             /** Format: date-time */
             resolvedAt: string | null;
             /**
@@ -2105,6 +2127,8 @@ export interface components {
              * @description null: resolved by the sweep
              */
             resolvedBy: string | null;
+            /** @description Display name of resolvedBy */
+            resolvedByName: string | null;
             resolutionReason: string | null;
             /**
              * Format: date
@@ -2507,8 +2531,12 @@ export interface components {
             subjectIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
+            /** @description The investigator’s display name */
+            investigatorName: string | null;
             /** Format: uuid */
             supervisorId: string | null;
+            /** @description The supervisor’s display name */
+            supervisorName: string | null;
             severity: components["schemas"]["Severity"] | null;
             referralRequired: boolean;
             iopcDecision: components["schemas"]["IopcDecision"] | null;
@@ -2881,98 +2909,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    Audit_events: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page’s nextCursor */
-                cursor?: string;
-                /** @description Events by this user */
-                userId?: string;
-                resourceType?: string;
-                /** @description With resourceType: events about this one record */
-                resourceId?: string;
-                /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
-                outcome?: components["schemas"]["AuditOutcome"];
-                /** @description From this time (inclusive) */
-                from?: string;
-                /** @description Before this time (exclusive) */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditEventPage"];
-                };
-            };
-        };
-    };
-    Audit_eventsCsv: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page’s nextCursor */
-                cursor?: string;
-                /** @description Events by this user */
-                userId?: string;
-                resourceType?: string;
-                /** @description With resourceType: events about this one record */
-                resourceId?: string;
-                /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
-                outcome?: components["schemas"]["AuditOutcome"];
-                /** @description From this time (inclusive) */
-                from?: string;
-                /** @description Before this time (exclusive) */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The events as CSV */
-            200: {
-                headers: {
-                    /** @description true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON) */
-                    "Caller-Records-Excluded"?: "true" | "false";
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    Audit_verify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditVerification"];
                 };
             };
         };
@@ -3359,6 +3295,98 @@ export interface operations {
             };
         };
     };
+    Audit_events: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description Events by this user */
+                userId?: string;
+                resourceType?: string;
+                /** @description With resourceType: events about this one record */
+                resourceId?: string;
+                /** @description Events about records that concern this workforce member */
+                subjectId?: string;
+                action?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this time (inclusive) */
+                from?: string;
+                /** @description Before this time (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+        };
+    };
+    Audit_eventsCsv: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description Events by this user */
+                userId?: string;
+                resourceType?: string;
+                /** @description With resourceType: events about this one record */
+                resourceId?: string;
+                /** @description Events about records that concern this workforce member */
+                subjectId?: string;
+                action?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this time (inclusive) */
+                from?: string;
+                /** @description Before this time (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events as CSV */
+            200: {
+                headers: {
+                    /** @description true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    Audit_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+        };
+    };
     Workforce_listDepartments: {
         parameters: {
             query?: {
@@ -3692,6 +3720,50 @@ export interface operations {
             };
         };
     };
+    Intelligence_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description States (comma-separated or repeated); default every state */
+                state?: components["schemas"]["IntelligenceState"][];
+                /** @description Primary or secondary */
+                category?: components["schemas"]["CorruptionCategory"];
+                gradingScheme?: components["schemas"]["GradingScheme"];
+                /** @description Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5) */
+                sourceEvaluation?: string;
+                /** @description Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5) */
+                intelligenceAssessment?: string;
+                /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
+                handlingCode?: string;
+                /** @description Assigned to this user: `me` or a user id */
+                assignee?: string;
+                /** @description Only unassigned (true) or only assigned (false) reports */
+                unassigned?: boolean;
+                /** @description Vulnerable person involved */
+                vulnerablePerson?: boolean;
+                /** @description Received on or after this date (London) */
+                receivedFrom?: string;
+                /** @description Received on or before this date (London) */
+                receivedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+        };
+    };
     Intelligence_create: {
         parameters: {
             query?: never;
@@ -3735,6 +3807,8 @@ export interface operations {
                 handlingCode?: string;
                 /** @description Assigned to this user (an analyst’s own work) */
                 assigneeId?: string;
+                /** @description Assigned to this user (`me`: the caller’s own work): `me` or a user id */
+                assignee?: string;
                 /** @description Only unassigned (true) or only assigned (false) items */
                 unassigned?: boolean;
                 /** @description Vulnerable person involved */
@@ -4283,6 +4357,8 @@ export interface operations {
                 category?: components["schemas"]["CorruptionCategory"];
                 /** @description Assigned investigator */
                 investigatorId?: string;
+                /** @description Assigned investigator (`me`: the caller’s own cases): `me` or a user id */
+                investigator?: string;
                 /** @description Supervisor */
                 supervisorId?: string;
                 /** @description A subject of the case */
