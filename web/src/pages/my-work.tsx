@@ -116,16 +116,15 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 function AnalystWork() {
-  const me = useMe();
   const reports = useQuery({
     queryKey: ['queue', 'mine'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/intelligence/queue', { params: { query: { assigneeId: me.id, limit: 100 } } })),
+      unwrap(api.GET('/api/v1/intelligence/queue', { params: { query: { assignee: 'me', limit: 100 } } })),
   });
   const cases = useQuery({
     queryKey: ['cases', 'mine'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/cases', { params: { query: { investigatorId: me.id, limit: 100 } } })),
+      unwrap(api.GET('/api/v1/cases', { params: { query: { investigator: 'me', limit: 100 } } })),
   });
   return (
     <>
