@@ -217,6 +217,13 @@ test.describe('the console', () => {
     await page.getByRole('button', { name: 'Find' }).click();
     await expect(page.getByTestId('audit-events')).toContainText('Demo supervisor');
     await accessible(page);
+    // What one user did, found by name.
+    await page.getByRole('combobox', { name: 'What a user did' }).fill('Demo superv');
+    await page.getByRole('option', { name: 'Demo supervisor' }).click();
+    await expect(page.getByText('Events: by Demo supervisor')).toBeVisible();
+    const who = page.getByTestId('audit-events').locator('tbody tr td:nth-child(2)');
+    await expect(who.first()).toHaveText('Demo supervisor');
+    expect(new Set(await who.allInnerTexts())).toEqual(new Set(['Demo supervisor']));
   });
 
   test('figures: IOPC referrals by year, stacked by outcome, pending always shown', async ({ page }) => {
@@ -229,11 +236,98 @@ test.describe('the console', () => {
     await accessible(page);
   });
 
-  test('admin: users and their roles', async ({ page }) => {
+  test('admin: users and their roles; links a user to a workforce member, disables and enables them', async ({
+    page,
+  }) => {
+    const admin = await apiToken('admin');
+    const person = (
+      await apiGet<{ items: { givenName: string; familyName: string; staffNumber: string }[] }>(
+        admin,
+        '/api/v1/directory/people?q=a&limit=1',
+      )
+    ).items[0];
+    const displayName = `Linked user ${Date.now()}`;
+    const created = await fetch(`${state.base}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `link-${Date.now()}@demo.lantern.local`,
+        displayName,
+        roles: ['analyst'],
+        password: `Linked-${Date.now()}-pass!`,
+      }),
+    });
+    expect(created.status).toBe(201);
     await signIn(page, 'admin');
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await expect(page.getByRole('cell', { name: 'Demo analyst', exact: true })).toBeVisible();
     await accessible(page);
+    const row = page.getByRole('row').filter({ hasText: displayName });
+    await expect(row).toContainText('Not linked');
+    await row.getByRole('button', { name: `Link the workforce record of ${displayName}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Workforce record of ${displayName}` });
+    await dialog.getByRole('combobox', { name: 'Person' }).fill(person.staffNumber);
+    await page.getByRole('option', { name: new RegExp(person.staffNumber) }).click();
+    await accessible(page);
+    await dialog.getByRole('button', { name: 'Link', exact: true }).click();
+    await expect(page.getByText(`${displayName} linked to`)).toBeVisible();
+    await expect(row).toContainText('Linked');
+    await row.getByRole('button', { name: `Disable ${displayName}` }).click();
+    await expect(page.getByText(`${displayName} disabled`)).toBeVisible();
+    await expect(row).toContainText('Disabled');
+    await row.getByRole('button', { name: `Enable ${displayName}` }).click();
+    await expect(page.getByText(`${displayName} enabled`)).toBeVisible();
+    await page.screenshot({ path: 'test-results/admin-users.png', fullPage: true });
+  });
+
+  test('intelligence: every report the analyst may see, filtered without search words', async ({ page }) => {
+    await signIn(page, 'analyst');
+    await page.getByRole('link', { name: 'Intelligence', exact: true }).click();
+    const table = page.getByRole('table');
+    await expect(table.locator('tbody tr').first()).toBeVisible();
+    await page.getByRole('combobox', { name: 'Assigned to' }).click();
+    await page.getByRole('option', { name: 'Me', exact: true }).click();
+    await expect(table.locator('tbody tr').first()).toBeVisible();
+    const assignees = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
+    expect(new Set(assignees)).toEqual(new Set(['Demo analyst']));
+    await accessible(page);
+    await page.screenshot({ path: 'test-results/intelligence-list.png', fullPage: true });
+  });
+
+  test('keyboard only: signs in and acknowledges an alert with Tab and Enter', async ({ page }) => {
+    await page.goto('/');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(email('vetting_officer'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(state.password);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('signed-in-as')).toBeVisible();
+    /** Tab until the focused element's accessible name matches (at most `limit` presses). */
+    const tabTo = async (name: RegExp, limit = 80): Promise<string> => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return el ? (el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : '';
+        });
+        if (name.test(focused)) return focused;
+      }
+      throw new Error(`nothing named ${name} reached by Tab`);
+    };
+    await tabTo(/^Vetting$/);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('alerts').locator('tbody tr').first()).toBeVisible();
+    const open = await page
+      .getByTestId('alerts')
+      .getByRole('button', { name: /^Acknowledge/ })
+      .count();
+    expect(open).toBeGreaterThan(0);
+    await tabTo(/^Acknowledge/);
+    await page.keyboard.press('Enter');
+    await expect(page.getByText('Alert acknowledged')).toBeVisible();
+    await expect(page.getByTestId('alerts').getByRole('button', { name: /^Acknowledge/ })).toHaveCount(
+      open - 1,
+    );
   });
 
   test('a user linked to their own workforce record sees no trace of the records about them', async ({
