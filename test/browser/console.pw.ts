@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 const state = JSON.parse(readFileSync(new URL('../../.playwright/state.json', import.meta.url), 'utf8')) as {
   password: string;
@@ -219,7 +219,7 @@ test.describe('the console', () => {
     await accessible(page);
     // What one user did, found by name.
     await page.getByRole('combobox', { name: 'What a user did' }).fill('Demo superv');
-    await page.getByRole('option', { name: 'Demo supervisor' }).click();
+    await page.getByRole('option', { name: 'Demo supervisor', exact: true }).click();
     await expect(page.getByText('Events: by Demo supervisor')).toBeVisible();
     const who = page.getByTestId('audit-events').locator('tbody tr td:nth-child(2)');
     await expect(who.first()).toHaveText('Demo supervisor');
@@ -241,10 +241,7 @@ test.describe('the console', () => {
   }) => {
     const admin = await apiToken('admin');
     const person = (
-      await apiGet<{ items: { givenName: string; familyName: string; staffNumber: string }[] }>(
-        admin,
-        '/api/v1/directory/people?q=a&limit=1',
-      )
+      await apiGet<{ items: { staffNumber: string }[] }>(admin, '/api/v1/directory/people?q=an&limit=1')
     ).items[0];
     const displayName = `Linked user ${Date.now()}`;
     const created = await fetch(`${state.base}/api/v1/users`, {
@@ -294,40 +291,36 @@ test.describe('the console', () => {
     await page.screenshot({ path: 'test-results/intelligence-list.png', fullPage: true });
   });
 
-  test('keyboard only: signs in and acknowledges an alert with Tab and Enter', async ({ page }) => {
+  test('keyboard only: signs in, opens a case and adds a note with Tab and Enter', async ({ page }) => {
     await page.goto('/');
     await page.getByLabel('Email').focus();
-    await page.keyboard.type(email('vetting_officer'));
+    await page.keyboard.type(email('supervisor'));
     await page.keyboard.press('Tab');
     await page.keyboard.type(state.password);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('signed-in-as')).toBeVisible();
-    /** Tab until the focused element's accessible name matches (at most `limit` presses). */
-    const tabTo = async (name: RegExp, limit = 80): Promise<string> => {
+    /** Tab until `target` has the focus (at most `limit` presses). */
+    const tabTo = async (target: Locator, limit = 120): Promise<void> => {
       for (let i = 0; i < limit; i++) {
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement | null;
-          return el ? (el.getAttribute('aria-label') ?? el.innerText ?? '').trim() : '';
-        });
-        if (name.test(focused)) return focused;
+        if ((await target.and(page.locator(':focus')).count()) > 0) return;
       }
-      throw new Error(`nothing named ${name} reached by Tab`);
+      throw new Error(`${target.toString()} not reached by Tab`);
     };
-    await tabTo(/^Vetting$/);
+    await tabTo(page.getByRole('link', { name: 'Cases', exact: true }));
     await page.keyboard.press('Enter');
-    await expect(page.getByTestId('alerts').locator('tbody tr').first()).toBeVisible();
-    const open = await page
-      .getByTestId('alerts')
-      .getByRole('button', { name: /^Acknowledge/ })
-      .count();
-    expect(open).toBeGreaterThan(0);
-    await tabTo(/^Acknowledge/);
+    const first = page.getByRole('table').getByRole('link').first();
+    await expect(first).toBeVisible();
+    await tabTo(first);
     await page.keyboard.press('Enter');
-    await expect(page.getByText('Alert acknowledged')).toBeVisible();
-    await expect(page.getByTestId('alerts').getByRole('button', { name: /^Acknowledge/ })).toHaveCount(
-      open - 1,
-    );
+    await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    await tabTo(page.getByLabel('Add a note'));
+    const note = `Typed without a mouse ${Date.now()}`;
+    await page.keyboard.type(note);
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Add note' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByText(note)).toBeVisible();
   });
 
   test('a user linked to their own workforce record sees no trace of the records about them', async ({

@@ -10,7 +10,45 @@ import { GradingView, ReportRef, SubjectView } from './report.dto.js';
 const toArray = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').filter(Boolean) : value;
 
-export class QueueQuery extends PageQuery {
+/** The filters the queue and the list of reports share. */
+export class ReportFilterQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    description: 'Primary or secondary',
+  })
+  @IsOptional()
+  @IsEnum(CorruptionCategory)
+  category?: CorruptionCategory;
+
+  @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
+  @IsOptional()
+  @IsEnum(GradingScheme)
+  gradingScheme?: GradingScheme;
+
+  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
+  sourceEvaluation?: string;
+
+  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
+  intelligenceAssessment?: string;
+
+  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
+  @IsOptional()
+  @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
+  handlingCode?: string;
+
+  @QueryBoolean('Only unassigned (true) or only assigned (false) reports')
+  unassigned?: boolean;
+
+  @QueryBoolean('Vulnerable person involved')
+  vulnerablePerson?: boolean;
+}
+
+export class QueueQuery extends ReportFilterQuery {
   @ApiPropertyOptional({
     enum: OPEN_STATES,
     enumName: 'OpenIntelligenceState',
@@ -27,53 +65,18 @@ export class QueueQuery extends PageQuery {
   })
   state?: IntelligenceState[];
 
-  @ApiPropertyOptional({
-    enum: CorruptionCategory,
-    enumName: 'CorruptionCategory',
-    description: 'Primary or secondary',
-  })
-  @IsOptional()
-  @IsEnum(CorruptionCategory)
-  category?: CorruptionCategory;
-
-  @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
-  @IsOptional()
-  @IsEnum(GradingScheme)
-  gradingScheme?: GradingScheme;
-
-  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
-  sourceEvaluation?: string;
-
-  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
-  intelligenceAssessment?: string;
-
-  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
-  handlingCode?: string;
-
   @OptionalUuid('Assigned to this user (an analyst’s own work)')
   assigneeId?: string;
 
   @OptionalUserOrMe('Assigned to this user (`me`: the caller’s own work)')
   assignee?: string;
 
-  @QueryBoolean('Only unassigned (true) or only assigned (false) items')
-  unassigned?: boolean;
-
-  @QueryBoolean('Vulnerable person involved')
-  vulnerablePerson?: boolean;
-
   @QueryBoolean('Past the assessment target (or, in development, past the review date)')
   overdue?: boolean;
 }
 
 /** Every report the caller may see (any state), newest first, filtered: the list needs no search words. */
-export class ReportListQuery extends PageQuery {
+export class ReportListQuery extends ReportFilterQuery {
   @ApiPropertyOptional({
     enum: IntelligenceState,
     enumName: 'IntelligenceState',
@@ -87,43 +90,8 @@ export class ReportListQuery extends PageQuery {
   @IsEnum(IntelligenceState, { each: true })
   state?: IntelligenceState[];
 
-  @ApiPropertyOptional({
-    enum: CorruptionCategory,
-    enumName: 'CorruptionCategory',
-    description: 'Primary or secondary',
-  })
-  @IsOptional()
-  @IsEnum(CorruptionCategory)
-  category?: CorruptionCategory;
-
-  @ApiPropertyOptional({ enum: GradingScheme, enumName: 'GradingScheme' })
-  @IsOptional()
-  @IsEnum(GradingScheme)
-  gradingScheme?: GradingScheme;
-
-  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
-  sourceEvaluation?: string;
-
-  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
-  intelligenceAssessment?: string;
-
-  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
-  @IsOptional()
-  @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
-  handlingCode?: string;
-
   @OptionalUserOrMe('Assigned to this user')
   assignee?: string;
-
-  @QueryBoolean('Only unassigned (true) or only assigned (false) reports')
-  unassigned?: boolean;
-
-  @QueryBoolean('Vulnerable person involved')
-  vulnerablePerson?: boolean;
 
   @OptionalDate('Received on or after this date (London)')
   receivedFrom?: string;
