@@ -3726,8 +3726,6 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page’s nextCursor */
                 cursor?: string;
-                /** @description States (comma-separated or repeated); default every state */
-                state?: components["schemas"]["IntelligenceState"][];
                 /** @description Primary or secondary */
                 category?: components["schemas"]["CorruptionCategory"];
                 gradingScheme?: components["schemas"]["GradingScheme"];
@@ -3737,12 +3735,14 @@ export interface operations {
                 intelligenceAssessment?: string;
                 /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
                 handlingCode?: string;
-                /** @description Assigned to this user: `me` or a user id */
-                assignee?: string;
                 /** @description Only unassigned (true) or only assigned (false) reports */
                 unassigned?: boolean;
                 /** @description Vulnerable person involved */
                 vulnerablePerson?: boolean;
+                /** @description States (comma-separated or repeated); default every state */
+                state?: components["schemas"]["IntelligenceState"][];
+                /** @description Assigned to this user: `me` or a user id */
+                assignee?: string;
                 /** @description Received on or after this date (London) */
                 receivedFrom?: string;
                 /** @description Received on or before this date (London) */
@@ -3794,8 +3794,6 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page’s nextCursor */
                 cursor?: string;
-                /** @description Open states (comma-separated or repeated); default all open states */
-                state?: components["schemas"]["OpenIntelligenceState"][];
                 /** @description Primary or secondary */
                 category?: components["schemas"]["CorruptionCategory"];
                 gradingScheme?: components["schemas"]["GradingScheme"];
@@ -3805,14 +3803,16 @@ export interface operations {
                 intelligenceAssessment?: string;
                 /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
                 handlingCode?: string;
+                /** @description Only unassigned (true) or only assigned (false) reports */
+                unassigned?: boolean;
+                /** @description Vulnerable person involved */
+                vulnerablePerson?: boolean;
+                /** @description Open states (comma-separated or repeated); default all open states */
+                state?: components["schemas"]["OpenIntelligenceState"][];
                 /** @description Assigned to this user (an analyst’s own work) */
                 assigneeId?: string;
                 /** @description Assigned to this user (`me`: the caller’s own work): `me` or a user id */
                 assignee?: string;
-                /** @description Only unassigned (true) or only assigned (false) items */
-                unassigned?: boolean;
-                /** @description Vulnerable person involved */
-                vulnerablePerson?: boolean;
                 /** @description Past the assessment target (or, in development, past the review date) */
                 overdue?: boolean;
             };
