@@ -2,7 +2,17 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { problems } from './problem.js';
-import { IsBoolean, IsDateString, IsInt, IsISO8601, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 /** The largest value of PostgreSQL's `integer` (int4), the type of every integer column the API writes. */
 export const INT4_MAX = 2_147_483_647;
@@ -48,7 +58,11 @@ export const OptionalUserOrMe = (description: string): PropertyDecorator =>
   );
 
 /** The user a `me`-or-id filter names: `me` is the signed-in caller. */
-export function userOrMe(field: string, value: string | undefined, callerId: string | null): string | undefined {
+export function userOrMe(
+  field: string,
+  value: string | undefined,
+  callerId: string | null,
+): string | undefined {
   if (value === undefined || value.toLowerCase() !== 'me') return value;
   if (callerId === null) throw problems.invalid(field, 'isUserOrMe', `${field}=me needs a signed-in user`);
   return callerId;

@@ -2,15 +2,7 @@ import { Badge, Button, Card, Group, Select, Table, Text, TextInput } from '@man
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
-import {
-  dateTime,
-  label,
-  PageTitle,
-  PersonPicker,
-  personName,
-  ProblemAlert,
-  QueryState,
-} from '../ui';
+import { dateTime, label, PageTitle, PersonPicker, personName, ProblemAlert, QueryState } from '../ui';
 
 type Filter = { subjectId?: string; resourceId?: string; userId?: string; what: string };
 

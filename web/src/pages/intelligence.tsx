@@ -106,7 +106,7 @@ export function IntelligenceListPage() {
             { value: 'unassigned', label: 'Nobody yet' },
           ]}
           value={assignment}
-          onChange={(v) => setAssignment((v ?? 'anyone'))}
+          onChange={(v) => setAssignment(v ?? 'anyone')}
           disabled={!!text}
           w={150}
         />

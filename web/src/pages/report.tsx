@@ -295,7 +295,10 @@ export function ReportPage() {
               ) : (
                 <Timeline bulletSize={14} lineWidth={2}>
                   {r.assessments.map((a) => (
-                    <Timeline.Item key={a.id} title={`Assessment ${a.versionNo} by ${a.submittedByName ?? 'an unknown user'}`}>
+                    <Timeline.Item
+                      key={a.id}
+                      title={`Assessment ${a.versionNo} by ${a.submittedByName ?? 'an unknown user'}`}
+                    >
                       <Text size="xs" c="dimmed">
                         {dateTime(a.submittedAt)} · recommends {label(a.recommendedDecision)}
                       </Text>

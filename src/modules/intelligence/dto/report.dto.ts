@@ -70,7 +70,6 @@ export class AssessmentView {
   @ApiProperty({ nullable: true, type: String, description: 'Display name of the user' })
   submittedByName: string | null;
 
-
   @ApiProperty({ format: 'date-time' })
   submittedAt: string;
 }
@@ -102,7 +101,6 @@ export class ReviewView {
 
   @ApiProperty({ nullable: true, type: String, description: 'Display name of the user' })
   reviewedByName: string | null;
-
 
   @ApiProperty({ format: 'date-time' })
   reviewedAt: string;
@@ -163,7 +161,11 @@ export class IntelligenceView {
   @ApiProperty({ format: 'uuid' })
   recordedBy: string;
 
-  @ApiProperty({ nullable: true, type: String, description: 'Display name (null in the answer to the recording)' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Display name (null in the answer to the recording)',
+  })
   recordedByName: string | null;
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
