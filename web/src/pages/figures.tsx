@@ -169,9 +169,11 @@ const CHARTS: Record<
 function FigureCard({
   figure,
   query,
+  enabled,
   onCsvError,
 }: {
   figure: Figure;
+  enabled: boolean;
   query: { from: string; to: string; basis: Schemas['CountingBasis'] };
   onCsvError: (e: unknown) => void;
 }) {
@@ -181,6 +183,7 @@ function FigureCard({
   const result = useQuery({
     queryKey: ['figures', figure, params],
     queryFn: () => unwrap(api.GET(`/api/v1/figures/${figure}`, { params: { query: params } })),
+    enabled,
   });
   const table = result.data;
   const rows = ((table?.rows ?? []) as Row[]).filter(spec.rows ?? (() => true));
@@ -354,7 +357,8 @@ export function FiguresPage() {
           )}
         </Card>
         {(['cases', 'intelligence', 'vetting', 'capacity'] as const).map((f) => (
-          <FigureCard key={f} figure={f} query={query} onCsvError={setCsvError} />
+          // After the referrals (the figure most asked for): the heavier counts do not hold it up.
+          <FigureCard key={f} figure={f} query={query} enabled={!!referrals.data} onCsvError={setCsvError} />
         ))}
       </Stack>
     </>
