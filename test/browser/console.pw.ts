@@ -240,9 +240,12 @@ test.describe('the console', () => {
     page,
   }) => {
     const admin = await apiToken('admin');
-    const person = (
-      await apiGet<{ items: { staffNumber: string }[] }>(admin, '/api/v1/directory/people?q=an&limit=1')
-    ).items[0];
+    // Someone named in the queue (the directory finds people by the start of a name or staff number).
+    const queue = await apiGet<{ items: { subjects: { staffNumber: string }[] }[] }>(
+      await apiToken('supervisor'),
+      '/api/v1/intelligence/queue?limit=50',
+    );
+    const person = queue.items.flatMap((i) => i.subjects).at(-1)!;
     const displayName = `Linked user ${Date.now()}`;
     const created = await fetch(`${state.base}/api/v1/users`, {
       method: 'POST',
