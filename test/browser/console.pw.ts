@@ -277,7 +277,10 @@ test.describe('the console', () => {
     await expect(row).toContainText('Disabled');
     await row.getByRole('button', { name: `Enable ${displayName}` }).click();
     await expect(page.getByText(`${displayName} enabled`)).toBeVisible();
-    await page.screenshot({ path: 'test-results/admin-users.png', fullPage: true });
+    await page.screenshot({
+      path: new URL('../../.playwright/results/admin-users.png', import.meta.url).pathname,
+      fullPage: true,
+    });
   });
 
   test('intelligence: every report the analyst may see, filtered without search words', async ({ page }) => {
@@ -291,10 +294,13 @@ test.describe('the console', () => {
     const assignees = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
     expect(new Set(assignees)).toEqual(new Set(['Demo analyst']));
     await accessible(page);
-    await page.screenshot({ path: 'test-results/intelligence-list.png', fullPage: true });
+    await page.screenshot({
+      path: new URL('../../.playwright/results/intelligence-list.png', import.meta.url).pathname,
+      fullPage: true,
+    });
   });
 
-  test('keyboard only: signs in, opens a case and adds a note with Tab and Enter', async ({ page }) => {
+  test('keyboard only: signs in, opens a case and adds a note from the keyboard', async ({ page }) => {
     await page.goto('/');
     await page.getByLabel('Email').focus();
     await page.keyboard.type(email('supervisor'));
@@ -317,6 +323,10 @@ test.describe('the console', () => {
     await tabTo(first);
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    // The notes are on the Timeline tab: the tab list takes the arrow keys (one tab stop, as WAI-ARIA has it).
+    await tabTo(page.getByRole('tab', { name: 'Subjects and outcomes' }));
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'Timeline' })).toHaveAttribute('aria-selected', 'true');
     await tabTo(page.getByLabel('Add a note'));
     const note = `Typed without a mouse ${Date.now()}`;
     await page.keyboard.type(note);
