@@ -245,7 +245,11 @@ function FigureCard({
               aria-label={spec.title}
             />
           )}
-          <ScrollArea.Autosize mah={320} mt="sm">
+          <ScrollArea.Autosize
+            mah={320}
+            mt="sm"
+            viewportProps={{ tabIndex: 0, 'aria-label': `Table: ${spec.title.toLowerCase()}` }}
+          >
             <FigureTableView
               table={{
                 ...table,

@@ -89,7 +89,12 @@ function LinkPerson({ user }: { user: Schemas['UserView'] }) {
           <VisuallyHidden> the workforce record of {user.displayName}</VisuallyHidden>
         </Button>
       </Group>
-      <Modal opened={open} onClose={() => setOpen(false)} title={`Workforce record of ${user.displayName}`}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={`Workforce record of ${user.displayName}`}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
         <Stack>
           <PersonPicker label="Person" onPick={setPerson} />
           <ProblemAlert error={link.error} />
