@@ -145,9 +145,9 @@ function EnableToggle({ user }: { user: Schemas['UserView'] }) {
     onError: (e) => notifications.show({ title: 'Not changed', message: e.message, color: 'red' }),
   });
   return (
-    <Group gap="xs" wrap="nowrap">
+    <Group gap="xs">
       {user.enabled ? (
-        <Badge color="green" variant="dot">
+        <Badge color="green" variant="dot" style={{ flexShrink: 0 }}>
           Enabled
         </Badge>
       ) : (
