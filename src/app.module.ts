@@ -9,6 +9,7 @@ import { AccessModule } from './modules/access/access.module.js';
 import { MonitoringModule } from './modules/monitoring/monitoring.module.js';
 import { QueueBoardModule } from './modules/admin/queue-board.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { AuditTrailModule } from './modules/audit/audit-trail.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { CasesModule } from './modules/cases/cases.module.js';
 import { DirectoryModule } from './modules/directory/directory.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         AuditModule,
         AccessModule,
         AuthModule,
+        AuditTrailModule,
         WorkforceModule,
         IntelligenceModule,
         ProfileModule,

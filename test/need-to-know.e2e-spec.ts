@@ -173,6 +173,16 @@ const COVERAGE: Record<string, Coverage> = {
     ],
   },
   '/api/v1/intelligence/queue/summary': { queries: () => [''] },
+  '/api/v1/intelligence': {
+    queries: () => [
+      LIST,
+      `${LIST}&state=received`,
+      `${LIST}&assignee=me`,
+      `${LIST}&category=abuse_of_position_sexual`,
+      `${LIST}&unassigned=true`,
+      `${LIST}&receivedFrom=2000-01-01`,
+    ],
+  },
   '/api/v1/intelligence/search': {
     queries: (w) => [
       `${LIST}&q=fictional`,
@@ -525,6 +535,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
       }
       const expectations: [string, string][] = [
         ['/api/v1/intelligence/queue', world.X.reports[0].id],
+        ['/api/v1/intelligence', world.X.reports[0].id],
         ['/api/v1/intelligence/search', world.X.reports[0].id],
         ['/api/v1/cases', world.X.cases[0].id],
         ['/api/v1/vetting/alerts', world.X.alertIds[0]],

@@ -1,7 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDateString, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { problems } from './problem.js';
+import {
+  IsBoolean,
+  IsDateString,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 
 /** The largest value of PostgreSQL's `integer` (int4), the type of every integer column the API writes. */
 export const INT4_MAX = 2_147_483_647;
@@ -34,4 +45,34 @@ export const OptionalDateTime = (description?: string): PropertyDecorator =>
     ApiPropertyOptional({ type: String, format: 'date-time', description }),
     IsOptional(),
     IsDateString({ strict: true }),
+  );
+
+const UUID_OR_ME = /^(me|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** `?assignee=me` or a user id: `me` is the caller (resolve it with `userOrMe`). */
+export const OptionalUserOrMe = (description: string): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, example: 'me', description: `${description}: \`me\` or a user id` }),
+    IsOptional(),
+    Matches(UUID_OR_ME, { message: '$property must be me or a user id' }),
+  );
+
+/** The user a `me`-or-id filter names: `me` is the signed-in caller. */
+export function userOrMe(
+  field: string,
+  value: string | undefined,
+  callerId: string | null,
+): string | undefined {
+  if (value === undefined || value.toLowerCase() !== 'me') return value;
+  if (callerId === null) throw problems.invalid(field, 'isUserOrMe', `${field}=me needs a signed-in user`);
+  return callerId;
+}
+
+/** An optional calendar date, `YYYY-MM-DD` (a real date: 2026-02-30 is a 400). */
+export const OptionalDate = (description?: string): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ type: String, format: 'date', description }),
+    IsOptional(),
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' }),
+    IsISO8601({ strict: true }),
   );

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 const state = JSON.parse(readFileSync(new URL('../../.playwright/state.json', import.meta.url), 'utf8')) as {
   password: string;
@@ -222,6 +222,13 @@ test.describe('the console', () => {
     await page.getByRole('button', { name: 'Find' }).click();
     await expect(page.getByTestId('audit-events')).toContainText('Demo supervisor');
     await accessible(page);
+    // What one user did, found by name.
+    await page.getByRole('combobox', { name: 'What a user did' }).fill('Demo superv');
+    await page.getByRole('option', { name: 'Demo supervisor', exact: true }).click();
+    await expect(page.getByText('Events: by Demo supervisor')).toBeVisible();
+    const who = page.getByTestId('audit-events').locator('tbody tr td:nth-child(2)');
+    await expect(who.first()).toHaveText('Demo supervisor');
+    expect(new Set(await who.allInnerTexts())).toEqual(new Set(['Demo supervisor']));
   });
 
   test('figures: IOPC referrals by year, stacked by outcome, pending always shown', async ({ page }) => {
@@ -234,11 +241,104 @@ test.describe('the console', () => {
     await accessible(page);
   });
 
-  test('admin: users and their roles', async ({ page }) => {
+  test('admin: users and their roles; links a user to a workforce member, disables and enables them', async ({
+    page,
+  }) => {
+    const admin = await apiToken('admin');
+    // Someone named in the queue (the directory finds people by the start of a name or staff number).
+    const queue = await apiGet<{ items: { subjects: { staffNumber: string }[] }[] }>(
+      await apiToken('supervisor'),
+      '/api/v1/intelligence/queue?limit=50',
+    );
+    const person = queue.items.flatMap((i) => i.subjects).at(-1)!;
+    const displayName = `Linked user ${Date.now()}`;
+    const created = await fetch(`${state.base}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: `link-${Date.now()}@demo.lantern.local`,
+        displayName,
+        roles: ['analyst'],
+        password: `Linked-${Date.now()}-pass!`,
+      }),
+    });
+    expect(created.status).toBe(201);
     await signIn(page, 'admin');
     await page.getByRole('link', { name: 'Users', exact: true }).click();
     await expect(page.getByRole('cell', { name: 'Demo analyst', exact: true })).toBeVisible();
     await accessible(page);
+    const row = page.getByRole('row').filter({ hasText: displayName });
+    await expect(row).toContainText('Not linked');
+    await row.getByRole('button', { name: `Link the workforce record of ${displayName}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Workforce record of ${displayName}` });
+    await dialog.getByRole('combobox', { name: 'Person' }).fill(person.staffNumber);
+    await page.getByRole('option', { name: new RegExp(person.staffNumber) }).click();
+    await accessible(page);
+    await dialog.getByRole('button', { name: 'Link', exact: true }).click();
+    await expect(page.getByText(`${displayName} linked to`)).toBeVisible();
+    await expect(row).toContainText('Linked');
+    await row.getByRole('button', { name: `Disable ${displayName}` }).click();
+    await expect(page.getByText(`${displayName} disabled`)).toBeVisible();
+    await expect(row).toContainText('Disabled');
+    await row.getByRole('button', { name: `Enable ${displayName}` }).click();
+    await expect(page.getByText(`${displayName} enabled`)).toBeVisible();
+    await page.screenshot({
+      path: new URL('../../.playwright/results/admin-users.png', import.meta.url).pathname,
+      fullPage: true,
+    });
+  });
+
+  test('intelligence: every report the analyst may see, filtered without search words', async ({ page }) => {
+    await signIn(page, 'analyst');
+    await page.getByRole('link', { name: 'Intelligence', exact: true }).click();
+    const table = page.getByRole('table');
+    await expect(table.locator('tbody tr').first()).toBeVisible();
+    await page.getByRole('combobox', { name: 'Assigned to' }).click();
+    await page.getByRole('option', { name: 'Me', exact: true }).click();
+    await expect(table.locator('tbody tr').first()).toBeVisible();
+    const assignees = await table.locator('tbody tr td:nth-child(5)').allInnerTexts();
+    expect(new Set(assignees)).toEqual(new Set(['Demo analyst']));
+    await accessible(page);
+    await page.screenshot({
+      path: new URL('../../.playwright/results/intelligence-list.png', import.meta.url).pathname,
+      fullPage: true,
+    });
+  });
+
+  test('keyboard only: signs in, opens a case and adds a note from the keyboard', async ({ page }) => {
+    await page.goto('/');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(email('supervisor'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(state.password);
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('signed-in-as')).toBeVisible();
+    /** Tab until `target` has the focus (at most `limit` presses). */
+    const tabTo = async (target: Locator, limit = 120): Promise<void> => {
+      for (let i = 0; i < limit; i++) {
+        await page.keyboard.press('Tab');
+        if ((await target.and(page.locator(':focus')).count()) > 0) return;
+      }
+      throw new Error(`${target.toString()} not reached by Tab`);
+    };
+    await tabTo(page.getByRole('link', { name: 'Cases', exact: true }));
+    await page.keyboard.press('Enter');
+    const first = page.getByRole('table').getByRole('link').first();
+    await expect(first).toBeVisible();
+    await tabTo(first);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    // The notes are on the Timeline tab: the tab list takes the arrow keys (one tab stop, as WAI-ARIA has it).
+    await tabTo(page.getByRole('tab', { name: 'Subjects and outcomes' }));
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'Timeline' })).toHaveAttribute('aria-selected', 'true');
+    await tabTo(page.getByLabel('Add a note'));
+    const note = `Typed without a mouse ${Date.now()}`;
+    await page.keyboard.type(note);
+    await page.keyboard.press('Tab');
+    await expect(page.getByRole('button', { name: 'Add note' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByText(note)).toBeVisible();
   });
 
   test('a user linked to their own workforce record sees no trace of the records about them', async ({

@@ -7,12 +7,14 @@ import { Role } from '../../common/auth/roles.js';
 import { sendCsv, toCsv } from '../../common/csv.js';
 import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { AuditService } from './audit.service.js';
+import { AuditTrailService } from './audit-trail.service.js';
 import { AuditEventPage, AuditQuery, AuditVerification, type AuditEventView } from './dto/audit.dto.js';
 
 const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'seq',
   'occurredAt',
   'userId',
+  'actorName',
   'roles',
   'action',
   'resourceType',
@@ -29,7 +31,10 @@ const CSV_COLUMNS: (keyof AuditEventView)[] = [
 @Roles(Role.Auditor)
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly trail: AuditTrailService,
+  ) {}
 
   @Get('events')
   @ApiOperation({
@@ -39,7 +44,7 @@ export class AuditController {
   })
   @ApiOkResponse({ type: AuditEventPage })
   events(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditEventPage> {
-    return this.audit.search(actor, query);
+    return this.trail.search(actor, query);
   }
 
   @Get('events.csv')
@@ -63,7 +68,7 @@ export class AuditController {
     @Query() query: AuditQuery,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { rows, callerRecordsExcluded } = await this.audit.export(actor, query);
+    const { rows, callerRecordsExcluded } = await this.trail.export(actor, query);
     void reply.header(CALLER_RECORDS_EXCLUDED_HEADER, String(callerRecordsExcluded));
     sendCsv(reply, 'audit-events.csv', toCsv(CSV_COLUMNS, rows));
   }

@@ -1,13 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { AccessAuditor } from '../../common/auth/access.guard.js';
-import { AuditController } from './audit.controller.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditService } from './audit.service.js';
 
-/** Global: every module audits through the one AuditService. */
+/** Global: every module audits through the one AuditService (the auditors' routes: AuditTrailModule). */
 @Global()
 @Module({
-  controllers: [AuditController],
   providers: [AuditRepository, AuditService, { provide: AccessAuditor, useExisting: AuditService }],
   exports: [AuditService, AccessAuditor],
 })

@@ -26,6 +26,7 @@ const toView = (row: AuditRow): AuditEventView => ({
   seq: row.seq,
   occurredAt: row.occurred_at.toISOString(),
   userId: row.user_id,
+  actorName: null,
   roles: row.roles,
   action: row.action,
   resourceType: row.resource_type,

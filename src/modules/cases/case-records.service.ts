@@ -11,7 +11,15 @@ import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { WorkforceService } from '../workforce/workforce.service.js';
 import { CaseTimelineRepository } from './case-timeline.repository.js';
-import { currentSeverity, isoOrNull, outcomeFacts, toOutcome, toReferral, toSummary } from './case-views.js';
+import {
+  currentSeverity,
+  isoOrNull,
+  outcomeFacts,
+  toOutcome,
+  toReferral,
+  toSummary,
+  usersOf,
+} from './case-views.js';
 import { CASE_RESOURCE, type CaseAudit, CaseError } from './cases.codes.js';
 import { CaseEventKind, CaseStatus } from './cases.enums.js';
 import { type CaseGateRow, CasesRepository } from './cases.repository.js';
@@ -213,6 +221,7 @@ export class CaseRecords {
     const r = await this.cases.detail(m, id, this.clock.today());
     if (!r) throw problems.notFound('case');
     const subjects = await this.workforce.briefs(m, r.subject_ids);
+    const people = await this.users.displayNames(m, usersOf([r]));
     const referral = await this.referrals.ofCase(m, id);
     const history = await this.outcomes.severityHistory(m, id);
     const outcomes = await this.outcomes.ofCase(m, id);
@@ -222,7 +231,7 @@ export class CaseRecords {
       .filter((o) => needsBarredListEntry(outcomeFacts(o)))
       .map((o) => o.workforce_member_id);
     return {
-      ...toSummary(r),
+      ...toSummary(r, people),
       allegationSummary: r.allegation_summary,
       breachType: r.breach_type,
       suspendedFrom: r.suspended_from,

@@ -15,7 +15,12 @@ import type { ReferralRow } from './referral.repository.js';
 
 export const isoOrNull = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export function toSummary(r: CaseSummaryRow): CaseSummaryView {
+/** The users a summary names (investigator and supervisor), for one batched lookup of display names. */
+export const usersOf = (rows: readonly CaseSummaryRow[]): string[] =>
+  rows.flatMap((r) => [r.investigator_id, r.supervisor_id].filter((u) => u !== null));
+
+export function toSummary(r: CaseSummaryRow, people: ReadonlyMap<string, string>): CaseSummaryView {
+  const person = (id: string | null): string | null => (id === null ? null : (people.get(id) ?? null));
   return {
     id: r.id,
     reference: r.reference,
@@ -26,7 +31,9 @@ export function toSummary(r: CaseSummaryRow): CaseSummaryView {
     categories: r.categories,
     subjectIds: r.subject_ids,
     investigatorId: r.investigator_id,
+    investigatorName: person(r.investigator_id),
     supervisorId: r.supervisor_id,
+    supervisorName: person(r.supervisor_id),
     severity: r.severity,
     referralRequired: r.referral_required,
     iopcDecision: r.iopc_decision,

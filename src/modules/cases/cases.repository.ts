@@ -87,6 +87,7 @@ export class CasesRepository {
         qb.where(sql<SqlBool>`c.categories @> ARRAY[${q.category}::corruption_category]`),
       )
       .$if(!!q.investigatorId, (qb) => qb.where('c.investigator_id', '=', q.investigatorId!))
+      .$if(!!q.investigator, (qb) => qb.where('c.investigator_id', '=', q.investigator!))
       .$if(!!q.supervisorId, (qb) => qb.where('c.supervisor_id', '=', q.supervisorId!))
       .$if(!!q.subjectId, (qb) =>
         qb.where((eb) =>

@@ -7,7 +7,9 @@ import { UsersService } from '../auth/users.service.js';
 import { CaseRecords } from './case-records.service.js';
 import { type IntelligenceReferralTarget, CaseReferralService } from './case-referral.service.js';
 import { CaseTimelineRepository } from './case-timeline.repository.js';
-import { toEvent, toSummary } from './case-views.js';
+import { userOrMe } from '../../common/dto.js';
+import { problems } from '../../common/problem.js';
+import { toEvent, toSummary, usersOf } from './case-views.js';
 import { CaseAudit } from './cases.codes.js';
 import { CasesRepository } from './cases.repository.js';
 import type { CasePage, CaseSummaryView, CaseView } from './dto/case.dto.js';
@@ -45,10 +47,15 @@ export class CasesService {
     });
   }
 
-  async list(actor: Actor, q: CaseQuery): Promise<CasePage> {
+  async list(actor: Actor, query: CaseQuery): Promise<CasePage> {
+    if (query.investigator !== undefined && query.investigatorId !== undefined) {
+      throw problems.invalid('investigator', 'exclusive', 'send investigator or investigatorId, not both');
+    }
+    const q = { ...query, investigator: userOrMe('investigator', query.investigator, actor.userId) };
     return this.tx.read(async (m) => {
       const rows = await this.cases.list(m, actor, q, { today: this.clock.today(), now: this.clock.now() });
-      const page = { items: rows.items.map(toSummary), nextCursor: rows.nextCursor };
+      const people = await this.users.displayNames(m, usersOf(rows.items));
+      const page = { items: rows.items.map((r) => toSummary(r, people)), nextCursor: rows.nextCursor };
       const { limit: _l, cursor: _c, ...filter } = q;
       await this.records.record(
         m,
@@ -86,7 +93,9 @@ export class CasesService {
 
   /** Every case concerning a workforce member that the actor may see, newest first (for the subject profile). */
   async concerning(m: EntityManager, actor: Actor, memberId: string): Promise<CaseSummaryView[]> {
-    return (await this.cases.concerning(m, actor, memberId, this.clock.today())).map(toSummary);
+    const rows = await this.cases.concerning(m, actor, memberId, this.clock.today());
+    const people = await this.users.displayNames(m, usersOf(rows));
+    return rows.map((r) => toSummary(r, people));
   }
 
   /**

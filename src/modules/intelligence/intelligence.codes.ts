@@ -21,6 +21,7 @@ export enum IntelligenceAudit {
   Queue = 'intelligence.queue',
   QueueSummary = 'intelligence.queue_summary',
   Search = 'intelligence.search',
+  List = 'intelligence.list',
 }
 
 /** The audit rows' resource type for a report. */

@@ -18,7 +18,7 @@ import {
   SendBackRequest,
   SubmitForReviewRequest,
 } from './dto/lifecycle.dto.js';
-import { QueuePage, QueueQuery, QueueSummary, SearchQuery } from './dto/queue.dto.js';
+import { QueuePage, QueueQuery, QueueSummary, ReportListQuery, SearchQuery } from './dto/queue.dto.js';
 import { CreateIntelligenceRequest, UpdateIntelligenceRequest } from './dto/report-input.dto.js';
 import { IntelligenceView } from './dto/report.dto.js';
 import { LifecycleService } from './lifecycle.service.js';
@@ -47,6 +47,13 @@ export class IntelligenceController {
   @ApiCreatedResponse({ type: IntelligenceView, description: 'The report, with any possible duplicates' })
   create(@CurrentActor() actor: Actor, @Body() body: CreateIntelligenceRequest): Promise<IntelligenceView> {
     return this.recording.create(actor, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Reports in any state, newest first, filtered (no search words needed)' })
+  @ApiOkResponse({ type: QueuePage })
+  list(@CurrentActor() actor: Actor, @Query() query: ReportListQuery): Promise<QueuePage> {
+    return this.queues.list(actor, query);
   }
 
   @Get('queue')

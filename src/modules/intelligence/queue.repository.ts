@@ -6,7 +6,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import { all, db, one } from '../../database/sql.js';
-import type { QueueQuery, SearchQuery } from './dto/queue.dto.js';
+import type { QueueQuery, ReportFilterQuery, ReportListQuery, SearchQuery } from './dto/queue.dto.js';
 import { type IntelligenceState, OPEN_STATES } from './intelligence.enums.js';
 import {
   duplicatesOf,
@@ -78,6 +78,24 @@ const overdue = (today: string, cutoff: Date) =>
                     THEN r.review_date < ${today}::date
                     ELSE r.received_at < ${cutoff.toISOString()}::timestamptz END`;
 
+/** The filters the queue and the list share (`assignee` already resolved from `me`), on a query of items. */
+function filtered(
+  query: ReturnType<typeof items>,
+  f: ReportFilterQuery & { state?: IntelligenceState[]; assignee?: string },
+): ReturnType<typeof items> {
+  let q = query;
+  if (f.state?.length) q = q.where('r.state', 'in', f.state);
+  if (f.category) q = q.where(inCategory(f.category));
+  if (f.gradingScheme) q = q.where('r.grading_scheme', '=', f.gradingScheme);
+  if (f.sourceEvaluation) q = q.where('r.source_evaluation', '=', f.sourceEvaluation);
+  if (f.intelligenceAssessment) q = q.where('r.intelligence_assessment', '=', f.intelligenceAssessment);
+  if (f.handlingCode) q = q.where('r.handling_code', '=', f.handlingCode);
+  if (f.assignee) q = q.where('r.assignee_id', '=', f.assignee);
+  if (f.unassigned !== undefined) q = q.where('r.assignee_id', f.unassigned ? 'is' : 'is not', null);
+  if (f.vulnerablePerson !== undefined) q = q.where('r.vulnerable_person', '=', f.vulnerablePerson);
+  return q;
+}
+
 /** When an item is overdue: `today` (London) for review dates, the instant before which the target has passed. */
 export interface OverdueAt {
   today: string;
@@ -88,23 +106,37 @@ export interface OverdueAt {
 @Injectable()
 export class QueueRepository {
   /** The assessment queue: open reports, most urgent then oldest first, filtered. */
-  queue(tx: EntityManager, actor: Actor, query: QueueQuery, at: OverdueAt): Promise<Page<ItemRow>> {
+  queue(
+    tx: EntityManager,
+    actor: Actor,
+    query: QueueQuery & { assignee?: string },
+    at: OverdueAt,
+  ): Promise<Page<ItemRow>> {
     const f = query;
-    let q = items(actor).where(OPEN);
-    if (f.state?.length) q = q.where('r.state', 'in', f.state);
-    if (f.category) q = q.where(inCategory(f.category));
-    if (f.gradingScheme) q = q.where('r.grading_scheme', '=', f.gradingScheme);
-    if (f.sourceEvaluation) q = q.where('r.source_evaluation', '=', f.sourceEvaluation);
-    if (f.intelligenceAssessment) q = q.where('r.intelligence_assessment', '=', f.intelligenceAssessment);
-    if (f.handlingCode) q = q.where('r.handling_code', '=', f.handlingCode);
+    let q = filtered(items(actor).where(OPEN), f);
     if (f.assigneeId) q = q.where('r.assignee_id', '=', f.assigneeId);
-    if (f.unassigned !== undefined) q = q.where('r.assignee_id', f.unassigned ? 'is' : 'is not', null);
-    if (f.vulnerablePerson !== undefined) q = q.where('r.vulnerable_person', '=', f.vulnerablePerson);
     if (f.overdue !== undefined) {
       const late = overdue(at.today, at.cutoff);
       q = q.where(f.overdue ? late : sql<SqlBool>`NOT (${late})`);
     }
     return pageOf(tx, q, BY_URGENCY, query, (row) => row);
+  }
+
+  /**
+   * Every report the caller may see, in any state, newest first, filtered (`assignee` already resolved from
+   * `me`); received dates are London calendar dates.
+   */
+  list(tx: EntityManager, actor: Actor, f: ReportListQuery): Promise<Page<ItemRow>> {
+    let q = filtered(items(actor), f);
+    if (f.receivedFrom) {
+      q = q.where(sql<SqlBool>`r.received_at >= (${f.receivedFrom}::date)::timestamp AT TIME ZONE ${LONDON}`);
+    }
+    if (f.receivedTo) {
+      q = q.where(
+        sql<SqlBool>`r.received_at < (${f.receivedTo}::date + 1)::timestamp AT TIME ZONE ${LONDON}`,
+      );
+    }
+    return pageOf(tx, q, NEWEST_FIRST, f, (row) => row);
   }
 
   /** One pass over the open items (the queue's partial index), grouped both by state and by assignee. */

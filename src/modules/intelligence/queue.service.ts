@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
+import { problems } from '../../common/problem.js';
 import type { Page } from '../../common/pagination.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { UsersService } from '../auth/users.service.js';
-import type { QueueItem, QueueQuery, QueueSummary } from './dto/queue.dto.js';
+import { userOrMe } from '../../common/dto.js';
+import type { QueueItem, QueueQuery, QueueSummary, ReportListQuery } from './dto/queue.dto.js';
 import { INTELLIGENCE_RESOURCE, IntelligenceAudit } from './intelligence.codes.js';
 import { OPEN_STATES } from './intelligence.enums.js';
 import { type OverdueAt, QueueRepository } from './queue.repository.js';
@@ -38,8 +40,12 @@ export class QueueService {
   ) {}
 
   async queue(actor: Actor, query: QueueQuery): Promise<Page<QueueItem>> {
+    if (query.assignee !== undefined && query.assigneeId !== undefined) {
+      throw problems.invalid('assignee', 'exclusive', 'send assignee or assigneeId, not both');
+    }
+    const assignee = userOrMe('assignee', query.assignee, actor.userId);
     return this.tx.read(async (m) => {
-      const rows = await this.queues.queue(m, actor, query, this.overdueAt());
+      const rows = await this.queues.queue(m, actor, { ...query, assignee }, this.overdueAt());
       const page = { items: await this.views.items(m, rows.items), nextCursor: rows.nextCursor };
       const { limit: _l, cursor: _c, ...filter } = query;
       await this.audit.record(m, actor, {
@@ -47,6 +53,26 @@ export class QueueService {
         resourceType: INTELLIGENCE_RESOURCE,
         subjectIds: subjectIdsOf(page.items),
         details: { filter, returned: page.items.map((i) => i.id) },
+      });
+      return page;
+    });
+  }
+
+  /** Every report the caller may see, newest first, filtered (no search words needed). */
+  async list(actor: Actor, query: ReportListQuery): Promise<Page<QueueItem>> {
+    if (query.receivedFrom && query.receivedTo && query.receivedFrom > query.receivedTo) {
+      throw problems.invalid('receivedTo', 'notBeforeFrom', 'receivedTo must not be before receivedFrom');
+    }
+    const filter = { ...query, assignee: userOrMe('assignee', query.assignee, actor.userId) };
+    return this.tx.read(async (m) => {
+      const rows = await this.queues.list(m, actor, filter);
+      const page = { items: await this.views.items(m, rows.items), nextCursor: rows.nextCursor };
+      const { limit: _l, cursor: _c, ...audited } = filter;
+      await this.audit.record(m, actor, {
+        action: IntelligenceAudit.List,
+        resourceType: INTELLIGENCE_RESOURCE,
+        subjectIds: subjectIdsOf(page.items),
+        details: { filter: audited, returned: page.items.map((i) => i.id) },
       });
       return page;
     });

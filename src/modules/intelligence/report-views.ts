@@ -8,6 +8,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { CasesService } from '../cases/cases.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { type MemberBrief, WorkforceService } from '../workforce/workforce.service.js';
 import type { QueueItem } from './dto/queue.dto.js';
 import type { IntelligenceView, SubjectView } from './dto/report.dto.js';
@@ -64,6 +65,7 @@ export class ReportViews {
     private readonly access: AccessService,
     private readonly workforce: WorkforceService,
     private readonly cases: CasesService,
+    private readonly users: UsersService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -112,7 +114,13 @@ export class ReportViews {
       tx,
       r.subjects.map((s) => s.workforce_member_id),
     );
-    return this.view(actor, r, assessments, reviews, names, visibleCases);
+    const people = await this.users.displayNames(tx, [
+      r.recorded_by,
+      ...(r.assignee_id ? [r.assignee_id] : []),
+      ...assessments.map((a) => a.submitted_by),
+      ...reviews.map((v) => v.reviewed_by),
+    ]);
+    return this.view(actor, r, assessments, reviews, names, visibleCases, people);
   }
 
   /** The view of a report just recorded in one statement (no subjects, links or reviews yet). */
@@ -122,6 +130,7 @@ export class ReportViews {
       { ...row, subjects: [], duplicates: [], links: [] },
       [],
       [],
+      new Map(),
       new Map(),
       new Map(),
     );
@@ -134,9 +143,11 @@ export class ReportViews {
     reviews: ReviewRow[],
     names: Map<string, MemberBrief>,
     visibleCases: Map<string, string>,
+    people: Map<string, string>,
   ): IntelligenceView {
+    const person = (id: string | null): string | null => (id === null ? null : (people.get(id) ?? null));
     const caseOf = (c: string | null): string | null => (c !== null && visibleCases.has(c) ? c : null);
-    const item = this.item(r, names, this.clock.now(), this.clock.today());
+    const item = this.item(r, names, people, this.clock.now(), this.clock.today());
     const sourceVisible = this.maySeeSource(actor, r.recorded_by);
     return {
       id: r.id,
@@ -157,7 +168,9 @@ export class ReportViews {
       linkedReports: r.links,
       possibleDuplicates: item.possibleDuplicates,
       recordedBy: r.recorded_by,
+      recordedByName: person(r.recorded_by),
       assigneeId: r.assignee_id,
+      assigneeName: person(r.assignee_id),
       assignedAt: iso(r.assigned_at),
       assignedBy: r.assigned_by,
       submittedAt: iso(r.submitted_at),
@@ -173,6 +186,7 @@ export class ReportViews {
         assessmentText: a.assessment_text,
         recommendedDecision: a.recommended_decision,
         submittedBy: a.submitted_by,
+        submittedByName: person(a.submitted_by),
         submittedAt: new Date(a.submitted_at).toISOString(),
         sentBack:
           a.sent_back_at && a.sent_back_by && a.send_back_reason
@@ -192,6 +206,7 @@ export class ReportViews {
         caseId: caseOf(v.case_id),
         recipient: v.recipient,
         reviewedBy: v.reviewed_by,
+        reviewedByName: person(v.reviewed_by),
         reviewedAt: new Date(v.reviewed_at).toISOString(),
       })),
       urgencyRank: item.urgencyRank,
@@ -204,15 +219,19 @@ export class ReportViews {
     };
   }
 
-  /** Queue items of `rows` (a page of the queue, search or profile), their subjects named. */
+  /** Queue items of `rows` (a page of the queue, search or profile), their subjects and assignees named. */
   async items(tx: EntityManager, rows: ItemRow[]): Promise<QueueItem[]> {
     const names = await this.namesOf(
       tx,
       rows.flatMap((r) => r.subjects.map((s) => s.workforce_member_id)),
     );
+    const people = await this.users.displayNames(
+      tx,
+      rows.flatMap((r) => (r.assignee_id ? [r.assignee_id] : [])),
+    );
     const now = this.clock.now();
     const today = this.clock.today();
-    return rows.map((row) => this.item(row, names, now, today));
+    return rows.map((row) => this.item(row, names, people, now, today));
   }
 
   /** The subjects' staff numbers and names, from the workforce module. */
@@ -220,7 +239,13 @@ export class ReportViews {
     return new Map((await this.workforce.briefs(tx, ids)).map((b) => [b.id, b]));
   }
 
-  private item(r: ItemRow, names: Map<string, MemberBrief>, now: Date, today: string): QueueItem {
+  private item(
+    r: ItemRow,
+    names: Map<string, MemberBrief>,
+    people: Map<string, string>,
+    now: Date,
+    today: string,
+  ): QueueItem {
     const receivedAt = new Date(r.received_at);
     return {
       id: r.id,
@@ -238,6 +263,7 @@ export class ReportViews {
       vulnerablePerson: r.vulnerable_person,
       urgencyRank: Number(r.urgency_rank),
       assigneeId: r.assignee_id,
+      assigneeName: r.assignee_id === null ? null : (people.get(r.assignee_id) ?? null),
       reviewDate: r.review_date,
       subjects: subjectViews(r.subjects, names),
       possibleDuplicates: r.duplicates,

@@ -55,6 +55,7 @@ const alerts = () =>
 
 type AlertRow = Awaited<ReturnType<ReturnType<typeof alerts>['executeTakeFirstOrThrow']>>;
 
+/** The view without names (AlertsService names the department and the users, one lookup each per page). */
 const toView = (r: AlertRow): AlertView => ({
   id: r.id,
   kind: r.kind,
@@ -65,6 +66,7 @@ const toView = (r: AlertRow): AlertView => ({
     givenName: r.given_name,
     familyName: r.family_name,
     departmentId: r.department_id,
+    departmentName: null,
   },
   clearanceId: r.clearance_id,
   level: r.level,
@@ -74,8 +76,10 @@ const toView = (r: AlertRow): AlertView => ({
   raisedAt: r.raised_at.toISOString(),
   acknowledgedAt: iso(r.acknowledged_at),
   acknowledgedBy: r.acknowledged_by,
+  acknowledgedByName: null,
   resolvedAt: iso(r.resolved_at),
   resolvedBy: r.resolved_by,
+  resolvedByName: null,
   resolutionReason: r.resolution_reason,
   reviewBy: r.review_by,
   version: r.version,

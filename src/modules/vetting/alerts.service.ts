@@ -9,6 +9,8 @@ import { Transactions } from '../../database/database.module.js';
 import { RecordKind } from '../access/access.policy.js';
 import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { UsersService } from '../auth/users.service.js';
+import { WorkforceService } from '../workforce/workforce.service.js';
 import type { AlertQuery, AlertView, ResolveAlertRequest } from './dto/vetting.dto.js';
 import { AlertsRepository } from './alerts.repository.js';
 import { VettingAudit, VettingError, VettingResource } from './vetting.codes.js';
@@ -33,7 +35,33 @@ export class AlertsService {
     private readonly clock: Clock,
     private readonly access: AccessService,
     private readonly repository: AlertsRepository,
+    private readonly workforce: WorkforceService,
+    private readonly users: UsersService,
   ) {}
+
+  /** `alerts` with their people's departments and the acting users named: one lookup of each per call. */
+  private async named(m: EntityManager, alerts: AlertView[]): Promise<AlertView[]> {
+    const departments = await this.workforce.departmentNames(
+      m,
+      alerts.flatMap((a) => (a.workforceMember.departmentId ? [a.workforceMember.departmentId] : [])),
+    );
+    const users = await this.users.displayNames(
+      m,
+      alerts.flatMap((a) => [a.acknowledgedBy, a.resolvedBy].filter((u) => u !== null)),
+    );
+    const user = (id: string | null): string | null => (id === null ? null : (users.get(id) ?? null));
+    return alerts.map((a) => ({
+      ...a,
+      workforceMember: {
+        ...a.workforceMember,
+        departmentName: a.workforceMember.departmentId
+          ? (departments.get(a.workforceMember.departmentId) ?? null)
+          : null,
+      },
+      acknowledgedByName: user(a.acknowledgedBy),
+      resolvedByName: user(a.resolvedBy),
+    }));
+  }
 
   /**
    * Raises a review_required alert in the caller's transaction (once per source: a retry raises
@@ -50,7 +78,8 @@ export class AlertsService {
 
   async list(actor: Actor, query: AlertQuery): Promise<Page<AlertView>> {
     return this.tx.read(async (m) => {
-      const page = await this.repository.page(m, actor, query);
+      const found = await this.repository.page(m, actor, query);
+      const page = { ...found, items: await this.named(m, found.items) };
       await this.audit.record(m, actor, {
         action: VettingAudit.AlertList,
         resourceType: VettingResource.Alert,
@@ -63,7 +92,7 @@ export class AlertsService {
 
   /** A person's alerts that are not resolved, most urgent first (for the subject profile). */
   async openFor(m: EntityManager, memberId: string): Promise<AlertView[]> {
-    return this.repository.openFor(m, memberId);
+    return this.named(m, await this.repository.openFor(m, memberId));
   }
 
   async get(actor: Actor, id: string): Promise<AlertView> {
@@ -170,6 +199,6 @@ export class AlertsService {
   private async load(m: EntityManager, id: string): Promise<AlertView> {
     const alert = await this.repository.load(m, id);
     if (!alert) throw problems.notFound('alert');
-    return alert;
+    return (await this.named(m, [alert]))[0];
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WorkforceModule } from '../workforce/workforce.module.js';
 import { AlertsRepository } from './alerts.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { AlertsService } from './alerts.service.js';
 import { ClearancesRepository } from './clearances.repository.js';
 import { ClearancesService } from './clearances.service.js';
@@ -21,7 +22,7 @@ import { VettingRepository } from './vetting.repository.js';
  * cases module (a misconduct outcome short of dismissal).
  */
 @Module({
-  imports: [WorkforceModule],
+  imports: [WorkforceModule, AuthModule],
   controllers: [MemberVettingController, VettingController],
   providers: [
     VettingRulesService,

@@ -1,22 +1,37 @@
-import { Badge, Button, Card, Group, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Card, Group, Select, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
-import {
-  dateTime,
-  label,
-  PageTitle,
-  PersonPicker,
-  personName,
-  ProblemAlert,
-  QueryState,
-  useUserNames,
-} from '../ui';
+import { dateTime, label, PageTitle, PersonPicker, personName, ProblemAlert, QueryState } from '../ui';
 
-type Filter = { subjectId?: string; resourceId?: string; what: string };
+type Filter = { subjectId?: string; resourceId?: string; userId?: string; what: string };
+
+/** Pick a user by name (the directory's names only: finding an actor, not reading their account). */
+function ActorPicker({ onPick }: { onPick: (user: { id: string; name: string }) => void }) {
+  const users = useQuery({
+    queryKey: ['directory', 'users'],
+    queryFn: () => unwrap(api.GET('/api/v1/directory/users', {})),
+    staleTime: 300_000,
+  });
+  const data = (users.data?.items ?? []).map((u) => ({ value: u.id, label: u.displayName }));
+  return (
+    <Select
+      label="What a user did"
+      placeholder="Type a name"
+      searchable
+      clearable
+      w={260}
+      data={data}
+      nothingFoundMessage={users.isFetching ? 'Loading…' : 'Nobody found'}
+      onChange={(id) => {
+        const user = data.find((u) => u.value === id);
+        if (user) onPick({ id: user.value, name: user.label });
+      }}
+    />
+  );
+}
 
 export function AuditPage() {
-  const name = useUserNames();
   const [filter, setFilter] = useState<Filter | null>(null);
   const [reference, setReference] = useState('');
   const [csvError, setCsvError] = useState<unknown>(null);
@@ -31,7 +46,12 @@ export function AuditPage() {
       ),
     onSuccess: (r) => setFilter({ resourceId: r.id, what: `${label(r.kind)} ${r.reference}` }),
   });
-  const query = { limit: 200, subjectId: filter?.subjectId, resourceId: filter?.resourceId };
+  const query = {
+    limit: 200,
+    subjectId: filter?.subjectId,
+    resourceId: filter?.resourceId,
+    userId: filter?.userId,
+  };
   const events = useQuery({
     queryKey: ['audit', 'events', query],
     queryFn: () => unwrap(api.GET('/api/v1/audit/events', { params: { query } })),
@@ -64,6 +84,7 @@ export function AuditPage() {
             p && setFilter({ subjectId: p.id, what: personName(p) })
           }
         />
+        <ActorPicker onPick={(u) => setFilter({ userId: u.id, what: `by ${u.name}` })} />
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -127,7 +148,7 @@ export function AuditPage() {
                 {events.data.items.map((e) => (
                   <Table.Tr key={e.seq}>
                     <Table.Td>{dateTime(e.occurredAt)}</Table.Td>
-                    <Table.Td>{e.userId ? name(e.userId) : 'Not signed in'}</Table.Td>
+                    <Table.Td>{e.userId ? (e.actorName ?? 'Unknown user') : 'Not signed in'}</Table.Td>
                     <Table.Td>{e.roles.map(label).join(', ')}</Table.Td>
                     <Table.Td>{e.action}</Table.Td>
                     <Table.Td>{label(e.resourceType)}</Table.Td>

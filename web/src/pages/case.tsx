@@ -379,7 +379,6 @@ function Notes({ c }: { c: Case }) {
 
 export function CasePage() {
   const { id } = useParams({ from: '/cases/$id' });
-  const name = useUserNames();
   const kase = useQuery({
     queryKey: ['case', id],
     queryFn: () => unwrap(api.GET('/api/v1/cases/{id}', { params: { path: { id } } })),
@@ -437,13 +436,13 @@ export function CasePage() {
                   <Text size="xs" c="dimmed">
                     Investigator
                   </Text>
-                  <Text>{name(c.investigatorId)}</Text>
+                  <Text>{c.investigatorId ? (c.investigatorName ?? 'Unknown user') : 'Nobody'}</Text>
                 </div>
                 <div>
                   <Text size="xs" c="dimmed">
                     Supervisor
                   </Text>
-                  <Text>{name(c.supervisorId)}</Text>
+                  <Text>{c.supervisorId ? (c.supervisorName ?? 'Unknown user') : 'Nobody'}</Text>
                 </div>
                 <div>
                   <Text size="xs" c="dimmed">
@@ -484,7 +483,7 @@ export function CasePage() {
                   {timeline.data?.items.map((e) => (
                     <Timeline.Item key={e.id} title={label(e.kind)}>
                       <Text size="xs" c="dimmed">
-                        {dateTime(e.occurredAt)} · {e.actorName ?? name(e.actorId)}
+                        {dateTime(e.occurredAt)} · {e.actorName ?? (e.actorId ? 'Unknown user' : 'Lantern')}
                       </Text>
                       {e.note && <Text size="sm">{e.note}</Text>}
                     </Timeline.Item>

@@ -1,9 +1,20 @@
-import { Button, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
-import { BarChart } from '@mantine/charts';
+import {
+  Button,
+  Card,
+  Group,
+  ScrollArea,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { BarChart, LineChart } from '@mantine/charts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
-import { label, PageTitle, ProblemAlert, QueryState } from '../ui';
+import { day, label, PageTitle, ProblemAlert, QueryState } from '../ui';
 
 const OUTCOMES = [
   { name: 'substantiated', color: 'red.7' },
@@ -48,6 +59,211 @@ function FigureTableView({ table }: { table: Schemas['FigureTable'] }) {
   );
 }
 
+type Figure = 'cases' | 'intelligence' | 'vetting' | 'capacity';
+type Series = { name: string; color: string };
+
+/** What each of the other figures draws: its x axis, the series, which rows, and the columns its table shows. */
+const CHARTS: Record<
+  Figure,
+  {
+    title: string;
+    chart: 'stacked' | 'line';
+    x: 'financial_year' | 'period';
+    series: Series[];
+    rows?: (r: Row) => boolean;
+    columns: string[];
+    unit?: string;
+  }
+> = {
+  cases: {
+    title: 'People in cases by financial year and finding',
+    chart: 'stacked',
+    x: 'financial_year',
+    rows: (r) => r.member_type === 'all',
+    series: [
+      { name: 'proven', color: 'red.7' },
+      { name: 'not_proven', color: 'blue.6' },
+      { name: 'no_case_to_answer', color: 'teal.6' },
+      { name: 'pending', color: 'yellow.5' },
+    ],
+    columns: [
+      'financial_year',
+      'member_type',
+      'people',
+      'pending',
+      'finalised',
+      'case_to_answer',
+      'no_case_to_answer',
+      'proven',
+      'not_proven',
+      'barred_list',
+    ],
+  },
+  intelligence: {
+    title: 'Intelligence received by financial year and decision',
+    chart: 'stacked',
+    x: 'financial_year',
+    series: [
+      { name: 'no_further_action', color: 'gray.6' },
+      { name: 'development', color: 'blue.6' },
+      { name: 'referred_to_case', color: 'red.7' },
+      { name: 'disseminated', color: 'teal.6' },
+      { name: 'open', color: 'yellow.5' },
+    ],
+    columns: [
+      'financial_year',
+      'received',
+      'no_further_action',
+      'development',
+      'referred_to_case',
+      'disseminated',
+      'open',
+      'graded_3x5x2_percent',
+      'median_days_to_decision',
+      'p90_days_to_decision',
+    ],
+  },
+  vetting: {
+    title: 'Vetting compliance, month by month',
+    chart: 'line',
+    x: 'period',
+    series: [{ name: 'compliance_percent', color: 'green.8' }],
+    unit: '%',
+    columns: [
+      'period',
+      'as_of',
+      'workforce',
+      'up_to_date',
+      'renewal_due',
+      'overdue',
+      'below_required',
+      'no_clearance',
+      'compliance_percent',
+    ],
+  },
+  capacity: {
+    title: 'Open work at each month end',
+    chart: 'line',
+    x: 'period',
+    series: [
+      { name: 'open_intelligence', color: 'blue.6' },
+      { name: 'open_cases', color: 'red.7' },
+      { name: 'intelligence_past_target', color: 'orange.6' },
+      { name: 'cases_past_target', color: 'grape.7' },
+    ],
+    columns: [
+      'period',
+      'analysts',
+      'open_intelligence',
+      'intelligence_per_analyst',
+      'intelligence_past_target',
+      'investigators',
+      'open_cases',
+      'cases_per_investigator',
+      'cases_past_target',
+    ],
+  },
+};
+
+/** One figure: its chart, the counting basis in words, its table and its CSV. */
+function FigureCard({
+  figure,
+  query,
+  enabled,
+  onCsvError,
+}: {
+  figure: Figure;
+  enabled: boolean;
+  query: { from: string; to: string; basis: Schemas['CountingBasis'] };
+  onCsvError: (e: unknown) => void;
+}) {
+  const spec = CHARTS[figure];
+  // The vetting and capacity figures count the state on a date: they take no counting basis.
+  const params = figure === 'vetting' || figure === 'capacity' ? { from: query.from, to: query.to } : query;
+  const result = useQuery({
+    queryKey: ['figures', figure, params],
+    queryFn: () => unwrap(api.GET(`/api/v1/figures/${figure}`, { params: { query: params } })),
+    enabled,
+  });
+  const table = result.data;
+  const rows = ((table?.rows ?? []) as Row[]).filter(spec.rows ?? (() => true));
+  const data = rows.map((r) => ({
+    [spec.x]: String(r[spec.x]),
+    ...Object.fromEntries(spec.series.map((s) => [s.name, Number(r[s.name] ?? 0)])),
+  }));
+  const series = spec.series.map((s) => ({ ...s, label: label(s.name) }));
+  const latest = rows.at(-1);
+  const csv = (): void => {
+    downloadCsv(
+      `/api/v1/figures/${figure}?${new URLSearchParams({ ...params, format: 'csv' })}`,
+      `lantern-${figure}-${query.from}-${query.to}.csv`.replace(/\//g, '-'),
+    ).catch(onCsvError);
+  };
+  return (
+    <Card withBorder data-testid={`${figure}-figure`}>
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h4">
+          {spec.title}
+        </Title>
+        <Button size="xs" variant="default" onClick={csv}>
+          Download CSV<VisuallyHidden> of {spec.title.toLowerCase()}</VisuallyHidden>
+        </Button>
+      </Group>
+      <QueryState query={result} what={`Counting: ${spec.title.toLowerCase()}`} />
+      {table && (
+        <>
+          <Text size="sm" c="dimmed" mb="sm">
+            Counting basis: {table.basisDescription.replace(/\.?$/, '.')} Unit: {table.unit}.
+          </Text>
+          {figure === 'vetting' && latest && (
+            <Text fw={700} mb="sm" data-testid="compliance-now">
+              Compliance now ({day(String(latest.as_of))}): {String(latest.compliance_percent)}%
+            </Text>
+          )}
+          {spec.chart === 'stacked' ? (
+            <BarChart
+              h={280}
+              data={data}
+              dataKey={spec.x}
+              type="stacked"
+              withLegend
+              legendProps={{ verticalAlign: 'bottom' }}
+              series={series}
+              aria-label={spec.title}
+            />
+          ) : (
+            <LineChart
+              h={280}
+              data={data}
+              dataKey={spec.x}
+              withLegend
+              withDots={false}
+              legendProps={{ verticalAlign: 'bottom' }}
+              unit={spec.unit}
+              yAxisProps={spec.unit === '%' ? { domain: [0, 100] } : undefined}
+              series={series}
+              aria-label={spec.title}
+            />
+          )}
+          <ScrollArea.Autosize
+            mah={320}
+            mt="sm"
+            viewportProps={{ tabIndex: 0, 'aria-label': `Table: ${spec.title.toLowerCase()}` }}
+          >
+            <FigureTableView
+              table={{
+                ...table,
+                rows,
+                columns: table.columns.filter((c) => spec.columns.includes(c.key)),
+              }}
+            />
+          </ScrollArea.Autosize>
+        </>
+      )}
+    </Card>
+  );
+}
+
 export function FiguresPage() {
   const last = thisFinancialYear();
   const [from, setFrom] = useState(String(last - 4));
@@ -62,17 +278,13 @@ export function FiguresPage() {
     queryKey: ['figures', 'referrals', query],
     queryFn: () => unwrap(api.GET('/api/v1/figures/referrals', { params: { query } })),
   });
-  const cases = useQuery({
-    queryKey: ['figures', 'cases', query],
-    queryFn: () => unwrap(api.GET('/api/v1/figures/cases', { params: { query } })),
-  });
   const data = ((referrals.data?.rows ?? []) as Row[])
     .filter((r) => r.financial_year !== 'total' && r.financial_year !== 'Total')
     .map((r) => ({
       year: String(r.financial_year),
       ...Object.fromEntries(OUTCOMES.map((o) => [o.name, Number(r[o.name] ?? 0)])),
     }));
-  const csv = (figure: 'referrals' | 'cases') => {
+  const csv = (figure: 'referrals') => {
     const params = new URLSearchParams({ ...query, format: 'csv' });
     downloadCsv(
       `/api/v1/figures/${figure}?${params}`,
@@ -148,25 +360,10 @@ export function FiguresPage() {
             </>
           )}
         </Card>
-        <Card withBorder>
-          <Group justify="space-between" mb="xs">
-            <Title order={2} size="h4">
-              Cases
-            </Title>
-            <Button size="xs" variant="default" onClick={() => csv('cases')}>
-              Download CSV
-            </Button>
-          </Group>
-          <QueryState query={cases} what="Counting cases" />
-          {cases.data && (
-            <>
-              <Text size="sm" c="dimmed" mb="sm">
-                {cases.data.basisDescription}
-              </Text>
-              <FigureTableView table={cases.data} />
-            </>
-          )}
-        </Card>
+        {(['cases', 'intelligence', 'vetting', 'capacity'] as const).map((f) => (
+          // After the referrals (the figure most asked for): the heavier counts do not hold it up.
+          <FigureCard key={f} figure={f} query={query} enabled={!!referrals.data} onCsvError={setCsvError} />
+        ))}
       </Stack>
     </>
   );

@@ -9,7 +9,15 @@ const byUrgency = <T extends { overdue: boolean; dueDate: string | null }>(items
     (a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '').localeCompare(b.dueDate ?? ''),
   );
 
-export function ReportsTable({ items, empty }: { items: Schemas['QueueItem'][]; empty: string }) {
+export function ReportsTable({
+  items,
+  empty,
+  showAssignee = false,
+}: {
+  items: Schemas['QueueItem'][];
+  empty: string;
+  showAssignee?: boolean;
+}) {
   if (items.length === 0) return <Text c="dimmed">{empty}</Text>;
   return (
     <Table striped highlightOnHover>
@@ -19,6 +27,7 @@ export function ReportsTable({ items, empty }: { items: Schemas['QueueItem'][]; 
           <Table.Th>Category</Table.Th>
           <Table.Th>Subjects</Table.Th>
           <Table.Th>State</Table.Th>
+          {showAssignee && <Table.Th>Assigned to</Table.Th>}
           <Table.Th>Due</Table.Th>
         </Table.Tr>
       </Table.Thead>
@@ -40,6 +49,7 @@ export function ReportsTable({ items, empty }: { items: Schemas['QueueItem'][]; 
             <Table.Td>
               <StateBadge state={r.state} />
             </Table.Td>
+            {showAssignee && <Table.Td>{r.assigneeName ?? (r.assigneeId ? 'Unknown user' : '—')}</Table.Td>}
             <Table.Td>
               <Overdue overdue={r.overdue} due={r.dueDate} />
             </Table.Td>
@@ -59,6 +69,7 @@ export function CasesTable({ items, empty }: { items: Schemas['CaseSummaryView']
           <Table.Th>Reference</Table.Th>
           <Table.Th>Category</Table.Th>
           <Table.Th>Status</Table.Th>
+          <Table.Th>Investigator</Table.Th>
           <Table.Th>Next update due</Table.Th>
           <Table.Th>12-month mark</Table.Th>
           <Table.Th>IOPC</Table.Th>
@@ -76,6 +87,7 @@ export function CasesTable({ items, empty }: { items: Schemas['CaseSummaryView']
             <Table.Td>
               <StateBadge state={c.status} />
             </Table.Td>
+            <Table.Td>{c.investigatorName ?? (c.investigatorId ? 'Unknown user' : '—')}</Table.Td>
             <Table.Td>
               <Overdue overdue={c.timeliness.updateOverdue} due={c.timeliness.nextUpdateDue} />
             </Table.Td>
@@ -116,16 +128,15 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 function AnalystWork() {
-  const me = useMe();
   const reports = useQuery({
     queryKey: ['queue', 'mine'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/intelligence/queue', { params: { query: { assigneeId: me.id, limit: 100 } } })),
+      unwrap(api.GET('/api/v1/intelligence/queue', { params: { query: { assignee: 'me', limit: 100 } } })),
   });
   const cases = useQuery({
     queryKey: ['cases', 'mine'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/cases', { params: { query: { investigatorId: me.id, limit: 100 } } })),
+      unwrap(api.GET('/api/v1/cases', { params: { query: { investigator: 'me', limit: 100 } } })),
   });
   return (
     <>

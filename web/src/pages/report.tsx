@@ -34,7 +34,6 @@ import {
   QueryState,
   StateBadge,
   useAnalysts,
-  useUserNames,
 } from '../ui';
 
 type Report = Schemas['IntelligenceView'];
@@ -195,7 +194,6 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
 export function ReportPage() {
   const { id } = useParams({ from: '/intelligence/$id' });
   const me = useMe();
-  const name = useUserNames();
   const queryClient = useQueryClient();
   const report = useQuery({
     queryKey: ['intelligence', id],
@@ -311,7 +309,10 @@ export function ReportPage() {
               ) : (
                 <Timeline bulletSize={14} lineWidth={2}>
                   {r.assessments.map((a) => (
-                    <Timeline.Item key={a.id} title={`Assessment ${a.versionNo} by ${name(a.submittedBy)}`}>
+                    <Timeline.Item
+                      key={a.id}
+                      title={`Assessment ${a.versionNo} by ${a.submittedByName ?? 'an unknown user'}`}
+                    >
                       <Text size="xs" c="dimmed">
                         {dateTime(a.submittedAt)} · recommends {label(a.recommendedDecision)}
                       </Text>
@@ -327,7 +328,7 @@ export function ReportPage() {
                   {r.reviews.map((rv) => (
                     <Timeline.Item
                       key={rv.id}
-                      title={`Review by ${name(rv.reviewedBy)}: ${label(rv.decision)}`}
+                      title={`Review by ${rv.reviewedByName ?? 'an unknown user'}: ${label(rv.decision)}`}
                     >
                       <Text size="xs" c="dimmed">
                         {dateTime(rv.reviewedAt)}
@@ -351,9 +352,9 @@ export function ReportPage() {
               <Title order={2} size="h4" mb="xs">
                 Work
               </Title>
-              <Text size="sm">Recorded by {name(r.recordedBy)}</Text>
+              <Text size="sm">Recorded by {r.recordedByName ?? 'an unknown user'}</Text>
               <Text size="sm">
-                Assigned to {name(r.assigneeId)}
+                Assigned to {r.assigneeId ? (r.assigneeName ?? 'an unknown user') : 'nobody'}
                 {r.assignedAt ? ` on ${day(r.assignedAt)}` : ''}
               </Text>
               {r.referredCaseId && (

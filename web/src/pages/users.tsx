@@ -1,4 +1,16 @@
-import { Badge, Button, Card, Group, MultiSelect, Stack, Table, Text, TextInput } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Card,
+  Group,
+  Modal,
+  MultiSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -40,6 +52,113 @@ function RolesEditor({ user }: { user: Schemas['UserView'] }) {
           Save
         </Button>
       )}
+    </Group>
+  );
+}
+
+/** Link the user to a workforce member (or remove the link): what the conflict-of-interest rules hang on. */
+function LinkPerson({ user }: { user: Schemas['UserView'] }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [person, setPerson] = useState<Schemas['PersonView'] | null>(null);
+  const link = useMutation({
+    mutationFn: (workforceMemberId: string | null) =>
+      unwrap(
+        api.PUT('/api/v1/users/{id}/workforce-member', {
+          params: { path: { id: user.id } },
+          body: { workforceMemberId, version: user.version },
+        }),
+      ),
+    onSuccess: (saved) => {
+      notifications.show({
+        message: saved.workforceMemberId
+          ? `${user.displayName} linked to ${person ? personName(person) : 'their workforce record'}`
+          : `${user.displayName} no longer linked`,
+        color: 'green',
+      });
+      setOpen(false);
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  return (
+    <>
+      <Group gap="xs" wrap="nowrap">
+        <Text size="sm">{user.workforceMemberId ? 'Linked' : 'Not linked'}</Text>
+        <Button size="xs" variant="default" onClick={() => setOpen(true)}>
+          {user.workforceMemberId ? 'Change' : 'Link'}
+          <VisuallyHidden> the workforce record of {user.displayName}</VisuallyHidden>
+        </Button>
+      </Group>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={`Workforce record of ${user.displayName}`}
+        closeButtonProps={{ 'aria-label': 'Close' }}
+      >
+        <Stack>
+          <PersonPicker label="Person" onPick={setPerson} />
+          <ProblemAlert error={link.error} />
+          <Group justify="space-between">
+            {user.workforceMemberId ? (
+              <Button
+                variant="default"
+                color="red"
+                onClick={() => link.mutate(null)}
+                loading={link.isPending}
+              >
+                Remove the link
+              </Button>
+            ) : (
+              <span />
+            )}
+            <Button
+              disabled={!person}
+              onClick={() => person && link.mutate(person.id)}
+              loading={link.isPending}
+            >
+              Link
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+/** Disable (every session ends at once) or enable again. */
+function EnableToggle({ user }: { user: Schemas['UserView'] }) {
+  const queryClient = useQueryClient();
+  const toggle = useMutation({
+    mutationFn: () =>
+      unwrap(
+        user.enabled
+          ? api.POST('/api/v1/users/{id}/disable', { params: { path: { id: user.id } } })
+          : api.POST('/api/v1/users/{id}/enable', { params: { path: { id: user.id } } }),
+      ),
+    onSuccess: (saved) => {
+      notifications.show({
+        message: `${user.displayName} ${saved.enabled ? 'enabled' : 'disabled'}`,
+        color: 'green',
+      });
+      void queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+    onError: (e) => notifications.show({ title: 'Not changed', message: e.message, color: 'red' }),
+  });
+  return (
+    <Group gap="xs">
+      {user.enabled ? (
+        <Badge color="green" variant="dot" style={{ flexShrink: 0 }}>
+          Enabled
+        </Badge>
+      ) : (
+        <Badge color="gray" variant="dot">
+          {label('disabled')}
+        </Badge>
+      )}
+      <Button size="xs" variant="default" onClick={() => toggle.mutate()} loading={toggle.isPending}>
+        {user.enabled ? 'Disable' : 'Enable'}
+        <VisuallyHidden> {user.displayName}</VisuallyHidden>
+      </Button>
     </Group>
   );
 }
@@ -128,17 +247,11 @@ export function UsersPage() {
                 <Table.Td>
                   <RolesEditor user={u} />
                 </Table.Td>
-                <Table.Td>{u.workforceMemberId ? 'Yes' : 'No'}</Table.Td>
                 <Table.Td>
-                  {u.enabled ? (
-                    <Badge color="green" variant="dot">
-                      Enabled
-                    </Badge>
-                  ) : (
-                    <Badge color="gray" variant="dot">
-                      {label('disabled')}
-                    </Badge>
-                  )}
+                  <LinkPerson user={u} />
+                </Table.Td>
+                <Table.Td>
+                  <EnableToggle user={u} />
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -148,5 +261,3 @@ export function UsersPage() {
     </>
   );
 }
-// personName is used by the create form's picker labels
-void personName;

@@ -82,7 +82,6 @@ function AlertActions({ alert }: { alert: Schemas['AlertView'] }) {
 }
 
 export function AlertsTable({ items }: { items: Schemas['AlertView'][] }) {
-  const departments = useDepartments();
   if (items.length === 0) return <Text c="dimmed">No alerts.</Text>;
   return (
     <Table striped data-testid="alerts">
@@ -108,7 +107,7 @@ export function AlertsTable({ items }: { items: Schemas['AlertView'][] }) {
                 {a.workforceMember.staffNumber}
               </Text>
             </Table.Td>
-            <Table.Td>{departments.name(a.workforceMember.departmentId)}</Table.Td>
+            <Table.Td>{a.workforceMember.departmentName ?? 'No department'}</Table.Td>
             <Table.Td>
               <StateBadge state={a.kind} />
             </Table.Td>

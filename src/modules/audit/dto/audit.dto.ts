@@ -50,6 +50,9 @@ export class AuditEventView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   userId: string | null;
 
+  @ApiProperty({ nullable: true, type: String, description: 'The acting user’s display name' })
+  actorName: string | null;
+
   @ApiProperty({ type: [String] })
   roles: string[];
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsEnum, IsOptional } from 'class-validator';
-import { Int4, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { Int4, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageQuery } from '../../../common/pagination.js';
 import { CaseStatus, CaseType, IopcDecision } from '../cases.enums.js';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
@@ -30,6 +30,9 @@ export class CaseQuery extends PageQuery {
 
   @OptionalUuid('Assigned investigator')
   investigatorId?: string;
+
+  @OptionalUserOrMe('Assigned investigator (`me`: the caller’s own cases)')
+  investigator?: string;
 
   @OptionalUuid('Supervisor')
   supervisorId?: string;

@@ -102,8 +102,14 @@ export class CaseSummaryView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   investigatorId: string | null;
 
+  @ApiProperty({ nullable: true, type: String, description: 'The investigator’s display name' })
+  investigatorName: string | null;
+
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   supervisorId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The supervisor’s display name' })
+  supervisorName: string | null;
 
   @ApiProperty({ enum: Severity, enumName: 'Severity', nullable: true })
   severity: Severity | null;

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEnum, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
-import { OptionalUuid, QueryBoolean } from '../../../common/dto.js';
+import { OptionalDate, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { GradingScheme, IntelligenceState, OPEN_STATES, SubjectRole } from '../intelligence.enums.js';
 import { GradingView, ReportRef, SubjectView } from './report.dto.js';
@@ -10,23 +10,8 @@ import { GradingView, ReportRef, SubjectView } from './report.dto.js';
 const toArray = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').filter(Boolean) : value;
 
-export class QueueQuery extends PageQuery {
-  @ApiPropertyOptional({
-    enum: OPEN_STATES,
-    enumName: 'OpenIntelligenceState',
-    isArray: true,
-    description: 'Open states (comma-separated or repeated); default all open states',
-  })
-  @IsOptional()
-  @Transform(toArray)
-  @IsArray()
-  @ArrayMaxSize(4)
-  @IsIn(OPEN_STATES, {
-    each: true,
-    message: 'state must be one of the open states: ' + OPEN_STATES.join(', '),
-  })
-  state?: IntelligenceState[];
-
+/** The filters the queue and the list of reports share. */
+export class ReportFilterQuery extends PageQuery {
   @ApiPropertyOptional({
     enum: CorruptionCategory,
     enumName: 'CorruptionCategory',
@@ -56,17 +41,63 @@ export class QueueQuery extends PageQuery {
   @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
   handlingCode?: string;
 
-  @OptionalUuid('Assigned to this user (an analyst’s own work)')
-  assigneeId?: string;
-
-  @QueryBoolean('Only unassigned (true) or only assigned (false) items')
+  @QueryBoolean('Only unassigned (true) or only assigned (false) reports')
   unassigned?: boolean;
 
   @QueryBoolean('Vulnerable person involved')
   vulnerablePerson?: boolean;
+}
+
+export class QueueQuery extends ReportFilterQuery {
+  @ApiPropertyOptional({
+    enum: OPEN_STATES,
+    enumName: 'OpenIntelligenceState',
+    isArray: true,
+    description: 'Open states (comma-separated or repeated); default all open states',
+  })
+  @IsOptional()
+  @Transform(toArray)
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(OPEN_STATES, {
+    each: true,
+    message: 'state must be one of the open states: ' + OPEN_STATES.join(', '),
+  })
+  state?: IntelligenceState[];
+
+  @OptionalUuid('Assigned to this user (an analyst’s own work)')
+  assigneeId?: string;
+
+  @OptionalUserOrMe('Assigned to this user (`me`: the caller’s own work)')
+  assignee?: string;
 
   @QueryBoolean('Past the assessment target (or, in development, past the review date)')
   overdue?: boolean;
+}
+
+/** Every report the caller may see (any state), newest first, filtered: the list needs no search words. */
+export class ReportListQuery extends ReportFilterQuery {
+  @ApiPropertyOptional({
+    enum: IntelligenceState,
+    enumName: 'IntelligenceState',
+    isArray: true,
+    description: 'States (comma-separated or repeated); default every state',
+  })
+  @IsOptional()
+  @Transform(toArray)
+  @IsArray()
+  @ArrayMaxSize(Object.values(IntelligenceState).length)
+  @IsEnum(IntelligenceState, { each: true })
+  state?: IntelligenceState[];
+
+  @OptionalUserOrMe('Assigned to this user')
+  assignee?: string;
+
+  @OptionalDate('Received on or after this date (London)')
+  receivedFrom?: string;
+
+  @OptionalDate('Received on or before this date (London)')
+  receivedTo?: string;
 }
 
 export class SearchQuery extends PageQuery {
@@ -121,6 +152,9 @@ export class QueueItem {
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   assigneeId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The assignee’s display name' })
+  assigneeName: string | null;
 
   @ApiProperty({ nullable: true, type: String, format: 'date' })
   reviewDate: string | null;

@@ -67,6 +67,9 @@ export class AssessmentView {
   @ApiProperty({ format: 'uuid' })
   submittedBy: string;
 
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of the user' })
+  submittedByName: string | null;
+
   @ApiProperty({ format: 'date-time' })
   submittedAt: string;
 
@@ -113,6 +116,9 @@ export class ReviewView {
 
   @ApiProperty({ format: 'uuid' })
   reviewedBy: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of the user' })
+  reviewedByName: string | null;
 
   @ApiProperty({ format: 'date-time' })
   reviewedAt: string;
@@ -173,8 +179,18 @@ export class IntelligenceView {
   @ApiProperty({ format: 'uuid' })
   recordedBy: string;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Display name (null in the answer to the recording)',
+  })
+  recordedByName: string | null;
+
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   assigneeId: string | null;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The assignee’s display name' })
+  assigneeName: string | null;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   assignedAt: string | null;

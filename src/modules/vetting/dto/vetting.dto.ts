@@ -120,6 +120,7 @@ export class AlertMember {
   @ApiProperty() givenName: string;
   @ApiProperty() familyName: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) departmentId: string | null;
+  @ApiProperty({ nullable: true, type: String }) departmentName: string | null;
 }
 
 export class AlertView {
@@ -136,9 +137,13 @@ export class AlertView {
   @ApiProperty({ format: 'date-time' }) raisedAt: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) acknowledgedAt: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) acknowledgedBy: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of acknowledgedBy' })
+  acknowledgedByName: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: resolved by the sweep' })
   resolvedBy: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of resolvedBy' })
+  resolvedByName: string | null;
   @ApiProperty({ nullable: true, type: String }) resolutionReason: string | null;
   @ApiProperty({
     format: 'date',
