@@ -118,6 +118,7 @@ export class ReportViews {
       r.recorded_by,
       ...(r.assignee_id ? [r.assignee_id] : []),
       ...assessments.map((a) => a.submitted_by),
+      ...assessments.flatMap((a) => (a.sent_back_by ? [a.sent_back_by] : [])),
       ...reviews.map((v) => v.reviewed_by),
     ]);
     return this.view(actor, r, assessments, reviews, names, visibleCases, people);
@@ -193,6 +194,7 @@ export class ReportViews {
             ? {
                 reason: a.send_back_reason,
                 sentBackBy: a.sent_back_by,
+                sentBackByName: person(a.sent_back_by),
                 sentBackAt: new Date(a.sent_back_at).toISOString(),
               }
             : null,

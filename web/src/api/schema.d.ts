@@ -44,70 +44,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/audit/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search the audit trail
-         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
-         *
-         *     **Roles:** `auditor`.
-         */
-        get: operations["Audit_events"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/events.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The same search as CSV (every matching event, up to 100,000)
-         * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
-         *
-         *     **Roles:** `auditor`.
-         */
-        get: operations["Audit_eventsCsv"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/audit/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Check the hash chain; reports the first sequence number that fails
-         * @description **Roles:** `auditor`.
-         */
-        get: operations["Audit_verify"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -352,6 +288,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail
+         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
+         *
+         *     **Roles:** `auditor`.
+         */
+        get: operations["Audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same search as CSV (every matching event, up to 100,000)
+         * @description Events concerning the caller are left out, as in the search; the `Caller-Records-Excluded` header says whether any could have been.
+         *
+         *     **Roles:** `auditor`.
+         */
+        get: operations["Audit_eventsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the hash chain; reports the first sequence number that fails
+         * @description **Roles:** `auditor`.
+         */
+        get: operations["Audit_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workforce/departments": {
         parameters: {
             query?: never;
@@ -529,7 +529,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Reports in any state, newest first, filtered (no search words needed)
+         * @description **Roles:** `analyst`, `supervisor`.
+         */
+        get: operations["Intelligence_list"];
         put?: never;
         /**
          * Record a graded intelligence report (its reference is issued here)
@@ -942,7 +946,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Share of the current workforce with up-to-date vetting, overall and by group
+         * Share of the workforce in service on a date (default today) with up-to-date vetting, overall and by group
          * @description **Roles:** `vetting_officer`, `supervisor`, `admin`, `auditor`.
          */
         get: operations["Vetting_compliance"];
@@ -1353,7 +1357,7 @@ export interface paths {
         };
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1375,7 +1379,7 @@ export interface paths {
         };
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1397,7 +1401,7 @@ export interface paths {
         };
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1419,7 +1423,7 @@ export interface paths {
         };
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1441,7 +1445,7 @@ export interface paths {
         };
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV.
+         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1795,57 +1799,6 @@ export interface components {
             /** @example 5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11 */
             requestId: string;
         };
-        /** @enum {string} */
-        AuditOutcome: "allowed" | "denied" | "failed";
-        AuditEventView: {
-            /** @example 1042 */
-            seq: string;
-            /** Format: date-time */
-            occurredAt: string;
-            /** Format: uuid */
-            userId: string | null;
-            roles: string[];
-            /**
-             * @example intelligence.read
-             * @enum {string}
-             */
-            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
-            /** @example intelligence */
-            resourceType: string;
-            resourceId: string | null;
-            /** @description Workforce members the record concerns */
-            subjectIds: string[];
-            outcome: components["schemas"]["AuditOutcome"];
-            requestId: string | null;
-            clientAddress: string | null;
-            /** @description Returned ids, filters, reasons; never record content */
-            details: Record<string, unknown>;
-        };
-        AuditEventPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
-            nextCursor: string | null;
-            items: components["schemas"]["AuditEventView"][];
-            /**
-             * @description true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail
-             * @example false
-             */
-            callerRecordsExcluded: boolean;
-        };
-        AuditFailure: {
-            /** @example 1042 */
-            seq: string;
-            /** @enum {string} */
-            problem: "missing" | "broken_link" | "altered";
-        };
-        AuditVerification: {
-            valid: boolean;
-            /** @description Events checked */
-            checked: number;
-            /** @description The first sequence number that fails */
-            firstFailure: components["schemas"]["AuditFailure"] | null;
-            /** Format: date-time */
-            verifiedAt: string;
-        };
         LoginRequest: {
             /** @example analyst@lantern.example */
             email: string;
@@ -1983,6 +1936,59 @@ export interface components {
             /** @description Only when generated: shown this once */
             generatedPassword?: string;
         };
+        /** @enum {string} */
+        AuditOutcome: "allowed" | "denied" | "failed";
+        AuditEventView: {
+            /** @example 1042 */
+            seq: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            userId: string | null;
+            /** @description The acting user’s display name */
+            actorName: string | null;
+            roles: string[];
+            /**
+             * @example intelligence.read
+             * @enum {string}
+             */
+            action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
+            /** @example intelligence */
+            resourceType: string;
+            resourceId: string | null;
+            /** @description Workforce members the record concerns */
+            subjectIds: string[];
+            outcome: components["schemas"]["AuditOutcome"];
+            requestId: string | null;
+            clientAddress: string | null;
+            /** @description Returned ids, filters, reasons; never record content */
+            details: Record<string, unknown>;
+        };
+        AuditEventPage: {
+            /** @description Pass as ?cursor= for the next page; null on the last */
+            nextCursor: string | null;
+            items: components["schemas"]["AuditEventView"][];
+            /**
+             * @description true when the caller is linked to a workforce member: events concerning them (naming them among the subject ids) are left out (conflict of interest), so the trail shown is not the whole trail
+             * @example false
+             */
+            callerRecordsExcluded: boolean;
+        };
+        AuditFailure: {
+            /** @example 1042 */
+            seq: string;
+            /** @enum {string} */
+            problem: "missing" | "broken_link" | "altered";
+        };
+        AuditVerification: {
+            valid: boolean;
+            /** @description Events checked */
+            checked: number;
+            /** @description The first sequence number that fails */
+            firstFailure: components["schemas"]["AuditFailure"] | null;
+            /** Format: date-time */
+            verifiedAt: string;
+        };
         CreateDepartmentRequest: {
             /**
              * @description HR code, unique: letters, digits, . _ / -
@@ -2089,7 +2095,7 @@ export interface components {
             leaveDate?: string | null;
         };
         /** @enum {string} */
-        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none";
+        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none" | "left";
         MemberVetting: {
             state: components["schemas"]["VettingState"];
             /** @description What the post requires */
@@ -2247,6 +2253,8 @@ export interface components {
             reason: string;
             /** Format: uuid */
             sentBackBy: string;
+            /** @description Display name of the user */
+            sentBackByName: string | null;
             /** Format: date-time */
             sentBackAt: string;
         };
@@ -2259,6 +2267,8 @@ export interface components {
             recommendedDecision: components["schemas"]["ReviewDecision"];
             /** Format: uuid */
             submittedBy: string;
+            /** @description Display name of the user */
+            submittedByName: string | null;
             /** Format: date-time */
             submittedAt: string;
             /** @description When a supervisor sent this version back to its analyst, with why (the version is kept) */
@@ -2278,6 +2288,8 @@ export interface components {
             recipient: string | null;
             /** Format: uuid */
             reviewedBy: string;
+            /** @description Display name of the user */
+            reviewedByName: string | null;
             /** Format: date-time */
             reviewedAt: string;
         };
@@ -2306,8 +2318,12 @@ export interface components {
             possibleDuplicates: components["schemas"]["ReportRef"][];
             /** Format: uuid */
             recordedBy: string;
+            /** @description Display name (null in the answer to the recording) */
+            recordedByName: string | null;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date-time */
             assignedAt: string | null;
             /** Format: uuid */
@@ -2343,8 +2359,6 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @enum {string} */
-        OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         QueueItem: {
             /** Format: uuid */
             id: string;
@@ -2361,6 +2375,8 @@ export interface components {
             urgencyRank: number;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
@@ -2380,6 +2396,8 @@ export interface components {
             nextCursor: string | null;
             items: components["schemas"]["QueueItem"][];
         };
+        /** @enum {string} */
+        OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         StateCount: {
             state: components["schemas"]["IntelligenceState"];
             count: number;
@@ -2508,6 +2526,8 @@ export interface components {
             urgencyRank: number;
             /** Format: uuid */
             assigneeId: string | null;
+            /** @description The assignee’s display name */
+            assigneeName: string | null;
             /** Format: date */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
@@ -2569,8 +2589,12 @@ export interface components {
             subjectIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
+            /** @description The investigator’s display name */
+            investigatorName: string | null;
             /** Format: uuid */
             supervisorId: string | null;
+            /** @description The supervisor’s display name */
+            supervisorName: string | null;
             severity: components["schemas"]["Severity"] | null;
             referralRequired: boolean;
             iopcDecision: components["schemas"]["IopcDecision"] | null;
@@ -2593,6 +2617,7 @@ export interface components {
             familyName: string;
             /** Format: uuid */
             departmentId: string | null;
+            departmentName: string | null;
         };
         /** @enum {string} */
         AlertSource: "declaration" | "misconduct_outcome";
@@ -2619,6 +2644,8 @@ export interface components {
             acknowledgedAt: string | null;
             /** Format: uuid */
             acknowledgedBy: string | null;
+            /** @description Display name of acknowledgedBy */
+            acknowledgedByName: string | null;
             /** Format: date-time */
             resolvedAt: string | null;
             /**
@@ -2626,6 +2653,8 @@ export interface components {
              * @description null: resolved by the sweep
              */
             resolvedBy: string | null;
+            /** @description Display name of resolvedBy */
+            resolvedByName: string | null;
             resolutionReason: string | null;
             /**
              * Format: date
@@ -3060,8 +3089,12 @@ export interface components {
             subjectIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
+            /** @description The investigator’s display name */
+            investigatorName: string | null;
             /** Format: uuid */
             supervisorId: string | null;
+            /** @description The supervisor’s display name */
+            supervisorName: string | null;
             severity: components["schemas"]["Severity"] | null;
             referralRequired: boolean;
             iopcDecision: components["schemas"]["IopcDecision"] | null;
@@ -3323,6 +3356,12 @@ export interface components {
              * @example 2026-11-24
              */
             asOf: string;
+            /**
+             * Format: date-time
+             * @description The instant the figures are as of: every change committed before it is counted (on CSV: the `Figures-As-At` header)
+             * @example 2026-11-24T09:15:02.117Z
+             */
+            asAt: string;
         };
         MisconductReturn: {
             /** @example misconduct_return */
@@ -3648,109 +3687,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-        };
-    };
-    Audit_events: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page’s nextCursor */
-                cursor?: string;
-                /** @description Events by this user */
-                userId?: string;
-                resourceType?: string;
-                /** @description With resourceType: events about this one record */
-                resourceId?: string;
-                /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
-                outcome?: components["schemas"]["AuditOutcome"];
-                /** @description From this time (inclusive) */
-                from?: string;
-                /** @description Before this time (exclusive) */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditEventPage"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorised"];
-            403: components["responses"]["Forbidden"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    Audit_eventsCsv: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description Opaque cursor from the previous page’s nextCursor */
-                cursor?: string;
-                /** @description Events by this user */
-                userId?: string;
-                resourceType?: string;
-                /** @description With resourceType: events about this one record */
-                resourceId?: string;
-                /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
-                outcome?: components["schemas"]["AuditOutcome"];
-                /** @description From this time (inclusive) */
-                from?: string;
-                /** @description Before this time (exclusive) */
-                to?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The events as CSV */
-            200: {
-                headers: {
-                    /** @description true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON) */
-                    "Caller-Records-Excluded"?: "true" | "false";
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorised"];
-            403: components["responses"]["Forbidden"];
-            503: components["responses"]["ServiceUnavailable"];
-        };
-    };
-    Audit_verify: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuditVerification"];
-                };
-            };
-            401: components["responses"]["Unauthorised"];
-            403: components["responses"]["Forbidden"];
-            503: components["responses"]["ServiceUnavailable"];
         };
     };
     Auth_login: {
@@ -4192,6 +4128,109 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    Audit_events: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description Events by this user */
+                userId?: string;
+                resourceType?: string;
+                /** @description With resourceType: events about this one record */
+                resourceId?: string;
+                /** @description Events about records that concern this workforce member */
+                subjectId?: string;
+                action?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this time (inclusive) */
+                from?: string;
+                /** @description Before this time (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Audit_eventsCsv: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description Events by this user */
+                userId?: string;
+                resourceType?: string;
+                /** @description With resourceType: events about this one record */
+                resourceId?: string;
+                /** @description Events about records that concern this workforce member */
+                subjectId?: string;
+                action?: string;
+                outcome?: components["schemas"]["AuditOutcome"];
+                /** @description From this time (inclusive) */
+                from?: string;
+                /** @description Before this time (exclusive) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The events as CSV */
+            200: {
+                headers: {
+                    /** @description true when the caller is linked to a workforce member: events concerning them are left out (as `callerRecordsExcluded` in JSON) */
+                    "Caller-Records-Excluded"?: "true" | "false";
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    Audit_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerification"];
+                };
+            };
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     Workforce_listDepartments: {
         parameters: {
             query?: {
@@ -4590,6 +4629,54 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    Intelligence_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s nextCursor */
+                cursor?: string;
+                /** @description Primary or secondary */
+                category?: components["schemas"]["CorruptionCategory"];
+                gradingScheme?: components["schemas"]["GradingScheme"];
+                /** @description Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5) */
+                sourceEvaluation?: string;
+                /** @description Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5) */
+                intelligenceAssessment?: string;
+                /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
+                handlingCode?: string;
+                /** @description Only unassigned (true) or only assigned (false) reports */
+                unassigned?: boolean;
+                /** @description Vulnerable person involved */
+                vulnerablePerson?: boolean;
+                /** @description States (comma-separated or repeated); default every state */
+                state?: components["schemas"]["IntelligenceState"][];
+                /** @description Assigned to this user: `me` or a user id */
+                assignee?: string;
+                /** @description Received on or after this date (London) */
+                receivedFrom?: string;
+                /** @description Received on or before this date (London) */
+                receivedTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorised"];
+            403: components["responses"]["Forbidden"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     Intelligence_create: {
         parameters: {
             query?: never;
@@ -4625,8 +4712,6 @@ export interface operations {
                 limit?: number;
                 /** @description Opaque cursor from the previous page’s nextCursor */
                 cursor?: string;
-                /** @description Open states (comma-separated or repeated); default all open states */
-                state?: components["schemas"]["OpenIntelligenceState"][];
                 /** @description Primary or secondary */
                 category?: components["schemas"]["CorruptionCategory"];
                 gradingScheme?: components["schemas"]["GradingScheme"];
@@ -4636,12 +4721,16 @@ export interface operations {
                 intelligenceAssessment?: string;
                 /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
                 handlingCode?: string;
-                /** @description Assigned to this user (an analyst’s own work) */
-                assigneeId?: string;
-                /** @description Only unassigned (true) or only assigned (false) items */
+                /** @description Only unassigned (true) or only assigned (false) reports */
                 unassigned?: boolean;
                 /** @description Vulnerable person involved */
                 vulnerablePerson?: boolean;
+                /** @description Open states (comma-separated or repeated); default all open states */
+                state?: components["schemas"]["OpenIntelligenceState"][];
+                /** @description Assigned to this user (an analyst’s own work) */
+                assigneeId?: string;
+                /** @description Assigned to this user (`me`: the caller’s own work): `me` or a user id */
+                assignee?: string;
                 /** @description Past the assessment target (or, in development, past the review date) */
                 overdue?: boolean;
             };
@@ -5332,7 +5421,10 @@ export interface operations {
     };
     Vetting_compliance: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The date the figure is taken on (YYYY-MM-DD; default today, UK) */
+                asOf?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5347,6 +5439,7 @@ export interface operations {
                     "application/json": components["schemas"]["ComplianceView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5386,6 +5479,8 @@ export interface operations {
                 category?: components["schemas"]["CorruptionCategory"];
                 /** @description Assigned investigator */
                 investigatorId?: string;
+                /** @description Assigned investigator (`me`: the caller’s own cases): `me` or a user id */
+                investigator?: string;
                 /** @description Supervisor */
                 supervisorId?: string;
                 /** @description A subject of the case */
@@ -6029,6 +6124,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6078,6 +6175,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6127,6 +6226,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6172,6 +6273,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6219,6 +6322,8 @@ export interface operations {
                 headers: {
                     /** @description On CSV: true when the caller is linked to a workforce member and records concerning them are left out (as `callerRecordsExcluded` in JSON) */
                     "Caller-Records-Excluded"?: "true" | "false";
+                    /** @description On CSV: the instant the figures are as of (as `asAt` in JSON) */
+                    "Figures-As-At"?: string;
                     [name: string]: unknown;
                 };
                 content: {

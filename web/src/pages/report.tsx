@@ -319,8 +319,8 @@ export function ReportPage() {
                       <Text size="sm">{a.assessmentText}</Text>
                       {a.sentBack && (
                         <Text size="sm" c="orange">
-                          Sent back by {name(a.sentBack.sentBackBy)} on {dateTime(a.sentBack.sentBackAt)}:{' '}
-                          {a.sentBack.reason}
+                          Sent back by {a.sentBack.sentBackByName ?? 'an unknown user'} on{' '}
+                          {dateTime(a.sentBack.sentBackAt)}: {a.sentBack.reason}
                         </Text>
                       )}
                     </Timeline.Item>

@@ -88,6 +88,9 @@ export class SendBackView {
   @ApiProperty({ format: 'uuid' })
   sentBackBy: string;
 
+  @ApiProperty({ nullable: true, type: String, description: 'Display name of the user' })
+  sentBackByName: string | null;
+
   @ApiProperty({ format: 'date-time' })
   sentBackAt: string;
 }
