@@ -3,7 +3,8 @@ import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { Transactions } from '../../database/database.module.js';
 import { UsersService } from '../auth/users.service.js';
-import { type CaseFile, renderCaseFile } from './case-file.pdf.js';
+import type { CaseFile } from './case-file.pdf.js';
+import { CaseFileRenderer } from './case-file.renderer.js';
 import { CaseRecords } from './case-records.service.js';
 import { CaseTimelineRepository } from './case-timeline.repository.js';
 import { toEvent } from './case-views.js';
@@ -28,6 +29,7 @@ export class CaseFileService {
     private readonly timelines: CaseTimelineRepository,
     private readonly reports: LinkedReports,
     private readonly users: UsersService,
+    private readonly renderer: CaseFileRenderer,
   ) {}
 
   async file(actor: Actor, id: string): Promise<{ reference: string; pdf: Buffer }> {
@@ -69,6 +71,6 @@ export class CaseFileService {
         generatedAt: this.clock.now(),
       };
     });
-    return { reference: file.view.reference, pdf: await renderCaseFile(file) };
+    return { reference: file.view.reference, pdf: await this.renderer.render(file) };
   }
 }

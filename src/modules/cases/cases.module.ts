@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { VettingModule } from '../vetting/vetting.module.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
+import { CaseFileRenderer } from './case-file.renderer.js';
 import { CaseFileService } from './case-file.service.js';
 import { CaseLifecycleService } from './case-lifecycle.service.js';
 import { CaseOutcomesService } from './case-outcomes.service.js';
@@ -36,6 +37,7 @@ import { ReferralRepository } from './referral.repository.js';
     CaseOutcomesService,
     CasesService,
     CaseFileService,
+    CaseFileRenderer,
     CaseReferencesRepository,
     CaseReferencesService,
   ],
