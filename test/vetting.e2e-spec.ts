@@ -198,7 +198,11 @@ describe('workforce and vetting', () => {
       expect(String(page.headers['content-type'])).toContain('text/html');
       const queues = await call(t.app, 'GET', '/admin/queues/api/queues', { token: admin.token });
       expect(queues.status).toBe(200);
-      expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['monitoring', 'outbox', 'vetting']);
+      expect(queues.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'monitoring',
+        'outbox',
+        'vetting',
+      ]);
 
       const session = await call(t.app, 'POST', '/api/v1/admin/queue-board/session', { token: admin.token });
       expect(session.status).toBe(204);
