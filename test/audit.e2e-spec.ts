@@ -89,10 +89,10 @@ describe('audit trail', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'seq,occurredAt,userId,roles,action,resourceType,resourceId,subjectIds,outcome,requestId,clientAddress,details',
+      'seq,occurredAt,userId,actorName,roles,action,resourceType,resourceId,subjectIds,outcome,requestId,clientAddress,details',
     );
     // The search just made is itself a look at records about the member: it names them too.
-    expect(lines.slice(1).map((l) => l.split(',')[4])).toEqual([
+    expect(lines.slice(1).map((l) => l.split(',')[5])).toEqual([
       'audit.search',
       'user.link_workforce_member',
     ]);
