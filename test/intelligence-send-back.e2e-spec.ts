@@ -70,6 +70,7 @@ describe('intelligence: an assessment sent back to its analyst', () => {
         sentBack: {
           reason: 'Grade the source again',
           sentBackBy: supervisor.id,
+          sentBackByName: expect.any(String),
           sentBackAt: expect.any(String),
         },
       }),
