@@ -181,7 +181,13 @@ describe('no vetting check lost', () => {
           .flat()
           .map((s) => s.key)
           .sort();
-      const ALL = ['audit-subjects-flush', 'audit-verify', 'outbox-relay', 'vetting-sweep'];
+      const ALL = [
+        'audit-subjects-flush',
+        'audit-verify',
+        'outbox-relay',
+        'vetting-snapshots',
+        'vetting-sweep',
+      ];
       await waitFor('the worker’s schedulers', async () => (await schedulers()).join() === ALL.join()).catch(
         fail,
       );
