@@ -74,6 +74,7 @@ export class MonitoringController {
   }
 
   @Get('sources')
+  @ApiOperation({ summary: "List the source systems and their keys' state (never a key)" })
   @ApiBearerAuth()
   @Roles(Role.Admin)
   @ApiOkResponse({ type: [SourceView] })
@@ -95,6 +96,7 @@ export class MonitoringController {
   }
 
   @Post('sources/:id/revoke')
+  @ApiOperation({ summary: "Revoke a source's key: its events are refused from now on" })
   @HttpCode(200)
   @ApiBearerAuth()
   @Roles(Role.Admin)
@@ -140,6 +142,7 @@ export class MonitoringController {
   }
 
   @Get('rules')
+  @ApiOperation({ summary: 'The monitoring rules: thresholds, reasons, enabled or not' })
   @ApiBearerAuth()
   @Roles(Role.Supervisor, Role.Analyst)
   @ApiOkResponse({ type: [RuleView] })
@@ -180,6 +183,7 @@ export class MonitoringController {
   }
 
   @Get('flags')
+  @ApiOperation({ summary: 'Flags the rules raised (none about the caller)' })
   @ApiBearerAuth()
   @Roles(Role.Supervisor, Role.Analyst)
   @ApiOkResponse({ type: FlagPage })
@@ -188,6 +192,7 @@ export class MonitoringController {
   }
 
   @Get('flags/:id')
+  @ApiOperation({ summary: 'One flag with its reason and the events behind it' })
   @ApiBearerAuth()
   @Roles(Role.Supervisor, Role.Analyst)
   @ApiOkResponse({ type: FlagView })

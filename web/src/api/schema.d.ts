@@ -1587,7 +1587,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description **Roles:** `admin`. */
+        /**
+         * List the source systems and their keys' state (never a key)
+         * @description **Roles:** `admin`.
+         */
         get: operations["Monitoring_listSources"];
         put?: never;
         /**
@@ -1630,7 +1633,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description **Roles:** `admin`. */
+        /**
+         * Revoke a source's key: its events are refused from now on
+         * @description **Roles:** `admin`.
+         */
         post: operations["Monitoring_revokeSource"];
         delete?: never;
         options?: never;
@@ -1665,7 +1671,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description **Roles:** `supervisor`, `analyst`. */
+        /**
+         * The monitoring rules: thresholds, reasons, enabled or not
+         * @description **Roles:** `supervisor`, `analyst`.
+         */
         get: operations["Monitoring_listRules"];
         put?: never;
         post?: never;
@@ -1722,7 +1731,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description **Roles:** `supervisor`, `analyst`. */
+        /**
+         * Flags the rules raised (none about the caller)
+         * @description **Roles:** `supervisor`, `analyst`.
+         */
         get: operations["Monitoring_listFlags"];
         put?: never;
         post?: never;
@@ -1739,7 +1751,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description **Roles:** `supervisor`, `analyst`. */
+        /**
+         * One flag with its reason and the events behind it
+         * @description **Roles:** `supervisor`, `analyst`.
+         */
         get: operations["Monitoring_getFlag"];
         put?: never;
         post?: never;

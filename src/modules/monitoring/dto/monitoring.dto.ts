@@ -4,15 +4,14 @@ import {
   IsBoolean,
   IsDateString,
   IsEnum,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Min,
 } from 'class-validator';
+import { Int4 } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { RuleCode } from '../monitoring.enums.js';
 
@@ -62,7 +61,7 @@ export class RuleView {
 }
 
 export class UpdateRuleRequest {
-  @ApiProperty() @Type(() => Number) @IsInt() @Min(1) version: number;
+  @Type(() => Number) @Int4(1) version: number;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer' } })
   @IsOptional()
