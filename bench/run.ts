@@ -298,6 +298,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     DATABASE_POOL_SIZE: '10',
+    // The bench logs in once per role and runs for longer than a console session's 15 minutes on a
+    // loaded machine; its tokens must outlive the run rather than expire between phases.
+    JWT_ACCESS_TTL_SECONDS: '14400',
   };
   // The API with the raw baseline routes beside it, in its own process (bench/api.ts).
   const api = start('dist/bench/api.js', env);
