@@ -40,7 +40,11 @@ describe('runtime flags', () => {
   const api = runtimeOf(packageJson);
 
   it('runs the API and worker with the same Node flags and malloc settings in npm start, the Dockerfile and compose', () => {
-    expect(api.flags).toEqual(['--max-old-space-size=512', '--no-allocation-site-pretenuring']);
+    expect(api.flags).toEqual([
+      '--max-old-space-size=512',
+      '--no-allocation-site-pretenuring',
+      '--max-semi-space-size=16',
+    ]);
     expect(api.env).toEqual({ MALLOC_TRIM_THRESHOLD_: '131072' });
     expect(runtimeOf(packageJson, 'start:worker')).toEqual(api);
     const dockerfile = read('Dockerfile');
@@ -52,12 +56,14 @@ describe('runtime flags', () => {
     expect(flagsOf(JSON.parse(cmd ?? '[]') as string[])).toEqual(api.flags);
     // The image's documented commands (its header comment) and compose's api and worker commands.
     const documented = [...dockerfile.matchAll(/^#\s+(?:API \(default\)|worker):\s+(node .*)$/gm)];
-    const composed = [...read('docker-compose.yml').matchAll(/^\s+command: (\['node',.*\])$/gm)];
+    const composed = [...read('docker-compose.yml').matchAll(/^\s+command:\s*(\[\s*'node',[^\]]*\])/gm)];
     expect(documented).toHaveLength(2);
     expect(composed).toHaveLength(2);
     for (const [, line] of documented) expect(flagsOf(line.split(/\s+/))).toEqual(api.flags);
     for (const [, list] of composed) {
-      expect(flagsOf(JSON.parse(list.replaceAll("'", '"')) as string[])).toEqual(api.flags);
+      // A flow sequence, on one line or wrapped by Prettier (with a trailing comma).
+      const json = list.replaceAll("'", '"').replace(/,\s*\]$/, ']');
+      expect(flagsOf(JSON.parse(json) as string[])).toEqual(api.flags);
     }
   });
 
