@@ -75,6 +75,31 @@ export async function one<R>(tx: EntityManager, query: Query<R>): Promise<R> {
   return row;
 }
 
+/** PostgreSQL's protocol counts a statement's bind parameters in 16 bits: no statement may carry more. */
+export const MAX_BIND_PARAMETERS = 65_535;
+
+/**
+ * A multi-row write whose size follows the force's data rather than one request (the worker's reminders, outbox
+ * messages): `build` makes the statement for a slice of `rows`, run once per slice, each slice as large as the
+ * bind-parameter limit allows, on `tx`'s connection (so still one transaction); every slice's rows, in order.
+ * The parameters a row takes are read from the statement itself, so a new column cannot break the arithmetic.
+ */
+export async function allInSlices<T, R>(
+  tx: EntityManager,
+  rows: readonly T[],
+  build: (slice: readonly T[]) => Query<R>,
+): Promise<R[]> {
+  if (rows.length === 0) return [];
+  const withOne = compiled(build(rows.slice(0, 1))).parameters.length;
+  const perRow = rows.length > 1 ? compiled(build(rows.slice(0, 2))).parameters.length - withOne : withOne;
+  const size = Math.max(1, Math.floor((MAX_BIND_PARAMETERS - (withOne - perRow)) / Math.max(1, perRow)));
+  const answered: R[] = [];
+  for (let start = 0; start < rows.length; start += size) {
+    answered.push(...(await all(tx, build(rows.slice(start, start + size)))));
+  }
+  return answered;
+}
+
 /** How many rows the statement changed (UPDATE, DELETE, INSERT). */
 export async function affected(tx: EntityManager, query: Query<unknown>): Promise<number> {
   return (await execute(tx, query)).count;

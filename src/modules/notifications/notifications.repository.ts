@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
-import { all, db, execute, first } from '../../database/sql.js';
+import { all, allInSlices, db, execute, first } from '../../database/sql.js';
 import { concernsMember, RecordKind, visibleTo } from '../access/access.policy.js';
 import type { NotificationKind, NotificationRecordType } from './notifications.enums.js';
 import type { NotificationQuery, NotificationView } from './dto/notification.dto.js';
@@ -63,13 +63,12 @@ const toView = (r: InboxRow): NotificationView => ({
 export class NotificationsRepository {
   /** Inserts those not raised before (once per key); returns the ones inserted now, with their ids. */
   raise(tx: EntityManager, items: readonly NewNotification[], today: string) {
-    if (items.length === 0) return Promise.resolve([]);
-    return all(
-      tx,
+    // A first sweep over a force's open records can raise more than one statement's parameters allow.
+    return allInSlices(tx, items, (slice) =>
       db
         .insertInto('notification')
         .values(
-          items.map((i) => ({
+          slice.map((i) => ({
             kind: i.kind,
             record_type: i.recordType,
             record_id: i.recordId,

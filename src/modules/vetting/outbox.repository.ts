@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { all, db, execute } from '../../database/sql.js';
+import { all, allInSlices, db, execute } from '../../database/sql.js';
 import type { JsonObject } from '../../database/db.js';
 
 /** A claimed outbox message, ready to send. */
@@ -62,13 +62,13 @@ export class OutboxRepository {
 
   /** New messages (in the caller's transaction); a key already there is skipped (once per key). */
   async enqueue(tx: EntityManager, messages: readonly NewOutboxMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await execute(
-      tx,
+    // A sweep of a force's clearances, or a first reminders sweep, can enqueue more messages than one
+    // statement's parameters allow.
+    await allInSlices(tx, messages, (slice) =>
       db
         .insertInto('outbox_message')
         .values(
-          messages.map((m) => ({
+          slice.map((m) => ({
             topic: m.topic,
             idempotency_key: m.key,
             payload: JSON.stringify(m.payload),
