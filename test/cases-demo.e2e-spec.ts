@@ -162,7 +162,7 @@ describe('cases demo data', () => {
         matterType: 'complaint',
         allegationSummary: 'x',
         primaryCategory: 'other',
-        subjectIds: [list.body.items[0].subjectIds[0]],
+        workforceMemberIds: [list.body.items[0].workforceMemberIds[0]],
       },
     });
     expect(next.status).toBe(201);

@@ -1146,7 +1146,7 @@ describe('intelligence', () => {
           matterType: 'conduct_matter',
           allegationSummary: 'Alleged misuse of force systems.',
           primaryCategory: 'misuse_of_systems',
-          subjectIds: [member],
+          workforceMemberIds: [member],
         },
       });
       expect(kase.status).toBe(201);

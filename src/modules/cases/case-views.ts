@@ -29,7 +29,7 @@ export function toSummary(r: CaseSummaryRow, people: ReadonlyMap<string, string>
     status: r.status,
     primaryCategory: r.primary_category,
     categories: r.categories,
-    subjectIds: r.subject_ids,
+    workforceMemberIds: r.subject_ids,
     investigatorId: r.investigator_id,
     investigatorName: person(r.investigator_id),
     supervisorId: r.supervisor_id,

@@ -89,14 +89,14 @@ export class CasesRepository {
       .$if(!!q.investigatorId, (qb) => qb.where('c.investigator_id', '=', q.investigatorId!))
       .$if(!!q.investigator, (qb) => qb.where('c.investigator_id', '=', q.investigator!))
       .$if(!!q.supervisorId, (qb) => qb.where('c.supervisor_id', '=', q.supervisorId!))
-      .$if(!!q.subjectId, (qb) =>
+      .$if(!!q.workforceMemberId, (qb) =>
         qb.where((eb) =>
           eb.exists(
             eb
               .selectFrom('case_subject as fs')
               .select(sql.lit(1).as('one'))
               .whereRef('fs.case_id', '=', 'c.id')
-              .where('fs.workforce_member_id', '=', q.subjectId!),
+              .where('fs.workforce_member_id', '=', q.workforceMemberId!),
           ),
         ),
       )

@@ -62,7 +62,7 @@ export class CasesService {
         actor,
         CaseAudit.List,
         undefined,
-        [...new Set(page.items.flatMap((i) => i.subjectIds))],
+        [...new Set(page.items.flatMap((i) => i.workforceMemberIds))],
         {
           filter,
           returned: page.items.map((i) => i.id),

@@ -21,7 +21,7 @@ export class AuditQuery extends PageQuery {
   resourceId?: string;
 
   @OptionalUuid('Events about records that concern this workforce member')
-  subjectId?: string;
+  workforceMemberId?: string;
 
   @ApiPropertyOptional({ example: 'intelligence.read' })
   @IsOptional()
@@ -66,7 +66,7 @@ export class AuditEventView {
   resourceId: string | null;
 
   @ApiProperty({ type: [String], description: 'Workforce members the record concerns' })
-  subjectIds: string[];
+  workforceMemberIds: string[];
 
   @ApiProperty({ enum: AuditOutcome, enumName: 'AuditOutcome' })
   outcome: AuditOutcome;

@@ -37,8 +37,8 @@ export class CaseQuery extends PageQuery {
   @OptionalUuid('Supervisor')
   supervisorId?: string;
 
-  @OptionalUuid('A subject of the case')
-  subjectId?: string;
+  @OptionalUuid('A subject of the case (a workforce member)')
+  workforceMemberId?: string;
 
   @ApiPropertyOptional({ enum: IopcDecision, enumName: 'IopcDecision', description: 'The IOPC’s mode' })
   @IsOptional()

@@ -82,7 +82,7 @@ export class SeverityAssessmentView {
     type: String,
     description: 'The subject assessed; null: every subject of the case',
   })
-  subjectId: string | null;
+  workforceMemberId: string | null;
 
   @ApiProperty()
   reason: string;
