@@ -11,6 +11,9 @@ import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { CaseStatus, type ReferralCriterion } from './cases.enums.js';
 import type { CaseQuery } from './dto/case-query.dto.js';
 
+/** The case list's filters, the financial year as its start year (`2017` for `2017/18`). */
+export type CaseListFilter = Omit<CaseQuery, 'financialYear'> & { financialYear?: number };
+
 /** The business calendar's time zone, as an SQL literal. */
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
@@ -76,7 +79,7 @@ export class CasesRepository {
   async list(
     tx: EntityManager,
     actor: Actor,
-    q: CaseQuery,
+    q: CaseListFilter,
     at: { today: string; now: Date },
   ): Promise<Page<CaseSummaryRow>> {
     const query = summaryQuery(at.today)

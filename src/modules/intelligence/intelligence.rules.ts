@@ -156,10 +156,6 @@ export function disseminationProblem(
   return null;
 }
 
-/** UK financial year label (1 April - 31 March) from its starting year: 2017 -> `2017/18`. */
-export const financialYearLabel = (startYear: number): string =>
-  `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
-
 const DAY = 86_400_000;
 
 /**

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsEnum, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
 import { OptionalUuid } from '../../../common/dto.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
-import { parseFinancialYear } from '../financial-year.js';
+import { FinancialYearField } from '../financial-year.js';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
 
 /** When a referral or case is counted: when it was recorded (made), or when it was finalised. */
@@ -17,32 +17,8 @@ export enum FigureFormat {
   Csv = 'csv',
 }
 
-/** A UK financial year written `2017/18` (the second part is the year after the first). */
-function IsFinancialYear(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isFinancialYear',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: '$property must be a financial year written like 2017/18 (1 April 2017 to 31 March 2018)',
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && parseFinancialYear(value) !== null,
-      },
-    });
-  };
-}
-
 const FinancialYear = (description: string, required = false): PropertyDecorator =>
-  applyDecorators(
-    required
-      ? ApiProperty({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2023/24', description })
-      : ApiPropertyOptional({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2016/17', description }),
-    required ? IsDefined() : IsOptional(),
-    IsFinancialYear(),
-  );
+  FinancialYearField(description, required, required ? '2023/24' : '2016/17');
 
 const Format = (): PropertyDecorator =>
   applyDecorators(
