@@ -20,6 +20,15 @@ export const GRADING_CODES: Record<
   },
 };
 
+/** Every code a part of the grade takes in either scheme, sorted (the OpenAPI enums; GRADING_CODES says which scheme). */
+export const GRADE_PART_CODES = {
+  sourceEvaluation: [...new Set(Object.values(GRADING_CODES).flatMap((c) => c.sourceEvaluation))].sort(),
+  intelligenceAssessment: [
+    ...new Set(Object.values(GRADING_CODES).flatMap((c) => c.intelligenceAssessment)),
+  ].sort(),
+  handlingCode: [...new Set(Object.values(GRADING_CODES).flatMap((c) => c.handlingCode))].sort(),
+};
+
 export interface GradeInput {
   scheme: GradingScheme;
   sourceEvaluation: string;

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { OptionalDateTime, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
+import { Role } from '../../../common/auth/roles.js';
 import { AuditOutcome } from '../audit.types.js';
 
 const CODE = /^[a-z_]+(\.[a-z_-]+)*$/;
@@ -53,7 +54,7 @@ export class AuditEventView {
   @ApiProperty({ nullable: true, type: String, description: 'The acting user’s display name' })
   actorName: string | null;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true, description: 'The acting user’s roles then' })
   roles: string[];
 
   @ApiProperty({ example: 'intelligence.read' })

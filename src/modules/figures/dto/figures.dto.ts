@@ -17,6 +17,10 @@ export enum FigureFormat {
   Csv = 'csv',
 }
 
+/** The figures tables' names (`figure`), and every counting basis a table states (`basis`). */
+const FIGURE_NAMES = ['referrals', 'cases', 'intelligence', 'vetting', 'capacity'];
+const FIGURE_BASES = [...Object.values(CountingBasis), 'state_on_date', 'open_at_date'];
+
 const FinancialYear = (description: string, required = false): PropertyDecorator =>
   FinancialYearField(description, required, required ? '2023/24' : '2016/17');
 
@@ -151,10 +155,14 @@ export type FigureRow = Record<string, FigureValue>;
 
 /** A figures table: one row per period (and group), a total row, every row stating its counting basis. */
 export class FigureTable {
-  @ApiProperty({ example: 'referrals' })
+  @ApiProperty({ example: 'referrals', enum: FIGURE_NAMES })
   figure: string;
 
-  @ApiProperty({ example: 'recorded', description: 'The counting basis of every count in the table' })
+  @ApiProperty({
+    example: 'recorded',
+    enum: FIGURE_BASES,
+    description: 'The counting basis of every count in the table',
+  })
   basis: string;
 
   @ApiProperty({ example: 'Counted in the financial year the referral was made (UK local time)' })
@@ -211,13 +219,13 @@ export class FigureTable {
 }
 
 export class MisconductReturn {
-  @ApiProperty({ example: 'misconduct_return' })
+  @ApiProperty({ example: 'misconduct_return', enum: ['misconduct_return'] })
   figure: string;
 
   @ApiProperty({ example: '2023/24' })
   year: string;
 
-  @ApiProperty({ example: 'finalised' })
+  @ApiProperty({ example: 'finalised', enum: [CountingBasis.Finalised] })
   basis: string;
 
   @ApiProperty({
