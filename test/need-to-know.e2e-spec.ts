@@ -161,8 +161,8 @@ const COVERAGE: Record<string, Coverage> = {
   },
   '/api/v1/workforce/{id}': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/workforce/{id}/profile': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
-  '/api/v1/workforce/{id}/clearances': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
-  '/api/v1/workforce/{id}/declarations': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
+  '/api/v1/workforce/{workforceMemberId}/clearances': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
+  '/api/v1/workforce/{workforceMemberId}/declarations': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/intelligence/queue': {
     queries: () => [
       LIST,
@@ -254,7 +254,7 @@ const allowed = (route: string, roles: Role[]): boolean => {
   const rule = matrix[`GET ${route}`];
   return rule === 'public' || (Array.isArray(rule) && roles.some((r) => rule.includes(r)));
 };
-const fill = (route: string, id: string): string => route.replace(/\{(id|reference)\}/, id);
+const fill = (route: string, id: string): string => route.replace(/\{(id|reference|workforceMemberId)\}/, id);
 const withQuery = (url: string, query: string): string =>
   query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 
@@ -343,7 +343,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
   const scanUrls = (route: string): string[] => {
     const c = COVERAGE[route];
     const queries = c.queries?.(world) ?? [''];
-    const bases = /\{(id|reference)\}/.test(route)
+    const bases = /\{(id|reference|workforceMemberId)\}/.test(route)
       ? (c.visible?.(world) ?? []).map((id) => fill(route, id))
       : [route];
     return bases.flatMap((base) => queries.map((q) => withQuery(base, q)));
