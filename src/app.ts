@@ -66,7 +66,8 @@ function enumerateQuery(document: OpenAPIObject, prefix: string, name: string, v
       }
     }
   }
-  if (found === 0) throw new Error(`OpenAPI: no query parameter ${name} under ${prefix} to list the catalogue in`);
+  if (found === 0)
+    throw new Error(`OpenAPI: no query parameter ${name} under ${prefix} to list the catalogue in`);
 }
 
 /** Gives a string property of a component schema the values it can take. */

@@ -1,5 +1,11 @@
 import { RecordKind } from './modules/access/access.policy.js';
-import { AUDIT_ACTION_ENUMS, AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, ERROR_CODES, ERROR_ENUMS } from './catalogue.js';
+import {
+  AUDIT_ACTION_ENUMS,
+  AUDIT_ACTIONS,
+  AUDIT_RESOURCE_TYPES,
+  ERROR_CODES,
+  ERROR_ENUMS,
+} from './catalogue.js';
 
 const owners = (enums: Record<string, Record<string, string>>): Map<string, string[]> => {
   const byValue = new Map<string, string[]>();

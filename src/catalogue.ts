@@ -11,7 +11,11 @@ import {
   IntelligenceAudit,
   IntelligenceError,
 } from './modules/intelligence/intelligence.codes.js';
-import { MonitoringAudit, MonitoringError, MonitoringResource } from './modules/monitoring/monitoring.codes.js';
+import {
+  MonitoringAudit,
+  MonitoringError,
+  MonitoringResource,
+} from './modules/monitoring/monitoring.codes.js';
 import { NotificationsAudit, NotificationsResource } from './modules/notifications/notifications.codes.js';
 import { PROFILE_RESOURCE, ProfileAudit } from './modules/profile/profile.codes.js';
 import { VettingAudit, VettingError, VettingResource } from './modules/vetting/vetting.codes.js';

@@ -82,9 +82,14 @@ describe('audit trail', () => {
       token: auditor.token,
     });
     expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['user.link_workforce_member']);
-    const csv = await call(t.app, 'GET', `/api/v1/audit/events.csv?workforceMemberId=${member}&from=${from}`, {
-      token: auditor.token,
-    });
+    const csv = await call(
+      t.app,
+      'GET',
+      `/api/v1/audit/events.csv?workforceMemberId=${member}&from=${from}`,
+      {
+        token: auditor.token,
+      },
+    );
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\n');

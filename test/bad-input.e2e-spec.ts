@@ -138,7 +138,8 @@ describe('bad input', () => {
       for (const { path } of gets) {
         const url = `${path.replace(/\{[^}]+\}/g, ANY_ID)}?bogus=1`;
         const res = await call(t.app, 'GET', url, { token: everyone.token });
-        const named = res.status === 400 && res.body?.code === 'validation_failed' && fields(res).includes('bogus');
+        const named =
+          res.status === 400 && res.body?.code === 'validation_failed' && fields(res).includes('bogus');
         if (!named || !String(res.headers['content-type']).startsWith('application/problem+json'))
           answered.push(`GET ${path}: ${res.status} ${res.text.slice(0, 120)}`);
       }
@@ -159,7 +160,7 @@ describe('bad input', () => {
       expect((await call(t.app, 'GET', '/api/v1/auth/me', { token: everyone.token })).status).toBe(200);
     });
 
-    it('names the parameter with the ValidationPipe\'s rule on a route with a query DTO, as on one without', async () => {
+    it("names the parameter with the ValidationPipe's rule on a route with a query DTO, as on one without", async () => {
       const compliance = await call(t.app, 'GET', '/api/v1/vetting/compliance?asof=2026-01-01', {
         token: admin.token,
       });
@@ -180,14 +181,18 @@ describe('bad input', () => {
   describe('financial years', () => {
     it('takes a case list financial year written 2017/18 and refuses 2017 with a 400 naming it', async () => {
       const supervisor = await userWith(t, [Role.Supervisor]);
-      const ok = await call(t.app, 'GET', '/api/v1/cases?financialYear=2017%2F18', { token: supervisor.token });
+      const ok = await call(t.app, 'GET', '/api/v1/cases?financialYear=2017%2F18', {
+        token: supervisor.token,
+      });
       expect(ok.status).toBe(200);
       for (const bad of ['2017', '2017-18', '2017/19']) {
         const res = await call(t.app, 'GET', `/api/v1/cases?financialYear=${encodeURIComponent(bad)}`, {
           token: supervisor.token,
         });
         expectProblem(res, 400);
-        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'financialYear', rule: 'isFinancialYear' })]);
+        expect(res.body.errors).toEqual([
+          expect.objectContaining({ field: 'financialYear', rule: 'isFinancialYear' }),
+        ]);
       }
     });
   });

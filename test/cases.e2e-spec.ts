@@ -167,7 +167,11 @@ describe('cases', () => {
       const made = [];
       for (let i = 0; i < 5; i++)
         made.push(
-          await create({ workforceMemberIds: [other], primaryCategory: 'drugs', categories: ['theft_fraud'] }),
+          await create({
+            workforceMemberIds: [other],
+            primaryCategory: 'drugs',
+            categories: ['theft_fraud'],
+          }),
         );
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -184,13 +188,23 @@ describe('cases', () => {
         cursor = page.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual(made.map((c) => c.id).reverse());
-      const byCat = await call(t.app, 'GET', `/api/v1/cases?category=theft_fraud&workforceMemberId=${other}`, {
-        token: analyst.token,
-      });
+      const byCat = await call(
+        t.app,
+        'GET',
+        `/api/v1/cases?category=theft_fraud&workforceMemberId=${other}`,
+        {
+          token: analyst.token,
+        },
+      );
       expect(byCat.body.items).toHaveLength(5);
-      const none = await call(t.app, 'GET', `/api/v1/cases?category=infiltration&workforceMemberId=${other}`, {
-        token: analyst.token,
-      });
+      const none = await call(
+        t.app,
+        'GET',
+        `/api/v1/cases?category=infiltration&workforceMemberId=${other}`,
+        {
+          token: analyst.token,
+        },
+      );
       expect(none.body.items).toHaveLength(0);
       const open = await call(t.app, 'GET', `/api/v1/cases?status=closed&workforceMemberId=${other}`, {
         token: analyst.token,
@@ -326,7 +340,10 @@ describe('cases', () => {
     });
 
     it('refuses to close with the list of what is missing, then closes', async () => {
-      const c = await create({ caseType: 'criminal_and_misconduct', workforceMemberIds: [subjectA, subjectB] });
+      const c = await create({
+        caseType: 'criminal_and_misconduct',
+        workforceMemberIds: [subjectA, subjectB],
+      });
       await post(`/api/v1/cases/${c.id}/start-investigation`);
       expectProblem(await post(`/api/v1/cases/${c.id}/close`, {}, analyst), 403, 'forbidden');
       await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome`, {
@@ -339,7 +356,11 @@ describe('cases', () => {
       });
       const refused = await post(`/api/v1/cases/${c.id}/close`, {}, supervisor);
       expectProblem(refused, 409, 'case_not_ready_to_close');
-      const missing = refused.body.missing as { code: string; workforceMemberId?: string; fields?: string[] }[];
+      const missing = refused.body.missing as {
+        code: string;
+        workforceMemberId?: string;
+        fields?: string[];
+      }[];
       expect(missing).toEqual(
         expect.arrayContaining([
           { code: 'supervisor_missing' },
@@ -898,11 +919,9 @@ describe('cases', () => {
         severity: 'practice_requiring_improvement',
       });
       expect(bySubject[staffMember]).toMatchObject({ regime: 'staff', severity: 'gross_misconduct' });
-      expect(view.body.severityHistory.map((h: { workforceMemberId: string }) => h.workforceMemberId)).toEqual([
-        subjectA,
-        staffMember,
-        staffMember,
-      ]);
+      expect(
+        view.body.severityHistory.map((h: { workforceMemberId: string }) => h.workforceMemberId),
+      ).toEqual([subjectA, staffMember, staffMember]);
       expectProblem(
         await post(`/api/v1/cases/${c.id}/severity`, {
           severity: 'misconduct',
@@ -1355,7 +1374,10 @@ describe('cases', () => {
 
       const self = await post('/api/v1/cases', base({ workforceMemberIds: [me] }), conflicted);
       expectProblem(self, 422, 'conflict_of_interest');
-      const assignee = await post('/api/v1/cases', base({ workforceMemberIds: [me], supervisorId: conflicted.id }));
+      const assignee = await post(
+        '/api/v1/cases',
+        base({ workforceMemberIds: [me], supervisorId: conflicted.id }),
+      );
       expectProblem(assignee, 422, 'assignee_conflict_of_interest');
     });
   });

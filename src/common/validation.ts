@@ -101,7 +101,11 @@ export class RejectUndeclaredQuery implements NestInterceptor {
       const undeclared = names.filter((n) => !declared.names.has(n));
       if (undeclared.length > 0) {
         throw validationProblem(
-          undeclared.map((field) => ({ field, rule: 'whitelistValidation', message: `${field} is not allowed` })),
+          undeclared.map((field) => ({
+            field,
+            rule: 'whitelistValidation',
+            message: `${field} is not allowed`,
+          })),
         );
       }
     }

@@ -123,7 +123,11 @@ export class Arranger {
     return ok(this.req(supervisor, 'POST', `/intelligence/${reportId}/review`, decision), 'review');
   }
 
-  async createCase(marker: string, workforceMemberIds: string[], extra: Record<string, unknown> = {}): Promise<Ref> {
+  async createCase(
+    marker: string,
+    workforceMemberIds: string[],
+    extra: Record<string, unknown> = {},
+  ): Promise<Ref> {
     const c = await ok(
       this.req(this.s.analyst, 'POST', '/cases', caseBody(marker, { workforceMemberIds, ...extra })),
       'case',

@@ -310,7 +310,8 @@ export class CaseLifecycleService {
           workforceMemberId: subjectId,
           fields,
         });
-      else if (o && !o.confirmed_at) missing.push({ code: CloseBlocker.OutcomeUnconfirmed, workforceMemberId: subjectId });
+      else if (o && !o.confirmed_at)
+        missing.push({ code: CloseBlocker.OutcomeUnconfirmed, workforceMemberId: subjectId });
     }
     return missing;
   }

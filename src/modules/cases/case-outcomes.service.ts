@@ -45,7 +45,11 @@ export class CaseOutcomesService {
       const row = await this.records.locate(m, actor, id, CaseAudit.Severity, true);
       this.records.assertWritable(row, body.version);
       if (body.workforceMemberId && !row.subject_ids.includes(body.workforceMemberId)) {
-        throw problems.invalid('workforceMemberId', 'isSubject', 'workforceMemberId is not a subject of this case');
+        throw problems.invalid(
+          'workforceMemberId',
+          'isSubject',
+          'workforceMemberId is not a subject of this case',
+        );
       }
       await this.outcomes.assess(m, {
         caseId: id,
@@ -229,6 +233,8 @@ export class CaseOutcomesService {
   ): Promise<void> {
     await this.cases.setBarredListReminder(m, id, await this.outcomes.barredListPending(m, id));
     if (thisOneNeeds)
-      await this.records.event(m, actor, id, CaseEventKind.BarredListReminder, { workforceMemberId: memberId });
+      await this.records.event(m, actor, id, CaseEventKind.BarredListReminder, {
+        workforceMemberId: memberId,
+      });
   }
 }

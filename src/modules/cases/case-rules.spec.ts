@@ -1,8 +1,4 @@
-import {
-  evaluateReferral,
-  nextStatus,
-  TRANSITIONS,
-} from './case-rules.js';
+import { evaluateReferral, nextStatus, TRANSITIONS } from './case-rules.js';
 import { CaseAction, CaseStatus, ReferralCriterion } from './cases.enums.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 

@@ -65,4 +65,3 @@ export function evaluateReferral(
 /** Timeliness: progress updates at least every 28 days; the 12-month mark is reported to the PCC. */
 export const UPDATE_INTERVAL_DAYS = 28;
 export const PCC_REPORT_MONTHS = 12;
-

@@ -56,7 +56,8 @@ export class CasesService {
     return this.tx.read(async (m) => {
       const filter = {
         ...q,
-        financialYear: q.financialYear === undefined ? undefined : (parseFinancialYear(q.financialYear) ?? undefined),
+        financialYear:
+          q.financialYear === undefined ? undefined : (parseFinancialYear(q.financialYear) ?? undefined),
       };
       const rows = await this.cases.list(m, actor, filter, {
         today: this.clock.today(),

@@ -121,11 +121,17 @@ export const fyStart = (year: number, plus = 0): Fragment =>
 export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'The financial year the person’s outcome was finalised in' },
   { key: 'case_reference', description: 'Lantern case reference (no names, no narrative)' },
-  { key: 'matter_type', description: 'The case’s matter type: complaint, conduct_matter or recordable_conduct_matter' },
+  {
+    key: 'matter_type',
+    description: 'The case’s matter type: complaint, conduct_matter or recordable_conduct_matter',
+  },
   { key: 'case_type', description: 'The case’s type: criminal, misconduct or criminal_and_misconduct' },
   { key: 'primary_category', description: 'The case’s primary counter-corruption category' },
   { key: 'breach_type', description: 'Standard of Professional Behaviour breached' },
-  { key: 'referral_basis', description: 'The IOPC referral’s basis: mandatory, voluntary, or empty when not referred' },
+  {
+    key: 'referral_basis',
+    description: 'The IOPC referral’s basis: mandatory, voluntary, or empty when not referred',
+  },
   { key: 'iopc_decision', description: 'The IOPC’s mode of investigation' },
   { key: 'misconduct_finding', description: 'no_case_to_answer or case_to_answer' },
   { key: 'proceedings', description: 'misconduct_meeting, misconduct_hearing or accelerated_hearing' },

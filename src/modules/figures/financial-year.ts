@@ -72,7 +72,11 @@ export function IsFinancialYear(options?: ValidationOptions): PropertyDecorator 
 }
 
 /** A DTO field (query parameter) holding a financial year `2017/18`, documented with its pattern. */
-export const FinancialYearField = (description: string, required = false, example = '2023/24'): PropertyDecorator =>
+export const FinancialYearField = (
+  description: string,
+  required = false,
+  example = '2023/24',
+): PropertyDecorator =>
   applyDecorators(
     required
       ? ApiProperty({ type: String, pattern: FINANCIAL_YEAR_PATTERN, example, description })

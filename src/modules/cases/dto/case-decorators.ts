@@ -80,8 +80,16 @@ export const Facts = (): PropertyDecorator =>
 export const SubjectMemberIds = (required: boolean): PropertyDecorator =>
   applyDecorators(
     required
-      ? ApiProperty({ type: [String], format: 'uuid', description: 'The subjects: the workforce members the case is about' })
-      : ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the subjects (workforce member ids)' }),
+      ? ApiProperty({
+          type: [String],
+          format: 'uuid',
+          description: 'The subjects: the workforce members the case is about',
+        })
+      : ApiPropertyOptional({
+          type: [String],
+          format: 'uuid',
+          description: 'Replaces the subjects (workforce member ids)',
+        }),
     ...(required ? [] : [IsOptional()]),
     IsArray(),
     ArrayMinSize(1),

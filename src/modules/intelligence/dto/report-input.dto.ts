@@ -52,7 +52,11 @@ export class GradingInput {
   @Length(1, 1)
   sourceEvaluation: string;
 
-  @ApiProperty({ example: 'B', enum: GRADE_PART_CODES.intelligenceAssessment, description: '3x5x2: A-E. 5x5x5: 1-5' })
+  @ApiProperty({
+    example: 'B',
+    enum: GRADE_PART_CODES.intelligenceAssessment,
+    description: '3x5x2: A-E. 5x5x5: 1-5',
+  })
   @IsString()
   @Length(1, 1)
   intelligenceAssessment: string;
