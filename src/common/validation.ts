@@ -61,7 +61,7 @@ export function createValidationPipe(): ValidationPipe {
 /** The query parameters a handler declares: `dto` when it takes a query DTO, else the names it reads one by one. */
 type DeclaredQuery = { dto: true } | { dto: false; names: Set<string> };
 
-function declaredQuery(controller: object, handler: (...args: never[]) => unknown): DeclaredQuery {
+function declaredQuery(controller: object, handler: { name: string }): DeclaredQuery {
   const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
     string,
     { data?: unknown }
