@@ -5,7 +5,7 @@ import { CorruptionCategory } from '../../../common/domain/corruption-category.j
 import { OptionalDate, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { GradingScheme, IntelligenceState, OPEN_STATES, SubjectRole } from '../intelligence.enums.js';
-import { GRADE_PART_CODES } from '../intelligence.rules.js';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 import { GradingView, ReportRef, SubjectView } from './report.dto.js';
 
 const toArray = ({ value }: { value: unknown }): unknown =>

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { GRADE_PART_CODES } from '../intelligence.rules.js';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {

@@ -8,7 +8,7 @@ import {
   SourceType,
   SubjectRole,
 } from '../intelligence.enums.js';
-import { GRADE_PART_CODES } from '../intelligence.rules.js';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 
 export class GradingView {
   @ApiProperty({ enum: GradingScheme, enumName: 'GradingScheme' })
