@@ -660,8 +660,8 @@ async function main(): Promise<void> {
       const named = f.auditFollows
         ? [
             ...new Set(
-              (await db.query<{ subject_id: string }>(f.sql.text, f.sql.values)).rows.map(
-                (r) => r.subject_id,
+              (await db.query<{ workforce_member_id: string }>(f.sql.text, f.sql.values)).rows.map(
+                (r) => r.workforce_member_id,
               ),
             ),
           ]

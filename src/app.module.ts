@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
-import { createValidationPipe } from './common/validation.js';
+import { createValidationPipe, RejectUndeclaredQuery } from './common/validation.js';
 import { AccessModule } from './modules/access/access.module.js';
 import { MonitoringModule } from './modules/monitoring/monitoring.module.js';
 import { QueueBoardModule } from './modules/admin/queue-board.js';
@@ -22,7 +22,7 @@ import { ProfileModule } from './modules/profile/profile.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
 
-/** The HTTP API: every feature module, the global filter, validation and access guard. */
+/** The HTTP API: every feature module, the global filter, validation (undeclared query parameters refused) and access guard. */
 @Module({})
 export class AppModule {
   static register(config: AppConfig, logDestination?: DestinationStream): DynamicModule {
@@ -51,6 +51,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: RejectUndeclaredQuery },
       ],
     };
   }

@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import { AUDIT_ACTIONS, ERROR_CODES } from './catalogue.js';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES, ERROR_CODES } from './catalogue.js';
 import { AppModule } from './app.module.js';
 import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerCsvParser, registerJsonParser, registerNdjsonParser } from './common/body.js';
@@ -41,10 +41,33 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationId });
   // Roles and the errors every route can answer, from the metadata the guard and the pipes enforce.
   describeOperations(document, accessByOperation(app, operationId));
-  // The catalogue (src/catalogue.ts): every problem's `code` and every audit event's `action`, as enums.
+  // The catalogue (src/catalogue.ts): every problem's `code`, every audit event's `action` and
+  // `resourceType`, as enums, in the answers and in the audit search's filters.
   enumerate(document, 'Problem', 'code', ERROR_CODES);
   enumerate(document, 'AuditEventView', 'action', AUDIT_ACTIONS);
+  enumerate(document, 'AuditEventView', 'resourceType', AUDIT_RESOURCE_TYPES);
+  enumerateQuery(document, '/api/v1/audit/', 'action', AUDIT_ACTIONS);
+  enumerateQuery(document, '/api/v1/audit/', 'resourceType', AUDIT_RESOURCE_TYPES);
   return document;
+}
+
+/** Gives a string query parameter of every operation under `prefix` the values it can take. */
+function enumerateQuery(document: OpenAPIObject, prefix: string, name: string, values: string[]): void {
+  let found = 0;
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith(prefix)) continue;
+    for (const operation of [item.get, item.post, item.put, item.patch, item.delete]) {
+      for (const parameter of operation?.parameters ?? []) {
+        if ('$ref' in parameter || parameter.in !== 'query' || parameter.name !== name) continue;
+        if (!parameter.schema || '$ref' in parameter.schema)
+          throw new Error(`OpenAPI: no schema for ${name}`);
+        parameter.schema.enum = values;
+        found += 1;
+      }
+    }
+  }
+  if (found === 0)
+    throw new Error(`OpenAPI: no query parameter ${name} under ${prefix} to list the catalogue in`);
 }
 
 /** Gives a string property of a component schema the values it can take. */

@@ -1,4 +1,11 @@
-import { AUDIT_ACTION_ENUMS, AUDIT_ACTIONS, ERROR_CODES, ERROR_ENUMS } from './catalogue.js';
+import { RecordKind } from './modules/access/access.policy.js';
+import {
+  AUDIT_ACTION_ENUMS,
+  AUDIT_ACTIONS,
+  AUDIT_RESOURCE_TYPES,
+  ERROR_CODES,
+  ERROR_ENUMS,
+} from './catalogue.js';
 
 const owners = (enums: Record<string, Record<string, string>>): Map<string, string[]> => {
   const byValue = new Map<string, string[]>();
@@ -17,5 +24,11 @@ describe('the catalogue of error codes and audit actions', () => {
   it('has audit actions of the form <resource>.<verb>, each claimed by one module', () => {
     expect(AUDIT_ACTIONS.filter((a) => !/^[a-z_]+\.[a-z_-]+$/.test(a))).toEqual([]);
     expect([...owners(AUDIT_ACTION_ENUMS)].filter(([, o]) => o.length > 1)).toEqual([]);
+  });
+
+  it('has snake_case audit resource types, every record kind of the access policy among them', () => {
+    expect(AUDIT_RESOURCE_TYPES.filter((r) => !/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(r))).toEqual([]);
+    expect(AUDIT_RESOURCE_TYPES).toEqual(expect.arrayContaining(Object.values(RecordKind)));
+    expect(AUDIT_RESOURCE_TYPES).toEqual([...AUDIT_RESOURCE_TYPES].sort());
   });
 });

@@ -78,18 +78,23 @@ describe('audit trail', () => {
       body: { workforceMemberId: member, version: current.body.version },
     });
     const from = new Date(Date.now() - 365 * 86400_000).toISOString();
-    const res = await call(t.app, 'GET', `/api/v1/audit/events?subjectId=${member}&from=${from}`, {
+    const res = await call(t.app, 'GET', `/api/v1/audit/events?workforceMemberId=${member}&from=${from}`, {
       token: auditor.token,
     });
     expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['user.link_workforce_member']);
-    const csv = await call(t.app, 'GET', `/api/v1/audit/events.csv?subjectId=${member}&from=${from}`, {
-      token: auditor.token,
-    });
+    const csv = await call(
+      t.app,
+      'GET',
+      `/api/v1/audit/events.csv?workforceMemberId=${member}&from=${from}`,
+      {
+        token: auditor.token,
+      },
+    );
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe(
-      'seq,occurredAt,userId,actorName,roles,action,resourceType,resourceId,subjectIds,outcome,requestId,clientAddress,details',
+      'seq,occurredAt,userId,actorName,roles,action,resourceType,resourceId,workforceMemberIds,outcome,requestId,clientAddress,details',
     );
     // The search just made is itself a look at records about the member: it names them too.
     expect(lines.slice(1).map((l) => l.split(',')[5])).toEqual([
@@ -134,7 +139,7 @@ describe('audit trail', () => {
     );
     const found = async () =>
       (
-        await call(t.app, 'GET', `/api/v1/audit/events?subjectId=${member}&action=workforce.read`, {
+        await call(t.app, 'GET', `/api/v1/audit/events?workforceMemberId=${member}&action=workforce.read`, {
           token: auditor.token,
         })
       ).body.items.map((e: { requestId: string }) => e.requestId);

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
-import { Role } from '../src/common/auth/roles.js';
+import { ALL_ROLES, Role } from '../src/common/auth/roles.js';
 import { csvCell, neutraliseFormula, toCsv } from '../src/common/csv.js';
 import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, type Reply, type TestUser, userWith } from './helpers/http.js';
@@ -110,6 +111,89 @@ describe('bad input', () => {
       });
       expectProblem(res, 400, 'validation_failed');
       expect(res.body.errors[0].rule).toBe('wellFormedText');
+    });
+  });
+
+  describe('query parameters a route does not declare', () => {
+    /** Every operation of the committed document, reads first (a write refused here changes nothing anyway). */
+    const operations = (): { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string }[] => {
+      const document = JSON.parse(readFileSync(new URL('../openapi.json', import.meta.url), 'utf8')) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const all = Object.entries(document.paths).flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => ({ method: m.toUpperCase() as 'GET', path })),
+      );
+      return [...all.filter((o) => o.method === 'GET'), ...all.filter((o) => o.method !== 'GET')];
+    };
+    const ANY_ID = '00000000-0000-4000-8000-000000000000';
+
+    it('refuses ?bogus=1 on every GET operation with a 400 naming the parameter', async () => {
+      const everyone = await userWith(t, [...ALL_ROLES]);
+      const gets = operations().filter((o) => o.method === 'GET');
+      expect(gets.length).toBeGreaterThan(40);
+      expect(gets.map((o) => o.path)).toEqual(expect.arrayContaining(['/api/v1/vetting/compliance']));
+      const answered: string[] = [];
+      for (const { path } of gets) {
+        const url = `${path.replace(/\{[^}]+\}/g, ANY_ID)}?bogus=1`;
+        const res = await call(t.app, 'GET', url, { token: everyone.token });
+        const named =
+          res.status === 400 && res.body?.code === 'validation_failed' && fields(res).includes('bogus');
+        if (!named || !String(res.headers['content-type']).startsWith('application/problem+json'))
+          answered.push(`GET ${path}: ${res.status} ${res.text.slice(0, 120)}`);
+      }
+      expect(answered).toEqual([]);
+    });
+
+    it('refuses an undeclared parameter on every other operation too, before its handler runs', async () => {
+      const everyone = await userWith(t, [...ALL_ROLES]);
+      const answered: string[] = [];
+      for (const { method, path } of operations().filter((o) => o.method !== 'GET')) {
+        const url = `${path.replace(/\{[^}]+\}/g, ANY_ID)}?bogus=1`;
+        const res = await call(t.app, method, url, { token: everyone.token });
+        if (res.status !== 400 || !fields(res).includes('bogus'))
+          answered.push(`${method} ${path}: ${res.status} ${res.text.slice(0, 120)}`);
+      }
+      expect(answered).toEqual([]);
+      // Nothing ran: the token still works (logout was refused) and no user was made.
+      expect((await call(t.app, 'GET', '/api/v1/auth/me', { token: everyone.token })).status).toBe(200);
+    });
+
+    it("names the parameter with the ValidationPipe's rule on a route with a query DTO, as on one without", async () => {
+      const compliance = await call(t.app, 'GET', '/api/v1/vetting/compliance?asof=2026-01-01', {
+        token: admin.token,
+      });
+      expectProblem(compliance, 400);
+      expect(compliance.body.errors).toEqual([
+        { field: 'asof', rule: 'whitelistValidation', message: 'asof is not allowed' },
+      ]);
+      const rules = await call(t.app, 'GET', '/api/v1/vetting/rules?asOf=2026-01-01', { token: admin.token });
+      expectProblem(rules, 400);
+      expect(rules.body.errors).toEqual([
+        { field: 'asOf', rule: 'whitelistValidation', message: 'asOf is not allowed' },
+      ]);
+      // Without a token, the answer is still a 401: the check runs after the guard.
+      expect((await call(t.app, 'GET', '/api/v1/vetting/rules?bogus=1')).status).toBe(401);
+    });
+  });
+
+  describe('financial years', () => {
+    it('takes a case list financial year written 2017/18 and refuses 2017 with a 400 naming it', async () => {
+      const supervisor = await userWith(t, [Role.Supervisor]);
+      const ok = await call(t.app, 'GET', '/api/v1/cases?financialYear=2017%2F18', {
+        token: supervisor.token,
+      });
+      expect(ok.status).toBe(200);
+      for (const bad of ['2017', '2017-18', '2017/19']) {
+        const res = await call(t.app, 'GET', `/api/v1/cases?financialYear=${encodeURIComponent(bad)}`, {
+          token: supervisor.token,
+        });
+        expectProblem(res, 400);
+        expect(res.body.errors).toEqual([
+          expect.objectContaining({ field: 'financialYear', rule: 'isFinancialYear' }),
+        ]);
+      }
     });
   });
 

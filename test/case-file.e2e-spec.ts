@@ -91,7 +91,7 @@ describe('the case file (PDF)', () => {
         allegationSummary: `Alleged misuse of force systems ${marker}.`,
         primaryCategory: 'misuse_of_systems',
         categories: ['misuse_of_systems', 'disclosure_of_information'],
-        subjectIds: [subject],
+        workforceMemberIds: [subject],
         intelligenceReportIds: [visible.id, aboutMe.id],
       })
     ).body as { id: string; reference: string };
@@ -190,7 +190,7 @@ describe('the case file (PDF)', () => {
         matterType: 'conduct_matter',
         allegationSummary: 'About the reader.',
         primaryCategory: 'misuse_of_systems',
-        subjectIds: [me, subject],
+        workforceMemberIds: [me, subject],
       })
     ).body as { id: string };
     const hidden = await call(t.app, 'GET', `/api/v1/cases/${mine.id}/file.pdf`, { token: reader.token });

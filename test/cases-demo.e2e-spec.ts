@@ -3,7 +3,7 @@ import { Role } from '../src/common/auth/roles.js';
 import { seedCases } from '../src/demo/cases.js';
 import { seedIntelligence } from '../src/demo/intelligence.js';
 import { workforceDemo } from '../src/demo/workforce.js';
-import { financialYear } from '../src/modules/cases/case-rules.js';
+import { financialYearOf } from '../src/modules/figures/financial-year.js';
 import {
   checkOutcome,
   missingForClosure,
@@ -54,7 +54,7 @@ describe('cases demo data', () => {
     const years = (
       await values(`SELECT DISTINCT recorded_financial_year::text AS v FROM case_record ORDER BY 1`)
     ).map(Number);
-    const now = financialYear(new Date());
+    const now = financialYearOf(new Date());
     expect(years.slice(-5)).toEqual(Array.from({ length: 5 }, (_, i) => now - 4 + i));
   });
 
@@ -162,7 +162,7 @@ describe('cases demo data', () => {
         matterType: 'complaint',
         allegationSummary: 'x',
         primaryCategory: 'other',
-        subjectIds: [list.body.items[0].subjectIds[0]],
+        workforceMemberIds: [list.body.items[0].workforceMemberIds[0]],
       },
     });
     expect(next.status).toBe(201);

@@ -27,7 +27,7 @@ describe('cases', () => {
     matterType: 'conduct_matter',
     allegationSummary: 'Alleged misuse of force systems to look up a partner.',
     primaryCategory: 'misuse_of_systems',
-    subjectIds: [subjectA],
+    workforceMemberIds: [subjectA],
     ...overrides,
   });
   const create = async (overrides: Record<string, unknown> = {}, user = analyst) => {
@@ -50,7 +50,7 @@ describe('cases', () => {
         status: 'open',
         caseType: 'misconduct',
         categories: ['misuse_of_systems'],
-        subjectIds: [subjectA],
+        workforceMemberIds: [subjectA],
         referralRequired: false,
         referral: { referralRequired: false, criteriaMet: [], referral: null, blocksInvestigation: false },
         version: 1,
@@ -85,7 +85,7 @@ describe('cases', () => {
         allegationSummary: '',
         primaryCategory: 'jaywalking',
         categories: ['drugs', 'drugs'],
-        subjectIds: [],
+        workforceMemberIds: [],
         referralFacts: ['bad'],
         recordedAt: 'yesterday',
         extra: 1,
@@ -102,14 +102,14 @@ describe('cases', () => {
           'primaryCategory',
           'recordedAt',
           'referralFacts',
-          'subjectIds',
+          'workforceMemberIds',
         ].sort(),
       );
       expectProblem(
-        await post('/api/v1/cases', base({ subjectIds: ['00000000-0000-4000-8000-000000000000'] })),
+        await post('/api/v1/cases', base({ workforceMemberIds: ['00000000-0000-4000-8000-000000000000'] })),
         400,
       );
-      expectProblem(await post('/api/v1/cases', base({ subjectIds: ['not-a-uuid'] })), 400);
+      expectProblem(await post('/api/v1/cases', base({ workforceMemberIds: ['not-a-uuid'] })), 400);
       expectProblem(await post('/api/v1/cases', base({ investigatorId: randomUUID() })), 400);
       const future = new Date(Date.now() + 86400_000).toISOString();
       const res2 = await post('/api/v1/cases', base({ recordedAt: future }));
@@ -167,7 +167,11 @@ describe('cases', () => {
       const made = [];
       for (let i = 0; i < 5; i++)
         made.push(
-          await create({ subjectIds: [other], primaryCategory: 'drugs', categories: ['theft_fraud'] }),
+          await create({
+            workforceMemberIds: [other],
+            primaryCategory: 'drugs',
+            categories: ['theft_fraud'],
+          }),
         );
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -176,7 +180,7 @@ describe('cases', () => {
           await call(
             t.app,
             'GET',
-            `/api/v1/cases?subjectId=${other}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+            `/api/v1/cases?workforceMemberId=${other}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
             { token: analyst.token },
           );
         expect(page.status).toBe(200);
@@ -184,15 +188,25 @@ describe('cases', () => {
         cursor = page.body.nextCursor;
       } while (cursor);
       expect(seen).toEqual(made.map((c) => c.id).reverse());
-      const byCat = await call(t.app, 'GET', `/api/v1/cases?category=theft_fraud&subjectId=${other}`, {
-        token: analyst.token,
-      });
+      const byCat = await call(
+        t.app,
+        'GET',
+        `/api/v1/cases?category=theft_fraud&workforceMemberId=${other}`,
+        {
+          token: analyst.token,
+        },
+      );
       expect(byCat.body.items).toHaveLength(5);
-      const none = await call(t.app, 'GET', `/api/v1/cases?category=infiltration&subjectId=${other}`, {
-        token: analyst.token,
-      });
+      const none = await call(
+        t.app,
+        'GET',
+        `/api/v1/cases?category=infiltration&workforceMemberId=${other}`,
+        {
+          token: analyst.token,
+        },
+      );
       expect(none.body.items).toHaveLength(0);
-      const open = await call(t.app, 'GET', `/api/v1/cases?status=closed&subjectId=${other}`, {
+      const open = await call(t.app, 'GET', `/api/v1/cases?status=closed&workforceMemberId=${other}`, {
         token: analyst.token,
       });
       expect(open.body.items).toHaveLength(0);
@@ -276,21 +290,21 @@ describe('cases', () => {
       const now = await call(t.app, 'GET', `/api/v1/cases/${c.id}`, { token: analyst.token });
       expect(now.body.version).toBe(2);
       expect(now.body.allegationSummary).toBe(winner?.body.allegationSummary);
-      expect(now.body.subjectIds).toEqual([subjectA]);
+      expect(now.body.workforceMemberIds).toEqual([subjectA]);
       expect(
         await count(`SELECT count(*) AS n FROM case_event WHERE case_id = $1 AND kind = 'updated'`, [c.id]),
       ).toBe(1);
     });
 
     it('will not remove a subject who has an outcome', async () => {
-      const c = await create({ subjectIds: [subjectA, subjectB] });
+      const c = await create({ workforceMemberIds: [subjectA, subjectB] });
       await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectB}/outcome`, {
         token: analyst.token,
         body: { allegationResult: 'unfounded', misconductFinding: 'no_case_to_answer' },
       });
       const res = await call(t.app, 'PATCH', `/api/v1/cases/${c.id}`, {
         token: analyst.token,
-        body: { version: 2, subjectIds: [subjectA] },
+        body: { version: 2, workforceMemberIds: [subjectA] },
       });
       expectProblem(res, 409, 'subject_has_outcome');
     });
@@ -326,7 +340,10 @@ describe('cases', () => {
     });
 
     it('refuses to close with the list of what is missing, then closes', async () => {
-      const c = await create({ caseType: 'criminal_and_misconduct', subjectIds: [subjectA, subjectB] });
+      const c = await create({
+        caseType: 'criminal_and_misconduct',
+        workforceMemberIds: [subjectA, subjectB],
+      });
       await post(`/api/v1/cases/${c.id}/start-investigation`);
       expectProblem(await post(`/api/v1/cases/${c.id}/close`, {}, analyst), 403, 'forbidden');
       await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome`, {
@@ -339,16 +356,20 @@ describe('cases', () => {
       });
       const refused = await post(`/api/v1/cases/${c.id}/close`, {}, supervisor);
       expectProblem(refused, 409, 'case_not_ready_to_close');
-      const missing = refused.body.missing as { code: string; subjectId?: string; fields?: string[] }[];
+      const missing = refused.body.missing as {
+        code: string;
+        workforceMemberId?: string;
+        fields?: string[];
+      }[];
       expect(missing).toEqual(
         expect.arrayContaining([
           { code: 'supervisor_missing' },
           {
             code: 'outcome_incomplete',
-            subjectId: subjectA,
+            workforceMemberId: subjectA,
             fields: ['criminalOutcome', 'proceedings', 'proceedingsResult'],
           },
-          { code: 'outcome_missing', subjectId: subjectB, fields: ['outcome'] },
+          { code: 'outcome_missing', workforceMemberId: subjectB, fields: ['outcome'] },
         ]),
       );
       expect(missing).toHaveLength(3);
@@ -360,7 +381,7 @@ describe('cases', () => {
       await post(`/api/v1/cases/${c.id}/severity`, {
         severity: 'gross_misconduct',
         reason: 'Convicted',
-        subjectId: subjectA,
+        workforceMemberId: subjectA,
       });
       const a = await call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${subjectA}/outcome`, {
         token: analyst.token,
@@ -397,9 +418,9 @@ describe('cases', () => {
       expectProblem(unconfirmed, 409, 'case_not_ready_to_close');
       expect(unconfirmed.body.missing).toEqual(
         [
-          { code: 'outcome_unconfirmed', subjectId: subjectA },
-          { code: 'outcome_unconfirmed', subjectId: subjectB },
-        ].sort((x, y) => x.subjectId.localeCompare(y.subjectId)),
+          { code: 'outcome_unconfirmed', workforceMemberId: subjectA },
+          { code: 'outcome_unconfirmed', workforceMemberId: subjectB },
+        ].sort((x, y) => x.workforceMemberId.localeCompare(y.workforceMemberId)),
       );
       for (const [member, version] of [
         [subjectA, a.body.version],
@@ -571,7 +592,7 @@ describe('cases', () => {
   describe('outcomes', () => {
     let caseId: string;
     beforeAll(async () => {
-      caseId = (await create({ subjectIds: [subjectA, staffMember] })).id;
+      caseId = (await create({ workforceMemberIds: [subjectA, staffMember] })).id;
       await post(`/api/v1/cases/${caseId}/severity`, { severity: 'gross_misconduct', reason: 'Assessed' });
     });
     const put = (member: string, body: Record<string, unknown>) =>
@@ -671,7 +692,7 @@ describe('cases', () => {
         leftService: 'resigned',
       });
       const c = await call(t.app, 'GET', `/api/v1/cases/${caseId}`, { token: analyst.token });
-      expect(c.body.barredListReminder).toMatchObject({ subjectIds: [staffMember] });
+      expect(c.body.barredListReminder).toMatchObject({ workforceMemberIds: [staffMember] });
       const stale = await put(staffMember, { ...proven });
       expectProblem(stale, 409, 'stale_version');
       const fixed = await put(staffMember, {
@@ -700,7 +721,7 @@ describe('cases', () => {
       const c = await call(t.app, 'GET', `/api/v1/cases/${caseId}`, { token: analyst.token });
       expect(c.body.barredListReminder).toMatchObject({
         raisedAt: expect.any(String),
-        subjectIds: [subjectA],
+        workforceMemberIds: [subjectA],
       });
       const tl = await call(t.app, 'GET', `/api/v1/cases/${caseId}/timeline?limit=200`, {
         token: analyst.token,
@@ -710,7 +731,7 @@ describe('cases', () => {
 
     it('raises one review_required vetting alert (with its outbox message) for a proven outcome short of dismissal', async () => {
       const member = await workforceMember(t);
-      const c = await create({ subjectIds: [member] });
+      const c = await create({ workforceMemberIds: [member] });
       await post(`/api/v1/cases/${c.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
       const confirm = (caseId: string, who: string, version: number) =>
         post(`/api/v1/cases/${caseId}/subjects/${who}/outcome/confirm`, { version }, supervisor);
@@ -756,7 +777,7 @@ describe('cases', () => {
       expect(await alerts()).toHaveLength(1);
 
       const dismissed = await workforceMember(t);
-      const d = await create({ subjectIds: [dismissed] });
+      const d = await create({ workforceMemberIds: [dismissed] });
       await post(`/api/v1/cases/${d.id}/severity`, { severity: 'gross_misconduct', reason: 'Assessed' });
       const proposal = await call(t.app, 'PUT', `/api/v1/cases/${d.id}/subjects/${dismissed}/outcome`, {
         token: analyst.token,
@@ -775,7 +796,7 @@ describe('cases', () => {
     });
 
     it('accepts regime 2012 outcomes (management advice) for a matter from before 1 February 2020 only', async () => {
-      const old = await create({ subjectIds: [subjectB], recordedAt: '2019-06-01T10:00:00Z' });
+      const old = await create({ workforceMemberIds: [subjectB], recordedAt: '2019-06-01T10:00:00Z' });
       await post(`/api/v1/cases/${old.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
       const body = {
         ...proven,
@@ -793,7 +814,7 @@ describe('cases', () => {
       expect(view.body.subjects[0]).toMatchObject({ regime: '2012', severity: 'misconduct' });
 
       // issue 26: a 2026 matter accepted under the 2012 regime
-      const now = await create({ subjectIds: [subjectB] });
+      const now = await create({ workforceMemberIds: [subjectB] });
       await post(`/api/v1/cases/${now.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
       const refused = await call(t.app, 'PUT', `/api/v1/cases/${now.id}/subjects/${subjectB}/outcome`, {
         token: analyst.token,
@@ -815,7 +836,7 @@ describe('cases', () => {
     });
 
     it('refuses what the severity and the staff procedure forbid, naming each rule on its request field (issue 26)', async () => {
-      const c = await create({ subjectIds: [subjectA, staffMember] });
+      const c = await create({ workforceMemberIds: [subjectA, staffMember] });
       const putOn = (member: string, body: Record<string, unknown>) =>
         call(t.app, 'PUT', `/api/v1/cases/${c.id}/subjects/${member}/outcome`, {
           token: analyst.token,
@@ -831,7 +852,7 @@ describe('cases', () => {
       await post(`/api/v1/cases/${c.id}/severity`, {
         severity: 'practice_requiring_improvement',
         reason: 'Learning',
-        subjectId: subjectA,
+        workforceMemberId: subjectA,
       });
       const pri = await putOn(subjectA, {
         ...proven,
@@ -855,7 +876,7 @@ describe('cases', () => {
       await post(`/api/v1/cases/${c.id}/severity`, {
         severity: 'misconduct',
         reason: 'First view',
-        subjectId: staffMember,
+        workforceMemberId: staffMember,
       });
       const hearing = await putOn(staffMember, {
         ...proven,
@@ -870,7 +891,7 @@ describe('cases', () => {
       await post(`/api/v1/cases/${c.id}/severity`, {
         severity: 'gross_misconduct',
         reason: 'New evidence',
-        subjectId: staffMember,
+        workforceMemberId: staffMember,
       });
       const accelerated = await putOn(staffMember, {
         ...proven,
@@ -898,16 +919,14 @@ describe('cases', () => {
         severity: 'practice_requiring_improvement',
       });
       expect(bySubject[staffMember]).toMatchObject({ regime: 'staff', severity: 'gross_misconduct' });
-      expect(view.body.severityHistory.map((h: { subjectId: string }) => h.subjectId)).toEqual([
-        subjectA,
-        staffMember,
-        staffMember,
-      ]);
+      expect(
+        view.body.severityHistory.map((h: { workforceMemberId: string }) => h.workforceMemberId),
+      ).toEqual([subjectA, staffMember, staffMember]);
       expectProblem(
         await post(`/api/v1/cases/${c.id}/severity`, {
           severity: 'misconduct',
           reason: 'x',
-          subjectId: subjectB,
+          workforceMemberId: subjectB,
         }),
         400,
       );
@@ -921,7 +940,7 @@ describe('cases', () => {
     });
 
     it('lets a supervisor correct a recorded IOPC decision with a reason, keeping the earlier one; the facts follow', async () => {
-      const c = await create({ subjectIds: [subjectA] });
+      const c = await create({ workforceMemberIds: [subjectA] });
       await post(`/api/v1/cases/${c.id}/referral`, {
         referredOn: '2026-01-05',
         basis: 'voluntary',
@@ -974,7 +993,7 @@ describe('cases', () => {
         note: 'The IOPC letter was misread',
         details: { before: { decision: 'local' }, after: { decision: 'independent' } },
       });
-      const none = await create({ subjectIds: [subjectA] });
+      const none = await create({ workforceMemberIds: [subjectA] });
       expectProblem(
         await post(
           `/api/v1/cases/${none.id}/referral/correction`,
@@ -987,7 +1006,7 @@ describe('cases', () => {
     });
 
     it('counts an outcome only once a supervisor who did not propose it confirms it', async () => {
-      const c = await create({ subjectIds: [subjectA] });
+      const c = await create({ workforceMemberIds: [subjectA] });
       await post(`/api/v1/cases/${c.id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
       await post(`/api/v1/cases/${c.id}/referral`, {
         referredOn: '2026-01-05',
@@ -1185,7 +1204,7 @@ describe('cases', () => {
         matterType: 'conduct_matter',
         primaryCategory: 'abuse_of_position_sexual',
         categories: ['abuse_of_position_sexual', 'misuse_of_systems'],
-        subjectIds: [member],
+        workforceMemberIds: [member],
         supervisorId: supervisor.id,
         intelligenceReportIds: [r.id],
         referralRequired: true,
@@ -1225,7 +1244,7 @@ describe('cases', () => {
 
       const me = await workforceMember(t);
       const conflicted = await userWith(t, [Role.Supervisor], { workforceMemberId: me });
-      const hidden = await create({ subjectIds: [me] });
+      const hidden = await create({ workforceMemberIds: [me] });
       const r2 = await report([{ workforceMemberId: subjectA, role: 'subject' }]);
       const refused = await post(
         `/api/v1/intelligence/${r2.id}/review`,
@@ -1301,7 +1320,7 @@ describe('cases', () => {
     it('hides cases about the caller everywhere (404 like a missing case, audited as denied)', async () => {
       const me = await workforceMember(t);
       const conflicted = await userWith(t, [Role.Supervisor], { workforceMemberId: me });
-      const mine = await create({ subjectIds: [me, subjectB] });
+      const mine = await create({ workforceMemberIds: [me, subjectB] });
       const other = await create();
       const id = mine.id;
       const tok = { token: conflicted.token };
@@ -1350,12 +1369,15 @@ describe('cases', () => {
       const ids = list.body.items.map((i: { id: string }) => i.id);
       expect(ids).not.toContain(id);
       expect(ids).toContain(other.id);
-      const bySubject = await call(t.app, 'GET', `/api/v1/cases?subjectId=${me}`, tok);
+      const bySubject = await call(t.app, 'GET', `/api/v1/cases?workforceMemberId=${me}`, tok);
       expect(bySubject.body.items).toEqual([]);
 
-      const self = await post('/api/v1/cases', base({ subjectIds: [me] }), conflicted);
+      const self = await post('/api/v1/cases', base({ workforceMemberIds: [me] }), conflicted);
       expectProblem(self, 422, 'conflict_of_interest');
-      const assignee = await post('/api/v1/cases', base({ subjectIds: [me], supervisorId: conflicted.id }));
+      const assignee = await post(
+        '/api/v1/cases',
+        base({ workforceMemberIds: [me], supervisorId: conflicted.id }),
+      );
       expectProblem(assignee, 422, 'assignee_conflict_of_interest');
     });
   });

@@ -151,7 +151,7 @@ describe('console lists and names', () => {
             matterType: 'conduct_matter',
             allegationSummary: 'Fictional allegation for the console list.',
             primaryCategory: 'disclosure_of_information',
-            subjectIds: [subject],
+            workforceMemberIds: [subject],
             investigatorId,
             supervisorId: supervisor.id,
           },

@@ -459,19 +459,24 @@ describe('figures', () => {
       const table = csv(res.text);
       expect(table.header).toEqual(
         expect.arrayContaining([
+          'matter_type',
           'case_type',
+          'primary_category',
           'breach_type',
-          'case_to_answer',
-          'proceeding_type',
-          'level_of_misconduct',
-          'outcome',
+          'referral_basis',
+          'misconduct_finding',
+          'proceedings',
+          'severity',
+          'misconduct_outcome',
           'member_type',
           'days_to_finalise',
-          'case_suspended',
-          'criminal_proceedings',
+          'ever_suspended',
+          'criminal_outcome',
+          'on_barred_list',
+          'on_advisory_list',
         ]),
       );
-      expect(table.header).not.toContain('subject_id');
+      expect(table.header).not.toContain('workforce_member_id');
       const finalised = await get('/api/v1/figures/cases?from=2017/18&to=2017/18&basis=finalised');
       const all = finalised.body.rows.find((r: Record<string, unknown>) => r.member_type === 'all');
       expect(table.rows).toHaveLength(all.finalised);
@@ -730,17 +735,17 @@ describe('figures', () => {
       expect(byReference('RQ"2"').map((r) => r.member_type)).toEqual(['staff', 'special_constable']);
       // The fixture has what the CSV must write alike: nulls, both booleans, numbers, quoted cells.
       expect(byReference('RQ\n3')[0]).toMatchObject({
-        iopc_referral: null,
-        case_to_answer: null,
+        referral_basis: null,
+        misconduct_finding: null,
         would_have_been_dismissed: false,
-        case_suspended: false,
-        barred_list: false,
+        ever_suspended: false,
+        on_barred_list: false,
       });
       expect(byReference('RQ,1')[0]).toMatchObject({
-        iopc_referral: 'voluntary',
-        case_suspended: true,
+        referral_basis: 'voluntary',
+        ever_suspended: true,
         would_have_been_dismissed: true,
-        barred_list: true,
+        on_barred_list: true,
         left_service: 'resigned',
         days_to_finalise: 123,
       });

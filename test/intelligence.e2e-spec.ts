@@ -1135,7 +1135,7 @@ describe('intelligence', () => {
         { financialYear: '2024/25', category: 'drugs', count: 1 },
       ]);
       expect(res.body.cases).toEqual([]);
-      expect(res.body.vetting).toMatchObject({ state: 'none' });
+      expect(res.body.vetting).toMatchObject({ state: 'no_clearance' });
       expect(res.body.openAlerts).toEqual([]);
 
       // Cases, vetting state and open alerts join the picture.
@@ -1146,7 +1146,7 @@ describe('intelligence', () => {
           matterType: 'conduct_matter',
           allegationSummary: 'Alleged misuse of force systems.',
           primaryCategory: 'misuse_of_systems',
-          subjectIds: [member],
+          workforceMemberIds: [member],
         },
       });
       expect(kase.status).toBe(201);

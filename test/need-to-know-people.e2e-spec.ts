@@ -90,13 +90,13 @@ describe('need to know: the trail, workforce and vetting records about the calle
       );
       const linked = await userWith(t, [Role.Auditor], { workforceMemberId: w });
 
-      const theirs = await api('GET', `/audit/events?subjectId=${w}`, auditor);
+      const theirs = await api('GET', `/audit/events?workforceMemberId=${w}`, auditor);
       expect(theirs.body.callerRecordsExcluded).toBe(false);
       expect(theirs.body.items.map((e: { action: string }) => e.action)).toEqual(
         expect.arrayContaining(['case.create', 'workforce_member.read']),
       );
 
-      const mine = await api('GET', `/audit/events?subjectId=${w}`, linked);
+      const mine = await api('GET', `/audit/events?workforceMemberId=${w}`, linked);
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({ items: [], callerRecordsExcluded: true });
       const byResource = await api(
@@ -117,13 +117,13 @@ describe('need to know: the trail, workforce and vetting records about the calle
       expect(csv.headers['caller-records-excluded']).toBe('true');
       expect(csv.text).not.toContain(w);
       expect(csv.text).not.toContain('case.create');
-      const theirCsv = await api('GET', `/audit/events.csv?subjectId=${w}`, auditor);
+      const theirCsv = await api('GET', `/audit/events.csv?workforceMemberId=${w}`, auditor);
       expect(theirCsv.headers['caller-records-excluded']).toBe('false');
       expect(theirCsv.text).toContain('case.create');
     });
 
     it('names the people a search returned in its own row, so that it is hidden from them too', async () => {
-      const res = await call(t.app, 'GET', `/api/v1/audit/events?subjectId=${other}`, {
+      const res = await call(t.app, 'GET', `/api/v1/audit/events?workforceMemberId=${other}`, {
         token: auditor.token,
         headers: { 'x-request-id': 'ntk-search-other' },
       });

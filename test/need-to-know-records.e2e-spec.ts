@@ -45,13 +45,13 @@ describe('need to know: intelligence and cases', () => {
       { workforceMemberId: a, role: 'subject' },
       { workforceMemberId: w, role: 'associate' },
     ]);
-  const newCase = (subjectIds: string[], intelligenceReportIds: string[] = []) =>
+  const newCase = (workforceMemberIds: string[], intelligenceReportIds: string[] = []) =>
     post(analyst, '/api/v1/cases', {
       caseType: 'misconduct',
       matterType: 'conduct_matter',
       allegationSummary: 'Need-to-know test case.',
       primaryCategory: 'misuse_of_systems',
-      subjectIds,
+      workforceMemberIds,
       intelligenceReportIds,
     }) as Promise<{ id: string; reference: string; version: number }>;
   /** Assigned to the analyst and submitted, awaiting the supervisor's review. */

@@ -111,11 +111,11 @@ const COVERAGE: Record<string, Coverage> = {
       LIST,
       `${LIST}&outcome=denied`,
       `${LIST}&action=case.create`,
-      `${LIST}&subjectId=${w.z}`,
+      `${LIST}&workforceMemberId=${w.z}`,
       `${LIST}&resourceType=case`,
     ],
     parity: (w) => [
-      [`subjectId=${w.w}`, `subjectId=${MISSING}`],
+      [`workforceMemberId=${w.w}`, `workforceMemberId=${MISSING}`],
       [`resourceId=${w.W.cases[0].id}`, `resourceId=${MISSING}`],
       [`resourceId=${w.W.reports[0].id}`, `resourceId=${MISSING}`],
       [`resourceId=${w.W.clearanceIds[0]}`, `resourceId=${MISSING}`],
@@ -123,9 +123,9 @@ const COVERAGE: Record<string, Coverage> = {
     changesWithReads: 'every read by the suite appends to the trail',
   },
   '/api/v1/audit/events.csv': {
-    queries: (w) => ['', `subjectId=${w.z}`],
+    queries: (w) => ['', `workforceMemberId=${w.z}`],
     parity: (w) => [
-      [`subjectId=${w.w}`, `subjectId=${MISSING}`],
+      [`workforceMemberId=${w.w}`, `workforceMemberId=${MISSING}`],
       [`resourceId=${w.W.cases[0].id}`, `resourceId=${MISSING}`],
     ],
     changesWithReads: 'every read by the suite appends to the trail',
@@ -161,8 +161,8 @@ const COVERAGE: Record<string, Coverage> = {
   },
   '/api/v1/workforce/{id}': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/workforce/{id}/profile': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
-  '/api/v1/workforce/{id}/clearances': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
-  '/api/v1/workforce/{id}/declarations': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
+  '/api/v1/workforce/{workforceMemberId}/clearances': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
+  '/api/v1/workforce/{workforceMemberId}/declarations': { hidden: (w) => [w.w], visible: (w) => [w.x, w.z] },
   '/api/v1/intelligence/queue': {
     queries: () => [
       LIST,
@@ -221,7 +221,7 @@ const COVERAGE: Record<string, Coverage> = {
       `${LIST}&category=abuse_of_position_sexual`,
       `${LIST}&status=under_investigation`,
     ],
-    parity: (w) => [[`subjectId=${w.w}`, `subjectId=${MISSING}`]],
+    parity: (w) => [[`workforceMemberId=${w.w}`, `workforceMemberId=${MISSING}`]],
   },
   '/api/v1/cases/{id}': { hidden: casesAboutW, visible: casesVisible },
   '/api/v1/cases/{id}/timeline': { hidden: casesAboutW, visible: casesVisible, queries: () => [LIST] },
@@ -254,7 +254,7 @@ const allowed = (route: string, roles: Role[]): boolean => {
   const rule = matrix[`GET ${route}`];
   return rule === 'public' || (Array.isArray(rule) && roles.some((r) => rule.includes(r)));
 };
-const fill = (route: string, id: string): string => route.replace(/\{(id|reference)\}/, id);
+const fill = (route: string, id: string): string => route.replace(/\{(id|reference|workforceMemberId)\}/, id);
 const withQuery = (url: string, query: string): string =>
   query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
 
@@ -343,7 +343,7 @@ describe('need to know: a user linked to W learns nothing of the records about W
   const scanUrls = (route: string): string[] => {
     const c = COVERAGE[route];
     const queries = c.queries?.(world) ?? [''];
-    const bases = /\{(id|reference)\}/.test(route)
+    const bases = /\{(id|reference|workforceMemberId)\}/.test(route)
       ? (c.visible?.(world) ?? []).map((id) => fill(route, id))
       : [route];
     return bases.flatMap((base) => queries.map((q) => withQuery(base, q)));

@@ -242,12 +242,12 @@ describe('referral facts', () => {
   afterAll(() => t.close());
 
   it('has no facts for a case until its referral is recorded; then one row per subject', async () => {
-    caseA = await createCase({ subjectIds: [officerA] });
+    caseA = await createCase({ workforceMemberIds: [officerA] });
     caseB = await createCase({
       caseType: 'criminal_and_misconduct',
       primaryCategory: 'drugs',
       categories: ['abuse_of_position_sexual'],
-      subjectIds: [officerB, staffC],
+      workforceMemberIds: [officerB, staffC],
     });
     await expectFactsExact();
     expect((await t.db.pool.query(`SELECT 1 FROM referral_fact`)).rowCount).toBe(0);
@@ -273,9 +273,9 @@ describe('referral facts', () => {
   });
 
   it('adds and removes subjects (and a refused removal changes nothing)', async () => {
-    await patch(caseA, { subjectIds: [officerA, staffC] });
+    await patch(caseA, { workforceMemberIds: [officerA, staffC] });
     await expectExact();
-    await patch(caseA, { subjectIds: [officerA] });
+    await patch(caseA, { workforceMemberIds: [officerA] });
     await expectExact();
   });
 
@@ -311,7 +311,7 @@ describe('referral facts', () => {
     await expectExact();
     const refused = await api('PATCH', `/cases/${caseB}`, {
       version: await version(caseB),
-      subjectIds: [staffC],
+      workforceMemberIds: [staffC],
     });
     expectProblem(refused, 409, 'subject_has_outcome');
     await expectExact();
@@ -354,7 +354,7 @@ describe('referral facts', () => {
     await sql(`UPDATE case_record SET case_type = 'criminal' WHERE id = $1`, [caseA]);
     await expectExact();
     // A referral whose case has no subjects left: one row, counting the referral, with no person.
-    caseD = await createCase({ subjectIds: [officerA] });
+    caseD = await createCase({ workforceMemberIds: [officerA] });
     await ok('POST', `/cases/${caseD}/referral`, { referredOn: daysAgo(10), basis: 'mandatory' });
     await sql(`DELETE FROM case_subject WHERE case_id = $1`, [caseD]);
     const d = await sql(`SELECT workforce_member_id, counts_referral FROM referral_fact WHERE case_id = $1`, [
@@ -438,7 +438,7 @@ describe('referral facts', () => {
   });
 
   it('keeps two transactions changing one case at once apart (the second refreshes after the first commits)', async () => {
-    const c = await createCase({ subjectIds: [officerA, staffC] });
+    const c = await createCase({ workforceMemberIds: [officerA, staffC] });
     await ok('POST', `/cases/${c}/referral`, { referredOn: daysAgo(5), basis: 'mandatory' });
     const first = await t.db.pool.connect();
     const second = await t.db.pool.connect();

@@ -159,7 +159,7 @@ describe('reminders and escalation (issue 26)', () => {
         matterType: 'conduct_matter',
         allegationSummary: ALLEGATION,
         primaryCategory: 'disclosure_of_information',
-        subjectIds: [subject],
+        workforceMemberIds: [subject],
         recordedAt: '2026-01-05T10:00:00Z',
         investigatorId: analyst.id,
         supervisorId: supervisor.id,
@@ -175,7 +175,7 @@ describe('reminders and escalation (issue 26)', () => {
         matterType: 'conduct_matter',
         allegationSummary: ALLEGATION,
         primaryCategory: 'disclosure_of_information',
-        subjectIds: [subject],
+        workforceMemberIds: [subject],
         recordedAt: '2026-01-05T10:00:00Z',
       },
     });

@@ -498,7 +498,7 @@ describe('workforce and vetting', () => {
         due: 'renewal_due',
         overdue: 'overdue',
         below: 'below_required',
-        none: 'none',
+        none: 'no_clearance',
         leaver: 'left',
       });
       const list = await api('GET', `/workforce?vettingState=renewal_due&current=true&staffNumberPrefix=SW-`);
@@ -719,7 +719,7 @@ describe('workforce and vetting', () => {
           res.body.byState.renewal_due +
           res.body.byState.overdue +
           res.body.byState.below_required +
-          res.body.byState.none,
+          res.body.byState.no_clearance,
       );
       const dep = res.body.byDepartment.find((g: { key: string }) => g.key === department);
       // SW-A (up to date), SW-B (renewed), SW-C (overdue), SW-D (moved: no requirement, holds RV) + WF-1 and import rows.

@@ -44,7 +44,10 @@ const problem = (codes: string[], why: string): ResponseObject => ({
 
 /** The errors routes of a kind share, as components the operations refer to. */
 const SHARED: Record<string, ResponseObject> = {
-  BadRequest: problem([CommonError.ValidationFailed, CommonError.BadRequest], 'Invalid parameters or body'),
+  BadRequest: problem(
+    [CommonError.ValidationFailed, CommonError.BadRequest],
+    'Invalid parameters or body, or a query parameter the route does not declare',
+  ),
   Unauthorised: problem([CommonError.Unauthorised], 'No valid access token'),
   Forbidden: problem([CommonError.Forbidden], 'The caller has none of the roles allowed'),
   NotFound: problem([CommonError.NotFound], 'No such record, or one the caller may not see (need to know)'),
@@ -62,7 +65,7 @@ const shared = (name: keyof typeof SHARED) => ({ $ref: `#/components/responses/$
 /**
  * Completes every operation from what the code enforces, so that the document cannot drift from it:
  * - the roles allowed, from the guard's own metadata, stated in the description (and as `x-roles`);
- * - the errors every route of its kind can answer: 400 for a route with parameters or a body, 401 and 403 for
+ * - the errors every route of its kind can answer: 400 for all (an undeclared query parameter), 401 and 403 for
  *   a route that needs a token, 404 for a route naming a record, 415 for a route with a body, 503 for all;
  * - every error response typed `application/problem+json` (RFC 9457), the one error format of the API.
  * Errors particular to a route (409, 422, 429 …) are declared on the route itself, with their codes.
@@ -92,7 +95,8 @@ export function describeOperations(document: OpenAPIObject, access: Map<string, 
       const add = (status: string, name: keyof typeof SHARED) => {
         if (!responses[status]) responses[status] = shared(name);
       };
-      if (params.length > 0 || hasBody) add('400', 'BadRequest');
+      // Every route refuses an undeclared query parameter (RejectUndeclaredQuery), so every route can answer 400.
+      add('400', 'BadRequest');
       if (allowed !== 'public') {
         add('401', 'Unauthorised');
         add('403', 'Forbidden');

@@ -1,5 +1,17 @@
-import { HttpStatus, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
-import type { FastifyInstance } from 'fastify';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+  ParseUUIDPipe,
+  ValidationPipe,
+  type ValidationError,
+} from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Observable } from 'rxjs';
 import { CommonError, type FieldError, ProblemException } from './problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -44,6 +56,61 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationProblem(flatten(errors)),
   });
+}
+
+/** The query parameters a handler declares: `dto` when it takes a query DTO, else the names it reads one by one. */
+type DeclaredQuery = { dto: true } | { dto: false; names: Set<string> };
+
+function declaredQuery(controller: object, handler: { name: string }): DeclaredQuery {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<
+    string,
+    { data?: unknown }
+  >;
+  const names = new Set<string>();
+  for (const [key, arg] of Object.entries(args)) {
+    if (Number(key.split(':')[0]) !== Number(RouteParamtypes.QUERY)) continue;
+    if (typeof arg.data !== 'string') return { dto: true };
+    names.add(arg.data);
+  }
+  return { dto: false, names };
+}
+
+/**
+ * Every route refuses a query parameter it does not declare, as a 400 naming it (`whitelistValidation`, the
+ * rule the ValidationPipe gives an unknown field), so that a misspelt filter is never silently ignored. A route
+ * declares its parameters in one way, its query DTO (`@Query() query: XQuery`), whose unknown fields the
+ * ValidationPipe above refuses (`forbidNonWhitelisted`); a route without one takes no parameter, and this
+ * interceptor refuses any. It runs after the guards (a call without a token is still a 401) and before the
+ * pipes. What each handler declares is read once, from the metadata `@Query` leaves.
+ */
+@Injectable()
+export class RejectUndeclaredQuery implements NestInterceptor {
+  private readonly declared = new WeakMap<object, DeclaredQuery>();
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const handler = context.getHandler();
+    let declared = this.declared.get(handler);
+    if (!declared) {
+      declared = declaredQuery(context.getClass(), handler);
+      this.declared.set(handler, declared);
+    }
+    if (!declared.dto) {
+      const query = context.switchToHttp().getRequest<FastifyRequest>().query;
+      const names = query !== null && typeof query === 'object' ? Object.keys(query) : [];
+      const undeclared = names.filter((n) => !declared.names.has(n));
+      if (undeclared.length > 0) {
+        throw validationProblem(
+          undeclared.map((field) => ({
+            field,
+            rule: 'whitelistValidation',
+            message: `${field} is not allowed`,
+          })),
+        );
+      }
+    }
+    return next.handle();
+  }
 }
 
 /** Path parameter that must be a UUID; anything else is a 400 naming the parameter. */

@@ -403,7 +403,7 @@ async function completeCases(m: EntityManager, team: CaseTeam): Promise<void> {
     m,
     sql`INSERT INTO case_event (case_id, kind, actor_id, occurred_at, details)
      SELECT o.case_id, 'outcome_recorded', o.recorded_by, o.recorded_at,
-            jsonb_build_object('subjectId', o.workforce_member_id, 'misconductOutcome', o.misconduct_outcome,
+            jsonb_build_object('workforceMemberId', o.workforce_member_id, 'misconductOutcome', o.misconduct_outcome,
                                'proceedings', o.proceedings, 'allegationResult', o.allegation_result)
        FROM case_subject_outcome o JOIN case_record c ON c.id = o.case_id WHERE c.id IN (SELECT id FROM demo_case_key)`,
   );

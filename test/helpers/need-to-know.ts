@@ -123,9 +123,13 @@ export class Arranger {
     return ok(this.req(supervisor, 'POST', `/intelligence/${reportId}/review`, decision), 'review');
   }
 
-  async createCase(marker: string, subjectIds: string[], extra: Record<string, unknown> = {}): Promise<Ref> {
+  async createCase(
+    marker: string,
+    workforceMemberIds: string[],
+    extra: Record<string, unknown> = {},
+  ): Promise<Ref> {
     const c = await ok(
-      this.req(this.s.analyst, 'POST', '/cases', caseBody(marker, { subjectIds, ...extra })),
+      this.req(this.s.analyst, 'POST', '/cases', caseBody(marker, { workforceMemberIds, ...extra })),
       'case',
     );
     return { id: c.id, reference: c.reference };
@@ -184,7 +188,7 @@ export class Arranger {
     const opened = await this.review(r3.id, { decision: 'referred_to_case' }, 'referred_to_case');
     const openedCase = await this.getCase(opened.referredCaseId);
     await ok(
-      this.patchCase(analyst, openedCase.id, { version: openedCase.version, subjectIds: [other] }),
+      this.patchCase(analyst, openedCase.id, { version: openedCase.version, workforceMemberIds: [other] }),
       'remove the member from the opened case',
       [200],
     );

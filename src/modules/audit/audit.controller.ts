@@ -19,7 +19,7 @@ const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'action',
   'resourceType',
   'resourceId',
-  'subjectIds',
+  'workforceMemberIds',
   'outcome',
   'requestId',
   'clientAddress',
@@ -40,7 +40,7 @@ export class AuditController {
   @ApiOperation({
     summary: 'Search the audit trail',
     description:
-      'e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).',
+      'e.g. `?workforceMemberId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).',
   })
   @ApiOkResponse({ type: AuditEventPage })
   events(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditEventPage> {

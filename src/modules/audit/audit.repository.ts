@@ -138,10 +138,10 @@ export class AuditRepository {
     if (q.userId) query = query.where('e.user_id', '=', q.userId);
     if (q.resourceType) query = query.where('e.resource_type', '=', q.resourceType);
     if (q.resourceId) query = query.where('e.resource_id', '=', q.resourceId);
-    if (q.subjectId) {
+    if (q.workforceMemberId) {
       // `<> '{}'` is what the index on subject_ids holds (rows naming somebody): without it, it is not used.
       query = query.where(
-        sql<boolean>`e.subject_ids @> ARRAY[${q.subjectId}::uuid] AND e.subject_ids <> '{}'`,
+        sql<boolean>`e.subject_ids @> ARRAY[${q.workforceMemberId}::uuid] AND e.subject_ids <> '{}'`,
       );
     }
     if (q.action) query = query.where('e.action', '=', q.action);

@@ -31,7 +31,7 @@ const toView = (row: AuditRow): AuditEventView => ({
   action: row.action,
   resourceType: row.resource_type,
   resourceId: row.resource_id,
-  subjectIds: row.subject_ids,
+  workforceMemberIds: row.subject_ids,
   outcome: row.outcome,
   requestId: row.request_id,
   clientAddress: row.client_address,
@@ -190,7 +190,7 @@ export class AuditService extends AccessAuditor {
    */
   private subjectsOf(events: AuditEventView[]): string[] {
     const people = new Set<string>();
-    for (const e of events) for (const id of e.subjectIds) people.add(id);
+    for (const e of events) for (const id of e.workforceMemberIds) people.add(id);
     return [...people];
   }
 

@@ -175,7 +175,7 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
       ['Assessed', 'Subject', 'Severity', 'By', 'Reason'],
       c.severityHistory.map((h) => [
         londonTime(h.assessedAt),
-        subject(h.subjectId),
+        subject(h.workforceMemberId),
         words(h.severity),
         name(h.assessedBy),
         text(h.reason),

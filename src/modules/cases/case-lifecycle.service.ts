@@ -39,7 +39,7 @@ export interface NewCase {
   allegationSummary: string;
   primaryCategory: CorruptionCategory;
   categories?: CorruptionCategory[];
-  subjectIds: string[];
+  workforceMemberIds: string[];
   referralFacts?: ReferralCriterion[];
   breachType?: CreateCaseRequest['breachType'];
   investigatorId?: string | null;
@@ -51,7 +51,7 @@ export interface NewCase {
 /** One thing a case lacks to close (the `missing` list of `case_not_ready_to_close`). */
 interface CloseMissing {
   code: CloseBlocker;
-  subjectId?: string;
+  workforceMemberId?: string;
   fields?: string[];
 }
 
@@ -76,7 +76,7 @@ export class CaseLifecycleService {
     return this.tx.write(async (m) => {
       const id = await this.createIn(m, actor, body);
       const view = await this.records.view(m, id, actor);
-      await this.records.record(m, actor, CaseAudit.Create, id, view.subjectIds, {
+      await this.records.record(m, actor, CaseAudit.Create, id, view.workforceMemberIds, {
         reference: view.reference,
         caseType: view.caseType,
         referralRequired: view.referralRequired,
@@ -93,12 +93,12 @@ export class CaseLifecycleService {
     const categories = [...new Set([body.primaryCategory, ...(body.categories ?? [])])];
     const facts = body.referralFacts ?? [];
     const evaluation = evaluateReferral(categories, facts);
-    await this.records.assertSubjects(m, actor, body.subjectIds);
+    await this.records.assertSubjects(m, actor, body.workforceMemberIds);
     await this.records.assertAssignees(
       m,
       body.investigatorId ?? null,
       body.supervisorId ?? null,
-      body.subjectIds,
+      body.workforceMemberIds,
     );
     if (body.recordedAt) this.records.assertNotFutureInstant('recordedAt', body.recordedAt);
     const year = Number(this.clock.today().slice(0, 4));
@@ -126,7 +126,7 @@ export class CaseLifecycleService {
       });
     }
     if (!id) throw new Error('no free case reference after several draws');
-    await this.cases.addSubjects(m, id, body.subjectIds);
+    await this.cases.addSubjects(m, id, body.workforceMemberIds);
     if (body.intelligenceReportIds?.length)
       await this.records.linkIntelligence(m, actor, id, body.intelligenceReportIds);
     await this.records.event(m, actor, id, CaseEventKind.Created, {
@@ -145,10 +145,10 @@ export class CaseLifecycleService {
       this.records.assertWritable(row, body.version);
       const changed: string[] = [];
       const set: CaseChange = {};
-      const subjects = body.subjectIds ?? row.subject_ids;
-      if (body.subjectIds) await this.records.assertSubjects(m, actor, body.subjectIds);
+      const subjects = body.workforceMemberIds ?? row.subject_ids;
+      if (body.workforceMemberIds) await this.records.assertSubjects(m, actor, body.workforceMemberIds);
       const current = await this.cases.current(m, id);
-      if (body.investigatorId !== undefined || body.supervisorId !== undefined || body.subjectIds) {
+      if (body.investigatorId !== undefined || body.supervisorId !== undefined || body.workforceMemberIds) {
         await this.records.assertAssignees(
           m,
           body.investigatorId !== undefined ? body.investigatorId : current.investigator_id,
@@ -201,8 +201,8 @@ export class CaseLifecycleService {
         }
       }
       await this.cases.change(m, id, set);
-      if (body.subjectIds) {
-        const removed = row.subject_ids.filter((s) => !body.subjectIds?.includes(s));
+      if (body.workforceMemberIds) {
+        const removed = row.subject_ids.filter((s) => !body.workforceMemberIds?.includes(s));
         if (await this.outcomes.anyFor(m, id, removed)) {
           throw problems.conflict(
             CaseError.SubjectHasOutcome,
@@ -210,8 +210,8 @@ export class CaseLifecycleService {
           );
         }
         if (removed.length) await this.cases.removeSubjects(m, id, removed);
-        await this.cases.addSubjects(m, id, body.subjectIds);
-        changed.push('subjectIds');
+        await this.cases.addSubjects(m, id, body.workforceMemberIds);
+        changed.push('workforceMemberIds');
       }
       let intelligenceLinks: { added: string[]; removed: string[] } | undefined;
       if (body.intelligenceReportIds) {
@@ -225,7 +225,7 @@ export class CaseLifecycleService {
         actor,
         CaseAudit.Update,
         id,
-        [...new Set([...row.subject_ids, ...view.subjectIds])],
+        [...new Set([...row.subject_ids, ...view.workforceMemberIds])],
         {
           fields: changed,
           version: view.version,
@@ -307,10 +307,11 @@ export class CaseLifecycleService {
       if (fields.length)
         missing.push({
           code: o ? CloseBlocker.OutcomeIncomplete : CloseBlocker.OutcomeMissing,
-          subjectId,
+          workforceMemberId: subjectId,
           fields,
         });
-      else if (o && !o.confirmed_at) missing.push({ code: CloseBlocker.OutcomeUnconfirmed, subjectId });
+      else if (o && !o.confirmed_at)
+        missing.push({ code: CloseBlocker.OutcomeUnconfirmed, workforceMemberId: subjectId });
     }
     return missing;
   }

@@ -44,18 +44,22 @@ export class CaseOutcomesService {
     return this.tx.write(async (m) => {
       const row = await this.records.locate(m, actor, id, CaseAudit.Severity, true);
       this.records.assertWritable(row, body.version);
-      if (body.subjectId && !row.subject_ids.includes(body.subjectId)) {
-        throw problems.invalid('subjectId', 'isSubject', 'subjectId is not a subject of this case');
+      if (body.workforceMemberId && !row.subject_ids.includes(body.workforceMemberId)) {
+        throw problems.invalid(
+          'workforceMemberId',
+          'isSubject',
+          'workforceMemberId is not a subject of this case',
+        );
       }
       await this.outcomes.assess(m, {
         caseId: id,
-        memberId: body.subjectId ?? null,
+        memberId: body.workforceMemberId ?? null,
         severity: body.severity,
         reason: body.reason,
         assessedBy: this.records.userOf(actor),
       });
       await this.cases.change(m, id, { severity: body.severity });
-      const assessed = { severity: body.severity, subjectId: body.subjectId ?? null };
+      const assessed = { severity: body.severity, workforceMemberId: body.workforceMemberId ?? null };
       await this.records.event(m, actor, id, CaseEventKind.SeverityAssessed, assessed, body.reason);
       return this.records.viewAudited(m, actor, id, row.subject_ids, CaseAudit.Severity, assessed);
     });
@@ -127,7 +131,7 @@ export class CaseOutcomesService {
       await this.cases.change(m, id);
       await this.records.event(m, actor, id, CaseEventKind.OutcomeRecorded, {
         proposed: true,
-        subjectId: memberId,
+        workforceMemberId: memberId,
         criminalOutcome: facts.criminalOutcome ?? null,
         misconductFinding: facts.misconductFinding ?? null,
         proceedings: facts.proceedings ?? null,
@@ -143,7 +147,7 @@ export class CaseOutcomesService {
       });
       await this.refreshBarredListReminder(m, actor, id, memberId, needsBarredListEntry(facts));
       await this.records.record(m, actor, CaseAudit.Outcome, id, [memberId], {
-        subjectId: memberId,
+        workforceMemberId: memberId,
         complete,
         proposed: true,
         version: saved.version,
@@ -205,12 +209,12 @@ export class CaseOutcomesService {
           })
         : null;
       await this.records.event(m, actor, id, CaseEventKind.OutcomeConfirmed, {
-        subjectId: memberId,
+        workforceMemberId: memberId,
         proposedBy: o.recorded_by,
         vettingAlertId,
       });
       await this.records.record(m, actor, CaseAudit.OutcomeConfirm, id, [memberId], {
-        subjectId: memberId,
+        workforceMemberId: memberId,
         complete,
         version: saved.version,
         vettingAlertId,
@@ -229,6 +233,8 @@ export class CaseOutcomesService {
   ): Promise<void> {
     await this.cases.setBarredListReminder(m, id, await this.outcomes.barredListPending(m, id));
     if (thisOneNeeds)
-      await this.records.event(m, actor, id, CaseEventKind.BarredListReminder, { subjectId: memberId });
+      await this.records.event(m, actor, id, CaseEventKind.BarredListReminder, {
+        workforceMemberId: memberId,
+      });
   }
 }

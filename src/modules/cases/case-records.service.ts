@@ -87,7 +87,7 @@ export class CaseRecords {
   }
 
   async assertSubjects(m: EntityManager, actor: Actor, subjectIds: string[]): Promise<void> {
-    await this.workforce.assertMembers(m, subjectIds, 'subjectIds');
+    await this.workforce.assertMembers(m, subjectIds, 'workforceMemberIds');
     if (actor.workforceMemberId && subjectIds.includes(actor.workforceMemberId)) {
       throw problems.unprocessable(CommonError.ConflictOfInterest, 'You cannot record a case about yourself');
     }
@@ -262,7 +262,7 @@ export class CaseRecords {
       },
       severityHistory: history.map((h) => ({
         severity: h.severity,
-        subjectId: h.workforce_member_id,
+        workforceMemberId: h.workforce_member_id,
         reason: h.reason,
         assessedBy: h.assessed_by,
         assessedAt: h.assessed_at.toISOString(),
@@ -270,7 +270,7 @@ export class CaseRecords {
       outcomes: outcomes.map((o) => toOutcome(o, r.case_type)),
       barredListReminder:
         r.barred_list_reminder_at && pendingBarred.length
-          ? { raisedAt: r.barred_list_reminder_at.toISOString(), subjectIds: pendingBarred }
+          ? { raisedAt: r.barred_list_reminder_at.toISOString(), workforceMemberIds: pendingBarred }
           : null,
       investigationStartedAt: isoOrNull(r.investigation_started_at),
       finalisedAt: isoOrNull(r.finalised_at),

@@ -243,7 +243,7 @@ export class CaseReferralService {
         allegationSummary: 'Opened from an intelligence report on review (see the linked intelligence)',
         primaryCategory: report.primaryCategory,
         categories: report.secondaryCategories,
-        subjectIds,
+        workforceMemberIds: subjectIds,
         supervisorId: hasRole(actor, Role.Supervisor) ? actor.userId : null,
       });
     }

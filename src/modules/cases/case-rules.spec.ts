@@ -1,10 +1,4 @@
-import {
-  evaluateReferral,
-  financialYear,
-  financialYearLabel,
-  nextStatus,
-  TRANSITIONS,
-} from './case-rules.js';
+import { evaluateReferral, nextStatus, TRANSITIONS } from './case-rules.js';
 import { CaseAction, CaseStatus, ReferralCriterion } from './cases.enums.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 
@@ -112,14 +106,5 @@ describe('mandatory referral criteria', () => {
       ReferralCriterion.SeriousAssault,
       ReferralCriterion.ChiefOfficer,
     ]);
-  });
-});
-
-describe('financial years', () => {
-  it('runs 1 April to 31 March', () => {
-    expect(financialYear(new Date('2017-03-31T23:59:59Z'))).toBe(2016);
-    expect(financialYear(new Date('2017-04-01T00:00:00Z'))).toBe(2017);
-    expect(financialYearLabel(2017)).toBe('2017/18');
-    expect(financialYearLabel(2099)).toBe('2099/00');
   });
 });

@@ -65,12 +65,3 @@ export function evaluateReferral(
 /** Timeliness: progress updates at least every 28 days; the 12-month mark is reported to the PCC. */
 export const UPDATE_INTERVAL_DAYS = 28;
 export const PCC_REPORT_MONTHS = 12;
-
-/** UK financial year starting year (1 April – 31 March) of a date: 2017 for 2017/18. */
-export function financialYear(date: Date): number {
-  const y = date.getUTCFullYear();
-  return date.getUTCMonth() >= 3 ? y : y - 1;
-}
-
-export const financialYearLabel = (start: number): string =>
-  `${start}/${String((start + 1) % 100).padStart(2, '0')}`;

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../../database/db.js';
-import { financialYearLabel } from './case-rules.js';
+import { formatFinancialYear } from '../figures/financial-year.js';
 import type { CaseType, Severity } from './cases.enums.js';
 import type { CaseSummaryRow } from './cases.repository.js';
 import type { CaseEventRow } from './case-timeline.repository.js';
@@ -29,7 +29,7 @@ export function toSummary(r: CaseSummaryRow, people: ReadonlyMap<string, string>
     status: r.status,
     primaryCategory: r.primary_category,
     categories: r.categories,
-    subjectIds: r.subject_ids,
+    workforceMemberIds: r.subject_ids,
     investigatorId: r.investigator_id,
     investigatorName: person(r.investigator_id),
     supervisorId: r.supervisor_id,
@@ -38,7 +38,7 @@ export function toSummary(r: CaseSummaryRow, people: ReadonlyMap<string, string>
     referralRequired: r.referral_required,
     iopcDecision: r.iopc_decision,
     recordedAt: r.recorded_at.toISOString(),
-    recordedFinancialYear: financialYearLabel(r.recorded_financial_year),
+    recordedFinancialYear: formatFinancialYear(r.recorded_financial_year),
     timeliness: {
       lastUpdateAt: isoOrNull(r.last_update_at),
       nextUpdateDue: r.next_update_due,
@@ -53,7 +53,7 @@ export function toSummary(r: CaseSummaryRow, people: ReadonlyMap<string, string>
 export const toReferral = (r: ReferralRow): ReferralView => ({
   id: r.id,
   referredOn: r.referred_on,
-  financialYear: financialYearLabel(r.referred_financial_year),
+  financialYear: formatFinancialYear(r.referred_financial_year),
   basis: r.basis,
   criteria: r.criteria,
   reason: r.reason,

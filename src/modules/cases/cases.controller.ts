@@ -246,7 +246,7 @@ export class CasesController {
     return this.referrals.recordNoReferral(actor, id, body);
   }
 
-  @Put(':id/subjects/:memberId/outcome')
+  @Put(':id/subjects/:workforceMemberId/outcome')
   @ApiOperation({
     summary:
       'Propose (or replace, with its version) one subject’s outcome; refused with every regulation rule broken. A supervisor who did not propose it confirms it',
@@ -255,13 +255,13 @@ export class CasesController {
   outcome(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
-    @Param('memberId', uuidPipe('memberId')) memberId: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Body() body: RecordOutcomeRequest,
   ): Promise<OutcomeView> {
-    return this.outcomes.recordOutcome(actor, id, memberId, body);
+    return this.outcomes.recordOutcome(actor, id, workforceMemberId, body);
   }
 
-  @Post(':id/subjects/:memberId/outcome/confirm')
+  @Post(':id/subjects/:workforceMemberId/outcome/confirm')
   @HttpCode(200)
   @Roles(Role.Supervisor)
   @ApiOperation({
@@ -272,10 +272,10 @@ export class CasesController {
   confirmOutcome(
     @CurrentActor() actor: Actor,
     @Param('id', uuidPipe('id')) id: string,
-    @Param('memberId', uuidPipe('memberId')) memberId: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Body() body: ConfirmOutcomeRequest,
   ): Promise<OutcomeView> {
-    return this.outcomes.confirmOutcome(actor, id, memberId, body);
+    return this.outcomes.confirmOutcome(actor, id, workforceMemberId, body);
   }
 
   @Post(':id/updates')

@@ -11,6 +11,9 @@ import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { CaseStatus, type ReferralCriterion } from './cases.enums.js';
 import type { CaseQuery } from './dto/case-query.dto.js';
 
+/** The case list's filters, the financial year as its start year (`2017` for `2017/18`). */
+export type CaseListFilter = Omit<CaseQuery, 'financialYear'> & { financialYear?: number };
+
 /** The business calendar's time zone, as an SQL literal. */
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 
@@ -76,7 +79,7 @@ export class CasesRepository {
   async list(
     tx: EntityManager,
     actor: Actor,
-    q: CaseQuery,
+    q: CaseListFilter,
     at: { today: string; now: Date },
   ): Promise<Page<CaseSummaryRow>> {
     const query = summaryQuery(at.today)
@@ -89,14 +92,14 @@ export class CasesRepository {
       .$if(!!q.investigatorId, (qb) => qb.where('c.investigator_id', '=', q.investigatorId!))
       .$if(!!q.investigator, (qb) => qb.where('c.investigator_id', '=', q.investigator!))
       .$if(!!q.supervisorId, (qb) => qb.where('c.supervisor_id', '=', q.supervisorId!))
-      .$if(!!q.subjectId, (qb) =>
+      .$if(!!q.workforceMemberId, (qb) =>
         qb.where((eb) =>
           eb.exists(
             eb
               .selectFrom('case_subject as fs')
               .select(sql.lit(1).as('one'))
               .whereRef('fs.case_id', '=', 'c.id')
-              .where('fs.workforce_member_id', '=', q.subjectId!),
+              .where('fs.workforce_member_id', '=', q.workforceMemberId!),
           ),
         ),
       )

@@ -14,6 +14,7 @@ import { CaseAudit } from './cases.codes.js';
 import { CasesRepository } from './cases.repository.js';
 import type { CasePage, CaseSummaryView, CaseView } from './dto/case.dto.js';
 import type { CaseQuery, TimelineQuery } from './dto/case-query.dto.js';
+import { parseFinancialYear } from '../figures/financial-year.js';
 import type { TimelinePage } from './dto/timeline.dto.js';
 import { LinkedReports } from './linked-reports.port.js';
 
@@ -53,18 +54,26 @@ export class CasesService {
     }
     const q = { ...query, investigator: userOrMe('investigator', query.investigator, actor.userId) };
     return this.tx.read(async (m) => {
-      const rows = await this.cases.list(m, actor, q, { today: this.clock.today(), now: this.clock.now() });
+      const filter = {
+        ...q,
+        financialYear:
+          q.financialYear === undefined ? undefined : (parseFinancialYear(q.financialYear) ?? undefined),
+      };
+      const rows = await this.cases.list(m, actor, filter, {
+        today: this.clock.today(),
+        now: this.clock.now(),
+      });
       const people = await this.users.displayNames(m, usersOf(rows.items));
       const page = { items: rows.items.map((r) => toSummary(r, people)), nextCursor: rows.nextCursor };
-      const { limit: _l, cursor: _c, ...filter } = q;
+      const { limit: _l, cursor: _c, ...audited } = q;
       await this.records.record(
         m,
         actor,
         CaseAudit.List,
         undefined,
-        [...new Set(page.items.flatMap((i) => i.subjectIds))],
+        [...new Set(page.items.flatMap((i) => i.workforceMemberIds))],
         {
-          filter,
+          filter: audited,
           returned: page.items.map((i) => i.id),
         },
       );

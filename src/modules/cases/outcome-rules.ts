@@ -410,6 +410,18 @@ export function checkOutcome(o: OutcomeFacts, ctx: OutcomeContext): RuleViolatio
  * list is empty): the allegation's result, a final criminal outcome on a criminal case, and on a misconduct
  * case the finding, then the proceedings and their result, then the outcome when proven.
  */
+/** Everything an outcome's `missing` can name: the fields `missingForClosure` asks for, and its confirmation. */
+export const OUTCOME_NEEDS = [
+  'outcome',
+  'allegationResult',
+  'criminalOutcome',
+  'misconductFinding',
+  'proceedings',
+  'proceedingsResult',
+  'misconductOutcome',
+  'confirmation',
+] as const;
+
 export function missingForClosure(o: OutcomeFacts | null, caseType: CaseType): string[] {
   if (!o) return ['outcome'];
   const missing: string[] = [];

@@ -121,20 +121,26 @@ export const fyStart = (year: number, plus = 0): Fragment =>
 export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
   { key: 'financial_year', description: 'The financial year the person’s outcome was finalised in' },
   { key: 'case_reference', description: 'Lantern case reference (no names, no narrative)' },
-  { key: 'case_type', description: 'complaint, conduct_matter or recordable_conduct_matter' },
-  { key: 'investigation_type', description: 'criminal, misconduct or criminal_and_misconduct' },
-  { key: 'allegation_category', description: 'Primary counter-corruption category' },
+  {
+    key: 'matter_type',
+    description: 'The case’s matter type: complaint, conduct_matter or recordable_conduct_matter',
+  },
+  { key: 'case_type', description: 'The case’s type: criminal, misconduct or criminal_and_misconduct' },
+  { key: 'primary_category', description: 'The case’s primary counter-corruption category' },
   { key: 'breach_type', description: 'Standard of Professional Behaviour breached' },
-  { key: 'iopc_referral', description: 'mandatory, voluntary, or empty when not referred' },
+  {
+    key: 'referral_basis',
+    description: 'The IOPC referral’s basis: mandatory, voluntary, or empty when not referred',
+  },
   { key: 'iopc_decision', description: 'The IOPC’s mode of investigation' },
-  { key: 'case_to_answer', description: 'no_case_to_answer or case_to_answer' },
-  { key: 'proceeding_type', description: 'misconduct_meeting, misconduct_hearing or accelerated_hearing' },
+  { key: 'misconduct_finding', description: 'no_case_to_answer or case_to_answer' },
+  { key: 'proceedings', description: 'misconduct_meeting, misconduct_hearing or accelerated_hearing' },
   { key: 'proceedings_result', description: 'proven or not_proven' },
   {
-    key: 'level_of_misconduct',
-    description: 'The case’s severity assessment (misconduct, gross_misconduct, ...)',
+    key: 'severity',
+    description: 'The person’s severity assessment, else the case’s (misconduct, gross_misconduct, ...)',
   },
-  { key: 'outcome', description: 'Misconduct outcome' },
+  { key: 'misconduct_outcome', description: 'Misconduct outcome' },
   { key: 'regime', description: 'Conduct regime of the outcome (2012 or 2020)' },
   {
     key: 'allegation_result',
@@ -148,48 +154,48 @@ export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
     description: 'Days from the case being recorded to the outcome being finalised',
   },
   {
-    key: 'case_suspended',
+    key: 'ever_suspended',
     description: 'The case was suspended at some point (e.g. awaiting a criminal trial)',
   },
-  { key: 'criminal_proceedings', description: 'Criminal outcome, empty on a misconduct-only case' },
+  { key: 'criminal_outcome', description: 'Criminal outcome, empty on a misconduct-only case' },
   { key: 'left_service', description: 'resigned or retired before the outcome' },
   { key: 'would_have_been_dismissed', description: 'Finding that they would have been dismissed' },
-  { key: 'barred_list', description: 'Entered on the Barred List' },
-  { key: 'advisory_list', description: 'Entered on the Advisory List' },
+  { key: 'on_barred_list', description: 'Entered on the Barred List' },
+  { key: 'on_advisory_list', description: 'Entered on the Advisory List' },
 ];
 
 /**
  * A row of the misconduct return: its columns (enum codes as text, dates as `YYYY-MM-DD` text), plus `fy` (the
- * year as a number), `subject_id` (the person, for the audit; not a column of the return) and `row_no` (its
- * place in the return's order).
+ * year as a number), `workforce_member_id` (the person, for the audit; not a column of the return) and
+ * `row_no` (its place in the return's order).
  */
 export type MisconductReturnRow = {
   fy: number;
   case_reference: string;
+  matter_type: string;
   case_type: string;
-  investigation_type: string;
-  allegation_category: string;
+  primary_category: string;
   breach_type: string | null;
-  iopc_referral: string | null;
+  referral_basis: string | null;
   iopc_decision: string | null;
-  case_to_answer: string | null;
-  proceeding_type: string | null;
+  misconduct_finding: string | null;
+  proceedings: string | null;
   proceedings_result: string | null;
-  level_of_misconduct: string | null;
-  outcome: string | null;
+  severity: string | null;
+  misconduct_outcome: string | null;
   regime: string | null;
   allegation_result: string | null;
   member_type: string;
   recorded_on: string;
   finalised_on: string;
   days_to_finalise: number;
-  case_suspended: boolean;
-  criminal_proceedings: string | null;
+  ever_suspended: boolean;
+  criminal_outcome: string | null;
   left_service: string | null;
   would_have_been_dismissed: boolean;
-  barred_list: boolean;
-  advisory_list: boolean;
-  subject_id: string;
+  on_barred_list: boolean;
+  on_advisory_list: boolean;
+  workforce_member_id: string;
   row_no: number;
 };
 
@@ -213,21 +219,22 @@ export function misconductReturnQuery(f: ReturnFilter): RawBuilder<MisconductRet
   if (f.memberType) where.push(sql`o.member_type = ${f.memberType}::member_type`);
   push(where, visible(f, RecordKind.Case, 'c'));
   return sql<MisconductReturnRow>`
-SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter_type::text AS case_type,
-       c.case_type::text AS investigation_type, c.primary_category::text AS allegation_category,
-       c.breach_type::text AS breach_type, ref.basis::text AS iopc_referral, ref.decision::text AS iopc_decision,
-       o.misconduct_finding::text AS case_to_answer, o.proceedings::text AS proceeding_type,
-       o.proceedings_result::text AS proceedings_result, COALESCE(o.severity, c.severity)::text AS level_of_misconduct,
-       o.misconduct_outcome::text AS outcome, o.regime::text AS regime, o.allegation_result::text AS allegation_result,
+SELECT o.finalised_financial_year AS fy, c.reference AS case_reference, c.matter_type::text AS matter_type,
+       c.case_type::text AS case_type, c.primary_category::text AS primary_category,
+       c.breach_type::text AS breach_type, ref.basis::text AS referral_basis, ref.decision::text AS iopc_decision,
+       o.misconduct_finding::text AS misconduct_finding, o.proceedings::text AS proceedings,
+       o.proceedings_result::text AS proceedings_result, COALESCE(o.severity, c.severity)::text AS severity,
+       o.misconduct_outcome::text AS misconduct_outcome, o.regime::text AS regime,
+       o.allegation_result::text AS allegation_result,
        o.member_type::text AS member_type,
        (c.recorded_at AT TIME ZONE ${LONDON})::date::text AS recorded_on,
        (o.finalised_at AT TIME ZONE ${LONDON})::date::text AS finalised_on,
        (o.finalised_at AT TIME ZONE ${LONDON})::date - (c.recorded_at AT TIME ZONE ${LONDON})::date
          AS days_to_finalise,
-       c.ever_suspended AS case_suspended, o.criminal_outcome::text AS criminal_proceedings,
+       c.ever_suspended AS ever_suspended, o.criminal_outcome::text AS criminal_outcome,
        o.left_service::text AS left_service, o.would_have_been_dismissed,
-       o.barred_list_on IS NOT NULL AS barred_list, o.advisory_list_on IS NOT NULL AS advisory_list,
-       o.workforce_member_id::text AS subject_id,
+       o.barred_list_on IS NOT NULL AS on_barred_list, o.advisory_list_on IS NOT NULL AS on_advisory_list,
+       o.workforce_member_id::text AS workforce_member_id,
        row_number() OVER (ORDER BY ${MISCONDUCT_RETURN_ORDER})::int AS row_no
   FROM case_subject_outcome o
   JOIN case_record c ON c.id = o.case_id
@@ -257,7 +264,7 @@ export function misconductReturnCsvSelect(
       ? `${financialYearText('r.fy')} AS financial_year`
       : `${csvCell(`r."${key}"`)} AS "${key}"`,
   );
-  if (options.subjectColumn) cells.push('r.subject_id');
+  if (options.subjectColumn) cells.push('r.workforce_member_id');
   const from = withLiterals(query.sql, [...query.parameters]);
   return `SELECT ${cells.join(',\n       ')}\n  FROM (${from}) r\n ORDER BY r.row_no`;
 }

@@ -186,7 +186,7 @@ export class FiguresService {
     await this.assertDepartment(q.department);
     return this.tx.read(async (tx) => {
       const found = await this.figures.misconductReturn(tx, filter);
-      const subjects = [...new Set(found.map((r) => r.subject_id))];
+      const subjects = [...new Set(found.map((r) => r.workforce_member_id))];
       const shape = rowShaper(MISCONDUCT_RETURN_COLUMNS);
       const rows = found.map((r) => shape(r, { financial_year: formatFinancialYear(r.fy) }));
       await this.auditReturn(tx, actor, q, subjects, rows.length);

@@ -103,7 +103,7 @@ export function vettingComplianceSnapshotQuery(
     ? sql`
   UNION ALL
   SELECT m.as_of, -1, -(v.state = 'up_to_date')::int, -(v.state = 'renewal_due')::int, -(v.state = 'overdue')::int,
-         -(v.state = 'below_required')::int, -(v.state = 'none')::int
+         -(v.state = 'below_required')::int, -(v.state = 'no_clearance')::int
     FROM m CROSS JOIN LATERAL (SELECT v.state FROM vetting_states_at(m.as_of) v
                                 WHERE ${where('v', sql`v.is_current AND NOT (${hidden})`)}) v`
     : sql``;
@@ -157,10 +157,10 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
        count(s.state)::int AS workforce,
        count(*) FILTER (WHERE s.state IN ('up_to_date', 'renewal_due'))::int AS up_to_date,
        count(*) FILTER (WHERE s.state = 'renewal_due')::int AS renewal_due,
-       count(*) FILTER (WHERE s.state IN ('overdue', 'below_required', 'none'))::int AS not_up_to_date,
+       count(*) FILTER (WHERE s.state IN ('overdue', 'below_required', 'no_clearance'))::int AS not_up_to_date,
        count(*) FILTER (WHERE s.state = 'overdue')::int AS overdue,
        count(*) FILTER (WHERE s.state = 'below_required')::int AS below_required,
-       count(*) FILTER (WHERE s.state = 'none')::int AS no_clearance,
+       count(*) FILTER (WHERE s.state = 'no_clearance')::int AS no_clearance,
        round(100.0 * count(*) FILTER (WHERE s.state IN ('up_to_date', 'renewal_due')) / NULLIF(count(s.state), 0), 1)::text
          AS compliance_percent
   FROM ${months} m

@@ -15,7 +15,7 @@ import { HealthError } from './health.codes.js';
 import { HealthRepository } from './health.repository.js';
 
 class HealthStatus {
-  @ApiProperty({ example: 'ok' })
+  @ApiProperty({ example: 'ok', enum: ['ok'] })
   status: 'ok';
 
   @ApiProperty({ example: { postgres: 'up', redis: 'up' }, required: false })

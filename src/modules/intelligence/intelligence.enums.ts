@@ -33,6 +33,32 @@ export enum GradingScheme {
   FiveFiveFive = '5x5x5',
 }
 
+/** The codes each scheme allows, per part of the grade (domain.md, "Grading"). */
+export const GRADING_CODES: Record<
+  GradingScheme,
+  { sourceEvaluation: string[]; intelligenceAssessment: string[]; handlingCode: string[] }
+> = {
+  [GradingScheme.ThreeFiveTwo]: {
+    sourceEvaluation: ['1', '2', '3'],
+    intelligenceAssessment: ['A', 'B', 'C', 'D', 'E'],
+    handlingCode: ['P', 'C'],
+  },
+  [GradingScheme.FiveFiveFive]: {
+    sourceEvaluation: ['A', 'B', 'C', 'D', 'E'],
+    intelligenceAssessment: ['1', '2', '3', '4', '5'],
+    handlingCode: ['1', '2', '3', '4', '5'],
+  },
+};
+
+/** Every code a part of the grade takes in either scheme, sorted (the OpenAPI enums; GRADING_CODES says which scheme). */
+export const GRADE_PART_CODES = {
+  sourceEvaluation: [...new Set(Object.values(GRADING_CODES).flatMap((c) => c.sourceEvaluation))].sort(),
+  intelligenceAssessment: [
+    ...new Set(Object.values(GRADING_CODES).flatMap((c) => c.intelligenceAssessment)),
+  ].sort(),
+  handlingCode: [...new Set(Object.values(GRADING_CODES).flatMap((c) => c.handlingCode))].sort(),
+};
+
 export enum IntelligenceState {
   Received = 'received',
   InAssessment = 'in_assessment',

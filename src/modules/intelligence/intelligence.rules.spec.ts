@@ -3,7 +3,6 @@ import {
   ALLOWED_FROM,
   canDo,
   disseminationProblem,
-  financialYearLabel,
   gradeProblems,
   nextState,
   timing,
@@ -120,11 +119,6 @@ describe('dissemination under the handling code', () => {
 });
 
 describe('references, years and timing', () => {
-  it('formats financial years', () => {
-    expect(financialYearLabel(2017)).toBe('2017/18');
-    expect(financialYearLabel(2099)).toBe('2099/00');
-  });
-
   it('computes age, due date and overdue from receipt and the target', () => {
     const now = new Date('2026-03-01T12:00:00Z');
     const received = new Date('2026-01-31T09:00:00Z');

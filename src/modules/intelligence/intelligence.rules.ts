@@ -1,24 +1,7 @@
-import { GradingScheme, IntelligenceState, ReviewDecision } from './intelligence.enums.js';
+import { GRADING_CODES, GradingScheme, IntelligenceState, ReviewDecision } from './intelligence.enums.js';
 import { londonDateOf } from '../../common/clock.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { IntelligenceError } from './intelligence.codes.js';
-
-/** The codes each scheme allows, per part of the grade (domain.md, "Grading"). */
-export const GRADING_CODES: Record<
-  GradingScheme,
-  { sourceEvaluation: string[]; intelligenceAssessment: string[]; handlingCode: string[] }
-> = {
-  [GradingScheme.ThreeFiveTwo]: {
-    sourceEvaluation: ['1', '2', '3'],
-    intelligenceAssessment: ['A', 'B', 'C', 'D', 'E'],
-    handlingCode: ['P', 'C'],
-  },
-  [GradingScheme.FiveFiveFive]: {
-    sourceEvaluation: ['A', 'B', 'C', 'D', 'E'],
-    intelligenceAssessment: ['1', '2', '3', '4', '5'],
-    handlingCode: ['1', '2', '3', '4', '5'],
-  },
-};
 
 export interface GradeInput {
   scheme: GradingScheme;
@@ -155,10 +138,6 @@ export function disseminationProblem(
   }
   return null;
 }
-
-/** UK financial year label (1 April - 31 March) from its starting year: 2017 -> `2017/18`. */
-export const financialYearLabel = (startYear: number): string =>
-  `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`;
 
 const DAY = 86_400_000;
 

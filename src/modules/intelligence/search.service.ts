@@ -6,7 +6,7 @@ import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { CategoryYearCount, ProfileReport, QueueItem, SearchQuery } from './dto/queue.dto.js';
 import { INTELLIGENCE_RESOURCE, IntelligenceAudit } from './intelligence.codes.js';
-import { financialYearLabel } from './intelligence.rules.js';
+import { formatFinancialYear } from '../figures/financial-year.js';
 import { QueueRepository } from './queue.repository.js';
 import { subjectIdsOf } from './queue.service.js';
 import { ReportViews } from './report-views.js';
@@ -54,7 +54,7 @@ export class SearchService {
     return {
       reports: items.map((item, i) => ({ ...item, role: rows[i].role })),
       byCategoryYear: counts.map((c) => ({
-        financialYear: financialYearLabel(c.fy),
+        financialYear: formatFinancialYear(c.fy),
         category: c.category,
         count: c.count,
       })),

@@ -62,7 +62,7 @@ export class ComplianceService {
         renewal_due: all ? n(all.renewal_due) : 0,
         overdue: all ? n(all.overdue) : 0,
         below_required: all ? n(all.below_required) : 0,
-        none: all ? n(all.none) : 0,
+        no_clearance: all ? n(all.no_clearance) : 0,
       };
       const total = all ? n(all.total) : 0;
       const upToDate = byState.up_to_date + byState.renewal_due;

@@ -33,7 +33,7 @@ const MANAGERS = [Role.VettingOfficer, Role.Supervisor, Role.Admin];
 @ApiTags('vetting')
 @ApiBearerAuth()
 @Roles(...MANAGERS)
-@Controller('workforce/:id')
+@Controller('workforce/:workforceMemberId')
 export class MemberVettingController {
   constructor(private readonly clearances: ClearancesService) {}
 
@@ -45,10 +45,10 @@ export class MemberVettingController {
   @ApiCreatedResponse({ type: ClearanceView })
   record(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidPipe('id')) id: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Body() body: RecordClearanceRequest,
   ): Promise<ClearanceView> {
-    return this.clearances.record(actor, id, body);
+    return this.clearances.record(actor, workforceMemberId, body);
   }
 
   @Get('clearances')
@@ -56,10 +56,10 @@ export class MemberVettingController {
   @ApiOkResponse({ type: ClearancePage })
   list(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidPipe('id')) id: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Query() query: PageQuery,
   ): Promise<ClearancePage> {
-    return this.clearances.listForMember(actor, id, query);
+    return this.clearances.listForMember(actor, workforceMemberId, query);
   }
 
   @Post('declarations')
@@ -67,10 +67,10 @@ export class MemberVettingController {
   @ApiCreatedResponse({ type: DeclarationView })
   declare(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidPipe('id')) id: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Body() body: DeclarationRequest,
   ): Promise<DeclarationView> {
-    return this.clearances.declare(actor, id, body);
+    return this.clearances.declare(actor, workforceMemberId, body);
   }
 
   @Get('declarations')
@@ -80,10 +80,10 @@ export class MemberVettingController {
   @ApiOkResponse({ type: DeclarationPage })
   declarations(
     @CurrentActor() actor: Actor,
-    @Param('id', uuidPipe('id')) id: string,
+    @Param('workforceMemberId', uuidPipe('workforceMemberId')) workforceMemberId: string,
     @Query() query: PageQuery,
   ): Promise<DeclarationPage> {
-    return this.clearances.listDeclarations(actor, id, query);
+    return this.clearances.listDeclarations(actor, workforceMemberId, query);
   }
 }
 

@@ -7,7 +7,8 @@ export enum VettingState {
   RenewalDue = 'renewal_due',
   Overdue = 'overdue',
   BelowRequired = 'below_required',
-  None = 'none',
+  /** No clearance in force, and the post requires no level (with a level required: below_required). */
+  NoClearance = 'no_clearance',
   /** Left the service: from their leaving date on, out of every compliance count. */
   Left = 'left',
 }

@@ -34,7 +34,7 @@ export interface ComplianceRow {
   renewal_due: string;
   overdue: string;
   below_required: string;
-  none: string;
+  no_clearance: string;
   due30: string;
   due60: string;
   due90: string;
@@ -80,7 +80,7 @@ export class VettingRepository {
           count(VettingState.RenewalDue).as('renewal_due'),
           count(VettingState.Overdue).as('overdue'),
           count(VettingState.BelowRequired).as('below_required'),
-          count(VettingState.None).as('none'),
+          count(VettingState.NoClearance).as('no_clearance'),
           dueWithin(30).as('due30'),
           dueWithin(60).as('due60'),
           dueWithin(90).as('due90'),

@@ -297,7 +297,7 @@ export interface paths {
         };
         /**
          * Search the audit trail
-         * @description e.g. `?subjectId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
+         * @description e.g. `?workforceMemberId=<workforce member>&from=<a year ago>`: who looked at anything about them. Events concerning the caller (a user linked to a workforce member) are left out (`callerRecordsExcluded`).
          *
          *     **Roles:** `auditor`.
          */
@@ -770,7 +770,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workforce/{id}/clearances": {
+    "/api/v1/workforce/{workforceMemberId}/clearances": {
         parameters: {
             query?: never;
             header?: never;
@@ -794,7 +794,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/workforce/{id}/declarations": {
+    "/api/v1/workforce/{workforceMemberId}/declarations": {
         parameters: {
             query?: never;
             header?: never;
@@ -1268,7 +1268,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cases/{id}/subjects/{memberId}/outcome": {
+    "/api/v1/cases/{id}/subjects/{workforceMemberId}/outcome": {
         parameters: {
             query?: never;
             header?: never;
@@ -1288,7 +1288,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cases/{id}/subjects/{memberId}/outcome/confirm": {
+    "/api/v1/cases/{id}/subjects/{workforceMemberId}/outcome/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -1769,8 +1769,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         HealthStatus: {
-            /** @example ok */
-            status: string;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok";
             /**
              * @example {
              *       "postgres": "up",
@@ -1825,8 +1828,11 @@ export interface components {
         TokenPair: {
             /** @description JWT (HS256); send as `Authorization: Bearer …` */
             accessToken: string;
-            /** @example Bearer */
-            tokenType: string;
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            tokenType: "Bearer";
             /**
              * @description Seconds until the access token expires
              * @example 900
@@ -1962,17 +1968,21 @@ export interface components {
             userId: string | null;
             /** @description The acting user’s display name */
             actorName: string | null;
-            roles: string[];
+            /** @description The acting user’s roles then */
+            roles: components["schemas"]["Role"][];
             /**
              * @example intelligence.read
              * @enum {string}
              */
             action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
-            /** @example intelligence */
-            resourceType: string;
+            /**
+             * @example intelligence
+             * @enum {string}
+             */
+            resourceType: "audit_event" | "case" | "case_part" | "department" | "figures" | "intelligence_report" | "monitoring_event" | "monitoring_flag" | "monitoring_rule" | "monitoring_source" | "notification" | "post" | "reference" | "route" | "user" | "vetting_alert" | "vetting_clearance" | "vetting_compliance" | "vetting_declaration" | "workforce_member";
             resourceId: string | null;
             /** @description Workforce members the record concerns */
-            subjectIds: string[];
+            workforceMemberIds: string[];
             outcome: components["schemas"]["AuditOutcome"];
             requestId: string | null;
             clientAddress: string | null;
@@ -2110,7 +2120,7 @@ export interface components {
             leaveDate?: string | null;
         };
         /** @enum {string} */
-        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none" | "left";
+        VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "no_clearance" | "left";
         MemberVetting: {
             state: components["schemas"]["VettingState"];
             /** @description What the post requires */
@@ -2187,18 +2197,21 @@ export interface components {
             /**
              * @description 3x5x2: 1, 2 or 3. 5x5x5: A-E
              * @example 2
+             * @enum {string}
              */
-            sourceEvaluation: string;
+            sourceEvaluation: "1" | "2" | "3" | "A" | "B" | "C" | "D" | "E";
             /**
              * @description 3x5x2: A-E. 5x5x5: 1-5
              * @example B
+             * @enum {string}
              */
-            intelligenceAssessment: string;
+            intelligenceAssessment: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
             /**
              * @description 3x5x2: P or C (C needs conditions). 5x5x5: 1-5
              * @example P
+             * @enum {string}
              */
-            handlingCode: string;
+            handlingCode: "1" | "2" | "3" | "4" | "5" | "C" | "P";
             /** @description The conditions of lawful sharing; required with handling code C */
             handlingConditions?: string;
         };
@@ -2242,9 +2255,12 @@ export interface components {
         IntelligenceState: "received" | "in_assessment" | "awaiting_review" | "no_further_action" | "development" | "referred_to_case" | "disseminated";
         GradingView: {
             scheme: components["schemas"]["GradingScheme"];
-            sourceEvaluation: string;
-            intelligenceAssessment: string;
-            handlingCode: string;
+            /** @enum {string} */
+            sourceEvaluation: "1" | "2" | "3" | "A" | "B" | "C" | "D" | "E";
+            /** @enum {string} */
+            intelligenceAssessment: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
+            /** @enum {string} */
+            handlingCode: "1" | "2" | "3" | "4" | "5" | "C" | "P";
             /** @description Only on the full report */
             handlingConditions?: string | null;
         };
@@ -2522,7 +2538,7 @@ export interface components {
             staffNumber: string;
             givenName: string;
             familyName: string;
-            memberType: string;
+            memberType: components["schemas"]["MemberType"];
             rankOrGrade: string | null;
         };
         ProfileReport: {
@@ -2601,7 +2617,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
             categories: components["schemas"]["CorruptionCategory"][];
-            subjectIds: string[];
+            workforceMemberIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
             /** @description The investigator’s display name */
@@ -2855,7 +2871,8 @@ export interface components {
             renewal_due: number;
             overdue: number;
             below_required: number;
-            none: number;
+            /** @description No clearance in force, and the post requires no level */
+            no_clearance: number;
         };
         DueWithin: {
             days30: number;
@@ -2939,8 +2956,8 @@ export interface components {
             primaryCategory: components["schemas"]["CorruptionCategory"];
             /** @description Secondary categories */
             categories?: components["schemas"]["CorruptionCategory"][];
-            /** @description Workforce members the case is about */
-            subjectIds: string[];
+            /** @description The subjects: the workforce members the case is about */
+            workforceMemberIds: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
             breachType?: components["schemas"]["BreachType"] | null;
@@ -3022,7 +3039,7 @@ export interface components {
              * Format: uuid
              * @description The subject assessed; null: every subject of the case
              */
-            subjectId: string | null;
+            workforceMemberId: string | null;
             reason: string;
             /** Format: uuid */
             assessedBy: string;
@@ -3067,7 +3084,7 @@ export interface components {
             /** @description The subject’s severity when the outcome was proposed (or confirmed) */
             severity: components["schemas"]["Severity"] | null;
             /** @description What is still needed before the case can close (`confirmation` while it is a proposal) */
-            missing: string[];
+            missing: ("outcome" | "allegationResult" | "criminalOutcome" | "misconductFinding" | "proceedings" | "proceedingsResult" | "misconductOutcome" | "confirmation")[];
             /** @description Confirmed by a supervisor who did not propose it; only confirmed outcomes count in figures and returns */
             confirmed: boolean;
             /** Format: date-time */
@@ -3089,7 +3106,7 @@ export interface components {
             /** Format: date-time */
             raisedAt: string;
             /** @description Dismissed subjects without a Barred List entry */
-            subjectIds: string[];
+            workforceMemberIds: string[];
         };
         CaseView: {
             /** Format: uuid */
@@ -3101,7 +3118,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
             categories: components["schemas"]["CorruptionCategory"][];
-            subjectIds: string[];
+            workforceMemberIds: string[];
             /** Format: uuid */
             investigatorId: string | null;
             /** @description The investigator’s display name */
@@ -3156,8 +3173,8 @@ export interface components {
             primaryCategory?: components["schemas"]["CorruptionCategory"];
             /** @description Secondary categories */
             categories?: components["schemas"]["CorruptionCategory"][];
-            /** @description Replaces the subjects */
-            subjectIds?: string[];
+            /** @description Replaces the subjects (workforce member ids) */
+            workforceMemberIds?: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
             breachType?: components["schemas"]["BreachType"] | null;
@@ -3214,7 +3231,7 @@ export interface components {
              * Format: uuid
              * @description The subject assessed (severity is assessed per subject); omitted: every subject of the case
              */
-            subjectId?: string;
+            workforceMemberId?: string;
             /** @description The version you read; a stale one is a 409 */
             version?: number;
         };
@@ -3336,13 +3353,17 @@ export interface components {
             description: string;
         };
         FigureTable: {
-            /** @example referrals */
-            figure: string;
+            /**
+             * @example referrals
+             * @enum {string}
+             */
+            figure: "referrals" | "cases" | "intelligence" | "vetting" | "capacity";
             /**
              * @description The counting basis of every count in the table
              * @example recorded
+             * @enum {string}
              */
-            basis: string;
+            basis: "recorded" | "finalised" | "state_on_date" | "open_at_date";
             /** @example Counted in the financial year the referral was made (UK local time) */
             basisDescription: string;
             /** @example IOPC referrals; outcome columns prefixed misconduct_/criminal_ count people */
@@ -3379,12 +3400,18 @@ export interface components {
             asAt: string;
         };
         MisconductReturn: {
-            /** @example misconduct_return */
-            figure: string;
+            /**
+             * @example misconduct_return
+             * @enum {string}
+             */
+            figure: "misconduct_return";
             /** @example 2023/24 */
             year: string;
-            /** @example finalised */
-            basis: string;
+            /**
+             * @example finalised
+             * @enum {string}
+             */
+            basis: "finalised";
             /**
              * @description true when the caller is linked to a workforce member: cases concerning them are left out (conflict of interest)
              * @example false
@@ -3559,8 +3586,11 @@ export interface components {
             eventId: string;
             /** Format: date-time */
             occurredAt: string;
-            /** @description view, search, print, export; or the contact channel */
-            action: string;
+            /**
+             * @description What was done (an access: view, search, print, export), or the contact channel
+             * @enum {string}
+             */
+            action: "view" | "search" | "print" | "export" | "call" | "message" | "email" | "visit";
             recordType: string | null;
             recordId: string | null;
             personRef: string | null;
@@ -3594,7 +3624,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description Invalid parameters or body (`code`: `validation_failed`, `bad_request`) */
+        /** @description Invalid parameters or body, or a query parameter the route does not declare (`code`: `validation_failed`, `bad_request`) */
         BadRequest: {
             headers: {
                 [name: string]: unknown;
@@ -3673,6 +3703,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };
@@ -3693,6 +3724,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description See `code` */
             503: {
                 headers: {
@@ -3798,6 +3830,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -3820,6 +3853,7 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4151,12 +4185,12 @@ export interface operations {
                 cursor?: string;
                 /** @description Events by this user */
                 userId?: string;
-                resourceType?: string;
+                resourceType?: "audit_event" | "case" | "case_part" | "department" | "figures" | "intelligence_report" | "monitoring_event" | "monitoring_flag" | "monitoring_rule" | "monitoring_source" | "notification" | "post" | "reference" | "route" | "user" | "vetting_alert" | "vetting_clearance" | "vetting_compliance" | "vetting_declaration" | "workforce_member";
                 /** @description With resourceType: events about this one record */
                 resourceId?: string;
                 /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
+                workforceMemberId?: string;
+                action?: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
                 outcome?: components["schemas"]["AuditOutcome"];
                 /** @description From this time (inclusive) */
                 from?: string;
@@ -4191,12 +4225,12 @@ export interface operations {
                 cursor?: string;
                 /** @description Events by this user */
                 userId?: string;
-                resourceType?: string;
+                resourceType?: "audit_event" | "case" | "case_part" | "department" | "figures" | "intelligence_report" | "monitoring_event" | "monitoring_flag" | "monitoring_rule" | "monitoring_source" | "notification" | "post" | "reference" | "route" | "user" | "vetting_alert" | "vetting_clearance" | "vetting_compliance" | "vetting_declaration" | "workforce_member";
                 /** @description With resourceType: events about this one record */
                 resourceId?: string;
                 /** @description Events about records that concern this workforce member */
-                subjectId?: string;
-                action?: string;
+                workforceMemberId?: string;
+                action?: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
                 outcome?: components["schemas"]["AuditOutcome"];
                 /** @description From this time (inclusive) */
                 from?: string;
@@ -4241,6 +4275,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerification"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -4654,11 +4689,11 @@ export interface operations {
                 category?: components["schemas"]["CorruptionCategory"];
                 gradingScheme?: components["schemas"]["GradingScheme"];
                 /** @description Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5) */
-                sourceEvaluation?: string;
+                sourceEvaluation?: "1" | "2" | "3" | "A" | "B" | "C" | "D" | "E";
                 /** @description Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5) */
-                intelligenceAssessment?: string;
+                intelligenceAssessment?: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
                 /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
-                handlingCode?: string;
+                handlingCode?: "1" | "2" | "3" | "4" | "5" | "C" | "P";
                 /** @description Only unassigned (true) or only assigned (false) reports */
                 unassigned?: boolean;
                 /** @description Vulnerable person involved */
@@ -4731,11 +4766,11 @@ export interface operations {
                 category?: components["schemas"]["CorruptionCategory"];
                 gradingScheme?: components["schemas"]["GradingScheme"];
                 /** @description Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5) */
-                sourceEvaluation?: string;
+                sourceEvaluation?: "1" | "2" | "3" | "A" | "B" | "C" | "D" | "E";
                 /** @description Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5) */
-                intelligenceAssessment?: string;
+                intelligenceAssessment?: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
                 /** @description Handling code (P/C in 3x5x2, 1-5 in 5x5x5) */
-                handlingCode?: string;
+                handlingCode?: "1" | "2" | "3" | "4" | "5" | "C" | "P";
                 /** @description Only unassigned (true) or only assigned (false) reports */
                 unassigned?: boolean;
                 /** @description Vulnerable person involved */
@@ -4786,6 +4821,7 @@ export interface operations {
                     "application/json": components["schemas"]["QueueSummary"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5139,7 +5175,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -5165,7 +5201,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -5200,7 +5236,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                id: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -5226,7 +5262,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -5477,6 +5513,7 @@ export interface operations {
                     "application/json": components["schemas"]["RulesView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -5498,8 +5535,8 @@ export interface operations {
                 investigator?: string;
                 /** @description Supervisor */
                 supervisorId?: string;
-                /** @description A subject of the case */
-                subjectId?: string;
+                /** @description A subject of the case (a workforce member) */
+                workforceMemberId?: string;
                 /** @description The IOPC’s mode */
                 iopcDecision?: components["schemas"]["IopcDecision"];
                 /** @description Open cases whose progress update is overdue (true) or not (false) */
@@ -5510,8 +5547,8 @@ export interface operations {
                 referralRequired?: boolean;
                 /** @description Recorded at least this many days ago */
                 minAgeDays?: number;
-                /** @description Recorded in financial year (2017 = 2017/18) */
-                financialYear?: number;
+                /** @description Recorded in this financial year (UK, 1 April to 31 March), written 2017/18 */
+                financialYear?: string;
             };
             header?: never;
             path?: never;
@@ -5991,7 +6028,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                memberId: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -6023,7 +6060,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
-                memberId: string;
+                workforceMemberId: string;
             };
             cookie?: never;
         };
@@ -6420,6 +6457,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6496,6 +6534,7 @@ export interface operations {
                     "application/json": components["schemas"]["DepartmentNames"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6552,6 +6591,7 @@ export interface operations {
                     "application/json": components["schemas"]["SourceView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];
@@ -6692,6 +6732,7 @@ export interface operations {
                     "application/json": components["schemas"]["RuleView"][];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             503: components["responses"]["ServiceUnavailable"];

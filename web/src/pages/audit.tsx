@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
 import { dateTime, label, PageTitle, PersonPicker, personName, ProblemAlert, QueryState } from '../ui';
 
-type Filter = { subjectId?: string; resourceId?: string; userId?: string; what: string };
+type Filter = { workforceMemberId?: string; resourceId?: string; userId?: string; what: string };
 
 /** Pick a user by name (the directory's names only: finding an actor, not reading their account). */
 function ActorPicker({ onPick }: { onPick: (user: { id: string; name: string }) => void }) {
@@ -48,7 +48,7 @@ export function AuditPage() {
   });
   const query = {
     limit: 200,
-    subjectId: filter?.subjectId,
+    workforceMemberId: filter?.workforceMemberId,
     resourceId: filter?.resourceId,
     userId: filter?.userId,
   };
@@ -81,7 +81,7 @@ export function AuditPage() {
           label="Who accessed records about this person"
           w={420}
           onPick={(p: Schemas['PersonView'] | null) =>
-            p && setFilter({ subjectId: p.id, what: personName(p) })
+            p && setFilter({ workforceMemberId: p.id, what: personName(p) })
           }
         />
         <ActorPicker onPick={(u) => setFilter({ userId: u.id, what: `by ${u.name}` })} />

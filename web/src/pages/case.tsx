@@ -277,8 +277,8 @@ function OutcomeForm({ c, subject }: { c: Case; subject: Schemas['CaseSubjectVie
   const save = useMutation({
     mutationFn: (v: typeof form.values) =>
       unwrap(
-        api.PUT('/api/v1/cases/{id}/subjects/{memberId}/outcome', {
-          params: { path: { id: c.id, memberId: subject.workforceMemberId } },
+        api.PUT('/api/v1/cases/{id}/subjects/{workforceMemberId}/outcome', {
+          params: { path: { id: c.id, workforceMemberId: subject.workforceMemberId } },
           body: {
             ...(Object.fromEntries(
               Object.entries(v).filter(([, x]) => x),

@@ -23,6 +23,8 @@ import { api, ApiError, type Schemas, unwrap } from '../api/client';
 import { CATEGORIES, RECEIPT_METHODS, SOURCE_TYPES, SUBJECT_ROLES } from '../codes';
 import { label, options, PageTitle, PersonPicker, personName, ProblemAlert } from '../ui';
 
+type Grading = Schemas['GradingInput'];
+
 interface Subject {
   person: Schemas['PersonView'];
   role: Schemas['SubjectRole'];
@@ -131,9 +133,10 @@ export function NewReportPage() {
             sourceType: values.sourceType as Schemas['SourceType'],
             grading: {
               scheme: '3x5x2',
-              sourceEvaluation: values.grading.sourceEvaluation,
-              intelligenceAssessment: values.grading.intelligenceAssessment,
-              handlingCode: values.grading.handlingCode,
+              sourceEvaluation: values.grading.sourceEvaluation as Grading['sourceEvaluation'],
+              intelligenceAssessment: values.grading
+                .intelligenceAssessment as Grading['intelligenceAssessment'],
+              handlingCode: values.grading.handlingCode as Grading['handlingCode'],
               handlingConditions:
                 values.grading.handlingCode === 'C' ? values.grading.handlingConditions : undefined,
             },

@@ -32,8 +32,8 @@ function RecordClearance({ member }: { member: Schemas['MemberView'] }) {
   const record = useMutation({
     mutationFn: (v: typeof form.values) =>
       unwrap(
-        api.POST('/api/v1/workforce/{id}/clearances', {
-          params: { path: { id: member.id } },
+        api.POST('/api/v1/workforce/{workforceMemberId}/clearances', {
+          params: { path: { workforceMemberId: member.id } },
           body: {
             level: v.level,
             grantedOn: (v.grantedOn ?? today()).slice(0, 10),
@@ -73,7 +73,9 @@ function VettingPanel({ id }: { id: string }) {
     queryKey: ['member', id, 'clearances'],
     queryFn: () =>
       unwrap(
-        api.GET('/api/v1/workforce/{id}/clearances', { params: { path: { id }, query: { limit: 50 } } }),
+        api.GET('/api/v1/workforce/{workforceMemberId}/clearances', {
+          params: { path: { workforceMemberId: id }, query: { limit: 50 } },
+        }),
       ),
   });
   const alerts = useQuery({

@@ -166,7 +166,7 @@ export function VettingPage() {
                 </Text>
                 <Text size="sm">
                   Overdue {c.byState.overdue} · renewal due {c.byState.renewal_due} · below required{' '}
-                  {c.byState.below_required} · none {c.byState.none}
+                  {c.byState.below_required} · no clearance {c.byState.no_clearance}
                 </Text>
                 <Text size="sm">
                   Due within 30 / 60 / 90 days: {c.dueWithin.days30} / {c.dueWithin.days60} /{' '}

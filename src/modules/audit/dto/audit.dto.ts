@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, Matches } from 'class-validator';
 import { OptionalDateTime, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
+import { Role } from '../../../common/auth/roles.js';
 import { AuditOutcome } from '../audit.types.js';
 
 const CODE = /^[a-z_]+(\.[a-z_-]+)*$/;
@@ -21,7 +22,7 @@ export class AuditQuery extends PageQuery {
   resourceId?: string;
 
   @OptionalUuid('Events about records that concern this workforce member')
-  subjectId?: string;
+  workforceMemberId?: string;
 
   @ApiPropertyOptional({ example: 'intelligence.read' })
   @IsOptional()
@@ -53,7 +54,7 @@ export class AuditEventView {
   @ApiProperty({ nullable: true, type: String, description: 'The acting user’s display name' })
   actorName: string | null;
 
-  @ApiProperty({ type: [String] })
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true, description: 'The acting user’s roles then' })
   roles: string[];
 
   @ApiProperty({ example: 'intelligence.read' })
@@ -66,7 +67,7 @@ export class AuditEventView {
   resourceId: string | null;
 
   @ApiProperty({ type: [String], description: 'Workforce members the record concerns' })
-  subjectIds: string[];
+  workforceMemberIds: string[];
 
   @ApiProperty({ enum: AuditOutcome, enumName: 'AuditOutcome' })
   outcome: AuditOutcome;

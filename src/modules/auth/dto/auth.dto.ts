@@ -51,7 +51,7 @@ export class TokenPair {
   @ApiProperty({ description: 'JWT (HS256); send as `Authorization: Bearer …`' })
   accessToken: string;
 
-  @ApiProperty({ example: 'Bearer' })
+  @ApiProperty({ example: 'Bearer', enum: ['Bearer'] })
   tokenType: 'Bearer';
 
   @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })

@@ -77,11 +77,19 @@ export const Facts = (): PropertyDecorator =>
     ArrayUnique(),
     IsEnum(ReferralCriterion, { each: true }),
   );
-export const SubjectIds = (required: boolean): PropertyDecorator =>
+export const SubjectMemberIds = (required: boolean): PropertyDecorator =>
   applyDecorators(
     required
-      ? ApiProperty({ type: [String], format: 'uuid', description: 'Workforce members the case is about' })
-      : ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the subjects' }),
+      ? ApiProperty({
+          type: [String],
+          format: 'uuid',
+          description: 'The subjects: the workforce members the case is about',
+        })
+      : ApiPropertyOptional({
+          type: [String],
+          format: 'uuid',
+          description: 'Replaces the subjects (workforce member ids)',
+        }),
     ...(required ? [] : [IsOptional()]),
     IsArray(),
     ArrayMinSize(1),

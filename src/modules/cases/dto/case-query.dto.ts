@@ -5,6 +5,7 @@ import { Int4, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../com
 import { PageQuery } from '../../../common/pagination.js';
 import { CaseStatus, CaseType, IopcDecision } from '../cases.enums.js';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
+import { FinancialYearField } from '../../figures/financial-year.js';
 
 // The filters of the case list and the timeline.
 
@@ -37,8 +38,8 @@ export class CaseQuery extends PageQuery {
   @OptionalUuid('Supervisor')
   supervisorId?: string;
 
-  @OptionalUuid('A subject of the case')
-  subjectId?: string;
+  @OptionalUuid('A subject of the case (a workforce member)')
+  workforceMemberId?: string;
 
   @ApiPropertyOptional({ enum: IopcDecision, enumName: 'IopcDecision', description: 'The IOPC’s mode' })
   @IsOptional()
@@ -60,15 +61,8 @@ export class CaseQuery extends PageQuery {
   @Int4(0, 36500)
   minAgeDays?: number;
 
-  @ApiPropertyOptional({
-    minimum: 2000,
-    maximum: 2100,
-    description: 'Recorded in financial year (2017 = 2017/18)',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @Int4(2000, 2100)
-  financialYear?: number;
+  @FinancialYearField('Recorded in this financial year (UK, 1 April to 31 March), written 2017/18')
+  financialYear?: string;
 }
 
 export class TimelineQuery extends PageQuery {}

@@ -16,7 +16,7 @@ import {
   OptionalVersion,
   Categories,
   Facts,
-  SubjectIds,
+  SubjectMemberIds,
   IntelligenceIds,
   NullableUser,
 } from './case-decorators.js';
@@ -42,8 +42,8 @@ export class CreateCaseRequest {
   @Categories()
   categories?: CorruptionCategory[];
 
-  @SubjectIds(true)
-  subjectIds: string[];
+  @SubjectMemberIds(true)
+  workforceMemberIds: string[];
 
   @Facts()
   referralFacts?: ReferralCriterion[];
@@ -93,8 +93,8 @@ export class UpdateCaseRequest {
   @Categories()
   categories?: CorruptionCategory[];
 
-  @SubjectIds(false)
-  subjectIds?: string[];
+  @SubjectMemberIds(false)
+  workforceMemberIds?: string[];
 
   @Facts()
   referralFacts?: ReferralCriterion[];
@@ -137,7 +137,7 @@ export class AssessSeverityRequest {
   })
   @IsOptional()
   @IsUUID('all')
-  subjectId?: string;
+  workforceMemberId?: string;
 
   @OptionalVersion()
   version?: number;

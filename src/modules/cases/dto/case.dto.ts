@@ -71,7 +71,7 @@ export class BarredListReminderView {
     format: 'uuid',
     description: 'Dismissed subjects without a Barred List entry',
   })
-  subjectIds: string[];
+  workforceMemberIds: string[];
 }
 
 export class CaseSummaryView {
@@ -97,7 +97,7 @@ export class CaseSummaryView {
   categories: CorruptionCategory[];
 
   @ApiProperty({ type: [String], format: 'uuid' })
-  subjectIds: string[];
+  workforceMemberIds: string[];
 
   @ApiProperty({ format: 'uuid', nullable: true, type: String })
   investigatorId: string | null;

@@ -14,6 +14,7 @@ import {
   Severity,
 } from '../cases.enums.js';
 import { OptionalDateOnly, NullableEnum } from './case-decorators.js';
+import { OUTCOME_NEEDS } from '../outcome-rules.js';
 
 // Severity and subjects’ outcomes: requests and views.
 
@@ -82,7 +83,7 @@ export class SeverityAssessmentView {
     type: String,
     description: 'The subject assessed; null: every subject of the case',
   })
-  subjectId: string | null;
+  workforceMemberId: string | null;
 
   @ApiProperty()
   reason: string;
@@ -149,7 +150,8 @@ export class OutcomeView {
   severity: Severity | null;
 
   @ApiProperty({
-    type: [String],
+    enum: OUTCOME_NEEDS,
+    isArray: true,
     description: 'What is still needed before the case can close (`confirmation` while it is a proposal)',
   })
   missing: string[];

@@ -1,9 +1,9 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsEnum, IsOptional, registerDecorator, type ValidationOptions } from 'class-validator';
+import { IsEnum, IsOptional } from 'class-validator';
 import { OptionalUuid } from '../../../common/dto.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
-import { parseFinancialYear } from '../financial-year.js';
+import { FinancialYearField } from '../financial-year.js';
 import { CorruptionCategory } from '../../../common/domain/corruption-category.js';
 
 /** When a referral or case is counted: when it was recorded (made), or when it was finalised. */
@@ -17,32 +17,12 @@ export enum FigureFormat {
   Csv = 'csv',
 }
 
-/** A UK financial year written `2017/18` (the second part is the year after the first). */
-function IsFinancialYear(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isFinancialYear',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: {
-        message: '$property must be a financial year written like 2017/18 (1 April 2017 to 31 March 2018)',
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && parseFinancialYear(value) !== null,
-      },
-    });
-  };
-}
+/** The figures tables' names (`figure`), and every counting basis a table states (`basis`). */
+const FIGURE_NAMES = ['referrals', 'cases', 'intelligence', 'vetting', 'capacity'];
+const FIGURE_BASES = [...Object.values(CountingBasis), 'state_on_date', 'open_at_date'];
 
 const FinancialYear = (description: string, required = false): PropertyDecorator =>
-  applyDecorators(
-    required
-      ? ApiProperty({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2023/24', description })
-      : ApiPropertyOptional({ type: String, pattern: '^\\d{4}/\\d{2}$', example: '2016/17', description }),
-    required ? IsDefined() : IsOptional(),
-    IsFinancialYear(),
-  );
+  FinancialYearField(description, required, required ? '2023/24' : '2016/17');
 
 const Format = (): PropertyDecorator =>
   applyDecorators(
@@ -175,10 +155,14 @@ export type FigureRow = Record<string, FigureValue>;
 
 /** A figures table: one row per period (and group), a total row, every row stating its counting basis. */
 export class FigureTable {
-  @ApiProperty({ example: 'referrals' })
+  @ApiProperty({ example: 'referrals', enum: FIGURE_NAMES })
   figure: string;
 
-  @ApiProperty({ example: 'recorded', description: 'The counting basis of every count in the table' })
+  @ApiProperty({
+    example: 'recorded',
+    enum: FIGURE_BASES,
+    description: 'The counting basis of every count in the table',
+  })
   basis: string;
 
   @ApiProperty({ example: 'Counted in the financial year the referral was made (UK local time)' })
@@ -235,13 +219,13 @@ export class FigureTable {
 }
 
 export class MisconductReturn {
-  @ApiProperty({ example: 'misconduct_return' })
+  @ApiProperty({ example: 'misconduct_return', enum: ['misconduct_return'] })
   figure: string;
 
   @ApiProperty({ example: '2023/24' })
   year: string;
 
-  @ApiProperty({ example: 'finalised' })
+  @ApiProperty({ example: 'finalised', enum: [CountingBasis.Finalised] })
   basis: string;
 
   @ApiProperty({

@@ -5,6 +5,7 @@ import { CorruptionCategory } from '../../../common/domain/corruption-category.j
 import { OptionalDate, OptionalUserOrMe, OptionalUuid, QueryBoolean } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { GradingScheme, IntelligenceState, OPEN_STATES, SubjectRole } from '../intelligence.enums.js';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 import { GradingView, ReportRef, SubjectView } from './report.dto.js';
 
 const toArray = ({ value }: { value: unknown }): unknown =>
@@ -26,17 +27,26 @@ export class ReportFilterQuery extends PageQuery {
   @IsEnum(GradingScheme)
   gradingScheme?: GradingScheme;
 
-  @ApiPropertyOptional({ description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)' })
+  @ApiPropertyOptional({
+    enum: GRADE_PART_CODES.sourceEvaluation,
+    description: 'Source evaluation code (1-3 in 3x5x2, A-E in 5x5x5)',
+  })
   @IsOptional()
   @Matches(/^[1-5A-E]$/, { message: 'sourceEvaluation must be one grading code' })
   sourceEvaluation?: string;
 
-  @ApiPropertyOptional({ description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)' })
+  @ApiPropertyOptional({
+    enum: GRADE_PART_CODES.intelligenceAssessment,
+    description: 'Intelligence assessment code (A-E in 3x5x2, 1-5 in 5x5x5)',
+  })
   @IsOptional()
   @Matches(/^[1-5A-E]$/, { message: 'intelligenceAssessment must be one grading code' })
   intelligenceAssessment?: string;
 
-  @ApiPropertyOptional({ description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)' })
+  @ApiPropertyOptional({
+    enum: GRADE_PART_CODES.handlingCode,
+    description: 'Handling code (P/C in 3x5x2, 1-5 in 5x5x5)',
+  })
   @IsOptional()
   @Matches(/^[1-5PC]$/, { message: 'handlingCode must be one grading code' })
   handlingCode?: string;

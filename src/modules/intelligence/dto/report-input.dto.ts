@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -42,17 +43,29 @@ export class GradingInput {
   @IsEnum(GradingScheme)
   scheme: GradingScheme;
 
-  @ApiProperty({ example: '2', description: '3x5x2: 1, 2 or 3. 5x5x5: A-E' })
+  @ApiProperty({
+    example: '2',
+    enum: GRADE_PART_CODES.sourceEvaluation,
+    description: '3x5x2: 1, 2 or 3. 5x5x5: A-E',
+  })
   @IsString()
   @Length(1, 1)
   sourceEvaluation: string;
 
-  @ApiProperty({ example: 'B', description: '3x5x2: A-E. 5x5x5: 1-5' })
+  @ApiProperty({
+    example: 'B',
+    enum: GRADE_PART_CODES.intelligenceAssessment,
+    description: '3x5x2: A-E. 5x5x5: 1-5',
+  })
   @IsString()
   @Length(1, 1)
   intelligenceAssessment: string;
 
-  @ApiProperty({ example: 'P', description: '3x5x2: P or C (C needs conditions). 5x5x5: 1-5' })
+  @ApiProperty({
+    example: 'P',
+    enum: GRADE_PART_CODES.handlingCode,
+    description: '3x5x2: P or C (C needs conditions). 5x5x5: 1-5',
+  })
   @IsString()
   @Length(1, 1)
   handlingCode: string;

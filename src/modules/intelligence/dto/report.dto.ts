@@ -8,18 +8,19 @@ import {
   SourceType,
   SubjectRole,
 } from '../intelligence.enums.js';
+import { GRADE_PART_CODES } from '../intelligence.enums.js';
 
 export class GradingView {
   @ApiProperty({ enum: GradingScheme, enumName: 'GradingScheme' })
   scheme: GradingScheme;
 
-  @ApiProperty()
+  @ApiProperty({ enum: GRADE_PART_CODES.sourceEvaluation })
   sourceEvaluation: string;
 
-  @ApiProperty()
+  @ApiProperty({ enum: GRADE_PART_CODES.intelligenceAssessment })
   intelligenceAssessment: string;
 
-  @ApiProperty()
+  @ApiProperty({ enum: GRADE_PART_CODES.handlingCode })
   handlingCode: string;
 
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Only on the full report' })

@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { Int4 } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
-import { RuleCode } from '../monitoring.enums.js';
+import { AccessAction, ContactChannel, RuleCode } from '../monitoring.enums.js';
 
 export class CreateSourceRequest {
   @ApiProperty({ example: 'Records management (Niche)', maxLength: 100 })
@@ -124,7 +124,11 @@ export class FlagEvent {
   @ApiProperty({ format: 'uuid' }) sourceId: string;
   @ApiProperty() eventId: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ description: 'view, search, print, export; or the contact channel' }) action: string;
+  @ApiProperty({
+    enum: [...Object.values(AccessAction), ...Object.values(ContactChannel)],
+    description: 'What was done (an access: view, search, print, export), or the contact channel',
+  })
+  action: string;
   @ApiProperty({ nullable: true, type: String }) recordType: string | null;
   @ApiProperty({ nullable: true, type: String }) recordId: string | null;
   @ApiProperty({ nullable: true, type: String }) personRef: string | null;

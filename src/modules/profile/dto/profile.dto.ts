@@ -3,6 +3,7 @@ import { CaseSummaryView } from '../../cases/dto/case.dto.js';
 import { CategoryYearCount, ProfileReport } from '../../intelligence/dto/queue.dto.js';
 import { AlertView } from '../../vetting/dto/vetting.dto.js';
 import { MemberVetting } from '../../workforce/dto/workforce.dto.js';
+import { MemberType } from '../../workforce/workforce.enums.js';
 
 export class ProfileMember {
   @ApiProperty({ format: 'uuid' })
@@ -17,8 +18,8 @@ export class ProfileMember {
   @ApiProperty()
   familyName: string;
 
-  @ApiProperty()
-  memberType: string;
+  @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
+  memberType: MemberType;
 
   @ApiProperty({ nullable: true, type: String })
   rankOrGrade: string | null;

@@ -251,7 +251,7 @@ export class StateCounts {
   @ApiProperty() renewal_due: number;
   @ApiProperty() overdue: number;
   @ApiProperty() below_required: number;
-  @ApiProperty() none: number;
+  @ApiProperty({ description: 'No clearance in force, and the post requires no level' }) no_clearance: number;
 }
 
 /** `GET /vetting/compliance`: the figure as at a date (default: today). */

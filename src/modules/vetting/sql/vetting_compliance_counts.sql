@@ -17,7 +17,7 @@ SELECT s.department_id, s.member_type, count(*)::int,
        count(*) FILTER (WHERE s.state = 'renewal_due')::int,
        count(*) FILTER (WHERE s.state = 'overdue')::int,
        count(*) FILTER (WHERE s.state = 'below_required')::int,
-       count(*) FILTER (WHERE s.state = 'none')::int
+       count(*) FILTER (WHERE s.state = 'no_clearance')::int
   FROM vetting_states_at(p_on) s
  WHERE s.is_current
  GROUP BY s.department_id, s.member_type

@@ -19,7 +19,7 @@ SELECT m.id,
        m.department_id, m.post_id, m.member_type, p.required_level,
        CASE
          WHEN m.leave_date <= p_on THEN 'left'
-         WHEN b.id IS NULL THEN CASE WHEN p.required_level IS NULL THEN 'none' ELSE 'below_required' END
+         WHEN b.id IS NULL THEN CASE WHEN p.required_level IS NULL THEN 'no_clearance' ELSE 'below_required' END
          WHEN b.expires_on <= p_on THEN 'overdue'
          WHEN b.expires_on - b.warning_days <= p_on THEN 'renewal_due'
          ELSE 'up_to_date'
