@@ -144,9 +144,14 @@ export class WorkforceController {
   @ApiConsumes('text/csv')
   @CsvBody()
   @ApiBody({
+    description: 'The CSV file (`format: binary`: Swagger UI offers a file to choose), sent as the text/csv body',
     schema: {
       type: 'string',
-      example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n',
+      format: 'binary',
+      example:
+        'staff_number,member_type,given_name,family_name,rank_or_grade,department_code,post_code,start_date,leave_date\n' +
+        'DS4127,officer,Karen,Holloway,Detective Sergeant,PSD-CCU,PSD-CCU-DS,2014-09-01,\n' +
+        'S70213,staff,Tom,Ashworth,Intelligence Analyst,PSD-CCU,,2021-02-15,\n',
     },
   })
   @ApiCreatedResponse({ type: ImportResult })
