@@ -10,7 +10,8 @@ import type {
   ResponseObject,
   SchemaObject,
 } from '@nestjs/swagger';
-import { getMetadataStorage, type ValidationMetadata } from 'class-validator';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth/roles.decorator.js';
 import type { Role } from './auth/roles.js';
 import { CommonError, titleFor } from './problem.js';
@@ -100,7 +101,11 @@ const problem = (status: number, codes: [CommonError, ...CommonError[]], why: st
 
 /** The errors routes of a kind share, as components the operations refer to. */
 const SHARED = {
-  BadRequest: problem(400, [CommonError.ValidationFailed, CommonError.BadRequest], 'Invalid parameters or body'),
+  BadRequest: problem(
+    400,
+    [CommonError.ValidationFailed, CommonError.BadRequest],
+    'Invalid parameters or body',
+  ),
   Unauthorised: problem(401, [CommonError.Unauthorised], 'No valid access token'),
   Forbidden: problem(403, [CommonError.Forbidden], 'The caller has none of the roles allowed'),
   NotFound: problem(
@@ -158,7 +163,11 @@ function firstCodeIn(description: string, codes: string[]): string | undefined {
  *   (`composeExamples`).
  * Errors particular to a route (409, 422, 429 …) are declared on the route itself, with their codes.
  */
-export function describeOperations(document: OpenAPIObject, routes: Map<string, Route>, codes: string[]): void {
+export function describeOperations(
+  document: OpenAPIObject,
+  routes: Map<string, Route>,
+  codes: string[],
+): void {
   document.components = {
     ...document.components,
     responses: { ...document.components?.responses, ...SHARED },
@@ -199,7 +208,8 @@ export function describeOperations(document: OpenAPIObject, routes: Map<string, 
         const json = response.content['application/json'] ?? response.content[PROBLEM_JSON];
         if (!json) continue;
         if (!response.description) response.description = 'See `code`';
-        const code = firstCodeIn(response.description, codes) ?? DEFAULT_CODES[Number(status)] ?? CommonError.Error;
+        const code =
+          firstCodeIn(response.description, codes) ?? DEFAULT_CODES[Number(status)] ?? CommonError.Error;
         const instance = path.replace(/\{[^}]+\}/g, '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70');
         response.content = {
           [PROBLEM_JSON]: {
@@ -222,7 +232,8 @@ export function describeOperations(document: OpenAPIObject, routes: Map<string, 
  * mapped in `applyRule`; the contract test lists any that is neither).
  */
 export const RULES_NOT_IN_SCHEMA: Record<string, string> = {
-  conditionalValidation: '@IsOptional / @ValidateIf: stated by `required` (and `nullable`)',
+  conditionalValidation: '@ValidateIf: stated by `required` (and `nullable`)',
+  isOptional: 'stated by `required` (and `nullable`)',
   nestedValidation: '@ValidateNested: the nested schema is referenced',
   isDefined: 'stated by `required`',
   isString: 'stated by `type: string`',
@@ -240,7 +251,8 @@ const isReference = (s: Schema): s is ReferenceObject => '$ref' in s;
 /** A JavaScript RegExp as an ECMA-262 pattern without flags (OpenAPI has none): `i` spelt out as classes. */
 export function patternOf(regex: RegExp): string {
   if (!regex.flags.replace(/[gu]/g, '')) return regex.source;
-  if (regex.flags.replace(/[giu]/g, '')) throw new Error(`OpenAPI: cannot state /${regex.source}/${regex.flags}`);
+  if (regex.flags.replace(/[giu]/g, ''))
+    throw new Error(`OpenAPI: cannot state /${regex.source}/${regex.flags}`);
   let out = '';
   let inClass = false;
   const src = regex.source;
@@ -273,7 +285,10 @@ function applyRule(schema: SchemaObject, rule: ValidationMetadata): boolean {
   };
   switch (rule.name) {
     case 'matches':
-      set('pattern', patternOf(typeof a === 'string' ? new RegExp(a, typeof b === 'string' ? b : '') : (a as RegExp)));
+      set(
+        'pattern',
+        patternOf(typeof a === 'string' ? new RegExp(a, typeof b === 'string' ? b : '') : (a as RegExp)),
+      );
       return true;
     case 'isLength':
       set('minLength', a as number);
@@ -450,11 +465,15 @@ export function exampleOf(
   if (schema.example !== undefined) return schema.example;
   if (schema.allOf?.length === 1) return exampleOf(document, schema.allOf[0], where, lacking, seen);
   if (schema.allOf)
-    return Object.assign({}, ...schema.allOf.map((s) => exampleOf(document, s, where, lacking, seen) as object));
+    return Object.assign(
+      {},
+      ...schema.allOf.map((s) => exampleOf(document, s, where, lacking, seen) as object),
+    );
   if (schema.oneOf ?? schema.anyOf)
     return exampleOf(document, (schema.oneOf ?? schema.anyOf)![0], where, lacking, seen);
   if (schema.enum) return schema.enum[0];
-  if (schema.type === 'array' && schema.items) return [exampleOf(document, schema.items, where, lacking, seen)];
+  if (schema.type === 'array' && schema.items)
+    return [exampleOf(document, schema.items, where, lacking, seen)];
   if (schema.properties)
     return Object.fromEntries(
       Object.entries(schema.properties).map(([key, property]) => [

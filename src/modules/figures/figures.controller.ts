@@ -26,17 +26,59 @@ import {
 import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { ApiCsvExample } from '../../common/openapi.js';
 import { MISCONDUCT_RETURN_COLUMNS } from './figures.repository.js';
-import { returnCsv, returnExample, tableCsv, tableExample } from './figures.examples.js';
+import {
+  CAPACITY,
+  CASES,
+  INTELLIGENCE,
+  REFERRALS,
+  returnCsv,
+  returnExample,
+  tableCsv,
+  tableExample,
+  VETTING,
+} from './figures.examples.js';
 import { FiguresService } from './figures.service.js';
 import { CAPACITY_COLUMNS, VETTING_COLUMNS } from './month-figures.repository.js';
 import { CASE_COLUMNS, INTELLIGENCE_COLUMNS, REFERRAL_COLUMNS } from './year-figures.repository.js';
 
 // The examples of each figure (JSON and CSV), from its real columns (figures.examples.ts).
-const REFERRALS_EXAMPLE = tableExample('referrals', 'recorded', 'IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases', REFERRAL_COLUMNS);
-const CASES_EXAMPLE = tableExample('cases', 'recorded', 'People in cases (a person counts once per case); one row per year and member type, member_type all sums them', CASE_COLUMNS);
-const INTELLIGENCE_EXAMPLE = tableExample('intelligence', 'recorded', 'Intelligence reports received, graded and decided', INTELLIGENCE_COLUMNS);
-const VETTING_EXAMPLE = tableExample('vetting', 'state_on_date', 'Workforce members in service, by vetting state', VETTING_COLUMNS, true);
-const CAPACITY_EXAMPLE = tableExample('capacity', 'open_at_date', 'Open items and the people working them', CAPACITY_COLUMNS, true);
+const REFERRALS_EXAMPLE = tableExample(
+  'referrals',
+  'recorded',
+  'IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases',
+  REFERRAL_COLUMNS,
+  REFERRALS,
+);
+const CASES_EXAMPLE = tableExample(
+  'cases',
+  'recorded',
+  'People in cases (a person counts once per case); one row per year and member type, member_type all sums them',
+  CASE_COLUMNS,
+  CASES,
+);
+const INTELLIGENCE_EXAMPLE = tableExample(
+  'intelligence',
+  'recorded',
+  'Intelligence reports received, graded and decided',
+  INTELLIGENCE_COLUMNS,
+  INTELLIGENCE,
+);
+const VETTING_EXAMPLE = tableExample(
+  'vetting',
+  'state_on_date',
+  'Workforce members in service, by vetting state',
+  VETTING_COLUMNS,
+  VETTING,
+  true,
+);
+const CAPACITY_EXAMPLE = tableExample(
+  'capacity',
+  'open_at_date',
+  'Open items and the people working them',
+  CAPACITY_COLUMNS,
+  CAPACITY,
+  true,
+);
 
 /** The CSV's statement of the instant the figures are as of (JSON: `asAt`). */
 export const AS_AT_HEADER = 'Figures-As-At';

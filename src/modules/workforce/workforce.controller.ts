@@ -144,7 +144,8 @@ export class WorkforceController {
   @ApiConsumes('text/csv')
   @CsvBody()
   @ApiBody({
-    description: 'The CSV file (`format: binary`: Swagger UI offers a file to choose), sent as the text/csv body',
+    description:
+      'The CSV file (`format: binary`: Swagger UI offers a file to choose), sent as the text/csv body',
     schema: {
       type: 'string',
       format: 'binary',

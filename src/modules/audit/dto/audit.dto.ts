@@ -47,10 +47,20 @@ export class AuditEventView {
   @ApiProperty({ example: '2026-06-03T09:12:45.000Z', format: 'date-time' })
   occurredAt: string;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   userId: string | null;
 
-  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String, description: 'The acting user’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The acting user’s display name',
+  })
   actorName: string | null;
 
   @ApiProperty({ example: ['analyst'], type: [String] })
@@ -65,7 +75,11 @@ export class AuditEventView {
   @ApiProperty({ example: '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70', nullable: true, type: String })
   resourceId: string | null;
 
-  @ApiProperty({ example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'], type: [String], description: 'Workforce members the record concerns' })
+  @ApiProperty({
+    example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'],
+    type: [String],
+    description: 'Workforce members the record concerns',
+  })
   subjectIds: string[];
 
   @ApiProperty({ enum: AuditOutcome, enumName: 'AuditOutcome' })
@@ -77,7 +91,11 @@ export class AuditEventView {
   @ApiProperty({ example: '10.20.4.17', nullable: true, type: String })
   clientAddress: string | null;
 
-  @ApiProperty({ example: { filters: { category: 'abuse_of_position_sexual' }, returned: 12 }, type: Object, description: 'Returned ids, filters, reasons; never record content' })
+  @ApiProperty({
+    example: { filters: { category: 'abuse_of_position_sexual' }, returned: 12 },
+    type: Object,
+    description: 'Returned ids, filters, reasons; never record content',
+  })
   details: Record<string, unknown>;
 }
 

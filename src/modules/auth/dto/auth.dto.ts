@@ -25,7 +25,10 @@ export class LoginRequest {
 }
 
 export class RefreshRequest {
-  @ApiPropertyOptional({ example: 'r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9', description: 'Omit to use the refresh cookie set at login' })
+  @ApiPropertyOptional({
+    example: 'r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9',
+    description: 'Omit to use the refresh cookie set at login',
+  })
   @IsOptional()
   @IsString()
   @Length(20, 200)
@@ -50,7 +53,11 @@ export class ChangePasswordRequest {
 }
 
 export class TokenPair {
-  @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU', description: 'JWT (HS256); send as `Authorization: Bearer …`' })
+  @ApiProperty({
+    example:
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU',
+    description: 'JWT (HS256); send as `Authorization: Bearer …`',
+  })
   accessToken: string;
 
   @ApiProperty({ example: 'Bearer' })

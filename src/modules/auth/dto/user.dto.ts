@@ -43,13 +43,21 @@ export class CreateUserRequest {
   @RolesProperty()
   roles: Role[];
 
-  @ApiPropertyOptional({ example: 'correct-horse-lantern-27', format: 'password', description: 'Omit to have one generated and returned once' })
+  @ApiPropertyOptional({
+    example: 'correct-horse-lantern-27',
+    format: 'password',
+    description: 'Omit to have one generated and returned once',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional({ example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90', format: 'uuid', description: 'The user’s own workforce record' })
+  @ApiPropertyOptional({
+    example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90',
+    format: 'uuid',
+    description: 'The user’s own workforce record',
+  })
   @IsOptional()
   @IsUUID('all')
   workforceMemberId?: string;
@@ -65,7 +73,13 @@ export class UpdateRolesRequest {
 }
 
 export class LinkWorkforceMemberRequest {
-  @ApiProperty({ example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90', format: 'uuid', nullable: true, type: String, description: 'null removes the link' })
+  @ApiProperty({
+    example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null removes the link',
+  })
   @ValidateIf((o: LinkWorkforceMemberRequest) => o.workforceMemberId !== null)
   @IsUUID('all')
   workforceMemberId: string | null;
@@ -76,7 +90,11 @@ export class LinkWorkforceMemberRequest {
 }
 
 export class ResetPasswordRequest {
-  @ApiPropertyOptional({ example: 'lamp-post-orchard-tide-9', format: 'password', description: 'Omit to have one generated and returned once' })
+  @ApiPropertyOptional({
+    example: 'lamp-post-orchard-tide-9',
+    format: 'password',
+    description: 'Omit to have one generated and returned once',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -133,12 +151,18 @@ export class UserView {
 }
 
 export class CreatedUser extends UserView {
-  @ApiPropertyOptional({ example: 'tidal-ember-quarry-58', description: 'Only when generated: shown this once, never stored in clear' })
+  @ApiPropertyOptional({
+    example: 'tidal-ember-quarry-58',
+    description: 'Only when generated: shown this once, never stored in clear',
+  })
   generatedPassword?: string;
 }
 
 export class PasswordReset {
-  @ApiPropertyOptional({ example: 'tidal-ember-quarry-58', description: 'Only when generated: shown this once' })
+  @ApiPropertyOptional({
+    example: 'tidal-ember-quarry-58',
+    description: 'Only when generated: shown this once',
+  })
   generatedPassword?: string;
 }
 

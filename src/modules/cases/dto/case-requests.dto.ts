@@ -32,7 +32,10 @@ export class CreateCaseRequest {
   @IsEnum(MatterType)
   matterType: MatterType;
 
-  @ApiProperty({ example: 'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).' })
+  @ApiProperty({
+    example:
+      'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).',
+  })
   @Text(20000, 'Sensitive: never logged or audited')
   allegationSummary: string;
 
@@ -85,7 +88,12 @@ export class UpdateCaseRequest {
   @IsEnum(MatterType)
   matterType?: MatterType;
 
-  @ApiPropertyOptional({ example: 'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).', minLength: 1, maxLength: 20000 })
+  @ApiPropertyOptional({
+    example:
+      'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).',
+    minLength: 1,
+    maxLength: 20000,
+  })
   @IsOptional()
   @IsString()
   @Length(1, 20000)
@@ -139,7 +147,9 @@ export class AssessSeverityRequest {
   @IsEnum(Severity)
   severity: Severity;
 
-  @ApiProperty({ example: 'A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified' })
+  @ApiProperty({
+    example: 'A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified',
+  })
   @Text(4000)
   reason: string;
 

@@ -49,13 +49,21 @@ export class TimelinessView {
   @ApiProperty({ example: '2026-05-29T10:00:00.000Z', format: 'date-time', nullable: true, type: String })
   lastUpdateAt: string | null;
 
-  @ApiProperty({ example: '2026-06-26', format: 'date', description: 'Next update to complainant and subject (every 28 days)' })
+  @ApiProperty({
+    example: '2026-06-26',
+    format: 'date',
+    description: 'Next update to complainant and subject (every 28 days)',
+  })
   nextUpdateDue: string;
 
   @ApiProperty({ example: false })
   updateOverdue: boolean;
 
-  @ApiProperty({ example: '2027-05-11', format: 'date', description: '12 months from recording: reported to the PCC if still open' })
+  @ApiProperty({
+    example: '2027-05-11',
+    format: 'date',
+    description: '12 months from recording: reported to the PCC if still open',
+  })
   pccReportDue: string;
 
   @ApiProperty({ example: false })
@@ -100,16 +108,36 @@ export class CaseSummaryView {
   @ApiProperty({ example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'], type: [String], format: 'uuid' })
   subjectIds: string[];
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   investigatorId: string | null;
 
-  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String, description: 'The investigator’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The investigator’s display name',
+  })
   investigatorName: string | null;
 
-  @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   supervisorId: string | null;
 
-  @ApiProperty({ example: 'DI Marcus Reid', nullable: true, type: String, description: 'The supervisor’s display name' })
+  @ApiProperty({
+    example: 'DI Marcus Reid',
+    nullable: true,
+    type: String,
+    description: 'The supervisor’s display name',
+  })
   supervisorName: string | null;
 
   @ApiProperty({ enum: Severity, enumName: 'Severity', nullable: true })
@@ -135,7 +163,11 @@ export class CaseSummaryView {
 }
 
 export class CaseView extends CaseSummaryView {
-  @ApiProperty({ example: 'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).', description: 'Sensitive narrative' })
+  @ApiProperty({
+    example:
+      'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).',
+    description: 'Sensitive narrative',
+  })
   allegationSummary: string;
 
   @ApiProperty({ enum: BreachType, enumName: 'BreachType', nullable: true })

@@ -50,7 +50,10 @@ export class RecordOutcomeRequest {
   @OptionalDateOnly('When they left the service')
   leftServiceOn?: string | null;
 
-  @ApiPropertyOptional({ example: false, description: 'A leaver: the finding that they would have been dismissed' })
+  @ApiPropertyOptional({
+    example: false,
+    description: 'A leaver: the finding that they would have been dismissed',
+  })
   @IsOptional()
   @IsBoolean()
   wouldHaveBeenDismissed?: boolean;
@@ -63,7 +66,10 @@ export class RecordOutcomeRequest {
   @OptionalDateOnly('Advisory List entry date')
   advisoryListOn?: string | null;
 
-  @ApiPropertyOptional({ example: 3, description: 'Required when replacing an existing outcome: the version you read' })
+  @ApiPropertyOptional({
+    example: 3,
+    description: 'Required when replacing an existing outcome: the version you read',
+  })
   @IsOptional()
   @Int4(1)
   version?: number;
@@ -88,7 +94,9 @@ export class SeverityAssessmentView {
   })
   subjectId: string | null;
 
-  @ApiProperty({ example: 'A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified' })
+  @ApiProperty({
+    example: 'A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified',
+  })
   reason: string;
 
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })

@@ -36,7 +36,11 @@ export class RecordReferralRequest {
   @IsEnum(ReferralCriterion, { each: true })
   criteria?: ReferralCriterion[];
 
-  @ApiPropertyOptional({ example: 'Voluntary referral: repeated disclosure of custody records to an associate (gravity)', maxLength: 4000, description: 'Required for a voluntary referral: why' })
+  @ApiPropertyOptional({
+    example: 'Voluntary referral: repeated disclosure of custody records to an associate (gravity)',
+    maxLength: 4000,
+    description: 'Required for a voluntary referral: why',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 4000)
@@ -72,7 +76,11 @@ export class CorrectReferralRequest {
   )
   reason: string;
 
-  @ApiPropertyOptional({ example: '2026-05-27', format: 'date', description: 'The corrected date of referral' })
+  @ApiPropertyOptional({
+    example: '2026-05-27',
+    format: 'date',
+    description: 'The corrected date of referral',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
@@ -92,7 +100,11 @@ export class CorrectReferralRequest {
   @IsEnum(IopcDecision)
   decision?: IopcDecision;
 
-  @ApiPropertyOptional({ example: '2026-06-03', format: 'date', description: 'The corrected date of the IOPC decision' })
+  @ApiPropertyOptional({
+    example: '2026-06-03',
+    format: 'date',
+    description: 'The corrected date of the IOPC decision',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
@@ -106,7 +118,10 @@ export class CorrectReferralRequest {
 }
 
 export class NoReferralRequest {
-  @ApiProperty({ example: 'Contact with the caller was professional and logged on the incident record; no APSP criterion met' })
+  @ApiProperty({
+    example:
+      'Contact with the caller was professional and logged on the incident record; no APSP criterion met',
+  })
   @Text(4000, 'Why no referral was made although the mandatory criteria are met')
   reason: string;
 }
@@ -142,12 +157,20 @@ export class ReferralView {
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   recordedBy: string;
 
-  @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   decisionRecordedBy: string | null;
 }
 
 export class NoReferralView {
-  @ApiProperty({ example: 'Contact with the caller was professional and logged on the incident record; no APSP criterion met' })
+  @ApiProperty({
+    example:
+      'Contact with the caller was professional and logged on the incident record; no APSP criterion met',
+  })
   reason: string;
 
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })

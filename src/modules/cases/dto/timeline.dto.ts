@@ -14,16 +14,31 @@ export class TimelineEventView {
   @ApiProperty({ example: '2026-05-15T09:00:00.000Z', format: 'date-time' })
   occurredAt: string;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   actorId: string | null;
 
   @ApiProperty({ example: 'Priya Shah', nullable: true, type: String })
   actorName: string | null;
 
-  @ApiProperty({ example: { from: 'open', to: 'under_investigation' }, type: 'object', additionalProperties: true, description: 'Codes and ids of the event' })
+  @ApiProperty({
+    example: { from: 'open', to: 'under_investigation' },
+    type: 'object',
+    additionalProperties: true,
+    description: 'Codes and ids of the event',
+  })
   details: Record<string, unknown>;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'A note’s text or a reason given' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'A note’s text or a reason given',
+  })
   note: string | null;
 }
 

@@ -54,7 +54,12 @@ export class PersonView {
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
 
-  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   departmentId: string | null;
 
   @ApiProperty({ example: 'Response Policing North', nullable: true, type: String })

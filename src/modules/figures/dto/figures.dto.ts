@@ -201,7 +201,16 @@ export class FigureTable {
   columns: FigureColumn[];
 
   @ApiProperty({
-    example: [{ financial_year: '2025/26', basis: 'recorded', referrals: 41, mandatory: 37, voluntary: 4, pending: 19 }],
+    example: [
+      {
+        financial_year: '2025/26',
+        basis: 'recorded',
+        referrals: 41,
+        mandatory: 37,
+        voluntary: 4,
+        pending: 19,
+      },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: 'One object per row, keyed by the column keys',
@@ -209,7 +218,14 @@ export class FigureTable {
   rows: FigureRow[];
 
   @ApiProperty({
-    example: { financial_year: 'total', basis: 'recorded', referrals: 41, mandatory: 37, voluntary: 4, pending: 19 },
+    example: {
+      financial_year: 'total',
+      basis: 'recorded',
+      referrals: 41,
+      mandatory: 37,
+      voluntary: 4,
+      pending: 19,
+    },
     type: 'object',
     additionalProperties: true,
     nullable: true,
@@ -218,7 +234,9 @@ export class FigureTable {
   total: FigureRow | null;
 
   @ApiPropertyOptional({
-    example: [{ financial_year: 'total', basis: 'recorded', member_type: 'officer', people: 44, pending: 15 }],
+    example: [
+      { financial_year: 'total', basis: 'recorded', member_type: 'officer', people: 44, pending: 15 },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: 'Cases only: the total row of each member type (`total` is the one over every type)',
@@ -258,7 +276,9 @@ export class MisconductReturn {
   columns: FigureColumn[];
 
   @ApiProperty({
-    example: [{ financial_year: '2025/26', case_reference: 'CASE-2025-M4X9TB', outcome: 'dismissal_without_notice' }],
+    example: [
+      { financial_year: '2025/26', case_reference: 'CASE-2025-M4X9TB', outcome: 'dismissal_without_notice' },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
   })

@@ -19,13 +19,22 @@ import { TEXT_MAX } from './report-input.dto.js';
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class AssignRequest {
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', description: 'A user with the analyst or supervisor role' })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    description: 'A user with the analyst or supervisor role',
+  })
   @IsUUID('all')
   assigneeId: string;
 }
 
 export class SubmitForReviewRequest {
-  @ApiProperty({ example: 'Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.', maxLength: NARRATIVE_MAX, description: 'The assessment. Sensitive; every version is kept' })
+  @ApiProperty({
+    example:
+      'Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.',
+    maxLength: NARRATIVE_MAX,
+    description: 'The assessment. Sensitive; every version is kept',
+  })
   @IsString()
   @Length(1, NARRATIVE_MAX)
   assessmentText: string;
@@ -36,7 +45,12 @@ export class SubmitForReviewRequest {
 }
 
 export class SendBackRequest {
-  @ApiProperty({ example: 'Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before', maxLength: TEXT_MAX, description: 'Why the assessment goes back to its analyst' })
+  @ApiProperty({
+    example:
+      'Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before',
+    maxLength: TEXT_MAX,
+    description: 'Why the assessment goes back to its analyst',
+  })
   @IsString()
   @Length(1, TEXT_MAX)
   reason: string;
@@ -53,7 +67,10 @@ export class ReviewRequest {
   @IsEnum(ReviewDecision)
   decision: ReviewDecision;
 
-  @ApiPropertyOptional({ example: 'Association declared in 2024 and managed by the line manager; no further corruption indicators', description: 'Required for no_further_action' })
+  @ApiPropertyOptional({
+    example: 'Association declared in 2024 and managed by the line manager; no further corruption indicators',
+    description: 'Required for no_further_action',
+  })
   @requiredFor(ReviewDecision.NoFurtherAction, 'reason')
   @IsString()
   @Length(1, TEXT_MAX)
@@ -97,7 +114,10 @@ export class ReviewRequest {
   @IsEnum(MatterType)
   matterType?: MatterType;
 
-  @ApiPropertyOptional({ example: 'Force Vetting Unit', description: 'Required for disseminated: who receives it' })
+  @ApiPropertyOptional({
+    example: 'Force Vetting Unit',
+    description: 'Required for disseminated: who receives it',
+  })
   @requiredFor(ReviewDecision.Disseminated, 'recipient')
   @IsString()
   @Length(1, 200)
@@ -111,7 +131,10 @@ export class ReviewRequest {
   @IsBoolean()
   recipientInternal?: boolean;
 
-  @ApiPropertyOptional({ example: true, description: 'Dissemination under 3x5x2 handling C: the recorded conditions apply' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Dissemination under 3x5x2 handling C: the recorded conditions apply',
+  })
   @IsOptional()
   @IsBoolean()
   conditionsConfirmed?: boolean;

@@ -150,10 +150,20 @@ export class QueueItem {
   @ApiProperty({ example: 0, description: '0 = vulnerable person and APSP, 1 = either, 2 = neither' })
   urgencyRank: number;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   assigneeId: string | null;
 
-  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String, description: 'The assignee’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The assignee’s display name',
+  })
   assigneeName: string | null;
 
   @ApiProperty({ example: '2026-07-15', nullable: true, type: String, format: 'date' })
@@ -197,12 +207,23 @@ export class StateCount {
   @ApiProperty({ example: 2 })
   overdue: number;
 
-  @ApiProperty({ example: 41, nullable: true, type: Number, description: 'Age in days of the oldest item in this state' })
+  @ApiProperty({
+    example: 41,
+    nullable: true,
+    type: Number,
+    description: 'Age in days of the oldest item in this state',
+  })
   oldestAgeDays: number | null;
 }
 
 export class AnalystLoad {
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String, description: 'null: not yet assigned' })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: not yet assigned',
+  })
   assigneeId: string | null;
 
   @ApiProperty({ example: 'Priya Shah', nullable: true, type: String })

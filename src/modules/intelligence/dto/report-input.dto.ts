@@ -57,7 +57,10 @@ export class GradingInput {
   @Length(1, 1)
   handlingCode: string;
 
-  @ApiPropertyOptional({ example: 'Share only with the force vetting unit; do not disclose the source', description: 'The conditions of lawful sharing; required with handling code C' })
+  @ApiPropertyOptional({
+    example: 'Share only with the force vetting unit; do not disclose the source',
+    description: 'The conditions of lawful sharing; required with handling code C',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
@@ -112,7 +115,11 @@ const LinksProperty = (): PropertyDecorator =>
   );
 
 export class CreateIntelligenceRequest {
-  @ApiProperty({ example: '2026-05-09T16:20:00.000Z', format: 'date-time', description: 'When the unit received it (not in the future)' })
+  @ApiProperty({
+    example: '2026-05-09T16:20:00.000Z',
+    format: 'date-time',
+    description: 'When the unit received it (not in the future)',
+  })
   @IsDateString({ strict: true })
   receivedAt: string;
 
@@ -122,7 +129,11 @@ export class CreateIntelligenceRequest {
   @EnumProperty(SourceType, 'SourceType')
   sourceType: SourceType;
 
-  @ApiPropertyOptional({ example: 'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject', description: 'Protected: seen only by the recording analyst and supervisors' })
+  @ApiPropertyOptional({
+    example:
+      'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
+    description: 'Protected: seen only by the recording analyst and supervisors',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
@@ -143,7 +154,11 @@ export class CreateIntelligenceRequest {
   @SubjectsProperty()
   subjects?: SubjectInput[];
 
-  @ApiPropertyOptional({ example: true, default: false, description: 'A vulnerable person is involved (the APSP signal)' })
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description: 'A vulnerable person is involved (the APSP signal)',
+  })
   @IsOptional()
   @IsBoolean()
   vulnerablePerson?: boolean;
@@ -154,7 +169,12 @@ export class CreateIntelligenceRequest {
   @MaxLength(TEXT_MAX)
   vulnerablePersonNote?: string;
 
-  @ApiProperty({ example: 'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.', maxLength: NARRATIVE_MAX, description: 'The account. Sensitive: never logged' })
+  @ApiProperty({
+    example:
+      'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.',
+    maxLength: NARRATIVE_MAX,
+    description: 'The account. Sensitive: never logged',
+  })
   @IsString()
   @Length(1, NARRATIVE_MAX)
   narrative: string;
@@ -186,7 +206,8 @@ export class UpdateIntelligenceRequest {
   sourceType?: SourceType;
 
   @ApiPropertyOptional({
-    example: 'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
+    example:
+      'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
     nullable: true,
     type: String,
     description: 'Only the recording analyst or a supervisor',
@@ -218,13 +239,21 @@ export class UpdateIntelligenceRequest {
   @IsBoolean()
   vulnerablePerson?: boolean;
 
-  @ApiPropertyOptional({ example: 'Victim of a domestic abuse incident the subject attended in March 2026', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: 'Victim of a domestic abuse incident the subject attended in March 2026',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
   vulnerablePersonNote?: string | null;
 
-  @ApiPropertyOptional({ example: 'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.', maxLength: NARRATIVE_MAX })
+  @ApiPropertyOptional({
+    example:
+      'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.',
+    maxLength: NARRATIVE_MAX,
+  })
   @PresentNotNull()
   @IsString()
   @Length(1, NARRATIVE_MAX)

@@ -22,7 +22,12 @@ export class GradingView {
   @ApiProperty({ example: 'C' })
   handlingCode: string;
 
-  @ApiPropertyOptional({ example: 'Share only with the force vetting unit; do not disclose the source', nullable: true, type: String, description: 'Only on the full report' })
+  @ApiPropertyOptional({
+    example: 'Share only with the force vetting unit; do not disclose the source',
+    nullable: true,
+    type: String,
+    description: 'Only on the full report',
+  })
   handlingConditions?: string | null;
 }
 
@@ -58,7 +63,10 @@ export class AssessmentView {
   @ApiProperty({ example: 2, description: '1 for the first assessment submitted, then 2, ...' })
   versionNo: number;
 
-  @ApiProperty({ example: 'Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.' })
+  @ApiProperty({
+    example:
+      'Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.',
+  })
   assessmentText: string;
 
   @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
@@ -67,7 +75,12 @@ export class AssessmentView {
   @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
   submittedBy: string;
 
-  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String, description: 'Display name of the user' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'Display name of the user',
+  })
   submittedByName: string | null;
 
   @ApiProperty({ example: '2026-05-20T11:02:44.000Z', format: 'date-time' })
@@ -82,13 +95,21 @@ export class AssessmentView {
 }
 
 export class SendBackView {
-  @ApiProperty({ example: 'Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before' })
+  @ApiProperty({
+    example:
+      'Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before',
+  })
   reason: string;
 
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   sentBackBy: string;
 
-  @ApiProperty({ example: 'DI Marcus Reid', nullable: true, type: String, description: 'Display name of the user' })
+  @ApiProperty({
+    example: 'DI Marcus Reid',
+    nullable: true,
+    type: String,
+    description: 'Display name of the user',
+  })
   sentBackByName: string | null;
 
   @ApiProperty({ example: '2026-05-21T15:10:00.000Z', format: 'date-time' })
@@ -111,7 +132,12 @@ export class ReviewView {
   @ApiProperty({ example: null, nullable: true, type: String, format: 'date' })
   reviewDate: string | null;
 
-  @ApiProperty({ example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34', nullable: true, type: String, format: 'uuid' })
+  @ApiProperty({
+    example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34',
+    nullable: true,
+    type: String,
+    format: 'uuid',
+  })
   caseId: string | null;
 
   @ApiProperty({ example: null, nullable: true, type: String })
@@ -120,7 +146,12 @@ export class ReviewView {
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   reviewedBy: string;
 
-  @ApiProperty({ example: 'DI Marcus Reid', nullable: true, type: String, description: 'Display name of the user' })
+  @ApiProperty({
+    example: 'DI Marcus Reid',
+    nullable: true,
+    type: String,
+    description: 'Display name of the user',
+  })
   reviewedByName: string | null;
 
   @ApiProperty({ example: '2026-05-22T09:31:05.000Z', format: 'date-time' })
@@ -146,10 +177,18 @@ export class IntelligenceView {
   @ApiProperty({ enum: SourceType, enumName: 'SourceType' })
   sourceType: SourceType;
 
-  @ApiProperty({ example: true, description: 'False when the caller may not see the source details (they are then null)' })
+  @ApiProperty({
+    example: true,
+    description: 'False when the caller may not see the source details (they are then null)',
+  })
   sourceDetailsVisible: boolean;
 
-  @ApiProperty({ example: 'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject', nullable: true, type: String })
+  @ApiProperty({
+    example:
+      'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
+    nullable: true,
+    type: String,
+  })
   sourceDetails: string | null;
 
   @ApiProperty({ type: GradingView })
@@ -164,10 +203,17 @@ export class IntelligenceView {
   @ApiProperty({ example: true })
   vulnerablePerson: boolean;
 
-  @ApiProperty({ example: 'Victim of a domestic abuse incident the subject attended in March 2026', nullable: true, type: String })
+  @ApiProperty({
+    example: 'Victim of a domestic abuse incident the subject attended in March 2026',
+    nullable: true,
+    type: String,
+  })
   vulnerablePersonNote: string | null;
 
-  @ApiProperty({ example: 'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.' })
+  @ApiProperty({
+    example:
+      'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.',
+  })
   narrative: string;
 
   @ApiProperty({ type: [SubjectView] })
@@ -190,22 +236,42 @@ export class IntelligenceView {
   })
   recordedByName: string | null;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   assigneeId: string | null;
 
-  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String, description: 'The assignee’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The assignee’s display name',
+  })
   assigneeName: string | null;
 
   @ApiProperty({ example: '2026-05-12T09:00:00.000Z', format: 'date-time', nullable: true, type: String })
   assignedAt: string | null;
 
-  @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   assignedBy: string | null;
 
   @ApiProperty({ example: '2026-05-20T11:02:44.000Z', format: 'date-time', nullable: true, type: String })
   submittedAt: string | null;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   submittedBy: string | null;
 
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String })
@@ -220,7 +286,13 @@ export class IntelligenceView {
   @ApiProperty({ example: null, nullable: true, type: String, format: 'date' })
   reviewDate: string | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String, format: 'uuid', description: 'The case it was referred to' })
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    format: 'uuid',
+    description: 'The case it was referred to',
+  })
   referredCaseId: string | null;
 
   @ApiProperty({ type: [AssessmentView], description: 'Every version, oldest first' })

@@ -25,14 +25,18 @@ export class CreateSourceRequest {
 export class SourceView {
   @ApiProperty({ example: '0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46', format: 'uuid' }) id: string;
   @ApiProperty({ example: 'Niche RMS audit feed' }) name: string;
-  @ApiProperty({ example: 'lnt_4Fq9', description: 'The first characters of the key, to tell keys apart' }) keyPrefix: string;
+  @ApiProperty({ example: 'lnt_4Fq9', description: 'The first characters of the key, to tell keys apart' })
+  keyPrefix: string;
   @ApiProperty({ example: '2026-01-12T10:00:00.000Z', format: 'date-time' }) createdAt: string;
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) rotatedAt: string | null;
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
 export class SourceWithKey extends SourceView {
-  @ApiProperty({ example: 'lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA', description: 'The API key: shown once, stored only as its hash. Send it as X-Source-Key.' })
+  @ApiProperty({
+    example: 'lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA',
+    description: 'The API key: shown once, stored only as its hash. Send it as X-Source-Key.',
+  })
   key: string;
 }
 
@@ -43,9 +47,15 @@ export class IngestRejection {
 
 export class IngestResult {
   @ApiProperty({ example: 498, description: 'Rows that passed validation' }) accepted: number;
-  @ApiProperty({ example: 486, description: 'Rows stored now (accepted rows already stored are not stored twice)' })
+  @ApiProperty({
+    example: 486,
+    description: 'Rows stored now (accepted rows already stored are not stored twice)',
+  })
   stored: number;
-  @ApiProperty({ example: 12, description: 'Accepted rows already stored (the same source, event id and time)' })
+  @ApiProperty({
+    example: 12,
+    description: 'Accepted rows already stored (the same source, event id and time)',
+  })
   duplicates: number;
   @ApiProperty({ type: [IngestRejection] }) rejected: IngestRejection[];
 }
@@ -53,22 +63,45 @@ export class IngestResult {
 export class RuleView {
   @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
   @ApiProperty({ example: true }) enabled: boolean;
-  @ApiProperty({ example: { minDays: 3, windowDays: 14 }, type: 'object', additionalProperties: { type: 'integer' } })
+  @ApiProperty({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
   thresholds: Record<string, number>;
-  @ApiProperty({ example: 'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them', description: 'The plain-language reason every flag of the rule carries' }) reason: string;
+  @ApiProperty({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+    description: 'The plain-language reason every flag of the rule carries',
+  })
+  reason: string;
   @ApiProperty({ example: 3 }) version: number;
   @ApiProperty({ example: '2026-04-20T14:00:00.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class UpdateRuleRequest {
   @ApiProperty({ example: 3 })
-  @Type(() => Number) @Int4(1) version: number;
+  @Type(() => Number)
+  @Int4(1)
+  version: number;
   @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ example: { minDays: 3, windowDays: 14 }, type: 'object', additionalProperties: { type: 'integer' } })
+  @ApiPropertyOptional({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
   @IsOptional()
   @IsObject()
   thresholds?: Record<string, number>;
-  @ApiPropertyOptional({ example: 'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them', maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) reason?: string;
+  @ApiPropertyOptional({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -106,11 +139,18 @@ export class TrialResult {
   @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
   @ApiProperty({ example: '2026-05-01', format: 'date' }) from: string;
   @ApiProperty({ example: '2026-05-31', format: 'date' }) to: string;
-  @ApiProperty({ example: { minDays: 2, windowDays: 14 }, type: 'object', additionalProperties: { type: 'integer' } }) proposed: Record<
-    string,
-    number
-  >;
-  @ApiProperty({ example: { minDays: 3, windowDays: 14 }, type: 'object', additionalProperties: { type: 'integer' } }) current: Record<string, number>;
+  @ApiProperty({
+    example: { minDays: 2, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  proposed: Record<string, number>;
+  @ApiProperty({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  current: Record<string, number>;
   @ApiProperty({ example: 27, description: 'Flags the proposed thresholds would raise in the period' })
   proposedTotal: number;
   @ApiProperty({ example: 19, description: 'Flags the current thresholds would raise in the period' })
@@ -126,7 +166,8 @@ export class FlagEvent {
   @ApiProperty({ example: '0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46', format: 'uuid' }) sourceId: string;
   @ApiProperty({ example: 'NICHE-20260603-884213' }) eventId: string;
   @ApiProperty({ example: '2026-06-03T22:47:12.000Z', format: 'date-time' }) occurredAt: string;
-  @ApiProperty({ example: 'view', description: 'view, search, print, export; or the contact channel' }) action: string;
+  @ApiProperty({ example: 'view', description: 'view, search, print, export; or the contact channel' })
+  action: string;
   @ApiProperty({ example: 'crime', nullable: true, type: String }) recordType: string | null;
   @ApiProperty({ example: 'CR/26/004417', nullable: true, type: String }) recordId: string | null;
   @ApiProperty({ example: 'NP-77120', nullable: true, type: String }) personRef: string | null;
@@ -138,10 +179,20 @@ export class FlagView {
   @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ example: '2026-05-20', format: 'date' }) windowStart: string;
   @ApiProperty({ example: '2026-06-03', format: 'date' }) windowEnd: string;
-  @ApiProperty({ example: 'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them' }) reason: string;
+  @ApiProperty({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+  })
+  reason: string;
   @ApiProperty({ example: 6 }) eventCount: number;
   @ApiProperty({ type: [FlagEvent], description: 'The first 50 events, as evidence' }) events: FlagEvent[];
-  @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String, description: 'The lead raised from the flag' })
+  @ApiProperty({
+    example: null,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The lead raised from the flag',
+  })
   reportId: string | null;
   @ApiProperty({ example: '2026-06-04T02:00:00.000Z', format: 'date-time' }) raisedAt: string;
 }

@@ -10,9 +10,11 @@ export class NotificationView {
   @ApiProperty({ enum: NotificationRecordType, enumName: 'NotificationRecordType' })
   recordType: NotificationRecordType;
   @ApiProperty({ example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34', format: 'uuid' }) recordId: string;
-  @ApiProperty({ example: 'CASE-2026-M4X9TB', description: 'The case or report reference' }) reference: string;
+  @ApiProperty({ example: 'CASE-2026-M4X9TB', description: 'The case or report reference' })
+  reference: string;
   @ApiProperty({ example: '2026-07-01', format: 'date' }) dueOn: string;
-  @ApiProperty({ example: false, description: 'Sent to the supervisor because the item is overdue' }) escalated: boolean;
+  @ApiProperty({ example: false, description: 'Sent to the supervisor because the item is overdue' })
+  escalated: boolean;
   @ApiProperty({ example: '2026-06-01T06:00:00.000Z', format: 'date-time' }) raisedAt: string;
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) readAt: string | null;
   @ApiProperty({

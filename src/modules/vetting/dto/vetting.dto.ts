@@ -46,7 +46,11 @@ export class WithdrawClearanceRequest {
   @Length(3, 500)
   reason: string;
 
-  @ApiPropertyOptional({ example: '2026-06-05', format: 'date', description: 'Default today; not in the future' })
+  @ApiPropertyOptional({
+    example: '2026-06-05',
+    format: 'date',
+    description: 'Default today; not in the future',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'withdrawnOn must be a date (YYYY-MM-DD)' })
   withdrawnOn?: string;
@@ -61,9 +65,17 @@ export class ClearanceView {
   @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
   @ApiProperty({ example: '2019-03-18', format: 'date' }) grantedOn: string;
-  @ApiProperty({ example: '2029-03-17', format: 'date', description: 'Valid until the day before; expired from this day' })
+  @ApiProperty({
+    example: '2029-03-17',
+    format: 'date',
+    description: 'Valid until the day before; expired from this day',
+  })
   expiresOn: string;
-  @ApiProperty({ example: '2028-12-17', format: 'date', description: 'First day of the renewal warning window' })
+  @ApiProperty({
+    example: '2028-12-17',
+    format: 'date',
+    description: 'First day of the renewal warning window',
+  })
   renewalDueFrom: string;
   @ApiProperty({ enum: ClearanceStatus, enumName: 'ClearanceStatus', description: 'As of today' })
   status: ClearanceStatus;
@@ -71,7 +83,13 @@ export class ClearanceView {
   @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String }) supersededById: string | null;
   @ApiProperty({ example: null, format: 'date', nullable: true, type: String }) withdrawnOn: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) withdrawalReason: string | null;
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  recordedBy: string | null;
   @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) recordedAt: string;
   @ApiProperty({ example: 3 }) version: number;
 }
@@ -87,11 +105,18 @@ export class DeclarationRequest {
   @IsEnum(DeclarationCategory)
   category: DeclarationCategory;
 
-  @ApiProperty({ example: 'Declared a close friendship with a licensee of a premises on her patrol area', example: '2026-05-28', format: 'date', description: 'When the person declared it; not in the future' })
+  @ApiProperty({
+    example: '2026-05-28',
+    format: 'date',
+    description: 'When the person declared it; not in the future',
+  })
   @Matches(DATE, { message: 'declaredOn must be a date (YYYY-MM-DD)' })
   declaredOn: string;
 
-  @ApiProperty({ description: 'What was declared (kept for vetting staff; never logged or sent on)' })
+  @ApiProperty({
+    example: 'Declared a close friendship with a licensee of a premises on her patrol area',
+    description: 'What was declared (kept for vetting staff; never logged or sent on)',
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 10000)
@@ -103,10 +128,22 @@ export class DeclarationView {
   @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ enum: DeclarationCategory, enumName: 'DeclarationCategory' }) category: DeclarationCategory;
   @ApiProperty({ example: '2026-05-28', format: 'date' }) declaredOn: string;
-  @ApiProperty({ example: 'Declared a close friendship with a licensee of a premises on her patrol area' }) description: string;
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
+  @ApiProperty({ example: 'Declared a close friendship with a licensee of a premises on her patrol area' })
+  description: string;
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  recordedBy: string | null;
   @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) recordedAt: string;
-  @ApiProperty({ example: '6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70', format: 'uuid', description: 'The review_required alert it raised' }) alertId: string;
+  @ApiProperty({
+    example: '6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70',
+    format: 'uuid',
+    description: 'The review_required alert it raised',
+  })
+  alertId: string;
 }
 
 export class DeclarationPage extends PageMeta {
@@ -120,8 +157,15 @@ export class AlertMember {
   @ApiProperty({ example: 'DS4127' }) staffNumber: string;
   @ApiProperty({ example: 'Karen' }) givenName: string;
   @ApiProperty({ example: 'Holloway' }) familyName: string;
-  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ example: 'Response Policing North', nullable: true, type: String }) departmentName: string | null;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
+  @ApiProperty({ example: 'Response Policing North', nullable: true, type: String }) departmentName:
+    string | null;
 }
 
 export class AlertView {
@@ -129,19 +173,48 @@ export class AlertView {
   @ApiProperty({ enum: AlertKind, enumName: 'AlertKind' }) kind: AlertKind;
   @ApiProperty({ enum: AlertStatus, enumName: 'AlertStatus' }) status: AlertStatus;
   @ApiProperty({ type: AlertMember }) workforceMember: AlertMember;
-  @ApiProperty({ example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26', format: 'uuid', nullable: true, type: String }) clearanceId: string | null;
+  @ApiProperty({
+    example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  clearanceId: string | null;
   @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true }) level: VettingLevel | null;
-  @ApiProperty({ example: '2026-07-01', format: 'date', description: 'Expiry (renewal_due, overdue) or the day it was raised' })
+  @ApiProperty({
+    example: '2026-07-01',
+    format: 'date',
+    description: 'Expiry (renewal_due, overdue) or the day it was raised',
+  })
   dueOn: string;
   @ApiProperty({ enum: AlertSource, enumName: 'AlertSource', nullable: true }) sourceType: AlertSource | null;
   @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String }) sourceId: string | null;
   @ApiProperty({ example: '2026-06-01T06:00:00.000Z', format: 'date-time' }) raisedAt: string;
-  @ApiProperty({ example: '2026-06-01T08:30:00.000Z', format: 'date-time', nullable: true, type: String }) acknowledgedAt: string | null;
-  @ApiProperty({ example: '4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72', format: 'uuid', nullable: true, type: String }) acknowledgedBy: string | null;
-  @ApiProperty({ example: 'Helen Okafor', nullable: true, type: String, description: 'Display name of acknowledgedBy' })
+  @ApiProperty({ example: '2026-06-01T08:30:00.000Z', format: 'date-time', nullable: true, type: String })
+  acknowledgedAt: string | null;
+  @ApiProperty({
+    example: '4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  acknowledgedBy: string | null;
+  @ApiProperty({
+    example: 'Helen Okafor',
+    nullable: true,
+    type: String,
+    description: 'Display name of acknowledgedBy',
+  })
   acknowledgedByName: string | null;
-  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
-  @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String, description: 'null: resolved by the sweep' })
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) resolvedAt:
+    string | null;
+  @ApiProperty({
+    example: null,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: resolved by the sweep',
+  })
   resolvedBy: string | null;
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Display name of resolvedBy' })
   resolvedByName: string | null;
@@ -253,7 +326,7 @@ export class DueWithin {
 export class StateCounts {
   @ApiProperty({ example: 2540 }) up_to_date: number;
   @ApiProperty({ example: 131 }) renewal_due: number;
-  @ApiProperty({ example: false }) overdue: number;
+  @ApiProperty({ example: 184 }) overdue: number;
   @ApiProperty({ example: 58 }) below_required: number;
   @ApiProperty({ example: 71 }) none: number;
 }
@@ -282,7 +355,8 @@ export class ComplianceView {
   @ApiProperty({ example: 2984, description: 'Current workforce: started and not left' }) total: number;
   @ApiProperty({ example: 2671 }) upToDate: number;
   @ApiProperty({ example: 0.895, description: 'Share up to date (0-1)' }) share: number;
-  @ApiProperty({ example: 0.105, description: 'Share not up to date (HMICFRS: "more than 10%")' }) notUpToDateShare: number;
+  @ApiProperty({ example: 0.105, description: 'Share not up to date (HMICFRS: "more than 10%")' })
+  notUpToDateShare: number;
   @ApiProperty({ type: StateCounts }) byState: StateCounts;
   @ApiProperty({ example: 184, description: 'Relevant clearance expired' }) expired: number;
   @ApiProperty({ example: 58 }) belowRequired: number;

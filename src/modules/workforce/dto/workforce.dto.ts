@@ -88,7 +88,12 @@ export class CreatePostRequest {
   @Length(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   departmentId?: string | null;
@@ -113,7 +118,13 @@ export class UpdatePostRequest {
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String, description: 'null: no department' })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: no department',
+  })
   @ValidateIf((o: UpdatePostRequest) => o.departmentId !== undefined && o.departmentId !== null)
   @IsUUID('all')
   departmentId?: string | null;
@@ -137,7 +148,13 @@ export class PostView {
   @ApiProperty({ example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51', format: 'uuid' }) id: string;
   @ApiProperty({ example: 'PSD-CCU-DS' }) code: string;
   @ApiProperty({ example: 'Detective Sergeant, Counter-Corruption Unit' }) title: string;
-  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String }) departmentId: string | null;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
   @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   requiredLevel: VettingLevel | null;
   @ApiProperty({ example: 3 }) version: number;
@@ -191,12 +208,22 @@ export class CreateMemberRequest {
   @Length(1, 100)
   rankOrGrade?: string | null;
 
-  @ApiPropertyOptional({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   departmentId?: string | null;
 
-  @ApiPropertyOptional({ example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51', format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   postId?: string | null;
@@ -249,7 +276,12 @@ export class UpdateMemberRequest {
   @Length(1, 100)
   rankOrGrade?: string | null;
 
-  @ApiPropertyOptional({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @ValidateIf((o: UpdateMemberRequest) => o.departmentId !== undefined && o.departmentId !== null)
   @IsUUID('all')
   departmentId?: string | null;
@@ -301,7 +333,8 @@ export class MemberVetting {
   clearanceId: string | null;
   @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   clearanceLevel: VettingLevel | null;
-  @ApiProperty({ example: '2029-03-17', format: 'date', nullable: true, type: String }) expiresOn: string | null;
+  @ApiProperty({ example: '2029-03-17', format: 'date', nullable: true, type: String }) expiresOn:
+    string | null;
 }
 
 export class MemberView {
@@ -311,9 +344,22 @@ export class MemberView {
   @ApiProperty({ example: 'Karen' }) givenName: string;
   @ApiProperty({ example: 'Holloway' }) familyName: string;
   @ApiProperty({ example: 'Detective Sergeant', nullable: true, type: String }) rankOrGrade: string | null;
-  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51', format: 'uuid', nullable: true, type: String }) postId: string | null;
-  @ApiProperty({ example: '2014-09-01', format: 'date', nullable: true, type: String }) startDate: string | null;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
+  @ApiProperty({
+    example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  postId: string | null;
+  @ApiProperty({ example: '2014-09-01', format: 'date', nullable: true, type: String }) startDate:
+    string | null;
   @ApiProperty({ example: null, format: 'date', nullable: true, type: String }) leaveDate: string | null;
   @ApiProperty({ example: true, description: 'Employed today (started, not left)' }) current: boolean;
   @ApiProperty({ type: MemberVetting }) vetting: MemberVetting;
