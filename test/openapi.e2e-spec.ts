@@ -165,7 +165,9 @@ describe('contracts', () => {
     const document = buildOpenApiDocument(t.app);
     const schemas = document.components!.schemas! as Record<string, SchemaObject>;
     // Every validator of every request DTO is stated in its schema, or listed as one no keyword can state.
-    const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown> };
+    const storage = getMetadataStorage() as unknown as {
+      validationMetadatas: Map<abstract new () => unknown, unknown>;
+    };
     const dtos = [...storage.validationMetadatas.keys()].filter(
       (c) => c.name in schemas || /(Query|Param)$/.test(c.name),
     );

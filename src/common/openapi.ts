@@ -21,6 +21,8 @@ const PROBLEM_TYPE_BASE = 'https://lantern.police.uk/problems/';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 type Handler = (...args: unknown[]) => unknown;
+/** A class, as class-validator keys its metadata. */
+type Class = abstract new (...args: never[]) => unknown;
 type Controller = (new (...args: never[]) => unknown) & { prototype: object };
 
 /** A controller method behind an operation, to read the metadata the guard and the pipes act on. */
@@ -82,7 +84,7 @@ export const problemExample = (status: number, code: string, detail: string, ins
   detail,
   instance,
   code,
-  ...(code === CommonError.ValidationFailed
+  ...(code === String(CommonError.ValidationFailed)
     ? { errors: [{ field: 'version', rule: 'min', message: 'version must not be less than 1' }] }
     : {}),
   requestId: '5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11',
@@ -279,7 +281,7 @@ export function patternOf(regex: RegExp): string {
 
 /** Applies one validator's rule to the schema of the value it checks; false when the rule has no keyword. */
 function applyRule(schema: SchemaObject, rule: ValidationMetadata): boolean {
-  const [a, b] = rule.constraints ?? [];
+  const [a, b] = (rule.constraints ?? []) as unknown[];
   const set = <K extends keyof SchemaObject>(key: K, value: SchemaObject[K]) => {
     if (schema[key] === undefined) schema[key] = value;
   };
@@ -345,7 +347,7 @@ function applyRule(schema: SchemaObject, rule: ValidationMetadata): boolean {
 /** The class-validator rules of a class, by property (its own and inherited). */
 function rulesOf(target: object): Map<string, ValidationMetadata[]> {
   const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const rule of getMetadataStorage().getTargetValidationMetadatas(target as Function, '', true, false)) {
+  for (const rule of getMetadataStorage().getTargetValidationMetadatas(target as Class, '', true, false)) {
     byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
   }
   return byProperty;
@@ -353,7 +355,7 @@ function rulesOf(target: object): Map<string, ValidationMetadata[]> {
 
 /** Every request DTO class with validators, by name (component schemas are named after their class). */
 function validatedClasses(): Map<string, object> {
-  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Function, unknown[]> };
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Class, unknown[]> };
   return new Map([...storage.validationMetadatas.keys()].map((c) => [c.name, c]));
 }
 
@@ -364,7 +366,7 @@ export function unstatedRules(target: object): string[] {
     for (const rule of rules) {
       const name = rule.name ?? rule.type;
       if (name in RULES_NOT_IN_SCHEMA) continue;
-      if (!applyRule({}, rule)) unstated.push(`${(target as Function).name}.${property}: ${name}`);
+      if (!applyRule({}, rule)) unstated.push(`${(target as Class).name}.${property}: ${name}`);
     }
   return unstated;
 }
@@ -417,7 +419,12 @@ function constrainParameters(operation: OperationObject, route: Route): void {
   const param = (where: string, name: string) => parameters.find((p) => p.in === where && p.name === name);
   for (const [key, arg] of Object.entries(args)) {
     const kind = Number(key.split(':')[0]);
-    const where = kind === RouteParamtypes.QUERY ? 'query' : kind === RouteParamtypes.PARAM ? 'path' : null;
+    const where =
+      kind === Number(RouteParamtypes.QUERY)
+        ? 'query'
+        : kind === Number(RouteParamtypes.PARAM)
+          ? 'path'
+          : null;
     if (!where) continue;
     if (arg.data === undefined) {
       const dto = types[arg.index];
