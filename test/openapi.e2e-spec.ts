@@ -131,7 +131,7 @@ describe('contracts', () => {
     expect([...new Set(lacking)]).toEqual([]);
   });
 
-  it('has every example valid against its own schema, and every error example a code of the catalogue', () => {
+  it('has every example valid against its own schema, and every error example a code of the catalogue its description names', () => {
     const document = buildOpenApiDocument(t.app);
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
@@ -148,8 +148,13 @@ describe('contracts', () => {
       for (const m of media(op)) if (JSON_TYPE.test(m.type)) check(`${name} ${m.where}`, m.schema, m.example);
       for (const [status, response] of Object.entries(op.responses))
         if (/^[45]/.test(status) && response && 'content' in response)
-          for (const m of Object.values(response.content ?? {}))
+          for (const m of Object.values(response.content ?? {})) {
             check(`${name} ${status}`, m.schema, m.example);
+            // The error's description names the codes it may carry, the example's among them.
+            const code = (m.example as { code?: string } | undefined)?.code ?? '(none)';
+            if (!response.description.includes(code))
+              invalid.push(`${name} ${status}: ${code} not described`);
+          }
     }
     for (const [name, response] of Object.entries(document.components?.responses ?? {}))
       for (const m of Object.values(
@@ -157,6 +162,9 @@ describe('contracts', () => {
       )) {
         expect(m.example).toBeDefined();
         check(`components.responses.${name}`, m.schema, m.example);
+        const code = (m.example as { code?: string }).code ?? '(none)';
+        if (!(response as { description: string }).description.includes(code))
+          invalid.push(`components.responses.${name}: ${code} not described`);
       }
     expect(invalid).toEqual([]);
   });

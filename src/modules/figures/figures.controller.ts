@@ -150,7 +150,7 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
 @Roles(Role.Supervisor, Role.Auditor)
 @ApiBadRequestResponse({
   type: Problem,
-  description: 'Unknown category, malformed or backwards financial year, ...',
+  description: 'validation_failed: unknown category, malformed or backwards financial year, ...',
 })
 @Controller('figures')
 export class FiguresController {

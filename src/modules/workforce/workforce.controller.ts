@@ -156,7 +156,11 @@ export class WorkforceController {
     },
   })
   @ApiCreatedResponse({ type: ImportResult })
-  @ApiUnprocessableEntityResponse({ type: Problem })
+  @ApiUnprocessableEntityResponse({
+    type: Problem,
+    description:
+      'import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported',
+  })
   async import(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ImportResult> {
     if (typeof request.body !== 'string') {
       throw new ProblemException({

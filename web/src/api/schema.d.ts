@@ -4951,7 +4951,7 @@ export interface operations {
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
-            /** @description See `code` */
+            /** @description dependency_unavailable: PostgreSQL or Redis does not answer (the detail names which) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4959,12 +4959,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://lantern.police.uk/problems/service_unavailable",
+                     *       "type": "https://lantern.police.uk/problems/dependency_unavailable",
                      *       "title": "Service unavailable",
                      *       "status": 503,
-                     *       "detail": "See `code`",
+                     *       "detail": "dependency_unavailable: PostgreSQL or Redis does not answer (the detail names which)",
                      *       "instance": "/health/ready",
-                     *       "code": "service_unavailable",
+                     *       "code": "dependency_unavailable",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
                      *     }
                      */
@@ -5010,7 +5010,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description unauthorised: wrong email or password, or a disabled account (every failure the same) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5021,7 +5021,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/unauthorised",
                      *       "title": "Unauthorised",
                      *       "status": 401,
-                     *       "detail": "See `code`",
+                     *       "detail": "unauthorised: wrong email or password, or a disabled account (every failure the same)",
                      *       "instance": "/api/v1/auth/login",
                      *       "code": "unauthorised",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
@@ -5089,7 +5089,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description unauthorised: no refresh token, or one expired, already used or revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5100,7 +5100,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/unauthorised",
                      *       "title": "Unauthorised",
                      *       "status": 401,
-                     *       "detail": "See `code`",
+                     *       "detail": "unauthorised: no refresh token, or one expired, already used or revoked",
                      *       "instance": "/api/v1/auth/refresh",
                      *       "code": "unauthorised",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
@@ -6299,7 +6299,7 @@ export interface operations {
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description See `code` */
+            /** @description import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6307,12 +6307,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://lantern.police.uk/problems/unprocessable",
+                     *       "type": "https://lantern.police.uk/problems/import_rejected",
                      *       "title": "Unprocessable content",
                      *       "status": 422,
-                     *       "detail": "See `code`",
+                     *       "detail": "import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported",
                      *       "instance": "/api/v1/workforce/import",
-                     *       "code": "unprocessable",
+                     *       "code": "import_rejected",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
                      *     }
                      */
@@ -11965,7 +11965,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11976,7 +11976,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -12305,7 +12305,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12316,7 +12316,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -12627,7 +12627,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12638,7 +12638,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -12781,7 +12781,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12792,7 +12792,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -12952,7 +12952,7 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12963,7 +12963,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -13158,7 +13158,7 @@ export interface operations {
                     "application/json": components["schemas"]["MisconductReturn"];
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13169,7 +13169,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/validation_failed",
                      *       "title": "Bad request",
                      *       "status": 400,
-                     *       "detail": "Unknown category, malformed or backwards financial year, ...",
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
                      *       "instance": "/api/v1/figures/returns/misconduct",
                      *       "code": "validation_failed",
                      *       "errors": [
@@ -13356,7 +13356,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
-            /** @description See `code` */
+            /** @description not_found: no report or case with this reference, or one the caller may not see */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -13367,7 +13367,7 @@ export interface operations {
                      *       "type": "https://lantern.police.uk/problems/not_found",
                      *       "title": "Not found",
                      *       "status": 404,
-                     *       "detail": "See `code`",
+                     *       "detail": "not_found: no report or case with this reference, or one the caller may not see",
                      *       "instance": "/api/v1/directory/references/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "code": "not_found",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
@@ -13571,7 +13571,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description invalid_source_key: no, an unknown or a revoked X-Source-Key (the same answer for each) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -13579,12 +13579,12 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "type": "https://lantern.police.uk/problems/unauthorised",
+                     *       "type": "https://lantern.police.uk/problems/invalid_source_key",
                      *       "title": "Unauthorised",
                      *       "status": 401,
-                     *       "detail": "See `code`",
+                     *       "detail": "invalid_source_key: no, an unknown or a revoked X-Source-Key (the same answer for each)",
                      *       "instance": "/api/v1/monitoring/events",
-                     *       "code": "unauthorised",
+                     *       "code": "invalid_source_key",
                      *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
                      *     }
                      */
