@@ -1869,6 +1869,11 @@ export interface components {
             email: string;
             /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
             /**
              * Format: uuid
@@ -1926,6 +1931,11 @@ export interface components {
             email: string;
             /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
             /** @example true */
             enabled: boolean;
@@ -1967,6 +1977,11 @@ export interface components {
             email: string;
             /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
             /** @example true */
             enabled: boolean;
@@ -2195,6 +2210,7 @@ export interface components {
              * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
              */
             departmentId?: string | null;
+            /** @example MV */
             requiredLevel?: components["schemas"]["VettingLevel"] | null;
         };
         PostView: {
@@ -2212,6 +2228,7 @@ export interface components {
              * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
              */
             departmentId: string | null;
+            /** @example MV */
             requiredLevel: components["schemas"]["VettingLevel"] | null;
             /** @example 3 */
             version: number;
@@ -2245,7 +2262,10 @@ export interface components {
              * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
              */
             departmentId?: string | null;
-            /** @description null: no particular level; a change re-checks everyone in the post */
+            /**
+             * @description null: no particular level; a change re-checks everyone in the post
+             * @example MV
+             */
             requiredLevel?: components["schemas"]["VettingLevel"] | null;
             /** @example 3 */
             version: number;
@@ -2302,8 +2322,12 @@ export interface components {
         /** @enum {string} */
         VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "none" | "left";
         MemberVetting: {
+            /** @example up_to_date */
             state: components["schemas"]["VettingState"];
-            /** @description What the post requires */
+            /**
+             * @description What the post requires
+             * @example MV
+             */
             requiredLevel: components["schemas"]["VettingLevel"] | null;
             /**
              * Format: uuid
@@ -2311,6 +2335,7 @@ export interface components {
              * @example 2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26
              */
             clearanceId: string | null;
+            /** @example MV */
             clearanceLevel: components["schemas"]["VettingLevel"] | null;
             /**
              * Format: date
@@ -2437,7 +2462,7 @@ export interface components {
             intelligenceAssessment: string;
             /**
              * @description 3x5x2: P or C (C needs conditions). 5x5x5: 1-5
-             * @example P
+             * @example C
              */
             handlingCode: string;
             /**
@@ -2465,7 +2490,10 @@ export interface components {
              * @example 2026-05-09T16:20:00.000Z
              */
             receivedAt: string;
-            /** @description How it was received */
+            /**
+             * @description How it was received
+             * @example reporting_line
+             */
             receiptMethod: components["schemas"]["ReceiptMethod"];
             sourceType: components["schemas"]["SourceType"];
             /**
@@ -2475,6 +2503,11 @@ export interface components {
             sourceDetails?: string;
             grading: components["schemas"]["GradingInput"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories?: components["schemas"]["CorruptionCategory"][];
             /** @description Workforce members the report concerns (none while unidentified) */
             subjects?: components["schemas"]["SubjectInput"][];
@@ -2572,6 +2605,7 @@ export interface components {
             versionNo: number;
             /** @example Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim. */
             assessmentText: string;
+            /** @example referred_to_case */
             recommendedDecision: components["schemas"]["ReviewDecision"];
             /**
              * Format: uuid
@@ -2602,6 +2636,7 @@ export interface components {
              * @example 4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37
              */
             assessmentId: string;
+            /** @example referred_to_case */
             decision: components["schemas"]["ReviewDecision"];
             /** @example null */
             reason: string | null;
@@ -2641,12 +2676,14 @@ export interface components {
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
             /**
              * Format: date-time
              * @example 2026-05-09T16:20:00.000Z
              */
             receivedAt: string;
+            /** @example reporting_line */
             receiptMethod: components["schemas"]["ReceiptMethod"];
             sourceType: components["schemas"]["SourceType"];
             /**
@@ -2658,6 +2695,11 @@ export interface components {
             sourceDetails: string | null;
             grading: components["schemas"]["GradingView"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
             /** @example true */
             vulnerablePerson: boolean;
@@ -2719,6 +2761,7 @@ export interface components {
              * @example null
              */
             reviewedBy: string | null;
+            /** @example null */
             decision: components["schemas"]["ReviewDecision"] | null;
             /**
              * Format: date
@@ -2767,6 +2810,7 @@ export interface components {
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
             /**
              * Format: date-time
@@ -2774,6 +2818,11 @@ export interface components {
              */
             receivedAt: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
             grading: components["schemas"]["GradingView"];
             /** @example true */
@@ -2826,6 +2875,7 @@ export interface components {
         /** @enum {string} */
         OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         StateCount: {
+            /** @example in_assessment */
             state: components["schemas"]["IntelligenceState"];
             /** @example 14 */
             count: number;
@@ -2885,6 +2935,7 @@ export interface components {
              * @example 2026-05-09T16:20:00.000Z
              */
             receivedAt?: string;
+            /** @example reporting_line */
             receiptMethod?: components["schemas"]["ReceiptMethod"];
             sourceType?: components["schemas"]["SourceType"];
             /**
@@ -2895,6 +2946,11 @@ export interface components {
             /** @description The whole grade (a regrade) */
             grading?: components["schemas"]["GradingInput"];
             primaryCategory?: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories?: components["schemas"]["CorruptionCategory"][];
             /** @description Workforce members the report concerns (none while unidentified) */
             subjects?: components["schemas"]["SubjectInput"][];
@@ -2926,6 +2982,7 @@ export interface components {
              * @example Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.
              */
             assessmentText: string;
+            /** @example referred_to_case */
             recommendedDecision: components["schemas"]["ReviewDecision"];
         };
         SendBackRequest: {
@@ -2946,6 +3003,7 @@ export interface components {
          */
         MatterType: "complaint" | "conduct_matter" | "recordable_conduct_matter";
         ReviewRequest: {
+            /** @example referred_to_case */
             decision: components["schemas"]["ReviewDecision"];
             /**
              * @description Required for no_further_action
@@ -2964,9 +3022,15 @@ export interface components {
              * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
              */
             caseId?: string;
-            /** @description For referred_to_case without caseId: the new case’s type (default misconduct) */
+            /**
+             * @description For referred_to_case without caseId: the new case’s type (default misconduct)
+             * @example misconduct
+             */
             caseType?: components["schemas"]["CaseType"];
-            /** @description For referred_to_case without caseId: the new case’s matter type (default conduct_matter) */
+            /**
+             * @description For referred_to_case without caseId: the new case’s matter type (default conduct_matter)
+             * @example conduct_matter
+             */
             matterType?: components["schemas"]["MatterType"];
             /**
              * @description Required for disseminated: who receives it
@@ -3009,6 +3073,7 @@ export interface components {
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
             /**
              * Format: date-time
@@ -3016,6 +3081,11 @@ export interface components {
              */
             receivedAt: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
             grading: components["schemas"]["GradingView"];
             /** @example true */
@@ -3107,10 +3177,19 @@ export interface components {
             id: string;
             /** @example CASE-2026-M4X9TB */
             reference: string;
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
+            /** @example under_investigation */
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories: components["schemas"]["CorruptionCategory"][];
             /**
              * @example [
@@ -3138,16 +3217,18 @@ export interface components {
              * @example DI Marcus Reid
              */
             supervisorName: string | null;
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"] | null;
             /** @example true */
             referralRequired: boolean;
+            /** @example directed */
             iopcDecision: components["schemas"]["IopcDecision"] | null;
             /**
              * Format: date-time
              * @example 2026-05-11T08:42:17.000Z
              */
             recordedAt: string;
-            /** @example 2017/18 */
+            /** @example 2026/27 */
             recordedFinancialYear: string;
             timeliness: components["schemas"]["TimelinessView"];
             /** @example 3 */
@@ -3193,6 +3274,7 @@ export interface components {
              * @example 2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26
              */
             clearanceId: string | null;
+            /** @example MV */
             level: components["schemas"]["VettingLevel"] | null;
             /**
              * Format: date
@@ -3200,6 +3282,7 @@ export interface components {
              * @example 2026-07-01
              */
             dueOn: string;
+            /** @example null */
             sourceType: components["schemas"]["AlertSource"] | null;
             /**
              * Format: uuid
@@ -3324,6 +3407,7 @@ export interface components {
             items: components["schemas"]["NotificationView"][];
         };
         RecordClearanceRequest: {
+            /** @example MV */
             level: components["schemas"]["VettingLevel"];
             /**
              * Format: date
@@ -3354,6 +3438,7 @@ export interface components {
              * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
              */
             workforceMemberId: string;
+            /** @example MV */
             level: components["schemas"]["VettingLevel"];
             /**
              * Format: date
@@ -3637,7 +3722,9 @@ export interface components {
         /** @enum {string} */
         BreachType: "honesty_and_integrity" | "authority_respect_courtesy" | "equality_and_diversity" | "use_of_force" | "orders_and_instructions" | "duties_and_responsibilities" | "confidentiality" | "fitness_for_work" | "discreditable_conduct" | "challenging_and_reporting";
         CreateCaseRequest: {
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
             /**
              * @description Sensitive: never logged or audited
@@ -3645,7 +3732,13 @@ export interface components {
              */
             allegationSummary: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
-            /** @description Secondary categories */
+            /**
+             * @description Secondary categories
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories?: components["schemas"]["CorruptionCategory"][];
             /**
              * @description Workforce members the case is about
@@ -3656,6 +3749,7 @@ export interface components {
             subjectIds: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
+            /** @example discreditable_conduct */
             breachType?: components["schemas"]["BreachType"] | null;
             /**
              * Format: uuid
@@ -3699,9 +3793,15 @@ export interface components {
             /** @example Karen Holloway */
             name: string;
             memberType: components["schemas"]["MemberType"];
-            /** @description The regime that governs this subject’s matter (derived, never chosen) */
+            /**
+             * @description The regime that governs this subject’s matter (derived, never chosen)
+             * @example 2020
+             */
             regime: components["schemas"]["ConductRegime"];
-            /** @description The subject’s current severity assessment */
+            /**
+             * @description The subject’s current severity assessment
+             * @example gross_misconduct
+             */
             severity: components["schemas"]["Severity"] | null;
         };
         /** @enum {string} */
@@ -3728,6 +3828,7 @@ export interface components {
             reason: string | null;
             /** @example 2026/214587 */
             iopcReference: string | null;
+            /** @example directed */
             decision: components["schemas"]["IopcDecision"] | null;
             /**
              * Format: date
@@ -3776,6 +3877,7 @@ export interface components {
             blocksInvestigation: boolean;
         };
         SeverityAssessmentView: {
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"];
             /**
              * Format: uuid
@@ -3822,13 +3924,19 @@ export interface components {
              */
             workforceMemberId: string;
             memberType: components["schemas"]["MemberType"];
+            /** @example null */
             criminalOutcome: components["schemas"]["CriminalOutcome"] | null;
+            /** @example case_to_answer */
             misconductFinding: components["schemas"]["MisconductFinding"] | null;
+            /** @example misconduct_hearing */
             proceedings: components["schemas"]["Proceedings"] | null;
             proceedingsResult: components["schemas"]["ProceedingsResult"] | null;
+            /** @example dismissal_without_notice */
             misconductOutcome: components["schemas"]["MisconductOutcome"] | null;
+            /** @example 2020 */
             regime: components["schemas"]["ConductRegime"] | null;
             allegationResult: components["schemas"]["AllegationResult"] | null;
+            /** @example null */
             leftService: components["schemas"]["LeftService"] | null;
             /**
              * Format: date
@@ -3847,7 +3955,10 @@ export interface components {
              * @example null
              */
             advisoryListOn: string | null;
-            /** @description The subject’s severity when the outcome was proposed (or confirmed) */
+            /**
+             * @description The subject’s severity when the outcome was proposed (or confirmed)
+             * @example gross_misconduct
+             */
             severity: components["schemas"]["Severity"] | null;
             /**
              * @description What is still needed before the case can close (`confirmation` while it is a proposal)
@@ -3912,10 +4023,19 @@ export interface components {
             id: string;
             /** @example CASE-2026-M4X9TB */
             reference: string;
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
+            /** @example under_investigation */
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories: components["schemas"]["CorruptionCategory"][];
             /**
              * @example [
@@ -3943,16 +4063,18 @@ export interface components {
              * @example DI Marcus Reid
              */
             supervisorName: string | null;
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"] | null;
             /** @example true */
             referralRequired: boolean;
+            /** @example directed */
             iopcDecision: components["schemas"]["IopcDecision"] | null;
             /**
              * Format: date-time
              * @example 2026-05-11T08:42:17.000Z
              */
             recordedAt: string;
-            /** @example 2017/18 */
+            /** @example 2026/27 */
             recordedFinancialYear: string;
             timeliness: components["schemas"]["TimelinessView"];
             /** @example 3 */
@@ -3962,7 +4084,9 @@ export interface components {
              * @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).
              */
             allegationSummary: string;
+            /** @example discreditable_conduct */
             breachType: components["schemas"]["BreachType"] | null;
+            /** @example null */
             suspendedFrom: components["schemas"]["CaseStatus"] | null;
             /** @example null */
             suspensionReason: string | null;
@@ -4018,12 +4142,20 @@ export interface components {
              * @example 3
              */
             version: number;
+            /** @example misconduct */
             caseType?: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType?: components["schemas"]["MatterType"];
             /** @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP). */
             allegationSummary?: string;
             primaryCategory?: components["schemas"]["CorruptionCategory"];
-            /** @description Secondary categories */
+            /**
+             * @description Secondary categories
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories?: components["schemas"]["CorruptionCategory"][];
             /**
              * @description Replaces the subjects
@@ -4034,6 +4166,7 @@ export interface components {
             subjectIds?: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
+            /** @example discreditable_conduct */
             breachType?: components["schemas"]["BreachType"] | null;
             /**
              * Format: uuid
@@ -4063,6 +4196,7 @@ export interface components {
              * @example 2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34
              */
             id: string;
+            /** @example status_changed */
             kind: components["schemas"]["CaseEventKind"];
             /**
              * Format: date-time
@@ -4120,6 +4254,7 @@ export interface components {
             reason: string;
         };
         AssessSeverityRequest: {
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"];
             /** @example A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified */
             reason: string;
@@ -4154,6 +4289,7 @@ export interface components {
             iopcReference?: string;
         };
         ReferralDecisionRequest: {
+            /** @example directed */
             decision: components["schemas"]["IopcDecision"];
             /**
              * Format: date
@@ -4177,7 +4313,10 @@ export interface components {
              */
             referredOn?: string;
             basis?: components["schemas"]["ReferralBasis"];
-            /** @description The corrected IOPC decision */
+            /**
+             * @description The corrected IOPC decision
+             * @example directed
+             */
             decision?: components["schemas"]["IopcDecision"];
             /**
              * Format: date
@@ -4196,14 +4335,22 @@ export interface components {
             reason: string;
         };
         RecordOutcomeRequest: {
+            /** @example null */
             criminalOutcome?: components["schemas"]["CriminalOutcome"] | null;
+            /** @example case_to_answer */
             misconductFinding?: components["schemas"]["MisconductFinding"] | null;
+            /** @example misconduct_hearing */
             proceedings?: components["schemas"]["Proceedings"] | null;
             proceedingsResult?: components["schemas"]["ProceedingsResult"] | null;
+            /** @example dismissal_without_notice */
             misconductOutcome?: components["schemas"]["MisconductOutcome"] | null;
-            /** @description Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another */
+            /**
+             * @description Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another
+             * @example 2020
+             */
             regime?: components["schemas"]["ConductRegime"] | null;
             allegationResult?: components["schemas"]["AllegationResult"] | null;
+            /** @example null */
             leftService?: components["schemas"]["LeftService"] | null;
             /**
              * Format: date
@@ -4244,6 +4391,7 @@ export interface components {
         /** @enum {string} */
         UpdateRecipient: "complainant" | "subject" | "both";
         RecordUpdateRequest: {
+            /** @example both */
             recipients: components["schemas"]["UpdateRecipient"];
             /**
              * Format: date-time
@@ -4268,12 +4416,14 @@ export interface components {
             from: string;
             /** @example 2018/19 */
             to: string;
+            /** @example null */
             category: components["schemas"]["CorruptionCategory"] | null;
             /**
              * Format: uuid
              * @example null
              */
             department: string | null;
+            /** @example null */
             memberType: components["schemas"]["MemberType"] | null;
         };
         FigureColumn: {
@@ -4445,6 +4595,7 @@ export interface components {
         /** @enum {string} */
         ReferenceKind: "intelligence_report" | "case";
         ReferenceView: {
+            /** @example case */
             kind: components["schemas"]["ReferenceKind"];
             /**
              * Format: uuid
@@ -4551,6 +4702,7 @@ export interface components {
         /** @enum {string} */
         MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst";
         RuleView: {
+            /** @example vulnerable_repeat_access */
             code: components["schemas"]["MonitoringRuleCode"];
             /** @example true */
             enabled: boolean;
@@ -4637,6 +4789,7 @@ export interface components {
             difference: number;
         };
         TrialResult: {
+            /** @example vulnerable_repeat_access */
             code: components["schemas"]["MonitoringRuleCode"];
             /**
              * Format: date
@@ -4717,6 +4870,7 @@ export interface components {
              * @example 5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95
              */
             id: string;
+            /** @example vulnerable_repeat_access */
             ruleCode: components["schemas"]["MonitoringRuleCode"];
             /**
              * Format: uuid
@@ -6084,7 +6238,7 @@ export interface operations {
                      *           "code": "PSD-CCU-DS",
                      *           "title": "Detective Sergeant, Counter-Corruption Unit",
                      *           "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                     *           "requiredLevel": "RV",
+                     *           "requiredLevel": "MV",
                      *           "version": 3,
                      *           "createdAt": "2026-05-11T08:42:17.000Z",
                      *           "updatedAt": "2026-06-02T14:05:33.000Z"
@@ -6115,7 +6269,7 @@ export interface operations {
                  *       "code": "PSD-CCU-DS",
                  *       "title": "Detective Sergeant, Counter-Corruption Unit",
                  *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                 *       "requiredLevel": "RV"
+                 *       "requiredLevel": "MV"
                  *     }
                  */
                 "application/json": components["schemas"]["CreatePostRequest"];
@@ -6133,7 +6287,7 @@ export interface operations {
                      *       "code": "PSD-CCU-DS",
                      *       "title": "Detective Sergeant, Counter-Corruption Unit",
                      *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                     *       "requiredLevel": "RV",
+                     *       "requiredLevel": "MV",
                      *       "version": 3,
                      *       "createdAt": "2026-05-11T08:42:17.000Z",
                      *       "updatedAt": "2026-06-02T14:05:33.000Z"
@@ -6172,7 +6326,7 @@ export interface operations {
                      *       "code": "PSD-CCU-DS",
                      *       "title": "Detective Sergeant, Counter-Corruption Unit",
                      *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                     *       "requiredLevel": "RV",
+                     *       "requiredLevel": "MV",
                      *       "version": 3,
                      *       "createdAt": "2026-05-11T08:42:17.000Z",
                      *       "updatedAt": "2026-06-02T14:05:33.000Z"
@@ -6205,7 +6359,7 @@ export interface operations {
                  *       "code": "PSD-CCU-DS",
                  *       "title": "Detective Sergeant, Counter-Corruption Unit",
                  *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                 *       "requiredLevel": "RV",
+                 *       "requiredLevel": "MV",
                  *       "version": 3
                  *     }
                  */
@@ -6224,7 +6378,7 @@ export interface operations {
                      *       "code": "PSD-CCU-DS",
                      *       "title": "Detective Sergeant, Counter-Corruption Unit",
                      *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
-                     *       "requiredLevel": "RV",
+                     *       "requiredLevel": "MV",
                      *       "version": 3,
                      *       "createdAt": "2026-05-11T08:42:17.000Z",
                      *       "updatedAt": "2026-06-02T14:05:33.000Z"
@@ -6370,9 +6524,9 @@ export interface operations {
                      *           "current": true,
                      *           "vetting": {
                      *             "state": "up_to_date",
-                     *             "requiredLevel": "RV",
+                     *             "requiredLevel": "MV",
                      *             "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *             "clearanceLevel": "RV",
+                     *             "clearanceLevel": "MV",
                      *             "expiresOn": "2029-03-17"
                      *           },
                      *           "version": 3,
@@ -6437,9 +6591,9 @@ export interface operations {
                      *       "current": true,
                      *       "vetting": {
                      *         "state": "up_to_date",
-                     *         "requiredLevel": "RV",
+                     *         "requiredLevel": "MV",
                      *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *         "clearanceLevel": "RV",
+                     *         "clearanceLevel": "MV",
                      *         "expiresOn": "2029-03-17"
                      *       },
                      *       "version": 3,
@@ -6489,9 +6643,9 @@ export interface operations {
                      *       "current": true,
                      *       "vetting": {
                      *         "state": "up_to_date",
-                     *         "requiredLevel": "RV",
+                     *         "requiredLevel": "MV",
                      *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *         "clearanceLevel": "RV",
+                     *         "clearanceLevel": "MV",
                      *         "expiresOn": "2029-03-17"
                      *       },
                      *       "version": 3,
@@ -6559,9 +6713,9 @@ export interface operations {
                      *       "current": true,
                      *       "vetting": {
                      *         "state": "up_to_date",
-                     *         "requiredLevel": "RV",
+                     *         "requiredLevel": "MV",
                      *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *         "clearanceLevel": "RV",
+                     *         "clearanceLevel": "MV",
                      *         "expiresOn": "2029-03-17"
                      *       },
                      *       "version": 3,
@@ -6626,11 +6780,11 @@ export interface operations {
                      *         {
                      *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *           "reference": "INT-2026-7K3QZD",
-                     *           "state": "received",
+                     *           "state": "awaiting_review",
                      *           "receivedAt": "2026-05-09T16:20:00.000Z",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "secondaryCategories": [
-                     *             "abuse_of_position_sexual"
+                     *             "misuse_of_systems"
                      *           ],
                      *           "grading": {
                      *             "scheme": "3x5x2",
@@ -6687,19 +6841,19 @@ export interface operations {
                 /**
                  * @example {
                  *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                 *       "receiptMethod": "in_person",
+                 *       "receiptMethod": "reporting_line",
                  *       "sourceType": "colleague",
                  *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
                  *       "grading": {
                  *         "scheme": "3x5x2",
                  *         "sourceEvaluation": "2",
                  *         "intelligenceAssessment": "B",
-                 *         "handlingCode": "P",
+                 *         "handlingCode": "C",
                  *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
                  *       },
                  *       "primaryCategory": "abuse_of_position_sexual",
                  *       "secondaryCategories": [
-                 *         "abuse_of_position_sexual"
+                 *         "misuse_of_systems"
                  *       ],
                  *       "subjects": [
                  *         {
@@ -6729,9 +6883,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -6744,7 +6898,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -6780,7 +6934,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -6788,7 +6942,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -6804,7 +6958,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -6879,11 +7033,11 @@ export interface operations {
                      *         {
                      *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *           "reference": "INT-2026-7K3QZD",
-                     *           "state": "received",
+                     *           "state": "awaiting_review",
                      *           "receivedAt": "2026-05-09T16:20:00.000Z",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "secondaryCategories": [
-                     *             "abuse_of_position_sexual"
+                     *             "misuse_of_systems"
                      *           ],
                      *           "grading": {
                      *             "scheme": "3x5x2",
@@ -6946,7 +7100,7 @@ export interface operations {
                      * @example {
                      *       "byState": [
                      *         {
-                     *           "state": "received",
+                     *           "state": "in_assessment",
                      *           "count": 14,
                      *           "overdue": 2,
                      *           "oldestAgeDays": 41
@@ -7007,11 +7161,11 @@ export interface operations {
                      *         {
                      *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *           "reference": "INT-2026-7K3QZD",
-                     *           "state": "received",
+                     *           "state": "awaiting_review",
                      *           "receivedAt": "2026-05-09T16:20:00.000Z",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "secondaryCategories": [
-                     *             "abuse_of_position_sexual"
+                     *             "misuse_of_systems"
                      *           ],
                      *           "grading": {
                      *             "scheme": "3x5x2",
@@ -7077,9 +7231,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7092,7 +7246,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7128,7 +7282,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7136,7 +7290,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7152,7 +7306,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -7197,19 +7351,19 @@ export interface operations {
                  * @example {
                  *       "version": 3,
                  *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                 *       "receiptMethod": "in_person",
+                 *       "receiptMethod": "reporting_line",
                  *       "sourceType": "colleague",
                  *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
                  *       "grading": {
                  *         "scheme": "3x5x2",
                  *         "sourceEvaluation": "2",
                  *         "intelligenceAssessment": "B",
-                 *         "handlingCode": "P",
+                 *         "handlingCode": "C",
                  *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
                  *       },
                  *       "primaryCategory": "abuse_of_position_sexual",
                  *       "secondaryCategories": [
-                 *         "abuse_of_position_sexual"
+                 *         "misuse_of_systems"
                  *       ],
                  *       "subjects": [
                  *         {
@@ -7238,9 +7392,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7253,7 +7407,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7289,7 +7443,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7297,7 +7451,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7313,7 +7467,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -7393,9 +7547,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7408,7 +7562,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7444,7 +7598,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7452,7 +7606,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7468,7 +7622,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -7533,7 +7687,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                 *       "recommendedDecision": "no_further_action"
+                 *       "recommendedDecision": "referred_to_case"
                  *     }
                  */
                 "application/json": components["schemas"]["SubmitForReviewRequest"];
@@ -7549,9 +7703,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7564,7 +7718,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7600,7 +7754,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7608,7 +7762,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7624,7 +7778,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -7704,9 +7858,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7719,7 +7873,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7755,7 +7909,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7763,7 +7917,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7779,7 +7933,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -7843,12 +7997,12 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "decision": "no_further_action",
+                 *       "decision": "referred_to_case",
                  *       "reason": "Association declared in 2024 and managed by the line manager; no further corruption indicators",
                  *       "reviewDate": "2026-07-15",
                  *       "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
-                 *       "caseType": "criminal",
-                 *       "matterType": "complaint",
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
                  *       "recipient": "Force Vetting Unit",
                  *       "recipientInternal": true,
                  *       "conditionsConfirmed": true
@@ -7867,9 +8021,9 @@ export interface operations {
                      * @example {
                      *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *       "reference": "INT-2026-7K3QZD",
-                     *       "state": "received",
+                     *       "state": "awaiting_review",
                      *       "receivedAt": "2026-05-09T16:20:00.000Z",
-                     *       "receiptMethod": "in_person",
+                     *       "receiptMethod": "reporting_line",
                      *       "sourceType": "colleague",
                      *       "sourceDetailsVisible": true,
                      *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
@@ -7882,7 +8036,7 @@ export interface operations {
                      *       },
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "secondaryCategories": [
-                     *         "abuse_of_position_sexual"
+                     *         "misuse_of_systems"
                      *       ],
                      *       "vulnerablePerson": true,
                      *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
@@ -7918,7 +8072,7 @@ export interface operations {
                      *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "reviewedAt": null,
                      *       "reviewedBy": null,
-                     *       "decision": "no_further_action",
+                     *       "decision": null,
                      *       "reviewDate": null,
                      *       "referredCaseId": null,
                      *       "assessments": [
@@ -7926,7 +8080,7 @@ export interface operations {
                      *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
                      *           "versionNo": 2,
                      *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
-                     *           "recommendedDecision": "no_further_action",
+                     *           "recommendedDecision": "referred_to_case",
                      *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "submittedByName": "Priya Shah",
                      *           "submittedAt": "2026-05-20T11:02:44.000Z",
@@ -7942,7 +8096,7 @@ export interface operations {
                      *         {
                      *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
                      *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
-                     *           "decision": "no_further_action",
+                     *           "decision": "referred_to_case",
                      *           "reason": null,
                      *           "reviewDate": null,
                      *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
@@ -8023,11 +8177,11 @@ export interface operations {
                      *         {
                      *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
                      *           "reference": "INT-2026-7K3QZD",
-                     *           "state": "received",
+                     *           "state": "awaiting_review",
                      *           "receivedAt": "2026-05-09T16:20:00.000Z",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "secondaryCategories": [
-                     *             "abuse_of_position_sexual"
+                     *             "misuse_of_systems"
                      *           ],
                      *           "grading": {
                      *             "scheme": "3x5x2",
@@ -8073,12 +8227,13 @@ export interface operations {
                      *         {
                      *           "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *           "reference": "CASE-2026-M4X9TB",
-                     *           "caseType": "criminal",
-                     *           "matterType": "complaint",
-                     *           "status": "open",
+                     *           "caseType": "misconduct",
+                     *           "matterType": "conduct_matter",
+                     *           "status": "under_investigation",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "categories": [
-                     *             "abuse_of_position_sexual"
+                     *             "abuse_of_position_sexual",
+                     *             "misuse_of_systems"
                      *           ],
                      *           "subjectIds": [
                      *             "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -8087,11 +8242,11 @@ export interface operations {
                      *           "investigatorName": "Priya Shah",
                      *           "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "supervisorName": "DI Marcus Reid",
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "referralRequired": true,
-                     *           "iopcDecision": "independent",
+                     *           "iopcDecision": "directed",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *           "recordedFinancialYear": "2017/18",
+                     *           "recordedFinancialYear": "2026/27",
                      *           "timeliness": {
                      *             "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *             "nextUpdateDue": "2026-06-26",
@@ -8104,9 +8259,9 @@ export interface operations {
                      *       ],
                      *       "vetting": {
                      *         "state": "up_to_date",
-                     *         "requiredLevel": "RV",
+                     *         "requiredLevel": "MV",
                      *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *         "clearanceLevel": "RV",
+                     *         "clearanceLevel": "MV",
                      *         "expiresOn": "2029-03-17"
                      *       },
                      *       "openAlerts": [
@@ -8123,9 +8278,9 @@ export interface operations {
                      *             "departmentName": "Response Policing North"
                      *           },
                      *           "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *           "level": "RV",
+                     *           "level": "MV",
                      *           "dueOn": "2026-07-01",
-                     *           "sourceType": "declaration",
+                     *           "sourceType": null,
                      *           "sourceId": null,
                      *           "raisedAt": "2026-06-01T06:00:00.000Z",
                      *           "acknowledgedAt": "2026-06-01T08:30:00.000Z",
@@ -8268,7 +8423,7 @@ export interface operations {
                      *         {
                      *           "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
-                     *           "level": "RV",
+                     *           "level": "MV",
                      *           "grantedOn": "2019-03-18",
                      *           "expiresOn": "2029-03-17",
                      *           "renewalDueFrom": "2028-12-17",
@@ -8308,7 +8463,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "level": "RV",
+                 *       "level": "MV",
                  *       "grantedOn": "2026-03-31",
                  *       "expiresOn": "2033-06-04"
                  *     }
@@ -8326,7 +8481,7 @@ export interface operations {
                      * @example {
                      *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "grantedOn": "2019-03-18",
                      *       "expiresOn": "2029-03-17",
                      *       "renewalDueFrom": "2028-12-17",
@@ -8471,7 +8626,7 @@ export interface operations {
                      * @example {
                      *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "grantedOn": "2019-03-18",
                      *       "expiresOn": "2029-03-17",
                      *       "renewalDueFrom": "2028-12-17",
@@ -8527,7 +8682,7 @@ export interface operations {
                      * @example {
                      *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "grantedOn": "2019-03-18",
                      *       "expiresOn": "2029-03-17",
                      *       "renewalDueFrom": "2028-12-17",
@@ -8597,9 +8752,9 @@ export interface operations {
                      *             "departmentName": "Response Policing North"
                      *           },
                      *           "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *           "level": "RV",
+                     *           "level": "MV",
                      *           "dueOn": "2026-07-01",
-                     *           "sourceType": "declaration",
+                     *           "sourceType": null,
                      *           "sourceId": null,
                      *           "raisedAt": "2026-06-01T06:00:00.000Z",
                      *           "acknowledgedAt": "2026-06-01T08:30:00.000Z",
@@ -8655,9 +8810,9 @@ export interface operations {
                      *         "departmentName": "Response Policing North"
                      *       },
                      *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "dueOn": "2026-07-01",
-                     *       "sourceType": "declaration",
+                     *       "sourceType": null,
                      *       "sourceId": null,
                      *       "raisedAt": "2026-06-01T06:00:00.000Z",
                      *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
@@ -8721,9 +8876,9 @@ export interface operations {
                      *         "departmentName": "Response Policing North"
                      *       },
                      *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "dueOn": "2026-07-01",
-                     *       "sourceType": "declaration",
+                     *       "sourceType": null,
                      *       "sourceId": null,
                      *       "raisedAt": "2026-06-01T06:00:00.000Z",
                      *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
@@ -8790,9 +8945,9 @@ export interface operations {
                      *         "departmentName": "Response Policing North"
                      *       },
                      *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
-                     *       "level": "RV",
+                     *       "level": "MV",
                      *       "dueOn": "2026-07-01",
-                     *       "sourceType": "declaration",
+                     *       "sourceType": null,
                      *       "sourceId": null,
                      *       "raisedAt": "2026-06-01T06:00:00.000Z",
                      *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
@@ -8982,12 +9137,13 @@ export interface operations {
                      *         {
                      *           "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *           "reference": "CASE-2026-M4X9TB",
-                     *           "caseType": "criminal",
-                     *           "matterType": "complaint",
-                     *           "status": "open",
+                     *           "caseType": "misconduct",
+                     *           "matterType": "conduct_matter",
+                     *           "status": "under_investigation",
                      *           "primaryCategory": "abuse_of_position_sexual",
                      *           "categories": [
-                     *             "abuse_of_position_sexual"
+                     *             "abuse_of_position_sexual",
+                     *             "misuse_of_systems"
                      *           ],
                      *           "subjectIds": [
                      *             "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -8996,11 +9152,11 @@ export interface operations {
                      *           "investigatorName": "Priya Shah",
                      *           "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "supervisorName": "DI Marcus Reid",
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "referralRequired": true,
-                     *           "iopcDecision": "independent",
+                     *           "iopcDecision": "directed",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *           "recordedFinancialYear": "2017/18",
+                     *           "recordedFinancialYear": "2026/27",
                      *           "timeliness": {
                      *             "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *             "nextUpdateDue": "2026-06-26",
@@ -9033,12 +9189,13 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "caseType": "criminal",
-                 *       "matterType": "complaint",
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
                  *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
                  *       "primaryCategory": "abuse_of_position_sexual",
                  *       "categories": [
-                 *         "abuse_of_position_sexual"
+                 *         "abuse_of_position_sexual",
+                 *         "misuse_of_systems"
                  *       ],
                  *       "subjectIds": [
                  *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9046,7 +9203,7 @@ export interface operations {
                  *       "referralFacts": [
                  *         "apsp_or_improper_relationship"
                  *       ],
-                 *       "breachType": "honesty_and_integrity",
+                 *       "breachType": "discreditable_conduct",
                  *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                  *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                  *       "intelligenceReportIds": [
@@ -9068,12 +9225,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9082,11 +9240,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -9096,8 +9254,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -9105,8 +9263,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -9130,7 +9288,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -9144,7 +9302,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -9156,19 +9314,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -9225,12 +9383,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9239,11 +9398,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -9253,8 +9412,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -9262,8 +9421,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -9287,7 +9446,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -9301,7 +9460,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -9313,19 +9472,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -9376,12 +9535,13 @@ export interface operations {
                 /**
                  * @example {
                  *       "version": 3,
-                 *       "caseType": "criminal",
-                 *       "matterType": "complaint",
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
                  *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
                  *       "primaryCategory": "abuse_of_position_sexual",
                  *       "categories": [
-                 *         "abuse_of_position_sexual"
+                 *         "abuse_of_position_sexual",
+                 *         "misuse_of_systems"
                  *       ],
                  *       "subjectIds": [
                  *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9389,7 +9549,7 @@ export interface operations {
                  *       "referralFacts": [
                  *         "apsp_or_improper_relationship"
                  *       ],
-                 *       "breachType": "honesty_and_integrity",
+                 *       "breachType": "discreditable_conduct",
                  *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                  *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                  *       "intelligenceReportIds": [
@@ -9410,12 +9570,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9424,11 +9585,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -9438,8 +9599,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -9447,8 +9608,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -9472,7 +9633,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -9486,7 +9647,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -9498,19 +9659,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -9602,7 +9763,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34",
-                     *           "kind": "created",
+                     *           "kind": "status_changed",
                      *           "occurredAt": "2026-05-15T09:00:00.000Z",
                      *           "actorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "actorName": "Priya Shah",
@@ -9655,12 +9816,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9669,11 +9831,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -9683,8 +9845,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -9692,8 +9854,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -9717,7 +9879,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -9731,7 +9893,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -9743,19 +9905,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -9823,12 +9985,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -9837,11 +10000,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -9851,8 +10014,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -9860,8 +10023,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -9885,7 +10048,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -9899,7 +10062,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -9911,19 +10074,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -9990,12 +10153,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10004,11 +10168,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10018,8 +10182,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10027,8 +10191,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10052,7 +10216,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10066,7 +10230,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10078,19 +10242,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10157,12 +10321,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10171,11 +10336,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10185,8 +10350,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10194,8 +10359,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10219,7 +10384,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10233,7 +10398,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10245,19 +10410,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10324,12 +10489,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10338,11 +10504,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10352,8 +10518,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10361,8 +10527,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10386,7 +10552,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10400,7 +10566,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10412,19 +10578,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10475,7 +10641,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "severity": "no_misconduct",
+                 *       "severity": "gross_misconduct",
                  *       "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                  *       "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                  *       "version": 3
@@ -10494,12 +10660,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10508,11 +10675,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10522,8 +10689,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10531,8 +10698,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10556,7 +10723,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10570,7 +10737,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10582,19 +10749,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10667,12 +10834,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10681,11 +10849,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10695,8 +10863,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10704,8 +10872,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10729,7 +10897,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10743,7 +10911,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10755,19 +10923,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10818,7 +10986,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "decision": "independent",
+                 *       "decision": "directed",
                  *       "decidedOn": "2026-03-31",
                  *       "iopcReference": "2026/214587"
                  *     }
@@ -10836,12 +11004,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -10850,11 +11019,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -10864,8 +11033,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -10873,8 +11042,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -10898,7 +11067,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -10912,7 +11081,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -10924,19 +11093,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -10990,7 +11159,7 @@ export interface operations {
                  *       "reason": "The IOPC decision letter is dated 3 June, not 10 June",
                  *       "referredOn": "2026-05-27",
                  *       "basis": "mandatory",
-                 *       "decision": "independent",
+                 *       "decision": "directed",
                  *       "decidedOn": "2026-06-03",
                  *       "iopcReference": "2026/214587"
                  *     }
@@ -11008,12 +11177,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -11022,11 +11192,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -11036,8 +11206,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -11045,8 +11215,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -11070,7 +11240,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -11084,7 +11254,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -11096,19 +11266,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -11175,12 +11345,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -11189,11 +11360,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -11203,8 +11374,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -11212,8 +11383,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -11237,7 +11408,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -11251,7 +11422,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -11263,19 +11434,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -11328,14 +11499,14 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "criminalOutcome": "no_further_action",
-                 *       "misconductFinding": "no_case_to_answer",
-                 *       "proceedings": "misconduct_meeting",
+                 *       "criminalOutcome": null,
+                 *       "misconductFinding": "case_to_answer",
+                 *       "proceedings": "misconduct_hearing",
                  *       "proceedingsResult": "proven",
-                 *       "misconductOutcome": "no_further_action",
-                 *       "regime": "2012",
+                 *       "misconductOutcome": "dismissal_without_notice",
+                 *       "regime": "2020",
                  *       "allegationResult": "substantiated",
-                 *       "leftService": "resigned",
+                 *       "leftService": null,
                  *       "leftServiceOn": null,
                  *       "wouldHaveBeenDismissed": false,
                  *       "barredListOn": null,
@@ -11357,19 +11528,19 @@ export interface operations {
                      *       "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *       "memberType": "officer",
-                     *       "criminalOutcome": "no_further_action",
-                     *       "misconductFinding": "no_case_to_answer",
-                     *       "proceedings": "misconduct_meeting",
+                     *       "criminalOutcome": null,
+                     *       "misconductFinding": "case_to_answer",
+                     *       "proceedings": "misconduct_hearing",
                      *       "proceedingsResult": "proven",
-                     *       "misconductOutcome": "no_further_action",
-                     *       "regime": "2012",
+                     *       "misconductOutcome": "dismissal_without_notice",
+                     *       "regime": "2020",
                      *       "allegationResult": "substantiated",
-                     *       "leftService": "resigned",
+                     *       "leftService": null,
                      *       "leftServiceOn": null,
                      *       "wouldHaveBeenDismissed": false,
                      *       "barredListOn": null,
                      *       "advisoryListOn": null,
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "missing": [
                      *         "confirmation"
                      *       ],
@@ -11426,19 +11597,19 @@ export interface operations {
                      *       "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *       "memberType": "officer",
-                     *       "criminalOutcome": "no_further_action",
-                     *       "misconductFinding": "no_case_to_answer",
-                     *       "proceedings": "misconduct_meeting",
+                     *       "criminalOutcome": null,
+                     *       "misconductFinding": "case_to_answer",
+                     *       "proceedings": "misconduct_hearing",
                      *       "proceedingsResult": "proven",
-                     *       "misconductOutcome": "no_further_action",
-                     *       "regime": "2012",
+                     *       "misconductOutcome": "dismissal_without_notice",
+                     *       "regime": "2020",
                      *       "allegationResult": "substantiated",
-                     *       "leftService": "resigned",
+                     *       "leftService": null,
                      *       "leftServiceOn": null,
                      *       "wouldHaveBeenDismissed": false,
                      *       "barredListOn": null,
                      *       "advisoryListOn": null,
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "missing": [
                      *         "confirmation"
                      *       ],
@@ -11476,7 +11647,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "recipients": "complainant",
+                 *       "recipients": "both",
                  *       "givenAt": "2026-05-29T10:00:00.000Z"
                  *     }
                  */
@@ -11493,12 +11664,13 @@ export interface operations {
                      * @example {
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB",
-                     *       "caseType": "criminal",
-                     *       "matterType": "complaint",
-                     *       "status": "open",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
                      *       "primaryCategory": "abuse_of_position_sexual",
                      *       "categories": [
-                     *         "abuse_of_position_sexual"
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
                      *       ],
                      *       "subjectIds": [
                      *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
@@ -11507,11 +11679,11 @@ export interface operations {
                      *       "investigatorName": "Priya Shah",
                      *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *       "supervisorName": "DI Marcus Reid",
-                     *       "severity": "no_misconduct",
+                     *       "severity": "gross_misconduct",
                      *       "referralRequired": true,
-                     *       "iopcDecision": "independent",
+                     *       "iopcDecision": "directed",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
-                     *       "recordedFinancialYear": "2017/18",
+                     *       "recordedFinancialYear": "2026/27",
                      *       "timeliness": {
                      *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
                      *         "nextUpdateDue": "2026-06-26",
@@ -11521,8 +11693,8 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
-                     *       "breachType": "honesty_and_integrity",
-                     *       "suspendedFrom": "open",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
                      *       "suspensionReason": null,
                      *       "subjects": [
                      *         {
@@ -11530,8 +11702,8 @@ export interface operations {
                      *           "staffNumber": "DS4127",
                      *           "name": "Karen Holloway",
                      *           "memberType": "officer",
-                     *           "regime": "2012",
-                     *           "severity": "no_misconduct"
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
                      *         }
                      *       ],
                      *       "intelligenceReportIds": [
@@ -11555,7 +11727,7 @@ export interface operations {
                      *           ],
                      *           "reason": null,
                      *           "iopcReference": "2026/214587",
-                     *           "decision": "independent",
+                     *           "decision": "directed",
                      *           "decidedOn": "2026-06-10",
                      *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
                      *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
@@ -11569,7 +11741,7 @@ export interface operations {
                      *       },
                      *       "severityHistory": [
                      *         {
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "subjectId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
@@ -11581,19 +11753,19 @@ export interface operations {
                      *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "memberType": "officer",
-                     *           "criminalOutcome": "no_further_action",
-                     *           "misconductFinding": "no_case_to_answer",
-                     *           "proceedings": "misconduct_meeting",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
                      *           "proceedingsResult": "proven",
-                     *           "misconductOutcome": "no_further_action",
-                     *           "regime": "2012",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
                      *           "allegationResult": "substantiated",
-                     *           "leftService": "resigned",
+                     *           "leftService": null,
                      *           "leftServiceOn": null,
                      *           "wouldHaveBeenDismissed": false,
                      *           "barredListOn": null,
                      *           "advisoryListOn": null,
-                     *           "severity": "no_misconduct",
+                     *           "severity": "gross_misconduct",
                      *           "missing": [
                      *             "confirmation"
                      *           ],
@@ -11659,7 +11831,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34",
-                     *       "kind": "created",
+                     *       "kind": "status_changed",
                      *       "occurredAt": "2026-05-15T09:00:00.000Z",
                      *       "actorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "actorName": "Priya Shah",
@@ -13345,7 +13517,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "kind": "intelligence_report",
+                     *       "kind": "case",
                      *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
                      *       "reference": "CASE-2026-M4X9TB"
                      *     }
@@ -13612,7 +13784,7 @@ export interface operations {
                     /**
                      * @example [
                      *       {
-                     *         "code": "self_lookup",
+                     *         "code": "vulnerable_repeat_access",
                      *         "enabled": true,
                      *         "thresholds": {
                      *           "minDays": 3,
@@ -13665,7 +13837,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "self_lookup",
+                     *       "code": "vulnerable_repeat_access",
                      *       "enabled": true,
                      *       "thresholds": {
                      *         "minDays": 3,
@@ -13719,7 +13891,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "self_lookup",
+                     *       "code": "vulnerable_repeat_access",
                      *       "from": "2026-05-01",
                      *       "to": "2026-05-31",
                      *       "proposed": {
@@ -13780,7 +13952,7 @@ export interface operations {
                      *       "items": [
                      *         {
                      *           "id": "5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95",
-                     *           "ruleCode": "self_lookup",
+                     *           "ruleCode": "vulnerable_repeat_access",
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "windowStart": "2026-05-20",
                      *           "windowEnd": "2026-06-03",
@@ -13833,7 +14005,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "id": "5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95",
-                     *       "ruleCode": "self_lookup",
+                     *       "ruleCode": "vulnerable_repeat_access",
                      *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *       "windowStart": "2026-05-20",
                      *       "windowEnd": "2026-06-03",

@@ -84,7 +84,7 @@ export class Me {
   @ApiProperty({ example: 'Priya Shah' })
   displayName: string;
 
-  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
+  @ApiProperty({ example: ['analyst'], enum: Role, enumName: 'Role', isArray: true })
   roles: Role[];
 
   @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String })

@@ -128,7 +128,7 @@ export class UserView {
   @ApiProperty({ example: 'Priya Shah' })
   displayName: string;
 
-  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
+  @ApiProperty({ example: ['analyst'], enum: Role, enumName: 'Role', isArray: true })
   roles: Role[];
 
   @ApiProperty({ example: true })

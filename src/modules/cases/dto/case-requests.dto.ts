@@ -24,11 +24,11 @@ import {
 // Requests that create and change a case.
 
 export class CreateCaseRequest {
-  @ApiProperty({ enum: CaseType, enumName: 'CaseType' })
+  @ApiProperty({ example: 'misconduct', enum: CaseType, enumName: 'CaseType' })
   @IsEnum(CaseType)
   caseType: CaseType;
 
-  @ApiProperty({ enum: MatterType, enumName: 'MatterType' })
+  @ApiProperty({ example: 'conduct_matter', enum: MatterType, enumName: 'MatterType' })
   @IsEnum(MatterType)
   matterType: MatterType;
 
@@ -43,6 +43,7 @@ export class CreateCaseRequest {
   @IsEnum(CorruptionCategory)
   primaryCategory: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['abuse_of_position_sexual', 'misuse_of_systems'] })
   @Categories()
   categories?: CorruptionCategory[];
 
@@ -53,6 +54,7 @@ export class CreateCaseRequest {
   @Facts()
   referralFacts?: ReferralCriterion[];
 
+  @ApiPropertyOptional({ example: 'discreditable_conduct' })
   @NullableEnum(BreachType, 'BreachType')
   breachType?: BreachType | null;
 
@@ -78,12 +80,12 @@ export class UpdateCaseRequest {
   @Int4(1)
   version: number;
 
-  @ApiPropertyOptional({ enum: CaseType, enumName: 'CaseType' })
+  @ApiPropertyOptional({ example: 'misconduct', enum: CaseType, enumName: 'CaseType' })
   @IsOptional()
   @IsEnum(CaseType)
   caseType?: CaseType;
 
-  @ApiPropertyOptional({ enum: MatterType, enumName: 'MatterType' })
+  @ApiPropertyOptional({ example: 'conduct_matter', enum: MatterType, enumName: 'MatterType' })
   @IsOptional()
   @IsEnum(MatterType)
   matterType?: MatterType;
@@ -104,6 +106,7 @@ export class UpdateCaseRequest {
   @IsEnum(CorruptionCategory)
   primaryCategory?: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['abuse_of_position_sexual', 'misuse_of_systems'] })
   @Categories()
   categories?: CorruptionCategory[];
 
@@ -114,6 +117,7 @@ export class UpdateCaseRequest {
   @Facts()
   referralFacts?: ReferralCriterion[];
 
+  @ApiPropertyOptional({ example: 'discreditable_conduct' })
   @NullableEnum(BreachType, 'BreachType')
   breachType?: BreachType | null;
 
@@ -143,7 +147,7 @@ export class SuspendCaseRequest extends CaseActionRequest {
 }
 
 export class AssessSeverityRequest {
-  @ApiProperty({ enum: Severity, enumName: 'Severity' })
+  @ApiProperty({ example: 'gross_misconduct', enum: Severity, enumName: 'Severity' })
   @IsEnum(Severity)
   severity: Severity;
 
@@ -169,7 +173,7 @@ export class AssessSeverityRequest {
 }
 
 export class RecordUpdateRequest {
-  @ApiProperty({ enum: UpdateRecipient, enumName: 'UpdateRecipient' })
+  @ApiProperty({ example: 'both', enum: UpdateRecipient, enumName: 'UpdateRecipient' })
   @IsEnum(UpdateRecipient)
   recipients: UpdateRecipient;
 

@@ -30,6 +30,7 @@ export class CaseSubjectView {
   memberType: MemberType;
 
   @ApiProperty({
+    example: '2020',
     enum: ConductRegime,
     enumName: 'ConductRegime',
     description: 'The regime that governs this subject’s matter (derived, never chosen)',
@@ -37,6 +38,7 @@ export class CaseSubjectView {
   regime: ConductRegime;
 
   @ApiProperty({
+    example: 'gross_misconduct',
     enum: Severity,
     enumName: 'Severity',
     nullable: true,
@@ -90,19 +92,24 @@ export class CaseSummaryView {
   @ApiProperty({ example: 'CASE-2026-M4X9TB' })
   reference: string;
 
-  @ApiProperty({ enum: CaseType, enumName: 'CaseType' })
+  @ApiProperty({ example: 'misconduct', enum: CaseType, enumName: 'CaseType' })
   caseType: CaseType;
 
-  @ApiProperty({ enum: MatterType, enumName: 'MatterType' })
+  @ApiProperty({ example: 'conduct_matter', enum: MatterType, enumName: 'MatterType' })
   matterType: MatterType;
 
-  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
+  @ApiProperty({ example: 'under_investigation', enum: CaseStatus, enumName: 'CaseStatus' })
   status: CaseStatus;
 
   @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  @ApiProperty({
+    example: ['abuse_of_position_sexual', 'misuse_of_systems'],
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    isArray: true,
+  })
   categories: CorruptionCategory[];
 
   @ApiProperty({ example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'], type: [String], format: 'uuid' })
@@ -140,19 +147,19 @@ export class CaseSummaryView {
   })
   supervisorName: string | null;
 
-  @ApiProperty({ enum: Severity, enumName: 'Severity', nullable: true })
+  @ApiProperty({ example: 'gross_misconduct', enum: Severity, enumName: 'Severity', nullable: true })
   severity: Severity | null;
 
   @ApiProperty({ example: true })
   referralRequired: boolean;
 
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
   iopcDecision: IopcDecision | null;
 
   @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   recordedAt: string;
 
-  @ApiProperty({ example: '2017/18' })
+  @ApiProperty({ example: '2026/27' })
   recordedFinancialYear: string;
 
   @ApiProperty({ type: TimelinessView })
@@ -170,10 +177,10 @@ export class CaseView extends CaseSummaryView {
   })
   allegationSummary: string;
 
-  @ApiProperty({ enum: BreachType, enumName: 'BreachType', nullable: true })
+  @ApiProperty({ example: 'discreditable_conduct', enum: BreachType, enumName: 'BreachType', nullable: true })
   breachType: BreachType | null;
 
-  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus', nullable: true })
+  @ApiProperty({ example: null, enum: CaseStatus, enumName: 'CaseStatus', nullable: true })
   suspendedFrom: CaseStatus | null;
 
   @ApiProperty({ example: null, nullable: true, type: String })

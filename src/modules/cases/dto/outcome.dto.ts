@@ -18,21 +18,26 @@ import { OptionalDateOnly, NullableEnum } from './case-decorators.js';
 // Severity and subjects’ outcomes: requests and views.
 
 export class RecordOutcomeRequest {
+  @ApiPropertyOptional({ example: null })
   @NullableEnum(CriminalOutcome, 'CriminalOutcome')
   criminalOutcome?: CriminalOutcome | null;
 
+  @ApiPropertyOptional({ example: 'case_to_answer' })
   @NullableEnum(MisconductFinding, 'MisconductFinding')
   misconductFinding?: MisconductFinding | null;
 
+  @ApiPropertyOptional({ example: 'misconduct_hearing' })
   @NullableEnum(Proceedings, 'Proceedings')
   proceedings?: Proceedings | null;
 
   @NullableEnum(ProceedingsResult, 'ProceedingsResult')
   proceedingsResult?: ProceedingsResult | null;
 
+  @ApiPropertyOptional({ example: 'dismissal_without_notice' })
   @NullableEnum(MisconductOutcome, 'MisconductOutcome')
   misconductOutcome?: MisconductOutcome | null;
 
+  @ApiPropertyOptional({ example: '2020' })
   @NullableEnum(
     ConductRegime,
     'ConductRegime',
@@ -43,6 +48,7 @@ export class RecordOutcomeRequest {
   @NullableEnum(AllegationResult, 'AllegationResult')
   allegationResult?: AllegationResult | null;
 
+  @ApiPropertyOptional({ example: null })
   @NullableEnum(LeftService, 'LeftService')
   leftService?: LeftService | null;
 
@@ -82,7 +88,7 @@ export class ConfirmOutcomeRequest {
 }
 
 export class SeverityAssessmentView {
-  @ApiProperty({ enum: Severity, enumName: 'Severity' })
+  @ApiProperty({ example: 'gross_misconduct', enum: Severity, enumName: 'Severity' })
   severity: Severity;
 
   @ApiProperty({
@@ -116,28 +122,38 @@ export class OutcomeView {
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
 
-  @ApiProperty({ enum: CriminalOutcome, enumName: 'CriminalOutcome', nullable: true })
+  @ApiProperty({ example: null, enum: CriminalOutcome, enumName: 'CriminalOutcome', nullable: true })
   criminalOutcome: CriminalOutcome | null;
 
-  @ApiProperty({ enum: MisconductFinding, enumName: 'MisconductFinding', nullable: true })
+  @ApiProperty({
+    example: 'case_to_answer',
+    enum: MisconductFinding,
+    enumName: 'MisconductFinding',
+    nullable: true,
+  })
   misconductFinding: MisconductFinding | null;
 
-  @ApiProperty({ enum: Proceedings, enumName: 'Proceedings', nullable: true })
+  @ApiProperty({ example: 'misconduct_hearing', enum: Proceedings, enumName: 'Proceedings', nullable: true })
   proceedings: Proceedings | null;
 
   @ApiProperty({ enum: ProceedingsResult, enumName: 'ProceedingsResult', nullable: true })
   proceedingsResult: ProceedingsResult | null;
 
-  @ApiProperty({ enum: MisconductOutcome, enumName: 'MisconductOutcome', nullable: true })
+  @ApiProperty({
+    example: 'dismissal_without_notice',
+    enum: MisconductOutcome,
+    enumName: 'MisconductOutcome',
+    nullable: true,
+  })
   misconductOutcome: MisconductOutcome | null;
 
-  @ApiProperty({ enum: ConductRegime, enumName: 'ConductRegime', nullable: true })
+  @ApiProperty({ example: '2020', enum: ConductRegime, enumName: 'ConductRegime', nullable: true })
   regime: ConductRegime | null;
 
   @ApiProperty({ enum: AllegationResult, enumName: 'AllegationResult', nullable: true })
   allegationResult: AllegationResult | null;
 
-  @ApiProperty({ enum: LeftService, enumName: 'LeftService', nullable: true })
+  @ApiProperty({ example: null, enum: LeftService, enumName: 'LeftService', nullable: true })
   leftService: LeftService | null;
 
   @ApiProperty({ example: null, format: 'date', nullable: true, type: String })
@@ -153,6 +169,7 @@ export class OutcomeView {
   advisoryListOn: string | null;
 
   @ApiProperty({
+    example: 'gross_misconduct',
     enum: Severity,
     enumName: 'Severity',
     nullable: true,

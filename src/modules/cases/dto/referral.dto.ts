@@ -54,7 +54,7 @@ export class RecordReferralRequest {
 }
 
 export class ReferralDecisionRequest {
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision' })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision' })
   @IsEnum(IopcDecision)
   decision: IopcDecision;
 
@@ -92,6 +92,7 @@ export class CorrectReferralRequest {
   basis?: ReferralBasis;
 
   @ApiPropertyOptional({
+    example: 'directed',
     enum: IopcDecision,
     enumName: 'IopcDecision',
     description: 'The corrected IOPC decision',
@@ -148,7 +149,7 @@ export class ReferralView {
   @ApiProperty({ example: '2026/214587', nullable: true, type: String })
   iopcReference: string | null;
 
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
   decision: IopcDecision | null;
 
   @ApiProperty({ example: '2026-06-10', format: 'date', nullable: true, type: String })

@@ -8,7 +8,7 @@ export class TimelineEventView {
   @ApiProperty({ example: '2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ enum: CaseEventKind, enumName: 'CaseEventKind' })
+  @ApiProperty({ example: 'status_changed', enum: CaseEventKind, enumName: 'CaseEventKind' })
   kind: CaseEventKind;
 
   @ApiProperty({ example: '2026-05-15T09:00:00.000Z', format: 'date-time' })

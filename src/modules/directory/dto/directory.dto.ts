@@ -140,7 +140,7 @@ export class ReferenceParam {
 }
 
 export class ReferenceView {
-  @ApiProperty({ enum: ReferenceKind, enumName: 'ReferenceKind' })
+  @ApiProperty({ example: 'case', enum: ReferenceKind, enumName: 'ReferenceKind' })
   kind: ReferenceKind;
 
   @ApiProperty({ example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34', format: 'uuid' })

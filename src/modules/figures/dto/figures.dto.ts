@@ -160,13 +160,13 @@ export class FigureFilters {
   @ApiProperty({ example: '2018/19' })
   to: string;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', nullable: true })
+  @ApiProperty({ example: null, enum: CorruptionCategory, enumName: 'CorruptionCategory', nullable: true })
   category: CorruptionCategory | null;
 
   @ApiProperty({ example: null, type: String, format: 'uuid', nullable: true })
   department: string | null;
 
-  @ApiProperty({ enum: MemberType, enumName: 'MemberType', nullable: true })
+  @ApiProperty({ example: null, enum: MemberType, enumName: 'MemberType', nullable: true })
   memberType: MemberType | null;
 }
 

@@ -39,7 +39,7 @@ export class SubmitForReviewRequest {
   @Length(1, NARRATIVE_MAX)
   assessmentText: string;
 
-  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @ApiProperty({ example: 'referred_to_case', enum: ReviewDecision, enumName: 'ReviewDecision' })
   @IsEnum(ReviewDecision)
   recommendedDecision: ReviewDecision;
 }
@@ -63,7 +63,7 @@ const requiredFor = (decision: ReviewDecision, field: string): PropertyDecorator
   );
 
 export class ReviewRequest {
-  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @ApiProperty({ example: 'referred_to_case', enum: ReviewDecision, enumName: 'ReviewDecision' })
   @IsEnum(ReviewDecision)
   decision: ReviewDecision;
 
@@ -97,6 +97,7 @@ export class ReviewRequest {
   caseId?: string;
 
   @ApiPropertyOptional({
+    example: 'misconduct',
     enum: CaseType,
     enumName: 'CaseType',
     description: 'For referred_to_case without caseId: the new case’s type (default misconduct)',
@@ -106,6 +107,7 @@ export class ReviewRequest {
   caseType?: CaseType;
 
   @ApiPropertyOptional({
+    example: 'conduct_matter',
     enum: MatterType,
     enumName: 'MatterType',
     description: 'For referred_to_case without caseId: the new case’s matter type (default conduct_matter)',

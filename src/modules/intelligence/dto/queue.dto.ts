@@ -129,7 +129,7 @@ export class QueueItem {
   @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
-  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @ApiProperty({ example: 'awaiting_review', enum: IntelligenceState, enumName: 'IntelligenceState' })
   state: IntelligenceState;
 
   @ApiProperty({ example: '2026-05-09T16:20:00.000Z', format: 'date-time' })
@@ -138,7 +138,12 @@ export class QueueItem {
   @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  @ApiProperty({
+    example: ['misuse_of_systems'],
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    isArray: true,
+  })
   secondaryCategories: CorruptionCategory[];
 
   @ApiProperty({ type: GradingView })
@@ -198,7 +203,7 @@ export class QueuePage extends PageMeta {
 }
 
 export class StateCount {
-  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @ApiProperty({ example: 'in_assessment', enum: IntelligenceState, enumName: 'IntelligenceState' })
   state: IntelligenceState;
 
   @ApiProperty({ example: 14 })

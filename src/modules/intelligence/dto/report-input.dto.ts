@@ -52,7 +52,7 @@ export class GradingInput {
   @Length(1, 1)
   intelligenceAssessment: string;
 
-  @ApiProperty({ example: 'P', description: '3x5x2: P or C (C needs conditions). 5x5x5: 1-5' })
+  @ApiProperty({ example: 'C', description: '3x5x2: P or C (C needs conditions). 5x5x5: 1-5' })
   @IsString()
   @Length(1, 1)
   handlingCode: string;
@@ -123,6 +123,7 @@ export class CreateIntelligenceRequest {
   @IsDateString({ strict: true })
   receivedAt: string;
 
+  @ApiProperty({ example: 'reporting_line' })
   @EnumProperty(ReceiptMethod, 'ReceiptMethod', 'How it was received')
   receiptMethod: ReceiptMethod;
 
@@ -148,6 +149,7 @@ export class CreateIntelligenceRequest {
   @EnumProperty(CorruptionCategory, 'CorruptionCategory')
   primaryCategory: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['misuse_of_systems'] })
   @CategoriesProperty()
   secondaryCategories?: CorruptionCategory[];
 
@@ -195,7 +197,7 @@ export class UpdateIntelligenceRequest {
   @IsDateString({ strict: true })
   receivedAt?: string;
 
-  @ApiPropertyOptional({ enum: ReceiptMethod, enumName: 'ReceiptMethod' })
+  @ApiPropertyOptional({ example: 'reporting_line', enum: ReceiptMethod, enumName: 'ReceiptMethod' })
   @PresentNotNull()
   @IsEnum(ReceiptMethod)
   receiptMethod?: ReceiptMethod;
@@ -228,6 +230,7 @@ export class UpdateIntelligenceRequest {
   @IsEnum(CorruptionCategory)
   primaryCategory?: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['misuse_of_systems'] })
   @CategoriesProperty()
   secondaryCategories?: CorruptionCategory[];
 

@@ -69,7 +69,7 @@ export class AssessmentView {
   })
   assessmentText: string;
 
-  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @ApiProperty({ example: 'referred_to_case', enum: ReviewDecision, enumName: 'ReviewDecision' })
   recommendedDecision: ReviewDecision;
 
   @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
@@ -123,7 +123,7 @@ export class ReviewView {
   @ApiProperty({ example: '4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37', format: 'uuid' })
   assessmentId: string;
 
-  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision' })
+  @ApiProperty({ example: 'referred_to_case', enum: ReviewDecision, enumName: 'ReviewDecision' })
   decision: ReviewDecision;
 
   @ApiProperty({ example: null, nullable: true, type: String })
@@ -165,13 +165,13 @@ export class IntelligenceView {
   @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
-  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @ApiProperty({ example: 'awaiting_review', enum: IntelligenceState, enumName: 'IntelligenceState' })
   state: IntelligenceState;
 
   @ApiProperty({ example: '2026-05-09T16:20:00.000Z', format: 'date-time' })
   receivedAt: string;
 
-  @ApiProperty({ enum: ReceiptMethod, enumName: 'ReceiptMethod' })
+  @ApiProperty({ example: 'reporting_line', enum: ReceiptMethod, enumName: 'ReceiptMethod' })
   receiptMethod: ReceiptMethod;
 
   @ApiProperty({ enum: SourceType, enumName: 'SourceType' })
@@ -197,7 +197,12 @@ export class IntelligenceView {
   @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  @ApiProperty({
+    example: ['misuse_of_systems'],
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    isArray: true,
+  })
   secondaryCategories: CorruptionCategory[];
 
   @ApiProperty({ example: true })
@@ -280,7 +285,7 @@ export class IntelligenceView {
   @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String })
   reviewedBy: string | null;
 
-  @ApiProperty({ enum: ReviewDecision, enumName: 'ReviewDecision', nullable: true })
+  @ApiProperty({ example: null, enum: ReviewDecision, enumName: 'ReviewDecision', nullable: true })
   decision: ReviewDecision | null;
 
   @ApiProperty({ example: null, nullable: true, type: String, format: 'date' })

@@ -61,7 +61,8 @@ export class IngestResult {
 }
 
 export class RuleView {
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  code: RuleCode;
   @ApiProperty({ example: true }) enabled: boolean;
   @ApiProperty({
     example: { minDays: 3, windowDays: 14 },
@@ -136,7 +137,8 @@ export class DepartmentCount {
 }
 
 export class TrialResult {
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  code: RuleCode;
   @ApiProperty({ example: '2026-05-01', format: 'date' }) from: string;
   @ApiProperty({ example: '2026-05-31', format: 'date' }) to: string;
   @ApiProperty({
@@ -175,7 +177,8 @@ export class FlagEvent {
 
 export class FlagView {
   @ApiProperty({ example: '5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95', format: 'uuid' }) id: string;
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) ruleCode: RuleCode;
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  ruleCode: RuleCode;
   @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ example: '2026-05-20', format: 'date' }) windowStart: string;
   @ApiProperty({ example: '2026-06-03', format: 'date' }) windowEnd: string;

@@ -20,7 +20,7 @@ const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'stri
 // ---------- Clearances ----------
 
 export class RecordClearanceRequest {
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' })
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel' })
   @IsEnum(VettingLevel)
   level: VettingLevel;
 
@@ -63,7 +63,7 @@ export class WithdrawClearanceRequest {
 export class ClearanceView {
   @ApiProperty({ example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26', format: 'uuid' }) id: string;
   @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
   @ApiProperty({ example: '2019-03-18', format: 'date' }) grantedOn: string;
   @ApiProperty({
     example: '2029-03-17',
@@ -180,14 +180,16 @@ export class AlertView {
     type: String,
   })
   clearanceId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true }) level: VettingLevel | null;
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  level: VettingLevel | null;
   @ApiProperty({
     example: '2026-07-01',
     format: 'date',
     description: 'Expiry (renewal_due, overdue) or the day it was raised',
   })
   dueOn: string;
-  @ApiProperty({ enum: AlertSource, enumName: 'AlertSource', nullable: true }) sourceType: AlertSource | null;
+  @ApiProperty({ example: null, enum: AlertSource, enumName: 'AlertSource', nullable: true })
+  sourceType: AlertSource | null;
   @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String }) sourceId: string | null;
   @ApiProperty({ example: '2026-06-01T06:00:00.000Z', format: 'date-time' }) raisedAt: string;
   @ApiProperty({ example: '2026-06-01T08:30:00.000Z', format: 'date-time', nullable: true, type: String })

@@ -98,7 +98,7 @@ export class CreatePostRequest {
   @IsUUID('all')
   departmentId?: string | null;
 
-  @ApiPropertyOptional({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiPropertyOptional({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   @IsOptional()
   @IsEnum(VettingLevel)
   requiredLevel?: VettingLevel | null;
@@ -130,6 +130,7 @@ export class UpdatePostRequest {
   departmentId?: string | null;
 
   @ApiPropertyOptional({
+    example: 'MV',
     enum: VettingLevel,
     enumName: 'VettingLevel',
     nullable: true,
@@ -155,7 +156,7 @@ export class PostView {
     type: String,
   })
   departmentId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   requiredLevel: VettingLevel | null;
   @ApiProperty({ example: 3 }) version: number;
   @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) createdAt: string;
@@ -315,8 +316,9 @@ export class UpdateMemberRequest {
 }
 
 export class MemberVetting {
-  @ApiProperty({ enum: VettingState, enumName: 'VettingState' }) state: VettingState;
+  @ApiProperty({ example: 'up_to_date', enum: VettingState, enumName: 'VettingState' }) state: VettingState;
   @ApiProperty({
+    example: 'MV',
     enum: VettingLevel,
     enumName: 'VettingLevel',
     nullable: true,
@@ -331,7 +333,7 @@ export class MemberVetting {
     description: 'The clearance the state rests on',
   })
   clearanceId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   clearanceLevel: VettingLevel | null;
   @ApiProperty({ example: '2029-03-17', format: 'date', nullable: true, type: String }) expiresOn:
     string | null;
