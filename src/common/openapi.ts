@@ -1,86 +1,187 @@
 import { ModulesContainer } from '@nestjs/core';
-import type { INestApplication } from '@nestjs/common';
-
-import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
+import { ParseUUIDPipe, SetMetadata, type INestApplication } from '@nestjs/common';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import type {
+  OpenAPIObject,
+  OperationObject,
+  ParameterObject,
+  ReferenceObject,
+  ResponseObject,
+  SchemaObject,
+} from '@nestjs/swagger';
+import { getMetadataStorage } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth/roles.decorator.js';
 import type { Role } from './auth/roles.js';
-import { CommonError } from './problem.js';
+import { CommonError, titleFor } from './problem.js';
 
 const PROBLEM_JSON = 'application/problem+json';
+const PROBLEM_TYPE_BASE = 'https://lantern.police.uk/problems/';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
-/** Who may call each operation, by operationId, read from the metadata the guard enforces (`@Roles`, `@Public`). */
-export function accessByOperation(
+type Handler = (...args: unknown[]) => unknown;
+/** A class, as class-validator keys its metadata. */
+type Class = abstract new (...args: never[]) => unknown;
+type Controller = (new (...args: never[]) => unknown) & { prototype: object };
+
+/** A controller method behind an operation, to read the metadata the guard and the pipes act on. */
+export interface Route {
+  controller: Controller;
+  method: string;
+  handler: Handler;
+}
+
+/** Every route by operationId. */
+export function routesByOperation(
   app: INestApplication,
   operationId: (controller: string, method: string) => string,
-): Map<string, Role[] | 'public'> {
-  const access = new Map<string, Role[] | 'public'>();
+): Map<string, Route> {
+  const routes = new Map<string, Route>();
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
-      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | null;
+      const controller = wrapper.metatype as Controller | null;
       if (!controller) continue;
       const prototype = controller.prototype as Record<string, unknown>;
       for (const method of Object.getOwnPropertyNames(prototype)) {
         const handler = prototype[method];
         if (method === 'constructor' || typeof handler !== 'function') continue;
-        // Method metadata overrides the class's, as the guard reads it (getAllAndOverride).
-        const meta = <T>(key: string): T | undefined =>
-          (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as T | undefined;
-        access.set(
-          operationId(controller.name, method),
-          meta<boolean>(PUBLIC_KEY) ? 'public' : (meta<Role[]>(ROLES_KEY) ?? []),
-        );
+        routes.set(operationId(controller.name, method), { controller, method, handler: handler as Handler });
       }
     }
   }
-  return access;
+  return routes;
 }
 
-/** A problem+json response naming the codes it may carry. */
-const problem = (codes: string[], why: string): ResponseObject => ({
+/** Who may call a route, from the metadata the guard enforces (`@Roles`, `@Public`). */
+export function accessOf(route: Route): Role[] | 'public' {
+  // Method metadata overrides the class's, as the guard reads it (getAllAndOverride).
+  const meta = <T>(key: string): T | undefined =>
+    (Reflect.getMetadata(key, route.handler) ?? Reflect.getMetadata(key, route.controller)) as T | undefined;
+  return meta<boolean>(PUBLIC_KEY) ? 'public' : (meta<Role[]>(ROLES_KEY) ?? []);
+}
+
+/** Who may call each operation, by operationId. */
+export function accessByOperation(
+  app: INestApplication,
+  operationId: (controller: string, method: string) => string,
+): Map<string, Role[] | 'public'> {
+  return new Map([...routesByOperation(app, operationId)].map(([id, route]) => [id, accessOf(route)]));
+}
+
+const CSV_EXAMPLE = 'lantern:openapi:csv-example';
+/**
+ * The example of a route's `text/csv` answer (a table's JSON example does not say what the CSV looks like):
+ * the CSV exactly as the route writes it, header row first.
+ */
+export const ApiCsvExample = (csv: string): MethodDecorator => SetMetadata(CSV_EXAMPLE, csv);
+
+/** What a problem+json answer with this status and code looks like (RFC 9457, as the filter writes it). */
+export const problemExample = (status: number, code: string, detail: string, instance: string): object => ({
+  type: `${PROBLEM_TYPE_BASE}${code}`,
+  title: titleFor(status),
+  status,
+  detail,
+  instance,
+  code,
+  ...(code === String(CommonError.ValidationFailed)
+    ? { errors: [{ field: 'version', rule: 'min', message: 'version must not be less than 1' }] }
+    : {}),
+  requestId: '5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11',
+});
+
+/** A problem+json response naming the codes it may carry, with an example of the first. */
+const problem = (status: number, codes: [CommonError, ...CommonError[]], why: string): ResponseObject => ({
   description: `${why} (\`code\`: ${codes.map((c) => `\`${c}\``).join(', ')})`,
-  content: { [PROBLEM_JSON]: { schema: { $ref: '#/components/schemas/Problem' } } },
+  content: {
+    [PROBLEM_JSON]: {
+      schema: { $ref: '#/components/schemas/Problem' },
+      example: problemExample(status, codes[0], why, '/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70'),
+    },
+  },
 });
 
 /** The errors routes of a kind share, as components the operations refer to. */
-const SHARED: Record<string, ResponseObject> = {
+const SHARED = {
   BadRequest: problem(
+    400,
     [CommonError.ValidationFailed, CommonError.BadRequest],
     'Invalid parameters or body, or a query parameter the route does not declare',
   ),
-  Unauthorised: problem([CommonError.Unauthorised], 'No valid access token'),
-  Forbidden: problem([CommonError.Forbidden], 'The caller has none of the roles allowed'),
-  NotFound: problem([CommonError.NotFound], 'No such record, or one the caller may not see (need to know)'),
+  Unauthorised: problem(401, [CommonError.Unauthorised], 'No valid access token'),
+  Forbidden: problem(403, [CommonError.Forbidden], 'The caller has none of the roles allowed'),
+  NotFound: problem(
+    404,
+    [CommonError.NotFound],
+    'No such record, or one the caller may not see (need to know)',
+  ),
   UnsupportedMediaType: problem(
+    415,
     [CommonError.UnsupportedMediaType],
     'A body in a media type the route does not take',
   ),
   ServiceUnavailable: problem(
+    503,
     [CommonError.ServiceUnavailable],
     'PostgreSQL or Redis unavailable; retry after `Retry-After`',
   ),
+} satisfies Record<string, ResponseObject>;
+type SharedResponse = keyof typeof SHARED;
+const shared = (name: SharedResponse): ReferenceObject => ({ $ref: `#/components/responses/${name}` });
+
+/** The code an error response is shown with when its description names none of the catalogue's. */
+const DEFAULT_CODES: Record<number, CommonError> = {
+  400: CommonError.ValidationFailed,
+  401: CommonError.Unauthorised,
+  403: CommonError.Forbidden,
+  404: CommonError.NotFound,
+  409: CommonError.Conflict,
+  413: CommonError.PayloadTooLarge,
+  415: CommonError.UnsupportedMediaType,
+  422: CommonError.Unprocessable,
+  429: CommonError.TooManyRequests,
+  503: CommonError.ServiceUnavailable,
 };
-const shared = (name: keyof typeof SHARED) => ({ $ref: `#/components/responses/${name}` });
+
+/** The catalogue code a description names first (`cannot_enable_self`, `login_locked: …`), if any. */
+function firstCodeIn(description: string, codes: string[]): string | undefined {
+  let first: { code: string; at: number } | undefined;
+  for (const code of codes) {
+    const at = description.search(new RegExp(`(?<![a-z_])${code}(?![a-z_])`));
+    if (at >= 0 && (!first || at < first.at)) first = { code, at };
+  }
+  return first?.code;
+}
 
 /**
  * Completes every operation from what the code enforces, so that the document cannot drift from it:
  * - the roles allowed, from the guard's own metadata, stated in the description (and as `x-roles`);
  * - the errors every route of its kind can answer: 400 for all (an undeclared query parameter), 401 and 403 for
  *   a route that needs a token, 404 for a route naming a record, 415 for a route with a body, 503 for all;
- * - every error response typed `application/problem+json` (RFC 9457), the one error format of the API.
+ * - every error response typed `application/problem+json` (RFC 9457), the one error format of the API, with
+ *   an example carrying a code from the catalogue (`codes`);
+ * - the constraints the validators enforce, in the schemas of bodies, queries and paths (`constrain`);
+ * - an example of every request body and answer, composed from the properties' `@ApiProperty({ example })`
+ *   (`composeExamples`).
  * Errors particular to a route (409, 422, 429 …) are declared on the route itself, with their codes.
  */
-export function describeOperations(document: OpenAPIObject, access: Map<string, Role[] | 'public'>): void {
+export function describeOperations(
+  document: OpenAPIObject,
+  routes: Map<string, Route>,
+  codes: string[],
+): void {
   document.components = {
     ...document.components,
     responses: { ...document.components?.responses, ...SHARED },
   };
+  constrainSchemas(document);
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const operation: OperationObject | undefined = item[method];
       if (!operation) continue;
-      const allowed = operation.operationId ? access.get(operation.operationId) : undefined;
-      if (allowed === undefined) throw new Error(`OpenAPI: no access metadata for ${method} ${path}`);
+      const route = operation.operationId ? routes.get(operation.operationId) : undefined;
+      if (route === undefined) throw new Error(`OpenAPI: no route for ${method} ${path}`);
+      const allowed = accessOf(route);
       const who =
         allowed === 'public'
           ? '**Access:** public (no token).'
@@ -92,7 +193,7 @@ export function describeOperations(document: OpenAPIObject, access: Map<string, 
       const params = operation.parameters ?? [];
       const inPath = params.some((p) => 'in' in p && p.in === 'path');
       const hasBody = operation.requestBody !== undefined;
-      const add = (status: string, name: keyof typeof SHARED) => {
+      const add = (status: string, name: SharedResponse) => {
         if (!responses[status]) responses[status] = shared(name);
       };
       // Every route refuses an undeclared query parameter (RejectUndeclaredQuery), so every route can answer 400.
@@ -107,12 +208,320 @@ export function describeOperations(document: OpenAPIObject, access: Map<string, 
 
       for (const [status, response] of Object.entries(responses)) {
         if (!response || !/^[45]/.test(status) || '$ref' in response || !response.content) continue;
-        const json = response.content['application/json'];
-        if (json) {
-          response.content = { [PROBLEM_JSON]: json };
-          if (!response.description) response.description = 'See `code`';
-        }
+        const json = response.content['application/json'] ?? response.content[PROBLEM_JSON];
+        if (!json) continue;
+        if (!response.description) response.description = 'See `code`';
+        const code =
+          firstCodeIn(response.description, codes) ?? DEFAULT_CODES[Number(status)] ?? CommonError.Error;
+        const instance = path.replace(/\{[^}]+\}/g, '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70');
+        response.content = {
+          [PROBLEM_JSON]: {
+            schema: json.schema,
+            example: problemExample(Number(status), code, response.description, instance),
+          },
+        };
       }
+
+      constrainParameters(operation, route);
+      composeExamples(document, operation, route);
+    }
+  }
+}
+
+// ---------- Constraints: what the validators enforce, in the schemas ----------
+
+/**
+ * class-validator rules the schemas cannot state, and why (every other rule a request DTO uses must be
+ * mapped in `applyRule`; the contract test lists any that is neither).
+ */
+export const RULES_NOT_IN_SCHEMA: Record<string, string> = {
+  conditionalValidation: '@ValidateIf: stated by `required` (and `nullable`)',
+  isOptional: 'stated by `required` (and `nullable`)',
+  nestedValidation: '@ValidateNested: the nested schema is referenced',
+  isDefined: 'stated by `required`',
+  isString: 'stated by `type: string`',
+  isBoolean: 'stated by `type: boolean`',
+  isArray: 'stated by `type: array`',
+  isObject: 'stated by `type: object`',
+  isNumber: 'stated by `type: number`',
+  isFinancialYear: 'a real financial year: stated by the pattern its decorator adds and the description',
+};
+
+type Schema = SchemaObject | ReferenceObject;
+
+const isReference = (s: Schema): s is ReferenceObject => '$ref' in s;
+
+/** A JavaScript RegExp as an ECMA-262 pattern without flags (OpenAPI has none): `i` spelt out as classes. */
+export function patternOf(regex: RegExp): string {
+  if (!regex.flags.replace(/[gu]/g, '')) return regex.source;
+  if (regex.flags.replace(/[giu]/g, ''))
+    throw new Error(`OpenAPI: cannot state /${regex.source}/${regex.flags}`);
+  let out = '';
+  let inClass = false;
+  const src = regex.source;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      out += c + src[++i];
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+    const lower = c.toLowerCase();
+    const upper = c.toUpperCase();
+    if (lower === upper) out += c;
+    else if (!inClass) out += `[${lower}${upper}]`;
+    else if (src[i + 1] === '-' && /[a-z]/i.test(src[i + 2] ?? '')) {
+      const end = src[i + 2];
+      out += `${lower}-${end.toLowerCase()}${upper}-${end.toUpperCase()}`;
+      i += 2;
+    } else out += `${lower}${upper}`;
+  }
+  return out;
+}
+
+/** Applies one validator's rule to the schema of the value it checks; false when the rule has no keyword. */
+function applyRule(schema: SchemaObject, rule: ValidationMetadata): boolean {
+  const [a, b] = (rule.constraints ?? []) as unknown[];
+  const set = <K extends keyof SchemaObject>(key: K, value: SchemaObject[K]) => {
+    if (schema[key] === undefined) schema[key] = value;
+  };
+  switch (rule.name) {
+    case 'matches':
+      set(
+        'pattern',
+        patternOf(typeof a === 'string' ? new RegExp(a, typeof b === 'string' ? b : '') : (a as RegExp)),
+      );
+      return true;
+    case 'isLength':
+      set('minLength', a as number);
+      if (b !== undefined) set('maxLength', b as number);
+      return true;
+    case 'minLength':
+      set('minLength', a as number);
+      return true;
+    case 'maxLength':
+      set('maxLength', a as number);
+      return true;
+    case 'isNotEmpty':
+      if (schema.type === 'string') set('minLength', 1);
+      return true;
+    case 'min':
+      set('minimum', a as number);
+      return true;
+    case 'max':
+      set('maximum', a as number);
+      return true;
+    case 'isInt':
+      schema.type = 'integer';
+      return true;
+    case 'arrayMinSize':
+      set('minItems', a as number);
+      return true;
+    case 'arrayMaxSize':
+      set('maxItems', a as number);
+      return true;
+    case 'arrayUnique':
+      set('uniqueItems', true);
+      return true;
+    case 'isUuid':
+      set('format', 'uuid');
+      return true;
+    case 'isEmail':
+      set('format', 'email');
+      return true;
+    case 'isDateString':
+    case 'isIso8601':
+      set('format', schema.pattern === '^\\d{4}-\\d{2}-\\d{2}$' ? 'date' : 'date-time');
+      return true;
+    case 'isIn':
+      set('enum', [...(a as unknown[])]);
+      return true;
+    case 'isEnum':
+      set('enum', (b as unknown[] | undefined) ?? [...new Set(Object.values(a as object))]);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The class-validator rules of a class, by property (its own and inherited). */
+function rulesOf(target: object): Map<string, ValidationMetadata[]> {
+  const byProperty = new Map<string, ValidationMetadata[]>();
+  for (const rule of getMetadataStorage().getTargetValidationMetadatas(target as Class, '', true, false)) {
+    byProperty.set(rule.propertyName, [...(byProperty.get(rule.propertyName) ?? []), rule]);
+  }
+  return byProperty;
+}
+
+/** Every request DTO class with validators, by name (component schemas are named after their class). */
+function validatedClasses(): Map<string, object> {
+  const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Class, unknown[]> };
+  return new Map([...storage.validationMetadatas.keys()].map((c) => [c.name, c]));
+}
+
+/** The rules a class's validators enforce that no schema keyword states (the contract test wants none). */
+export function unstatedRules(target: object): string[] {
+  const unstated: string[] = [];
+  for (const [property, rules] of rulesOf(target))
+    for (const rule of rules) {
+      const name = rule.name ?? rule.type;
+      if (name in RULES_NOT_IN_SCHEMA) continue;
+      if (!applyRule({}, rule)) unstated.push(`${(target as Class).name}.${property}: ${name}`);
+    }
+  return unstated;
+}
+
+/** Applies a property's rules to its schema (to the items' schema for rules with `each`). */
+function constrainProperty(schema: Schema, rules: ValidationMetadata[]): void {
+  if (isReference(schema)) return;
+  for (const rule of rules) {
+    if (rule.name === undefined || rule.name in RULES_NOT_IN_SCHEMA) continue;
+    let target: Schema | undefined = rule.each ? schema.items : schema;
+    if (target && !isReference(target) && target.allOf?.length === 1) target = target.allOf[0];
+    if (!target || isReference(target)) continue;
+    if ((rule.name === 'isEnum' || rule.name === 'isIn') && (target.enum || target.allOf)) continue;
+    applyRule(target, rule);
+  }
+}
+
+/** Every component schema of a validated class gets its validators' constraints. */
+function constrainSchemas(document: OpenAPIObject): void {
+  const classes = validatedClasses();
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    const target = classes.get(name);
+    if (!target || isReference(schema)) continue;
+    for (const [property, rules] of rulesOf(target)) {
+      const field = schema.properties?.[property];
+      if (field) constrainProperty(field, rules);
+    }
+  }
+}
+
+interface RouteArgument {
+  index: number;
+  data?: string;
+  pipes?: unknown[];
+}
+
+/**
+ * Query and path parameters get the constraints of the DTO they are read into (`@Query() q: CaseQuery`,
+ * `@Param() p: ReferenceParam`), and a path parameter read through a ParseUUIDPipe (`uuidPipe('id')`) is
+ * `format: uuid`.
+ */
+function constrainParameters(operation: OperationObject, route: Route): void {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, route.controller, route.method) ?? {}) as Record<
+    string,
+    RouteArgument
+  >;
+  const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.method) ??
+    []) as unknown[];
+  const parameters = (operation.parameters ?? []).filter((p): p is ParameterObject => 'in' in p);
+  const param = (where: string, name: string) => parameters.find((p) => p.in === where && p.name === name);
+  for (const [key, arg] of Object.entries(args)) {
+    const kind = Number(key.split(':')[0]);
+    const where =
+      kind === Number(RouteParamtypes.QUERY)
+        ? 'query'
+        : kind === Number(RouteParamtypes.PARAM)
+          ? 'path'
+          : null;
+    if (!where) continue;
+    if (arg.data === undefined) {
+      const dto = types[arg.index];
+      if (typeof dto !== 'function') continue;
+      for (const [property, rules] of rulesOf(dto)) {
+        const parameter = param(where, property);
+        if (parameter?.schema) constrainProperty(parameter.schema, rules);
+      }
+    } else if (where === 'path') {
+      const uuid = (arg.pipes ?? []).some((p) => p instanceof ParseUUIDPipe || p === ParseUUIDPipe);
+      const parameter = param('path', arg.data);
+      if (uuid && parameter) {
+        parameter.schema = { type: 'string', format: 'uuid' };
+        parameter.example ??= '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70';
+      }
+    }
+  }
+}
+
+// ---------- Examples: composed from the properties' own ----------
+
+/** Media types whose content is a file: their schema is `format: binary` and they need no example. */
+const BINARY = new Set(['application/pdf', 'application/octet-stream']);
+const JSON_TYPES = new Set(['application/json', PROBLEM_JSON]);
+
+/**
+ * An example of a schema from its parts: a schema's own `example`; else an object of its properties'
+ * examples, an array of one item's example, an enum's first value, a reference's or `allOf`'s target's
+ * example. `lacking` collects the places (Schema.property) where none is authored.
+ */
+export function exampleOf(
+  document: OpenAPIObject,
+  schema: Schema,
+  where: string,
+  lacking: string[],
+  seen: string[] = [],
+): unknown {
+  if (isReference(schema)) {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    if (seen.includes(name)) return undefined;
+    const target = document.components?.schemas?.[name];
+    if (!target) throw new Error(`OpenAPI: no schema ${name}`);
+    return exampleOf(document, target, name, lacking, [...seen, name]);
+  }
+  if (schema.example !== undefined) return schema.example;
+  if (schema.allOf?.length === 1) return exampleOf(document, schema.allOf[0], where, lacking, seen);
+  if (schema.allOf)
+    return Object.assign(
+      {},
+      ...schema.allOf.map((s) => exampleOf(document, s, where, lacking, seen) as object),
+    );
+  if (schema.oneOf ?? schema.anyOf)
+    return exampleOf(document, (schema.oneOf ?? schema.anyOf)![0], where, lacking, seen);
+  if (schema.enum) return schema.enum[0];
+  if (schema.type === 'array' && schema.items)
+    return [exampleOf(document, schema.items, where, lacking, seen)];
+  if (schema.properties)
+    return Object.fromEntries(
+      Object.entries(schema.properties).map(([key, property]) => [
+        key,
+        exampleOf(document, property, `${where}.${key}`, lacking, seen),
+      ]),
+    );
+  lacking.push(where);
+  return undefined;
+}
+
+/**
+ * Every request body and 2xx answer gets an example (`content[type].example`): JSON composed from its schema
+ * (`exampleOf`); a `text/csv` answer from the route's `@ApiCsvExample`; a text body (CSV, NDJSON) from its
+ * `@ApiBody` schema's example. A CSV or file body is `format: binary`, so that Swagger UI offers a file.
+ */
+function composeExamples(document: OpenAPIObject, operation: OperationObject, route: Route): void {
+  const where = operation.operationId ?? '?';
+  const body = operation.requestBody;
+  if (body && !('$ref' in body)) {
+    for (const [type, media] of Object.entries(body.content)) {
+      const schema = media.schema;
+      if (JSON_TYPES.has(type) && schema) media.example ??= exampleOf(document, schema, where, []);
+      else if (schema && !isReference(schema)) {
+        media.example ??= schema.example;
+        delete schema.example;
+        if (type === 'text/csv' || BINARY.has(type)) schema.format = 'binary';
+      }
+    }
+  }
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!/^2/.test(status) || !response || '$ref' in response) continue;
+    for (const [type, media] of Object.entries(response.content ?? {})) {
+      if (BINARY.has(type)) media.schema = { type: 'string', format: 'binary' };
+      else if (type === 'text/csv') {
+        media.schema = { type: 'string' };
+        const csv = Reflect.getMetadata(CSV_EXAMPLE, route.handler) as string | undefined;
+        if (csv !== undefined) media.example = csv;
+        else delete media.example;
+      } else if (media.schema) media.example ??= exampleOf(document, media.schema, where, []);
     }
   }
 }

@@ -26,6 +26,7 @@ export class PageQuery {
 
 export class PageMeta {
   @ApiProperty({
+    example: 'eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0',
     nullable: true,
     type: String,
     description: 'Pass as ?cursor= for the next page; null on the last',

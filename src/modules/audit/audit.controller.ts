@@ -5,8 +5,10 @@ import { type Actor, CurrentActor } from '../../common/auth/actor.js';
 import { Roles } from '../../common/auth/roles.decorator.js';
 import { Role } from '../../common/auth/roles.js';
 import { sendCsv, toCsv } from '../../common/csv.js';
+import { ApiCsvExample } from '../../common/openapi.js';
 import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
 import { AuditService } from './audit.service.js';
+import { AuditOutcome } from './audit.types.js';
 import { AuditTrailService } from './audit-trail.service.js';
 import { AuditEventPage, AuditQuery, AuditVerification, type AuditEventView } from './dto/audit.dto.js';
 
@@ -25,6 +27,23 @@ const CSV_COLUMNS: (keyof AuditEventView)[] = [
   'clientAddress',
   'details',
 ];
+
+/** One event of the CSV export's example, as `toCsv` writes it (the route's own columns). */
+const CSV_EXAMPLE: AuditEventView = {
+  seq: '1042',
+  occurredAt: '2026-06-03T09:12:45.000Z',
+  userId: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+  actorName: 'Priya Shah',
+  roles: ['analyst'],
+  action: 'intelligence.read',
+  resourceType: 'intelligence_report',
+  resourceId: '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70',
+  workforceMemberIds: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'],
+  outcome: AuditOutcome.Allowed,
+  requestId: '5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11',
+  clientAddress: '10.20.4.17',
+  details: { reference: 'INT-2026-7KQ2XD' },
+};
 
 @ApiTags('audit')
 @ApiBearerAuth()
@@ -53,6 +72,7 @@ export class AuditController {
     description: `Events concerning the caller are left out, as in the search; the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header says whether any could have been.`,
   })
   @ApiProduces('text/csv')
+  @ApiCsvExample(toCsv(CSV_COLUMNS, [CSV_EXAMPLE]))
   @ApiOkResponse({
     description: 'The events as CSV',
     headers: {

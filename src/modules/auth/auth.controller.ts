@@ -38,7 +38,10 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in; every failure is the same 401' })
   @ApiOkResponse({ type: TokenPair })
-  @ApiUnauthorizedResponse({ type: Problem })
+  @ApiUnauthorizedResponse({
+    type: Problem,
+    description: 'unauthorised: wrong email or password, or a disabled account (every failure the same)',
+  })
   @ApiTooManyRequestsResponse({
     type: Problem,
     description: 'too_many_login_attempts (this address) or login_locked (this account)',
@@ -61,7 +64,10 @@ export class AuthController {
       'the refresh cookie is used and replaced',
   })
   @ApiOkResponse({ type: TokenPair })
-  @ApiUnauthorizedResponse({ type: Problem })
+  @ApiUnauthorizedResponse({
+    type: Problem,
+    description: 'unauthorised: no refresh token, or one expired, already used or revoked',
+  })
   async refresh(
     @CurrentActor() actor: Actor,
     @Body() body: RefreshRequest,

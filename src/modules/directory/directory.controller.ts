@@ -54,7 +54,10 @@ export class DirectoryController {
       'An intelligence report or case by its reference (INT-…, CASE-…); one the caller may not see answers like a missing one',
   })
   @ApiOkResponse({ type: ReferenceView })
-  @ApiNotFoundResponse({ type: Problem })
+  @ApiNotFoundResponse({
+    type: Problem,
+    description: 'not_found: no report or case with this reference, or one the caller may not see',
+  })
   reference(@CurrentActor() actor: Actor, @Param() params: ReferenceParam): Promise<ReferenceView> {
     return this.directory.reference(actor, params.reference);
   }

@@ -24,7 +24,61 @@ import {
   VettingFiguresQuery,
 } from './dto/figures.dto.js';
 import { CALLER_RECORDS_EXCLUDED_HEADER } from '../access/access.policy.js';
+import { ApiCsvExample } from '../../common/openapi.js';
+import { MISCONDUCT_RETURN_COLUMNS } from './figures.repository.js';
+import {
+  CAPACITY,
+  CASES,
+  INTELLIGENCE,
+  REFERRALS,
+  returnCsv,
+  returnExample,
+  tableCsv,
+  tableExample,
+  VETTING,
+} from './figures.examples.js';
 import { FiguresService } from './figures.service.js';
+import { CAPACITY_COLUMNS, VETTING_COLUMNS } from './month-figures.repository.js';
+import { CASE_COLUMNS, INTELLIGENCE_COLUMNS, REFERRAL_COLUMNS } from './year-figures.repository.js';
+
+// The examples of each figure (JSON and CSV), from its real columns (figures.examples.ts).
+const REFERRALS_EXAMPLE = tableExample(
+  'referrals',
+  'recorded',
+  'IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases',
+  REFERRAL_COLUMNS,
+  REFERRALS,
+);
+const CASES_EXAMPLE = tableExample(
+  'cases',
+  'recorded',
+  'People in cases (a person counts once per case); one row per year and member type, member_type all sums them',
+  CASE_COLUMNS,
+  CASES,
+);
+const INTELLIGENCE_EXAMPLE = tableExample(
+  'intelligence',
+  'recorded',
+  'Intelligence reports received, graded and decided',
+  INTELLIGENCE_COLUMNS,
+  INTELLIGENCE,
+);
+const VETTING_EXAMPLE = tableExample(
+  'vetting',
+  'state_on_date',
+  'Workforce members in service, by vetting state',
+  VETTING_COLUMNS,
+  VETTING,
+  true,
+);
+const CAPACITY_EXAMPLE = tableExample(
+  'capacity',
+  'open_at_date',
+  'Open items and the people working them',
+  CAPACITY_COLUMNS,
+  CAPACITY,
+  true,
+);
 
 /** The CSV's statement of the instant the figures are as of (JSON: `asAt`). */
 export const AS_AT_HEADER = 'Figures-As-At';
@@ -96,7 +150,7 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
 @Roles(Role.Supervisor, Role.Auditor)
 @ApiBadRequestResponse({
   type: Problem,
-  description: 'Unknown category, malformed or backwards financial year, ...',
+  description: 'validation_failed: unknown category, malformed or backwards financial year, ...',
 })
 @Controller('figures')
 export class FiguresController {
@@ -109,7 +163,8 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS, example: REFERRALS_EXAMPLE })
+  @ApiCsvExample(tableCsv(REFERRALS_EXAMPLE))
   async referrals(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -126,7 +181,8 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS, example: CASES_EXAMPLE })
+  @ApiCsvExample(tableCsv(CASES_EXAMPLE))
   async cases(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -142,7 +198,8 @@ export class FiguresController {
     description: NEGOTIATION,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS, example: INTELLIGENCE_EXAMPLE })
+  @ApiCsvExample(tableCsv(INTELLIGENCE_EXAMPLE))
   async intelligence(
     @CurrentActor() actor: Actor,
     @Query() query: FiguresQuery,
@@ -158,7 +215,8 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS, example: VETTING_EXAMPLE })
+  @ApiCsvExample(tableCsv(VETTING_EXAMPLE))
   async vetting(
     @CurrentActor() actor: Actor,
     @Query() query: VettingFiguresQuery,
@@ -175,7 +233,8 @@ export class FiguresController {
     description: `Default range: the current financial year. ${NEGOTIATION}`,
   })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS })
+  @ApiOkResponse({ type: FigureTable, headers: TABLE_HEADERS, example: CAPACITY_EXAMPLE })
+  @ApiCsvExample(tableCsv(CAPACITY_EXAMPLE))
   async capacity(
     @CurrentActor() actor: Actor,
     @Query() query: CapacityQuery,
@@ -192,7 +251,12 @@ export class FiguresController {
       'CSV by default; JSON with `?format=json` or `Accept: application/json`. No names or narrative. Cases concerning the caller are left out.',
   })
   @ApiProduces('text/csv', 'application/json')
-  @ApiOkResponse({ type: MisconductReturn, headers: EXCLUDED_HEADER })
+  @ApiOkResponse({
+    type: MisconductReturn,
+    headers: EXCLUDED_HEADER,
+    example: returnExample(MISCONDUCT_RETURN_COLUMNS),
+  })
+  @ApiCsvExample(returnCsv(MISCONDUCT_RETURN_COLUMNS))
   async misconductReturn(
     @CurrentActor() actor: Actor,
     @Query() query: MisconductReturnQuery,

@@ -49,7 +49,10 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'PostgreSQL and Redis answer; 503 names the one that does not' })
   @ApiOkResponse({ type: HealthStatus })
-  @ApiServiceUnavailableResponse({ type: Problem })
+  @ApiServiceUnavailableResponse({
+    type: Problem,
+    description: 'dependency_unavailable: PostgreSQL or Redis does not answer (the detail names which)',
+  })
   async ready(): Promise<HealthStatus> {
     const [postgres, redis] = await Promise.all([
       within(

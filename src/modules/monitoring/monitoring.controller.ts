@@ -124,7 +124,10 @@ export class MonitoringController {
     },
   })
   @ApiOkResponse({ type: IngestResult })
-  @ApiUnauthorizedResponse({ type: Problem })
+  @ApiUnauthorizedResponse({
+    type: Problem,
+    description: 'invalid_source_key: no, an unknown or a revoked X-Source-Key (the same answer for each)',
+  })
   async events(
     @CurrentActor() actor: Actor,
     @Headers(SOURCE_KEY_HEADER) key: string | undefined,

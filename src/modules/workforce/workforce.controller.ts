@@ -144,13 +144,23 @@ export class WorkforceController {
   @ApiConsumes('text/csv')
   @CsvBody()
   @ApiBody({
+    description:
+      'The CSV file (`format: binary`: Swagger UI offers a file to choose), sent as the text/csv body',
     schema: {
       type: 'string',
-      example: 'staff_number,member_type,given_name,family_name\nPC1,officer,Sam,Patel\n',
+      format: 'binary',
+      example:
+        'staff_number,member_type,given_name,family_name,rank_or_grade,department_code,post_code,start_date,leave_date\n' +
+        'DS4127,officer,Karen,Holloway,Detective Sergeant,PSD-CCU,PSD-CCU-DS,2014-09-01,\n' +
+        'S70213,staff,Tom,Ashworth,Intelligence Analyst,PSD-CCU,,2021-02-15,\n',
     },
   })
   @ApiCreatedResponse({ type: ImportResult })
-  @ApiUnprocessableEntityResponse({ type: Problem })
+  @ApiUnprocessableEntityResponse({
+    type: Problem,
+    description:
+      'import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported',
+  })
   async import(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<ImportResult> {
     if (typeof request.body !== 'string') {
       throw new ProblemException({

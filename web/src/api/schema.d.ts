@@ -1818,15 +1818,27 @@ export interface components {
             requestId: string;
         };
         LoginRequest: {
-            /** @example analyst@lantern.example */
+            /**
+             * Format: email
+             * @example analyst@lantern.example
+             */
             email: string;
-            /** Format: password */
+            /**
+             * Format: password
+             * @example correct-horse-lantern-27
+             */
             password: string;
-            /** @description Browsers: true to receive the refresh token as an HttpOnly; Secure; SameSite=Strict cookie scoped to /api/v1/auth instead of in the body */
+            /**
+             * @description Browsers: true to receive the refresh token as an HttpOnly; Secure; SameSite=Strict cookie scoped to /api/v1/auth instead of in the body
+             * @example true
+             */
             cookie?: boolean;
         };
         TokenPair: {
-            /** @description JWT (HS256); send as `Authorization: Bearer …` */
+            /**
+             * @description JWT (HS256); send as `Authorization: Bearer …`
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU
+             */
             accessToken: string;
             /**
              * @example Bearer
@@ -1838,35 +1850,61 @@ export interface components {
              * @example 900
              */
             expiresIn: number;
-            /** @description Opaque; exchange once at /auth/refresh for a new pair. Absent when it was set as the cookie */
+            /**
+             * @description Opaque; exchange once at /auth/refresh for a new pair. Absent when it was set as the cookie
+             * @example r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9
+             */
             refreshToken?: string;
         };
         RefreshRequest: {
-            /** @description Omit to use the refresh cookie set at login */
+            /**
+             * @description Omit to use the refresh cookie set at login
+             * @example r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9
+             */
             refreshToken?: string;
         };
         /** @enum {string} */
         Role: "analyst" | "supervisor" | "vetting_officer" | "auditor" | "admin";
         Me: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             id: string;
+            /** @example priya.shah@lantern.police.uk */
             email: string;
+            /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             workforceMemberId: string | null;
         };
         ChangePasswordRequest: {
-            /** Format: password */
+            /**
+             * Format: password
+             * @example correct-horse-lantern-27
+             */
             currentPassword: string;
             /**
              * Format: password
              * @description At least 12 characters, not a common password
+             * @example lamp-post-orchard-tide-9
              */
             newPassword: string;
         };
         CreateUserRequest: {
-            /** @example j.smith@force.police.uk */
+            /**
+             * Format: email
+             * @example j.smith@force.police.uk
+             */
             email: string;
             /** @example J Smith */
             displayName: string;
@@ -1879,52 +1917,108 @@ export interface components {
             /**
              * Format: password
              * @description Omit to have one generated and returned once
+             * @example correct-horse-lantern-27
              */
             password?: string;
             /**
              * Format: uuid
              * @description The user’s own workforce record
+             * @example e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90
              */
             workforceMemberId?: string;
         };
         CreatedUser: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             id: string;
+            /** @example priya.shah@lantern.police.uk */
             email: string;
+            /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
+            /** @example true */
             enabled: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             workforceMemberId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             lockedUntil: string | null;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
-            /** @description Only when generated: shown this once, never stored in clear */
+            /**
+             * @description Only when generated: shown this once, never stored in clear
+             * @example tidal-ember-quarry-58
+             */
             generatedPassword?: string;
         };
         UserView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             id: string;
+            /** @example priya.shah@lantern.police.uk */
             email: string;
+            /** @example Priya Shah */
             displayName: string;
+            /**
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
+            /** @example true */
             enabled: boolean;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             workforceMemberId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             lockedUntil: string | null;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         UserPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["UserView"][];
         };
@@ -1935,26 +2029,35 @@ export interface components {
              *     ]
              */
             roles: components["schemas"]["Role"][];
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
         };
         LinkWorkforceMemberRequest: {
             /**
              * Format: uuid
              * @description null removes the link
+             * @example e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90
              */
             workforceMemberId: string | null;
+            /** @example 3 */
             version: number;
         };
         ResetPasswordRequest: {
             /**
              * Format: password
              * @description Omit to have one generated and returned once
+             * @example lamp-post-orchard-tide-9
              */
             password?: string;
         };
         PasswordReset: {
-            /** @description Only when generated: shown this once */
+            /**
+             * @description Only when generated: shown this once
+             * @example tidal-ember-quarry-58
+             */
             generatedPassword?: string;
         };
         /** @enum {string} */
@@ -1962,13 +2065,27 @@ export interface components {
         AuditEventView: {
             /** @example 1042 */
             seq: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-03T09:12:45.000Z
+             */
             occurredAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             userId: string | null;
-            /** @description The acting user’s display name */
+            /**
+             * @description The acting user’s display name
+             * @example Priya Shah
+             */
             actorName: string | null;
-            /** @description The acting user’s roles then */
+            /**
+             * @description The acting user’s roles then
+             * @example [
+             *       "analyst"
+             *     ]
+             */
             roles: components["schemas"]["Role"][];
             /**
              * @example intelligence.read
@@ -1976,21 +2093,40 @@ export interface components {
              */
             action: "access.denied" | "audit.export" | "audit.search" | "audit.verify" | "auth.login" | "auth.logout" | "auth.password_change" | "auth.refresh" | "case.await-outcome" | "case.close" | "case.create" | "case.export" | "case.link_intelligence" | "case.list" | "case.no_referral" | "case.note" | "case.outcome" | "case.outcome_confirm" | "case.read" | "case.referral" | "case.referral_correction" | "case.referral_decision" | "case.resume" | "case.severity" | "case.start-investigation" | "case.suspend" | "case.timeline" | "case.update" | "case.update_given" | "department.create" | "department.update" | "figures.capacity" | "figures.cases" | "figures.intelligence" | "figures.misconduct_return" | "figures.referrals" | "figures.vetting" | "intelligence.assign" | "intelligence.create" | "intelligence.list" | "intelligence.queue" | "intelligence.queue_summary" | "intelligence.read" | "intelligence.review" | "intelligence.search" | "intelligence.send_back" | "intelligence.submit_for_review" | "intelligence.update" | "monitoring_event.ingest" | "monitoring_flag.lead" | "monitoring_flag.list" | "monitoring_flag.read" | "monitoring_rule.list" | "monitoring_rule.trial" | "monitoring_rule.update" | "monitoring_source.create" | "monitoring_source.list" | "monitoring_source.revoke" | "monitoring_source.rotate" | "notification.list" | "notification.mark_read" | "post.create" | "post.update" | "reference.lookup" | "user.create" | "user.disable" | "user.enable" | "user.link_workforce_member" | "user.list" | "user.password_reset" | "user.read" | "user.roles" | "vetting.check_person" | "vetting.compliance" | "vetting.sweep" | "vetting_alert.acknowledge" | "vetting_alert.list" | "vetting_alert.read" | "vetting_alert.resolve" | "vetting_clearance.create" | "vetting_clearance.list" | "vetting_clearance.read" | "vetting_clearance.withdraw" | "vetting_declaration.create" | "vetting_declaration.list" | "workforce.profile" | "workforce_member.create" | "workforce_member.import" | "workforce_member.list" | "workforce_member.lookup" | "workforce_member.read" | "workforce_member.update";
             /**
-             * @example intelligence
+             * @example intelligence_report
              * @enum {string}
              */
             resourceType: "audit_event" | "case" | "case_part" | "department" | "figures" | "intelligence_report" | "monitoring_event" | "monitoring_flag" | "monitoring_rule" | "monitoring_source" | "notification" | "post" | "reference" | "route" | "user" | "vetting_alert" | "vetting_clearance" | "vetting_compliance" | "vetting_declaration" | "workforce_member";
+            /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
             resourceId: string | null;
-            /** @description Workforce members the record concerns */
+            /**
+             * @description Workforce members the record concerns
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds: string[];
             outcome: components["schemas"]["AuditOutcome"];
+            /** @example 5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11 */
             requestId: string | null;
+            /** @example 10.20.4.17 */
             clientAddress: string | null;
-            /** @description Returned ids, filters, reasons; never record content */
+            /**
+             * @description Returned ids, filters, reasons; never record content
+             * @example {
+             *       "filters": {
+             *         "category": "abuse_of_position_sexual"
+             *       },
+             *       "returned": 12
+             *     }
+             */
             details: Record<string, unknown>;
         };
         AuditEventPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["AuditEventView"][];
             /**
@@ -2006,12 +2142,19 @@ export interface components {
             problem: "missing" | "broken_link" | "altered";
         };
         AuditVerification: {
+            /** @example true */
             valid: boolean;
-            /** @description Events checked */
+            /**
+             * @description Events checked
+             * @example 48213
+             */
             checked: number;
             /** @description The first sequence number that fails */
             firstFailure: components["schemas"]["AuditFailure"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-05T07:00:00.000Z
+             */
             verifiedAt: string;
         };
         CreateDepartmentRequest: {
@@ -2024,26 +2167,45 @@ export interface components {
             name: string;
         };
         DepartmentView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             id: string;
+            /** @example PSD-CCU */
             code: string;
+            /** @example Professional Standards: Counter-Corruption Unit */
             name: string;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         DepartmentPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["DepartmentView"][];
         };
         UpdateDepartmentRequest: {
             /** @example PSD */
             code?: string;
+            /** @example Professional Standards: Counter-Corruption Unit */
             name?: string;
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
         };
         /** @enum {string} */
@@ -2053,46 +2215,82 @@ export interface components {
             code: string;
             /** @example Detective Sergeant, Counter-Corruption Unit */
             title: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId?: string | null;
+            /** @example MV */
             requiredLevel?: components["schemas"]["VettingLevel"] | null;
         };
         PostView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51
+             */
             id: string;
+            /** @example PSD-CCU-DS */
             code: string;
+            /** @example Detective Sergeant, Counter-Corruption Unit */
             title: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId: string | null;
+            /** @example MV */
             requiredLevel: components["schemas"]["VettingLevel"] | null;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         PostPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["PostView"][];
         };
         UpdatePostRequest: {
+            /** @example PSD-CCU-DS */
             code?: string;
+            /** @example Detective Sergeant, Counter-Corruption Unit */
             title?: string;
             /**
              * Format: uuid
              * @description null: no department
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
              */
             departmentId?: string | null;
-            /** @description null: no particular level; a change re-checks everyone in the post */
+            /**
+             * @description null: no particular level; a change re-checks everyone in the post
+             * @example MV
+             */
             requiredLevel?: components["schemas"]["VettingLevel"] | null;
+            /** @example 3 */
             version: number;
         };
         ImportResult: {
+            /** @example 3012 */
             rows: number;
+            /** @example 12 */
             inserted: number;
+            /** @example 7 */
             updated: number;
-            /** @description Rows identical to what is stored */
+            /**
+             * @description Rows identical to what is stored
+             * @example 2993
+             */
             unchanged: number;
         };
         /** @enum {string} */
@@ -2110,77 +2308,145 @@ export interface components {
             familyName: string;
             /** @example Detective Sergeant */
             rankOrGrade?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51
+             */
             postId?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2014-09-01
+             */
             startDate?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             leaveDate?: string | null;
         };
         /** @enum {string} */
         VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "no_clearance" | "left";
         MemberVetting: {
+            /** @example up_to_date */
             state: components["schemas"]["VettingState"];
-            /** @description What the post requires */
+            /**
+             * @description What the post requires
+             * @example MV
+             */
             requiredLevel: components["schemas"]["VettingLevel"] | null;
             /**
              * Format: uuid
              * @description The clearance the state rests on
+             * @example 2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26
              */
             clearanceId: string | null;
+            /** @example MV */
             clearanceLevel: components["schemas"]["VettingLevel"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2029-03-17
+             */
             expiresOn: string | null;
         };
         MemberView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             id: string;
             memberType: components["schemas"]["MemberType"];
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen */
             givenName: string;
+            /** @example Holloway */
             familyName: string;
+            /** @example Detective Sergeant */
             rankOrGrade: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51
+             */
             postId: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2014-09-01
+             */
             startDate: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             leaveDate: string | null;
-            /** @description Employed today (started, not left) */
+            /**
+             * @description Employed today (started, not left)
+             * @example true
+             */
             current: boolean;
             vetting: components["schemas"]["MemberVetting"];
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         MemberPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["MemberView"][];
         };
         UpdateMemberRequest: {
             memberType?: components["schemas"]["MemberType"];
+            /** @example DS4127 */
             staffNumber?: string;
+            /** @example Karen */
             givenName?: string;
+            /** @example Holloway */
             familyName?: string;
+            /** @example Detective Sergeant */
             rankOrGrade?: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId?: string | null;
             /**
              * Format: uuid
              * @description A change re-checks vetting
+             * @example 9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51
              */
             postId?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2014-09-01
+             */
             startDate?: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             leaveDate?: string | null;
+            /** @example 3 */
             version: number;
         };
         /**
@@ -2208,11 +2474,14 @@ export interface components {
             intelligenceAssessment: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
             /**
              * @description 3x5x2: P or C (C needs conditions). 5x5x5: 1-5
-             * @example P
+             * @example C
              * @enum {string}
              */
             handlingCode: "1" | "2" | "3" | "4" | "5" | "C" | "P";
-            /** @description The conditions of lawful sharing; required with handling code C */
+            /**
+             * @description The conditions of lawful sharing; required with handling code C
+             * @example Share only with the force vetting unit; do not disclose the source
+             */
             handlingConditions?: string;
         };
         /** @enum {string} */
@@ -2220,7 +2489,10 @@ export interface components {
         /** @enum {string} */
         SubjectRole: "subject" | "associate" | "witness" | "other";
         SubjectInput: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
             role: components["schemas"]["SubjectRole"];
         };
@@ -2228,52 +2500,95 @@ export interface components {
             /**
              * Format: date-time
              * @description When the unit received it (not in the future)
+             * @example 2026-05-09T16:20:00.000Z
              */
             receivedAt: string;
-            /** @description How it was received */
+            /**
+             * @description How it was received
+             * @example reporting_line
+             */
             receiptMethod: components["schemas"]["ReceiptMethod"];
             sourceType: components["schemas"]["SourceType"];
-            /** @description Protected: seen only by the recording analyst and supervisors */
+            /**
+             * @description Protected: seen only by the recording analyst and supervisors
+             * @example Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject
+             */
             sourceDetails?: string;
             grading: components["schemas"]["GradingInput"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories?: components["schemas"]["CorruptionCategory"][];
             /** @description Workforce members the report concerns (none while unidentified) */
             subjects?: components["schemas"]["SubjectInput"][];
             /**
              * @description A vulnerable person is involved (the APSP signal)
              * @default false
+             * @example true
              */
             vulnerablePerson: boolean;
+            /** @example Victim of a domestic abuse incident the subject attended in March 2026 */
             vulnerablePersonNote?: string;
-            /** @description The account. Sensitive: never logged */
+            /**
+             * @description The account. Sensitive: never logged
+             * @example Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.
+             */
             narrative: string;
-            /** @description Other intelligence reports this one relates to */
+            /**
+             * @description Other intelligence reports this one relates to
+             * @example [
+             *       "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46"
+             *     ]
+             */
             linkedReportIds?: string[];
         };
         /** @enum {string} */
         IntelligenceState: "received" | "in_assessment" | "awaiting_review" | "no_further_action" | "development" | "referred_to_case" | "disseminated";
         GradingView: {
             scheme: components["schemas"]["GradingScheme"];
-            /** @enum {string} */
+            /**
+             * @example 2
+             * @enum {string}
+             */
             sourceEvaluation: "1" | "2" | "3" | "A" | "B" | "C" | "D" | "E";
-            /** @enum {string} */
+            /**
+             * @example B
+             * @enum {string}
+             */
             intelligenceAssessment: "1" | "2" | "3" | "4" | "5" | "A" | "B" | "C" | "D" | "E";
-            /** @enum {string} */
+            /**
+             * @example C
+             * @enum {string}
+             */
             handlingCode: "1" | "2" | "3" | "4" | "5" | "C" | "P";
-            /** @description Only on the full report */
+            /**
+             * @description Only on the full report
+             * @example Share only with the force vetting unit; do not disclose the source
+             */
             handlingConditions?: string | null;
         };
         SubjectView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
             role: components["schemas"]["SubjectRole"];
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen */
             givenName: string;
+            /** @example Holloway */
             familyName: string;
         };
         ReportRef: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46
+             */
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
@@ -2281,220 +2596,422 @@ export interface components {
         /** @enum {string} */
         ReviewDecision: "no_further_action" | "development" | "referred_to_case" | "disseminated";
         SendBackView: {
+            /** @example Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before */
             reason: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             sentBackBy: string;
-            /** @description Display name of the user */
+            /**
+             * @description Display name of the user
+             * @example DI Marcus Reid
+             */
             sentBackByName: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-21T15:10:00.000Z
+             */
             sentBackAt: string;
         };
         AssessmentView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37
+             */
             id: string;
-            /** @description 1 for the first assessment submitted, then 2, ... */
+            /**
+             * @description 1 for the first assessment submitted, then 2, ...
+             * @example 2
+             */
             versionNo: number;
+            /** @example Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim. */
             assessmentText: string;
+            /** @example referred_to_case */
             recommendedDecision: components["schemas"]["ReviewDecision"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             submittedBy: string;
-            /** @description Display name of the user */
+            /**
+             * @description Display name of the user
+             * @example Priya Shah
+             */
             submittedByName: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-20T11:02:44.000Z
+             */
             submittedAt: string;
             /** @description When a supervisor sent this version back to its analyst, with why (the version is kept) */
             sentBack: components["schemas"]["SendBackView"] | null;
         };
         ReviewView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37
+             */
             assessmentId: string;
+            /** @example referred_to_case */
             decision: components["schemas"]["ReviewDecision"];
+            /** @example null */
             reason: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             reviewDate: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
+             */
             caseId: string | null;
+            /** @example null */
             recipient: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             reviewedBy: string;
-            /** @description Display name of the user */
+            /**
+             * @description Display name of the user
+             * @example DI Marcus Reid
+             */
             reviewedByName: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-22T09:31:05.000Z
+             */
             reviewedAt: string;
         };
         IntelligenceView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70
+             */
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-09T16:20:00.000Z
+             */
             receivedAt: string;
+            /** @example reporting_line */
             receiptMethod: components["schemas"]["ReceiptMethod"];
             sourceType: components["schemas"]["SourceType"];
-            /** @description False when the caller may not see the source details (they are then null) */
+            /**
+             * @description False when the caller may not see the source details (they are then null)
+             * @example true
+             */
             sourceDetailsVisible: boolean;
+            /** @example Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject */
             sourceDetails: string | null;
             grading: components["schemas"]["GradingView"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
+            /** @example true */
             vulnerablePerson: boolean;
+            /** @example Victim of a domestic abuse incident the subject attended in March 2026 */
             vulnerablePersonNote: string | null;
+            /** @example Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty. */
             narrative: string;
             subjects: components["schemas"]["SubjectView"][];
             /** @description Linked reports (either direction) the caller may see */
             linkedReports: components["schemas"]["ReportRef"][];
             possibleDuplicates: components["schemas"]["ReportRef"][];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             recordedBy: string;
-            /** @description Display name (null in the answer to the recording) */
+            /**
+             * @description Display name (null in the answer to the recording)
+             * @example Priya Shah
+             */
             recordedByName: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             assigneeId: string | null;
-            /** @description The assignee’s display name */
+            /**
+             * @description The assignee’s display name
+             * @example Priya Shah
+             */
             assigneeName: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-12T09:00:00.000Z
+             */
             assignedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             assignedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-20T11:02:44.000Z
+             */
             submittedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             submittedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             reviewedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             reviewedBy: string | null;
+            /** @example null */
             decision: components["schemas"]["ReviewDecision"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             reviewDate: string | null;
             /**
              * Format: uuid
              * @description The case it was referred to
+             * @example null
              */
             referredCaseId: string | null;
             /** @description Every version, oldest first */
             assessments: components["schemas"]["AssessmentView"][];
             /** @description Every review, oldest first */
             reviews: components["schemas"]["ReviewView"][];
+            /** @example 0 */
             urgencyRank: number;
+            /** @example 23 */
             ageDays: number;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-06-06
+             */
             dueDate: string;
+            /** @example false */
             overdue: boolean;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         QueueItem: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70
+             */
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-09T16:20:00.000Z
+             */
             receivedAt: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
             grading: components["schemas"]["GradingView"];
+            /** @example true */
             vulnerablePerson: boolean;
-            /** @description 0 = vulnerable person and APSP, 1 = either, 2 = neither */
+            /**
+             * @description 0 = vulnerable person and APSP, 1 = either, 2 = neither
+             * @example 0
+             */
             urgencyRank: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             assigneeId: string | null;
-            /** @description The assignee’s display name */
+            /**
+             * @description The assignee’s display name
+             * @example Priya Shah
+             */
             assigneeName: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-07-15
+             */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
             /** @description Reports naming a same subject and category within the window */
             possibleDuplicates: components["schemas"]["ReportRef"][];
-            /** @description Whole days since receipt */
+            /**
+             * @description Whole days since receipt
+             * @example 23
+             */
             ageDays: number;
             /**
              * Format: date
              * @description Receipt + assessment target; in development, the review date
+             * @example 2026-06-06
              */
             dueDate: string;
+            /** @example false */
             overdue: boolean;
         };
         QueuePage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["QueueItem"][];
         };
         /** @enum {string} */
         OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         StateCount: {
+            /** @example in_assessment */
             state: components["schemas"]["IntelligenceState"];
+            /** @example 14 */
             count: number;
+            /** @example 2 */
             overdue: number;
-            /** @description Age in days of the oldest item in this state */
+            /**
+             * @description Age in days of the oldest item in this state
+             * @example 41
+             */
             oldestAgeDays: number | null;
         };
         AnalystLoad: {
             /**
              * Format: uuid
              * @description null: not yet assigned
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
              */
             assigneeId: string | null;
+            /** @example Priya Shah */
             displayName: string | null;
+            /** @example 9 */
             open: number;
+            /** @example 1 */
             overdue: number;
+            /** @example 33 */
             oldestAgeDays: number | null;
         };
         QueueSummary: {
             /** @description Every open state, zero counts included */
             byState: components["schemas"]["StateCount"][];
+            /** @example 38 */
             open: number;
+            /** @example 5 */
             overdue: number;
+            /** @example 4 */
             unassigned: number;
+            /** @example 41 */
             oldestAgeDays: number | null;
             /** @description Open items per assignee (the unit’s capacity), busiest first */
             perAnalyst: components["schemas"]["AnalystLoad"][];
+            /** @example 28 */
             assessmentTargetDays: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-05T08:00:00.000Z
+             */
             generatedAt: string;
         };
         UpdateIntelligenceRequest: {
-            /** @description The version you read; a stale one is a 409 stale_version */
+            /**
+             * @description The version you read; a stale one is a 409 stale_version
+             * @example 3
+             */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-09T16:20:00.000Z
+             */
             receivedAt?: string;
+            /** @example reporting_line */
             receiptMethod?: components["schemas"]["ReceiptMethod"];
             sourceType?: components["schemas"]["SourceType"];
-            /** @description Only the recording analyst or a supervisor */
+            /**
+             * @description Only the recording analyst or a supervisor
+             * @example Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject
+             */
             sourceDetails?: string | null;
             /** @description The whole grade (a regrade) */
             grading?: components["schemas"]["GradingInput"];
             primaryCategory?: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories?: components["schemas"]["CorruptionCategory"][];
             /** @description Workforce members the report concerns (none while unidentified) */
             subjects?: components["schemas"]["SubjectInput"][];
+            /** @example true */
             vulnerablePerson?: boolean;
+            /** @example Victim of a domestic abuse incident the subject attended in March 2026 */
             vulnerablePersonNote?: string | null;
+            /** @example Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty. */
             narrative?: string;
-            /** @description Other intelligence reports this one relates to */
+            /**
+             * @description Other intelligence reports this one relates to
+             * @example [
+             *       "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46"
+             *     ]
+             */
             linkedReportIds?: string[];
         };
         AssignRequest: {
             /**
              * Format: uuid
              * @description A user with the analyst or supervisor role
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
              */
             assigneeId: string;
         };
         SubmitForReviewRequest: {
-            /** @description The assessment. Sensitive; every version is kept */
+            /**
+             * @description The assessment. Sensitive; every version is kept
+             * @example Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.
+             */
             assessmentText: string;
+            /** @example referred_to_case */
             recommendedDecision: components["schemas"]["ReviewDecision"];
         };
         SendBackRequest: {
-            /** @description Why the assessment goes back to its analyst */
+            /**
+             * @description Why the assessment goes back to its analyst
+             * @example Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before
+             */
             reason: string;
         };
         /**
@@ -2508,69 +3025,128 @@ export interface components {
          */
         MatterType: "complaint" | "conduct_matter" | "recordable_conduct_matter";
         ReviewRequest: {
+            /** @example referred_to_case */
             decision: components["schemas"]["ReviewDecision"];
-            /** @description Required for no_further_action */
+            /**
+             * @description Required for no_further_action
+             * @example Association declared in 2024 and managed by the line manager; no further corruption indicators
+             */
             reason?: string;
             /**
              * Format: date
              * @description Required for development: when it comes back (after today)
+             * @example 2026-07-15
              */
             reviewDate?: string;
             /**
              * Format: uuid
              * @description For referred_to_case: the existing case to link it to; omit to open a new case from the report (its subjects and categories)
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
              */
             caseId?: string;
-            /** @description For referred_to_case without caseId: the new case’s type (default misconduct) */
+            /**
+             * @description For referred_to_case without caseId: the new case’s type (default misconduct)
+             * @example misconduct
+             */
             caseType?: components["schemas"]["CaseType"];
-            /** @description For referred_to_case without caseId: the new case’s matter type (default conduct_matter) */
+            /**
+             * @description For referred_to_case without caseId: the new case’s matter type (default conduct_matter)
+             * @example conduct_matter
+             */
             matterType?: components["schemas"]["MatterType"];
-            /** @description Required for disseminated: who receives it */
+            /**
+             * @description Required for disseminated: who receives it
+             * @example Force Vetting Unit
+             */
             recipient?: string;
-            /** @description Dissemination: the recipient is inside the force (5x5x5 handling code 4) */
+            /**
+             * @description Dissemination: the recipient is inside the force (5x5x5 handling code 4)
+             * @example true
+             */
             recipientInternal?: boolean;
-            /** @description Dissemination under 3x5x2 handling C: the recorded conditions apply */
+            /**
+             * @description Dissemination under 3x5x2 handling C: the recorded conditions apply
+             * @example true
+             */
             conditionsConfirmed?: boolean;
         };
         ProfileMember: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             id: string;
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen */
             givenName: string;
+            /** @example Holloway */
             familyName: string;
+            /** @example officer */
             memberType: components["schemas"]["MemberType"];
+            /** @example Detective Sergeant */
             rankOrGrade: string | null;
         };
         ProfileReport: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70
+             */
             id: string;
             /** @example INT-2026-7K3QZD */
             reference: string;
+            /** @example awaiting_review */
             state: components["schemas"]["IntelligenceState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-09T16:20:00.000Z
+             */
             receivedAt: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "misuse_of_systems"
+             *     ]
+             */
             secondaryCategories: components["schemas"]["CorruptionCategory"][];
             grading: components["schemas"]["GradingView"];
+            /** @example true */
             vulnerablePerson: boolean;
-            /** @description 0 = vulnerable person and APSP, 1 = either, 2 = neither */
+            /**
+             * @description 0 = vulnerable person and APSP, 1 = either, 2 = neither
+             * @example 0
+             */
             urgencyRank: number;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             assigneeId: string | null;
-            /** @description The assignee’s display name */
+            /**
+             * @description The assignee’s display name
+             * @example Priya Shah
+             */
             assigneeName: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-07-15
+             */
             reviewDate: string | null;
             subjects: components["schemas"]["SubjectView"][];
             /** @description Reports naming a same subject and category within the window */
             possibleDuplicates: components["schemas"]["ReportRef"][];
-            /** @description Whole days since receipt */
+            /**
+             * @description Whole days since receipt
+             * @example 23
+             */
             ageDays: number;
             /**
              * Format: date
              * @description Receipt + assessment target; in development, the review date
+             * @example 2026-06-06
              */
             dueDate: string;
+            /** @example false */
             overdue: boolean;
             /** @description The person’s part in this report */
             role: components["schemas"]["SubjectRole"];
@@ -2583,6 +3159,7 @@ export interface components {
             financialYear: string;
             /** @description Primary category */
             category: components["schemas"]["CorruptionCategory"];
+            /** @example 17 */
             count: number;
         };
         /** @enum {string} */
@@ -2592,48 +3169,91 @@ export interface components {
         /** @enum {string} */
         IopcDecision: "independent" | "directed" | "local" | "returned";
         TimelinessView: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-29T10:00:00.000Z
+             */
             lastUpdateAt: string | null;
             /**
              * Format: date
              * @description Next update to complainant and subject (every 28 days)
+             * @example 2026-06-26
              */
             nextUpdateDue: string;
+            /** @example false */
             updateOverdue: boolean;
             /**
              * Format: date
              * @description 12 months from recording: reported to the PCC if still open
+             * @example 2027-05-11
              */
             pccReportDue: string;
+            /** @example false */
             pastPccMark: boolean;
         };
         CaseSummaryView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
+             */
             id: string;
             /** @example CASE-2026-M4X9TB */
             reference: string;
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
+            /** @example under_investigation */
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories: components["schemas"]["CorruptionCategory"][];
+            /**
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             investigatorId: string | null;
-            /** @description The investigator’s display name */
+            /**
+             * @description The investigator’s display name
+             * @example Priya Shah
+             */
             investigatorName: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             supervisorId: string | null;
-            /** @description The supervisor’s display name */
+            /**
+             * @description The supervisor’s display name
+             * @example DI Marcus Reid
+             */
             supervisorName: string | null;
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"] | null;
+            /** @example true */
             referralRequired: boolean;
+            /** @example directed */
             iopcDecision: components["schemas"]["IopcDecision"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
-            /** @example 2017/18 */
+            /** @example 2026/27 */
             recordedFinancialYear: string;
             timeliness: components["schemas"]["TimelinessView"];
+            /** @example 3 */
             version: number;
         };
         /** @enum {string} */
@@ -2641,57 +3261,101 @@ export interface components {
         /** @enum {string} */
         AlertStatus: "open" | "acknowledged" | "resolved";
         AlertMember: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             id: string;
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen */
             givenName: string;
+            /** @example Holloway */
             familyName: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId: string | null;
+            /** @example Response Policing North */
             departmentName: string | null;
         };
         /** @enum {string} */
         AlertSource: "declaration" | "misconduct_outcome";
         AlertView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70
+             */
             id: string;
             kind: components["schemas"]["AlertKind"];
             status: components["schemas"]["AlertStatus"];
             workforceMember: components["schemas"]["AlertMember"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26
+             */
             clearanceId: string | null;
+            /** @example MV */
             level: components["schemas"]["VettingLevel"] | null;
             /**
              * Format: date
              * @description Expiry (renewal_due, overdue) or the day it was raised
+             * @example 2026-07-01
              */
             dueOn: string;
+            /** @example null */
             sourceType: components["schemas"]["AlertSource"] | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             sourceId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-01T06:00:00.000Z
+             */
             raisedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-01T08:30:00.000Z
+             */
             acknowledgedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72
+             */
             acknowledgedBy: string | null;
-            /** @description Display name of acknowledgedBy */
+            /**
+             * @description Display name of acknowledgedBy
+             * @example Helen Okafor
+             */
             acknowledgedByName: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             resolvedAt: string | null;
             /**
              * Format: uuid
              * @description null: resolved by the sweep
+             * @example null
              */
             resolvedBy: string | null;
-            /** @description Display name of resolvedBy */
+            /**
+             * @description Display name of resolvedBy
+             * @example null
+             */
             resolvedByName: string | null;
+            /** @example null */
             resolutionReason: string | null;
             /**
              * Format: date
              * @description Resolved by hand while its cause remained: raised again from this date if it still does
+             * @example null
              */
             reviewBy: string | null;
+            /** @example 3 */
             version: number;
         };
         SubjectProfile: {
@@ -2712,34 +3376,60 @@ export interface components {
         /** @enum {string} */
         NotificationRecordType: "case" | "intelligence_report";
         NotificationView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example d8a2c6f9-1e5b-4d3a-8c7e-6b4f2a9d1e63
+             */
             id: string;
             kind: components["schemas"]["NotificationKind"];
             recordType: components["schemas"]["NotificationRecordType"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
+             */
             recordId: string;
-            /** @description The case or report reference */
+            /**
+             * @description The case or report reference
+             * @example CASE-2026-M4X9TB
+             */
             reference: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-07-01
+             */
             dueOn: string;
-            /** @description Sent to the supervisor because the item is overdue */
+            /**
+             * @description Sent to the supervisor because the item is overdue
+             * @example false
+             */
             escalated: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-01T06:00:00.000Z
+             */
             raisedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             readAt: string | null;
             /**
              * Format: date
              * @description The day the worker found it done (the update given, the report assessed, the case closed)
+             * @example null
              */
             resolvedOn: string | null;
         };
         NotificationPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["NotificationView"][];
         };
         RecordClearanceRequest: {
+            /** @example MV */
             level: components["schemas"]["VettingLevel"];
             /**
              * Format: date
@@ -2750,6 +3440,7 @@ export interface components {
             /**
              * Format: date
              * @description Omit to compute it from the renewal period configured for the level; must be after grantedOn
+             * @example 2033-06-04
              */
             expiresOn?: string;
         };
@@ -2759,40 +3450,72 @@ export interface components {
          */
         ClearanceStatus: "active" | "expired" | "withdrawn" | "superseded";
         ClearanceView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
+            /** @example MV */
             level: components["schemas"]["VettingLevel"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2019-03-18
+             */
             grantedOn: string;
             /**
              * Format: date
              * @description Valid until the day before; expired from this day
+             * @example 2029-03-17
              */
             expiresOn: string;
             /**
              * Format: date
              * @description First day of the renewal warning window
+             * @example 2028-12-17
              */
             renewalDueFrom: string;
             /** @description As of today */
             status: components["schemas"]["ClearanceStatus"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             supersededOn: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             supersededById: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             withdrawnOn: string | null;
+            /** @example null */
             withdrawalReason: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             recordedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
+            /** @example 3 */
             version: number;
         };
         ClearancePage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["ClearanceView"][];
         };
@@ -2803,32 +3526,56 @@ export interface components {
             /**
              * Format: date
              * @description When the person declared it; not in the future
+             * @example 2026-05-28
              */
             declaredOn: string;
-            /** @description What was declared (kept for vetting staff; never logged or sent on) */
+            /**
+             * @description What was declared (kept for vetting staff; never logged or sent on)
+             * @example Declared a close friendship with a licensee of a premises on her patrol area
+             */
             description: string;
         };
         DeclarationView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8e5a3c1f-7b2d-4e6a-9c8f-2d4b6a1e3f57
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
             category: components["schemas"]["DeclarationCategory"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-05-28
+             */
             declaredOn: string;
+            /** @example Declared a close friendship with a licensee of a premises on her patrol area */
             description: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             recordedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
             /**
              * Format: uuid
              * @description The review_required alert it raised
+             * @example 6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70
              */
             alertId: string;
         };
         DeclarationPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["DeclarationView"][];
         };
@@ -2841,18 +3588,28 @@ export interface components {
             /**
              * Format: date
              * @description Default today; not in the future
+             * @example 2026-06-05
              */
             withdrawnOn?: string;
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
         };
         AlertPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["AlertView"][];
         };
         AcknowledgeAlertRequest: {
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
         };
         ResolveAlertRequest: {
@@ -2864,50 +3621,91 @@ export interface components {
              * @example 2026-09-30
              */
             reviewBy?: string;
+            /** @example 3 */
             version: number;
         };
         StateCounts: {
+            /** @example 2540 */
             up_to_date: number;
+            /** @example 131 */
             renewal_due: number;
+            /** @example 184 */
             overdue: number;
+            /** @example 58 */
             below_required: number;
-            /** @description No clearance in force, and the post requires no level */
+            /**
+             * @description No clearance in force, and the post requires no level
+             * @example 71
+             */
             no_clearance: number;
         };
         DueWithin: {
+            /** @example 42 */
             days30: number;
+            /** @example 97 */
             days60: number;
+            /** @example 151 */
             days90: number;
         };
         ComplianceGroup: {
-            /** @description The group key (department id, member type or level); null: none */
+            /**
+             * @description The group key (department id, member type or level); null: none
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             key: string | null;
-            /** @description Department name, for department groups */
+            /**
+             * @description Department name, for department groups
+             * @example Response Policing North
+             */
             label?: string | null;
+            /** @example 412 */
             total: number;
-            /** @description up_to_date + renewal_due */
+            /**
+             * @description up_to_date + renewal_due
+             * @example 371
+             */
             upToDate: number;
-            /** @description upToDate / total (0 when total is 0) */
+            /**
+             * @description upToDate / total (0 when total is 0)
+             * @example 0.9
+             */
             share: number;
         };
         ComplianceView: {
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-06-05
+             */
             asOf: string;
             /**
              * @description true when the caller is linked to a workforce member: their own vetting state is left out (conflict of interest), so the figure may differ from the published one
              * @example false
              */
             callerRecordsExcluded: boolean;
-            /** @description Current workforce: started and not left */
+            /**
+             * @description Current workforce: started and not left
+             * @example 2984
+             */
             total: number;
+            /** @example 2671 */
             upToDate: number;
-            /** @description Share up to date (0-1) */
+            /**
+             * @description Share up to date (0-1)
+             * @example 0.895
+             */
             share: number;
-            /** @description Share not up to date (HMICFRS: "more than 10%") */
+            /**
+             * @description Share not up to date (HMICFRS: "more than 10%")
+             * @example 0.105
+             */
             notUpToDateShare: number;
             byState: components["schemas"]["StateCounts"];
-            /** @description Relevant clearance expired */
+            /**
+             * @description Relevant clearance expired
+             * @example 184
+             */
             expired: number;
+            /** @example 58 */
             belowRequired: number;
             /** @description Valid clearances expiring within 30/60/90 days */
             dueWithin: components["schemas"]["DueWithin"];
@@ -2949,33 +3747,58 @@ export interface components {
         /** @enum {string} */
         BreachType: "honesty_and_integrity" | "authority_respect_courtesy" | "equality_and_diversity" | "use_of_force" | "orders_and_instructions" | "duties_and_responsibilities" | "confidentiality" | "fitness_for_work" | "discreditable_conduct" | "challenging_and_reporting";
         CreateCaseRequest: {
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
-            /** @description Sensitive: never logged or audited */
+            /**
+             * @description Sensitive: never logged or audited
+             * @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).
+             */
             allegationSummary: string;
             primaryCategory: components["schemas"]["CorruptionCategory"];
-            /** @description Secondary categories */
+            /**
+             * @description Secondary categories
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories?: components["schemas"]["CorruptionCategory"][];
-            /** @description The subjects: the workforce members the case is about */
+            /**
+             * @description The subjects: the workforce members the case is about
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
+            /** @example discreditable_conduct */
             breachType?: components["schemas"]["BreachType"] | null;
             /**
              * Format: uuid
              * @description An analyst or supervisor
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
              */
             investigatorId?: string | null;
             /**
              * Format: uuid
              * @description A supervisor
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
              */
             supervisorId?: string | null;
-            /** @description Linked intelligence reports */
+            /**
+             * @description Linked intelligence reports
+             * @example [
+             *       "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+             *     ]
+             */
             intelligenceReportIds?: string[];
             /**
              * Format: date-time
              * @description When the matter was recorded, if earlier than now (back-recording)
+             * @example 2026-05-11T08:42:17.000Z
              */
             recordedAt?: string;
         };
@@ -2985,65 +3808,119 @@ export interface components {
          */
         ConductRegime: "2012" | "2020" | "staff";
         CaseSubjectView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen Holloway */
             name: string;
             memberType: components["schemas"]["MemberType"];
-            /** @description The regime that governs this subject’s matter (derived, never chosen) */
+            /**
+             * @description The regime that governs this subject’s matter (derived, never chosen)
+             * @example 2020
+             */
             regime: components["schemas"]["ConductRegime"];
-            /** @description The subject’s current severity assessment */
+            /**
+             * @description The subject’s current severity assessment
+             * @example gross_misconduct
+             */
             severity: components["schemas"]["Severity"] | null;
         };
         /** @enum {string} */
         ReferralBasis: "mandatory" | "voluntary";
         ReferralView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52
+             */
             id: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-05-27
+             */
             referredOn: string;
-            /** @description Financial year label, e.g. 2017/18 */
+            /**
+             * @description Financial year label, e.g. 2017/18
+             * @example 2026/27
+             */
             financialYear: string;
             basis: components["schemas"]["ReferralBasis"];
             criteria: components["schemas"]["ReferralCriterion"][];
+            /** @example null */
             reason: string | null;
+            /** @example 2026/214587 */
             iopcReference: string | null;
+            /** @example directed */
             decision: components["schemas"]["IopcDecision"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-06-10
+             */
             decidedOn: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             recordedBy: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             decisionRecordedBy: string | null;
         };
         NoReferralView: {
+            /** @example Contact with the caller was professional and logged on the incident record; no APSP criterion met */
             reason: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             recordedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
         };
         ReferralStatusView: {
-            /** @description The case meets a mandatory referral criterion */
+            /**
+             * @description The case meets a mandatory referral criterion
+             * @example true
+             */
             referralRequired: boolean;
             criteriaMet: components["schemas"]["ReferralCriterion"][];
             facts: components["schemas"]["ReferralCriterion"][];
             referral: components["schemas"]["ReferralView"] | null;
             noReferral: components["schemas"]["NoReferralView"] | null;
-            /** @description A required referral is neither recorded nor explained: investigation cannot start */
+            /**
+             * @description A required referral is neither recorded nor explained: investigation cannot start
+             * @example false
+             */
             blocksInvestigation: boolean;
         };
         SeverityAssessmentView: {
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"];
             /**
              * Format: uuid
              * @description The subject assessed; null: every subject of the case
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
              */
             workforceMemberId: string | null;
+            /** @example A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified */
             reason: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             assessedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-14T13:20:00.000Z
+             */
             assessedAt: string;
         };
         /** @enum {string} */
@@ -3061,178 +3938,361 @@ export interface components {
         /** @enum {string} */
         LeftService: "resigned" | "retired";
         OutcomeView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
             memberType: components["schemas"]["MemberType"];
+            /** @example null */
             criminalOutcome: components["schemas"]["CriminalOutcome"] | null;
+            /** @example case_to_answer */
             misconductFinding: components["schemas"]["MisconductFinding"] | null;
+            /** @example misconduct_hearing */
             proceedings: components["schemas"]["Proceedings"] | null;
             proceedingsResult: components["schemas"]["ProceedingsResult"] | null;
+            /** @example dismissal_without_notice */
             misconductOutcome: components["schemas"]["MisconductOutcome"] | null;
+            /** @example 2020 */
             regime: components["schemas"]["ConductRegime"] | null;
             allegationResult: components["schemas"]["AllegationResult"] | null;
+            /** @example null */
             leftService: components["schemas"]["LeftService"] | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             leftServiceOn: string | null;
+            /** @example false */
             wouldHaveBeenDismissed: boolean;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             barredListOn: string | null;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example null
+             */
             advisoryListOn: string | null;
-            /** @description The subject’s severity when the outcome was proposed (or confirmed) */
+            /**
+             * @description The subject’s severity when the outcome was proposed (or confirmed)
+             * @example gross_misconduct
+             */
             severity: components["schemas"]["Severity"] | null;
-            /** @description What is still needed before the case can close (`confirmation` while it is a proposal) */
+            /**
+             * @description What is still needed before the case can close (`confirmation` while it is a proposal)
+             * @example [
+             *       "confirmation"
+             *     ]
+             */
             missing: ("outcome" | "allegationResult" | "criminalOutcome" | "misconductFinding" | "proceedings" | "proceedingsResult" | "misconductOutcome" | "confirmation")[];
-            /** @description Confirmed by a supervisor who did not propose it; only confirmed outcomes count in figures and returns */
+            /**
+             * @description Confirmed by a supervisor who did not propose it; only confirmed outcomes count in figures and returns
+             * @example false
+             */
             confirmed: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             confirmedAt: string | null;
             /**
              * Format: uuid
              * @description Null on a confirmed outcome recorded before confirmation was required
+             * @example null
              */
             confirmedBy: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             finalisedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             recordedBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
+            /** @example 3 */
             version: number;
         };
         BarredListReminderView: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-01T06:00:00.000Z
+             */
             raisedAt: string;
-            /** @description Dismissed subjects without a Barred List entry */
+            /**
+             * @description Dismissed subjects without a Barred List entry
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds: string[];
         };
         CaseView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
+             */
             id: string;
             /** @example CASE-2026-M4X9TB */
             reference: string;
+            /** @example misconduct */
             caseType: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType: components["schemas"]["MatterType"];
+            /** @example under_investigation */
             status: components["schemas"]["CaseStatus"];
             primaryCategory: components["schemas"]["CorruptionCategory"];
+            /**
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories: components["schemas"]["CorruptionCategory"][];
+            /**
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds: string[];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             investigatorId: string | null;
-            /** @description The investigator’s display name */
+            /**
+             * @description The investigator’s display name
+             * @example Priya Shah
+             */
             investigatorName: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
+             */
             supervisorId: string | null;
-            /** @description The supervisor’s display name */
+            /**
+             * @description The supervisor’s display name
+             * @example DI Marcus Reid
+             */
             supervisorName: string | null;
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"] | null;
+            /** @example true */
             referralRequired: boolean;
+            /** @example directed */
             iopcDecision: components["schemas"]["IopcDecision"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             recordedAt: string;
-            /** @example 2017/18 */
+            /** @example 2026/27 */
             recordedFinancialYear: string;
             timeliness: components["schemas"]["TimelinessView"];
+            /** @example 3 */
             version: number;
-            /** @description Sensitive narrative */
+            /**
+             * @description Sensitive narrative
+             * @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).
+             */
             allegationSummary: string;
+            /** @example discreditable_conduct */
             breachType: components["schemas"]["BreachType"] | null;
+            /** @example null */
             suspendedFrom: components["schemas"]["CaseStatus"] | null;
+            /** @example null */
             suspensionReason: string | null;
             subjects: components["schemas"]["CaseSubjectView"][];
+            /**
+             * @example [
+             *       "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+             *     ]
+             */
             intelligenceReportIds: string[];
             referral: components["schemas"]["ReferralStatusView"];
             /** @description Every assessment, oldest first */
             severityHistory: components["schemas"]["SeverityAssessmentView"][];
             outcomes: components["schemas"]["OutcomeView"][];
             barredListReminder: components["schemas"]["BarredListReminderView"] | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-15T09:00:00.000Z
+             */
             investigationStartedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             finalisedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             createdBy: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-11T08:42:17.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-02T14:05:33.000Z
+             */
             updatedAt: string;
         };
         CasePage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["CaseSummaryView"][];
         };
         UpdateCaseRequest: {
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
+            /** @example misconduct */
             caseType?: components["schemas"]["CaseType"];
+            /** @example conduct_matter */
             matterType?: components["schemas"]["MatterType"];
+            /** @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP). */
             allegationSummary?: string;
             primaryCategory?: components["schemas"]["CorruptionCategory"];
-            /** @description Secondary categories */
+            /**
+             * @description Secondary categories
+             * @example [
+             *       "abuse_of_position_sexual",
+             *       "misuse_of_systems"
+             *     ]
+             */
             categories?: components["schemas"]["CorruptionCategory"][];
-            /** @description Replaces the subjects (workforce member ids) */
+            /**
+             * @description Replaces the subjects (workforce member ids)
+             * @example [
+             *       "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+             *     ]
+             */
             workforceMemberIds?: string[];
             /** @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet) */
             referralFacts?: components["schemas"]["ReferralCriterion"][];
+            /** @example discreditable_conduct */
             breachType?: components["schemas"]["BreachType"] | null;
             /**
              * Format: uuid
              * @description An analyst or supervisor; null unassigns
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
              */
             investigatorId?: string | null;
             /**
              * Format: uuid
              * @description A supervisor; null unassigns
+             * @example 7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67
              */
             supervisorId?: string | null;
-            /** @description Linked intelligence reports */
+            /**
+             * @description Linked intelligence reports
+             * @example [
+             *       "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+             *     ]
+             */
             intelligenceReportIds?: string[];
         };
         /** @enum {string} */
         CaseEventKind: "created" | "updated" | "severity_assessed" | "status_changed" | "referral_recorded" | "referral_decision" | "no_referral_recorded" | "update_given" | "outcome_recorded" | "note_added" | "barred_list_reminder" | "intelligence_linked" | "outcome_confirmed" | "referral_corrected";
         TimelineEventView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34
+             */
             id: string;
+            /** @example status_changed */
             kind: components["schemas"]["CaseEventKind"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-05-15T09:00:00.000Z
+             */
             occurredAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             actorId: string | null;
+            /** @example Priya Shah */
             actorName: string | null;
-            /** @description Codes and ids of the event */
+            /**
+             * @description Codes and ids of the event
+             * @example {
+             *       "from": "open",
+             *       "to": "under_investigation"
+             *     }
+             */
             details: {
                 [key: string]: unknown;
             };
-            /** @description A note’s text or a reason given */
+            /**
+             * @description A note’s text or a reason given
+             * @example null
+             */
             note: string | null;
         };
         TimelinePage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["TimelineEventView"][];
         };
         CaseActionRequest: {
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version?: number;
         };
         SuspendCaseRequest: {
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version?: number;
-            /** @description Why, e.g. awaiting a criminal trial */
+            /**
+             * @description Why, e.g. awaiting a criminal trial
+             * @example Awaiting the Crown Court trial listed for 14 September 2026
+             */
             reason: string;
         };
         AssessSeverityRequest: {
+            /** @example gross_misconduct */
             severity: components["schemas"]["Severity"];
+            /** @example A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified */
             reason: string;
             /**
              * Format: uuid
              * @description The subject assessed (severity is assessed per subject); omitted: every subject of the case
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
              */
             workforceMemberId?: string;
-            /** @description The version you read; a stale one is a 409 */
+            /**
+             * @description The version you read; a stale one is a 409
+             * @example 3
+             */
             version?: number;
         };
         RecordReferralRequest: {
@@ -3245,11 +4305,16 @@ export interface components {
             basis: components["schemas"]["ReferralBasis"];
             /** @description Defaults to the criteria the case meets */
             criteria?: components["schemas"]["ReferralCriterion"][];
-            /** @description Required for a voluntary referral: why */
+            /**
+             * @description Required for a voluntary referral: why
+             * @example Voluntary referral: repeated disclosure of custody records to an associate (gravity)
+             */
             reason?: string;
+            /** @example 2026/214587 */
             iopcReference?: string;
         };
         ReferralDecisionRequest: {
+            /** @example directed */
             decision: components["schemas"]["IopcDecision"];
             /**
              * Format: date
@@ -3257,76 +4322,114 @@ export interface components {
              * @example 2026-03-31
              */
             decidedOn: string;
+            /** @example 2026/214587 */
             iopcReference?: string;
         };
         CorrectReferralRequest: {
-            /** @description Why the recorded referral or decision was wrong (kept in the timeline with the earlier values) */
+            /**
+             * @description Why the recorded referral or decision was wrong (kept in the timeline with the earlier values)
+             * @example The IOPC decision letter is dated 3 June, not 10 June
+             */
             reason: string;
             /**
              * Format: date
              * @description The corrected date of referral
+             * @example 2026-05-27
              */
             referredOn?: string;
             basis?: components["schemas"]["ReferralBasis"];
-            /** @description The corrected IOPC decision */
+            /**
+             * @description The corrected IOPC decision
+             * @example directed
+             */
             decision?: components["schemas"]["IopcDecision"];
             /**
              * Format: date
              * @description The corrected date of the IOPC decision
+             * @example 2026-06-03
              */
             decidedOn?: string;
+            /** @example 2026/214587 */
             iopcReference?: string;
         };
         NoReferralRequest: {
-            /** @description Why no referral was made although the mandatory criteria are met */
+            /**
+             * @description Why no referral was made although the mandatory criteria are met
+             * @example Contact with the caller was professional and logged on the incident record; no APSP criterion met
+             */
             reason: string;
         };
         RecordOutcomeRequest: {
+            /** @example null */
             criminalOutcome?: components["schemas"]["CriminalOutcome"] | null;
+            /** @example case_to_answer */
             misconductFinding?: components["schemas"]["MisconductFinding"] | null;
+            /** @example misconduct_hearing */
             proceedings?: components["schemas"]["Proceedings"] | null;
             proceedingsResult?: components["schemas"]["ProceedingsResult"] | null;
+            /** @example dismissal_without_notice */
             misconductOutcome?: components["schemas"]["MisconductOutcome"] | null;
-            /** @description Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another */
+            /**
+             * @description Derived from the subject and the matter (officers and special constables: 2020 from 1 February 2020, 2012 before; everyone else: staff); optional, and refused when it names another
+             * @example 2020
+             */
             regime?: components["schemas"]["ConductRegime"] | null;
             allegationResult?: components["schemas"]["AllegationResult"] | null;
+            /** @example null */
             leftService?: components["schemas"]["LeftService"] | null;
             /**
              * Format: date
              * @description When they left the service
+             * @example null
              */
             leftServiceOn?: string | null;
-            /** @description A leaver: the finding that they would have been dismissed */
+            /**
+             * @description A leaver: the finding that they would have been dismissed
+             * @example false
+             */
             wouldHaveBeenDismissed?: boolean;
             /**
              * Format: date
              * @description Barred List entry date
+             * @example null
              */
             barredListOn?: string | null;
             /**
              * Format: date
              * @description Advisory List entry date
+             * @example null
              */
             advisoryListOn?: string | null;
-            /** @description Required when replacing an existing outcome: the version you read */
+            /**
+             * @description Required when replacing an existing outcome: the version you read
+             * @example 3
+             */
             version?: number;
         };
         ConfirmOutcomeRequest: {
-            /** @description The version of the outcome you read; a stale one is a 409 */
+            /**
+             * @description The version of the outcome you read; a stale one is a 409
+             * @example 3
+             */
             version: number;
         };
         /** @enum {string} */
         UpdateRecipient: "complainant" | "subject" | "both";
         RecordUpdateRequest: {
+            /** @example both */
             recipients: components["schemas"]["UpdateRecipient"];
             /**
              * Format: date-time
              * @description When the update was given (default now)
+             * @example 2026-05-29T10:00:00.000Z
              */
             givenAt?: string;
         };
         AddNoteRequest: {
-            /** @description Sensitive: shown on the timeline only */
+            /**
+             * @description Sensitive: shown on the timeline only
+             * @example Statement taken from the victim; she supports an investigation
+             */
             text: string;
         };
         /** @enum {string} */
@@ -3338,9 +4441,14 @@ export interface components {
             from: string;
             /** @example 2018/19 */
             to: string;
+            /** @example null */
             category: components["schemas"]["CorruptionCategory"] | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example null
+             */
             department: string | null;
+            /** @example null */
             memberType: components["schemas"]["MemberType"] | null;
         };
         FigureColumn: {
@@ -3375,15 +4483,48 @@ export interface components {
              */
             callerRecordsExcluded: boolean;
             columns: components["schemas"]["FigureColumn"][];
-            /** @description One object per row, keyed by the column keys */
+            /**
+             * @description One object per row, keyed by the column keys
+             * @example [
+             *       {
+             *         "financial_year": "2025/26",
+             *         "basis": "recorded",
+             *         "referrals": 41,
+             *         "mandatory": 37,
+             *         "voluntary": 4,
+             *         "pending": 19
+             *       }
+             *     ]
+             */
             rows: {
                 [key: string]: unknown;
             }[];
-            /** @description The total row (null where a total makes no sense, e.g. compliance by month) */
+            /**
+             * @description The total row (null where a total makes no sense, e.g. compliance by month)
+             * @example {
+             *       "financial_year": "total",
+             *       "basis": "recorded",
+             *       "referrals": 41,
+             *       "mandatory": 37,
+             *       "voluntary": 4,
+             *       "pending": 19
+             *     }
+             */
             total: {
                 [key: string]: unknown;
             } | null;
-            /** @description Cases only: the total row of each member type (`total` is the one over every type) */
+            /**
+             * @description Cases only: the total row of each member type (`total` is the one over every type)
+             * @example [
+             *       {
+             *         "financial_year": "total",
+             *         "basis": "recorded",
+             *         "member_type": "officer",
+             *         "people": 44,
+             *         "pending": 15
+             *       }
+             *     ]
+             */
             totalsByMemberType?: {
                 [key: string]: unknown;
             }[];
@@ -3418,39 +4559,69 @@ export interface components {
              */
             callerRecordsExcluded: boolean;
             columns: components["schemas"]["FigureColumn"][];
+            /**
+             * @example [
+             *       {
+             *         "financial_year": "2025/26",
+             *         "case_reference": "CASE-2025-M4X9TB",
+             *         "outcome": "dismissal_without_notice"
+             *       }
+             *     ]
+             */
             rows: {
                 [key: string]: unknown;
             }[];
         };
         PersonView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             id: string;
+            /** @example DS4127 */
             staffNumber: string;
+            /** @example Karen */
             givenName: string;
+            /** @example Holloway */
             familyName: string;
+            /** @example Detective Sergeant */
             rankOrGrade: string | null;
             memberType: components["schemas"]["MemberType"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             departmentId: string | null;
+            /** @example Response Policing North */
             departmentName: string | null;
         };
         PeopleLookup: {
             items: components["schemas"]["PersonView"][];
         };
         UserName: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
+             */
             id: string;
+            /** @example Priya Shah */
             displayName: string;
             roles: components["schemas"]["Role"][];
+            /** @example true */
             enabled: boolean;
         };
         UserNames: {
             items: components["schemas"]["UserName"][];
         };
         DepartmentName: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13
+             */
             id: string;
+            /** @example RESP-N */
             code: string;
+            /** @example Response Policing North */
             name: string;
         };
         DepartmentNames: {
@@ -3459,9 +4630,14 @@ export interface components {
         /** @enum {string} */
         ReferenceKind: "intelligence_report" | "case";
         ReferenceView: {
+            /** @example case */
             kind: components["schemas"]["ReferenceKind"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34
+             */
             id: string;
+            /** @example CASE-2026-M4X9TB */
             reference: string;
         };
         CreateSourceRequest: {
@@ -3469,156 +4645,307 @@ export interface components {
             name: string;
         };
         SourceWithKey: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46
+             */
             id: string;
+            /** @example Niche RMS audit feed */
             name: string;
-            /** @description The first characters of the key, to tell keys apart */
+            /**
+             * @description The first characters of the key, to tell keys apart
+             * @example lnt_4Fq9
+             */
             keyPrefix: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-12T10:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             rotatedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             revokedAt: string | null;
-            /** @description The API key: shown once, stored only as its hash. Send it as X-Source-Key. */
+            /**
+             * @description The API key: shown once, stored only as its hash. Send it as X-Source-Key.
+             * @example lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA
+             */
             key: string;
         };
         SourceView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46
+             */
             id: string;
+            /** @example Niche RMS audit feed */
             name: string;
-            /** @description The first characters of the key, to tell keys apart */
+            /**
+             * @description The first characters of the key, to tell keys apart
+             * @example lnt_4Fq9
+             */
             keyPrefix: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-01-12T10:00:00.000Z
+             */
             createdAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             rotatedAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example null
+             */
             revokedAt: string | null;
         };
         IngestRejection: {
-            /** @description Line of the batch (1-based) */
+            /**
+             * @description Line of the batch (1-based)
+             * @example 3
+             */
             line: number;
+            /** @example occurredAt must be an ISO 8601 date-time */
             reason: string;
         };
         IngestResult: {
-            /** @description Rows that passed validation */
+            /**
+             * @description Rows that passed validation
+             * @example 498
+             */
             accepted: number;
-            /** @description Rows stored now (accepted rows already stored are not stored twice) */
+            /**
+             * @description Rows stored now (accepted rows already stored are not stored twice)
+             * @example 486
+             */
             stored: number;
-            /** @description Accepted rows already stored (the same source, event id and time) */
+            /**
+             * @description Accepted rows already stored (the same source, event id and time)
+             * @example 12
+             */
             duplicates: number;
             rejected: components["schemas"]["IngestRejection"][];
         };
         /** @enum {string} */
         MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst";
         RuleView: {
+            /** @example vulnerable_repeat_access */
             code: components["schemas"]["MonitoringRuleCode"];
+            /** @example true */
             enabled: boolean;
+            /**
+             * @example {
+             *       "minDays": 3,
+             *       "windowDays": 14
+             *     }
+             */
             thresholds: {
                 [key: string]: number;
             };
-            /** @description The plain-language reason every flag of the rule carries */
+            /**
+             * @description The plain-language reason every flag of the rule carries
+             * @example Repeated views of records naming the same vulnerable person, on several days, with no task that needs them
+             */
             reason: string;
+            /** @example 3 */
             version: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-04-20T14:00:00.000Z
+             */
             updatedAt: string;
         };
         UpdateRuleRequest: {
+            /** @example 3 */
             version: number;
+            /** @example true */
             enabled?: boolean;
+            /**
+             * @example {
+             *       "minDays": 3,
+             *       "windowDays": 14
+             *     }
+             */
             thresholds?: {
                 [key: string]: number;
             };
+            /** @example Repeated views of records naming the same vulnerable person, on several days, with no task that needs them */
             reason?: string;
         };
         TrialRequest: {
             /**
              * Format: date
              * @description First London day of the period
+             * @example 2026-05-01
              */
             from: string;
             /**
              * Format: date
              * @description Last London day of the period
+             * @example 2026-05-31
              */
             to: string;
-            /** @description Proposed thresholds (default: the current ones) */
+            /**
+             * @description Proposed thresholds (default: the current ones)
+             * @example {
+             *       "minDays": 2,
+             *       "windowDays": 14
+             *     }
+             */
             thresholds?: {
                 [key: string]: number;
             };
         };
         DepartmentCount: {
+            /** @example Response Policing North */
             department: string;
-            /** @description Flags the proposed thresholds would raise */
+            /**
+             * @description Flags the proposed thresholds would raise
+             * @example 9
+             */
             proposed: number;
-            /** @description Flags the current thresholds would raise */
+            /**
+             * @description Flags the current thresholds would raise
+             * @example 6
+             */
             current: number;
-            /** @description proposed - current */
+            /**
+             * @description proposed - current
+             * @example 3
+             */
             difference: number;
         };
         TrialResult: {
+            /** @example vulnerable_repeat_access */
             code: components["schemas"]["MonitoringRuleCode"];
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-05-01
+             */
             from: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-05-31
+             */
             to: string;
+            /**
+             * @example {
+             *       "minDays": 2,
+             *       "windowDays": 14
+             *     }
+             */
             proposed: {
                 [key: string]: number;
             };
+            /**
+             * @example {
+             *       "minDays": 3,
+             *       "windowDays": 14
+             *     }
+             */
             current: {
                 [key: string]: number;
             };
-            /** @description Flags the proposed thresholds would raise in the period */
+            /**
+             * @description Flags the proposed thresholds would raise in the period
+             * @example 27
+             */
             proposedTotal: number;
-            /** @description Flags the current thresholds would raise in the period */
+            /**
+             * @description Flags the current thresholds would raise in the period
+             * @example 19
+             */
             currentTotal: number;
             /** @description Counts by department: never names */
             byDepartment: components["schemas"]["DepartmentCount"][];
-            /** @description Flags about the caller were left out of the counts */
+            /**
+             * @description Flags about the caller were left out of the counts
+             * @example false
+             */
             callerRecordsExcluded: boolean;
         };
         FlagEvent: {
             /** @enum {string} */
             kind: "access" | "contact";
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46
+             */
             sourceId: string;
+            /** @example NICHE-20260603-884213 */
             eventId: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-03T22:47:12.000Z
+             */
             occurredAt: string;
             /**
              * @description What was done (an access: view, search, print, export), or the contact channel
+             * @example view
              * @enum {string}
              */
             action: "view" | "search" | "print" | "export" | "call" | "message" | "email" | "visit";
+            /** @example crime */
             recordType: string | null;
+            /** @example CR/26/004417 */
             recordId: string | null;
+            /** @example NP-77120 */
             personRef: string | null;
         };
         FlagView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95
+             */
             id: string;
+            /** @example vulnerable_repeat_access */
             ruleCode: components["schemas"]["MonitoringRuleCode"];
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08
+             */
             workforceMemberId: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-05-20
+             */
             windowStart: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-06-03
+             */
             windowEnd: string;
+            /** @example Repeated views of records naming the same vulnerable person, on several days, with no task that needs them */
             reason: string;
+            /** @example 6 */
             eventCount: number;
             /** @description The first 50 events, as evidence */
             events: components["schemas"]["FlagEvent"][];
             /**
              * Format: uuid
              * @description The lead raised from the flag
+             * @example null
              */
             reportId: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2026-06-04T02:00:00.000Z
+             */
             raisedAt: string;
         };
         FlagPage: {
-            /** @description Pass as ?cursor= for the next page; null on the last */
+            /**
+             * @description Pass as ?cursor= for the next page; null on the last
+             * @example eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0
+             */
             nextCursor: string | null;
             items: components["schemas"]["FlagView"][];
         };
@@ -3630,6 +4957,24 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/validation_failed",
+                 *       "title": "Bad request",
+                 *       "status": 400,
+                 *       "detail": "Invalid parameters or body, or a query parameter the route does not declare",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "validation_failed",
+                 *       "errors": [
+                 *         {
+                 *           "field": "version",
+                 *           "rule": "min",
+                 *           "message": "version must not be less than 1"
+                 *         }
+                 *       ],
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3639,6 +4984,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/unauthorised",
+                 *       "title": "Unauthorised",
+                 *       "status": 401,
+                 *       "detail": "No valid access token",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "unauthorised",
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3648,6 +5004,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/forbidden",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "The caller has none of the roles allowed",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "forbidden",
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3657,6 +5024,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/not_found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No such record, or one the caller may not see (need to know)",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "not_found",
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3666,6 +5044,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/unsupported_media_type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "A body in a media type the route does not take",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "unsupported_media_type",
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3675,6 +5064,17 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "https://lantern.police.uk/problems/service_unavailable",
+                 *       "title": "Service unavailable",
+                 *       "status": 503,
+                 *       "detail": "PostgreSQL or Redis unavailable; retry after `Retry-After`",
+                 *       "instance": "/api/v1/cases/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                 *       "code": "service_unavailable",
+                 *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -3700,6 +5100,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
@@ -3721,16 +5130,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "up",
+                     *         "redis": "up"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["HealthStatus"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description dependency_unavailable: PostgreSQL or Redis does not answer (the detail names which) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/dependency_unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "dependency_unavailable: PostgreSQL or Redis does not answer (the detail names which)",
+                     *       "instance": "/health/ready",
+                     *       "code": "dependency_unavailable",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3745,6 +5174,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "analyst@lantern.example",
+                 *       "password": "correct-horse-lantern-27",
+                 *       "cookie": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["LoginRequest"];
             };
         };
@@ -3754,16 +5190,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 900,
+                     *       "refreshToken": "r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description unauthorised: wrong email or password, or a disabled account (every failure the same) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/unauthorised",
+                     *       "title": "Unauthorised",
+                     *       "status": 401,
+                     *       "detail": "unauthorised: wrong email or password, or a disabled account (every failure the same)",
+                     *       "instance": "/api/v1/auth/login",
+                     *       "code": "unauthorised",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3774,6 +5229,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/too_many_login_attempts",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "too_many_login_attempts (this address) or login_locked (this account)",
+                     *       "instance": "/api/v1/auth/login",
+                     *       "code": "too_many_login_attempts",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3789,6 +5255,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RefreshRequest"];
             };
         };
@@ -3798,16 +5269,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 900,
+                     *       "refreshToken": "r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description unauthorised: no refresh token, or one expired, already used or revoked */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/unauthorised",
+                     *       "title": "Unauthorised",
+                     *       "status": 401,
+                     *       "detail": "unauthorised: no refresh token, or one expired, already used or revoked",
+                     *       "instance": "/api/v1/auth/refresh",
+                     *       "code": "unauthorised",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3850,6 +5340,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "workforceMemberId": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["Me"];
                 };
             };
@@ -3868,6 +5369,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "currentPassword": "correct-horse-lantern-27",
+                 *       "newPassword": "lamp-post-orchard-tide-9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ChangePasswordRequest"];
             };
         };
@@ -3877,6 +5384,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accessToken": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI1YjllMmM3ZiIsInJvbGVzIjpbImFuYWx5c3QiXX0.Q2hhbmdlTWU",
+                     *       "tokenType": "Bearer",
+                     *       "expiresIn": 900,
+                     *       "refreshToken": "r1.4c0b9e2f7a3d6e1b8c5f2a9d4e7b0c3f6a1d8e5b2c9f4a7d0e3b6c1f8a5d2e9"
+                     *     }
+                     */
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
@@ -3890,6 +5405,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/login_locked",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "login_locked: too many failed password checks on the account",
+                     *       "instance": "/api/v1/auth/password",
+                     *       "code": "login_locked",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3919,6 +5445,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "email": "priya.shah@lantern.police.uk",
+                     *           "displayName": "Priya Shah",
+                     *           "roles": [
+                     *             "analyst"
+                     *           ],
+                     *           "enabled": true,
+                     *           "workforceMemberId": null,
+                     *           "lockedUntil": null,
+                     *           "version": 3,
+                     *           "createdAt": "2026-05-11T08:42:17.000Z",
+                     *           "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserPage"];
                 };
             };
@@ -3937,6 +5484,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "j.smith@force.police.uk",
+                 *       "displayName": "J Smith",
+                 *       "roles": [
+                 *         "analyst"
+                 *       ],
+                 *       "password": "correct-horse-lantern-27",
+                 *       "workforceMemberId": "e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateUserRequest"];
             };
         };
@@ -3946,6 +5504,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z",
+                     *       "generatedPassword": "tidal-ember-quarry-58"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CreatedUser"];
                 };
             };
@@ -3959,6 +5534,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/separation_of_duties",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "separation_of_duties: auditor with analyst or supervisor (unless configured)",
+                     *       "instance": "/api/v1/users",
+                     *       "code": "separation_of_duties",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -3970,6 +5556,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -3981,6 +5568,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserView"];
                 };
             };
@@ -3996,12 +5599,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "roles": [
+                 *         "analyst"
+                 *       ],
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateRolesRequest"];
             };
         };
@@ -4011,6 +5623,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserView"];
                 };
             };
@@ -4022,6 +5650,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/cannot_change_own_roles",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "cannot_change_own_roles",
+                     *       "instance": "/api/v1/users/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/roles",
+                     *       "code": "cannot_change_own_roles",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4033,6 +5672,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/separation_of_duties",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "separation_of_duties: auditor with analyst or supervisor (unless configured)",
+                     *       "instance": "/api/v1/users/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/roles",
+                     *       "code": "separation_of_duties",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4044,12 +5694,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "workforceMemberId": "e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["LinkWorkforceMemberRequest"];
             };
         };
@@ -4059,6 +5716,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserView"];
                 };
             };
@@ -4070,6 +5743,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/cannot_change_own_workforce_link",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "cannot_change_own_workforce_link",
+                     *       "instance": "/api/v1/users/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/workforce-member",
+                     *       "code": "cannot_change_own_workforce_link",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4083,6 +5767,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4094,6 +5779,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserView"];
                 };
             };
@@ -4109,6 +5810,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4120,6 +5822,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "email": "priya.shah@lantern.police.uk",
+                     *       "displayName": "Priya Shah",
+                     *       "roles": [
+                     *         "analyst"
+                     *       ],
+                     *       "enabled": true,
+                     *       "workforceMemberId": null,
+                     *       "lockedUntil": null,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserView"];
                 };
             };
@@ -4131,6 +5849,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/cannot_enable_self",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "cannot_enable_self",
+                     *       "instance": "/api/v1/users/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/enable",
+                     *       "code": "cannot_enable_self",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4143,12 +5872,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "password": "lamp-post-orchard-tide-9"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResetPasswordRequest"];
             };
         };
@@ -4158,6 +5893,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "generatedPassword": "tidal-ember-quarry-58"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PasswordReset"];
                 };
             };
@@ -4169,6 +5909,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/cannot_reset_own_password",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "cannot_reset_own_password",
+                     *       "instance": "/api/v1/users/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/reset-password",
+                     *       "code": "cannot_reset_own_password",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4208,6 +5959,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "seq": "1042",
+                     *           "occurredAt": "2026-06-03T09:12:45.000Z",
+                     *           "userId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "actorName": "Priya Shah",
+                     *           "roles": [
+                     *             "analyst"
+                     *           ],
+                     *           "action": "intelligence.read",
+                     *           "resourceType": "intelligence_report",
+                     *           "resourceId": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *           "workforceMemberIds": [
+                     *             "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *           ],
+                     *           "outcome": "allowed",
+                     *           "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11",
+                     *           "clientAddress": "10.20.4.17",
+                     *           "details": {
+                     *             "filters": {
+                     *               "category": "abuse_of_position_sexual"
+                     *             },
+                     *             "returned": 12
+                     *           }
+                     *         }
+                     *       ],
+                     *       "callerRecordsExcluded": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
             };
@@ -4272,6 +6055,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "valid": true,
+                     *       "checked": 48213,
+                     *       "firstFailure": {
+                     *         "seq": "1042",
+                     *         "problem": "missing"
+                     *       },
+                     *       "verifiedAt": "2026-06-05T07:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["AuditVerification"];
                 };
             };
@@ -4301,6 +6095,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "code": "PSD-CCU",
+                     *           "name": "Professional Standards: Counter-Corruption Unit",
+                     *           "version": 3,
+                     *           "createdAt": "2026-05-11T08:42:17.000Z",
+                     *           "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["DepartmentPage"];
                 };
             };
@@ -4319,6 +6128,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "PSD",
+                 *       "name": "Professional Standards Department"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateDepartmentRequest"];
             };
         };
@@ -4328,6 +6143,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "code": "PSD-CCU",
+                     *       "name": "Professional Standards: Counter-Corruption Unit",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
@@ -4343,6 +6168,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4354,6 +6180,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "code": "PSD-CCU",
+                     *       "name": "Professional Standards: Counter-Corruption Unit",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
@@ -4369,12 +6205,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "PSD",
+                 *       "name": "Professional Standards: Counter-Corruption Unit",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateDepartmentRequest"];
             };
         };
@@ -4384,6 +6228,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "code": "PSD-CCU",
+                     *       "name": "Professional Standards: Counter-Corruption Unit",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DepartmentView"];
                 };
             };
@@ -4416,6 +6270,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *           "code": "PSD-CCU-DS",
+                     *           "title": "Detective Sergeant, Counter-Corruption Unit",
+                     *           "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "requiredLevel": "MV",
+                     *           "version": 3,
+                     *           "createdAt": "2026-05-11T08:42:17.000Z",
+                     *           "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostPage"];
                 };
             };
@@ -4434,6 +6305,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "PSD-CCU-DS",
+                 *       "title": "Detective Sergeant, Counter-Corruption Unit",
+                 *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                 *       "requiredLevel": "MV"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreatePostRequest"];
             };
         };
@@ -4443,6 +6322,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "code": "PSD-CCU-DS",
+                     *       "title": "Detective Sergeant, Counter-Corruption Unit",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "requiredLevel": "MV",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostView"];
                 };
             };
@@ -4458,6 +6349,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4469,6 +6361,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "code": "PSD-CCU-DS",
+                     *       "title": "Detective Sergeant, Counter-Corruption Unit",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "requiredLevel": "MV",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostView"];
                 };
             };
@@ -4484,12 +6388,22 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "code": "PSD-CCU-DS",
+                 *       "title": "Detective Sergeant, Counter-Corruption Unit",
+                 *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                 *       "requiredLevel": "MV",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdatePostRequest"];
             };
         };
@@ -4499,6 +6413,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "code": "PSD-CCU-DS",
+                     *       "title": "Detective Sergeant, Counter-Corruption Unit",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "requiredLevel": "MV",
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["PostView"];
                 };
             };
@@ -4510,6 +6436,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/separation_of_duties",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "`separation_of_duties`: the caller holds this post; or the role may not update posts",
+                     *       "instance": "/api/v1/workforce/posts/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "code": "separation_of_duties",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4525,8 +6462,14 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description The CSV file (`format: binary`: Swagger UI offers a file to choose), sent as the text/csv body */
         requestBody: {
             content: {
+                /**
+                 * @example staff_number,member_type,given_name,family_name,rank_or_grade,department_code,post_code,start_date,leave_date
+                 *     DS4127,officer,Karen,Holloway,Detective Sergeant,PSD-CCU,PSD-CCU-DS,2014-09-01,
+                 *     S70213,staff,Tom,Ashworth,Intelligence Analyst,PSD-CCU,,2021-02-15,
+                 */
                 "text/csv": string;
             };
         };
@@ -4536,6 +6479,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "rows": 3012,
+                     *       "inserted": 12,
+                     *       "updated": 7,
+                     *       "unchanged": 2993
+                     *     }
+                     */
                     "application/json": components["schemas"]["ImportResult"];
                 };
             };
@@ -4543,12 +6494,23 @@ export interface operations {
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description See `code` */
+            /** @description import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/import_rejected",
+                     *       "title": "Unprocessable content",
+                     *       "status": 422,
+                     *       "detail": "import_rejected (rowErrors: line, column, message), invalid_csv (unreadable, empty, no rows) or invalid_csv_header; nothing imported",
+                     *       "instance": "/api/v1/workforce/import",
+                     *       "code": "import_rejected",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4585,6 +6547,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway",
+                     *           "rankOrGrade": "Detective Sergeant",
+                     *           "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *           "startDate": "2014-09-01",
+                     *           "leaveDate": null,
+                     *           "current": true,
+                     *           "vetting": {
+                     *             "state": "up_to_date",
+                     *             "requiredLevel": "MV",
+                     *             "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *             "clearanceLevel": "MV",
+                     *             "expiresOn": "2029-03-17"
+                     *           },
+                     *           "version": 3,
+                     *           "createdAt": "2026-05-11T08:42:17.000Z",
+                     *           "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberPage"];
                 };
             };
@@ -4603,6 +6595,19 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memberType": "officer",
+                 *       "staffNumber": "PC1234",
+                 *       "givenName": "Sam",
+                 *       "familyName": "Patel",
+                 *       "rankOrGrade": "Detective Sergeant",
+                 *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                 *       "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                 *       "startDate": "2014-09-01",
+                 *       "leaveDate": null
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateMemberRequest"];
             };
         };
@@ -4612,6 +6617,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "memberType": "officer",
+                     *       "staffNumber": "DS4127",
+                     *       "givenName": "Karen",
+                     *       "familyName": "Holloway",
+                     *       "rankOrGrade": "Detective Sergeant",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "startDate": "2014-09-01",
+                     *       "leaveDate": null,
+                     *       "current": true,
+                     *       "vetting": {
+                     *         "state": "up_to_date",
+                     *         "requiredLevel": "MV",
+                     *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *         "clearanceLevel": "MV",
+                     *         "expiresOn": "2029-03-17"
+                     *       },
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
@@ -4627,6 +6657,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4638,6 +6669,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "memberType": "officer",
+                     *       "staffNumber": "DS4127",
+                     *       "givenName": "Karen",
+                     *       "familyName": "Holloway",
+                     *       "rankOrGrade": "Detective Sergeant",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "startDate": "2014-09-01",
+                     *       "leaveDate": null,
+                     *       "current": true,
+                     *       "vetting": {
+                     *         "state": "up_to_date",
+                     *         "requiredLevel": "MV",
+                     *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *         "clearanceLevel": "MV",
+                     *         "expiresOn": "2029-03-17"
+                     *       },
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
@@ -4653,12 +6709,27 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "memberType": "officer",
+                 *       "staffNumber": "DS4127",
+                 *       "givenName": "Karen",
+                 *       "familyName": "Holloway",
+                 *       "rankOrGrade": "Detective Sergeant",
+                 *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                 *       "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                 *       "startDate": "2014-09-01",
+                 *       "leaveDate": null,
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateMemberRequest"];
             };
         };
@@ -4668,6 +6739,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "memberType": "officer",
+                     *       "staffNumber": "DS4127",
+                     *       "givenName": "Karen",
+                     *       "familyName": "Holloway",
+                     *       "rankOrGrade": "Detective Sergeant",
+                     *       "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *       "postId": "9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51",
+                     *       "startDate": "2014-09-01",
+                     *       "leaveDate": null,
+                     *       "current": true,
+                     *       "vetting": {
+                     *         "state": "up_to_date",
+                     *         "requiredLevel": "MV",
+                     *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *         "clearanceLevel": "MV",
+                     *         "expiresOn": "2029-03-17"
+                     *       },
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["MemberView"];
                 };
             };
@@ -4718,6 +6814,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *           "reference": "INT-2026-7K3QZD",
+                     *           "state": "awaiting_review",
+                     *           "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "secondaryCategories": [
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "grading": {
+                     *             "scheme": "3x5x2",
+                     *             "sourceEvaluation": "2",
+                     *             "intelligenceAssessment": "B",
+                     *             "handlingCode": "C",
+                     *             "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *           },
+                     *           "vulnerablePerson": true,
+                     *           "urgencyRank": 0,
+                     *           "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "assigneeName": "Priya Shah",
+                     *           "reviewDate": "2026-07-15",
+                     *           "subjects": [
+                     *             {
+                     *               "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *               "role": "subject",
+                     *               "staffNumber": "DS4127",
+                     *               "givenName": "Karen",
+                     *               "familyName": "Holloway"
+                     *             }
+                     *           ],
+                     *           "possibleDuplicates": [
+                     *             {
+                     *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *               "reference": "INT-2026-7K3QZD"
+                     *             }
+                     *           ],
+                     *           "ageDays": 23,
+                     *           "dueDate": "2026-06-06",
+                     *           "overdue": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueuePage"];
                 };
             };
@@ -4736,6 +6879,37 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                 *       "receiptMethod": "reporting_line",
+                 *       "sourceType": "colleague",
+                 *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                 *       "grading": {
+                 *         "scheme": "3x5x2",
+                 *         "sourceEvaluation": "2",
+                 *         "intelligenceAssessment": "B",
+                 *         "handlingCode": "C",
+                 *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                 *       },
+                 *       "primaryCategory": "abuse_of_position_sexual",
+                 *       "secondaryCategories": [
+                 *         "misuse_of_systems"
+                 *       ],
+                 *       "subjects": [
+                 *         {
+                 *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                 *           "role": "subject"
+                 *         }
+                 *       ],
+                 *       "vulnerablePerson": true,
+                 *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                 *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                 *       "linkedReportIds": [
+                 *         "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateIntelligenceRequest"];
             };
         };
@@ -4746,6 +6920,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -4795,6 +7067,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *           "reference": "INT-2026-7K3QZD",
+                     *           "state": "awaiting_review",
+                     *           "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "secondaryCategories": [
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "grading": {
+                     *             "scheme": "3x5x2",
+                     *             "sourceEvaluation": "2",
+                     *             "intelligenceAssessment": "B",
+                     *             "handlingCode": "C",
+                     *             "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *           },
+                     *           "vulnerablePerson": true,
+                     *           "urgencyRank": 0,
+                     *           "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "assigneeName": "Priya Shah",
+                     *           "reviewDate": "2026-07-15",
+                     *           "subjects": [
+                     *             {
+                     *               "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *               "role": "subject",
+                     *               "staffNumber": "DS4127",
+                     *               "givenName": "Karen",
+                     *               "familyName": "Holloway"
+                     *             }
+                     *           ],
+                     *           "possibleDuplicates": [
+                     *             {
+                     *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *               "reference": "INT-2026-7K3QZD"
+                     *             }
+                     *           ],
+                     *           "ageDays": 23,
+                     *           "dueDate": "2026-06-06",
+                     *           "overdue": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueuePage"];
                 };
             };
@@ -4818,6 +7137,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "byState": [
+                     *         {
+                     *           "state": "in_assessment",
+                     *           "count": 14,
+                     *           "overdue": 2,
+                     *           "oldestAgeDays": 41
+                     *         }
+                     *       ],
+                     *       "open": 38,
+                     *       "overdue": 5,
+                     *       "unassigned": 4,
+                     *       "oldestAgeDays": 41,
+                     *       "perAnalyst": [
+                     *         {
+                     *           "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "displayName": "Priya Shah",
+                     *           "open": 9,
+                     *           "overdue": 1,
+                     *           "oldestAgeDays": 33
+                     *         }
+                     *       ],
+                     *       "assessmentTargetDays": 28,
+                     *       "generatedAt": "2026-06-05T08:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueueSummary"];
                 };
             };
@@ -4850,6 +7196,53 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *           "reference": "INT-2026-7K3QZD",
+                     *           "state": "awaiting_review",
+                     *           "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "secondaryCategories": [
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "grading": {
+                     *             "scheme": "3x5x2",
+                     *             "sourceEvaluation": "2",
+                     *             "intelligenceAssessment": "B",
+                     *             "handlingCode": "C",
+                     *             "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *           },
+                     *           "vulnerablePerson": true,
+                     *           "urgencyRank": 0,
+                     *           "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "assigneeName": "Priya Shah",
+                     *           "reviewDate": "2026-07-15",
+                     *           "subjects": [
+                     *             {
+                     *               "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *               "role": "subject",
+                     *               "staffNumber": "DS4127",
+                     *               "givenName": "Karen",
+                     *               "familyName": "Holloway"
+                     *             }
+                     *           ],
+                     *           "possibleDuplicates": [
+                     *             {
+                     *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *               "reference": "INT-2026-7K3QZD"
+                     *             }
+                     *           ],
+                     *           "ageDays": 23,
+                     *           "dueDate": "2026-06-06",
+                     *           "overdue": false
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["QueuePage"];
                 };
             };
@@ -4864,6 +7257,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -4875,6 +7269,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -4890,12 +7382,45 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3,
+                 *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                 *       "receiptMethod": "reporting_line",
+                 *       "sourceType": "colleague",
+                 *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                 *       "grading": {
+                 *         "scheme": "3x5x2",
+                 *         "sourceEvaluation": "2",
+                 *         "intelligenceAssessment": "B",
+                 *         "handlingCode": "C",
+                 *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                 *       },
+                 *       "primaryCategory": "abuse_of_position_sexual",
+                 *       "secondaryCategories": [
+                 *         "misuse_of_systems"
+                 *       ],
+                 *       "subjects": [
+                 *         {
+                 *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                 *           "role": "subject"
+                 *         }
+                 *       ],
+                 *       "vulnerablePerson": true,
+                 *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                 *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                 *       "linkedReportIds": [
+                 *         "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateIntelligenceRequest"];
             };
         };
@@ -4905,6 +7430,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -4918,6 +7541,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/stale_version",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "stale_version, invalid_transition",
+                     *       "instance": "/api/v1/intelligence/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "code": "stale_version",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4930,12 +7564,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssignRequest"];
             };
         };
@@ -4945,6 +7585,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -4958,6 +7696,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/invalid_transition",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "invalid_transition",
+                     *       "instance": "/api/v1/intelligence/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/assign",
+                     *       "code": "invalid_transition",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -4970,12 +7719,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                 *       "recommendedDecision": "referred_to_case"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SubmitForReviewRequest"];
             };
         };
@@ -4985,6 +7741,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -4998,6 +7852,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/invalid_transition",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "invalid_transition",
+                     *       "instance": "/api/v1/intelligence/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/submit-for-review",
+                     *       "code": "invalid_transition",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5010,12 +7875,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SendBackRequest"];
             };
         };
@@ -5025,6 +7896,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -5038,6 +8007,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/invalid_transition",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "invalid_transition",
+                     *       "instance": "/api/v1/intelligence/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/send-back",
+                     *       "code": "invalid_transition",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5050,12 +8030,26 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "referred_to_case",
+                 *       "reason": "Association declared in 2024 and managed by the line manager; no further corruption indicators",
+                 *       "reviewDate": "2026-07-15",
+                 *       "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
+                 *       "recipient": "Force Vetting Unit",
+                 *       "recipientInternal": true,
+                 *       "conditionsConfirmed": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReviewRequest"];
             };
         };
@@ -5065,6 +8059,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "reference": "INT-2026-7K3QZD",
+                     *       "state": "awaiting_review",
+                     *       "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *       "receiptMethod": "reporting_line",
+                     *       "sourceType": "colleague",
+                     *       "sourceDetailsVisible": true,
+                     *       "sourceDetails": "Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject",
+                     *       "grading": {
+                     *         "scheme": "3x5x2",
+                     *         "sourceEvaluation": "2",
+                     *         "intelligenceAssessment": "B",
+                     *         "handlingCode": "C",
+                     *         "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *       },
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "secondaryCategories": [
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "vulnerablePerson": true,
+                     *       "vulnerablePersonNote": "Victim of a domestic abuse incident the subject attended in March 2026",
+                     *       "narrative": "Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.",
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "role": "subject",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway"
+                     *         }
+                     *       ],
+                     *       "linkedReports": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "possibleDuplicates": [
+                     *         {
+                     *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *           "reference": "INT-2026-7K3QZD"
+                     *         }
+                     *       ],
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
+                     *       "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "assigneeName": "Priya Shah",
+                     *       "assignedAt": "2026-05-12T09:00:00.000Z",
+                     *       "assignedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *       "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "reviewedAt": null,
+                     *       "reviewedBy": null,
+                     *       "decision": null,
+                     *       "reviewDate": null,
+                     *       "referredCaseId": null,
+                     *       "assessments": [
+                     *         {
+                     *           "id": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "versionNo": 2,
+                     *           "assessmentText": "Source 2 (untested), intelligence B (known indirectly, corroborated by the ICT audit of 2 June). Grounds to open a case: APSP, vulnerable victim.",
+                     *           "recommendedDecision": "referred_to_case",
+                     *           "submittedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "submittedByName": "Priya Shah",
+                     *           "submittedAt": "2026-05-20T11:02:44.000Z",
+                     *           "sentBack": {
+                     *             "reason": "Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before",
+                     *             "sentBackBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *             "sentBackByName": "DI Marcus Reid",
+                     *             "sentBackAt": "2026-05-21T15:10:00.000Z"
+                     *           }
+                     *         }
+                     *       ],
+                     *       "reviews": [
+                     *         {
+                     *           "id": "a9d3f7c2-6e1b-4c8a-b4f5-7e2d9a3c1f84",
+                     *           "assessmentId": "4c8e1f6a-9d2b-4b5e-a7c3-2e9f6d1a8b37",
+                     *           "decision": "referred_to_case",
+                     *           "reason": null,
+                     *           "reviewDate": null,
+                     *           "caseId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "recipient": null,
+                     *           "reviewedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "reviewedByName": "DI Marcus Reid",
+                     *           "reviewedAt": "2026-05-22T09:31:05.000Z"
+                     *         }
+                     *       ],
+                     *       "urgencyRank": 0,
+                     *       "ageDays": 23,
+                     *       "dueDate": "2026-06-06",
+                     *       "overdue": false,
+                     *       "version": 3,
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["IntelligenceView"];
                 };
             };
@@ -5078,6 +8170,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/invalid_transition",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "invalid_transition",
+                     *       "instance": "/api/v1/intelligence/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70/review",
+                     *       "code": "invalid_transition",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -5090,6 +8193,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5101,6 +8205,139 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "member": {
+                     *         "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *         "staffNumber": "DS4127",
+                     *         "givenName": "Karen",
+                     *         "familyName": "Holloway",
+                     *         "memberType": "officer",
+                     *         "rankOrGrade": "Detective Sergeant"
+                     *       },
+                     *       "intelligence": [
+                     *         {
+                     *           "id": "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *           "reference": "INT-2026-7K3QZD",
+                     *           "state": "awaiting_review",
+                     *           "receivedAt": "2026-05-09T16:20:00.000Z",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "secondaryCategories": [
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "grading": {
+                     *             "scheme": "3x5x2",
+                     *             "sourceEvaluation": "2",
+                     *             "intelligenceAssessment": "B",
+                     *             "handlingCode": "C",
+                     *             "handlingConditions": "Share only with the force vetting unit; do not disclose the source"
+                     *           },
+                     *           "vulnerablePerson": true,
+                     *           "urgencyRank": 0,
+                     *           "assigneeId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "assigneeName": "Priya Shah",
+                     *           "reviewDate": "2026-07-15",
+                     *           "subjects": [
+                     *             {
+                     *               "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *               "role": "subject",
+                     *               "staffNumber": "DS4127",
+                     *               "givenName": "Karen",
+                     *               "familyName": "Holloway"
+                     *             }
+                     *           ],
+                     *           "possibleDuplicates": [
+                     *             {
+                     *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
+                     *               "reference": "INT-2026-7K3QZD"
+                     *             }
+                     *           ],
+                     *           "ageDays": 23,
+                     *           "dueDate": "2026-06-06",
+                     *           "overdue": false,
+                     *           "role": "subject"
+                     *         }
+                     *       ],
+                     *       "intelligenceByCategoryYear": [
+                     *         {
+                     *           "financialYear": "2025/26",
+                     *           "category": "abuse_of_position_sexual",
+                     *           "count": 17
+                     *         }
+                     *       ],
+                     *       "cases": [
+                     *         {
+                     *           "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "reference": "CASE-2026-M4X9TB",
+                     *           "caseType": "misconduct",
+                     *           "matterType": "conduct_matter",
+                     *           "status": "under_investigation",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "categories": [
+                     *             "abuse_of_position_sexual",
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "workforceMemberIds": [
+                     *             "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *           ],
+                     *           "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "investigatorName": "Priya Shah",
+                     *           "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "supervisorName": "DI Marcus Reid",
+                     *           "severity": "gross_misconduct",
+                     *           "referralRequired": true,
+                     *           "iopcDecision": "directed",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "recordedFinancialYear": "2026/27",
+                     *           "timeliness": {
+                     *             "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *             "nextUpdateDue": "2026-06-26",
+                     *             "updateOverdue": false,
+                     *             "pccReportDue": "2027-05-11",
+                     *             "pastPccMark": false
+                     *           },
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "vetting": {
+                     *         "state": "up_to_date",
+                     *         "requiredLevel": "MV",
+                     *         "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *         "clearanceLevel": "MV",
+                     *         "expiresOn": "2029-03-17"
+                     *       },
+                     *       "openAlerts": [
+                     *         {
+                     *           "id": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70",
+                     *           "kind": "renewal_due",
+                     *           "status": "open",
+                     *           "workforceMember": {
+                     *             "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *             "staffNumber": "DS4127",
+                     *             "givenName": "Karen",
+                     *             "familyName": "Holloway",
+                     *             "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *             "departmentName": "Response Policing North"
+                     *           },
+                     *           "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *           "level": "MV",
+                     *           "dueOn": "2026-07-01",
+                     *           "sourceType": null,
+                     *           "sourceId": null,
+                     *           "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *           "acknowledgedAt": "2026-06-01T08:30:00.000Z",
+                     *           "acknowledgedBy": "4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72",
+                     *           "acknowledgedByName": "Helen Okafor",
+                     *           "resolvedAt": null,
+                     *           "resolvedBy": null,
+                     *           "resolvedByName": null,
+                     *           "resolutionReason": null,
+                     *           "reviewBy": null,
+                     *           "version": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["SubjectProfile"];
                 };
             };
@@ -5131,6 +8368,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "d8a2c6f9-1e5b-4d3a-8c7e-6b4f2a9d1e63",
+                     *           "kind": "subject_update_due",
+                     *           "recordType": "case",
+                     *           "recordId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "reference": "CASE-2026-M4X9TB",
+                     *           "dueOn": "2026-07-01",
+                     *           "escalated": false,
+                     *           "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *           "readAt": null,
+                     *           "resolvedOn": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationPage"];
                 };
             };
@@ -5145,6 +8401,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5156,6 +8413,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "d8a2c6f9-1e5b-4d3a-8c7e-6b4f2a9d1e63",
+                     *       "kind": "subject_update_due",
+                     *       "recordType": "case",
+                     *       "recordId": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "dueOn": "2026-07-01",
+                     *       "escalated": false,
+                     *       "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *       "readAt": null,
+                     *       "resolvedOn": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["NotificationView"];
                 };
             };
@@ -5175,6 +8446,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
@@ -5186,6 +8458,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "level": "MV",
+                     *           "grantedOn": "2019-03-18",
+                     *           "expiresOn": "2029-03-17",
+                     *           "renewalDueFrom": "2028-12-17",
+                     *           "status": "active",
+                     *           "supersededOn": null,
+                     *           "supersededById": null,
+                     *           "withdrawnOn": null,
+                     *           "withdrawalReason": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClearancePage"];
                 };
             };
@@ -5201,12 +8496,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "level": "MV",
+                 *       "grantedOn": "2026-03-31",
+                 *       "expiresOn": "2033-06-04"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RecordClearanceRequest"];
             };
         };
@@ -5216,6 +8519,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "level": "MV",
+                     *       "grantedOn": "2019-03-18",
+                     *       "expiresOn": "2029-03-17",
+                     *       "renewalDueFrom": "2028-12-17",
+                     *       "status": "active",
+                     *       "supersededOn": null,
+                     *       "supersededById": null,
+                     *       "withdrawnOn": null,
+                     *       "withdrawalReason": null,
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
@@ -5236,6 +8557,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
@@ -5247,6 +8569,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "8e5a3c1f-7b2d-4e6a-9c8f-2d4b6a1e3f57",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "category": "relationship",
+                     *           "declaredOn": "2026-05-28",
+                     *           "description": "Declared a close friendship with a licensee of a premises on her patrol area",
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "alertId": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeclarationPage"];
                 };
             };
@@ -5262,12 +8601,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "category": "relationship",
+                 *       "declaredOn": "2026-05-28",
+                 *       "description": "Declared a close friendship with a licensee of a premises on her patrol area"
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeclarationRequest"];
             };
         };
@@ -5277,6 +8624,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8e5a3c1f-7b2d-4e6a-9c8f-2d4b6a1e3f57",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "category": "relationship",
+                     *       "declaredOn": "2026-05-28",
+                     *       "description": "Declared a close friendship with a licensee of a premises on her patrol area",
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "alertId": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70"
+                     *     }
+                     */
                     "application/json": components["schemas"]["DeclarationView"];
                 };
             };
@@ -5293,6 +8652,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5304,6 +8664,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "level": "MV",
+                     *       "grantedOn": "2019-03-18",
+                     *       "expiresOn": "2029-03-17",
+                     *       "renewalDueFrom": "2028-12-17",
+                     *       "status": "active",
+                     *       "supersededOn": null,
+                     *       "supersededById": null,
+                     *       "withdrawnOn": null,
+                     *       "withdrawalReason": null,
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
@@ -5319,12 +8697,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Vetting withdrawn following review",
+                 *       "withdrawnOn": "2026-06-05",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["WithdrawClearanceRequest"];
             };
         };
@@ -5334,6 +8720,24 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "level": "MV",
+                     *       "grantedOn": "2019-03-18",
+                     *       "expiresOn": "2029-03-17",
+                     *       "renewalDueFrom": "2028-12-17",
+                     *       "status": "active",
+                     *       "supersededOn": null,
+                     *       "supersededById": null,
+                     *       "withdrawnOn": null,
+                     *       "withdrawalReason": null,
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["ClearanceView"];
                 };
             };
@@ -5373,6 +8777,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70",
+                     *           "kind": "renewal_due",
+                     *           "status": "open",
+                     *           "workforceMember": {
+                     *             "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *             "staffNumber": "DS4127",
+                     *             "givenName": "Karen",
+                     *             "familyName": "Holloway",
+                     *             "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *             "departmentName": "Response Policing North"
+                     *           },
+                     *           "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *           "level": "MV",
+                     *           "dueOn": "2026-07-01",
+                     *           "sourceType": null,
+                     *           "sourceId": null,
+                     *           "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *           "acknowledgedAt": "2026-06-01T08:30:00.000Z",
+                     *           "acknowledgedBy": "4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72",
+                     *           "acknowledgedByName": "Helen Okafor",
+                     *           "resolvedAt": null,
+                     *           "resolvedBy": null,
+                     *           "resolvedByName": null,
+                     *           "resolutionReason": null,
+                     *           "reviewBy": null,
+                     *           "version": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AlertPage"];
                 };
             };
@@ -5387,6 +8826,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5398,6 +8838,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70",
+                     *       "kind": "renewal_due",
+                     *       "status": "open",
+                     *       "workforceMember": {
+                     *         "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *         "staffNumber": "DS4127",
+                     *         "givenName": "Karen",
+                     *         "familyName": "Holloway",
+                     *         "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *         "departmentName": "Response Policing North"
+                     *       },
+                     *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "level": "MV",
+                     *       "dueOn": "2026-07-01",
+                     *       "sourceType": null,
+                     *       "sourceId": null,
+                     *       "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
+                     *       "acknowledgedBy": "4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72",
+                     *       "acknowledgedByName": "Helen Okafor",
+                     *       "resolvedAt": null,
+                     *       "resolvedBy": null,
+                     *       "resolvedByName": null,
+                     *       "resolutionReason": null,
+                     *       "reviewBy": null,
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
@@ -5413,12 +8883,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["AcknowledgeAlertRequest"];
             };
         };
@@ -5428,6 +8904,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70",
+                     *       "kind": "renewal_due",
+                     *       "status": "open",
+                     *       "workforceMember": {
+                     *         "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *         "staffNumber": "DS4127",
+                     *         "givenName": "Karen",
+                     *         "familyName": "Holloway",
+                     *         "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *         "departmentName": "Response Policing North"
+                     *       },
+                     *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "level": "MV",
+                     *       "dueOn": "2026-07-01",
+                     *       "sourceType": null,
+                     *       "sourceId": null,
+                     *       "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
+                     *       "acknowledgedBy": "4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72",
+                     *       "acknowledgedByName": "Helen Okafor",
+                     *       "resolvedAt": null,
+                     *       "resolvedBy": null,
+                     *       "resolvedByName": null,
+                     *       "resolutionReason": null,
+                     *       "reviewBy": null,
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
@@ -5444,12 +8950,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Renewal vetting started; case ref V/2026/114",
+                 *       "reviewBy": "2026-09-30",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResolveAlertRequest"];
             };
         };
@@ -5459,6 +8973,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70",
+                     *       "kind": "renewal_due",
+                     *       "status": "open",
+                     *       "workforceMember": {
+                     *         "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *         "staffNumber": "DS4127",
+                     *         "givenName": "Karen",
+                     *         "familyName": "Holloway",
+                     *         "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *         "departmentName": "Response Policing North"
+                     *       },
+                     *       "clearanceId": "2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26",
+                     *       "level": "MV",
+                     *       "dueOn": "2026-07-01",
+                     *       "sourceType": null,
+                     *       "sourceId": null,
+                     *       "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *       "acknowledgedAt": "2026-06-01T08:30:00.000Z",
+                     *       "acknowledgedBy": "4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72",
+                     *       "acknowledgedByName": "Helen Okafor",
+                     *       "resolvedAt": null,
+                     *       "resolvedBy": null,
+                     *       "resolvedByName": null,
+                     *       "resolutionReason": null,
+                     *       "reviewBy": null,
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["AlertView"];
                 };
             };
@@ -5487,6 +9031,57 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "asOf": "2026-06-05",
+                     *       "callerRecordsExcluded": false,
+                     *       "total": 2984,
+                     *       "upToDate": 2671,
+                     *       "share": 0.895,
+                     *       "notUpToDateShare": 0.105,
+                     *       "byState": {
+                     *         "up_to_date": 2540,
+                     *         "renewal_due": 131,
+                     *         "overdue": 184,
+                     *         "below_required": 58,
+                     *         "no_clearance": 71
+                     *       },
+                     *       "expired": 184,
+                     *       "belowRequired": 58,
+                     *       "dueWithin": {
+                     *         "days30": 42,
+                     *         "days60": 97,
+                     *         "days90": 151
+                     *       },
+                     *       "byDepartment": [
+                     *         {
+                     *           "key": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "label": "Response Policing North",
+                     *           "total": 412,
+                     *           "upToDate": 371,
+                     *           "share": 0.9
+                     *         }
+                     *       ],
+                     *       "byMemberType": [
+                     *         {
+                     *           "key": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "label": "Response Policing North",
+                     *           "total": 412,
+                     *           "upToDate": 371,
+                     *           "share": 0.9
+                     *         }
+                     *       ],
+                     *       "byRequiredLevel": [
+                     *         {
+                     *           "key": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "label": "Response Policing North",
+                     *           "total": 412,
+                     *           "upToDate": 371,
+                     *           "share": 0.9
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["ComplianceView"];
                 };
             };
@@ -5510,6 +9105,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "renewalMonths": {
+                     *         "RV": 120,
+                     *         "MV": 84
+                     *       },
+                     *       "warningDays": {
+                     *         "RV": 90
+                     *       },
+                     *       "satisfies": {
+                     *         "MV": [
+                     *           "MV",
+                     *           "RV"
+                     *         ]
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["RulesView"];
                 };
             };
@@ -5561,6 +9173,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *           "reference": "CASE-2026-M4X9TB",
+                     *           "caseType": "misconduct",
+                     *           "matterType": "conduct_matter",
+                     *           "status": "under_investigation",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "categories": [
+                     *             "abuse_of_position_sexual",
+                     *             "misuse_of_systems"
+                     *           ],
+                     *           "workforceMemberIds": [
+                     *             "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *           ],
+                     *           "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "investigatorName": "Priya Shah",
+                     *           "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "supervisorName": "DI Marcus Reid",
+                     *           "severity": "gross_misconduct",
+                     *           "referralRequired": true,
+                     *           "iopcDecision": "directed",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "recordedFinancialYear": "2026/27",
+                     *           "timeliness": {
+                     *             "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *             "nextUpdateDue": "2026-06-26",
+                     *             "updateOverdue": false,
+                     *             "pccReportDue": "2027-05-11",
+                     *             "pastPccMark": false
+                     *           },
+                     *           "version": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["CasePage"];
                 };
             };
@@ -5579,6 +9230,31 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
+                 *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                 *       "primaryCategory": "abuse_of_position_sexual",
+                 *       "categories": [
+                 *         "abuse_of_position_sexual",
+                 *         "misuse_of_systems"
+                 *       ],
+                 *       "workforceMemberIds": [
+                 *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                 *       ],
+                 *       "referralFacts": [
+                 *         "apsp_or_improper_relationship"
+                 *       ],
+                 *       "breachType": "discreditable_conduct",
+                 *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                 *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                 *       "intelligenceReportIds": [
+                 *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                 *       ],
+                 *       "recordedAt": "2026-05-11T08:42:17.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateCaseRequest"];
             };
         };
@@ -5588,6 +9264,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5603,6 +9410,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5614,6 +9422,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5629,12 +9568,38 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3,
+                 *       "caseType": "misconduct",
+                 *       "matterType": "conduct_matter",
+                 *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                 *       "primaryCategory": "abuse_of_position_sexual",
+                 *       "categories": [
+                 *         "abuse_of_position_sexual",
+                 *         "misuse_of_systems"
+                 *       ],
+                 *       "workforceMemberIds": [
+                 *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                 *       ],
+                 *       "referralFacts": [
+                 *         "apsp_or_improper_relationship"
+                 *       ],
+                 *       "breachType": "discreditable_conduct",
+                 *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                 *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                 *       "intelligenceReportIds": [
+                 *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateCaseRequest"];
             };
         };
@@ -5644,6 +9609,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5660,6 +9756,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5691,6 +9788,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -5702,6 +9800,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34",
+                     *           "kind": "status_changed",
+                     *           "occurredAt": "2026-05-15T09:00:00.000Z",
+                     *           "actorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "actorName": "Priya Shah",
+                     *           "details": {
+                     *             "from": "open",
+                     *             "to": "under_investigation"
+                     *           },
+                     *           "note": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["TimelinePage"];
                 };
             };
@@ -5717,12 +9834,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaseActionRequest"];
             };
         };
@@ -5732,6 +9855,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5748,12 +10002,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3,
+                 *       "reason": "Awaiting the Crown Court trial listed for 14 September 2026"
+                 *     }
+                 */
                 "application/json": components["schemas"]["SuspendCaseRequest"];
             };
         };
@@ -5763,6 +10024,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5779,12 +10171,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaseActionRequest"];
             };
         };
@@ -5794,6 +10192,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5810,12 +10339,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaseActionRequest"];
             };
         };
@@ -5825,6 +10360,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5841,12 +10507,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["CaseActionRequest"];
             };
         };
@@ -5856,6 +10528,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5872,12 +10675,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "severity": "gross_misconduct",
+                 *       "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                 *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessSeverityRequest"];
             };
         };
@@ -5887,6 +10699,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5903,12 +10846,24 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "referredOn": "2026-03-31",
+                 *       "basis": "mandatory",
+                 *       "criteria": [
+                 *         "apsp_or_improper_relationship"
+                 *       ],
+                 *       "reason": "Voluntary referral: repeated disclosure of custody records to an associate (gravity)",
+                 *       "iopcReference": "2026/214587"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RecordReferralRequest"];
             };
         };
@@ -5918,6 +10873,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5934,12 +11020,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decision": "directed",
+                 *       "decidedOn": "2026-03-31",
+                 *       "iopcReference": "2026/214587"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReferralDecisionRequest"];
             };
         };
@@ -5949,6 +11043,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5965,12 +11190,23 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "The IOPC decision letter is dated 3 June, not 10 June",
+                 *       "referredOn": "2026-05-27",
+                 *       "basis": "mandatory",
+                 *       "decision": "directed",
+                 *       "decidedOn": "2026-06-03",
+                 *       "iopcReference": "2026/214587"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CorrectReferralRequest"];
             };
         };
@@ -5980,6 +11216,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -5996,12 +11363,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met"
+                 *     }
+                 */
                 "application/json": components["schemas"]["NoReferralRequest"];
             };
         };
@@ -6011,6 +11384,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -6027,13 +11531,32 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "criminalOutcome": null,
+                 *       "misconductFinding": "case_to_answer",
+                 *       "proceedings": "misconduct_hearing",
+                 *       "proceedingsResult": "proven",
+                 *       "misconductOutcome": "dismissal_without_notice",
+                 *       "regime": "2020",
+                 *       "allegationResult": "substantiated",
+                 *       "leftService": null,
+                 *       "leftServiceOn": null,
+                 *       "wouldHaveBeenDismissed": false,
+                 *       "barredListOn": null,
+                 *       "advisoryListOn": null,
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["RecordOutcomeRequest"];
             };
         };
@@ -6043,6 +11566,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "memberType": "officer",
+                     *       "criminalOutcome": null,
+                     *       "misconductFinding": "case_to_answer",
+                     *       "proceedings": "misconduct_hearing",
+                     *       "proceedingsResult": "proven",
+                     *       "misconductOutcome": "dismissal_without_notice",
+                     *       "regime": "2020",
+                     *       "allegationResult": "substantiated",
+                     *       "leftService": null,
+                     *       "leftServiceOn": null,
+                     *       "wouldHaveBeenDismissed": false,
+                     *       "barredListOn": null,
+                     *       "advisoryListOn": null,
+                     *       "severity": "gross_misconduct",
+                     *       "missing": [
+                     *         "confirmation"
+                     *       ],
+                     *       "confirmed": false,
+                     *       "confirmedAt": null,
+                     *       "confirmedBy": null,
+                     *       "finalisedAt": null,
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["OutcomeView"];
                 };
             };
@@ -6059,13 +11612,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 workforceMemberId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3
+                 *     }
+                 */
                 "application/json": components["schemas"]["ConfirmOutcomeRequest"];
             };
         };
@@ -6075,6 +11635,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "memberType": "officer",
+                     *       "criminalOutcome": null,
+                     *       "misconductFinding": "case_to_answer",
+                     *       "proceedings": "misconduct_hearing",
+                     *       "proceedingsResult": "proven",
+                     *       "misconductOutcome": "dismissal_without_notice",
+                     *       "regime": "2020",
+                     *       "allegationResult": "substantiated",
+                     *       "leftService": null,
+                     *       "leftServiceOn": null,
+                     *       "wouldHaveBeenDismissed": false,
+                     *       "barredListOn": null,
+                     *       "advisoryListOn": null,
+                     *       "severity": "gross_misconduct",
+                     *       "missing": [
+                     *         "confirmation"
+                     *       ],
+                     *       "confirmed": false,
+                     *       "confirmedAt": null,
+                     *       "confirmedBy": null,
+                     *       "finalisedAt": null,
+                     *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "version": 3
+                     *     }
+                     */
                     "application/json": components["schemas"]["OutcomeView"];
                 };
             };
@@ -6091,12 +11681,19 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "recipients": "both",
+                 *       "givenAt": "2026-05-29T10:00:00.000Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["RecordUpdateRequest"];
             };
         };
@@ -6106,6 +11703,137 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB",
+                     *       "caseType": "misconduct",
+                     *       "matterType": "conduct_matter",
+                     *       "status": "under_investigation",
+                     *       "primaryCategory": "abuse_of_position_sexual",
+                     *       "categories": [
+                     *         "abuse_of_position_sexual",
+                     *         "misuse_of_systems"
+                     *       ],
+                     *       "workforceMemberIds": [
+                     *         "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *       ],
+                     *       "investigatorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "investigatorName": "Priya Shah",
+                     *       "supervisorId": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *       "supervisorName": "DI Marcus Reid",
+                     *       "severity": "gross_misconduct",
+                     *       "referralRequired": true,
+                     *       "iopcDecision": "directed",
+                     *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *       "recordedFinancialYear": "2026/27",
+                     *       "timeliness": {
+                     *         "lastUpdateAt": "2026-05-29T10:00:00.000Z",
+                     *         "nextUpdateDue": "2026-06-26",
+                     *         "updateOverdue": false,
+                     *         "pccReportDue": "2027-05-11",
+                     *         "pastPccMark": false
+                     *       },
+                     *       "version": 3,
+                     *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "breachType": "discreditable_conduct",
+                     *       "suspendedFrom": null,
+                     *       "suspensionReason": null,
+                     *       "subjects": [
+                     *         {
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "name": "Karen Holloway",
+                     *           "memberType": "officer",
+                     *           "regime": "2020",
+                     *           "severity": "gross_misconduct"
+                     *         }
+                     *       ],
+                     *       "intelligenceReportIds": [
+                     *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
+                     *       ],
+                     *       "referral": {
+                     *         "referralRequired": true,
+                     *         "criteriaMet": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "facts": [
+                     *           "apsp_or_improper_relationship"
+                     *         ],
+                     *         "referral": {
+                     *           "id": "f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52",
+                     *           "referredOn": "2026-05-27",
+                     *           "financialYear": "2026/27",
+                     *           "basis": "mandatory",
+                     *           "criteria": [
+                     *             "apsp_or_improper_relationship"
+                     *           ],
+                     *           "reason": null,
+                     *           "iopcReference": "2026/214587",
+                     *           "decision": "directed",
+                     *           "decidedOn": "2026-06-10",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "decisionRecordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67"
+                     *         },
+                     *         "noReferral": {
+                     *           "reason": "Contact with the caller was professional and logged on the incident record; no APSP criterion met",
+                     *           "recordedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z"
+                     *         },
+                     *         "blocksInvestigation": false
+                     *       },
+                     *       "severityHistory": [
+                     *         {
+                     *           "severity": "gross_misconduct",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
+                     *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedAt": "2026-05-14T13:20:00.000Z"
+                     *         }
+                     *       ],
+                     *       "outcomes": [
+                     *         {
+                     *           "id": "b3e8d1a6-4f7c-4a2e-9d6b-5c1a8f3e7d29",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "memberType": "officer",
+                     *           "criminalOutcome": null,
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "misconductOutcome": "dismissal_without_notice",
+                     *           "regime": "2020",
+                     *           "allegationResult": "substantiated",
+                     *           "leftService": null,
+                     *           "leftServiceOn": null,
+                     *           "wouldHaveBeenDismissed": false,
+                     *           "barredListOn": null,
+                     *           "advisoryListOn": null,
+                     *           "severity": "gross_misconduct",
+                     *           "missing": [
+                     *             "confirmation"
+                     *           ],
+                     *           "confirmed": false,
+                     *           "confirmedAt": null,
+                     *           "confirmedBy": null,
+                     *           "finalisedAt": null,
+                     *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedAt": "2026-05-11T08:42:17.000Z",
+                     *           "version": 3
+                     *         }
+                     *       ],
+                     *       "barredListReminder": {
+                     *         "raisedAt": "2026-06-01T06:00:00.000Z",
+                     *         "workforceMemberIds": [
+                     *           "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08"
+                     *         ]
+                     *       },
+                     *       "investigationStartedAt": "2026-05-15T09:00:00.000Z",
+                     *       "finalisedAt": null,
+                     *       "createdBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "createdAt": "2026-05-11T08:42:17.000Z",
+                     *       "updatedAt": "2026-06-02T14:05:33.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CaseView"];
                 };
             };
@@ -6122,12 +11850,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "text": "Statement taken from the victim; she supports an investigation"
+                 *     }
+                 */
                 "application/json": components["schemas"]["AddNoteRequest"];
             };
         };
@@ -6137,6 +11871,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "2c9e7b4f-3a1d-4f8e-9b6c-8d5a2f1e7c34",
+                     *       "kind": "status_changed",
+                     *       "occurredAt": "2026-05-15T09:00:00.000Z",
+                     *       "actorId": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "actorName": "Priya Shah",
+                     *       "details": {
+                     *         "from": "open",
+                     *         "to": "under_investigation"
+                     *       },
+                     *       "note": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["TimelineEventView"];
                 };
             };
@@ -6181,16 +11929,281 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "figure": "referrals",
+                     *       "basis": "recorded",
+                     *       "basisDescription": "Counted in the financial year the record was made (UK local time)",
+                     *       "unit": "IOPC referrals (one per case); the misconduct_*, criminal_* and subjects columns count people in the referred cases",
+                     *       "filters": {
+                     *         "from": "2025/26",
+                     *         "to": "2025/26",
+                     *         "category": null,
+                     *         "department": null,
+                     *         "memberType": null
+                     *       },
+                     *       "callerRecordsExcluded": false,
+                     *       "asOf": "2026-06-05",
+                     *       "asAt": "2026-06-05T08:00:00.000Z",
+                     *       "columns": [
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "UK financial year (1 April to 31 March), or total"
+                     *         },
+                     *         {
+                     *           "key": "basis",
+                     *           "description": "Counting basis: recorded (year referred) or finalised (year the case was finalised)"
+                     *         },
+                     *         {
+                     *           "key": "referrals",
+                     *           "description": "IOPC referrals"
+                     *         },
+                     *         {
+                     *           "key": "mandatory",
+                     *           "description": "Mandatory referrals"
+                     *         },
+                     *         {
+                     *           "key": "voluntary",
+                     *           "description": "Voluntary referrals"
+                     *         },
+                     *         {
+                     *           "key": "iopc_independent",
+                     *           "description": "IOPC decision: independent"
+                     *         },
+                     *         {
+                     *           "key": "iopc_directed",
+                     *           "description": "IOPC decision: directed"
+                     *         },
+                     *         {
+                     *           "key": "iopc_local",
+                     *           "description": "IOPC decision: local"
+                     *         },
+                     *         {
+                     *           "key": "iopc_returned",
+                     *           "description": "IOPC decision: returned"
+                     *         },
+                     *         {
+                     *           "key": "iopc_decision_awaited",
+                     *           "description": "IOPC decision not yet received"
+                     *         },
+                     *         {
+                     *           "key": "substantiated",
+                     *           "description": "Allegation substantiated (case finalised)"
+                     *         },
+                     *         {
+                     *           "key": "unsubstantiated",
+                     *           "description": "Allegation unsubstantiated (case finalised)"
+                     *         },
+                     *         {
+                     *           "key": "unfounded",
+                     *           "description": "Allegation unfounded (case finalised)"
+                     *         },
+                     *         {
+                     *           "key": "malicious_or_vexatious",
+                     *           "description": "Allegation malicious or vexatious (case finalised)"
+                     *         },
+                     *         {
+                     *           "key": "pending",
+                     *           "description": "Allegation result pending: the case is not finalised"
+                     *         },
+                     *         {
+                     *           "key": "subjects",
+                     *           "description": "People who are subjects of the referred cases"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_pending",
+                     *           "description": "People: misconduct outcome pending"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_no_case_to_answer",
+                     *           "description": "People: no case to answer"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_not_proven",
+                     *           "description": "People: misconduct not proven"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_no_further_action",
+                     *           "description": "People: proven, outcome no further action"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_management_advice",
+                     *           "description": "People: proven, outcome management advice"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_reflective_practice",
+                     *           "description": "People: proven, outcome reflective practice"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_written_warning",
+                     *           "description": "People: proven, outcome written warning"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_final_written_warning",
+                     *           "description": "People: proven, outcome final written warning"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_reduction_in_rank",
+                     *           "description": "People: proven, outcome reduction in rank"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_dismissal_with_notice",
+                     *           "description": "People: proven, outcome dismissal with notice"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_dismissal_without_notice",
+                     *           "description": "People: proven, outcome dismissal without notice"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_would_have_been_dismissed",
+                     *           "description": "People: proven after leaving; would have been dismissed"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_not_applicable",
+                     *           "description": "People: criminal-only case"
+                     *         },
+                     *         {
+                     *           "key": "criminal_pending",
+                     *           "description": "People: criminal outcome pending or ongoing"
+                     *         },
+                     *         {
+                     *           "key": "criminal_no_further_action",
+                     *           "description": "People: criminal outcome no further action"
+                     *         },
+                     *         {
+                     *           "key": "criminal_charged",
+                     *           "description": "People: criminal outcome charged"
+                     *         },
+                     *         {
+                     *           "key": "criminal_convicted",
+                     *           "description": "People: criminal outcome convicted"
+                     *         },
+                     *         {
+                     *           "key": "criminal_acquitted",
+                     *           "description": "People: criminal outcome acquitted"
+                     *         },
+                     *         {
+                     *           "key": "criminal_caution",
+                     *           "description": "People: criminal outcome caution"
+                     *         },
+                     *         {
+                     *           "key": "criminal_not_applicable",
+                     *           "description": "People: misconduct-only case"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "financial_year": "2025/26",
+                     *           "basis": "recorded",
+                     *           "referrals": 41,
+                     *           "mandatory": 37,
+                     *           "voluntary": 4,
+                     *           "iopc_independent": 3,
+                     *           "iopc_directed": 9,
+                     *           "iopc_local": 21,
+                     *           "iopc_returned": 2,
+                     *           "iopc_decision_awaited": 6,
+                     *           "substantiated": 8,
+                     *           "unsubstantiated": 5,
+                     *           "unfounded": 6,
+                     *           "malicious_or_vexatious": 3,
+                     *           "pending": 19,
+                     *           "subjects": 46,
+                     *           "misconduct_pending": 20,
+                     *           "misconduct_no_case_to_answer": 9,
+                     *           "misconduct_not_proven": 3,
+                     *           "misconduct_no_further_action": 4,
+                     *           "misconduct_management_advice": 0,
+                     *           "misconduct_reflective_practice": 3,
+                     *           "misconduct_written_warning": 2,
+                     *           "misconduct_final_written_warning": 1,
+                     *           "misconduct_reduction_in_rank": 0,
+                     *           "misconduct_dismissal_with_notice": 0,
+                     *           "misconduct_dismissal_without_notice": 2,
+                     *           "misconduct_would_have_been_dismissed": 1,
+                     *           "misconduct_not_applicable": 2,
+                     *           "criminal_pending": 5,
+                     *           "criminal_no_further_action": 3,
+                     *           "criminal_charged": 2,
+                     *           "criminal_convicted": 1,
+                     *           "criminal_acquitted": 0,
+                     *           "criminal_caution": 0,
+                     *           "criminal_not_applicable": 35
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "financial_year": "total",
+                     *         "basis": "recorded",
+                     *         "referrals": 41,
+                     *         "mandatory": 37,
+                     *         "voluntary": 4,
+                     *         "iopc_independent": 3,
+                     *         "iopc_directed": 9,
+                     *         "iopc_local": 21,
+                     *         "iopc_returned": 2,
+                     *         "iopc_decision_awaited": 6,
+                     *         "substantiated": 8,
+                     *         "unsubstantiated": 5,
+                     *         "unfounded": 6,
+                     *         "malicious_or_vexatious": 3,
+                     *         "pending": 19,
+                     *         "subjects": 46,
+                     *         "misconduct_pending": 20,
+                     *         "misconduct_no_case_to_answer": 9,
+                     *         "misconduct_not_proven": 3,
+                     *         "misconduct_no_further_action": 4,
+                     *         "misconduct_management_advice": 0,
+                     *         "misconduct_reflective_practice": 3,
+                     *         "misconduct_written_warning": 2,
+                     *         "misconduct_final_written_warning": 1,
+                     *         "misconduct_reduction_in_rank": 0,
+                     *         "misconduct_dismissal_with_notice": 0,
+                     *         "misconduct_dismissal_without_notice": 2,
+                     *         "misconduct_would_have_been_dismissed": 1,
+                     *         "misconduct_not_applicable": 2,
+                     *         "criminal_pending": 5,
+                     *         "criminal_no_further_action": 3,
+                     *         "criminal_charged": 2,
+                     *         "criminal_convicted": 1,
+                     *         "criminal_acquitted": 0,
+                     *         "criminal_caution": 0,
+                     *         "criminal_not_applicable": 35
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["FigureTable"];
-                    "text/csv": components["schemas"]["FigureTable"];
+                    /**
+                     * @example financial_year,basis,referrals,mandatory,voluntary,iopc_independent,iopc_directed,iopc_local,iopc_returned,iopc_decision_awaited,substantiated,unsubstantiated,unfounded,malicious_or_vexatious,pending,subjects,misconduct_pending,misconduct_no_case_to_answer,misconduct_not_proven,misconduct_no_further_action,misconduct_management_advice,misconduct_reflective_practice,misconduct_written_warning,misconduct_final_written_warning,misconduct_reduction_in_rank,misconduct_dismissal_with_notice,misconduct_dismissal_without_notice,misconduct_would_have_been_dismissed,misconduct_not_applicable,criminal_pending,criminal_no_further_action,criminal_charged,criminal_convicted,criminal_acquitted,criminal_caution,criminal_not_applicable
+                     *     2025/26,recorded,41,37,4,3,9,21,2,6,8,5,6,3,19,46,20,9,3,4,0,3,2,1,0,0,2,1,2,5,3,2,1,0,0,35
+                     *     total,recorded,41,37,4,3,9,21,2,6,8,5,6,3,19,46,20,9,3,4,0,3,2,1,0,0,2,1,2,5,3,2,1,0,0,35
+                     */
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6232,16 +12245,305 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "figure": "cases",
+                     *       "basis": "recorded",
+                     *       "basisDescription": "Counted in the financial year the record was made (UK local time)",
+                     *       "unit": "People in cases (a person counts once per case); one row per year and member type, member_type all sums them",
+                     *       "filters": {
+                     *         "from": "2025/26",
+                     *         "to": "2025/26",
+                     *         "category": null,
+                     *         "department": null,
+                     *         "memberType": null
+                     *       },
+                     *       "callerRecordsExcluded": false,
+                     *       "asOf": "2026-06-05",
+                     *       "asAt": "2026-06-05T08:00:00.000Z",
+                     *       "columns": [
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "UK financial year (1 April to 31 March), or total"
+                     *         },
+                     *         {
+                     *           "key": "basis",
+                     *           "description": "Counting basis: recorded (year the case was recorded) or finalised (year the person’s outcome was finalised)"
+                     *         },
+                     *         {
+                     *           "key": "member_type",
+                     *           "description": "Workforce member type (officers and staff apart), or all"
+                     *         },
+                     *         {
+                     *           "key": "people",
+                     *           "description": "People (a person counts once per case)"
+                     *         },
+                     *         {
+                     *           "key": "pending",
+                     *           "description": "People whose outcome is not yet finalised"
+                     *         },
+                     *         {
+                     *           "key": "finalised",
+                     *           "description": "People whose outcome is finalised"
+                     *         },
+                     *         {
+                     *           "key": "no_case_to_answer",
+                     *           "description": "No case to answer"
+                     *         },
+                     *         {
+                     *           "key": "case_to_answer",
+                     *           "description": "Case to answer"
+                     *         },
+                     *         {
+                     *           "key": "meetings",
+                     *           "description": "Misconduct meetings held"
+                     *         },
+                     *         {
+                     *           "key": "meetings_proven",
+                     *           "description": "Misconduct meetings: proven"
+                     *         },
+                     *         {
+                     *           "key": "hearings",
+                     *           "description": "Misconduct hearings held"
+                     *         },
+                     *         {
+                     *           "key": "hearings_proven",
+                     *           "description": "Misconduct hearings: proven"
+                     *         },
+                     *         {
+                     *           "key": "hearings_gross_misconduct_proven",
+                     *           "description": "Misconduct hearings: gross misconduct proven (the person assessed as gross misconduct)"
+                     *         },
+                     *         {
+                     *           "key": "accelerated_hearings",
+                     *           "description": "Accelerated hearings held"
+                     *         },
+                     *         {
+                     *           "key": "accelerated_hearings_proven",
+                     *           "description": "Accelerated hearings: proven"
+                     *         },
+                     *         {
+                     *           "key": "proven",
+                     *           "description": "Misconduct proven (any proceedings)"
+                     *         },
+                     *         {
+                     *           "key": "not_proven",
+                     *           "description": "Misconduct not proven"
+                     *         },
+                     *         {
+                     *           "key": "outcome_no_further_action",
+                     *           "description": "Outcome: no further action"
+                     *         },
+                     *         {
+                     *           "key": "outcome_management_advice",
+                     *           "description": "Outcome: management advice"
+                     *         },
+                     *         {
+                     *           "key": "outcome_reflective_practice",
+                     *           "description": "Outcome: reflective practice"
+                     *         },
+                     *         {
+                     *           "key": "outcome_written_warning",
+                     *           "description": "Outcome: written warning"
+                     *         },
+                     *         {
+                     *           "key": "outcome_final_written_warning",
+                     *           "description": "Outcome: final written warning"
+                     *         },
+                     *         {
+                     *           "key": "outcome_reduction_in_rank",
+                     *           "description": "Outcome: reduction in rank"
+                     *         },
+                     *         {
+                     *           "key": "outcome_dismissal_with_notice",
+                     *           "description": "Outcome: dismissal with notice"
+                     *         },
+                     *         {
+                     *           "key": "outcome_dismissal_without_notice",
+                     *           "description": "Outcome: dismissal without notice"
+                     *         },
+                     *         {
+                     *           "key": "would_have_been_dismissed",
+                     *           "description": "Left the service; would have been dismissed"
+                     *         },
+                     *         {
+                     *           "key": "left_service",
+                     *           "description": "Resigned or retired before the outcome"
+                     *         },
+                     *         {
+                     *           "key": "barred_list",
+                     *           "description": "Entered on the Barred List"
+                     *         },
+                     *         {
+                     *           "key": "advisory_list",
+                     *           "description": "Entered on the Advisory List"
+                     *         },
+                     *         {
+                     *           "key": "allegation_substantiated",
+                     *           "description": "Allegation substantiated"
+                     *         },
+                     *         {
+                     *           "key": "allegation_unsubstantiated",
+                     *           "description": "Allegation unsubstantiated"
+                     *         },
+                     *         {
+                     *           "key": "allegation_unfounded",
+                     *           "description": "Allegation unfounded"
+                     *         },
+                     *         {
+                     *           "key": "allegation_malicious_or_vexatious",
+                     *           "description": "Allegation malicious or vexatious"
+                     *         },
+                     *         {
+                     *           "key": "allegation_pending",
+                     *           "description": "Allegation result not yet recorded"
+                     *         },
+                     *         {
+                     *           "key": "criminal_no_further_action",
+                     *           "description": "Criminal outcome: no further action"
+                     *         },
+                     *         {
+                     *           "key": "criminal_charged",
+                     *           "description": "Criminal outcome: charged"
+                     *         },
+                     *         {
+                     *           "key": "criminal_convicted",
+                     *           "description": "Criminal outcome: convicted"
+                     *         },
+                     *         {
+                     *           "key": "criminal_acquitted",
+                     *           "description": "Criminal outcome: acquitted"
+                     *         },
+                     *         {
+                     *           "key": "criminal_caution",
+                     *           "description": "Criminal outcome: caution"
+                     *         },
+                     *         {
+                     *           "key": "criminal_ongoing",
+                     *           "description": "Criminal outcome: ongoing"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "financial_year": "2025/26",
+                     *           "basis": "recorded",
+                     *           "member_type": "all",
+                     *           "people": 58,
+                     *           "pending": 19,
+                     *           "finalised": 39,
+                     *           "no_case_to_answer": 22,
+                     *           "case_to_answer": 17,
+                     *           "meetings": 9,
+                     *           "meetings_proven": 6,
+                     *           "hearings": 7,
+                     *           "hearings_proven": 5,
+                     *           "hearings_gross_misconduct_proven": 4,
+                     *           "accelerated_hearings": 1,
+                     *           "accelerated_hearings_proven": 1,
+                     *           "proven": 12,
+                     *           "not_proven": 5,
+                     *           "outcome_no_further_action": 1,
+                     *           "outcome_management_advice": 0,
+                     *           "outcome_reflective_practice": 2,
+                     *           "outcome_written_warning": 3,
+                     *           "outcome_final_written_warning": 2,
+                     *           "outcome_reduction_in_rank": 0,
+                     *           "outcome_dismissal_with_notice": 0,
+                     *           "outcome_dismissal_without_notice": 4,
+                     *           "would_have_been_dismissed": 1,
+                     *           "left_service": 3,
+                     *           "barred_list": 4,
+                     *           "advisory_list": 1,
+                     *           "allegation_substantiated": 12,
+                     *           "allegation_unsubstantiated": 9,
+                     *           "allegation_unfounded": 14,
+                     *           "allegation_malicious_or_vexatious": 4,
+                     *           "allegation_pending": 19,
+                     *           "criminal_no_further_action": 6,
+                     *           "criminal_charged": 2,
+                     *           "criminal_convicted": 1,
+                     *           "criminal_acquitted": 0,
+                     *           "criminal_caution": 1,
+                     *           "criminal_ongoing": 3
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "financial_year": "total",
+                     *         "basis": "recorded",
+                     *         "member_type": "all",
+                     *         "people": 58,
+                     *         "pending": 19,
+                     *         "finalised": 39,
+                     *         "no_case_to_answer": 22,
+                     *         "case_to_answer": 17,
+                     *         "meetings": 9,
+                     *         "meetings_proven": 6,
+                     *         "hearings": 7,
+                     *         "hearings_proven": 5,
+                     *         "hearings_gross_misconduct_proven": 4,
+                     *         "accelerated_hearings": 1,
+                     *         "accelerated_hearings_proven": 1,
+                     *         "proven": 12,
+                     *         "not_proven": 5,
+                     *         "outcome_no_further_action": 1,
+                     *         "outcome_management_advice": 0,
+                     *         "outcome_reflective_practice": 2,
+                     *         "outcome_written_warning": 3,
+                     *         "outcome_final_written_warning": 2,
+                     *         "outcome_reduction_in_rank": 0,
+                     *         "outcome_dismissal_with_notice": 0,
+                     *         "outcome_dismissal_without_notice": 4,
+                     *         "would_have_been_dismissed": 1,
+                     *         "left_service": 3,
+                     *         "barred_list": 4,
+                     *         "advisory_list": 1,
+                     *         "allegation_substantiated": 12,
+                     *         "allegation_unsubstantiated": 9,
+                     *         "allegation_unfounded": 14,
+                     *         "allegation_malicious_or_vexatious": 4,
+                     *         "allegation_pending": 19,
+                     *         "criminal_no_further_action": 6,
+                     *         "criminal_charged": 2,
+                     *         "criminal_convicted": 1,
+                     *         "criminal_acquitted": 0,
+                     *         "criminal_caution": 1,
+                     *         "criminal_ongoing": 3
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["FigureTable"];
-                    "text/csv": components["schemas"]["FigureTable"];
+                    /**
+                     * @example financial_year,basis,member_type,people,pending,finalised,no_case_to_answer,case_to_answer,meetings,meetings_proven,hearings,hearings_proven,hearings_gross_misconduct_proven,accelerated_hearings,accelerated_hearings_proven,proven,not_proven,outcome_no_further_action,outcome_management_advice,outcome_reflective_practice,outcome_written_warning,outcome_final_written_warning,outcome_reduction_in_rank,outcome_dismissal_with_notice,outcome_dismissal_without_notice,would_have_been_dismissed,left_service,barred_list,advisory_list,allegation_substantiated,allegation_unsubstantiated,allegation_unfounded,allegation_malicious_or_vexatious,allegation_pending,criminal_no_further_action,criminal_charged,criminal_convicted,criminal_acquitted,criminal_caution,criminal_ongoing
+                     *     2025/26,recorded,all,58,19,39,22,17,9,6,7,5,4,1,1,12,5,1,0,2,3,2,0,0,4,1,3,4,1,12,9,14,4,19,6,2,1,0,1,3
+                     *     total,recorded,all,58,19,39,22,17,9,6,7,5,4,1,1,12,5,1,0,2,3,2,0,0,4,1,3,4,1,12,9,14,4,19,6,2,1,0,1,3
+                     */
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6283,16 +12585,287 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "figure": "intelligence",
+                     *       "basis": "recorded",
+                     *       "basisDescription": "Counted in the financial year the record was made (UK local time)",
+                     *       "unit": "Intelligence reports received, graded and decided",
+                     *       "filters": {
+                     *         "from": "2025/26",
+                     *         "to": "2025/26",
+                     *         "category": null,
+                     *         "department": null,
+                     *         "memberType": null
+                     *       },
+                     *       "callerRecordsExcluded": false,
+                     *       "asOf": "2026-06-05",
+                     *       "asAt": "2026-06-05T08:00:00.000Z",
+                     *       "columns": [
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "UK financial year (1 April to 31 March), or total"
+                     *         },
+                     *         {
+                     *           "key": "basis",
+                     *           "description": "Counting basis: recorded (year received) or finalised (year of the latest decision)"
+                     *         },
+                     *         {
+                     *           "key": "received",
+                     *           "description": "Reports received"
+                     *         },
+                     *         {
+                     *           "key": "category_abuse_of_position_sexual",
+                     *           "description": "Primary category: abuse of position sexual"
+                     *         },
+                     *         {
+                     *           "key": "category_infiltration",
+                     *           "description": "Primary category: infiltration"
+                     *         },
+                     *         {
+                     *           "key": "category_disclosure_of_information",
+                     *           "description": "Primary category: disclosure of information"
+                     *         },
+                     *         {
+                     *           "key": "category_perverting_justice",
+                     *           "description": "Primary category: perverting justice"
+                     *         },
+                     *         {
+                     *           "key": "category_sexual_misconduct",
+                     *           "description": "Primary category: sexual misconduct"
+                     *         },
+                     *         {
+                     *           "key": "category_drugs",
+                     *           "description": "Primary category: drugs"
+                     *         },
+                     *         {
+                     *           "key": "category_theft_fraud",
+                     *           "description": "Primary category: theft fraud"
+                     *         },
+                     *         {
+                     *           "key": "category_misuse_of_systems",
+                     *           "description": "Primary category: misuse of systems"
+                     *         },
+                     *         {
+                     *           "key": "category_abuse_of_authority",
+                     *           "description": "Primary category: abuse of authority"
+                     *         },
+                     *         {
+                     *           "key": "category_inappropriate_association",
+                     *           "description": "Primary category: inappropriate association"
+                     *         },
+                     *         {
+                     *           "key": "category_vulnerability",
+                     *           "description": "Primary category: vulnerability"
+                     *         },
+                     *         {
+                     *           "key": "category_assisting_offenders",
+                     *           "description": "Primary category: assisting offenders"
+                     *         },
+                     *         {
+                     *           "key": "category_other",
+                     *           "description": "Primary category: other"
+                     *         },
+                     *         {
+                     *           "key": "source_colleague",
+                     *           "description": "Source type: colleague"
+                     *         },
+                     *         {
+                     *           "key": "source_member_of_public",
+                     *           "description": "Source type: member of public"
+                     *         },
+                     *         {
+                     *           "key": "source_anonymous",
+                     *           "description": "Source type: anonymous"
+                     *         },
+                     *         {
+                     *           "key": "source_partner_agency",
+                     *           "description": "Source type: partner agency"
+                     *         },
+                     *         {
+                     *           "key": "source_ict_monitoring",
+                     *           "description": "Source type: ict monitoring"
+                     *         },
+                     *         {
+                     *           "key": "source_covert_source",
+                     *           "description": "Source type: covert source"
+                     *         },
+                     *         {
+                     *           "key": "source_other_force",
+                     *           "description": "Source type: other force"
+                     *         },
+                     *         {
+                     *           "key": "source_complaint",
+                     *           "description": "Source type: complaint"
+                     *         },
+                     *         {
+                     *           "key": "source_self_declaration",
+                     *           "description": "Source type: self declaration"
+                     *         },
+                     *         {
+                     *           "key": "source_iopc",
+                     *           "description": "Source type: iopc"
+                     *         },
+                     *         {
+                     *           "key": "source_other",
+                     *           "description": "Source type: other"
+                     *         },
+                     *         {
+                     *           "key": "graded_3x5x2",
+                     *           "description": "Graded on the national 3x5x2 scheme"
+                     *         },
+                     *         {
+                     *           "key": "graded_5x5x5",
+                     *           "description": "Graded on the legacy 5x5x5 scheme"
+                     *         },
+                     *         {
+                     *           "key": "graded_3x5x2_percent",
+                     *           "description": "Share graded on the 3x5x2 scheme, per cent to one decimal (empty when nothing was received)"
+                     *         },
+                     *         {
+                     *           "key": "no_further_action",
+                     *           "description": "Decision: no further action"
+                     *         },
+                     *         {
+                     *           "key": "development",
+                     *           "description": "Decision: development"
+                     *         },
+                     *         {
+                     *           "key": "referred_to_case",
+                     *           "description": "Decision: referred to a case"
+                     *         },
+                     *         {
+                     *           "key": "disseminated",
+                     *           "description": "Decision: disseminated"
+                     *         },
+                     *         {
+                     *           "key": "open",
+                     *           "description": "Still open: no decision yet"
+                     *         },
+                     *         {
+                     *           "key": "median_days_to_decision",
+                     *           "description": "Median days from receipt to decision (decided reports; empty when none)"
+                     *         },
+                     *         {
+                     *           "key": "p90_days_to_decision",
+                     *           "description": "90th percentile of days from receipt to decision (decided reports; empty when none)"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "financial_year": "2025/26",
+                     *           "basis": "recorded",
+                     *           "received": 1214,
+                     *           "category_abuse_of_position_sexual": 236,
+                     *           "category_infiltration": 18,
+                     *           "category_disclosure_of_information": 171,
+                     *           "category_perverting_justice": 22,
+                     *           "category_sexual_misconduct": 97,
+                     *           "category_drugs": 88,
+                     *           "category_theft_fraud": 64,
+                     *           "category_misuse_of_systems": 205,
+                     *           "category_abuse_of_authority": 41,
+                     *           "category_inappropriate_association": 163,
+                     *           "category_vulnerability": 59,
+                     *           "category_assisting_offenders": 27,
+                     *           "category_other": 23,
+                     *           "source_colleague": 402,
+                     *           "source_member_of_public": 131,
+                     *           "source_anonymous": 208,
+                     *           "source_partner_agency": 44,
+                     *           "source_ict_monitoring": 236,
+                     *           "source_covert_source": 19,
+                     *           "source_other_force": 27,
+                     *           "source_complaint": 58,
+                     *           "source_self_declaration": 71,
+                     *           "source_iopc": 6,
+                     *           "source_other": 12,
+                     *           "graded_3x5x2": 1214,
+                     *           "graded_5x5x5": 0,
+                     *           "graded_3x5x2_percent": "100.0",
+                     *           "no_further_action": 611,
+                     *           "development": 188,
+                     *           "referred_to_case": 97,
+                     *           "disseminated": 231,
+                     *           "open": 87,
+                     *           "median_days_to_decision": 19,
+                     *           "p90_days_to_decision": 52
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "financial_year": "total",
+                     *         "basis": "recorded",
+                     *         "received": 1214,
+                     *         "category_abuse_of_position_sexual": 236,
+                     *         "category_infiltration": 18,
+                     *         "category_disclosure_of_information": 171,
+                     *         "category_perverting_justice": 22,
+                     *         "category_sexual_misconduct": 97,
+                     *         "category_drugs": 88,
+                     *         "category_theft_fraud": 64,
+                     *         "category_misuse_of_systems": 205,
+                     *         "category_abuse_of_authority": 41,
+                     *         "category_inappropriate_association": 163,
+                     *         "category_vulnerability": 59,
+                     *         "category_assisting_offenders": 27,
+                     *         "category_other": 23,
+                     *         "source_colleague": 402,
+                     *         "source_member_of_public": 131,
+                     *         "source_anonymous": 208,
+                     *         "source_partner_agency": 44,
+                     *         "source_ict_monitoring": 236,
+                     *         "source_covert_source": 19,
+                     *         "source_other_force": 27,
+                     *         "source_complaint": 58,
+                     *         "source_self_declaration": 71,
+                     *         "source_iopc": 6,
+                     *         "source_other": 12,
+                     *         "graded_3x5x2": 1214,
+                     *         "graded_5x5x5": 0,
+                     *         "graded_3x5x2_percent": "100.0",
+                     *         "no_further_action": 611,
+                     *         "development": 188,
+                     *         "referred_to_case": 97,
+                     *         "disseminated": 231,
+                     *         "open": 87,
+                     *         "median_days_to_decision": 19,
+                     *         "p90_days_to_decision": 52
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["FigureTable"];
-                    "text/csv": components["schemas"]["FigureTable"];
+                    /**
+                     * @example financial_year,basis,received,category_abuse_of_position_sexual,category_infiltration,category_disclosure_of_information,category_perverting_justice,category_sexual_misconduct,category_drugs,category_theft_fraud,category_misuse_of_systems,category_abuse_of_authority,category_inappropriate_association,category_vulnerability,category_assisting_offenders,category_other,source_colleague,source_member_of_public,source_anonymous,source_partner_agency,source_ict_monitoring,source_covert_source,source_other_force,source_complaint,source_self_declaration,source_iopc,source_other,graded_3x5x2,graded_5x5x5,graded_3x5x2_percent,no_further_action,development,referred_to_case,disseminated,open,median_days_to_decision,p90_days_to_decision
+                     *     2025/26,recorded,1214,236,18,171,22,97,88,64,205,41,163,59,27,23,402,131,208,44,236,19,27,58,71,6,12,1214,0,100.0,611,188,97,231,87,19,52
+                     *     total,recorded,1214,236,18,171,22,97,88,64,205,41,163,59,27,23,402,131,208,44,236,19,27,58,71,6,12,1214,0,100.0,611,188,97,231,87,19,52
+                     */
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6330,16 +12903,123 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "figure": "vetting",
+                     *       "basis": "state_on_date",
+                     *       "basisDescription": "Taken at the end of each month, and now",
+                     *       "unit": "Workforce members in service, by vetting state",
+                     *       "filters": {
+                     *         "from": "2025/26",
+                     *         "to": "2025/26",
+                     *         "category": null,
+                     *         "department": null,
+                     *         "memberType": null
+                     *       },
+                     *       "callerRecordsExcluded": false,
+                     *       "asOf": "2026-06-05",
+                     *       "asAt": "2026-06-05T08:00:00.000Z",
+                     *       "columns": [
+                     *         {
+                     *           "key": "period",
+                     *           "description": "The month (YYYY-MM, taken on its last day) or now (today)"
+                     *         },
+                     *         {
+                     *           "key": "as_of",
+                     *           "description": "The date the vetting states are taken on"
+                     *         },
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "The financial year the date falls in"
+                     *         },
+                     *         {
+                     *           "key": "basis",
+                     *           "description": "state_on_date: each person’s state on that date, from the clearance history"
+                     *         },
+                     *         {
+                     *           "key": "workforce",
+                     *           "description": "Workforce members in service on that date"
+                     *         },
+                     *         {
+                     *           "key": "up_to_date",
+                     *           "description": "Vetting up to date (including renewal due, not yet expired)"
+                     *         },
+                     *         {
+                     *           "key": "renewal_due",
+                     *           "description": "Of which inside the renewal warning window"
+                     *         },
+                     *         {
+                     *           "key": "not_up_to_date",
+                     *           "description": "Vetting not up to date: expired, below the post’s level, or none held"
+                     *         },
+                     *         {
+                     *           "key": "overdue",
+                     *           "description": "Clearance expired"
+                     *         },
+                     *         {
+                     *           "key": "below_required",
+                     *           "description": "No clearance meeting the post’s required level"
+                     *         },
+                     *         {
+                     *           "key": "no_clearance",
+                     *           "description": "No clearance in force, and the post states no level"
+                     *         },
+                     *         {
+                     *           "key": "compliance_percent",
+                     *           "description": "Share up to date, per cent to one decimal (empty with no workforce)"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "period": "2026-05",
+                     *           "as_of": "2026-05-31",
+                     *           "financial_year": "2025/26",
+                     *           "basis": "state_on_date",
+                     *           "workforce": 2984,
+                     *           "up_to_date": 2671,
+                     *           "renewal_due": 131,
+                     *           "not_up_to_date": 313,
+                     *           "overdue": 184,
+                     *           "below_required": 58,
+                     *           "no_clearance": 71,
+                     *           "compliance_percent": "89.5"
+                     *         }
+                     *       ],
+                     *       "total": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["FigureTable"];
-                    "text/csv": components["schemas"]["FigureTable"];
+                    /**
+                     * @example period,as_of,financial_year,basis,workforce,up_to_date,renewal_due,not_up_to_date,overdue,below_required,no_clearance,compliance_percent
+                     *     2026-05,2026-05-31,2025/26,state_on_date,2984,2671,131,313,184,58,71,89.5
+                     */
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6379,16 +13059,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "figure": "capacity",
+                     *       "basis": "open_at_date",
+                     *       "basisDescription": "Taken at the end of each month, and now",
+                     *       "unit": "Open items and the people working them",
+                     *       "filters": {
+                     *         "from": "2025/26",
+                     *         "to": "2025/26",
+                     *         "category": null,
+                     *         "department": null,
+                     *         "memberType": null
+                     *       },
+                     *       "callerRecordsExcluded": false,
+                     *       "asOf": "2026-06-05",
+                     *       "asAt": "2026-06-05T08:00:00.000Z",
+                     *       "columns": [
+                     *         {
+                     *           "key": "period",
+                     *           "description": "The month (YYYY-MM, at the end of its last day) or now (end of today)"
+                     *         },
+                     *         {
+                     *           "key": "as_of",
+                     *           "description": "The date the queue is taken at (end of day, UK local time)"
+                     *         },
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "The financial year the date falls in"
+                     *         },
+                     *         {
+                     *           "key": "basis",
+                     *           "description": "open_at_date: items open at the end of that day"
+                     *         },
+                     *         {
+                     *           "key": "analysts",
+                     *           "description": "Enabled users holding the analyst role (today: roles carry no history)"
+                     *         },
+                     *         {
+                     *           "key": "open_intelligence",
+                     *           "description": "Intelligence received and not yet decided (development counts as open)"
+                     *         },
+                     *         {
+                     *           "key": "intelligence_per_analyst",
+                     *           "description": "Open intelligence per analyst, one decimal"
+                     *         },
+                     *         {
+                     *           "key": "oldest_intelligence_days",
+                     *           "description": "Age in days of the oldest open report"
+                     *         },
+                     *         {
+                     *           "key": "intelligence_past_target",
+                     *           "description": "Open reports past the assessment target (days from receipt)"
+                     *         },
+                     *         {
+                     *           "key": "open_cases",
+                     *           "description": "Cases recorded and not yet finalised"
+                     *         },
+                     *         {
+                     *           "key": "investigators",
+                     *           "description": "Distinct investigators assigned to those cases (as assigned now)"
+                     *         },
+                     *         {
+                     *           "key": "cases_per_investigator",
+                     *           "description": "Open cases per investigator, one decimal"
+                     *         },
+                     *         {
+                     *           "key": "unassigned_cases",
+                     *           "description": "Open cases with no investigator (as assigned now)"
+                     *         },
+                     *         {
+                     *           "key": "oldest_case_days",
+                     *           "description": "Age in days of the oldest open case"
+                     *         },
+                     *         {
+                     *           "key": "cases_past_target",
+                     *           "description": "Open cases over 12 months old (reported to the police and crime commissioner)"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "period": "2026-05",
+                     *           "as_of": "2026-05-31",
+                     *           "financial_year": "2025/26",
+                     *           "basis": "open_at_date",
+                     *           "analysts": 6,
+                     *           "open_intelligence": 41,
+                     *           "intelligence_per_analyst": "6.8",
+                     *           "oldest_intelligence_days": 63,
+                     *           "intelligence_past_target": 7,
+                     *           "open_cases": 52,
+                     *           "investigators": 9,
+                     *           "cases_per_investigator": "5.8",
+                     *           "unassigned_cases": 3,
+                     *           "oldest_case_days": 402,
+                     *           "cases_past_target": 4
+                     *         }
+                     *       ],
+                     *       "total": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["FigureTable"];
-                    "text/csv": components["schemas"]["FigureTable"];
+                    /**
+                     * @example period,as_of,financial_year,basis,analysts,open_intelligence,intelligence_per_analyst,oldest_intelligence_days,intelligence_past_target,open_cases,investigators,cases_per_investigator,unassigned_cases,oldest_case_days,cases_past_target
+                     *     2026-05,2026-05-31,2025/26,open_at_date,6,41,6.8,63,7,52,9,5.8,3,402,4
+                     */
+                    "text/csv": string;
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6424,16 +13226,177 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/csv": components["schemas"]["MisconductReturn"];
+                    /**
+                     * @example financial_year,case_reference,matter_type,case_type,primary_category,breach_type,referral_basis,iopc_decision,misconduct_finding,proceedings,proceedings_result,severity,misconduct_outcome,regime,allegation_result,member_type,recorded_on,finalised_on,days_to_finalise,ever_suspended,criminal_outcome,left_service,would_have_been_dismissed,on_barred_list,on_advisory_list
+                     *     2025/26,CASE-2025-M4X9TB,0,conduct_matter,0,discreditable_conduct,0,directed,0,0,proven,0,0,2020,substantiated,officer,2025-04-14,2026-02-20,312,0,0,0,0,0,0
+                     */
+                    "text/csv": string;
+                    /**
+                     * @example {
+                     *       "figure": "misconduct_return",
+                     *       "year": "2025/26",
+                     *       "basis": "finalised",
+                     *       "callerRecordsExcluded": false,
+                     *       "columns": [
+                     *         {
+                     *           "key": "financial_year",
+                     *           "description": "The financial year the person’s outcome was finalised in"
+                     *         },
+                     *         {
+                     *           "key": "case_reference",
+                     *           "description": "Lantern case reference (no names, no narrative)"
+                     *         },
+                     *         {
+                     *           "key": "matter_type",
+                     *           "description": "The case’s matter type: complaint, conduct_matter or recordable_conduct_matter"
+                     *         },
+                     *         {
+                     *           "key": "case_type",
+                     *           "description": "The case’s type: criminal, misconduct or criminal_and_misconduct"
+                     *         },
+                     *         {
+                     *           "key": "primary_category",
+                     *           "description": "The case’s primary counter-corruption category"
+                     *         },
+                     *         {
+                     *           "key": "breach_type",
+                     *           "description": "Standard of Professional Behaviour breached"
+                     *         },
+                     *         {
+                     *           "key": "referral_basis",
+                     *           "description": "The IOPC referral’s basis: mandatory, voluntary, or empty when not referred"
+                     *         },
+                     *         {
+                     *           "key": "iopc_decision",
+                     *           "description": "The IOPC’s mode of investigation"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_finding",
+                     *           "description": "no_case_to_answer or case_to_answer"
+                     *         },
+                     *         {
+                     *           "key": "proceedings",
+                     *           "description": "misconduct_meeting, misconduct_hearing or accelerated_hearing"
+                     *         },
+                     *         {
+                     *           "key": "proceedings_result",
+                     *           "description": "proven or not_proven"
+                     *         },
+                     *         {
+                     *           "key": "severity",
+                     *           "description": "The person’s severity assessment, else the case’s (misconduct, gross_misconduct, ...)"
+                     *         },
+                     *         {
+                     *           "key": "misconduct_outcome",
+                     *           "description": "Misconduct outcome"
+                     *         },
+                     *         {
+                     *           "key": "regime",
+                     *           "description": "Conduct regime of the outcome (2012 or 2020)"
+                     *         },
+                     *         {
+                     *           "key": "allegation_result",
+                     *           "description": "substantiated, unsubstantiated, unfounded or malicious_or_vexatious"
+                     *         },
+                     *         {
+                     *           "key": "member_type",
+                     *           "description": "officer, staff, special_constable, pcso, volunteer or contractor"
+                     *         },
+                     *         {
+                     *           "key": "recorded_on",
+                     *           "description": "Date the case was recorded (UK)"
+                     *         },
+                     *         {
+                     *           "key": "finalised_on",
+                     *           "description": "Date the person’s outcome was finalised (UK)"
+                     *         },
+                     *         {
+                     *           "key": "days_to_finalise",
+                     *           "description": "Days from the case being recorded to the outcome being finalised"
+                     *         },
+                     *         {
+                     *           "key": "ever_suspended",
+                     *           "description": "The case was suspended at some point (e.g. awaiting a criminal trial)"
+                     *         },
+                     *         {
+                     *           "key": "criminal_outcome",
+                     *           "description": "Criminal outcome, empty on a misconduct-only case"
+                     *         },
+                     *         {
+                     *           "key": "left_service",
+                     *           "description": "resigned or retired before the outcome"
+                     *         },
+                     *         {
+                     *           "key": "would_have_been_dismissed",
+                     *           "description": "Finding that they would have been dismissed"
+                     *         },
+                     *         {
+                     *           "key": "on_barred_list",
+                     *           "description": "Entered on the Barred List"
+                     *         },
+                     *         {
+                     *           "key": "on_advisory_list",
+                     *           "description": "Entered on the Advisory List"
+                     *         }
+                     *       ],
+                     *       "rows": [
+                     *         {
+                     *           "financial_year": "2025/26",
+                     *           "case_reference": "CASE-2025-M4X9TB",
+                     *           "matter_type": 0,
+                     *           "case_type": "conduct_matter",
+                     *           "primary_category": 0,
+                     *           "breach_type": "discreditable_conduct",
+                     *           "referral_basis": 0,
+                     *           "iopc_decision": "directed",
+                     *           "misconduct_finding": 0,
+                     *           "proceedings": 0,
+                     *           "proceedings_result": "proven",
+                     *           "severity": 0,
+                     *           "misconduct_outcome": 0,
+                     *           "regime": "2020",
+                     *           "allegation_result": "substantiated",
+                     *           "member_type": "officer",
+                     *           "recorded_on": "2025-04-14",
+                     *           "finalised_on": "2026-02-20",
+                     *           "days_to_finalise": 312,
+                     *           "ever_suspended": 0,
+                     *           "criminal_outcome": 0,
+                     *           "left_service": 0,
+                     *           "would_have_been_dismissed": 0,
+                     *           "on_barred_list": 0,
+                     *           "on_advisory_list": 0
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["MisconductReturn"];
                 };
             };
-            /** @description Unknown category, malformed or backwards financial year, ... */
+            /** @description validation_failed: unknown category, malformed or backwards financial year, ... */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/validation_failed",
+                     *       "title": "Bad request",
+                     *       "status": 400,
+                     *       "detail": "validation_failed: unknown category, malformed or backwards financial year, ...",
+                     *       "instance": "/api/v1/figures/returns/misconduct",
+                     *       "code": "validation_failed",
+                     *       "errors": [
+                     *         {
+                     *           "field": "version",
+                     *           "rule": "min",
+                     *           "message": "version must not be less than 1"
+                     *         }
+                     *       ],
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6481,6 +13444,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "staffNumber": "DS4127",
+                     *           "givenName": "Karen",
+                     *           "familyName": "Holloway",
+                     *           "rankOrGrade": "Detective Sergeant",
+                     *           "memberType": "officer",
+                     *           "departmentId": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "departmentName": "Response Policing North"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PeopleLookup"];
                 };
             };
@@ -6508,6 +13487,20 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "displayName": "Priya Shah",
+                     *           "roles": [
+                     *             "analyst"
+                     *           ],
+                     *           "enabled": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["UserNames"];
                 };
             };
@@ -6531,6 +13524,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13",
+                     *           "code": "RESP-N",
+                     *           "name": "Response Policing North"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["DepartmentNames"];
                 };
             };
@@ -6556,18 +13560,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "kind": "case",
+                     *       "id": "8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34",
+                     *       "reference": "CASE-2026-M4X9TB"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ReferenceView"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorised"];
             403: components["responses"]["Forbidden"];
-            /** @description See `code` */
+            /** @description not_found: no report or case with this reference, or one the caller may not see */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/not_found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "not_found: no report or case with this reference, or one the caller may not see",
+                     *       "instance": "/api/v1/directory/references/3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70",
+                     *       "code": "not_found",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6588,6 +13610,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *         "name": "Niche RMS audit feed",
+                     *         "keyPrefix": "lnt_4Fq9",
+                     *         "createdAt": "2026-01-12T10:00:00.000Z",
+                     *         "rotatedAt": null,
+                     *         "revokedAt": null
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["SourceView"][];
                 };
             };
@@ -6606,6 +13640,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Records management (Niche)"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateSourceRequest"];
             };
         };
@@ -6615,6 +13654,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *       "name": "Niche RMS audit feed",
+                     *       "keyPrefix": "lnt_4Fq9",
+                     *       "createdAt": "2026-01-12T10:00:00.000Z",
+                     *       "rotatedAt": null,
+                     *       "revokedAt": null,
+                     *       "key": "lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SourceWithKey"];
                 };
             };
@@ -6630,6 +13680,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -6641,6 +13692,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *       "name": "Niche RMS audit feed",
+                     *       "keyPrefix": "lnt_4Fq9",
+                     *       "createdAt": "2026-01-12T10:00:00.000Z",
+                     *       "rotatedAt": null,
+                     *       "revokedAt": null,
+                     *       "key": "lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA"
+                     *     }
+                     */
                     "application/json": components["schemas"]["SourceWithKey"];
                 };
             };
@@ -6656,6 +13718,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -6667,6 +13730,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *       "name": "Niche RMS audit feed",
+                     *       "keyPrefix": "lnt_4Fq9",
+                     *       "createdAt": "2026-01-12T10:00:00.000Z",
+                     *       "rotatedAt": null,
+                     *       "revokedAt": null
+                     *     }
+                     */
                     "application/json": components["schemas"]["SourceView"];
                 };
             };
@@ -6689,6 +13762,7 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /** @example {"kind":"access","eventId":"E1","occurredAt":"2026-06-01T10:00:00Z","user":"PC1","action":"view","recordType":"crime","recordId":"CR/1","people":[{"ref":"P1","role":"victim","vulnerable":true}]} */
                 "application/x-ndjson": string;
             };
         };
@@ -6698,16 +13772,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "accepted": 498,
+                     *       "stored": 486,
+                     *       "duplicates": 12,
+                     *       "rejected": [
+                     *         {
+                     *           "line": 3,
+                     *           "reason": "occurredAt must be an ISO 8601 date-time"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["IngestResult"];
                 };
             };
             400: components["responses"]["BadRequest"];
-            /** @description See `code` */
+            /** @description invalid_source_key: no, an unknown or a revoked X-Source-Key (the same answer for each) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://lantern.police.uk/problems/invalid_source_key",
+                     *       "title": "Unauthorised",
+                     *       "status": 401,
+                     *       "detail": "invalid_source_key: no, an unknown or a revoked X-Source-Key (the same answer for each)",
+                     *       "instance": "/api/v1/monitoring/events",
+                     *       "code": "invalid_source_key",
+                     *       "requestId": "5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -6729,6 +13827,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "code": "vulnerable_repeat_access",
+                     *         "enabled": true,
+                     *         "thresholds": {
+                     *           "minDays": 3,
+                     *           "windowDays": 14
+                     *         },
+                     *         "reason": "Repeated views of records naming the same vulnerable person, on several days, with no task that needs them",
+                     *         "version": 3,
+                     *         "updatedAt": "2026-04-20T14:00:00.000Z"
+                     *       }
+                     *     ]
+                     */
                     "application/json": components["schemas"]["RuleView"][];
                 };
             };
@@ -6749,6 +13862,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "version": 3,
+                 *       "enabled": true,
+                 *       "thresholds": {
+                 *         "minDays": 3,
+                 *         "windowDays": 14
+                 *       },
+                 *       "reason": "Repeated views of records naming the same vulnerable person, on several days, with no task that needs them"
+                 *     }
+                 */
                 "application/json": components["schemas"]["UpdateRuleRequest"];
             };
         };
@@ -6758,6 +13882,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "vulnerable_repeat_access",
+                     *       "enabled": true,
+                     *       "thresholds": {
+                     *         "minDays": 3,
+                     *         "windowDays": 14
+                     *       },
+                     *       "reason": "Repeated views of records naming the same vulnerable person, on several days, with no task that needs them",
+                     *       "version": 3,
+                     *       "updatedAt": "2026-04-20T14:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["RuleView"];
                 };
             };
@@ -6780,6 +13917,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "from": "2026-05-01",
+                 *       "to": "2026-05-31",
+                 *       "thresholds": {
+                 *         "minDays": 2,
+                 *         "windowDays": 14
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["TrialRequest"];
             };
         };
@@ -6789,6 +13936,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "code": "vulnerable_repeat_access",
+                     *       "from": "2026-05-01",
+                     *       "to": "2026-05-31",
+                     *       "proposed": {
+                     *         "minDays": 2,
+                     *         "windowDays": 14
+                     *       },
+                     *       "current": {
+                     *         "minDays": 3,
+                     *         "windowDays": 14
+                     *       },
+                     *       "proposedTotal": 27,
+                     *       "currentTotal": 19,
+                     *       "byDepartment": [
+                     *         {
+                     *           "department": "Response Policing North",
+                     *           "proposed": 9,
+                     *           "current": 6,
+                     *           "difference": 3
+                     *         }
+                     *       ],
+                     *       "callerRecordsExcluded": false
+                     *     }
+                     */
                     "application/json": components["schemas"]["TrialResult"];
                 };
             };
@@ -6820,6 +13993,36 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "nextCursor": "eyJrIjoiMjAyNi0wNi0wMVQwOToxNTowMC4wMDBaIiwiaSI6IjNmNmMxZTlhIn0",
+                     *       "items": [
+                     *         {
+                     *           "id": "5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95",
+                     *           "ruleCode": "vulnerable_repeat_access",
+                     *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *           "windowStart": "2026-05-20",
+                     *           "windowEnd": "2026-06-03",
+                     *           "reason": "Repeated views of records naming the same vulnerable person, on several days, with no task that needs them",
+                     *           "eventCount": 6,
+                     *           "events": [
+                     *             {
+                     *               "kind": "access",
+                     *               "sourceId": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *               "eventId": "NICHE-20260603-884213",
+                     *               "occurredAt": "2026-06-03T22:47:12.000Z",
+                     *               "action": "view",
+                     *               "recordType": "crime",
+                     *               "recordId": "CR/26/004417",
+                     *               "personRef": "NP-77120"
+                     *             }
+                     *           ],
+                     *           "reportId": null,
+                     *           "raisedAt": "2026-06-04T02:00:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["FlagPage"];
                 };
             };
@@ -6834,6 +14037,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70 */
                 id: string;
             };
             cookie?: never;
@@ -6845,6 +14049,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95",
+                     *       "ruleCode": "vulnerable_repeat_access",
+                     *       "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
+                     *       "windowStart": "2026-05-20",
+                     *       "windowEnd": "2026-06-03",
+                     *       "reason": "Repeated views of records naming the same vulnerable person, on several days, with no task that needs them",
+                     *       "eventCount": 6,
+                     *       "events": [
+                     *         {
+                     *           "kind": "access",
+                     *           "sourceId": "0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46",
+                     *           "eventId": "NICHE-20260603-884213",
+                     *           "occurredAt": "2026-06-03T22:47:12.000Z",
+                     *           "action": "view",
+                     *           "recordType": "crime",
+                     *           "recordId": "CR/26/004417",
+                     *           "personRef": "NP-77120"
+                     *         }
+                     *       ],
+                     *       "reportId": null,
+                     *       "raisedAt": "2026-06-04T02:00:00.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["FlagView"];
                 };
             };

@@ -33,6 +33,12 @@ const fyLabel = (y: number) => `${y}/${String((y + 1) % 100).padStart(2, '0')}`;
 
 type Row = Record<string, string | number | null>;
 
+/** A figure's JSON table: the figures answer JSON unless CSV is asked for (their CSV is documented too). */
+function jsonTable(data: Schemas['FigureTable'] | string): Schemas['FigureTable'] {
+  if (typeof data === 'string') throw new Error('The figure answered CSV where JSON was asked for');
+  return data;
+}
+
 function FigureTableView({ table }: { table: Schemas['FigureTable'] }) {
   const rows = table.rows as Row[];
   return (
@@ -182,7 +188,8 @@ function FigureCard({
   const params = figure === 'vetting' || figure === 'capacity' ? { from: query.from, to: query.to } : query;
   const result = useQuery({
     queryKey: ['figures', figure, params],
-    queryFn: () => unwrap(api.GET(`/api/v1/figures/${figure}`, { params: { query: params } })),
+    queryFn: () =>
+      unwrap(api.GET(`/api/v1/figures/${figure}`, { params: { query: params } })).then(jsonTable),
     enabled,
   });
   const table = result.data;
@@ -276,7 +283,7 @@ export function FiguresPage() {
   const query = { from: fyLabel(Number(from)), to: fyLabel(last), basis };
   const referrals = useQuery({
     queryKey: ['figures', 'referrals', query],
-    queryFn: () => unwrap(api.GET('/api/v1/figures/referrals', { params: { query } })),
+    queryFn: () => unwrap(api.GET('/api/v1/figures/referrals', { params: { query } })).then(jsonTable),
   });
   const data = ((referrals.data?.rows ?? []) as Row[])
     .filter((r) => r.financial_year !== 'total' && r.financial_year !== 'Total')

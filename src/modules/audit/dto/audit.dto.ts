@@ -11,7 +11,7 @@ export class AuditQuery extends PageQuery {
   @OptionalUuid('Events by this user')
   userId?: string;
 
-  @ApiPropertyOptional({ example: 'intelligence' })
+  @ApiPropertyOptional({ example: 'intelligence_report' })
   @IsOptional()
   @Matches(CODE, { message: 'resourceType must be a resource type code' })
   resourceType?: string;
@@ -45,40 +45,64 @@ export class AuditEventView {
   @ApiProperty({ example: '1042' })
   seq: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-03T09:12:45.000Z', format: 'date-time' })
   occurredAt: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   userId: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The acting user’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The acting user’s display name',
+  })
   actorName: string | null;
 
-  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true, description: 'The acting user’s roles then' })
+  @ApiProperty({
+    example: ['analyst'],
+    enum: Role,
+    enumName: 'Role',
+    isArray: true,
+    description: 'The acting user’s roles then',
+  })
   roles: string[];
 
   @ApiProperty({ example: 'intelligence.read' })
   action: string;
 
-  @ApiProperty({ example: 'intelligence' })
+  @ApiProperty({ example: 'intelligence_report' })
   resourceType: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70', nullable: true, type: String })
   resourceId: string | null;
 
-  @ApiProperty({ type: [String], description: 'Workforce members the record concerns' })
+  @ApiProperty({
+    example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'],
+    type: [String],
+    description: 'Workforce members the record concerns',
+  })
   workforceMemberIds: string[];
 
   @ApiProperty({ enum: AuditOutcome, enumName: 'AuditOutcome' })
   outcome: AuditOutcome;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '5f0c2a8e-3c1b-4c1e-9a51-8d2f0a7c9b11', nullable: true, type: String })
   requestId: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '10.20.4.17', nullable: true, type: String })
   clientAddress: string | null;
 
-  @ApiProperty({ type: Object, description: 'Returned ids, filters, reasons; never record content' })
+  @ApiProperty({
+    example: { filters: { category: 'abuse_of_position_sexual' }, returned: 12 },
+    type: Object,
+    description: 'Returned ids, filters, reasons; never record content',
+  })
   details: Record<string, unknown>;
 }
 
@@ -103,15 +127,15 @@ export class AuditFailure {
 }
 
 export class AuditVerification {
-  @ApiProperty()
+  @ApiProperty({ example: true })
   valid: boolean;
 
-  @ApiProperty({ description: 'Events checked' })
+  @ApiProperty({ example: 48213, description: 'Events checked' })
   checked: number;
 
   @ApiProperty({ type: AuditFailure, nullable: true, description: 'The first sequence number that fails' })
   firstFailure: AuditFailure | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-05T07:00:00.000Z', format: 'date-time' })
   verifiedAt: string;
 }

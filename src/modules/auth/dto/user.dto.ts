@@ -43,13 +43,21 @@ export class CreateUserRequest {
   @RolesProperty()
   roles: Role[];
 
-  @ApiPropertyOptional({ format: 'password', description: 'Omit to have one generated and returned once' })
+  @ApiPropertyOptional({
+    example: 'correct-horse-lantern-27',
+    format: 'password',
+    description: 'Omit to have one generated and returned once',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   password?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The user’s own workforce record' })
+  @ApiPropertyOptional({
+    example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90',
+    format: 'uuid',
+    description: 'The user’s own workforce record',
+  })
   @IsOptional()
   @IsUUID('all')
   workforceMemberId?: string;
@@ -59,24 +67,34 @@ export class UpdateRolesRequest {
   @RolesProperty()
   roles: Role[];
 
-  @ApiProperty({ description: 'The version you read; a stale one is a 409' })
+  @ApiProperty({ example: 3, description: 'The version you read; a stale one is a 409' })
   @Int4(1)
   version: number;
 }
 
 export class LinkWorkforceMemberRequest {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null removes the link' })
+  @ApiProperty({
+    example: 'e4f1a9c3-2d6b-4e8a-9c5f-7a3b1d2e6f90',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null removes the link',
+  })
   @ValidateIf((o: LinkWorkforceMemberRequest) => o.workforceMemberId !== null)
   @IsUUID('all')
   workforceMemberId: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @Int4(1)
   version: number;
 }
 
 export class ResetPasswordRequest {
-  @ApiPropertyOptional({ format: 'password', description: 'Omit to have one generated and returned once' })
+  @ApiPropertyOptional({
+    example: 'lamp-post-orchard-tide-9',
+    format: 'password',
+    description: 'Omit to have one generated and returned once',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -101,44 +119,50 @@ export class UserQuery extends PageQuery {
 }
 
 export class UserView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'priya.shah@lantern.police.uk' })
   email: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Priya Shah' })
   displayName: string;
 
-  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
+  @ApiProperty({ example: ['analyst'], enum: Role, enumName: 'Role', isArray: true })
   roles: Role[];
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   enabled: boolean;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String })
   workforceMemberId: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String })
   lockedUntil: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   version: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-02T14:05:33.000Z', format: 'date-time' })
   updatedAt: string;
 }
 
 export class CreatedUser extends UserView {
-  @ApiPropertyOptional({ description: 'Only when generated: shown this once, never stored in clear' })
+  @ApiPropertyOptional({
+    example: 'tidal-ember-quarry-58',
+    description: 'Only when generated: shown this once, never stored in clear',
+  })
   generatedPassword?: string;
 }
 
 export class PasswordReset {
-  @ApiPropertyOptional({ description: 'Only when generated: shown this once' })
+  @ApiPropertyOptional({
+    example: 'tidal-ember-quarry-58',
+    description: 'Only when generated: shown this once',
+  })
   generatedPassword?: string;
 }
 

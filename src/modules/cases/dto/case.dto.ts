@@ -17,19 +17,20 @@ import { SeverityAssessmentView, OutcomeView } from './outcome.dto.js';
 // The views of a case.
 
 export class CaseSubjectView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' })
   workforceMemberId: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'DS4127' })
   staffNumber: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Karen Holloway' })
   name: string;
 
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
 
   @ApiProperty({
+    example: '2020',
     enum: ConductRegime,
     enumName: 'ConductRegime',
     description: 'The regime that governs this subject’s matter (derived, never chosen)',
@@ -37,6 +38,7 @@ export class CaseSubjectView {
   regime: ConductRegime;
 
   @ApiProperty({
+    example: 'gross_misconduct',
     enum: Severity,
     enumName: 'Severity',
     nullable: true,
@@ -46,27 +48,36 @@ export class CaseSubjectView {
 }
 
 export class TimelinessView {
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: '2026-05-29T10:00:00.000Z', format: 'date-time', nullable: true, type: String })
   lastUpdateAt: string | null;
 
-  @ApiProperty({ format: 'date', description: 'Next update to complainant and subject (every 28 days)' })
+  @ApiProperty({
+    example: '2026-06-26',
+    format: 'date',
+    description: 'Next update to complainant and subject (every 28 days)',
+  })
   nextUpdateDue: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   updateOverdue: boolean;
 
-  @ApiProperty({ format: 'date', description: '12 months from recording: reported to the PCC if still open' })
+  @ApiProperty({
+    example: '2027-05-11',
+    format: 'date',
+    description: '12 months from recording: reported to the PCC if still open',
+  })
   pccReportDue: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   pastPccMark: boolean;
 }
 
 export class BarredListReminderView {
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-01T06:00:00.000Z', format: 'date-time' })
   raisedAt: string;
 
   @ApiProperty({
+    example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'],
     type: [String],
     format: 'uuid',
     description: 'Dismissed subjects without a Barred List entry',
@@ -75,81 +86,110 @@ export class BarredListReminderView {
 }
 
 export class CaseSummaryView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34', format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'CASE-2026-M4X9TB' })
   reference: string;
 
-  @ApiProperty({ enum: CaseType, enumName: 'CaseType' })
+  @ApiProperty({ example: 'misconduct', enum: CaseType, enumName: 'CaseType' })
   caseType: CaseType;
 
-  @ApiProperty({ enum: MatterType, enumName: 'MatterType' })
+  @ApiProperty({ example: 'conduct_matter', enum: MatterType, enumName: 'MatterType' })
   matterType: MatterType;
 
-  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus' })
+  @ApiProperty({ example: 'under_investigation', enum: CaseStatus, enumName: 'CaseStatus' })
   status: CaseStatus;
 
   @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  @ApiProperty({
+    example: ['abuse_of_position_sexual', 'misuse_of_systems'],
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    isArray: true,
+  })
   categories: CorruptionCategory[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ example: ['c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08'], type: [String], format: 'uuid' })
   workforceMemberIds: string[];
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   investigatorId: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The investigator’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The investigator’s display name',
+  })
   investigatorName: string | null;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   supervisorId: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The supervisor’s display name' })
+  @ApiProperty({
+    example: 'DI Marcus Reid',
+    nullable: true,
+    type: String,
+    description: 'The supervisor’s display name',
+  })
   supervisorName: string | null;
 
-  @ApiProperty({ enum: Severity, enumName: 'Severity', nullable: true })
+  @ApiProperty({ example: 'gross_misconduct', enum: Severity, enumName: 'Severity', nullable: true })
   severity: Severity | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   referralRequired: boolean;
 
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
   iopcDecision: IopcDecision | null;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   recordedAt: string;
 
-  @ApiProperty({ example: '2017/18' })
+  @ApiProperty({ example: '2026/27' })
   recordedFinancialYear: string;
 
   @ApiProperty({ type: TimelinessView })
   timeliness: TimelinessView;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   version: number;
 }
 
 export class CaseView extends CaseSummaryView {
-  @ApiProperty({ description: 'Sensitive narrative' })
+  @ApiProperty({
+    example:
+      'Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).',
+    description: 'Sensitive narrative',
+  })
   allegationSummary: string;
 
-  @ApiProperty({ enum: BreachType, enumName: 'BreachType', nullable: true })
+  @ApiProperty({ example: 'discreditable_conduct', enum: BreachType, enumName: 'BreachType', nullable: true })
   breachType: BreachType | null;
 
-  @ApiProperty({ enum: CaseStatus, enumName: 'CaseStatus', nullable: true })
+  @ApiProperty({ example: null, enum: CaseStatus, enumName: 'CaseStatus', nullable: true })
   suspendedFrom: CaseStatus | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: null, nullable: true, type: String })
   suspensionReason: string | null;
 
   @ApiProperty({ type: [CaseSubjectView] })
   subjects: CaseSubjectView[];
 
-  @ApiProperty({ type: [String], format: 'uuid' })
+  @ApiProperty({ example: ['3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70'], type: [String], format: 'uuid' })
   intelligenceReportIds: string[];
 
   @ApiProperty({ type: ReferralStatusView })
@@ -164,19 +204,19 @@ export class CaseView extends CaseSummaryView {
   @ApiProperty({ type: BarredListReminderView, nullable: true })
   barredListReminder: BarredListReminderView | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: '2026-05-15T09:00:00.000Z', format: 'date-time', nullable: true, type: String })
   investigationStartedAt: string | null;
 
-  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String })
   finalisedAt: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
   createdBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-02T14:05:33.000Z', format: 'date-time' })
   updatedAt: string;
 }
 

@@ -36,13 +36,17 @@ export class RecordReferralRequest {
   @IsEnum(ReferralCriterion, { each: true })
   criteria?: ReferralCriterion[];
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'Required for a voluntary referral: why' })
+  @ApiPropertyOptional({
+    example: 'Voluntary referral: repeated disclosure of custody records to an associate (gravity)',
+    maxLength: 4000,
+    description: 'Required for a voluntary referral: why',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 4000)
   reason?: string;
 
-  @ApiPropertyOptional({ maxLength: 64 })
+  @ApiPropertyOptional({ example: '2026/214587', maxLength: 64 })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -50,14 +54,14 @@ export class RecordReferralRequest {
 }
 
 export class ReferralDecisionRequest {
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision' })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision' })
   @IsEnum(IopcDecision)
   decision: IopcDecision;
 
   @DateOnly('When the IOPC decided')
   decidedOn: string;
 
-  @ApiPropertyOptional({ maxLength: 64 })
+  @ApiPropertyOptional({ example: '2026/214587', maxLength: 64 })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -65,13 +69,18 @@ export class ReferralDecisionRequest {
 }
 
 export class CorrectReferralRequest {
+  @ApiProperty({ example: 'The IOPC decision letter is dated 3 June, not 10 June' })
   @Text(
     4000,
     'Why the recorded referral or decision was wrong (kept in the timeline with the earlier values)',
   )
   reason: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of referral' })
+  @ApiPropertyOptional({
+    example: '2026-05-27',
+    format: 'date',
+    description: 'The corrected date of referral',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
@@ -83,6 +92,7 @@ export class CorrectReferralRequest {
   basis?: ReferralBasis;
 
   @ApiPropertyOptional({
+    example: 'directed',
     enum: IopcDecision,
     enumName: 'IopcDecision',
     description: 'The corrected IOPC decision',
@@ -91,13 +101,17 @@ export class CorrectReferralRequest {
   @IsEnum(IopcDecision)
   decision?: IopcDecision;
 
-  @ApiPropertyOptional({ format: 'date', description: 'The corrected date of the IOPC decision' })
+  @ApiPropertyOptional({
+    example: '2026-06-03',
+    format: 'date',
+    description: 'The corrected date of the IOPC decision',
+  })
   @IsOptional()
   @IsISO8601({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   decidedOn?: string;
 
-  @ApiPropertyOptional({ maxLength: 64 })
+  @ApiPropertyOptional({ example: '2026/214587', maxLength: 64 })
   @IsOptional()
   @IsString()
   @Length(1, 64)
@@ -105,18 +119,22 @@ export class CorrectReferralRequest {
 }
 
 export class NoReferralRequest {
+  @ApiProperty({
+    example:
+      'Contact with the caller was professional and logged on the incident record; no APSP criterion met',
+  })
   @Text(4000, 'Why no referral was made although the mandatory criteria are met')
   reason: string;
 }
 
 export class ReferralView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'f1c6a3e8-2b9d-4e7f-8a5c-9b3e6d1f4a52', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ format: 'date' })
+  @ApiProperty({ example: '2026-05-27', format: 'date' })
   referredOn: string;
 
-  @ApiProperty({ description: 'Financial year label, e.g. 2017/18' })
+  @ApiProperty({ example: '2026/27', description: 'Financial year label, e.g. 2017/18' })
   financialYear: string;
 
   @ApiProperty({ enum: ReferralBasis, enumName: 'ReferralBasis' })
@@ -125,38 +143,46 @@ export class ReferralView {
   @ApiProperty({ enum: ReferralCriterion, enumName: 'ReferralCriterion', isArray: true })
   criteria: ReferralCriterion[];
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: null, nullable: true, type: String })
   reason: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: '2026/214587', nullable: true, type: String })
   iopcReference: string | null;
 
-  @ApiProperty({ enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
+  @ApiProperty({ example: 'directed', enum: IopcDecision, enumName: 'IopcDecision', nullable: true })
   decision: IopcDecision | null;
 
-  @ApiProperty({ format: 'date', nullable: true, type: String })
+  @ApiProperty({ example: '2026-06-10', format: 'date', nullable: true, type: String })
   decidedOn: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   recordedBy: string;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   decisionRecordedBy: string | null;
 }
 
 export class NoReferralView {
-  @ApiProperty()
+  @ApiProperty({
+    example:
+      'Contact with the caller was professional and logged on the incident record; no APSP criterion met',
+  })
   reason: string;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   recordedBy: string;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   recordedAt: string;
 }
 
 export class ReferralStatusView {
-  @ApiProperty({ description: 'The case meets a mandatory referral criterion' })
+  @ApiProperty({ example: true, description: 'The case meets a mandatory referral criterion' })
   referralRequired: boolean;
 
   @ApiProperty({ enum: ReferralCriterion, enumName: 'ReferralCriterion', isArray: true })
@@ -172,6 +198,7 @@ export class ReferralStatusView {
   noReferral: NoReferralView | null;
 
   @ApiProperty({
+    example: false,
     description: 'A required referral is neither recorded nor explained: investigation cannot start',
   })
   blocksInvestigation: boolean;

@@ -36,28 +36,33 @@ export class PeopleLookupQuery {
 
 /** A workforce member as anyone working in Lantern may look them up: no vetting data. */
 export class PersonView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'DS4127' })
   staffNumber: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Karen' })
   givenName: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Holloway' })
   familyName: string;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: 'Detective Sergeant', nullable: true, type: String })
   rankOrGrade: string | null;
 
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   departmentId: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: 'Response Policing North', nullable: true, type: String })
   departmentName: string | null;
 }
 
@@ -88,16 +93,16 @@ export class UserNamesQuery {
 
 /** A user's name as shown beside their id (assignees, investigators, actors in the audit trail). */
 export class UserName {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Priya Shah' })
   displayName: string;
 
   @ApiProperty({ enum: Role, enumName: 'Role', isArray: true })
   roles: Role[];
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   enabled: boolean;
 }
 
@@ -107,13 +112,13 @@ export class UserNames {
 }
 
 export class DepartmentName {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'RESP-N' })
   code: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Response Policing North' })
   name: string;
 }
 
@@ -135,12 +140,12 @@ export class ReferenceParam {
 }
 
 export class ReferenceView {
-  @ApiProperty({ enum: ReferenceKind, enumName: 'ReferenceKind' })
+  @ApiProperty({ example: 'case', enum: ReferenceKind, enumName: 'ReferenceKind' })
   kind: ReferenceKind;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '8a1d5e27-6c4b-4f0e-b3a9-2e7d9c1f5b34', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'CASE-2026-M4X9TB' })
   reference: string;
 }

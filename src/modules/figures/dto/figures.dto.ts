@@ -140,13 +140,13 @@ export class FigureFilters {
   @ApiProperty({ example: '2018/19' })
   to: string;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', nullable: true })
+  @ApiProperty({ example: null, enum: CorruptionCategory, enumName: 'CorruptionCategory', nullable: true })
   category: CorruptionCategory | null;
 
-  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  @ApiProperty({ example: null, type: String, format: 'uuid', nullable: true })
   department: string | null;
 
-  @ApiProperty({ enum: MemberType, enumName: 'MemberType', nullable: true })
+  @ApiProperty({ example: null, enum: MemberType, enumName: 'MemberType', nullable: true })
   memberType: MemberType | null;
 }
 
@@ -185,6 +185,16 @@ export class FigureTable {
   columns: FigureColumn[];
 
   @ApiProperty({
+    example: [
+      {
+        financial_year: '2025/26',
+        basis: 'recorded',
+        referrals: 41,
+        mandatory: 37,
+        voluntary: 4,
+        pending: 19,
+      },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: 'One object per row, keyed by the column keys',
@@ -192,6 +202,14 @@ export class FigureTable {
   rows: FigureRow[];
 
   @ApiProperty({
+    example: {
+      financial_year: 'total',
+      basis: 'recorded',
+      referrals: 41,
+      mandatory: 37,
+      voluntary: 4,
+      pending: 19,
+    },
     type: 'object',
     additionalProperties: true,
     nullable: true,
@@ -200,6 +218,9 @@ export class FigureTable {
   total: FigureRow | null;
 
   @ApiPropertyOptional({
+    example: [
+      { financial_year: 'total', basis: 'recorded', member_type: 'officer', people: 44, pending: 15 },
+    ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
     description: 'Cases only: the total row of each member type (`total` is the one over every type)',
@@ -238,6 +259,12 @@ export class MisconductReturn {
   @ApiProperty({ type: [FigureColumn] })
   columns: FigureColumn[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiProperty({
+    example: [
+      { financial_year: '2025/26', case_reference: 'CASE-2025-M4X9TB', outcome: 'dismissal_without_notice' },
+    ],
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+  })
   rows: FigureRow[];
 }

@@ -133,40 +133,55 @@ export class SearchQuery extends PageQuery {
 
 /** What the queue, the search and the profile show of a report (no narrative or source details). */
 export class QueueItem {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: '3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70', format: 'uuid' })
   id: string;
 
   @ApiProperty({ example: 'INT-2026-7K3QZD' })
   reference: string;
 
-  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @ApiProperty({ example: 'awaiting_review', enum: IntelligenceState, enumName: 'IntelligenceState' })
   state: IntelligenceState;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-05-09T16:20:00.000Z', format: 'date-time' })
   receivedAt: string;
 
   @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory' })
   primaryCategory: CorruptionCategory;
 
-  @ApiProperty({ enum: CorruptionCategory, enumName: 'CorruptionCategory', isArray: true })
+  @ApiProperty({
+    example: ['misuse_of_systems'],
+    enum: CorruptionCategory,
+    enumName: 'CorruptionCategory',
+    isArray: true,
+  })
   secondaryCategories: CorruptionCategory[];
 
   @ApiProperty({ type: GradingView })
   grading: GradingView;
 
-  @ApiProperty()
+  @ApiProperty({ example: true })
   vulnerablePerson: boolean;
 
-  @ApiProperty({ description: '0 = vulnerable person and APSP, 1 = either, 2 = neither' })
+  @ApiProperty({ example: 0, description: '0 = vulnerable person and APSP, 1 = either, 2 = neither' })
   urgencyRank: number;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   assigneeId: string | null;
 
-  @ApiProperty({ nullable: true, type: String, description: 'The assignee’s display name' })
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The assignee’s display name',
+  })
   assigneeName: string | null;
 
-  @ApiProperty({ nullable: true, type: String, format: 'date' })
+  @ApiProperty({ example: '2026-07-15', nullable: true, type: String, format: 'date' })
   reviewDate: string | null;
 
   @ApiProperty({ type: [SubjectView] })
@@ -178,16 +193,17 @@ export class QueueItem {
   })
   possibleDuplicates: ReportRef[];
 
-  @ApiProperty({ description: 'Whole days since receipt' })
+  @ApiProperty({ example: 23, description: 'Whole days since receipt' })
   ageDays: number;
 
   @ApiProperty({
+    example: '2026-06-06',
     format: 'date',
     description: 'Receipt + assessment target; in development, the review date',
   })
   dueDate: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   overdue: boolean;
 }
 
@@ -197,33 +213,44 @@ export class QueuePage extends PageMeta {
 }
 
 export class StateCount {
-  @ApiProperty({ enum: IntelligenceState, enumName: 'IntelligenceState' })
+  @ApiProperty({ example: 'in_assessment', enum: IntelligenceState, enumName: 'IntelligenceState' })
   state: IntelligenceState;
 
-  @ApiProperty()
+  @ApiProperty({ example: 14 })
   count: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 2 })
   overdue: number;
 
-  @ApiProperty({ nullable: true, type: Number, description: 'Age in days of the oldest item in this state' })
+  @ApiProperty({
+    example: 41,
+    nullable: true,
+    type: Number,
+    description: 'Age in days of the oldest item in this state',
+  })
   oldestAgeDays: number | null;
 }
 
 export class AnalystLoad {
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: not yet assigned' })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: not yet assigned',
+  })
   assigneeId: string | null;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: 'Priya Shah', nullable: true, type: String })
   displayName: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 9 })
   open: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 1 })
   overdue: number;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ example: 33, nullable: true, type: Number })
   oldestAgeDays: number | null;
 }
 
@@ -231,16 +258,16 @@ export class QueueSummary {
   @ApiProperty({ type: [StateCount], description: 'Every open state, zero counts included' })
   byState: StateCount[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 38 })
   open: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 5 })
   overdue: number;
 
-  @ApiProperty()
+  @ApiProperty({ example: 4 })
   unassigned: number;
 
-  @ApiProperty({ nullable: true, type: Number })
+  @ApiProperty({ example: 41, nullable: true, type: Number })
   oldestAgeDays: number | null;
 
   @ApiProperty({
@@ -249,10 +276,10 @@ export class QueueSummary {
   })
   perAnalyst: AnalystLoad[];
 
-  @ApiProperty()
+  @ApiProperty({ example: 28 })
   assessmentTargetDays: number;
 
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ example: '2026-06-05T08:00:00.000Z', format: 'date-time' })
   generatedAt: string;
 }
 
@@ -276,6 +303,6 @@ export class CategoryYearCount {
   })
   category: CorruptionCategory;
 
-  @ApiProperty()
+  @ApiProperty({ example: 17 })
   count: number;
 }

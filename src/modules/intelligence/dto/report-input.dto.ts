@@ -62,7 +62,7 @@ export class GradingInput {
   intelligenceAssessment: string;
 
   @ApiProperty({
-    example: 'P',
+    example: 'C',
     enum: GRADE_PART_CODES.handlingCode,
     description: '3x5x2: P or C (C needs conditions). 5x5x5: 1-5',
   })
@@ -70,7 +70,10 @@ export class GradingInput {
   @Length(1, 1)
   handlingCode: string;
 
-  @ApiPropertyOptional({ description: 'The conditions of lawful sharing; required with handling code C' })
+  @ApiPropertyOptional({
+    example: 'Share only with the force vetting unit; do not disclose the source',
+    description: 'The conditions of lawful sharing; required with handling code C',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
@@ -78,7 +81,7 @@ export class GradingInput {
 }
 
 export class SubjectInput {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' })
   @IsUUID('all')
   workforceMemberId: string;
 
@@ -125,17 +128,26 @@ const LinksProperty = (): PropertyDecorator =>
   );
 
 export class CreateIntelligenceRequest {
-  @ApiProperty({ format: 'date-time', description: 'When the unit received it (not in the future)' })
+  @ApiProperty({
+    example: '2026-05-09T16:20:00.000Z',
+    format: 'date-time',
+    description: 'When the unit received it (not in the future)',
+  })
   @IsDateString({ strict: true })
   receivedAt: string;
 
+  @ApiProperty({ example: 'reporting_line' })
   @EnumProperty(ReceiptMethod, 'ReceiptMethod', 'How it was received')
   receiptMethod: ReceiptMethod;
 
   @EnumProperty(SourceType, 'SourceType')
   sourceType: SourceType;
 
-  @ApiPropertyOptional({ description: 'Protected: seen only by the recording analyst and supervisors' })
+  @ApiPropertyOptional({
+    example:
+      'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
+    description: 'Protected: seen only by the recording analyst and supervisors',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
@@ -150,44 +162,55 @@ export class CreateIntelligenceRequest {
   @EnumProperty(CorruptionCategory, 'CorruptionCategory')
   primaryCategory: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['misuse_of_systems'] })
   @CategoriesProperty()
   secondaryCategories?: CorruptionCategory[];
 
   @SubjectsProperty()
   subjects?: SubjectInput[];
 
-  @ApiPropertyOptional({ default: false, description: 'A vulnerable person is involved (the APSP signal)' })
+  @ApiPropertyOptional({
+    example: true,
+    default: false,
+    description: 'A vulnerable person is involved (the APSP signal)',
+  })
   @IsOptional()
   @IsBoolean()
   vulnerablePerson?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Victim of a domestic abuse incident the subject attended in March 2026' })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
   vulnerablePersonNote?: string;
 
-  @ApiProperty({ maxLength: NARRATIVE_MAX, description: 'The account. Sensitive: never logged' })
+  @ApiProperty({
+    example:
+      'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.',
+    maxLength: NARRATIVE_MAX,
+    description: 'The account. Sensitive: never logged',
+  })
   @IsString()
   @Length(1, NARRATIVE_MAX)
   narrative: string;
 
+  @ApiPropertyOptional({ example: ['6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46'] })
   @LinksProperty()
   linkedReportIds?: string[];
 }
 
 /** Changes to a report; send only what changes, with the version you read. Lists replace the stored ones. */
 export class UpdateIntelligenceRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is a 409 stale_version' })
+  @ApiProperty({ example: 3, description: 'The version you read; a stale one is a 409 stale_version' })
   @Int4(1)
   version: number;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ example: '2026-05-09T16:20:00.000Z', format: 'date-time' })
   @PresentNotNull()
   @IsDateString({ strict: true })
   receivedAt?: string;
 
-  @ApiPropertyOptional({ enum: ReceiptMethod, enumName: 'ReceiptMethod' })
+  @ApiPropertyOptional({ example: 'reporting_line', enum: ReceiptMethod, enumName: 'ReceiptMethod' })
   @PresentNotNull()
   @IsEnum(ReceiptMethod)
   receiptMethod?: ReceiptMethod;
@@ -198,6 +221,8 @@ export class UpdateIntelligenceRequest {
   sourceType?: SourceType;
 
   @ApiPropertyOptional({
+    example:
+      'Colleague in the custody suite, by the confidential reporting line; wishes to stay anonymous to the subject',
     nullable: true,
     type: String,
     description: 'Only the recording analyst or a supervisor',
@@ -218,29 +243,39 @@ export class UpdateIntelligenceRequest {
   @IsEnum(CorruptionCategory)
   primaryCategory?: CorruptionCategory;
 
+  @ApiPropertyOptional({ example: ['misuse_of_systems'] })
   @CategoriesProperty()
   secondaryCategories?: CorruptionCategory[];
 
   @SubjectsProperty()
   subjects?: SubjectInput[];
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: true })
   @PresentNotNull()
   @IsBoolean()
   vulnerablePerson?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: 'Victim of a domestic abuse incident the subject attended in March 2026',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(TEXT_MAX)
   vulnerablePersonNote?: string | null;
 
-  @ApiPropertyOptional({ maxLength: NARRATIVE_MAX })
+  @ApiPropertyOptional({
+    example:
+      'Fictional: the subject is said to have messaged a domestic abuse victim he met on duty, from his personal phone, asking to meet off duty.',
+    maxLength: NARRATIVE_MAX,
+  })
   @PresentNotNull()
   @IsString()
   @Length(1, NARRATIVE_MAX)
   narrative?: string;
 
+  @ApiPropertyOptional({ example: ['6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46'] })
   @LinksProperty()
   linkedReportIds?: string[];
 }

@@ -23,67 +23,103 @@ export class CreateSourceRequest {
 }
 
 export class SourceView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty({ description: 'The first characters of the key, to tell keys apart' }) keyPrefix: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) rotatedAt: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
+  @ApiProperty({ example: '0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'Niche RMS audit feed' }) name: string;
+  @ApiProperty({ example: 'lnt_4Fq9', description: 'The first characters of the key, to tell keys apart' })
+  keyPrefix: string;
+  @ApiProperty({ example: '2026-01-12T10:00:00.000Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) rotatedAt: string | null;
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) revokedAt: string | null;
 }
 
 export class SourceWithKey extends SourceView {
-  @ApiProperty({ description: 'The API key: shown once, stored only as its hash. Send it as X-Source-Key.' })
+  @ApiProperty({
+    example: 'lnt_4Fq9ZxT2mW7pR1cK8vJ3yB6nH0dS5gA',
+    description: 'The API key: shown once, stored only as its hash. Send it as X-Source-Key.',
+  })
   key: string;
 }
 
 export class IngestRejection {
-  @ApiProperty({ description: 'Line of the batch (1-based)' }) line: number;
-  @ApiProperty() reason: string;
+  @ApiProperty({ example: 3, description: 'Line of the batch (1-based)' }) line: number;
+  @ApiProperty({ example: 'occurredAt must be an ISO 8601 date-time' }) reason: string;
 }
 
 export class IngestResult {
-  @ApiProperty({ description: 'Rows that passed validation' }) accepted: number;
-  @ApiProperty({ description: 'Rows stored now (accepted rows already stored are not stored twice)' })
+  @ApiProperty({ example: 498, description: 'Rows that passed validation' }) accepted: number;
+  @ApiProperty({
+    example: 486,
+    description: 'Rows stored now (accepted rows already stored are not stored twice)',
+  })
   stored: number;
-  @ApiProperty({ description: 'Accepted rows already stored (the same source, event id and time)' })
+  @ApiProperty({
+    example: 12,
+    description: 'Accepted rows already stored (the same source, event id and time)',
+  })
   duplicates: number;
   @ApiProperty({ type: [IngestRejection] }) rejected: IngestRejection[];
 }
 
 export class RuleView {
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
-  @ApiProperty() enabled: boolean;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } })
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  code: RuleCode;
+  @ApiProperty({ example: true }) enabled: boolean;
+  @ApiProperty({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
   thresholds: Record<string, number>;
-  @ApiProperty({ description: 'The plain-language reason every flag of the rule carries' }) reason: string;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+    description: 'The plain-language reason every flag of the rule carries',
+  })
+  reason: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty({ example: '2026-04-20T14:00:00.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class UpdateRuleRequest {
-  @Type(() => Number) @Int4(1) version: number;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() enabled?: boolean;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer' } })
+  @ApiProperty({ example: 3 })
+  @Type(() => Number)
+  @Int4(1)
+  version: number;
+  @ApiPropertyOptional({ example: true }) @IsOptional() @IsBoolean() enabled?: boolean;
+  @ApiPropertyOptional({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
   @IsOptional()
   @IsObject()
   thresholds?: Record<string, number>;
-  @ApiPropertyOptional({ maxLength: 500 }) @IsOptional() @IsString() @Length(1, 500) reason?: string;
+  @ApiPropertyOptional({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+    maxLength: 500,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  reason?: string;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class TrialRequest {
-  @ApiProperty({ format: 'date', description: 'First London day of the period' })
+  @ApiProperty({ example: '2026-05-01', format: 'date', description: 'First London day of the period' })
   @IsDateString({ strict: true })
   @Matches(DAY, { message: 'from must be a date (YYYY-MM-DD)' })
   from: string;
 
-  @ApiProperty({ format: 'date', description: 'Last London day of the period' })
+  @ApiProperty({ example: '2026-05-31', format: 'date', description: 'Last London day of the period' })
   @IsDateString({ strict: true })
   @Matches(DAY, { message: 'to must be a date (YYYY-MM-DD)' })
   to: string;
 
   @ApiPropertyOptional({
+    example: { minDays: 2, windowDays: 14 },
     type: 'object',
     additionalProperties: { type: 'integer' },
     description: 'Proposed thresholds (default: the current ones)',
@@ -94,58 +130,78 @@ export class TrialRequest {
 }
 
 export class DepartmentCount {
-  @ApiProperty() department: string;
-  @ApiProperty({ description: 'Flags the proposed thresholds would raise' }) proposed: number;
-  @ApiProperty({ description: 'Flags the current thresholds would raise' }) current: number;
-  @ApiProperty({ description: 'proposed - current' }) difference: number;
+  @ApiProperty({ example: 'Response Policing North' }) department: string;
+  @ApiProperty({ example: 9, description: 'Flags the proposed thresholds would raise' }) proposed: number;
+  @ApiProperty({ example: 6, description: 'Flags the current thresholds would raise' }) current: number;
+  @ApiProperty({ example: 3, description: 'proposed - current' }) difference: number;
 }
 
 export class TrialResult {
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) code: RuleCode;
-  @ApiProperty({ format: 'date' }) from: string;
-  @ApiProperty({ format: 'date' }) to: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) proposed: Record<
-    string,
-    number
-  >;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' } }) current: Record<string, number>;
-  @ApiProperty({ description: 'Flags the proposed thresholds would raise in the period' })
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  code: RuleCode;
+  @ApiProperty({ example: '2026-05-01', format: 'date' }) from: string;
+  @ApiProperty({ example: '2026-05-31', format: 'date' }) to: string;
+  @ApiProperty({
+    example: { minDays: 2, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  proposed: Record<string, number>;
+  @ApiProperty({
+    example: { minDays: 3, windowDays: 14 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  current: Record<string, number>;
+  @ApiProperty({ example: 27, description: 'Flags the proposed thresholds would raise in the period' })
   proposedTotal: number;
-  @ApiProperty({ description: 'Flags the current thresholds would raise in the period' })
+  @ApiProperty({ example: 19, description: 'Flags the current thresholds would raise in the period' })
   currentTotal: number;
   @ApiProperty({ type: [DepartmentCount], description: 'Counts by department: never names' })
   byDepartment: DepartmentCount[];
-  @ApiProperty({ description: 'Flags about the caller were left out of the counts' })
+  @ApiProperty({ example: false, description: 'Flags about the caller were left out of the counts' })
   callerRecordsExcluded: boolean;
 }
 
 export class FlagEvent {
   @ApiProperty({ enum: ['access', 'contact'] }) kind: 'access' | 'contact';
-  @ApiProperty({ format: 'uuid' }) sourceId: string;
-  @ApiProperty() eventId: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ example: '0f4b8e2d-7c3a-4e9f-b6d1-3a8c5e7f2b46', format: 'uuid' }) sourceId: string;
+  @ApiProperty({ example: 'NICHE-20260603-884213' }) eventId: string;
+  @ApiProperty({ example: '2026-06-03T22:47:12.000Z', format: 'date-time' }) occurredAt: string;
   @ApiProperty({
+    example: 'view',
     enum: [...Object.values(AccessAction), ...Object.values(ContactChannel)],
     description: 'What was done (an access: view, search, print, export), or the contact channel',
   })
   action: string;
-  @ApiProperty({ nullable: true, type: String }) recordType: string | null;
-  @ApiProperty({ nullable: true, type: String }) recordId: string | null;
-  @ApiProperty({ nullable: true, type: String }) personRef: string | null;
+  @ApiProperty({ example: 'crime', nullable: true, type: String }) recordType: string | null;
+  @ApiProperty({ example: 'CR/26/004417', nullable: true, type: String }) recordId: string | null;
+  @ApiProperty({ example: 'NP-77120', nullable: true, type: String }) personRef: string | null;
 }
 
 export class FlagView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: RuleCode, enumName: 'MonitoringRuleCode' }) ruleCode: RuleCode;
-  @ApiProperty({ format: 'uuid' }) workforceMemberId: string;
-  @ApiProperty({ format: 'date' }) windowStart: string;
-  @ApiProperty({ format: 'date' }) windowEnd: string;
-  @ApiProperty() reason: string;
-  @ApiProperty() eventCount: number;
+  @ApiProperty({ example: '5d1f9a3c-8e6b-4c2d-a9f7-1b4e8c6a3d95', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'vulnerable_repeat_access', enum: RuleCode, enumName: 'MonitoringRuleCode' })
+  ruleCode: RuleCode;
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
+  @ApiProperty({ example: '2026-05-20', format: 'date' }) windowStart: string;
+  @ApiProperty({ example: '2026-06-03', format: 'date' }) windowEnd: string;
+  @ApiProperty({
+    example:
+      'Repeated views of records naming the same vulnerable person, on several days, with no task that needs them',
+  })
+  reason: string;
+  @ApiProperty({ example: 6 }) eventCount: number;
   @ApiProperty({ type: [FlagEvent], description: 'The first 50 events, as evidence' }) events: FlagEvent[];
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The lead raised from the flag' })
+  @ApiProperty({
+    example: null,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The lead raised from the flag',
+  })
   reportId: string | null;
-  @ApiProperty({ format: 'date-time' }) raisedAt: string;
+  @ApiProperty({ example: '2026-06-04T02:00:00.000Z', format: 'date-time' }) raisedAt: string;
 }
 
 export class FlagPage extends PageMeta {

@@ -6,22 +6,22 @@ import { MemberVetting } from '../../workforce/dto/workforce.dto.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
 
 export class ProfileMember {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'DS4127' })
   staffNumber: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Karen' })
   givenName: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'Holloway' })
   familyName: string;
 
-  @ApiProperty({ enum: MemberType, enumName: 'MemberType' })
+  @ApiProperty({ example: 'officer', enum: MemberType, enumName: 'MemberType' })
   memberType: MemberType;
 
-  @ApiProperty({ nullable: true, type: String })
+  @ApiProperty({ example: 'Detective Sergeant', nullable: true, type: String })
   rankOrGrade: string | null;
 }
 

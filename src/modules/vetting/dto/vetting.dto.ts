@@ -20,7 +20,7 @@ const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'stri
 // ---------- Clearances ----------
 
 export class RecordClearanceRequest {
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' })
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel' })
   @IsEnum(VettingLevel)
   level: VettingLevel;
 
@@ -29,6 +29,7 @@ export class RecordClearanceRequest {
   grantedOn: string;
 
   @ApiPropertyOptional({
+    example: '2033-06-04',
     format: 'date',
     description:
       'Omit to compute it from the renewal period configured for the level; must be after grantedOn',
@@ -45,34 +46,52 @@ export class WithdrawClearanceRequest {
   @Length(3, 500)
   reason: string;
 
-  @ApiPropertyOptional({ format: 'date', description: 'Default today; not in the future' })
+  @ApiPropertyOptional({
+    example: '2026-06-05',
+    format: 'date',
+    description: 'Default today; not in the future',
+  })
   @IsOptional()
   @Matches(DATE, { message: 'withdrawnOn must be a date (YYYY-MM-DD)' })
   withdrawnOn?: string;
 
-  @ApiProperty({ description: 'The version you read; a stale one is a 409' })
+  @ApiProperty({ example: 3, description: 'The version you read; a stale one is a 409' })
   @Int4(1)
   version: number;
 }
 
 export class ClearanceView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) workforceMemberId: string;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
-  @ApiProperty({ format: 'date' }) grantedOn: string;
-  @ApiProperty({ format: 'date', description: 'Valid until the day before; expired from this day' })
+  @ApiProperty({ example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel' }) level: VettingLevel;
+  @ApiProperty({ example: '2019-03-18', format: 'date' }) grantedOn: string;
+  @ApiProperty({
+    example: '2029-03-17',
+    format: 'date',
+    description: 'Valid until the day before; expired from this day',
+  })
   expiresOn: string;
-  @ApiProperty({ format: 'date', description: 'First day of the renewal warning window' })
+  @ApiProperty({
+    example: '2028-12-17',
+    format: 'date',
+    description: 'First day of the renewal warning window',
+  })
   renewalDueFrom: string;
   @ApiProperty({ enum: ClearanceStatus, enumName: 'ClearanceStatus', description: 'As of today' })
   status: ClearanceStatus;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) supersededOn: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) supersededById: string | null;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) withdrawnOn: string | null;
-  @ApiProperty({ nullable: true, type: String }) withdrawalReason: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiProperty() version: number;
+  @ApiProperty({ example: null, format: 'date', nullable: true, type: String }) supersededOn: string | null;
+  @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String }) supersededById: string | null;
+  @ApiProperty({ example: null, format: 'date', nullable: true, type: String }) withdrawnOn: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) withdrawalReason: string | null;
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  recordedBy: string | null;
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) recordedAt: string;
+  @ApiProperty({ example: 3 }) version: number;
 }
 
 export class ClearancePage extends PageMeta {
@@ -86,11 +105,18 @@ export class DeclarationRequest {
   @IsEnum(DeclarationCategory)
   category: DeclarationCategory;
 
-  @ApiProperty({ format: 'date', description: 'When the person declared it; not in the future' })
+  @ApiProperty({
+    example: '2026-05-28',
+    format: 'date',
+    description: 'When the person declared it; not in the future',
+  })
   @Matches(DATE, { message: 'declaredOn must be a date (YYYY-MM-DD)' })
   declaredOn: string;
 
-  @ApiProperty({ description: 'What was declared (kept for vetting staff; never logged or sent on)' })
+  @ApiProperty({
+    example: 'Declared a close friendship with a licensee of a premises on her patrol area',
+    description: 'What was declared (kept for vetting staff; never logged or sent on)',
+  })
   @Transform(trim)
   @IsString()
   @Length(1, 10000)
@@ -98,14 +124,26 @@ export class DeclarationRequest {
 }
 
 export class DeclarationView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) workforceMemberId: string;
+  @ApiProperty({ example: '8e5a3c1f-7b2d-4e6a-9c8f-2d4b6a1e3f57', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) workforceMemberId: string;
   @ApiProperty({ enum: DeclarationCategory, enumName: 'DeclarationCategory' }) category: DeclarationCategory;
-  @ApiProperty({ format: 'date' }) declaredOn: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
-  @ApiProperty({ format: 'date-time' }) recordedAt: string;
-  @ApiProperty({ format: 'uuid', description: 'The review_required alert it raised' }) alertId: string;
+  @ApiProperty({ example: '2026-05-28', format: 'date' }) declaredOn: string;
+  @ApiProperty({ example: 'Declared a close friendship with a licensee of a premises on her patrol area' })
+  description: string;
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  recordedBy: string | null;
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) recordedAt: string;
+  @ApiProperty({
+    example: '6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70',
+    format: 'uuid',
+    description: 'The review_required alert it raised',
+  })
+  alertId: string;
 }
 
 export class DeclarationPage extends PageMeta {
@@ -115,44 +153,83 @@ export class DeclarationPage extends PageMeta {
 // ---------- Alerts ----------
 
 export class AlertMember {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() staffNumber: string;
-  @ApiProperty() givenName: string;
-  @ApiProperty() familyName: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ nullable: true, type: String }) departmentName: string | null;
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'DS4127' }) staffNumber: string;
+  @ApiProperty({ example: 'Karen' }) givenName: string;
+  @ApiProperty({ example: 'Holloway' }) familyName: string;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
+  @ApiProperty({ example: 'Response Policing North', nullable: true, type: String }) departmentName:
+    string | null;
 }
 
 export class AlertView {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70', format: 'uuid' }) id: string;
   @ApiProperty({ enum: AlertKind, enumName: 'AlertKind' }) kind: AlertKind;
   @ApiProperty({ enum: AlertStatus, enumName: 'AlertStatus' }) status: AlertStatus;
   @ApiProperty({ type: AlertMember }) workforceMember: AlertMember;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) clearanceId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true }) level: VettingLevel | null;
-  @ApiProperty({ format: 'date', description: 'Expiry (renewal_due, overdue) or the day it was raised' })
-  dueOn: string;
-  @ApiProperty({ enum: AlertSource, enumName: 'AlertSource', nullable: true }) sourceType: AlertSource | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) sourceId: string | null;
-  @ApiProperty({ format: 'date-time' }) raisedAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) acknowledgedAt: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) acknowledgedBy: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Display name of acknowledgedBy' })
-  acknowledgedByName: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'null: resolved by the sweep' })
-  resolvedBy: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'Display name of resolvedBy' })
-  resolvedByName: string | null;
-  @ApiProperty({ nullable: true, type: String }) resolutionReason: string | null;
   @ApiProperty({
+    example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  clearanceId: string | null;
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  level: VettingLevel | null;
+  @ApiProperty({
+    example: '2026-07-01',
+    format: 'date',
+    description: 'Expiry (renewal_due, overdue) or the day it was raised',
+  })
+  dueOn: string;
+  @ApiProperty({ example: null, enum: AlertSource, enumName: 'AlertSource', nullable: true })
+  sourceType: AlertSource | null;
+  @ApiProperty({ example: null, format: 'uuid', nullable: true, type: String }) sourceId: string | null;
+  @ApiProperty({ example: '2026-06-01T06:00:00.000Z', format: 'date-time' }) raisedAt: string;
+  @ApiProperty({ example: '2026-06-01T08:30:00.000Z', format: 'date-time', nullable: true, type: String })
+  acknowledgedAt: string | null;
+  @ApiProperty({
+    example: '4e7b1d9a-6c3f-4a8e-9b2d-1f6a8c3e5d72',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  acknowledgedBy: string | null;
+  @ApiProperty({
+    example: 'Helen Okafor',
+    nullable: true,
+    type: String,
+    description: 'Display name of acknowledgedBy',
+  })
+  acknowledgedByName: string | null;
+  @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String }) resolvedAt:
+    string | null;
+  @ApiProperty({
+    example: null,
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: resolved by the sweep',
+  })
+  resolvedBy: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Display name of resolvedBy' })
+  resolvedByName: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) resolutionReason: string | null;
+  @ApiProperty({
+    example: null,
     format: 'date',
     nullable: true,
     type: String,
     description: 'Resolved by hand while its cause remained: raised again from this date if it still does',
   })
   reviewBy: string | null;
-  @ApiProperty() version: number;
+  @ApiProperty({ example: 3 }) version: number;
 }
 
 export class AlertPage extends PageMeta {
@@ -192,7 +269,7 @@ export class AlertQuery extends PageQuery {
 }
 
 export class AcknowledgeAlertRequest {
-  @ApiProperty({ description: 'The version you read; a stale one is a 409' })
+  @ApiProperty({ example: 3, description: 'The version you read; a stale one is a 409' })
   @Int4(1)
   version: number;
 }
@@ -215,7 +292,7 @@ export class ResolveAlertRequest {
   @Matches(DATE, { message: 'reviewBy must be a date (YYYY-MM-DD)' })
   reviewBy?: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @Int4(1)
   version: number;
 }
@@ -224,34 +301,37 @@ export class ResolveAlertRequest {
 
 export class ComplianceGroup {
   @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
     description: 'The group key (department id, member type or level); null: none',
     nullable: true,
     type: String,
   })
   key: string | null;
   @ApiPropertyOptional({
+    example: 'Response Policing North',
     description: 'Department name, for department groups',
     nullable: true,
     type: String,
   })
   label?: string | null;
-  @ApiProperty() total: number;
-  @ApiProperty({ description: 'up_to_date + renewal_due' }) upToDate: number;
-  @ApiProperty({ description: 'upToDate / total (0 when total is 0)' }) share: number;
+  @ApiProperty({ example: 412 }) total: number;
+  @ApiProperty({ example: 371, description: 'up_to_date + renewal_due' }) upToDate: number;
+  @ApiProperty({ example: 0.9, description: 'upToDate / total (0 when total is 0)' }) share: number;
 }
 
 export class DueWithin {
-  @ApiProperty() days30: number;
-  @ApiProperty() days60: number;
-  @ApiProperty() days90: number;
+  @ApiProperty({ example: 42 }) days30: number;
+  @ApiProperty({ example: 97 }) days60: number;
+  @ApiProperty({ example: 151 }) days90: number;
 }
 
 export class StateCounts {
-  @ApiProperty() up_to_date: number;
-  @ApiProperty() renewal_due: number;
-  @ApiProperty() overdue: number;
-  @ApiProperty() below_required: number;
-  @ApiProperty({ description: 'No clearance in force, and the post requires no level' }) no_clearance: number;
+  @ApiProperty({ example: 2540 }) up_to_date: number;
+  @ApiProperty({ example: 131 }) renewal_due: number;
+  @ApiProperty({ example: 184 }) overdue: number;
+  @ApiProperty({ example: 58 }) below_required: number;
+  @ApiProperty({ example: 71, description: 'No clearance in force, and the post requires no level' })
+  no_clearance: number;
 }
 
 /** `GET /vetting/compliance`: the figure as at a date (default: today). */
@@ -268,20 +348,21 @@ export class ComplianceQuery {
 }
 
 export class ComplianceView {
-  @ApiProperty({ format: 'date' }) asOf: string;
+  @ApiProperty({ example: '2026-06-05', format: 'date' }) asOf: string;
   @ApiProperty({
     example: false,
     description:
       'true when the caller is linked to a workforce member: their own vetting state is left out (conflict of interest), so the figure may differ from the published one',
   })
   callerRecordsExcluded: boolean;
-  @ApiProperty({ description: 'Current workforce: started and not left' }) total: number;
-  @ApiProperty() upToDate: number;
-  @ApiProperty({ description: 'Share up to date (0-1)' }) share: number;
-  @ApiProperty({ description: 'Share not up to date (HMICFRS: "more than 10%")' }) notUpToDateShare: number;
+  @ApiProperty({ example: 2984, description: 'Current workforce: started and not left' }) total: number;
+  @ApiProperty({ example: 2671 }) upToDate: number;
+  @ApiProperty({ example: 0.895, description: 'Share up to date (0-1)' }) share: number;
+  @ApiProperty({ example: 0.105, description: 'Share not up to date (HMICFRS: "more than 10%")' })
+  notUpToDateShare: number;
   @ApiProperty({ type: StateCounts }) byState: StateCounts;
-  @ApiProperty({ description: 'Relevant clearance expired' }) expired: number;
-  @ApiProperty() belowRequired: number;
+  @ApiProperty({ example: 184, description: 'Relevant clearance expired' }) expired: number;
+  @ApiProperty({ example: 58 }) belowRequired: number;
   @ApiProperty({ type: DueWithin, description: 'Valid clearances expiring within 30/60/90 days' })
   dueWithin: DueWithin;
   @ApiProperty({ type: [ComplianceGroup] }) byDepartment: ComplianceGroup[];

@@ -41,25 +41,25 @@ export class UpdateDepartmentRequest {
   @Matches(CODE, { message: 'code must be 1-32 letters, digits, . _ / or -' })
   code?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Professional Standards: Counter-Corruption Unit' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @ApiProperty({ description: 'The version you read; a stale one is a 409' })
+  @ApiProperty({ example: 3, description: 'The version you read; a stale one is a 409' })
   @Int4(1)
   version: number;
 }
 
 export class DepartmentView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() code: string;
-  @ApiProperty() name: string;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'PSD-CCU' }) code: string;
+  @ApiProperty({ example: 'Professional Standards: Counter-Corruption Unit' }) name: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2026-06-02T14:05:33.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class DepartmentQuery extends PageQuery {
@@ -88,37 +88,49 @@ export class CreatePostRequest {
   @Length(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   departmentId?: string | null;
 
-  @ApiPropertyOptional({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiPropertyOptional({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   @IsOptional()
   @IsEnum(VettingLevel)
   requiredLevel?: VettingLevel | null;
 }
 
 export class UpdatePostRequest {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'PSD-CCU-DS' })
   @IsOptional()
   @Transform(trim)
   @Matches(CODE, { message: 'code must be 1-32 letters, digits, . _ / or -' })
   code?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Detective Sergeant, Counter-Corruption Unit' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 200)
   title?: string;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'null: no department' })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'null: no department',
+  })
   @ValidateIf((o: UpdatePostRequest) => o.departmentId !== undefined && o.departmentId !== null)
   @IsUUID('all')
   departmentId?: string | null;
 
   @ApiPropertyOptional({
+    example: 'MV',
     enum: VettingLevel,
     enumName: 'VettingLevel',
     nullable: true,
@@ -128,21 +140,27 @@ export class UpdatePostRequest {
   @IsEnum(VettingLevel)
   requiredLevel?: VettingLevel | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @Int4(1)
   version: number;
 }
 
 export class PostView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() code: string;
-  @ApiProperty() title: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiProperty({ example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51', format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'PSD-CCU-DS' }) code: string;
+  @ApiProperty({ example: 'Detective Sergeant, Counter-Corruption Unit' }) title: string;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   requiredLevel: VettingLevel | null;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2026-06-02T14:05:33.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class PostQuery extends PageQuery {
@@ -191,23 +209,33 @@ export class CreateMemberRequest {
   @Length(1, 100)
   rankOrGrade?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   departmentId?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @IsOptional()
   @IsUUID('all')
   postId?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
+  @ApiPropertyOptional({ example: '2014-09-01', format: 'date', nullable: true, type: String })
   @IsOptional()
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startDate must be a date (YYYY-MM-DD)' })
   startDate?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
+  @ApiPropertyOptional({ example: null, format: 'date', nullable: true, type: String })
   @IsOptional()
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'leaveDate must be a date (YYYY-MM-DD)' })
@@ -221,7 +249,7 @@ export class UpdateMemberRequest {
   @IsEnum(MemberType)
   memberType?: MemberType;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'DS4127' })
   @IsOptional()
   @Transform(trim)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9/-]{0,31}$/, {
@@ -229,32 +257,38 @@ export class UpdateMemberRequest {
   })
   staffNumber?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Karen' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   givenName?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: 'Holloway' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @Length(1, 100)
   familyName?: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String })
+  @ApiPropertyOptional({ example: 'Detective Sergeant', nullable: true, type: String })
   @ValidateIf((o: UpdateMemberRequest) => o.rankOrGrade !== undefined && o.rankOrGrade !== null)
   @IsString()
   @Length(1, 100)
   rankOrGrade?: string | null;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
   @ValidateIf((o: UpdateMemberRequest) => o.departmentId !== undefined && o.departmentId !== null)
   @IsUUID('all')
   departmentId?: string | null;
 
   @ApiPropertyOptional({
+    example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51',
     format: 'uuid',
     nullable: true,
     type: String,
@@ -264,26 +298,27 @@ export class UpdateMemberRequest {
   @IsUUID('all')
   postId?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
+  @ApiPropertyOptional({ example: '2014-09-01', format: 'date', nullable: true, type: String })
   @ValidateIf((o: UpdateMemberRequest) => o.startDate !== undefined && o.startDate !== null)
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startDate must be a date (YYYY-MM-DD)' })
   startDate?: string | null;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true, type: String })
+  @ApiPropertyOptional({ example: null, format: 'date', nullable: true, type: String })
   @ValidateIf((o: UpdateMemberRequest) => o.leaveDate !== undefined && o.leaveDate !== null)
   @IsDateString({ strict: true })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'leaveDate must be a date (YYYY-MM-DD)' })
   leaveDate?: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ example: 3 })
   @Int4(1)
   version: number;
 }
 
 export class MemberVetting {
-  @ApiProperty({ enum: VettingState, enumName: 'VettingState' }) state: VettingState;
+  @ApiProperty({ example: 'up_to_date', enum: VettingState, enumName: 'VettingState' }) state: VettingState;
   @ApiProperty({
+    example: 'MV',
     enum: VettingLevel,
     enumName: 'VettingLevel',
     nullable: true,
@@ -291,33 +326,48 @@ export class MemberVetting {
   })
   requiredLevel: VettingLevel | null;
   @ApiProperty({
+    example: '2a7f9c4e-8b3d-4e1a-9f6c-1d5b8e3a7c26',
     format: 'uuid',
     nullable: true,
     type: String,
     description: 'The clearance the state rests on',
   })
   clearanceId: string | null;
-  @ApiProperty({ enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
+  @ApiProperty({ example: 'MV', enum: VettingLevel, enumName: 'VettingLevel', nullable: true })
   clearanceLevel: VettingLevel | null;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) expiresOn: string | null;
+  @ApiProperty({ example: '2029-03-17', format: 'date', nullable: true, type: String }) expiresOn:
+    string | null;
 }
 
 export class MemberView {
-  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08', format: 'uuid' }) id: string;
   @ApiProperty({ enum: MemberType, enumName: 'MemberType' }) memberType: MemberType;
-  @ApiProperty() staffNumber: string;
-  @ApiProperty() givenName: string;
-  @ApiProperty() familyName: string;
-  @ApiProperty({ nullable: true, type: String }) rankOrGrade: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) departmentId: string | null;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String }) postId: string | null;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) startDate: string | null;
-  @ApiProperty({ format: 'date', nullable: true, type: String }) leaveDate: string | null;
-  @ApiProperty({ description: 'Employed today (started, not left)' }) current: boolean;
+  @ApiProperty({ example: 'DS4127' }) staffNumber: string;
+  @ApiProperty({ example: 'Karen' }) givenName: string;
+  @ApiProperty({ example: 'Holloway' }) familyName: string;
+  @ApiProperty({ example: 'Detective Sergeant', nullable: true, type: String }) rankOrGrade: string | null;
+  @ApiProperty({
+    example: '1e8c4a7b-3d9f-4c2e-b5a1-6f7d2e9c8b13',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  departmentId: string | null;
+  @ApiProperty({
+    example: '9c5d2b8e-7a1f-4d3c-8e6b-4a2f1c7d9e51',
+    format: 'uuid',
+    nullable: true,
+    type: String,
+  })
+  postId: string | null;
+  @ApiProperty({ example: '2014-09-01', format: 'date', nullable: true, type: String }) startDate:
+    string | null;
+  @ApiProperty({ example: null, format: 'date', nullable: true, type: String }) leaveDate: string | null;
+  @ApiProperty({ example: true, description: 'Employed today (started, not left)' }) current: boolean;
   @ApiProperty({ type: MemberVetting }) vetting: MemberVetting;
-  @ApiProperty() version: number;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 3 }) version: number;
+  @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: '2026-06-02T14:05:33.000Z', format: 'date-time' }) updatedAt: string;
 }
 
 export class MemberQuery extends PageQuery {
@@ -364,10 +414,10 @@ export class ImportRowError {
 }
 
 export class ImportResult {
-  @ApiProperty() rows: number;
-  @ApiProperty() inserted: number;
-  @ApiProperty() updated: number;
-  @ApiProperty({ description: 'Rows identical to what is stored' }) unchanged: number;
+  @ApiProperty({ example: 3012 }) rows: number;
+  @ApiProperty({ example: 12 }) inserted: number;
+  @ApiProperty({ example: 7 }) updated: number;
+  @ApiProperty({ example: 2993, description: 'Rows identical to what is stored' }) unchanged: number;
 }
 
 export const IMPORT_COLUMNS = [
