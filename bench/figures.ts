@@ -15,6 +15,7 @@ import {
 import {
   caseFiguresFromFactsQuery,
   caseFiguresQuery,
+  intelligenceFiguresFromModelQuery,
   intelligenceFiguresQuery,
   referralFiguresQuery,
 } from '../src/modules/figures/year-figures.repository.js';
@@ -105,6 +106,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       name: 'figures: intelligence, ten years',
       path: `/api/v1/figures/intelligence?${range}`,
       sql: raw(intelligenceFiguresQuery({ from, to, basis: 'recorded' })),
+      model: raw(intelligenceFiguresFromModelQuery({ from, to, basis: 'recorded' })),
     },
     {
       name: 'figures: vetting compliance, this financial year by month',

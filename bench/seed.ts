@@ -153,13 +153,21 @@ export const SEED: SeedStep[] = [
       const deferred = await ctx.typeorm.transaction(async (manager) => {
         const query: Query = (text, params) => manager.query(text, params);
         await bulkSettings(query);
+        // The intelligence figure's read model is filled once, set-based, after the bulk load (its statement
+        // triggers set aside meanwhile, in this transaction): the same derivation as the triggers.
+        await query(`ALTER TABLE intelligence_report DISABLE TRIGGER intelligence_figure_insert,
+                       DISABLE TRIGGER intelligence_figure_update, DISABLE TRIGGER intelligence_figure_delete`);
         // The full-text index (the longest build) is built beside the next steps, which do not touch reports.
-        return withoutIndexes(
+        const later = await withoutIndexes(
           query,
           INTELLIGENCE_TABLES,
           () => seedIntelligenceReports({ manager, users: ctx.users, log: () => undefined }, n, 3650),
           { deferred: (definition) => definition.includes('USING gin') },
         );
+        await query(`ALTER TABLE intelligence_report ENABLE TRIGGER intelligence_figure_insert,
+                       ENABLE TRIGGER intelligence_figure_update, ENABLE TRIGGER intelligence_figure_delete`);
+        await query(`SELECT intelligence_figure_refill()`);
+        return later;
       });
       for (const definition of deferred) {
         ctx.later(() =>

@@ -4,11 +4,11 @@ import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { all, db } from '../../database/sql.js';
 import { RecordKind } from '../access/access.policy.js';
-import type { FigureColumn } from './dto/figures.dto.js';
 import {
   and,
   type FigureFilter,
   type Fragment,
+  type SqlColumn,
   fyStart,
   memberConditions,
   push,
@@ -35,7 +35,7 @@ function monthEnds(f: FigureFilter, today: string): Fragment {
            UNION ALL SELECT 'now', ${today}::date)`;
 }
 
-export const VETTING_COLUMNS: FigureColumn[] = [
+export const VETTING_COLUMNS: SqlColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, taken on its last day) or now (today)' },
   { key: 'as_of', description: 'The date the vetting states are taken on' },
   { key: 'financial_year', description: 'The financial year the date falls in' },
@@ -169,7 +169,7 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
  ORDER BY m.period = 'now', m.as_of`;
 }
 
-export const CAPACITY_COLUMNS: FigureColumn[] = [
+export const CAPACITY_COLUMNS: SqlColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, at the end of its last day) or now (end of today)' },
   { key: 'as_of', description: 'The date the queue is taken at (end of day, UK local time)' },
   { key: 'financial_year', description: 'The financial year the date falls in' },
