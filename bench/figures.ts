@@ -8,6 +8,7 @@ import {
 } from '../src/modules/figures/figures.repository.js';
 import { financialYearOfDate, formatFinancialYear } from '../src/modules/figures/financial-year.js';
 import {
+  capacityFiguresFromModelQuery,
   capacityFiguresQuery,
   vettingComplianceQuery,
   vettingComplianceSnapshotQuery,
@@ -118,6 +119,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       name: 'figures: capacity, this financial year by month',
       path: `/api/v1/figures/capacity?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
       sql: raw(capacityFiguresQuery({ from: to, to }, today, assessmentTargetDays)),
+      model: raw(capacityFiguresFromModelQuery({ from: to, to }, today, assessmentTargetDays)),
     },
     {
       name: 'figures: misconduct return, last financial year (CSV)',

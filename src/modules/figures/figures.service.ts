@@ -188,7 +188,7 @@ export class FiguresService {
       (tx) => this.months.capacity(tx, filter, today, target),
       {
         basis: 'open_at_date',
-        basisDescription: `Items open at the end of the day (UK local time): intelligence received and not decided (development counts as open; target ${target} days from receipt), cases recorded and not finalised (target: 12 months)`,
+        basisDescription: `Items open at the end of the day (UK dates): intelligence received and not decided (development counts as open; target ${target} days from receipt), cases recorded and not finalised (target: 12 months); investigators as assigned now, analysts as now. Read from a model kept in each change's own transaction: as of asAt, back-dated changes included`,
         unit: 'Open intelligence reports and cases',
       },
     );

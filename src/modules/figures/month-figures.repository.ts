@@ -180,19 +180,27 @@ export const CAPACITY_COLUMNS: SqlColumn[] = [
     description: 'Intelligence received and not yet decided (development counts as open)',
   },
   { key: 'intelligence_per_analyst', description: 'Open intelligence per analyst, one decimal' },
-  { key: 'oldest_intelligence_days', description: 'Age in days of the oldest open report' },
+  {
+    key: 'oldest_intelligence_days',
+    description: 'Age of the oldest open report in whole days: the date less the UK date it was received',
+  },
   {
     key: 'intelligence_past_target',
-    description: 'Open reports past the assessment target (days from receipt)',
+    description:
+      'Open reports past the assessment target: received on or before the date less the target in days (UK dates)',
   },
   { key: 'open_cases', description: 'Cases recorded and not yet finalised' },
   { key: 'investigators', description: 'Distinct investigators assigned to those cases (as assigned now)' },
   { key: 'cases_per_investigator', description: 'Open cases per investigator, one decimal' },
   { key: 'unassigned_cases', description: 'Open cases with no investigator (as assigned now)' },
-  { key: 'oldest_case_days', description: 'Age in days of the oldest open case' },
+  {
+    key: 'oldest_case_days',
+    description: 'Age of the oldest open case in whole days: the date less the UK date it was recorded',
+  },
   {
     key: 'cases_past_target',
-    description: 'Open cases over 12 months old (reported to the police and crime commissioner)',
+    description:
+      'Open cases recorded 12 months or more before the date, in UK dates (reported to the police and crime commissioner)',
   },
 ];
 
@@ -218,7 +226,9 @@ export type CapacityFigureRow = {
  * The unit's queues at the end of each month and today: open intelligence and cases, per analyst and per
  * investigator, the oldest item, items past their target. An item is open at an instant when it was
  * received/recorded before it and not decided/finalised by then (from the stored timestamps, not a
- * snapshot); only items that could be open somewhere in the range are read.
+ * snapshot); only items that could be open somewhere in the range are read. Ages and targets in whole UK
+ * days. Straight over the base tables: the read model's oracle (test/intelligence-capacity-facts.e2e-spec.ts)
+ * and the bench's baseline; the endpoint reads `capacityFiguresFromModelQuery`.
  */
 export function capacityFiguresQuery(
   f: FigureFilter,
@@ -282,18 +292,134 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
  CROSS JOIN analysts
  CROSS JOIN LATERAL (
    SELECT count(*)::int AS open,
-          floor(extract(epoch FROM m.at - min(x.received_at)) / 86400)::int AS oldest,
-          count(*) FILTER (WHERE x.received_at < m.at - make_interval(days => ${targetDays}::int))::int AS past
+          (m.as_of - min((x.received_at AT TIME ZONE ${LONDON})::date))::int AS oldest,
+          count(*) FILTER (WHERE (x.received_at AT TIME ZONE ${LONDON})::date <= m.as_of - ${targetDays}::int)::int AS past
      FROM intel x
     WHERE x.received_at < m.at AND (x.closed_at IS NULL OR x.closed_at >= m.at)) qi
  CROSS JOIN LATERAL (
    SELECT count(*)::int AS open,
           count(DISTINCT x.investigator_id)::int AS investigators,
           count(*) FILTER (WHERE x.investigator_id IS NULL)::int AS unassigned,
-          floor(extract(epoch FROM m.at - min(x.recorded_at)) / 86400)::int AS oldest,
-          count(*) FILTER (WHERE x.recorded_at + interval '12 months' < m.at)::int AS past
+          (m.as_of - min((x.recorded_at AT TIME ZONE ${LONDON})::date))::int AS oldest,
+          count(*) FILTER (WHERE ((x.recorded_at AT TIME ZONE ${LONDON})::date + interval '12 months')::date <= m.as_of)::int AS past
      FROM cases x
     WHERE x.recorded_at < m.at AND (x.finalised_at IS NULL OR x.finalised_at >= m.at)) qc
+ ORDER BY m.period = 'now', m.as_of`;
+}
+
+/**
+ * The same table as `capacityFiguresQuery` (the figure over the base tables: its oracle and the bench's
+ * baseline), read from its read model (migration CapacityFigureFacts): `capacity_intelligence_count` (reports
+ * per category filter, UK date received and UK date closed) and `capacity_case_count` (cases per category
+ * filter, date recorded, date finalised and investigator), kept by triggers in each change's own transaction.
+ * Only the rows still open after the first date shown are read (closed after it, or not closed: an index
+ * range). The items concerning the caller (the access policy) are taken off row by row, counted through the
+ * same derivations, before anything is counted (so that the oldest item and the distinct investigators are
+ * those of what is left); with a department or member-type filter (a subject's current department and type)
+ * the rows are counted through the derivations from the items with a matching subject instead.
+ */
+export function capacityFiguresFromModelQuery(
+  f: FigureFilter,
+  today: string,
+  targetDays: number,
+): RawBuilder<CapacityFigureRow> {
+  const members = memberConditions(f, 'w');
+  const category = (alias: string): Fragment =>
+    f.category
+      ? sql`${sql.ref(`${alias}.category`)} = ${f.category}::text::corruption_category`
+      : sql`${sql.ref(`${alias}.category`)} IS NULL`;
+  // The first date shown: rows closed on or before it are open on none of them.
+  const first = sql`(SELECT min(x.as_of) FROM m x)`;
+  const intelFacts = (where: Fragment[]): Fragment => sql`
+  SELECT k.received_on, k.closed_on, count(*) AS n
+    FROM intelligence_report i
+   CROSS JOIN LATERAL capacity_intelligence_facts_of(i.received_at, i.reviewed_at, i.decision,
+         i.primary_category, i.secondary_categories) k
+   WHERE ${and([category('k'), sql`(k.closed_on IS NULL OR k.closed_on > ${first})`, ...where])}
+   GROUP BY k.received_on, k.closed_on`;
+  const caseFacts = (where: Fragment[]): Fragment => sql`
+  SELECT k.recorded_on, k.finalised_on, c.investigator_id, count(*) AS n
+    FROM case_record c
+   CROSS JOIN LATERAL capacity_case_facts_of(c.recorded_at, c.finalised_at, c.primary_category, c.categories) k
+   WHERE ${and([category('k'), sql`(k.finalised_on IS NULL OR k.finalised_on > ${first})`, ...where])}
+   GROUP BY k.recorded_on, k.finalised_on, c.investigator_id`;
+  const shownIntel = visible(f, RecordKind.IntelligenceReport, 'i');
+  const shownCase = visible(f, RecordKind.Case, 'c');
+  let intel: Fragment;
+  let cases: Fragment;
+  if (members.length) {
+    const intelWhere: Fragment[] = [
+      sql`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
+      WHERE isub.report_id = i.id AND ${and(members)})`,
+    ];
+    const caseWhere: Fragment[] = [
+      sql`EXISTS (SELECT 1 FROM case_subject cs JOIN workforce_member w ON w.id = cs.workforce_member_id
+      WHERE cs.case_id = c.id AND ${and(members)})`,
+    ];
+    push(intelWhere, shownIntel);
+    push(caseWhere, shownCase);
+    intel = intelFacts(intelWhere);
+    cases = caseFacts(caseWhere);
+  } else {
+    // access: the model counts every item; those the caller may not see are taken off (negated policy).
+    intel = sql`
+  SELECT t.received_on, t.closed_on, sum(t.n) AS n
+    FROM (SELECT t.received_on, t.closed_on, t.n::bigint AS n
+            FROM capacity_intelligence_count t
+           WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}${
+             shownIntel
+               ? sql`
+          UNION ALL
+          SELECT x.received_on, x.closed_on, -x.n FROM (${intelFacts([sql`NOT (${shownIntel})`])}) x`
+               : sql``
+           }) t
+   GROUP BY t.received_on, t.closed_on`;
+    cases = sql`
+  SELECT t.recorded_on, t.finalised_on, t.investigator_id, sum(t.n) AS n
+    FROM (SELECT t.recorded_on, t.finalised_on, t.investigator_id, t.n::bigint AS n
+            FROM capacity_case_count t
+           WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}${
+             shownCase
+               ? sql`
+          UNION ALL
+          SELECT x.recorded_on, x.finalised_on, x.investigator_id, -x.n FROM (${caseFacts([sql`NOT (${shownCase})`])}) x`
+               : sql``
+           }) t
+   GROUP BY t.recorded_on, t.finalised_on, t.investigator_id`;
+  }
+  return sql<CapacityFigureRow>`
+WITH m AS MATERIALIZED (SELECT period, as_of FROM ${monthEnds(f, today)} x),
+intel AS MATERIALIZED (SELECT * FROM (${intel}) x WHERE x.n > 0),
+cases AS MATERIALIZED (SELECT * FROM (${cases}) x WHERE x.n > 0),
+analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       analysts.n AS analysts,
+       qi.open AS open_intelligence,
+       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
+       qi.oldest AS oldest_intelligence_days,
+       qi.past AS intelligence_past_target,
+       qc.open AS open_cases,
+       qc.investigators,
+       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
+       qc.unassigned AS unassigned_cases,
+       qc.oldest AS oldest_case_days,
+       qc.past AS cases_past_target
+  FROM m
+ CROSS JOIN analysts
+ CROSS JOIN LATERAL (
+   SELECT COALESCE(sum(x.n), 0)::int AS open,
+          (m.as_of - min(x.received_on))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE x.received_on <= m.as_of - ${targetDays}::int), 0)::int AS past
+     FROM intel x
+    WHERE x.received_on <= m.as_of AND (x.closed_on IS NULL OR x.closed_on > m.as_of)) qi
+ CROSS JOIN LATERAL (
+   SELECT COALESCE(sum(x.n), 0)::int AS open,
+          count(DISTINCT x.investigator_id)::int AS investigators,
+          COALESCE(sum(x.n) FILTER (WHERE x.investigator_id IS NULL), 0)::int AS unassigned,
+          (m.as_of - min(x.recorded_on))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE (x.recorded_on + interval '12 months')::date <= m.as_of), 0)::int AS past
+     FROM cases x
+    WHERE x.recorded_on <= m.as_of AND (x.finalised_on IS NULL OR x.finalised_on > m.as_of)) qc
  ORDER BY m.period = 'now', m.as_of`;
 }
 
@@ -310,6 +436,6 @@ export class MonthFiguresRepository {
     today: string,
     targetDays: number,
   ): Promise<CapacityFigureRow[]> {
-    return all(tx, capacityFiguresQuery(f, today, targetDays).compile(db));
+    return all(tx, capacityFiguresFromModelQuery(f, today, targetDays).compile(db));
   }
 }
