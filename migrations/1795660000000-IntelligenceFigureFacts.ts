@@ -53,7 +53,7 @@ export class IntelligenceFigureFacts1795660000000 implements MigrationInterface 
 
     // The derivation: the (basis, year, category filter) rows a report counts in, with its days to decision.
     await q.query(`CREATE FUNCTION intelligence_figure_facts_of(
-        p_received_at timestamptz, p_reviewed_at timestamptz, p_decision review_decision,
+        p_received_at timestamptz, p_reviewed_at timestamptz, p_decision intelligence_decision,
         p_primary_category corruption_category, p_secondary_categories corruption_category[])
       RETURNS TABLE (basis text, fy integer, category corruption_category, days integer)
       LANGUAGE sql IMMUTABLE AS $$
@@ -125,7 +125,7 @@ export class IntelligenceFigureFacts1795660000000 implements MigrationInterface 
     await q.query(`DROP FUNCTION intelligence_figure_refill()`);
     await q.query(`DROP FUNCTION intelligence_figure_apply()`);
     await q.query(
-      `DROP FUNCTION intelligence_figure_facts_of(timestamptz, timestamptz, review_decision, corruption_category, corruption_category[])`,
+      `DROP FUNCTION intelligence_figure_facts_of(timestamptz, timestamptz, intelligence_decision, corruption_category, corruption_category[])`,
     );
     await q.query(`DROP TABLE "intelligence_decision_days"`);
     await q.query(`DROP TABLE "intelligence_figure_total"`);

@@ -57,7 +57,7 @@ export class CapacityFigureFacts1795660000100 implements MigrationInterface {
     );
 
     await q.query(`CREATE FUNCTION capacity_intelligence_facts_of(
-        p_received_at timestamptz, p_reviewed_at timestamptz, p_decision review_decision,
+        p_received_at timestamptz, p_reviewed_at timestamptz, p_decision intelligence_decision,
         p_primary_category corruption_category, p_secondary_categories corruption_category[])
       RETURNS TABLE (category corruption_category, received_on date, closed_on date)
       LANGUAGE sql IMMUTABLE AS $$
@@ -152,7 +152,7 @@ export class CapacityFigureFacts1795660000100 implements MigrationInterface {
       `DROP FUNCTION capacity_case_facts_of(timestamptz, timestamptz, corruption_category, corruption_category[])`,
     );
     await q.query(
-      `DROP FUNCTION capacity_intelligence_facts_of(timestamptz, timestamptz, review_decision, corruption_category, corruption_category[])`,
+      `DROP FUNCTION capacity_intelligence_facts_of(timestamptz, timestamptz, intelligence_decision, corruption_category, corruption_category[])`,
     );
     await q.query(`DROP TABLE "capacity_case_count"`);
     await q.query(`DROP TABLE "capacity_intelligence_count"`);
