@@ -1357,7 +1357,7 @@ export interface paths {
         };
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1379,7 +1379,7 @@ export interface paths {
         };
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1401,7 +1401,7 @@ export interface paths {
         };
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1423,7 +1423,7 @@ export interface paths {
         };
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description Default range: the current financial year. JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1445,7 +1445,7 @@ export interface paths {
         };
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description Default range: the current financial year. JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -3328,10 +3328,15 @@ export interface components {
         };
         FigureColumn: {
             /**
-             * @description The key in every row and the CSV header
-             * @example pending
+             * @description The key of this column in every row (camelCase)
+             * @example daysToFinalise
              */
             key: string;
+            /**
+             * @description The column’s header in the CSV (snake_case)
+             * @example days_to_finalise
+             */
+            csvHeader: string;
             /** @example Allegation result still pending (case not finalised) */
             description: string;
         };
@@ -3354,7 +3359,7 @@ export interface components {
              */
             callerRecordsExcluded: boolean;
             columns: components["schemas"]["FigureColumn"][];
-            /** @description One object per row, keyed by the column keys */
+            /** @description One object per row, keyed by the columns’ `key` (camelCase) */
             rows: {
                 [key: string]: unknown;
             }[];
