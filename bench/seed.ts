@@ -160,7 +160,9 @@ export const SEED: SeedStep[] = [
         await bulkSettings(query);
         // The intelligence and capacity figures' read models are filled once, set-based, after the bulk load
         // (their statement triggers set aside meanwhile, in this transaction): the same derivations as the triggers.
-        await query(`ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `DISABLE TRIGGER ${t}`).join(', ')}`);
+        await query(
+          `ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `DISABLE TRIGGER ${t}`).join(', ')}`,
+        );
         // The full-text index (the longest build) is built beside the next steps, which do not touch reports.
         const later = await withoutIndexes(
           query,
@@ -168,7 +170,9 @@ export const SEED: SeedStep[] = [
           () => seedIntelligenceReports({ manager, users: ctx.users, log: () => undefined }, n, 3650),
           { deferred: (definition) => definition.includes('USING gin') },
         );
-        await query(`ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `ENABLE TRIGGER ${t}`).join(', ')}`);
+        await query(
+          `ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `ENABLE TRIGGER ${t}`).join(', ')}`,
+        );
         await query(`SELECT intelligence_figure_refill()`);
         // The capacity model's cases side is empty here; the cases step adds to it through its triggers.
         await query(`SELECT capacity_figure_refill()`);

@@ -147,7 +147,8 @@ describe('figures', () => {
       for (const row of res.body.rows as Record<string, number | string>[]) {
         const fy = Number(String(row.financialYear).slice(0, 4));
         expect(row.basis).toBe('recorded');
-        for (const [key, n] of Object.entries(expected[fy])) expect([key, row[camelKey(key)]]).toEqual([key, n]);
+        for (const [key, n] of Object.entries(expected[fy]))
+          expect([key, row[camelKey(key)]]).toEqual([key, n]);
         expect(row.pending).toBe(REPORT[fy].pending);
         // Every referral has exactly one allegation result, pending included.
         const sum = [...ALLEGATIONS, 'pending'].reduce((s, k) => s + Number(row[camelKey(k)]), 0);
@@ -849,7 +850,9 @@ describe('figures', () => {
         };
         const apiRows = api.rows.length + (api.total ? 1 : 0) + (api.totalsByMemberType?.length ?? 0);
         expect([s.name, raw.rowCount]).toEqual([s.name, apiRows]);
-        const key = Object.keys(raw.rows[0] ?? {}).find((k) => k !== 'fy' && camelKey(k) in (api.rows[0] ?? {}));
+        const key = Object.keys(raw.rows[0] ?? {}).find(
+          (k) => k !== 'fy' && camelKey(k) in (api.rows[0] ?? {}),
+        );
         if (key && api.rows.length) {
           expect([s.name, raw.rows[0][key]]).toEqual([s.name, api.rows[0][camelKey(key)]]);
         }

@@ -135,7 +135,13 @@ describe('intelligence and capacity figure facts (property)', () => {
       { from: lo, to: hi, department: departments[0] },
       { from: lo, to: hi, viewer: viewer(linked) },
       { from: lo, to: hi, viewer: viewer(linked), category: 'drugs' as FigureFilter['category'] },
-      { from: lo, to: hi, viewer: viewer(linked), department: departments[1], memberType: 'officer' as never },
+      {
+        from: lo,
+        to: hi,
+        viewer: viewer(linked),
+        department: departments[1],
+        memberType: 'officer' as never,
+      },
     ];
     const label = (what: string, f: object) =>
       `${round}: ${what} ${JSON.stringify({ ...f, viewer: 'viewer' in f && f.viewer ? 'linked' : undefined })}`;
@@ -403,21 +409,52 @@ describe('intelligence and capacity figure facts (property)', () => {
       );
       expect(intelligence.status).toBe(200);
       const oracle = await run(
-        intelligenceFiguresQuery({ from: fy - 3, to: fy, basis: 'finalised', category: 'drugs' as never, viewer: who }),
+        intelligenceFiguresQuery({
+          from: fy - 3,
+          to: fy,
+          basis: 'finalised',
+          category: 'drugs' as never,
+          viewer: who,
+        }),
       );
       const [total] = asJson(oracle.filter((r) => r.fy === -1));
-      for (const key of ['received', 'noFurtherAction', 'medianDaysToDecision', 'p90DaysToDecision', 'open']) {
+      for (const key of [
+        'received',
+        'noFurtherAction',
+        'medianDaysToDecision',
+        'p90DaysToDecision',
+        'open',
+      ]) {
         expect({ key, value: intelligence.body.total[key] }).toEqual({ key, value: total[key] });
       }
-      expect(intelligence.body.columns[0]).toMatchObject({ key: 'financialYear', csvHeader: 'financial_year' });
+      expect(intelligence.body.columns[0]).toMatchObject({
+        key: 'financialYear',
+        csvHeader: 'financial_year',
+      });
 
       const capacity = await call(t.app, 'GET', '/api/v1/figures/capacity', { token: user.token });
       expect(capacity.status).toBe(200);
       const capacityOracle = asJson(
         await run(capacityFiguresQuery({ from: fy, to: fy, viewer: who }, today(), 28)),
       );
-      expect(capacity.body.rows.map((r: Record<string, unknown>) => [r.period, r.openIntelligence, r.openCases, r.investigators, r.oldestCaseDays, r.casesPastTarget])).toEqual(
-        capacityOracle.map((r) => [r.period, r.openIntelligence, r.openCases, r.investigators, r.oldestCaseDays, r.casesPastTarget]),
+      expect(
+        capacity.body.rows.map((r: Record<string, unknown>) => [
+          r.period,
+          r.openIntelligence,
+          r.openCases,
+          r.investigators,
+          r.oldestCaseDays,
+          r.casesPastTarget,
+        ]),
+      ).toEqual(
+        capacityOracle.map((r) => [
+          r.period,
+          r.openIntelligence,
+          r.openCases,
+          r.investigators,
+          r.oldestCaseDays,
+          r.casesPastTarget,
+        ]),
       );
       const csv = await call(t.app, 'GET', '/api/v1/figures/capacity?format=csv', { token: user.token });
       expect(csv.status).toBe(200);

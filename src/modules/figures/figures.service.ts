@@ -55,7 +55,8 @@ export const MAX_MONTHLY_YEARS = 10;
 type FoundRow = Readonly<Record<string, FigureValue>>;
 
 /** A snake_case SQL column name as its JSON key: `days_to_finalise` → `daysToFinalise`, `graded_3x5x2` → `graded3x5x2`. */
-export const camelKey = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+export const camelKey = (snake: string): string =>
+  snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * The one place figures' JSON keys are made (issue 27: camelCase everywhere): a figure's columns are named in
@@ -78,7 +79,8 @@ function rowShaper(columns: SqlColumn[]): (r: FoundRow, fixed: FigureRow) => Fig
   const template: FigureRow = Object.fromEntries(keys.map(([, k]) => [k, null]));
   return (r, fixed) => {
     const out: FigureRow = { ...template };
-    for (const [sqlKey, jsonKey] of keys) out[jsonKey] = sqlKey in fixed ? fixed[sqlKey] : (r[sqlKey] ?? null);
+    for (const [sqlKey, jsonKey] of keys)
+      out[jsonKey] = sqlKey in fixed ? fixed[sqlKey] : (r[sqlKey] ?? null);
     return out;
   };
 }
@@ -312,9 +314,7 @@ export class FiguresService {
         rows: shaped.filter((s) => !s.total).map((s) => s.row),
         // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
         total: totals.find((t) => t.memberType === undefined || t.memberType === ALL_KEY) ?? null,
-        ...(figure === 'cases'
-          ? { totalsByMemberType: totals.filter((t) => t.memberType !== ALL_KEY) }
-          : {}),
+        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.memberType !== ALL_KEY) } : {}),
         asOf: today,
       };
     });
