@@ -35,6 +35,24 @@ function monthEnds(f: FigureFilter, today: string): Fragment {
            UNION ALL SELECT 'now', ${today}::date)`;
 }
 
+/**
+ * `monthEnds` as values, for a statement that needs the planner to know how many dates there are (a dozen,
+ * not the thousand it assumes of a set-returning function): the same periods and dates, in the same order.
+ */
+export function monthEndDates(f: FigureFilter, today: string): { periods: string[]; dates: string[] } {
+  const periods: string[] = [];
+  const dates: string[] = [];
+  for (let y = f.from; y <= f.to; y++) {
+    for (let m = 3; m < 15; m++) {
+      const last = new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10);
+      if (last >= today) continue;
+      periods.push(last.slice(0, 7));
+      dates.push(last);
+    }
+  }
+  return { periods: [...periods, 'now'], dates: [...dates, today] };
+}
+
 export const VETTING_COLUMNS: SqlColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, taken on its last day) or now (today)' },
   { key: 'as_of', description: 'The date the vetting states are taken on' },
@@ -324,6 +342,9 @@ export function capacityFiguresFromModelQuery(
   targetDays: number,
 ): RawBuilder<CapacityFigureRow> {
   const members = memberConditions(f, 'w');
+  // The dates as values: the planner then knows there are a dozen (a set-returning function, it assumes a
+  // thousand, and would compile this small statement with JIT).
+  const ends = monthEndDates(f, today);
   const category = (alias: string): Fragment =>
     f.category
       ? sql`${sql.ref(`${alias}.category`)} = ${f.category}::text::corruption_category`
@@ -360,37 +381,61 @@ export function capacityFiguresFromModelQuery(
     push(caseWhere, shownCase);
     intel = intelFacts(intelWhere);
     cases = caseFacts(caseWhere);
-  } else {
-    // access: the model counts every item; those the caller may not see are taken off (negated policy).
+  } else if (shownIntel && shownCase) {
+    // access: the model counts every item; those the caller may not see are taken off (negated policy), key
+    // by key, before anything is counted.
     intel = sql`
   SELECT t.received_on, t.closed_on, sum(t.n) AS n
     FROM (SELECT t.received_on, t.closed_on, t.n::bigint AS n
             FROM capacity_intelligence_count t
-           WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}${
-             shownIntel
-               ? sql`
+           WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}
           UNION ALL
-          SELECT x.received_on, x.closed_on, -x.n FROM (${intelFacts([sql`NOT (${shownIntel})`])}) x`
-               : sql``
-           }) t
+          SELECT x.received_on, x.closed_on, -x.n FROM (${intelFacts([sql`NOT (${shownIntel})`])}) x) t
    GROUP BY t.received_on, t.closed_on`;
     cases = sql`
   SELECT t.recorded_on, t.finalised_on, t.investigator_id, sum(t.n) AS n
     FROM (SELECT t.recorded_on, t.finalised_on, t.investigator_id, t.n::bigint AS n
             FROM capacity_case_count t
-           WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}${
-             shownCase
-               ? sql`
+           WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}
           UNION ALL
-          SELECT x.recorded_on, x.finalised_on, x.investigator_id, -x.n FROM (${caseFacts([sql`NOT (${shownCase})`])}) x`
-               : sql``
-           }) t
+          SELECT x.recorded_on, x.finalised_on, x.investigator_id, -x.n FROM (${caseFacts([sql`NOT (${shownCase})`])}) x) t
    GROUP BY t.recorded_on, t.finalised_on, t.investigator_id`;
+  } else {
+    // One row per key already (rows emptied by changes stay, with n = 0).
+    intel = sql`
+  SELECT t.received_on, t.closed_on, t.n
+    FROM capacity_intelligence_count t
+   WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}`;
+    cases = sql`
+  SELECT t.recorded_on, t.finalised_on, t.investigator_id, t.n
+    FROM capacity_case_count t
+   WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}`;
   }
+  // The dates shown, ascending (`ends`): an item is open on the k-th when r < k <= c, where r counts the dates
+  // before the day it was received (recorded) and c the dates before the day it was closed (all of them while
+  // open); past target when p < k, p counting the dates before its target day. So the items are first
+  // grouped by (r, c, p): a few dozen groups, whatever the number of items, each with its earliest date.
   return sql<CapacityFigureRow>`
-WITH m AS MATERIALIZED (SELECT period, as_of FROM ${monthEnds(f, today)} x),
-intel AS MATERIALIZED (SELECT * FROM (${intel}) x WHERE x.n > 0),
-cases AS MATERIALIZED (SELECT * FROM (${cases}) x WHERE x.n > 0),
+WITH m AS MATERIALIZED (SELECT x.period, x.as_of FROM unnest(${ends.periods}::text[], ${ends.dates}::date[]) x(period, as_of)),
+e AS MATERIALIZED (SELECT array_agg(as_of ORDER BY as_of) AS ends FROM m),
+intel AS MATERIALIZED (
+  SELECT width_bucket(x.received_on - 1, e.ends) AS r,
+         CASE WHEN x.closed_on IS NULL THEN cardinality(e.ends) ELSE width_bucket(x.closed_on - 1, e.ends) END AS c,
+         width_bucket(x.received_on + ${targetDays}::int - 1, e.ends) AS p,
+         sum(x.n) AS n, min(x.received_on) AS earliest
+    FROM (${intel}) x CROSS JOIN e
+   WHERE x.n > 0
+   GROUP BY 1, 2, 3
+),
+cases AS MATERIALIZED (
+  SELECT width_bucket(x.recorded_on - 1, e.ends) AS r,
+         CASE WHEN x.finalised_on IS NULL THEN cardinality(e.ends) ELSE width_bucket(x.finalised_on - 1, e.ends) END AS c,
+         width_bucket((x.recorded_on + interval '12 months')::date - 1, e.ends) AS p,
+         x.investigator_id, sum(x.n) AS n, min(x.recorded_on) AS earliest
+    FROM (${cases}) x CROSS JOIN e
+   WHERE x.n > 0
+   GROUP BY 1, 2, 3, 4
+),
 analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
 SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
        analysts.n AS analysts,
@@ -406,20 +451,22 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
        qc.past AS cases_past_target
   FROM m
  CROSS JOIN analysts
+ CROSS JOIN e
+ CROSS JOIN LATERAL (SELECT array_position(e.ends, m.as_of) AS k) k
  CROSS JOIN LATERAL (
    SELECT COALESCE(sum(x.n), 0)::int AS open,
-          (m.as_of - min(x.received_on))::int AS oldest,
-          COALESCE(sum(x.n) FILTER (WHERE x.received_on <= m.as_of - ${targetDays}::int), 0)::int AS past
+          (m.as_of - min(x.earliest))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE x.p < k.k), 0)::int AS past
      FROM intel x
-    WHERE x.received_on <= m.as_of AND (x.closed_on IS NULL OR x.closed_on > m.as_of)) qi
+    WHERE x.r < k.k AND k.k <= x.c) qi
  CROSS JOIN LATERAL (
    SELECT COALESCE(sum(x.n), 0)::int AS open,
           count(DISTINCT x.investigator_id)::int AS investigators,
           COALESCE(sum(x.n) FILTER (WHERE x.investigator_id IS NULL), 0)::int AS unassigned,
-          (m.as_of - min(x.recorded_on))::int AS oldest,
-          COALESCE(sum(x.n) FILTER (WHERE (x.recorded_on + interval '12 months')::date <= m.as_of), 0)::int AS past
+          (m.as_of - min(x.earliest))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE x.p < k.k), 0)::int AS past
      FROM cases x
-    WHERE x.recorded_on <= m.as_of AND (x.finalised_on IS NULL OR x.finalised_on > m.as_of)) qc
+    WHERE x.r < k.k AND k.k <= x.c) qc
  ORDER BY m.period = 'now', m.as_of`;
 }
 
