@@ -164,6 +164,8 @@ describe('intelligence and capacity figure facts (property)', () => {
       [now, 28],
       [now, 5],
       [`${current - 1}-11-20`, 28],
+      // Early in a financial year: no month of it has ended, today's row alone.
+      [`${current - 1}-04-10`, 28],
     ] as const) {
       const fy = financialYearOfDate(day);
       for (const f of filters) {
