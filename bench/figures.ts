@@ -8,6 +8,7 @@ import {
 } from '../src/modules/figures/figures.repository.js';
 import { financialYearOfDate, formatFinancialYear } from '../src/modules/figures/financial-year.js';
 import {
+  capacityFiguresFromModelQuery,
   capacityFiguresQuery,
   vettingComplianceQuery,
   vettingComplianceSnapshotQuery,
@@ -15,6 +16,7 @@ import {
 import {
   caseFiguresFromFactsQuery,
   caseFiguresQuery,
+  intelligenceFiguresFromModelQuery,
   intelligenceFiguresQuery,
   referralFiguresQuery,
 } from '../src/modules/figures/year-figures.repository.js';
@@ -105,6 +107,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       name: 'figures: intelligence, ten years',
       path: `/api/v1/figures/intelligence?${range}`,
       sql: raw(intelligenceFiguresQuery({ from, to, basis: 'recorded' })),
+      model: raw(intelligenceFiguresFromModelQuery({ from, to, basis: 'recorded' })),
     },
     {
       name: 'figures: vetting compliance, this financial year by month',
@@ -116,6 +119,7 @@ export function figuresBenchScenarios(today: string, assessmentTargetDays = 28):
       name: 'figures: capacity, this financial year by month',
       path: `/api/v1/figures/capacity?from=${formatFinancialYear(to)}&to=${formatFinancialYear(to)}`,
       sql: raw(capacityFiguresQuery({ from: to, to }, today, assessmentTargetDays)),
+      model: raw(capacityFiguresFromModelQuery({ from: to, to }, today, assessmentTargetDays)),
     },
     {
       name: 'figures: misconduct return, last financial year (CSV)',

@@ -132,6 +132,11 @@ const INTELLIGENCE_TABLES = [
   'intelligence_duplicate',
 ];
 
+/** The figures' read-model triggers on intelligence_report, set aside during its bulk load. */
+const FIGURE_TRIGGERS = ['intelligence_figure', 'capacity_figure'].flatMap((t) =>
+  ['insert', 'update', 'delete'].map((event) => `${t}_${event}`),
+);
+
 const CASE_TABLES = [
   'case_record',
   'case_subject',
@@ -153,13 +158,25 @@ export const SEED: SeedStep[] = [
       const deferred = await ctx.typeorm.transaction(async (manager) => {
         const query: Query = (text, params) => manager.query(text, params);
         await bulkSettings(query);
+        // The intelligence and capacity figures' read models are filled once, set-based, after the bulk load
+        // (their statement triggers set aside meanwhile, in this transaction): the same derivations as the triggers.
+        await query(
+          `ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `DISABLE TRIGGER ${t}`).join(', ')}`,
+        );
         // The full-text index (the longest build) is built beside the next steps, which do not touch reports.
-        return withoutIndexes(
+        const later = await withoutIndexes(
           query,
           INTELLIGENCE_TABLES,
           () => seedIntelligenceReports({ manager, users: ctx.users, log: () => undefined }, n, 3650),
           { deferred: (definition) => definition.includes('USING gin') },
         );
+        await query(
+          `ALTER TABLE intelligence_report ${FIGURE_TRIGGERS.map((t) => `ENABLE TRIGGER ${t}`).join(', ')}`,
+        );
+        await query(`SELECT intelligence_figure_refill()`);
+        // The capacity model's cases side is empty here; the cases step adds to it through its triggers.
+        await query(`SELECT capacity_figure_refill()`);
+        return later;
       });
       for (const definition of deferred) {
         ctx.later(() =>

@@ -295,7 +295,7 @@ describe('case figure facts (property)', () => {
       );
       const total = oracle.find((r) => r.fy === -1 && r.member_type === 'all');
       expect(res.body.total.people).toBe(total.people);
-      expect(res.body.total.hearings_proven).toBe(total.hearings_proven);
+      expect(res.body.total.hearingsProven).toBe(total.hearings_proven);
       const csv = await call(t.app, 'GET', '/api/v1/figures/cases?format=csv', { token: user.token });
       expect(csv.status).toBe(200);
       expect(Date.parse(csv.headers['figures-as-at'] as string)).toBeGreaterThanOrEqual(before - 1000);

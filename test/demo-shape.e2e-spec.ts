@@ -162,8 +162,8 @@ describe('the demo: a believable unit', () => {
       token: await token('auditor@demo.lantern.local'),
     });
     expect(figure.status).toBe(200);
-    const shares = (figure.body.rows as { compliance_percent: string }[]).map((r) =>
-      Number(r.compliance_percent),
+    const shares = (figure.body.rows as { compliancePercent: string }[]).map((r) =>
+      Number(r.compliancePercent),
     );
     const [lastMonth, now] = shares.slice(-2);
     expect(Math.abs(now - lastMonth)).toBeLessThan(2);

@@ -1,6 +1,7 @@
 import copyStreams from 'pg-copy-streams';
 import { Role } from '../src/common/auth/roles.js';
 import { toCsv, withLiterals } from '../src/common/csv.js';
+import { camelKey } from '../src/modules/figures/figures.service.js';
 import { figuresBenchScenarios } from '../bench/figures.js';
 import { startApp, type TestApp, whileAuditRefused } from './helpers/app.js';
 import { call, expectProblem, type Reply, userWith, workforceMember, type TestUser } from './helpers/http.js';
@@ -138,40 +139,46 @@ describe('figures', () => {
         basis: 'recorded',
         filters: { from: '2016/17', to: '2018/19', category: 'abuse_of_position_sexual' },
       });
-      expect(res.body.rows.map((r: Record<string, unknown>) => [r.financial_year, r.referrals])).toEqual([
+      expect(res.body.rows.map((r: Record<string, unknown>) => [r.financialYear, r.referrals])).toEqual([
         ['2016/17', 100],
         ['2017/18', 172],
         ['2018/19', 143],
       ]);
       for (const row of res.body.rows as Record<string, number | string>[]) {
-        const fy = Number(String(row.financial_year).slice(0, 4));
+        const fy = Number(String(row.financialYear).slice(0, 4));
         expect(row.basis).toBe('recorded');
-        for (const [key, n] of Object.entries(expected[fy])) expect([key, row[key]]).toEqual([key, n]);
+        for (const [key, n] of Object.entries(expected[fy]))
+          expect([key, row[camelKey(key)]]).toEqual([key, n]);
         expect(row.pending).toBe(REPORT[fy].pending);
         // Every referral has exactly one allegation result, pending included.
-        const sum = [...ALLEGATIONS, 'pending'].reduce((s, k) => s + Number(row[k]), 0);
+        const sum = [...ALLEGATIONS, 'pending'].reduce((s, k) => s + Number(row[camelKey(k)]), 0);
         expect(sum).toBe(row.referrals);
         // People: one subject per case; outcomes follow the fixture's mapping.
         expect(row).toMatchObject({
           subjects: row.referrals,
-          misconduct_dismissal_without_notice: REPORT[fy].substantiated,
-          misconduct_not_proven: REPORT[fy].unsubstantiated,
-          misconduct_no_case_to_answer: REPORT[fy].unfounded + REPORT[fy].malicious_or_vexatious,
-          misconduct_pending: REPORT[fy].pending,
-          criminal_not_applicable: row.referrals,
+          misconductDismissalWithoutNotice: REPORT[fy].substantiated,
+          misconductNotProven: REPORT[fy].unsubstantiated,
+          misconductNoCaseToAnswer: REPORT[fy].unfounded + REPORT[fy].malicious_or_vexatious,
+          misconductPending: REPORT[fy].pending,
+          criminalNotApplicable: row.referrals,
         });
       }
       expect(res.body.total).toMatchObject({
-        financial_year: 'total',
+        financialYear: 'total',
         basis: 'recorded',
         referrals: 415,
         substantiated: 118,
         unsubstantiated: 95,
         unfounded: 80,
-        malicious_or_vexatious: 47,
+        maliciousOrVexatious: 47,
         pending: 75,
       });
       expect(res.body.columns.map((c: { key: string }) => c.key)).toEqual(Object.keys(res.body.rows[0]));
+      // JSON keys camelCase (issue 27), each column naming its snake_case CSV header.
+      expect(res.body.columns[0]).toMatchObject({ key: 'financialYear', csvHeader: 'financial_year' });
+      expect(res.body.columns.find((c: { key: string }) => c.key === 'maliciousOrVexatious')).toMatchObject({
+        csvHeader: 'malicious_or_vexatious',
+      });
     });
 
     it('gives the same table as CSV, by ?format=csv and by Accept: text/csv', async () => {
@@ -184,10 +191,15 @@ describe('figures', () => {
         expect(res.headers['content-type']).toContain('text/csv');
         expect(res.headers['content-disposition']).toContain('referrals-2016-17-to-2018-19-recorded.csv');
         const table = csv(res.text);
-        expect(table.header).toEqual(json.body.columns.map((c: { key: string }) => c.key));
+        expect(table.header).toEqual(json.body.columns.map((c: { csvHeader: string }) => c.csvHeader));
         expect(table.header).toContain('pending');
+        expect(table.header).toContain('malicious_or_vexatious');
+        // The CSV's cells are the JSON's values, under the columns' snake_case headers.
+        const header = new Map(
+          (json.body.columns as { key: string; csvHeader: string }[]).map((c) => [c.key, c.csvHeader]),
+        );
         const expectedRows = [...json.body.rows, json.body.total].map((r: Record<string, unknown>) =>
-          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, String(v)])),
+          Object.fromEntries(Object.entries(r).map(([k, v]) => [header.get(k), String(v)])),
         );
         expect(table.rows).toEqual(expectedRows);
         expect(table.rows.map((r) => [r.financial_year, r.referrals, r.pending])).toEqual([
@@ -221,7 +233,7 @@ describe('figures', () => {
       const res = await get(
         '/api/v1/figures/referrals?from=2013/14&to=2016/17&category=abuse_of_position_sexual',
       );
-      expect(res.body.rows.map((r: Record<string, unknown>) => r.financial_year)).toEqual([
+      expect(res.body.rows.map((r: Record<string, unknown>) => r.financialYear)).toEqual([
         '2013/14',
         '2014/15',
         '2015/16',
@@ -229,7 +241,7 @@ describe('figures', () => {
       ]);
       const empty = res.body.rows[0] as Record<string, unknown>;
       for (const c of res.body.columns as { key: string }[]) {
-        if (c.key === 'financial_year' || c.key === 'basis') continue;
+        if (c.key === 'financialYear' || c.key === 'basis') continue;
         expect([c.key, empty[c.key]]).toEqual([c.key, 0]);
       }
       expect(empty).toHaveProperty('pending', 0);
@@ -324,7 +336,7 @@ describe('figures', () => {
       const res = await get('/api/v1/figures/intelligence?from=2014/15&to=2024/25&category=theft_fraud');
       expect(res.status).toBe(200);
       const byYear = Object.fromEntries(
-        (res.body.rows as Record<string, unknown>[]).map((r) => [r.financial_year, r.received]),
+        (res.body.rows as Record<string, unknown>[]).map((r) => [r.financialYear, r.received]),
       );
       const want: Record<string, number> = {};
       for (const [, fy] of instants) {
@@ -338,8 +350,8 @@ describe('figures', () => {
 
     it('does the same for cases by the year recorded', async () => {
       const res = await get('/api/v1/figures/cases?from=2014/15&to=2024/25&category=theft_fraud');
-      const all = (res.body.rows as Record<string, unknown>[]).filter((r) => r.member_type === 'all');
-      const byYear = Object.fromEntries(all.map((r) => [r.financial_year, r.people]));
+      const all = (res.body.rows as Record<string, unknown>[]).filter((r) => r.memberType === 'all');
+      const byYear = Object.fromEntries(all.map((r) => [r.financialYear, r.people]));
       expect(byYear).toMatchObject({
         '2014/15': 1,
         '2015/16': 1,
@@ -349,7 +361,7 @@ describe('figures', () => {
         '2024/25': 1,
       });
       // Nothing is finalised: everyone is pending.
-      expect(res.body.total).toMatchObject({ member_type: 'all', people: 8, pending: 8, finalised: 0 });
+      expect(res.body.total).toMatchObject({ memberType: 'all', people: 8, pending: 8, finalised: 0 });
     });
   });
 
@@ -360,30 +372,30 @@ describe('figures', () => {
       );
       expect(res.status).toBe(200);
       const rows = res.body.rows as Record<string, number | string>[];
-      expect(new Set(rows.map((r) => r.member_type))).toEqual(
+      expect(new Set(rows.map((r) => r.memberType))).toEqual(
         new Set(['all', 'officer', 'staff', 'special_constable', 'pcso', 'volunteer', 'contractor']),
       );
-      const y17 = rows.filter((r) => r.financial_year === '2017/18');
-      const all17 = y17.find((r) => r.member_type === 'all') as Record<string, number>;
+      const y17 = rows.filter((r) => r.financialYear === '2017/18');
+      const all17 = y17.find((r) => r.memberType === 'all') as Record<string, number>;
       expect(all17).toMatchObject({
         people: 172,
         pending: 25,
         hearings: 50,
-        hearings_proven: 50,
-        hearings_gross_misconduct_proven: 50,
+        hearingsProven: 50,
+        hearingsGrossMisconductProven: 50,
         meetings: 40,
-        meetings_proven: 0,
+        meetingsProven: 0,
         proven: 50,
-        not_proven: 40,
-        no_case_to_answer: 57,
-        outcome_dismissal_without_notice: 50,
-        allegation_malicious_or_vexatious: 22,
-        allegation_pending: 25,
+        notProven: 40,
+        noCaseToAnswer: 57,
+        outcomeDismissalWithoutNotice: 50,
+        allegationMaliciousOrVexatious: 22,
+        allegationPending: 25,
       });
-      const officer = y17.find((r) => r.member_type === 'officer') as Record<string, number>;
-      const staff = y17.find((r) => r.member_type === 'staff') as Record<string, number>;
+      const officer = y17.find((r) => r.memberType === 'officer') as Record<string, number>;
+      const staff = y17.find((r) => r.memberType === 'staff') as Record<string, number>;
       expect(officer.people + staff.people).toBe(172);
-      expect(res.body.total).toMatchObject({ financial_year: 'total', member_type: 'all', people: 415 });
+      expect(res.body.total).toMatchObject({ financialYear: 'total', memberType: 'all', people: 415 });
       expect(res.body.totalsByMemberType).toHaveLength(6);
       const csvRes = await get(
         '/api/v1/figures/cases?from=2016/17&to=2018/19&category=abuse_of_position_sexual&format=csv',
@@ -416,18 +428,18 @@ describe('figures', () => {
       }
       const res = await get('/api/v1/figures/intelligence?from=2018/19&to=2018/19&category=drugs');
       expect(res.body.rows[0]).toMatchObject({
-        financial_year: '2018/19',
+        financialYear: '2018/19',
         basis: 'recorded',
         received: 3,
-        category_drugs: 3,
-        source_partner_agency: 3,
-        graded_3x5x2: 3,
-        graded_3x5x2_percent: '100.0',
-        no_further_action: 1,
+        categoryDrugs: 3,
+        sourcePartnerAgency: 3,
+        graded3x5x2: 3,
+        graded3x5x2Percent: '100.0',
+        noFurtherAction: 1,
         disseminated: 1,
         open: 1,
-        median_days_to_decision: '15.0',
-        p90_days_to_decision: '19.0',
+        medianDaysToDecision: '15.0',
+        p90DaysToDecision: '19.0',
       });
     });
 
@@ -438,8 +450,8 @@ describe('figures', () => {
       const rows = res.body.rows as Record<string, unknown>[];
       expect(rows.map((r) => r.period)).toEqual(['2019-04', '2019-05', 'now']);
       expect(rows[2]).toMatchObject({
-        as_of: '2019-06-15',
-        financial_year: '2019/20',
+        asOf: '2019-06-15',
+        financialYear: '2019/20',
         basis: 'open_at_date',
       });
       // Pending APSP cases are open; the 2019/20 ones were recorded after 1 June 2019 and so are not all open yet.
@@ -447,9 +459,9 @@ describe('figures', () => {
         `SELECT count(*)::int AS n FROM case_record WHERE primary_category = 'abuse_of_position_sexual'
            AND finalised_at IS NULL AND recorded_at < '2019-06-16T00:00:00+01:00'`,
       );
-      expect(rows[2].open_cases).toBe(open.rows[0].n);
-      expect(rows[2].unassigned_cases).toBe(open.rows[0].n);
-      expect(Number(rows[2].cases_past_target)).toBeGreaterThan(0);
+      expect(rows[2].openCases).toBe(open.rows[0].n);
+      expect(rows[2].unassignedCases).toBe(open.rows[0].n);
+      expect(Number(rows[2].casesPastTarget)).toBeGreaterThan(0);
     });
 
     it('writes the Home Office misconduct return as CSV, one row per case and person, without names or narrative', async () => {
@@ -478,7 +490,7 @@ describe('figures', () => {
       );
       expect(table.header).not.toContain('workforce_member_id');
       const finalised = await get('/api/v1/figures/cases?from=2017/18&to=2017/18&basis=finalised');
-      const all = finalised.body.rows.find((r: Record<string, unknown>) => r.member_type === 'all');
+      const all = finalised.body.rows.find((r: Record<string, unknown>) => r.memberType === 'all');
       expect(table.rows).toHaveLength(all.finalised);
       expect(
         table.rows.every((r) => r.financial_year === '2017/18' && Number(r.days_to_finalise) === 30),
@@ -728,30 +740,32 @@ describe('figures', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="misconduct-return-2012-13.csv"');
       const json = await get('/api/v1/figures/returns/misconduct?year=2012/13&format=json');
       const rows = json.body.rows as Record<string, unknown>[];
-      const byReference = (ref: string) => rows.filter((r) => r.case_reference === ref);
-      expect(rows.map((r) => r.case_reference).sort()).toEqual(
+      const byReference = (ref: string) => rows.filter((r) => r.caseReference === ref);
+      expect(rows.map((r) => r.caseReference).sort()).toEqual(
         ['', 'RQ\n3', 'RQ\r4', 'RQ"2"', 'RQ"2"', 'RQ,1', 'RÜ ñ "x", y'].sort(),
       );
-      expect(byReference('RQ"2"').map((r) => r.member_type)).toEqual(['staff', 'special_constable']);
+      expect(byReference('RQ"2"').map((r) => r.memberType)).toEqual(['staff', 'special_constable']);
       // The fixture has what the CSV must write alike: nulls, both booleans, numbers, quoted cells.
       expect(byReference('RQ\n3')[0]).toMatchObject({
-        referral_basis: null,
-        misconduct_finding: null,
-        would_have_been_dismissed: false,
-        ever_suspended: false,
-        on_barred_list: false,
+        referralBasis: null,
+        misconductFinding: null,
+        wouldHaveBeenDismissed: false,
+        everSuspended: false,
+        onBarredList: false,
       });
       expect(byReference('RQ,1')[0]).toMatchObject({
-        referral_basis: 'voluntary',
-        ever_suspended: true,
-        would_have_been_dismissed: true,
-        on_barred_list: true,
-        left_service: 'resigned',
-        days_to_finalise: 123,
+        referralBasis: 'voluntary',
+        everSuspended: true,
+        wouldHaveBeenDismissed: true,
+        onBarredList: true,
+        leftService: 'resigned',
+        daysToFinalise: 123,
       });
+      const columns = json.body.columns as { key: string; csvHeader: string }[];
       const expected = toCsv(
-        (json.body.columns as { key: string }[]).map((c) => c.key),
+        columns.map((c) => c.key),
         rows,
+        columns.map((c) => c.csvHeader),
       );
       expect(res.bytes.equals(Buffer.from(expected, 'utf8'))).toBe(true);
       expect(res.text).toContain(',"RQ,1",');
@@ -774,6 +788,7 @@ describe('figures', () => {
         toCsv(
           (json.body.columns as { key: string }[]).map((c) => c.key),
           [],
+          (json.body.columns as { csvHeader: string }[]).map((c) => c.csvHeader),
         ),
       );
     });
@@ -787,6 +802,7 @@ describe('figures', () => {
           toCsv(
             (json.body.columns as { key: string }[]).map((c) => c.key),
             json.body.rows,
+            (json.body.columns as { csvHeader: string }[]).map((c) => c.csvHeader),
           ),
         ]);
       }
@@ -839,8 +855,12 @@ describe('figures', () => {
         };
         const apiRows = api.rows.length + (api.total ? 1 : 0) + (api.totalsByMemberType?.length ?? 0);
         expect([s.name, raw.rowCount]).toEqual([s.name, apiRows]);
-        const key = Object.keys(raw.rows[0] ?? {}).find((k) => k !== 'fy' && k in (api.rows[0] ?? {}));
-        if (key && api.rows.length) expect([s.name, raw.rows[0][key]]).toEqual([s.name, api.rows[0][key]]);
+        const key = Object.keys(raw.rows[0] ?? {}).find(
+          (k) => k !== 'fy' && camelKey(k) in (api.rows[0] ?? {}),
+        );
+        if (key && api.rows.length) {
+          expect([s.name, raw.rows[0][key]]).toEqual([s.name, api.rows[0][camelKey(key)]]);
+        }
       }
     });
   });
@@ -938,30 +958,30 @@ describe('figures: vetting compliance from the clearance history', () => {
     expect(res.body.rows).toEqual([
       expect.objectContaining({
         period: '2019-04',
-        as_of: '2019-04-30',
-        financial_year: '2019/20',
+        asOf: '2019-04-30',
+        financialYear: '2019/20',
         workforce: 20,
-        up_to_date: 19,
-        renewal_due: 1,
-        not_up_to_date: 1,
+        upToDate: 19,
+        renewalDue: 1,
+        notUpToDate: 1,
         overdue: 1,
-        compliance_percent: '95.0',
+        compliancePercent: '95.0',
       }),
       expect.objectContaining({
         period: '2019-05',
-        as_of: '2019-05-31',
+        asOf: '2019-05-31',
         workforce: 20,
-        up_to_date: 18,
+        upToDate: 18,
         overdue: 2,
-        compliance_percent: '90.0',
+        compliancePercent: '90.0',
       }),
       expect.objectContaining({
         period: 'now',
-        as_of: '2019-06-15',
+        asOf: '2019-06-15',
         workforce: 20,
-        up_to_date: 18,
-        not_up_to_date: 2,
-        compliance_percent: '90.0',
+        upToDate: 18,
+        notUpToDate: 2,
+        compliancePercent: '90.0',
       }),
     ]);
     const csvRes = await call(t.app, 'GET', '/api/v1/figures/vetting?format=csv', { token: auditor.token });
@@ -976,8 +996,8 @@ describe('figures: vetting compliance from the clearance history', () => {
     });
     const dec = (res.body.rows as Record<string, unknown>[]).find((r) => r.period === '2017-12');
     const jan = (res.body.rows as Record<string, unknown>[]).find((r) => r.period === '2018-01');
-    expect(dec).toMatchObject({ workforce: 7, overdue: 0, renewal_due: 1, compliance_percent: '100.0' });
-    expect(jan).toMatchObject({ workforce: 7, overdue: 1, compliance_percent: '85.7' });
+    expect(dec).toMatchObject({ workforce: 7, overdue: 0, renewalDue: 1, compliancePercent: '100.0' });
+    expect(jan).toMatchObject({ workforce: 7, overdue: 1, compliancePercent: '85.7' });
     expect(res.body.rows).toHaveLength(13);
   });
 });

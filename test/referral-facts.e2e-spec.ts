@@ -164,19 +164,21 @@ describe('referral facts', () => {
     });
     expect(res.status).toBe(200);
     const want = await reference(f, excludeMember);
-    const keys = (res.body.columns as { key: string }[])
-      .map((c) => c.key)
-      .filter((k) => k !== 'financial_year' && k !== 'basis');
+    // The JSON keys are camelCase; the reference counts by the columns' snake_case (CSV) names.
+    const columns = (res.body.columns as { key: string; csvHeader: string }[]).filter(
+      (c) => c.csvHeader !== 'financial_year' && c.csvHeader !== 'basis',
+    );
+    const keys = columns.map((c) => c.csvHeader);
     for (const counts of Object.values(want)) for (const k of Object.keys(counts)) expect(keys).toContain(k);
     const rows = [...res.body.rows, res.body.total] as Record<string, string | number>[];
     expect(rows).toHaveLength(f.to - f.from + 2);
     for (const row of rows) {
-      const y = row.financial_year === 'total' ? 'total' : String(row.financial_year).slice(0, 4);
+      const y = row.financialYear === 'total' ? 'total' : String(row.financialYear).slice(0, 4);
       const expected = Object.fromEntries(keys.map((k) => [k, want[y]?.[k] ?? 0]));
-      const actual = Object.fromEntries(keys.map((k) => [k, row[k]]));
-      expect([JSON.stringify(f), row.financial_year, actual]).toEqual([
+      const actual = Object.fromEntries(columns.map((c) => [c.csvHeader, row[c.key]]));
+      expect([JSON.stringify(f), row.financialYear, actual]).toEqual([
         JSON.stringify(f),
-        row.financial_year,
+        row.financialYear,
         expected,
       ]);
     }

@@ -7,15 +7,16 @@ import type { EntityManager } from 'typeorm';
 import { pgClientOf } from '../database/database.module.js';
 
 /**
- * The one CSV format: header row from the column list, RFC 4180 quoting (a cell is quoted when it holds a
+ * The one CSV format: header row from the column list (or `headers`, one per column, where the rows' keys
+ * are not the CSV's headers: the figures' camelCase JSON keys and snake_case headers), RFC 4180 quoting (a cell is quoted when it holds a
  * comma, a quote or a line break), `\n` after every row, UTF-8, and formula cells neutralised
  * (`neutraliseFormula`). Written in Node by `toCsv`, or by PostgreSQL with `copyCsv` for a large table that
  * need not pass through Node's objects: both give the same bytes for cells written with `csvCell`.
  */
-export function toCsv<T extends object>(columns: (keyof T)[], rows: T[]): string {
+export function toCsv<T extends object>(columns: (keyof T)[], rows: T[], headers?: string[]): string {
   return stringify(
     rows.map((row) => columns.map((c) => formatCell(row[c]))),
-    { header: true, columns: columns.map(String) },
+    { header: true, columns: headers ?? columns.map(String) },
   );
 }
 

@@ -99,6 +99,21 @@ export interface AuthSession {
   user_id: string;
 }
 
+export interface CapacityCaseCount {
+  category: CorruptionCategory | null;
+  finalised_on: Timestamp | null;
+  investigator_id: string | null;
+  n: number;
+  recorded_on: Timestamp;
+}
+
+export interface CapacityIntelligenceCount {
+  category: CorruptionCategory | null;
+  closed_on: Timestamp | null;
+  n: number;
+  received_on: Timestamp;
+}
+
 export interface CaseEvent {
   actor_id: string | null;
   case_id: string;
@@ -285,9 +300,55 @@ export interface IntelligenceAssessment {
   version_no: number;
 }
 
+export interface IntelligenceDecisionDays {
+  basis: string;
+  category: CorruptionCategory | null;
+  days: number;
+  fy: number;
+  n: number;
+}
+
 export interface IntelligenceDuplicate {
   related_report_id: string;
   report_id: string;
+}
+
+export interface IntelligenceFigureTotal {
+  basis: string;
+  category: CorruptionCategory | null;
+  category_abuse_of_authority: number;
+  category_abuse_of_position_sexual: number;
+  category_assisting_offenders: number;
+  category_disclosure_of_information: number;
+  category_drugs: number;
+  category_inappropriate_association: number;
+  category_infiltration: number;
+  category_misuse_of_systems: number;
+  category_other: number;
+  category_perverting_justice: number;
+  category_sexual_misconduct: number;
+  category_theft_fraud: number;
+  category_vulnerability: number;
+  development: number;
+  disseminated: number;
+  fy: number;
+  graded_3x5x2: number;
+  graded_5x5x5: number;
+  no_further_action: number;
+  open: number;
+  received: number;
+  referred_to_case: number;
+  source_anonymous: number;
+  source_colleague: number;
+  source_complaint: number;
+  source_covert_source: number;
+  source_ict_monitoring: number;
+  source_iopc: number;
+  source_member_of_public: number;
+  source_other: number;
+  source_other_force: number;
+  source_partner_agency: number;
+  source_self_declaration: number;
 }
 
 export interface IntelligenceLink {
@@ -630,6 +691,8 @@ export interface DB {
   audit_event: AuditEvent;
   audit_event_pending: AuditEventPending;
   auth_session: AuthSession;
+  capacity_case_count: CapacityCaseCount;
+  capacity_intelligence_count: CapacityIntelligenceCount;
   case_event: CaseEvent;
   case_figure_total: CaseFigureTotal;
   case_intelligence: CaseIntelligence;
@@ -640,7 +703,9 @@ export interface DB {
   case_subject_outcome: CaseSubjectOutcome;
   department: Department;
   intelligence_assessment: IntelligenceAssessment;
+  intelligence_decision_days: IntelligenceDecisionDays;
   intelligence_duplicate: IntelligenceDuplicate;
+  intelligence_figure_total: IntelligenceFigureTotal;
   intelligence_link: IntelligenceLink;
   intelligence_report: IntelligenceReport;
   intelligence_review: IntelligenceReview;

@@ -83,7 +83,7 @@ const CAPACITY_EXAMPLE = tableExample(
 /** The CSV's statement of the instant the figures are as of (JSON: `asAt`). */
 export const AS_AT_HEADER = 'Figures-As-At';
 
-const NEGOTIATION = `JSON by default; the same table as CSV with \`Accept: text/csv\` or \`?format=csv\` (rows, then the total row). Records concerning the caller are left out: \`callerRecordsExcluded\` in JSON, the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header on CSV. The instant the figures are as of: \`asAt\` in JSON, the \`${AS_AT_HEADER}\` header on CSV.`;
+const NEGOTIATION = `JSON by default, every row keyed by its columns' camelCase \`key\`; the same table as CSV with \`Accept: text/csv\` or \`?format=csv\` (rows, then the total row; headers: the columns' snake_case \`csvHeader\`). Records concerning the caller are left out: \`callerRecordsExcluded\` in JSON, the \`${CALLER_RECORDS_EXCLUDED_HEADER}\` header on CSV. The instant the figures are as of: \`asAt\` in JSON, the \`${AS_AT_HEADER}\` header on CSV.`;
 
 /** The CSV's note that records concerning the caller were left out (JSON: `callerRecordsExcluded`). */
 const EXCLUDED_HEADER = {
@@ -141,6 +141,7 @@ function sendTable(reply: FastifyReply, table: FigureTable, csv: boolean): void 
     toCsv(
       table.columns.map((c) => c.key),
       rows,
+      table.columns.map((c) => c.csvHeader),
     ),
   );
 }

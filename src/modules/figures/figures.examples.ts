@@ -1,10 +1,14 @@
 import { toCsv } from '../../common/csv.js';
 import type { FigureColumn, FigureRow, FigureTable, MisconductReturn } from './dto/figures.dto.js';
+import type { SqlColumn } from './figures.repository.js';
+import { jsonColumns } from './figures.service.js';
 
 /**
  * The OpenAPI examples of the figures (issue 27): one row of each table, built from the table's real column
  * list (so a column added to a figure is in its example at once) with the values a mid-sized force's unit
- * might see in a year. The CSV examples are the same rows written by `toCsv`, as the routes write them.
+ * might see in a year, written here under the columns' CSV (snake_case) names and answered under their JSON
+ * (camelCase) keys, as the routes answer. The CSV examples are the same rows written by `toCsv`, as the routes
+ * write them.
  */
 const KEYS: FigureRow = {
   financial_year: '2025/26',
@@ -158,44 +162,47 @@ export const CAPACITY: FigureRow = {
 const RETURN_ROW: FigureRow = {
   financial_year: '2025/26',
   case_reference: 'CASE-2025-M4X9TB',
-  case_type: 'conduct_matter',
-  investigation_type: 'misconduct',
-  allegation_category: 'abuse_of_position_sexual',
+  matter_type: 'conduct_matter',
+  case_type: 'misconduct',
+  primary_category: 'abuse_of_position_sexual',
   breach_type: 'discreditable_conduct',
-  iopc_referral: 'mandatory',
+  referral_basis: 'mandatory',
   iopc_decision: 'directed',
-  case_to_answer: 'case_to_answer',
-  proceeding_type: 'misconduct_hearing',
+  misconduct_finding: 'case_to_answer',
+  proceedings: 'misconduct_hearing',
   proceedings_result: 'proven',
-  level_of_misconduct: 'gross_misconduct',
-  outcome: 'dismissal_without_notice',
+  severity: 'gross_misconduct',
+  misconduct_outcome: 'dismissal_without_notice',
   regime: '2020',
   allegation_result: 'substantiated',
   member_type: 'officer',
   recorded_on: '2025-04-14',
   finalised_on: '2026-02-20',
   days_to_finalise: 312,
-  case_suspended: false,
-  criminal_proceedings: null,
+  ever_suspended: false,
+  criminal_outcome: null,
   left_service: null,
   would_have_been_dismissed: null,
-  barred_list: true,
-  advisory_list: false,
+  on_barred_list: true,
+  on_advisory_list: false,
 };
 
-/** A row of a table with these columns: the value above for each key, 0 for a count not listed. */
+/** A row of a table with these columns, by JSON key: the value above for each column, 0 for a count not listed. */
 export const exampleRow = (columns: FigureColumn[], basis: string, values: FigureRow): FigureRow =>
-  Object.fromEntries(columns.map(({ key }) => [key, key === 'basis' ? basis : (values[key] ?? 0)]));
+  Object.fromEntries(
+    columns.map(({ key, csvHeader }) => [key, csvHeader === 'basis' ? basis : (values[csvHeader] ?? 0)]),
+  );
 
 /** A figure table as the JSON answer gives it: one year's row and the total row. */
 export function tableExample(
   figure: string,
   basis: string,
   unit: string,
-  columns: FigureColumn[],
+  sqlColumns: SqlColumn[],
   values: FigureRow,
   monthly = false,
 ): FigureTable {
+  const columns = jsonColumns(sqlColumns);
   const row = exampleRow(columns, basis, values);
   return {
     figure,
@@ -211,7 +218,7 @@ export function tableExample(
     asAt: '2026-06-05T08:00:00.000Z',
     columns,
     rows: [row],
-    total: monthly ? null : { ...row, financial_year: 'total' },
+    total: monthly ? null : { ...row, financialYear: 'total' },
   };
 }
 
@@ -220,21 +227,28 @@ export const tableCsv = (table: FigureTable): string =>
   toCsv(
     table.columns.map((c) => c.key),
     [...table.rows, ...(table.total ? [table.total] : [])],
+    table.columns.map((c) => c.csvHeader),
   );
 
 /** The misconduct return's example, as JSON. */
-export const returnExample = (columns: FigureColumn[]): MisconductReturn => ({
-  figure: 'misconduct_return',
-  year: '2025/26',
-  basis: 'finalised',
-  callerRecordsExcluded: false,
-  columns,
-  rows: [exampleRow(columns, 'finalised', RETURN_ROW)],
-});
+export const returnExample = (sqlColumns: SqlColumn[]): MisconductReturn => {
+  const columns = jsonColumns(sqlColumns);
+  return {
+    figure: 'misconduct_return',
+    year: '2025/26',
+    basis: 'finalised',
+    callerRecordsExcluded: false,
+    columns,
+    rows: [exampleRow(columns, 'finalised', RETURN_ROW)],
+  };
+};
 
 /** The misconduct return's example, as the CSV it is by default. */
-export const returnCsv = (columns: FigureColumn[]): string =>
-  toCsv(
+export const returnCsv = (sqlColumns: SqlColumn[]): string => {
+  const { columns, rows } = returnExample(sqlColumns);
+  return toCsv(
     columns.map((c) => c.key),
-    returnExample(columns).rows,
+    rows,
+    columns.map((c) => c.csvHeader),
   );
+};

@@ -8,7 +8,6 @@ import { copyCsv, csvCell, withLiterals } from '../../common/csv.js';
 import { all, db, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { MemberType } from '../workforce/workforce.enums.js';
-import type { FigureColumn } from './dto/figures.dto.js';
 
 /** The business calendar's time zone, as an SQL literal. */
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
@@ -54,11 +53,20 @@ export interface BasisFilter extends FigureFilter {
 
 export type ReturnFilter = Omit<FigureFilter, 'from' | 'to'> & { year: number };
 
+/**
+ * A figure's column as its SQL names it: `key` is the statement's column name (snake_case), the CSV header;
+ * the JSON keys each row by its camelCase form (figures.service.ts, `jsonColumns`).
+ */
+export interface SqlColumn {
+  key: string;
+  description: string;
+}
+
 /** The grand-total row's key in the year column. */
 export const TOTAL_KEY = -1;
 
 /** A measure of a figure: its column, and the aggregate (trusted SQL written here, no input in it). */
-export interface Measure extends FigureColumn {
+export interface Measure extends SqlColumn {
   /** An aggregate over the figure's source rows. */
   expr: string;
   /** For counts: the condition counted (null: every row). */
@@ -118,7 +126,7 @@ export const fyStart = (year: number, plus = 0): Fragment =>
 
 // ---------------------------------------------------------------- the Home Office misconduct return
 
-export const MISCONDUCT_RETURN_COLUMNS: FigureColumn[] = [
+export const MISCONDUCT_RETURN_COLUMNS: SqlColumn[] = [
   { key: 'financial_year', description: 'The financial year the person’s outcome was finalised in' },
   { key: 'case_reference', description: 'Lantern case reference (no names, no narrative)' },
   {

@@ -28,6 +28,7 @@ import {
   FiguresRepository,
   MISCONDUCT_RETURN_COLUMNS,
   type ReturnFilter,
+  type SqlColumn,
   TOTAL_KEY,
 } from './figures.repository.js';
 import {
@@ -53,18 +54,33 @@ export const MAX_MONTHLY_YEARS = 10;
 /** A row as a figure's statement answers it: values by column key. */
 type FoundRow = Readonly<Record<string, FigureValue>>;
 
+/** A snake_case SQL column name as its JSON key: `days_to_finalise` → `daysToFinalise`, `graded_3x5x2` → `graded3x5x2`. */
+export const camelKey = (snake: string): string =>
+  snake.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
 /**
- * Shapes rows into the order of their columns; `fixed` supplies the columns the SQL does not (year text,
- * basis). Each row starts as a copy of one template holding every column, so that the rows keep V8's fast
- * object layout: built key by key, an object of more than a dozen properties becomes a dictionary, slower
- * to build and to serialise (the misconduct return has thousands of rows).
+ * The one place figures' JSON keys are made (issue 27: camelCase everywhere): a figure's columns are named in
+ * SQL snake_case (the statements' column names, which stay the CSV headers); the JSON states each column's
+ * `key` in camelCase, every row keyed by it, and its `csvHeader`.
  */
-function rowShaper(columns: FigureColumn[]): (r: FoundRow, fixed: FigureRow) => FigureRow {
-  const keys = columns.map((c) => c.key);
-  const template: FigureRow = Object.fromEntries(keys.map((k) => [k, null]));
+export function jsonColumns(columns: SqlColumn[]): FigureColumn[] {
+  return columns.map((c) => ({ key: camelKey(c.key), csvHeader: c.key, description: c.description }));
+}
+
+/**
+ * Shapes rows found (keyed by the SQL's snake_case column names) into the order of their columns, keyed by
+ * the JSON's camelCase keys (`jsonColumns`); `fixed` supplies the columns the SQL does not (year text, basis),
+ * by their SQL names. Each row starts as a copy of one template holding every column, so that the rows keep
+ * V8's fast object layout: built key by key, an object of more than a dozen properties becomes a dictionary,
+ * slower to build and to serialise (the misconduct return has thousands of rows).
+ */
+function rowShaper(columns: SqlColumn[]): (r: FoundRow, fixed: FigureRow) => FigureRow {
+  const keys = columns.map((c) => [c.key, camelKey(c.key)] as const);
+  const template: FigureRow = Object.fromEntries(keys.map(([, k]) => [k, null]));
   return (r, fixed) => {
     const out: FigureRow = { ...template };
-    for (const key of keys) out[key] = key in fixed ? fixed[key] : (r[key] ?? null);
+    for (const [sqlKey, jsonKey] of keys)
+      out[jsonKey] = sqlKey in fixed ? fixed[sqlKey] : (r[sqlKey] ?? null);
     return out;
   };
 }
@@ -174,7 +190,7 @@ export class FiguresService {
       (tx) => this.months.capacity(tx, filter, today, target),
       {
         basis: 'open_at_date',
-        basisDescription: `Items open at the end of the day (UK local time): intelligence received and not decided (development counts as open; target ${target} days from receipt), cases recorded and not finalised (target: 12 months)`,
+        basisDescription: `Items open at the end of the day (UK dates): intelligence received and not decided (development counts as open; target ${target} days from receipt), cases recorded and not finalised (target: 12 months); investigators as assigned now, analysts as now. Read from a model kept in each change's own transaction: as of asAt, back-dated changes included`,
         unit: 'Open intelligence reports and cases',
       },
     );
@@ -195,7 +211,7 @@ export class FiguresService {
         year: formatFinancialYear(filter.year),
         basis: 'finalised',
         callerRecordsExcluded: callerRecordsExcluded(actor),
-        columns: MISCONDUCT_RETURN_COLUMNS,
+        columns: jsonColumns(MISCONDUCT_RETURN_COLUMNS),
         rows,
       };
     });
@@ -263,7 +279,7 @@ export class FiguresService {
     actor: Actor,
     figure: YearFigure,
     q: FiguresQuery,
-    columns: FigureColumn[],
+    columns: SqlColumn[],
     query: (tx: EntityManager, f: BasisFilter) => Promise<YearFigureRow[]>,
     meta: { unit: string },
   ): Promise<FigureTable> {
@@ -294,13 +310,11 @@ export class FiguresService {
         unit: meta.unit,
         filters,
         callerRecordsExcluded: callerRecordsExcluded(actor),
-        columns,
+        columns: jsonColumns(columns),
         rows: shaped.filter((s) => !s.total).map((s) => s.row),
         // The cases table has a total per member type: the one over every type is `total`, the rest are rows.
-        total: totals.find((t) => t.member_type === undefined || t.member_type === ALL_KEY) ?? null,
-        ...(figure === 'cases'
-          ? { totalsByMemberType: totals.filter((t) => t.member_type !== ALL_KEY) }
-          : {}),
+        total: totals.find((t) => t.memberType === undefined || t.memberType === ALL_KEY) ?? null,
+        ...(figure === 'cases' ? { totalsByMemberType: totals.filter((t) => t.memberType !== ALL_KEY) } : {}),
         asOf: today,
       };
     });
@@ -311,7 +325,7 @@ export class FiguresService {
     figure: 'vetting' | 'capacity',
     filter: FigureFilter,
     today: string,
-    columns: FigureColumn[],
+    columns: SqlColumn[],
     query: (tx: EntityManager) => Promise<R[]>,
     meta: { basis: string; basisDescription: string; unit: string },
   ): Promise<FigureTable> {
@@ -326,7 +340,7 @@ export class FiguresService {
         // Vetting compliance leaves out the caller's own vetting state; capacity, cases and intelligence
         // concerning them.
         callerRecordsExcluded: callerRecordsExcluded(actor),
-        columns,
+        columns: jsonColumns(columns),
         rows: found.map((r) => shape(r, { financial_year: formatFinancialYear(r.fy), basis: meta.basis })),
         total: null,
         asOf: today,

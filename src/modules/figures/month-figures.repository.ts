@@ -4,11 +4,11 @@ import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import { all, db } from '../../database/sql.js';
 import { RecordKind } from '../access/access.policy.js';
-import type { FigureColumn } from './dto/figures.dto.js';
 import {
   and,
   type FigureFilter,
   type Fragment,
+  type SqlColumn,
   fyStart,
   memberConditions,
   push,
@@ -35,7 +35,25 @@ function monthEnds(f: FigureFilter, today: string): Fragment {
            UNION ALL SELECT 'now', ${today}::date)`;
 }
 
-export const VETTING_COLUMNS: FigureColumn[] = [
+/**
+ * `monthEnds` as values, for a statement that needs the planner to know how many dates there are (a dozen,
+ * not the thousand it assumes of a set-returning function): the same periods and dates, in the same order.
+ */
+export function monthEndDates(f: FigureFilter, today: string): { periods: string[]; dates: string[] } {
+  const periods: string[] = [];
+  const dates: string[] = [];
+  for (let y = f.from; y <= f.to; y++) {
+    for (let m = 3; m < 15; m++) {
+      const last = new Date(Date.UTC(y, m + 1, 0)).toISOString().slice(0, 10);
+      if (last >= today) continue;
+      periods.push(last.slice(0, 7));
+      dates.push(last);
+    }
+  }
+  return { periods: [...periods, 'now'], dates: [...dates, today] };
+}
+
+export const VETTING_COLUMNS: SqlColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, taken on its last day) or now (today)' },
   { key: 'as_of', description: 'The date the vetting states are taken on' },
   { key: 'financial_year', description: 'The financial year the date falls in' },
@@ -169,7 +187,7 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
  ORDER BY m.period = 'now', m.as_of`;
 }
 
-export const CAPACITY_COLUMNS: FigureColumn[] = [
+export const CAPACITY_COLUMNS: SqlColumn[] = [
   { key: 'period', description: 'The month (YYYY-MM, at the end of its last day) or now (end of today)' },
   { key: 'as_of', description: 'The date the queue is taken at (end of day, UK local time)' },
   { key: 'financial_year', description: 'The financial year the date falls in' },
@@ -180,19 +198,27 @@ export const CAPACITY_COLUMNS: FigureColumn[] = [
     description: 'Intelligence received and not yet decided (development counts as open)',
   },
   { key: 'intelligence_per_analyst', description: 'Open intelligence per analyst, one decimal' },
-  { key: 'oldest_intelligence_days', description: 'Age in days of the oldest open report' },
+  {
+    key: 'oldest_intelligence_days',
+    description: 'Age of the oldest open report in whole days: the date less the UK date it was received',
+  },
   {
     key: 'intelligence_past_target',
-    description: 'Open reports past the assessment target (days from receipt)',
+    description:
+      'Open reports past the assessment target: received on or before the date less the target in days (UK dates)',
   },
   { key: 'open_cases', description: 'Cases recorded and not yet finalised' },
   { key: 'investigators', description: 'Distinct investigators assigned to those cases (as assigned now)' },
   { key: 'cases_per_investigator', description: 'Open cases per investigator, one decimal' },
   { key: 'unassigned_cases', description: 'Open cases with no investigator (as assigned now)' },
-  { key: 'oldest_case_days', description: 'Age in days of the oldest open case' },
+  {
+    key: 'oldest_case_days',
+    description: 'Age of the oldest open case in whole days: the date less the UK date it was recorded',
+  },
   {
     key: 'cases_past_target',
-    description: 'Open cases over 12 months old (reported to the police and crime commissioner)',
+    description:
+      'Open cases recorded 12 months or more before the date, in UK dates (reported to the police and crime commissioner)',
   },
 ];
 
@@ -218,7 +244,9 @@ export type CapacityFigureRow = {
  * The unit's queues at the end of each month and today: open intelligence and cases, per analyst and per
  * investigator, the oldest item, items past their target. An item is open at an instant when it was
  * received/recorded before it and not decided/finalised by then (from the stored timestamps, not a
- * snapshot); only items that could be open somewhere in the range are read.
+ * snapshot); only items that could be open somewhere in the range are read. Ages and targets in whole UK
+ * days. Straight over the base tables: the read model's oracle (test/intelligence-capacity-facts.e2e-spec.ts)
+ * and the bench's baseline; the endpoint reads `capacityFiguresFromModelQuery`.
  */
 export function capacityFiguresQuery(
   f: FigureFilter,
@@ -282,18 +310,163 @@ SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
  CROSS JOIN analysts
  CROSS JOIN LATERAL (
    SELECT count(*)::int AS open,
-          floor(extract(epoch FROM m.at - min(x.received_at)) / 86400)::int AS oldest,
-          count(*) FILTER (WHERE x.received_at < m.at - make_interval(days => ${targetDays}::int))::int AS past
+          (m.as_of - min((x.received_at AT TIME ZONE ${LONDON})::date))::int AS oldest,
+          count(*) FILTER (WHERE (x.received_at AT TIME ZONE ${LONDON})::date <= m.as_of - ${targetDays}::int)::int AS past
      FROM intel x
     WHERE x.received_at < m.at AND (x.closed_at IS NULL OR x.closed_at >= m.at)) qi
  CROSS JOIN LATERAL (
    SELECT count(*)::int AS open,
           count(DISTINCT x.investigator_id)::int AS investigators,
           count(*) FILTER (WHERE x.investigator_id IS NULL)::int AS unassigned,
-          floor(extract(epoch FROM m.at - min(x.recorded_at)) / 86400)::int AS oldest,
-          count(*) FILTER (WHERE x.recorded_at + interval '12 months' < m.at)::int AS past
+          (m.as_of - min((x.recorded_at AT TIME ZONE ${LONDON})::date))::int AS oldest,
+          count(*) FILTER (WHERE ((x.recorded_at AT TIME ZONE ${LONDON})::date + interval '12 months')::date <= m.as_of)::int AS past
      FROM cases x
     WHERE x.recorded_at < m.at AND (x.finalised_at IS NULL OR x.finalised_at >= m.at)) qc
+ ORDER BY m.period = 'now', m.as_of`;
+}
+
+/**
+ * The same table as `capacityFiguresQuery` (the figure over the base tables: its oracle and the bench's
+ * baseline), read from its read model (migration CapacityFigureFacts): `capacity_intelligence_count` (reports
+ * per category filter, UK date received and UK date closed) and `capacity_case_count` (cases per category
+ * filter, date recorded, date finalised and investigator), kept by triggers in each change's own transaction.
+ * Only the rows still open after the first date shown are read (closed after it, or not closed: an index
+ * range). The items concerning the caller (the access policy) are taken off row by row, counted through the
+ * same derivations, before anything is counted (so that the oldest item and the distinct investigators are
+ * those of what is left); with a department or member-type filter (a subject's current department and type)
+ * the rows are counted through the derivations from the items with a matching subject instead.
+ */
+export function capacityFiguresFromModelQuery(
+  f: FigureFilter,
+  today: string,
+  targetDays: number,
+): RawBuilder<CapacityFigureRow> {
+  const members = memberConditions(f, 'w');
+  // The dates as values: the planner then knows there are a dozen (a set-returning function, it assumes a
+  // thousand, and would compile this small statement with JIT).
+  const ends = monthEndDates(f, today);
+  const category = (alias: string): Fragment =>
+    f.category
+      ? sql`${sql.ref(`${alias}.category`)} = ${f.category}::text::corruption_category`
+      : sql`${sql.ref(`${alias}.category`)} IS NULL`;
+  // The first date shown: rows closed on or before it are open on none of them.
+  const first = sql`(SELECT min(x.as_of) FROM m x)`;
+  const intelFacts = (where: Fragment[]): Fragment => sql`
+  SELECT k.received_on, k.closed_on, count(*) AS n
+    FROM intelligence_report i
+   CROSS JOIN LATERAL capacity_intelligence_facts_of(i.received_at, i.reviewed_at, i.decision,
+         i.primary_category, i.secondary_categories) k
+   WHERE ${and([category('k'), sql`(k.closed_on IS NULL OR k.closed_on > ${first})`, ...where])}
+   GROUP BY k.received_on, k.closed_on`;
+  const caseFacts = (where: Fragment[]): Fragment => sql`
+  SELECT k.recorded_on, k.finalised_on, c.investigator_id, count(*) AS n
+    FROM case_record c
+   CROSS JOIN LATERAL capacity_case_facts_of(c.recorded_at, c.finalised_at, c.primary_category, c.categories) k
+   WHERE ${and([category('k'), sql`(k.finalised_on IS NULL OR k.finalised_on > ${first})`, ...where])}
+   GROUP BY k.recorded_on, k.finalised_on, c.investigator_id`;
+  const shownIntel = visible(f, RecordKind.IntelligenceReport, 'i');
+  const shownCase = visible(f, RecordKind.Case, 'c');
+  let intel: Fragment;
+  let cases: Fragment;
+  if (members.length) {
+    const intelWhere: Fragment[] = [
+      sql`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
+      WHERE isub.report_id = i.id AND ${and(members)})`,
+    ];
+    const caseWhere: Fragment[] = [
+      sql`EXISTS (SELECT 1 FROM case_subject cs JOIN workforce_member w ON w.id = cs.workforce_member_id
+      WHERE cs.case_id = c.id AND ${and(members)})`,
+    ];
+    push(intelWhere, shownIntel);
+    push(caseWhere, shownCase);
+    intel = intelFacts(intelWhere);
+    cases = caseFacts(caseWhere);
+  } else if (shownIntel && shownCase) {
+    // access: the model counts every item; those the caller may not see are taken off (negated policy), key
+    // by key, before anything is counted.
+    intel = sql`
+  SELECT t.received_on, t.closed_on, sum(t.n) AS n
+    FROM (SELECT t.received_on, t.closed_on, t.n::bigint AS n
+            FROM capacity_intelligence_count t
+           WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}
+          UNION ALL
+          SELECT x.received_on, x.closed_on, -x.n FROM (${intelFacts([sql`NOT (${shownIntel})`])}) x) t
+   GROUP BY t.received_on, t.closed_on`;
+    cases = sql`
+  SELECT t.recorded_on, t.finalised_on, t.investigator_id, sum(t.n) AS n
+    FROM (SELECT t.recorded_on, t.finalised_on, t.investigator_id, t.n::bigint AS n
+            FROM capacity_case_count t
+           WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}
+          UNION ALL
+          SELECT x.recorded_on, x.finalised_on, x.investigator_id, -x.n FROM (${caseFacts([sql`NOT (${shownCase})`])}) x) t
+   GROUP BY t.recorded_on, t.finalised_on, t.investigator_id`;
+  } else {
+    // One row per key already (rows emptied by changes stay, with n = 0).
+    intel = sql`
+  SELECT t.received_on, t.closed_on, t.n
+    FROM capacity_intelligence_count t
+   WHERE ${and([category('t'), sql`(t.closed_on IS NULL OR t.closed_on > ${first})`])}`;
+    cases = sql`
+  SELECT t.recorded_on, t.finalised_on, t.investigator_id, t.n
+    FROM capacity_case_count t
+   WHERE ${and([category('t'), sql`(t.finalised_on IS NULL OR t.finalised_on > ${first})`])}`;
+  }
+  // The dates shown, ascending (`ends`): an item is open on the k-th when r < k <= c, where r counts the dates
+  // before the day it was received (recorded) and c the dates before the day it was closed (all of them while
+  // open); past target when p < k, p counting the dates before its target day. So the items are first
+  // grouped by (r, c, p): a few dozen groups, whatever the number of items, each with its earliest date.
+  return sql<CapacityFigureRow>`
+WITH m AS MATERIALIZED (SELECT x.period, x.as_of FROM unnest(${ends.periods}::text[], ${ends.dates}::date[]) x(period, as_of)),
+e AS MATERIALIZED (SELECT array_agg(as_of ORDER BY as_of) AS ends FROM m),
+intel AS MATERIALIZED (
+  SELECT width_bucket(x.received_on - 1, e.ends) AS r,
+         CASE WHEN x.closed_on IS NULL THEN cardinality(e.ends) ELSE width_bucket(x.closed_on - 1, e.ends) END AS c,
+         width_bucket(x.received_on + ${targetDays}::int - 1, e.ends) AS p,
+         sum(x.n) AS n, min(x.received_on) AS earliest
+    FROM (${intel}) x CROSS JOIN e
+   WHERE x.n > 0
+   GROUP BY 1, 2, 3
+),
+cases AS MATERIALIZED (
+  SELECT width_bucket(x.recorded_on - 1, e.ends) AS r,
+         CASE WHEN x.finalised_on IS NULL THEN cardinality(e.ends) ELSE width_bucket(x.finalised_on - 1, e.ends) END AS c,
+         width_bucket((x.recorded_on + interval '12 months')::date - 1, e.ends) AS p,
+         x.investigator_id, sum(x.n) AS n, min(x.recorded_on) AS earliest
+    FROM (${cases}) x CROSS JOIN e
+   WHERE x.n > 0
+   GROUP BY 1, 2, 3, 4
+),
+analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       analysts.n AS analysts,
+       qi.open AS open_intelligence,
+       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
+       qi.oldest AS oldest_intelligence_days,
+       qi.past AS intelligence_past_target,
+       qc.open AS open_cases,
+       qc.investigators,
+       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
+       qc.unassigned AS unassigned_cases,
+       qc.oldest AS oldest_case_days,
+       qc.past AS cases_past_target
+  FROM m
+ CROSS JOIN analysts
+ CROSS JOIN e
+ CROSS JOIN LATERAL (SELECT array_position(e.ends, m.as_of) AS k) k
+ CROSS JOIN LATERAL (
+   SELECT COALESCE(sum(x.n), 0)::int AS open,
+          (m.as_of - min(x.earliest))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE x.p < k.k), 0)::int AS past
+     FROM intel x
+    WHERE x.r < k.k AND k.k <= x.c) qi
+ CROSS JOIN LATERAL (
+   SELECT COALESCE(sum(x.n), 0)::int AS open,
+          count(DISTINCT x.investigator_id)::int AS investigators,
+          COALESCE(sum(x.n) FILTER (WHERE x.investigator_id IS NULL), 0)::int AS unassigned,
+          (m.as_of - min(x.earliest))::int AS oldest,
+          COALESCE(sum(x.n) FILTER (WHERE x.p < k.k), 0)::int AS past
+     FROM cases x
+    WHERE x.r < k.k AND k.k <= x.c) qc
  ORDER BY m.period = 'now', m.as_of`;
 }
 
@@ -310,6 +483,6 @@ export class MonthFiguresRepository {
     today: string,
     targetDays: number,
   ): Promise<CapacityFigureRow[]> {
-    return all(tx, capacityFiguresQuery(f, today, targetDays).compile(db));
+    return all(tx, capacityFiguresFromModelQuery(f, today, targetDays).compile(db));
   }
 }

@@ -7,12 +7,13 @@ import { RecordKind } from '../access/access.policy.js';
 import { AllegationResult, CriminalOutcome, IopcDecision, MisconductOutcome } from '../cases/cases.enums.js';
 import { SourceType } from '../intelligence/intelligence.enums.js';
 import { MemberType } from '../workforce/workforce.enums.js';
-import type { FigureColumn, FigureValue } from './dto/figures.dto.js';
+import type { FigureValue } from './dto/figures.dto.js';
 import {
   and,
   type BasisFilter,
   count,
   type Fragment,
+  type SqlColumn,
   fyStart,
   type Measure,
   memberConditions,
@@ -88,7 +89,7 @@ const SUBJECT_MEASURES: Measure[] = [
   count('criminal_not_applicable', `s.criminal = 'not_applicable'`, 'People: misconduct-only case'),
 ];
 
-export const REFERRAL_COLUMNS: FigureColumn[] = [
+export const REFERRAL_COLUMNS: SqlColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
   {
     key: 'basis',
@@ -234,7 +235,7 @@ const CASE_MEASURES: Measure[] = [
   ),
 ];
 
-export const CASE_COLUMNS: FigureColumn[] = [
+export const CASE_COLUMNS: SqlColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
   {
     key: 'basis',
@@ -384,6 +385,12 @@ SELECT g.fy, t.mt AS member_type,
 
 // ---------------------------------------------------------------- intelligence
 
+/**
+ * Days from receipt to decision: whole calendar days, the UK (Europe/London) date of the decision less the
+ * UK date of receipt, as the read model's derivation counts them (intelligence_figure_facts_of).
+ */
+const DAYS_TO_DECISION = `((i.reviewed_at AT TIME ZONE 'Europe/London')::date - (i.received_at AT TIME ZONE 'Europe/London')::date)::float8`;
+
 const INTELLIGENCE_MEASURES: Measure[] = [
   count('received', null, 'Reports received'),
   ...Object.values(CorruptionCategory).map((c) =>
@@ -407,15 +414,17 @@ const INTELLIGENCE_MEASURES: Measure[] = [
   count('open', 'i.decision IS NULL', 'Still open: no decision yet'),
   {
     key: 'median_days_to_decision',
-    expr: `round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM i.reviewed_at - i.received_at) / 86400)
+    expr: `round((percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DAYS_TO_DECISION})
              FILTER (WHERE i.decision IS NOT NULL))::numeric, 1)::text`,
-    description: 'Median days from receipt to decision (decided reports; empty when none)',
+    description:
+      'Median days from receipt to decision, a day being a whole calendar day: the UK date of the decision less the UK date of receipt (decided reports; empty when none)',
   },
   {
     key: 'p90_days_to_decision',
-    expr: `round((percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM i.reviewed_at - i.received_at) / 86400)
+    expr: `round((percentile_cont(0.9) WITHIN GROUP (ORDER BY ${DAYS_TO_DECISION})
              FILTER (WHERE i.decision IS NOT NULL))::numeric, 1)::text`,
-    description: '90th percentile of days from receipt to decision (decided reports; empty when none)',
+    description:
+      '90th percentile of days from receipt to decision, in whole calendar days as the median (decided reports; empty when none)',
   },
 ];
 const NULLABLE_INTELLIGENCE = new Set([
@@ -424,7 +433,10 @@ const NULLABLE_INTELLIGENCE = new Set([
   'p90_days_to_decision',
 ]);
 
-export const INTELLIGENCE_COLUMNS: FigureColumn[] = [
+/** The counts among the intelligence measures (the read model holds one column per count). */
+const INTELLIGENCE_COUNT_MEASURES = INTELLIGENCE_MEASURES.filter((m) => m.where !== undefined);
+
+export const INTELLIGENCE_COLUMNS: SqlColumn[] = [
   { key: 'financial_year', description: 'UK financial year (1 April to 31 March), or total' },
   {
     key: 'basis',
@@ -443,7 +455,9 @@ const INTELLIGENCE_OUT = selectList(
 /**
  * Intelligence reports per financial year by primary category and source type, grading, decisions and
  * time to decision. Basis `recorded`: the year received (a range on the indexed `received_at`);
- * `finalised`: the year of the latest decision.
+ * `finalised`: the year of the latest decision. Straight over the base tables: the read model's oracle
+ * (test/intelligence-capacity-facts.e2e-spec.ts) and the bench's baseline; the endpoint reads
+ * `intelligenceFiguresFromModelQuery`.
  */
 export function intelligenceFiguresQuery(f: BasisFilter): RawBuilder<YearFigureRow> {
   const at = sql.ref(f.basis === 'finalised' ? 'i.reviewed_at' : 'i.received_at');
@@ -475,6 +489,149 @@ SELECT g.fy,
  ORDER BY g.fy = ${sql.lit(TOTAL_KEY)}, g.fy`;
 }
 
+const INTELLIGENCE_SUMS = selectList(
+  INTELLIGENCE_COUNT_MEASURES,
+  (m) => `sum(t."${m.key}")::int`,
+  ',\n         ',
+);
+const INTELLIGENCE_FACT_COUNTS = (sign: 1 | -1): Fragment =>
+  selectList(INTELLIGENCE_COUNT_MEASURES, (m) => (sign < 0 ? `-(${m.expr})` : m.expr), ',\n         ');
+const INTELLIGENCE_YEAR_SUMS = selectList(
+  INTELLIGENCE_COUNT_MEASURES,
+  (m) => `sum(c."${m.key}")::int`,
+  ',\n         ',
+);
+
+const INTELLIGENCE_MODEL_OUT = sql.raw(
+  INTELLIGENCE_MEASURES.map((m) => {
+    if (m.key === 'graded_3x5x2_percent') {
+      return `round(100.0 * a."graded_3x5x2" / NULLIF(a."received", 0), 1)::text AS "${m.key}"`;
+    }
+    if (m.key === 'median_days_to_decision') return `p.median AS "${m.key}"`;
+    if (m.key === 'p90_days_to_decision') return `p.p90 AS "${m.key}"`;
+    return `${zeroed(m, 'a')} AS "${m.key}"`;
+  }).join(',\n       '),
+);
+
+/** `percentile_cont(p)` of the days in `alias`'s histogram rows (with `cum` and `total`), as the oracle rounds it. */
+function percentileFromHistogram(p: string): string {
+  const h = `(${p}::float8 * (x.total - 1)::float8)`;
+  const lo = `min(x.days) FILTER (WHERE x.cum > floor(${h}))::float8`;
+  const hi = `min(x.days) FILTER (WHERE x.cum > ceil(${h}))::float8`;
+  return `round((${lo} + (${h} - floor(${h})) * (${hi} - ${lo}))::numeric, 1)::text`;
+}
+
+/**
+ * The same table as `intelligenceFiguresQuery` (the figure over the base tables: its oracle and the bench's
+ * baseline), read from its read model (migration IntelligenceFigureFacts): `intelligence_figure_total`, the
+ * counts per basis, year and category filter, and `intelligence_decision_days`, how many decided reports took
+ * each whole number of days, from whose cumulative counts the median and 90th percentile are computed exactly
+ * as `percentile_cont` computes them over the reports (the value at rank floor(p·(n−1)), interpolated towards
+ * the one at ceil(p·(n−1))). Both are kept by triggers in each change's own transaction; a ten-year figure
+ * reads a few hundred rows. The reports concerning the caller (the access policy) are taken off, counted
+ * through the same derivation (`intelligence_figure_facts_of`); with a department or member-type filter (a
+ * subject's current department and type) the figure is counted through that derivation from the reports with
+ * a matching subject instead.
+ */
+export function intelligenceFiguresFromModelQuery(f: BasisFilter): RawBuilder<YearFigureRow> {
+  const members = memberConditions(f, 'w');
+  const shown = visible(f, RecordKind.IntelligenceReport, 'i');
+  const at = sql.ref(f.basis === 'finalised' ? 'i.reviewed_at' : 'i.received_at');
+  // The reports `where` selects, each on the rows the derivation gives it for this basis, range and category.
+  const facts = (where: Fragment[]): Fragment => sql`(
+    SELECT x.fy, x.days, i.primary_category, i.source_type, i.grading_scheme, i.decision
+      FROM intelligence_report i
+     CROSS JOIN LATERAL intelligence_figure_facts_of(i.received_at, i.reviewed_at, i.decision,
+           i.primary_category, i.secondary_categories) x
+     WHERE ${and([
+       sql`${at} >= ${fyStart(f.from)}`,
+       sql`${at} < ${fyStart(f.to, 1)}`,
+       sql`x.basis = ${f.basis}`,
+       sql`x.fy BETWEEN ${f.from} AND ${f.to}`,
+       f.category ? sql`x.category = ${f.category}::corruption_category` : sql`x.category IS NULL`,
+       ...where,
+     ])}) i`;
+  let counts: Fragment;
+  let days: Fragment;
+  if (members.length) {
+    const where: Fragment[] = [
+      sql`EXISTS (SELECT 1 FROM intelligence_subject isub JOIN workforce_member w ON w.id = isub.workforce_member_id
+      WHERE isub.report_id = i.id AND ${and(members)})`,
+    ];
+    push(where, shown);
+    counts = sql`SELECT i.fy, ${INTELLIGENCE_FACT_COUNTS(1)}
+    FROM ${facts(where)}
+   GROUP BY i.fy`;
+    days = sql`SELECT i.fy, i.days, count(*) AS n
+    FROM ${facts(where)}
+   WHERE i.days IS NOT NULL
+   GROUP BY i.fy, i.days`;
+  } else {
+    const model: Fragment[] = [
+      sql`t.basis = ${f.basis}`,
+      sql`t.fy BETWEEN ${f.from} AND ${f.to}`,
+      f.category ? sql`t.category = ${f.category}::corruption_category` : sql`t.category IS NULL`,
+    ];
+    // access: the model counts every report; those the caller may not see are taken off (negated policy).
+    const own = shown ? [sql`NOT (${shown})`] : null;
+    counts = sql`SELECT t.fy, ${INTELLIGENCE_SUMS}
+    FROM intelligence_figure_total t
+   WHERE ${and(model)}
+   GROUP BY t.fy${
+     own
+       ? sql`
+  UNION ALL
+  SELECT i.fy, ${INTELLIGENCE_FACT_COUNTS(-1)}
+    FROM ${facts(own)}
+   GROUP BY i.fy`
+       : sql``
+   }`;
+    days = sql`SELECT t.fy, t.days, t.n::bigint AS n
+    FROM intelligence_decision_days t
+   WHERE ${and(model)}${
+     own
+       ? sql`
+  UNION ALL
+  SELECT i.fy, i.days, -count(*)
+    FROM ${facts(own)}
+   WHERE i.days IS NOT NULL
+   GROUP BY i.fy, i.days`
+       : sql``
+   }`;
+  }
+  return sql<YearFigureRow>`
+WITH c AS (
+  ${counts}
+),
+a AS (
+  SELECT COALESCE(c.fy, ${sql.lit(TOTAL_KEY)}) AS fy,
+         ${INTELLIGENCE_YEAR_SUMS}
+    FROM c GROUP BY GROUPING SETS ((c.fy), ())
+),
+d AS (
+  ${days}
+),
+h AS (
+  SELECT COALESCE(d.fy, ${sql.lit(TOTAL_KEY)}) AS fy, d.days, sum(d.n) AS n
+    FROM d GROUP BY GROUPING SETS ((d.fy, d.days), (d.days))
+),
+p AS (
+  SELECT x.fy,
+         ${sql.raw(percentileFromHistogram('0.5'))} AS median,
+         ${sql.raw(percentileFromHistogram('0.9'))} AS p90
+    FROM (SELECT h.fy, h.days, sum(h.n) OVER (PARTITION BY h.fy ORDER BY h.days) AS cum,
+                 sum(h.n) OVER (PARTITION BY h.fy) AS total
+            FROM h WHERE h.n > 0) x
+   GROUP BY x.fy, x.total
+)
+SELECT g.fy,
+       ${INTELLIGENCE_MODEL_OUT}
+  FROM ${yearGrid(f)}
+  LEFT JOIN a ON a.fy = g.fy
+  LEFT JOIN p ON p.fy = g.fy
+ ORDER BY g.fy = ${sql.lit(TOTAL_KEY)}, g.fy`;
+}
+
 /** The year tables, run on the unit of work's connection. */
 @Injectable()
 export class YearFiguresRepository {
@@ -487,7 +644,8 @@ export class YearFiguresRepository {
     return all(tx, caseFiguresFromFactsQuery(f).compile(db));
   }
 
+  /** The intelligence figure from its read model (`intelligenceFiguresFromModelQuery`). */
   intelligence(tx: EntityManager, f: BasisFilter): Promise<YearFigureRow[]> {
-    return all(tx, intelligenceFiguresQuery(f).compile(db));
+    return all(tx, intelligenceFiguresFromModelQuery(f).compile(db));
   }
 }

@@ -1357,7 +1357,7 @@ export interface paths {
         };
         /**
          * IOPC referrals per financial year with their outcomes (pending always a column) and a total row
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1379,7 +1379,7 @@ export interface paths {
         };
         /**
          * People in cases per financial year and member type: proceedings, proven, outcomes (Home Office shape)
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1401,7 +1401,7 @@ export interface paths {
         };
         /**
          * Intelligence per financial year: category, source type, grading, decisions, days to decision
-         * @description JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1423,7 +1423,7 @@ export interface paths {
         };
         /**
          * Vetting compliance at each month end of the range and today, from the clearance history
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description Default range: the current financial year. JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -1445,7 +1445,7 @@ export interface paths {
         };
         /**
          * Open intelligence and cases per analyst and investigator, oldest item, items past target, by month
-         * @description Default range: the current financial year. JSON by default; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
+         * @description Default range: the current financial year. JSON by default, every row keyed by its columns' camelCase `key`; the same table as CSV with `Accept: text/csv` or `?format=csv` (rows, then the total row; headers: the columns' snake_case `csvHeader`). Records concerning the caller are left out: `callerRecordsExcluded` in JSON, the `Caller-Records-Excluded` header on CSV. The instant the figures are as of: `asAt` in JSON, the `Figures-As-At` header on CSV.
          *
          *     **Roles:** `supervisor`, `auditor`.
          */
@@ -4453,10 +4453,15 @@ export interface components {
         };
         FigureColumn: {
             /**
-             * @description The key in every row and the CSV header
-             * @example pending
+             * @description The key of this column in every row (camelCase)
+             * @example daysToFinalise
              */
             key: string;
+            /**
+             * @description The column’s header in the CSV (snake_case)
+             * @example days_to_finalise
+             */
+            csvHeader: string;
             /** @example Allegation result still pending (case not finalised) */
             description: string;
         };
@@ -4484,7 +4489,7 @@ export interface components {
             callerRecordsExcluded: boolean;
             columns: components["schemas"]["FigureColumn"][];
             /**
-             * @description One object per row, keyed by the column keys
+             * @description One object per row, keyed by the columns’ `key` (camelCase)
              * @example [
              *       {
              *         "financial_year": "2025/26",
@@ -11947,227 +11952,263 @@ export interface operations {
                      *       "asAt": "2026-06-05T08:00:00.000Z",
                      *       "columns": [
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "UK financial year (1 April to 31 March), or total"
                      *         },
                      *         {
                      *           "key": "basis",
+                     *           "csvHeader": "basis",
                      *           "description": "Counting basis: recorded (year referred) or finalised (year the case was finalised)"
                      *         },
                      *         {
                      *           "key": "referrals",
+                     *           "csvHeader": "referrals",
                      *           "description": "IOPC referrals"
                      *         },
                      *         {
                      *           "key": "mandatory",
+                     *           "csvHeader": "mandatory",
                      *           "description": "Mandatory referrals"
                      *         },
                      *         {
                      *           "key": "voluntary",
+                     *           "csvHeader": "voluntary",
                      *           "description": "Voluntary referrals"
                      *         },
                      *         {
-                     *           "key": "iopc_independent",
+                     *           "key": "iopcIndependent",
+                     *           "csvHeader": "iopc_independent",
                      *           "description": "IOPC decision: independent"
                      *         },
                      *         {
-                     *           "key": "iopc_directed",
+                     *           "key": "iopcDirected",
+                     *           "csvHeader": "iopc_directed",
                      *           "description": "IOPC decision: directed"
                      *         },
                      *         {
-                     *           "key": "iopc_local",
+                     *           "key": "iopcLocal",
+                     *           "csvHeader": "iopc_local",
                      *           "description": "IOPC decision: local"
                      *         },
                      *         {
-                     *           "key": "iopc_returned",
+                     *           "key": "iopcReturned",
+                     *           "csvHeader": "iopc_returned",
                      *           "description": "IOPC decision: returned"
                      *         },
                      *         {
-                     *           "key": "iopc_decision_awaited",
+                     *           "key": "iopcDecisionAwaited",
+                     *           "csvHeader": "iopc_decision_awaited",
                      *           "description": "IOPC decision not yet received"
                      *         },
                      *         {
                      *           "key": "substantiated",
+                     *           "csvHeader": "substantiated",
                      *           "description": "Allegation substantiated (case finalised)"
                      *         },
                      *         {
                      *           "key": "unsubstantiated",
+                     *           "csvHeader": "unsubstantiated",
                      *           "description": "Allegation unsubstantiated (case finalised)"
                      *         },
                      *         {
                      *           "key": "unfounded",
+                     *           "csvHeader": "unfounded",
                      *           "description": "Allegation unfounded (case finalised)"
                      *         },
                      *         {
-                     *           "key": "malicious_or_vexatious",
+                     *           "key": "maliciousOrVexatious",
+                     *           "csvHeader": "malicious_or_vexatious",
                      *           "description": "Allegation malicious or vexatious (case finalised)"
                      *         },
                      *         {
                      *           "key": "pending",
+                     *           "csvHeader": "pending",
                      *           "description": "Allegation result pending: the case is not finalised"
                      *         },
                      *         {
                      *           "key": "subjects",
+                     *           "csvHeader": "subjects",
                      *           "description": "People who are subjects of the referred cases"
                      *         },
                      *         {
-                     *           "key": "misconduct_pending",
+                     *           "key": "misconductPending",
+                     *           "csvHeader": "misconduct_pending",
                      *           "description": "People: misconduct outcome pending"
                      *         },
                      *         {
-                     *           "key": "misconduct_no_case_to_answer",
+                     *           "key": "misconductNoCaseToAnswer",
+                     *           "csvHeader": "misconduct_no_case_to_answer",
                      *           "description": "People: no case to answer"
                      *         },
                      *         {
-                     *           "key": "misconduct_not_proven",
+                     *           "key": "misconductNotProven",
+                     *           "csvHeader": "misconduct_not_proven",
                      *           "description": "People: misconduct not proven"
                      *         },
                      *         {
-                     *           "key": "misconduct_no_further_action",
+                     *           "key": "misconductNoFurtherAction",
+                     *           "csvHeader": "misconduct_no_further_action",
                      *           "description": "People: proven, outcome no further action"
                      *         },
                      *         {
-                     *           "key": "misconduct_management_advice",
+                     *           "key": "misconductManagementAdvice",
+                     *           "csvHeader": "misconduct_management_advice",
                      *           "description": "People: proven, outcome management advice"
                      *         },
                      *         {
-                     *           "key": "misconduct_reflective_practice",
+                     *           "key": "misconductReflectivePractice",
+                     *           "csvHeader": "misconduct_reflective_practice",
                      *           "description": "People: proven, outcome reflective practice"
                      *         },
                      *         {
-                     *           "key": "misconduct_written_warning",
+                     *           "key": "misconductWrittenWarning",
+                     *           "csvHeader": "misconduct_written_warning",
                      *           "description": "People: proven, outcome written warning"
                      *         },
                      *         {
-                     *           "key": "misconduct_final_written_warning",
+                     *           "key": "misconductFinalWrittenWarning",
+                     *           "csvHeader": "misconduct_final_written_warning",
                      *           "description": "People: proven, outcome final written warning"
                      *         },
                      *         {
-                     *           "key": "misconduct_reduction_in_rank",
+                     *           "key": "misconductReductionInRank",
+                     *           "csvHeader": "misconduct_reduction_in_rank",
                      *           "description": "People: proven, outcome reduction in rank"
                      *         },
                      *         {
-                     *           "key": "misconduct_dismissal_with_notice",
+                     *           "key": "misconductDismissalWithNotice",
+                     *           "csvHeader": "misconduct_dismissal_with_notice",
                      *           "description": "People: proven, outcome dismissal with notice"
                      *         },
                      *         {
-                     *           "key": "misconduct_dismissal_without_notice",
+                     *           "key": "misconductDismissalWithoutNotice",
+                     *           "csvHeader": "misconduct_dismissal_without_notice",
                      *           "description": "People: proven, outcome dismissal without notice"
                      *         },
                      *         {
-                     *           "key": "misconduct_would_have_been_dismissed",
+                     *           "key": "misconductWouldHaveBeenDismissed",
+                     *           "csvHeader": "misconduct_would_have_been_dismissed",
                      *           "description": "People: proven after leaving; would have been dismissed"
                      *         },
                      *         {
-                     *           "key": "misconduct_not_applicable",
+                     *           "key": "misconductNotApplicable",
+                     *           "csvHeader": "misconduct_not_applicable",
                      *           "description": "People: criminal-only case"
                      *         },
                      *         {
-                     *           "key": "criminal_pending",
+                     *           "key": "criminalPending",
+                     *           "csvHeader": "criminal_pending",
                      *           "description": "People: criminal outcome pending or ongoing"
                      *         },
                      *         {
-                     *           "key": "criminal_no_further_action",
+                     *           "key": "criminalNoFurtherAction",
+                     *           "csvHeader": "criminal_no_further_action",
                      *           "description": "People: criminal outcome no further action"
                      *         },
                      *         {
-                     *           "key": "criminal_charged",
+                     *           "key": "criminalCharged",
+                     *           "csvHeader": "criminal_charged",
                      *           "description": "People: criminal outcome charged"
                      *         },
                      *         {
-                     *           "key": "criminal_convicted",
+                     *           "key": "criminalConvicted",
+                     *           "csvHeader": "criminal_convicted",
                      *           "description": "People: criminal outcome convicted"
                      *         },
                      *         {
-                     *           "key": "criminal_acquitted",
+                     *           "key": "criminalAcquitted",
+                     *           "csvHeader": "criminal_acquitted",
                      *           "description": "People: criminal outcome acquitted"
                      *         },
                      *         {
-                     *           "key": "criminal_caution",
+                     *           "key": "criminalCaution",
+                     *           "csvHeader": "criminal_caution",
                      *           "description": "People: criminal outcome caution"
                      *         },
                      *         {
-                     *           "key": "criminal_not_applicable",
+                     *           "key": "criminalNotApplicable",
+                     *           "csvHeader": "criminal_not_applicable",
                      *           "description": "People: misconduct-only case"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
-                     *           "financial_year": "2025/26",
+                     *           "financialYear": "2025/26",
                      *           "basis": "recorded",
                      *           "referrals": 41,
                      *           "mandatory": 37,
                      *           "voluntary": 4,
-                     *           "iopc_independent": 3,
-                     *           "iopc_directed": 9,
-                     *           "iopc_local": 21,
-                     *           "iopc_returned": 2,
-                     *           "iopc_decision_awaited": 6,
+                     *           "iopcIndependent": 3,
+                     *           "iopcDirected": 9,
+                     *           "iopcLocal": 21,
+                     *           "iopcReturned": 2,
+                     *           "iopcDecisionAwaited": 6,
                      *           "substantiated": 8,
                      *           "unsubstantiated": 5,
                      *           "unfounded": 6,
-                     *           "malicious_or_vexatious": 3,
+                     *           "maliciousOrVexatious": 3,
                      *           "pending": 19,
                      *           "subjects": 46,
-                     *           "misconduct_pending": 20,
-                     *           "misconduct_no_case_to_answer": 9,
-                     *           "misconduct_not_proven": 3,
-                     *           "misconduct_no_further_action": 4,
-                     *           "misconduct_management_advice": 0,
-                     *           "misconduct_reflective_practice": 3,
-                     *           "misconduct_written_warning": 2,
-                     *           "misconduct_final_written_warning": 1,
-                     *           "misconduct_reduction_in_rank": 0,
-                     *           "misconduct_dismissal_with_notice": 0,
-                     *           "misconduct_dismissal_without_notice": 2,
-                     *           "misconduct_would_have_been_dismissed": 1,
-                     *           "misconduct_not_applicable": 2,
-                     *           "criminal_pending": 5,
-                     *           "criminal_no_further_action": 3,
-                     *           "criminal_charged": 2,
-                     *           "criminal_convicted": 1,
-                     *           "criminal_acquitted": 0,
-                     *           "criminal_caution": 0,
-                     *           "criminal_not_applicable": 35
+                     *           "misconductPending": 20,
+                     *           "misconductNoCaseToAnswer": 9,
+                     *           "misconductNotProven": 3,
+                     *           "misconductNoFurtherAction": 4,
+                     *           "misconductManagementAdvice": 0,
+                     *           "misconductReflectivePractice": 3,
+                     *           "misconductWrittenWarning": 2,
+                     *           "misconductFinalWrittenWarning": 1,
+                     *           "misconductReductionInRank": 0,
+                     *           "misconductDismissalWithNotice": 0,
+                     *           "misconductDismissalWithoutNotice": 2,
+                     *           "misconductWouldHaveBeenDismissed": 1,
+                     *           "misconductNotApplicable": 2,
+                     *           "criminalPending": 5,
+                     *           "criminalNoFurtherAction": 3,
+                     *           "criminalCharged": 2,
+                     *           "criminalConvicted": 1,
+                     *           "criminalAcquitted": 0,
+                     *           "criminalCaution": 0,
+                     *           "criminalNotApplicable": 35
                      *         }
                      *       ],
                      *       "total": {
-                     *         "financial_year": "total",
+                     *         "financialYear": "total",
                      *         "basis": "recorded",
                      *         "referrals": 41,
                      *         "mandatory": 37,
                      *         "voluntary": 4,
-                     *         "iopc_independent": 3,
-                     *         "iopc_directed": 9,
-                     *         "iopc_local": 21,
-                     *         "iopc_returned": 2,
-                     *         "iopc_decision_awaited": 6,
+                     *         "iopcIndependent": 3,
+                     *         "iopcDirected": 9,
+                     *         "iopcLocal": 21,
+                     *         "iopcReturned": 2,
+                     *         "iopcDecisionAwaited": 6,
                      *         "substantiated": 8,
                      *         "unsubstantiated": 5,
                      *         "unfounded": 6,
-                     *         "malicious_or_vexatious": 3,
+                     *         "maliciousOrVexatious": 3,
                      *         "pending": 19,
                      *         "subjects": 46,
-                     *         "misconduct_pending": 20,
-                     *         "misconduct_no_case_to_answer": 9,
-                     *         "misconduct_not_proven": 3,
-                     *         "misconduct_no_further_action": 4,
-                     *         "misconduct_management_advice": 0,
-                     *         "misconduct_reflective_practice": 3,
-                     *         "misconduct_written_warning": 2,
-                     *         "misconduct_final_written_warning": 1,
-                     *         "misconduct_reduction_in_rank": 0,
-                     *         "misconduct_dismissal_with_notice": 0,
-                     *         "misconduct_dismissal_without_notice": 2,
-                     *         "misconduct_would_have_been_dismissed": 1,
-                     *         "misconduct_not_applicable": 2,
-                     *         "criminal_pending": 5,
-                     *         "criminal_no_further_action": 3,
-                     *         "criminal_charged": 2,
-                     *         "criminal_convicted": 1,
-                     *         "criminal_acquitted": 0,
-                     *         "criminal_caution": 0,
-                     *         "criminal_not_applicable": 35
+                     *         "misconductPending": 20,
+                     *         "misconductNoCaseToAnswer": 9,
+                     *         "misconductNotProven": 3,
+                     *         "misconductNoFurtherAction": 4,
+                     *         "misconductManagementAdvice": 0,
+                     *         "misconductReflectivePractice": 3,
+                     *         "misconductWrittenWarning": 2,
+                     *         "misconductFinalWrittenWarning": 1,
+                     *         "misconductReductionInRank": 0,
+                     *         "misconductDismissalWithNotice": 0,
+                     *         "misconductDismissalWithoutNotice": 2,
+                     *         "misconductWouldHaveBeenDismissed": 1,
+                     *         "misconductNotApplicable": 2,
+                     *         "criminalPending": 5,
+                     *         "criminalNoFurtherAction": 3,
+                     *         "criminalCharged": 2,
+                     *         "criminalConvicted": 1,
+                     *         "criminalAcquitted": 0,
+                     *         "criminalCaution": 0,
+                     *         "criminalNotApplicable": 35
                      *       }
                      *     }
                      */
@@ -12263,251 +12304,291 @@ export interface operations {
                      *       "asAt": "2026-06-05T08:00:00.000Z",
                      *       "columns": [
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "UK financial year (1 April to 31 March), or total"
                      *         },
                      *         {
                      *           "key": "basis",
+                     *           "csvHeader": "basis",
                      *           "description": "Counting basis: recorded (year the case was recorded) or finalised (year the person’s outcome was finalised)"
                      *         },
                      *         {
-                     *           "key": "member_type",
+                     *           "key": "memberType",
+                     *           "csvHeader": "member_type",
                      *           "description": "Workforce member type (officers and staff apart), or all"
                      *         },
                      *         {
                      *           "key": "people",
+                     *           "csvHeader": "people",
                      *           "description": "People (a person counts once per case)"
                      *         },
                      *         {
                      *           "key": "pending",
+                     *           "csvHeader": "pending",
                      *           "description": "People whose outcome is not yet finalised"
                      *         },
                      *         {
                      *           "key": "finalised",
+                     *           "csvHeader": "finalised",
                      *           "description": "People whose outcome is finalised"
                      *         },
                      *         {
-                     *           "key": "no_case_to_answer",
+                     *           "key": "noCaseToAnswer",
+                     *           "csvHeader": "no_case_to_answer",
                      *           "description": "No case to answer"
                      *         },
                      *         {
-                     *           "key": "case_to_answer",
+                     *           "key": "caseToAnswer",
+                     *           "csvHeader": "case_to_answer",
                      *           "description": "Case to answer"
                      *         },
                      *         {
                      *           "key": "meetings",
+                     *           "csvHeader": "meetings",
                      *           "description": "Misconduct meetings held"
                      *         },
                      *         {
-                     *           "key": "meetings_proven",
+                     *           "key": "meetingsProven",
+                     *           "csvHeader": "meetings_proven",
                      *           "description": "Misconduct meetings: proven"
                      *         },
                      *         {
                      *           "key": "hearings",
+                     *           "csvHeader": "hearings",
                      *           "description": "Misconduct hearings held"
                      *         },
                      *         {
-                     *           "key": "hearings_proven",
+                     *           "key": "hearingsProven",
+                     *           "csvHeader": "hearings_proven",
                      *           "description": "Misconduct hearings: proven"
                      *         },
                      *         {
-                     *           "key": "hearings_gross_misconduct_proven",
+                     *           "key": "hearingsGrossMisconductProven",
+                     *           "csvHeader": "hearings_gross_misconduct_proven",
                      *           "description": "Misconduct hearings: gross misconduct proven (the person assessed as gross misconduct)"
                      *         },
                      *         {
-                     *           "key": "accelerated_hearings",
+                     *           "key": "acceleratedHearings",
+                     *           "csvHeader": "accelerated_hearings",
                      *           "description": "Accelerated hearings held"
                      *         },
                      *         {
-                     *           "key": "accelerated_hearings_proven",
+                     *           "key": "acceleratedHearingsProven",
+                     *           "csvHeader": "accelerated_hearings_proven",
                      *           "description": "Accelerated hearings: proven"
                      *         },
                      *         {
                      *           "key": "proven",
+                     *           "csvHeader": "proven",
                      *           "description": "Misconduct proven (any proceedings)"
                      *         },
                      *         {
-                     *           "key": "not_proven",
+                     *           "key": "notProven",
+                     *           "csvHeader": "not_proven",
                      *           "description": "Misconduct not proven"
                      *         },
                      *         {
-                     *           "key": "outcome_no_further_action",
+                     *           "key": "outcomeNoFurtherAction",
+                     *           "csvHeader": "outcome_no_further_action",
                      *           "description": "Outcome: no further action"
                      *         },
                      *         {
-                     *           "key": "outcome_management_advice",
+                     *           "key": "outcomeManagementAdvice",
+                     *           "csvHeader": "outcome_management_advice",
                      *           "description": "Outcome: management advice"
                      *         },
                      *         {
-                     *           "key": "outcome_reflective_practice",
+                     *           "key": "outcomeReflectivePractice",
+                     *           "csvHeader": "outcome_reflective_practice",
                      *           "description": "Outcome: reflective practice"
                      *         },
                      *         {
-                     *           "key": "outcome_written_warning",
+                     *           "key": "outcomeWrittenWarning",
+                     *           "csvHeader": "outcome_written_warning",
                      *           "description": "Outcome: written warning"
                      *         },
                      *         {
-                     *           "key": "outcome_final_written_warning",
+                     *           "key": "outcomeFinalWrittenWarning",
+                     *           "csvHeader": "outcome_final_written_warning",
                      *           "description": "Outcome: final written warning"
                      *         },
                      *         {
-                     *           "key": "outcome_reduction_in_rank",
+                     *           "key": "outcomeReductionInRank",
+                     *           "csvHeader": "outcome_reduction_in_rank",
                      *           "description": "Outcome: reduction in rank"
                      *         },
                      *         {
-                     *           "key": "outcome_dismissal_with_notice",
+                     *           "key": "outcomeDismissalWithNotice",
+                     *           "csvHeader": "outcome_dismissal_with_notice",
                      *           "description": "Outcome: dismissal with notice"
                      *         },
                      *         {
-                     *           "key": "outcome_dismissal_without_notice",
+                     *           "key": "outcomeDismissalWithoutNotice",
+                     *           "csvHeader": "outcome_dismissal_without_notice",
                      *           "description": "Outcome: dismissal without notice"
                      *         },
                      *         {
-                     *           "key": "would_have_been_dismissed",
+                     *           "key": "wouldHaveBeenDismissed",
+                     *           "csvHeader": "would_have_been_dismissed",
                      *           "description": "Left the service; would have been dismissed"
                      *         },
                      *         {
-                     *           "key": "left_service",
+                     *           "key": "leftService",
+                     *           "csvHeader": "left_service",
                      *           "description": "Resigned or retired before the outcome"
                      *         },
                      *         {
-                     *           "key": "barred_list",
+                     *           "key": "barredList",
+                     *           "csvHeader": "barred_list",
                      *           "description": "Entered on the Barred List"
                      *         },
                      *         {
-                     *           "key": "advisory_list",
+                     *           "key": "advisoryList",
+                     *           "csvHeader": "advisory_list",
                      *           "description": "Entered on the Advisory List"
                      *         },
                      *         {
-                     *           "key": "allegation_substantiated",
+                     *           "key": "allegationSubstantiated",
+                     *           "csvHeader": "allegation_substantiated",
                      *           "description": "Allegation substantiated"
                      *         },
                      *         {
-                     *           "key": "allegation_unsubstantiated",
+                     *           "key": "allegationUnsubstantiated",
+                     *           "csvHeader": "allegation_unsubstantiated",
                      *           "description": "Allegation unsubstantiated"
                      *         },
                      *         {
-                     *           "key": "allegation_unfounded",
+                     *           "key": "allegationUnfounded",
+                     *           "csvHeader": "allegation_unfounded",
                      *           "description": "Allegation unfounded"
                      *         },
                      *         {
-                     *           "key": "allegation_malicious_or_vexatious",
+                     *           "key": "allegationMaliciousOrVexatious",
+                     *           "csvHeader": "allegation_malicious_or_vexatious",
                      *           "description": "Allegation malicious or vexatious"
                      *         },
                      *         {
-                     *           "key": "allegation_pending",
+                     *           "key": "allegationPending",
+                     *           "csvHeader": "allegation_pending",
                      *           "description": "Allegation result not yet recorded"
                      *         },
                      *         {
-                     *           "key": "criminal_no_further_action",
+                     *           "key": "criminalNoFurtherAction",
+                     *           "csvHeader": "criminal_no_further_action",
                      *           "description": "Criminal outcome: no further action"
                      *         },
                      *         {
-                     *           "key": "criminal_charged",
+                     *           "key": "criminalCharged",
+                     *           "csvHeader": "criminal_charged",
                      *           "description": "Criminal outcome: charged"
                      *         },
                      *         {
-                     *           "key": "criminal_convicted",
+                     *           "key": "criminalConvicted",
+                     *           "csvHeader": "criminal_convicted",
                      *           "description": "Criminal outcome: convicted"
                      *         },
                      *         {
-                     *           "key": "criminal_acquitted",
+                     *           "key": "criminalAcquitted",
+                     *           "csvHeader": "criminal_acquitted",
                      *           "description": "Criminal outcome: acquitted"
                      *         },
                      *         {
-                     *           "key": "criminal_caution",
+                     *           "key": "criminalCaution",
+                     *           "csvHeader": "criminal_caution",
                      *           "description": "Criminal outcome: caution"
                      *         },
                      *         {
-                     *           "key": "criminal_ongoing",
+                     *           "key": "criminalOngoing",
+                     *           "csvHeader": "criminal_ongoing",
                      *           "description": "Criminal outcome: ongoing"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
-                     *           "financial_year": "2025/26",
+                     *           "financialYear": "2025/26",
                      *           "basis": "recorded",
-                     *           "member_type": "all",
+                     *           "memberType": "all",
                      *           "people": 58,
                      *           "pending": 19,
                      *           "finalised": 39,
-                     *           "no_case_to_answer": 22,
-                     *           "case_to_answer": 17,
+                     *           "noCaseToAnswer": 22,
+                     *           "caseToAnswer": 17,
                      *           "meetings": 9,
-                     *           "meetings_proven": 6,
+                     *           "meetingsProven": 6,
                      *           "hearings": 7,
-                     *           "hearings_proven": 5,
-                     *           "hearings_gross_misconduct_proven": 4,
-                     *           "accelerated_hearings": 1,
-                     *           "accelerated_hearings_proven": 1,
+                     *           "hearingsProven": 5,
+                     *           "hearingsGrossMisconductProven": 4,
+                     *           "acceleratedHearings": 1,
+                     *           "acceleratedHearingsProven": 1,
                      *           "proven": 12,
-                     *           "not_proven": 5,
-                     *           "outcome_no_further_action": 1,
-                     *           "outcome_management_advice": 0,
-                     *           "outcome_reflective_practice": 2,
-                     *           "outcome_written_warning": 3,
-                     *           "outcome_final_written_warning": 2,
-                     *           "outcome_reduction_in_rank": 0,
-                     *           "outcome_dismissal_with_notice": 0,
-                     *           "outcome_dismissal_without_notice": 4,
-                     *           "would_have_been_dismissed": 1,
-                     *           "left_service": 3,
-                     *           "barred_list": 4,
-                     *           "advisory_list": 1,
-                     *           "allegation_substantiated": 12,
-                     *           "allegation_unsubstantiated": 9,
-                     *           "allegation_unfounded": 14,
-                     *           "allegation_malicious_or_vexatious": 4,
-                     *           "allegation_pending": 19,
-                     *           "criminal_no_further_action": 6,
-                     *           "criminal_charged": 2,
-                     *           "criminal_convicted": 1,
-                     *           "criminal_acquitted": 0,
-                     *           "criminal_caution": 1,
-                     *           "criminal_ongoing": 3
+                     *           "notProven": 5,
+                     *           "outcomeNoFurtherAction": 1,
+                     *           "outcomeManagementAdvice": 0,
+                     *           "outcomeReflectivePractice": 2,
+                     *           "outcomeWrittenWarning": 3,
+                     *           "outcomeFinalWrittenWarning": 2,
+                     *           "outcomeReductionInRank": 0,
+                     *           "outcomeDismissalWithNotice": 0,
+                     *           "outcomeDismissalWithoutNotice": 4,
+                     *           "wouldHaveBeenDismissed": 1,
+                     *           "leftService": 3,
+                     *           "barredList": 4,
+                     *           "advisoryList": 1,
+                     *           "allegationSubstantiated": 12,
+                     *           "allegationUnsubstantiated": 9,
+                     *           "allegationUnfounded": 14,
+                     *           "allegationMaliciousOrVexatious": 4,
+                     *           "allegationPending": 19,
+                     *           "criminalNoFurtherAction": 6,
+                     *           "criminalCharged": 2,
+                     *           "criminalConvicted": 1,
+                     *           "criminalAcquitted": 0,
+                     *           "criminalCaution": 1,
+                     *           "criminalOngoing": 3
                      *         }
                      *       ],
                      *       "total": {
-                     *         "financial_year": "total",
+                     *         "financialYear": "total",
                      *         "basis": "recorded",
-                     *         "member_type": "all",
+                     *         "memberType": "all",
                      *         "people": 58,
                      *         "pending": 19,
                      *         "finalised": 39,
-                     *         "no_case_to_answer": 22,
-                     *         "case_to_answer": 17,
+                     *         "noCaseToAnswer": 22,
+                     *         "caseToAnswer": 17,
                      *         "meetings": 9,
-                     *         "meetings_proven": 6,
+                     *         "meetingsProven": 6,
                      *         "hearings": 7,
-                     *         "hearings_proven": 5,
-                     *         "hearings_gross_misconduct_proven": 4,
-                     *         "accelerated_hearings": 1,
-                     *         "accelerated_hearings_proven": 1,
+                     *         "hearingsProven": 5,
+                     *         "hearingsGrossMisconductProven": 4,
+                     *         "acceleratedHearings": 1,
+                     *         "acceleratedHearingsProven": 1,
                      *         "proven": 12,
-                     *         "not_proven": 5,
-                     *         "outcome_no_further_action": 1,
-                     *         "outcome_management_advice": 0,
-                     *         "outcome_reflective_practice": 2,
-                     *         "outcome_written_warning": 3,
-                     *         "outcome_final_written_warning": 2,
-                     *         "outcome_reduction_in_rank": 0,
-                     *         "outcome_dismissal_with_notice": 0,
-                     *         "outcome_dismissal_without_notice": 4,
-                     *         "would_have_been_dismissed": 1,
-                     *         "left_service": 3,
-                     *         "barred_list": 4,
-                     *         "advisory_list": 1,
-                     *         "allegation_substantiated": 12,
-                     *         "allegation_unsubstantiated": 9,
-                     *         "allegation_unfounded": 14,
-                     *         "allegation_malicious_or_vexatious": 4,
-                     *         "allegation_pending": 19,
-                     *         "criminal_no_further_action": 6,
-                     *         "criminal_charged": 2,
-                     *         "criminal_convicted": 1,
-                     *         "criminal_acquitted": 0,
-                     *         "criminal_caution": 1,
-                     *         "criminal_ongoing": 3
+                     *         "notProven": 5,
+                     *         "outcomeNoFurtherAction": 1,
+                     *         "outcomeManagementAdvice": 0,
+                     *         "outcomeReflectivePractice": 2,
+                     *         "outcomeWrittenWarning": 3,
+                     *         "outcomeFinalWrittenWarning": 2,
+                     *         "outcomeReductionInRank": 0,
+                     *         "outcomeDismissalWithNotice": 0,
+                     *         "outcomeDismissalWithoutNotice": 4,
+                     *         "wouldHaveBeenDismissed": 1,
+                     *         "leftService": 3,
+                     *         "barredList": 4,
+                     *         "advisoryList": 1,
+                     *         "allegationSubstantiated": 12,
+                     *         "allegationUnsubstantiated": 9,
+                     *         "allegationUnfounded": 14,
+                     *         "allegationMaliciousOrVexatious": 4,
+                     *         "allegationPending": 19,
+                     *         "criminalNoFurtherAction": 6,
+                     *         "criminalCharged": 2,
+                     *         "criminalConvicted": 1,
+                     *         "criminalAcquitted": 0,
+                     *         "criminalCaution": 1,
+                     *         "criminalOngoing": 3
                      *       }
                      *     }
                      */
@@ -12603,233 +12684,270 @@ export interface operations {
                      *       "asAt": "2026-06-05T08:00:00.000Z",
                      *       "columns": [
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "UK financial year (1 April to 31 March), or total"
                      *         },
                      *         {
                      *           "key": "basis",
+                     *           "csvHeader": "basis",
                      *           "description": "Counting basis: recorded (year received) or finalised (year of the latest decision)"
                      *         },
                      *         {
                      *           "key": "received",
+                     *           "csvHeader": "received",
                      *           "description": "Reports received"
                      *         },
                      *         {
-                     *           "key": "category_abuse_of_position_sexual",
+                     *           "key": "categoryAbuseOfPositionSexual",
+                     *           "csvHeader": "category_abuse_of_position_sexual",
                      *           "description": "Primary category: abuse of position sexual"
                      *         },
                      *         {
-                     *           "key": "category_infiltration",
+                     *           "key": "categoryInfiltration",
+                     *           "csvHeader": "category_infiltration",
                      *           "description": "Primary category: infiltration"
                      *         },
                      *         {
-                     *           "key": "category_disclosure_of_information",
+                     *           "key": "categoryDisclosureOfInformation",
+                     *           "csvHeader": "category_disclosure_of_information",
                      *           "description": "Primary category: disclosure of information"
                      *         },
                      *         {
-                     *           "key": "category_perverting_justice",
+                     *           "key": "categoryPervertingJustice",
+                     *           "csvHeader": "category_perverting_justice",
                      *           "description": "Primary category: perverting justice"
                      *         },
                      *         {
-                     *           "key": "category_sexual_misconduct",
+                     *           "key": "categorySexualMisconduct",
+                     *           "csvHeader": "category_sexual_misconduct",
                      *           "description": "Primary category: sexual misconduct"
                      *         },
                      *         {
-                     *           "key": "category_drugs",
+                     *           "key": "categoryDrugs",
+                     *           "csvHeader": "category_drugs",
                      *           "description": "Primary category: drugs"
                      *         },
                      *         {
-                     *           "key": "category_theft_fraud",
+                     *           "key": "categoryTheftFraud",
+                     *           "csvHeader": "category_theft_fraud",
                      *           "description": "Primary category: theft fraud"
                      *         },
                      *         {
-                     *           "key": "category_misuse_of_systems",
+                     *           "key": "categoryMisuseOfSystems",
+                     *           "csvHeader": "category_misuse_of_systems",
                      *           "description": "Primary category: misuse of systems"
                      *         },
                      *         {
-                     *           "key": "category_abuse_of_authority",
+                     *           "key": "categoryAbuseOfAuthority",
+                     *           "csvHeader": "category_abuse_of_authority",
                      *           "description": "Primary category: abuse of authority"
                      *         },
                      *         {
-                     *           "key": "category_inappropriate_association",
+                     *           "key": "categoryInappropriateAssociation",
+                     *           "csvHeader": "category_inappropriate_association",
                      *           "description": "Primary category: inappropriate association"
                      *         },
                      *         {
-                     *           "key": "category_vulnerability",
+                     *           "key": "categoryVulnerability",
+                     *           "csvHeader": "category_vulnerability",
                      *           "description": "Primary category: vulnerability"
                      *         },
                      *         {
-                     *           "key": "category_assisting_offenders",
+                     *           "key": "categoryAssistingOffenders",
+                     *           "csvHeader": "category_assisting_offenders",
                      *           "description": "Primary category: assisting offenders"
                      *         },
                      *         {
-                     *           "key": "category_other",
+                     *           "key": "categoryOther",
+                     *           "csvHeader": "category_other",
                      *           "description": "Primary category: other"
                      *         },
                      *         {
-                     *           "key": "source_colleague",
+                     *           "key": "sourceColleague",
+                     *           "csvHeader": "source_colleague",
                      *           "description": "Source type: colleague"
                      *         },
                      *         {
-                     *           "key": "source_member_of_public",
+                     *           "key": "sourceMemberOfPublic",
+                     *           "csvHeader": "source_member_of_public",
                      *           "description": "Source type: member of public"
                      *         },
                      *         {
-                     *           "key": "source_anonymous",
+                     *           "key": "sourceAnonymous",
+                     *           "csvHeader": "source_anonymous",
                      *           "description": "Source type: anonymous"
                      *         },
                      *         {
-                     *           "key": "source_partner_agency",
+                     *           "key": "sourcePartnerAgency",
+                     *           "csvHeader": "source_partner_agency",
                      *           "description": "Source type: partner agency"
                      *         },
                      *         {
-                     *           "key": "source_ict_monitoring",
+                     *           "key": "sourceIctMonitoring",
+                     *           "csvHeader": "source_ict_monitoring",
                      *           "description": "Source type: ict monitoring"
                      *         },
                      *         {
-                     *           "key": "source_covert_source",
+                     *           "key": "sourceCovertSource",
+                     *           "csvHeader": "source_covert_source",
                      *           "description": "Source type: covert source"
                      *         },
                      *         {
-                     *           "key": "source_other_force",
+                     *           "key": "sourceOtherForce",
+                     *           "csvHeader": "source_other_force",
                      *           "description": "Source type: other force"
                      *         },
                      *         {
-                     *           "key": "source_complaint",
+                     *           "key": "sourceComplaint",
+                     *           "csvHeader": "source_complaint",
                      *           "description": "Source type: complaint"
                      *         },
                      *         {
-                     *           "key": "source_self_declaration",
+                     *           "key": "sourceSelfDeclaration",
+                     *           "csvHeader": "source_self_declaration",
                      *           "description": "Source type: self declaration"
                      *         },
                      *         {
-                     *           "key": "source_iopc",
+                     *           "key": "sourceIopc",
+                     *           "csvHeader": "source_iopc",
                      *           "description": "Source type: iopc"
                      *         },
                      *         {
-                     *           "key": "source_other",
+                     *           "key": "sourceOther",
+                     *           "csvHeader": "source_other",
                      *           "description": "Source type: other"
                      *         },
                      *         {
-                     *           "key": "graded_3x5x2",
+                     *           "key": "graded3x5x2",
+                     *           "csvHeader": "graded_3x5x2",
                      *           "description": "Graded on the national 3x5x2 scheme"
                      *         },
                      *         {
-                     *           "key": "graded_5x5x5",
+                     *           "key": "graded5x5x5",
+                     *           "csvHeader": "graded_5x5x5",
                      *           "description": "Graded on the legacy 5x5x5 scheme"
                      *         },
                      *         {
-                     *           "key": "graded_3x5x2_percent",
+                     *           "key": "graded3x5x2Percent",
+                     *           "csvHeader": "graded_3x5x2_percent",
                      *           "description": "Share graded on the 3x5x2 scheme, per cent to one decimal (empty when nothing was received)"
                      *         },
                      *         {
-                     *           "key": "no_further_action",
+                     *           "key": "noFurtherAction",
+                     *           "csvHeader": "no_further_action",
                      *           "description": "Decision: no further action"
                      *         },
                      *         {
                      *           "key": "development",
+                     *           "csvHeader": "development",
                      *           "description": "Decision: development"
                      *         },
                      *         {
-                     *           "key": "referred_to_case",
+                     *           "key": "referredToCase",
+                     *           "csvHeader": "referred_to_case",
                      *           "description": "Decision: referred to a case"
                      *         },
                      *         {
                      *           "key": "disseminated",
+                     *           "csvHeader": "disseminated",
                      *           "description": "Decision: disseminated"
                      *         },
                      *         {
                      *           "key": "open",
+                     *           "csvHeader": "open",
                      *           "description": "Still open: no decision yet"
                      *         },
                      *         {
-                     *           "key": "median_days_to_decision",
-                     *           "description": "Median days from receipt to decision (decided reports; empty when none)"
+                     *           "key": "medianDaysToDecision",
+                     *           "csvHeader": "median_days_to_decision",
+                     *           "description": "Median days from receipt to decision, a day being a whole calendar day: the UK date of the decision less the UK date of receipt (decided reports; empty when none)"
                      *         },
                      *         {
-                     *           "key": "p90_days_to_decision",
-                     *           "description": "90th percentile of days from receipt to decision (decided reports; empty when none)"
+                     *           "key": "p90DaysToDecision",
+                     *           "csvHeader": "p90_days_to_decision",
+                     *           "description": "90th percentile of days from receipt to decision, in whole calendar days as the median (decided reports; empty when none)"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
-                     *           "financial_year": "2025/26",
+                     *           "financialYear": "2025/26",
                      *           "basis": "recorded",
                      *           "received": 1214,
-                     *           "category_abuse_of_position_sexual": 236,
-                     *           "category_infiltration": 18,
-                     *           "category_disclosure_of_information": 171,
-                     *           "category_perverting_justice": 22,
-                     *           "category_sexual_misconduct": 97,
-                     *           "category_drugs": 88,
-                     *           "category_theft_fraud": 64,
-                     *           "category_misuse_of_systems": 205,
-                     *           "category_abuse_of_authority": 41,
-                     *           "category_inappropriate_association": 163,
-                     *           "category_vulnerability": 59,
-                     *           "category_assisting_offenders": 27,
-                     *           "category_other": 23,
-                     *           "source_colleague": 402,
-                     *           "source_member_of_public": 131,
-                     *           "source_anonymous": 208,
-                     *           "source_partner_agency": 44,
-                     *           "source_ict_monitoring": 236,
-                     *           "source_covert_source": 19,
-                     *           "source_other_force": 27,
-                     *           "source_complaint": 58,
-                     *           "source_self_declaration": 71,
-                     *           "source_iopc": 6,
-                     *           "source_other": 12,
-                     *           "graded_3x5x2": 1214,
-                     *           "graded_5x5x5": 0,
-                     *           "graded_3x5x2_percent": "100.0",
-                     *           "no_further_action": 611,
+                     *           "categoryAbuseOfPositionSexual": 236,
+                     *           "categoryInfiltration": 18,
+                     *           "categoryDisclosureOfInformation": 171,
+                     *           "categoryPervertingJustice": 22,
+                     *           "categorySexualMisconduct": 97,
+                     *           "categoryDrugs": 88,
+                     *           "categoryTheftFraud": 64,
+                     *           "categoryMisuseOfSystems": 205,
+                     *           "categoryAbuseOfAuthority": 41,
+                     *           "categoryInappropriateAssociation": 163,
+                     *           "categoryVulnerability": 59,
+                     *           "categoryAssistingOffenders": 27,
+                     *           "categoryOther": 23,
+                     *           "sourceColleague": 402,
+                     *           "sourceMemberOfPublic": 131,
+                     *           "sourceAnonymous": 208,
+                     *           "sourcePartnerAgency": 44,
+                     *           "sourceIctMonitoring": 236,
+                     *           "sourceCovertSource": 19,
+                     *           "sourceOtherForce": 27,
+                     *           "sourceComplaint": 58,
+                     *           "sourceSelfDeclaration": 71,
+                     *           "sourceIopc": 6,
+                     *           "sourceOther": 12,
+                     *           "graded3x5x2": 1214,
+                     *           "graded5x5x5": 0,
+                     *           "graded3x5x2Percent": "100.0",
+                     *           "noFurtherAction": 611,
                      *           "development": 188,
-                     *           "referred_to_case": 97,
+                     *           "referredToCase": 97,
                      *           "disseminated": 231,
                      *           "open": 87,
-                     *           "median_days_to_decision": 19,
-                     *           "p90_days_to_decision": 52
+                     *           "medianDaysToDecision": 19,
+                     *           "p90DaysToDecision": 52
                      *         }
                      *       ],
                      *       "total": {
-                     *         "financial_year": "total",
+                     *         "financialYear": "total",
                      *         "basis": "recorded",
                      *         "received": 1214,
-                     *         "category_abuse_of_position_sexual": 236,
-                     *         "category_infiltration": 18,
-                     *         "category_disclosure_of_information": 171,
-                     *         "category_perverting_justice": 22,
-                     *         "category_sexual_misconduct": 97,
-                     *         "category_drugs": 88,
-                     *         "category_theft_fraud": 64,
-                     *         "category_misuse_of_systems": 205,
-                     *         "category_abuse_of_authority": 41,
-                     *         "category_inappropriate_association": 163,
-                     *         "category_vulnerability": 59,
-                     *         "category_assisting_offenders": 27,
-                     *         "category_other": 23,
-                     *         "source_colleague": 402,
-                     *         "source_member_of_public": 131,
-                     *         "source_anonymous": 208,
-                     *         "source_partner_agency": 44,
-                     *         "source_ict_monitoring": 236,
-                     *         "source_covert_source": 19,
-                     *         "source_other_force": 27,
-                     *         "source_complaint": 58,
-                     *         "source_self_declaration": 71,
-                     *         "source_iopc": 6,
-                     *         "source_other": 12,
-                     *         "graded_3x5x2": 1214,
-                     *         "graded_5x5x5": 0,
-                     *         "graded_3x5x2_percent": "100.0",
-                     *         "no_further_action": 611,
+                     *         "categoryAbuseOfPositionSexual": 236,
+                     *         "categoryInfiltration": 18,
+                     *         "categoryDisclosureOfInformation": 171,
+                     *         "categoryPervertingJustice": 22,
+                     *         "categorySexualMisconduct": 97,
+                     *         "categoryDrugs": 88,
+                     *         "categoryTheftFraud": 64,
+                     *         "categoryMisuseOfSystems": 205,
+                     *         "categoryAbuseOfAuthority": 41,
+                     *         "categoryInappropriateAssociation": 163,
+                     *         "categoryVulnerability": 59,
+                     *         "categoryAssistingOffenders": 27,
+                     *         "categoryOther": 23,
+                     *         "sourceColleague": 402,
+                     *         "sourceMemberOfPublic": 131,
+                     *         "sourceAnonymous": 208,
+                     *         "sourcePartnerAgency": 44,
+                     *         "sourceIctMonitoring": 236,
+                     *         "sourceCovertSource": 19,
+                     *         "sourceOtherForce": 27,
+                     *         "sourceComplaint": 58,
+                     *         "sourceSelfDeclaration": 71,
+                     *         "sourceIopc": 6,
+                     *         "sourceOther": 12,
+                     *         "graded3x5x2": 1214,
+                     *         "graded5x5x5": 0,
+                     *         "graded3x5x2Percent": "100.0",
+                     *         "noFurtherAction": 611,
                      *         "development": 188,
-                     *         "referred_to_case": 97,
+                     *         "referredToCase": 97,
                      *         "disseminated": 231,
                      *         "open": 87,
-                     *         "median_days_to_decision": 19,
-                     *         "p90_days_to_decision": 52
+                     *         "medianDaysToDecision": 19,
+                     *         "p90DaysToDecision": 52
                      *       }
                      *     }
                      */
@@ -12922,67 +13040,79 @@ export interface operations {
                      *       "columns": [
                      *         {
                      *           "key": "period",
+                     *           "csvHeader": "period",
                      *           "description": "The month (YYYY-MM, taken on its last day) or now (today)"
                      *         },
                      *         {
-                     *           "key": "as_of",
+                     *           "key": "asOf",
+                     *           "csvHeader": "as_of",
                      *           "description": "The date the vetting states are taken on"
                      *         },
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "The financial year the date falls in"
                      *         },
                      *         {
                      *           "key": "basis",
+                     *           "csvHeader": "basis",
                      *           "description": "state_on_date: each person’s state on that date, from the clearance history"
                      *         },
                      *         {
                      *           "key": "workforce",
+                     *           "csvHeader": "workforce",
                      *           "description": "Workforce members in service on that date"
                      *         },
                      *         {
-                     *           "key": "up_to_date",
+                     *           "key": "upToDate",
+                     *           "csvHeader": "up_to_date",
                      *           "description": "Vetting up to date (including renewal due, not yet expired)"
                      *         },
                      *         {
-                     *           "key": "renewal_due",
+                     *           "key": "renewalDue",
+                     *           "csvHeader": "renewal_due",
                      *           "description": "Of which inside the renewal warning window"
                      *         },
                      *         {
-                     *           "key": "not_up_to_date",
+                     *           "key": "notUpToDate",
+                     *           "csvHeader": "not_up_to_date",
                      *           "description": "Vetting not up to date: expired, below the post’s level, or none held"
                      *         },
                      *         {
                      *           "key": "overdue",
+                     *           "csvHeader": "overdue",
                      *           "description": "Clearance expired"
                      *         },
                      *         {
-                     *           "key": "below_required",
+                     *           "key": "belowRequired",
+                     *           "csvHeader": "below_required",
                      *           "description": "No clearance meeting the post’s required level"
                      *         },
                      *         {
-                     *           "key": "no_clearance",
+                     *           "key": "noClearance",
+                     *           "csvHeader": "no_clearance",
                      *           "description": "No clearance in force, and the post states no level"
                      *         },
                      *         {
-                     *           "key": "compliance_percent",
+                     *           "key": "compliancePercent",
+                     *           "csvHeader": "compliance_percent",
                      *           "description": "Share up to date, per cent to one decimal (empty with no workforce)"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
                      *           "period": "2026-05",
-                     *           "as_of": "2026-05-31",
-                     *           "financial_year": "2025/26",
+                     *           "asOf": "2026-05-31",
+                     *           "financialYear": "2025/26",
                      *           "basis": "state_on_date",
                      *           "workforce": 2984,
-                     *           "up_to_date": 2671,
-                     *           "renewal_due": 131,
-                     *           "not_up_to_date": 313,
+                     *           "upToDate": 2671,
+                     *           "renewalDue": 131,
+                     *           "notUpToDate": 313,
                      *           "overdue": 184,
-                     *           "below_required": 58,
-                     *           "no_clearance": 71,
-                     *           "compliance_percent": "89.5"
+                     *           "belowRequired": 58,
+                     *           "noClearance": 71,
+                     *           "compliancePercent": "89.5"
                      *         }
                      *       ],
                      *       "total": null
@@ -13078,82 +13208,97 @@ export interface operations {
                      *       "columns": [
                      *         {
                      *           "key": "period",
+                     *           "csvHeader": "period",
                      *           "description": "The month (YYYY-MM, at the end of its last day) or now (end of today)"
                      *         },
                      *         {
-                     *           "key": "as_of",
+                     *           "key": "asOf",
+                     *           "csvHeader": "as_of",
                      *           "description": "The date the queue is taken at (end of day, UK local time)"
                      *         },
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "The financial year the date falls in"
                      *         },
                      *         {
                      *           "key": "basis",
+                     *           "csvHeader": "basis",
                      *           "description": "open_at_date: items open at the end of that day"
                      *         },
                      *         {
                      *           "key": "analysts",
+                     *           "csvHeader": "analysts",
                      *           "description": "Enabled users holding the analyst role (today: roles carry no history)"
                      *         },
                      *         {
-                     *           "key": "open_intelligence",
+                     *           "key": "openIntelligence",
+                     *           "csvHeader": "open_intelligence",
                      *           "description": "Intelligence received and not yet decided (development counts as open)"
                      *         },
                      *         {
-                     *           "key": "intelligence_per_analyst",
+                     *           "key": "intelligencePerAnalyst",
+                     *           "csvHeader": "intelligence_per_analyst",
                      *           "description": "Open intelligence per analyst, one decimal"
                      *         },
                      *         {
-                     *           "key": "oldest_intelligence_days",
-                     *           "description": "Age in days of the oldest open report"
+                     *           "key": "oldestIntelligenceDays",
+                     *           "csvHeader": "oldest_intelligence_days",
+                     *           "description": "Age of the oldest open report in whole days: the date less the UK date it was received"
                      *         },
                      *         {
-                     *           "key": "intelligence_past_target",
-                     *           "description": "Open reports past the assessment target (days from receipt)"
+                     *           "key": "intelligencePastTarget",
+                     *           "csvHeader": "intelligence_past_target",
+                     *           "description": "Open reports past the assessment target: received on or before the date less the target in days (UK dates)"
                      *         },
                      *         {
-                     *           "key": "open_cases",
+                     *           "key": "openCases",
+                     *           "csvHeader": "open_cases",
                      *           "description": "Cases recorded and not yet finalised"
                      *         },
                      *         {
                      *           "key": "investigators",
+                     *           "csvHeader": "investigators",
                      *           "description": "Distinct investigators assigned to those cases (as assigned now)"
                      *         },
                      *         {
-                     *           "key": "cases_per_investigator",
+                     *           "key": "casesPerInvestigator",
+                     *           "csvHeader": "cases_per_investigator",
                      *           "description": "Open cases per investigator, one decimal"
                      *         },
                      *         {
-                     *           "key": "unassigned_cases",
+                     *           "key": "unassignedCases",
+                     *           "csvHeader": "unassigned_cases",
                      *           "description": "Open cases with no investigator (as assigned now)"
                      *         },
                      *         {
-                     *           "key": "oldest_case_days",
-                     *           "description": "Age in days of the oldest open case"
+                     *           "key": "oldestCaseDays",
+                     *           "csvHeader": "oldest_case_days",
+                     *           "description": "Age of the oldest open case in whole days: the date less the UK date it was recorded"
                      *         },
                      *         {
-                     *           "key": "cases_past_target",
-                     *           "description": "Open cases over 12 months old (reported to the police and crime commissioner)"
+                     *           "key": "casesPastTarget",
+                     *           "csvHeader": "cases_past_target",
+                     *           "description": "Open cases recorded 12 months or more before the date, in UK dates (reported to the police and crime commissioner)"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
                      *           "period": "2026-05",
-                     *           "as_of": "2026-05-31",
-                     *           "financial_year": "2025/26",
+                     *           "asOf": "2026-05-31",
+                     *           "financialYear": "2025/26",
                      *           "basis": "open_at_date",
                      *           "analysts": 6,
-                     *           "open_intelligence": 41,
-                     *           "intelligence_per_analyst": "6.8",
-                     *           "oldest_intelligence_days": 63,
-                     *           "intelligence_past_target": 7,
-                     *           "open_cases": 52,
+                     *           "openIntelligence": 41,
+                     *           "intelligencePerAnalyst": "6.8",
+                     *           "oldestIntelligenceDays": 63,
+                     *           "intelligencePastTarget": 7,
+                     *           "openCases": 52,
                      *           "investigators": 9,
-                     *           "cases_per_investigator": "5.8",
-                     *           "unassigned_cases": 3,
-                     *           "oldest_case_days": 402,
-                     *           "cases_past_target": 4
+                     *           "casesPerInvestigator": "5.8",
+                     *           "unassignedCases": 3,
+                     *           "oldestCaseDays": 402,
+                     *           "casesPastTarget": 4
                      *         }
                      *       ],
                      *       "total": null
@@ -13228,7 +13373,7 @@ export interface operations {
                 content: {
                     /**
                      * @example financial_year,case_reference,matter_type,case_type,primary_category,breach_type,referral_basis,iopc_decision,misconduct_finding,proceedings,proceedings_result,severity,misconduct_outcome,regime,allegation_result,member_type,recorded_on,finalised_on,days_to_finalise,ever_suspended,criminal_outcome,left_service,would_have_been_dismissed,on_barred_list,on_advisory_list
-                     *     2025/26,CASE-2025-M4X9TB,0,conduct_matter,0,discreditable_conduct,0,directed,0,0,proven,0,0,2020,substantiated,officer,2025-04-14,2026-02-20,312,0,0,0,0,0,0
+                     *     2025/26,CASE-2025-M4X9TB,conduct_matter,misconduct,abuse_of_position_sexual,discreditable_conduct,mandatory,directed,case_to_answer,misconduct_hearing,proven,gross_misconduct,dismissal_without_notice,2020,substantiated,officer,2025-04-14,2026-02-20,312,false,0,0,0,true,false
                      */
                     "text/csv": string;
                     /**
@@ -13239,133 +13384,158 @@ export interface operations {
                      *       "callerRecordsExcluded": false,
                      *       "columns": [
                      *         {
-                     *           "key": "financial_year",
+                     *           "key": "financialYear",
+                     *           "csvHeader": "financial_year",
                      *           "description": "The financial year the person’s outcome was finalised in"
                      *         },
                      *         {
-                     *           "key": "case_reference",
+                     *           "key": "caseReference",
+                     *           "csvHeader": "case_reference",
                      *           "description": "Lantern case reference (no names, no narrative)"
                      *         },
                      *         {
-                     *           "key": "matter_type",
+                     *           "key": "matterType",
+                     *           "csvHeader": "matter_type",
                      *           "description": "The case’s matter type: complaint, conduct_matter or recordable_conduct_matter"
                      *         },
                      *         {
-                     *           "key": "case_type",
+                     *           "key": "caseType",
+                     *           "csvHeader": "case_type",
                      *           "description": "The case’s type: criminal, misconduct or criminal_and_misconduct"
                      *         },
                      *         {
-                     *           "key": "primary_category",
+                     *           "key": "primaryCategory",
+                     *           "csvHeader": "primary_category",
                      *           "description": "The case’s primary counter-corruption category"
                      *         },
                      *         {
-                     *           "key": "breach_type",
+                     *           "key": "breachType",
+                     *           "csvHeader": "breach_type",
                      *           "description": "Standard of Professional Behaviour breached"
                      *         },
                      *         {
-                     *           "key": "referral_basis",
+                     *           "key": "referralBasis",
+                     *           "csvHeader": "referral_basis",
                      *           "description": "The IOPC referral’s basis: mandatory, voluntary, or empty when not referred"
                      *         },
                      *         {
-                     *           "key": "iopc_decision",
+                     *           "key": "iopcDecision",
+                     *           "csvHeader": "iopc_decision",
                      *           "description": "The IOPC’s mode of investigation"
                      *         },
                      *         {
-                     *           "key": "misconduct_finding",
+                     *           "key": "misconductFinding",
+                     *           "csvHeader": "misconduct_finding",
                      *           "description": "no_case_to_answer or case_to_answer"
                      *         },
                      *         {
                      *           "key": "proceedings",
+                     *           "csvHeader": "proceedings",
                      *           "description": "misconduct_meeting, misconduct_hearing or accelerated_hearing"
                      *         },
                      *         {
-                     *           "key": "proceedings_result",
+                     *           "key": "proceedingsResult",
+                     *           "csvHeader": "proceedings_result",
                      *           "description": "proven or not_proven"
                      *         },
                      *         {
                      *           "key": "severity",
+                     *           "csvHeader": "severity",
                      *           "description": "The person’s severity assessment, else the case’s (misconduct, gross_misconduct, ...)"
                      *         },
                      *         {
-                     *           "key": "misconduct_outcome",
+                     *           "key": "misconductOutcome",
+                     *           "csvHeader": "misconduct_outcome",
                      *           "description": "Misconduct outcome"
                      *         },
                      *         {
                      *           "key": "regime",
+                     *           "csvHeader": "regime",
                      *           "description": "Conduct regime of the outcome (2012 or 2020)"
                      *         },
                      *         {
-                     *           "key": "allegation_result",
+                     *           "key": "allegationResult",
+                     *           "csvHeader": "allegation_result",
                      *           "description": "substantiated, unsubstantiated, unfounded or malicious_or_vexatious"
                      *         },
                      *         {
-                     *           "key": "member_type",
+                     *           "key": "memberType",
+                     *           "csvHeader": "member_type",
                      *           "description": "officer, staff, special_constable, pcso, volunteer or contractor"
                      *         },
                      *         {
-                     *           "key": "recorded_on",
+                     *           "key": "recordedOn",
+                     *           "csvHeader": "recorded_on",
                      *           "description": "Date the case was recorded (UK)"
                      *         },
                      *         {
-                     *           "key": "finalised_on",
+                     *           "key": "finalisedOn",
+                     *           "csvHeader": "finalised_on",
                      *           "description": "Date the person’s outcome was finalised (UK)"
                      *         },
                      *         {
-                     *           "key": "days_to_finalise",
+                     *           "key": "daysToFinalise",
+                     *           "csvHeader": "days_to_finalise",
                      *           "description": "Days from the case being recorded to the outcome being finalised"
                      *         },
                      *         {
-                     *           "key": "ever_suspended",
+                     *           "key": "everSuspended",
+                     *           "csvHeader": "ever_suspended",
                      *           "description": "The case was suspended at some point (e.g. awaiting a criminal trial)"
                      *         },
                      *         {
-                     *           "key": "criminal_outcome",
+                     *           "key": "criminalOutcome",
+                     *           "csvHeader": "criminal_outcome",
                      *           "description": "Criminal outcome, empty on a misconduct-only case"
                      *         },
                      *         {
-                     *           "key": "left_service",
+                     *           "key": "leftService",
+                     *           "csvHeader": "left_service",
                      *           "description": "resigned or retired before the outcome"
                      *         },
                      *         {
-                     *           "key": "would_have_been_dismissed",
+                     *           "key": "wouldHaveBeenDismissed",
+                     *           "csvHeader": "would_have_been_dismissed",
                      *           "description": "Finding that they would have been dismissed"
                      *         },
                      *         {
-                     *           "key": "on_barred_list",
+                     *           "key": "onBarredList",
+                     *           "csvHeader": "on_barred_list",
                      *           "description": "Entered on the Barred List"
                      *         },
                      *         {
-                     *           "key": "on_advisory_list",
+                     *           "key": "onAdvisoryList",
+                     *           "csvHeader": "on_advisory_list",
                      *           "description": "Entered on the Advisory List"
                      *         }
                      *       ],
                      *       "rows": [
                      *         {
-                     *           "financial_year": "2025/26",
-                     *           "case_reference": "CASE-2025-M4X9TB",
-                     *           "matter_type": 0,
-                     *           "case_type": "conduct_matter",
-                     *           "primary_category": 0,
-                     *           "breach_type": "discreditable_conduct",
-                     *           "referral_basis": 0,
-                     *           "iopc_decision": "directed",
-                     *           "misconduct_finding": 0,
-                     *           "proceedings": 0,
-                     *           "proceedings_result": "proven",
-                     *           "severity": 0,
-                     *           "misconduct_outcome": 0,
+                     *           "financialYear": "2025/26",
+                     *           "caseReference": "CASE-2025-M4X9TB",
+                     *           "matterType": "conduct_matter",
+                     *           "caseType": "misconduct",
+                     *           "primaryCategory": "abuse_of_position_sexual",
+                     *           "breachType": "discreditable_conduct",
+                     *           "referralBasis": "mandatory",
+                     *           "iopcDecision": "directed",
+                     *           "misconductFinding": "case_to_answer",
+                     *           "proceedings": "misconduct_hearing",
+                     *           "proceedingsResult": "proven",
+                     *           "severity": "gross_misconduct",
+                     *           "misconductOutcome": "dismissal_without_notice",
                      *           "regime": "2020",
-                     *           "allegation_result": "substantiated",
-                     *           "member_type": "officer",
-                     *           "recorded_on": "2025-04-14",
-                     *           "finalised_on": "2026-02-20",
-                     *           "days_to_finalise": 312,
-                     *           "ever_suspended": 0,
-                     *           "criminal_outcome": 0,
-                     *           "left_service": 0,
-                     *           "would_have_been_dismissed": 0,
-                     *           "on_barred_list": 0,
-                     *           "on_advisory_list": 0
+                     *           "allegationResult": "substantiated",
+                     *           "memberType": "officer",
+                     *           "recordedOn": "2025-04-14",
+                     *           "finalisedOn": "2026-02-20",
+                     *           "daysToFinalise": 312,
+                     *           "everSuspended": false,
+                     *           "criminalOutcome": 0,
+                     *           "leftService": 0,
+                     *           "wouldHaveBeenDismissed": 0,
+                     *           "onBarredList": true,
+                     *           "onAdvisoryList": false
                      *         }
                      *       ]
                      *     }

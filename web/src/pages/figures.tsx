@@ -20,7 +20,7 @@ const OUTCOMES = [
   { name: 'substantiated', color: 'red.7' },
   { name: 'unsubstantiated', color: 'blue.6' },
   { name: 'unfounded', color: 'teal.6' },
-  { name: 'malicious_or_vexatious', color: 'violet.6' },
+  { name: 'maliciousOrVexatious', color: 'violet.6' },
   // Always drawn and always in the legend, even at zero: referrals whose outcome is not known yet.
   { name: 'pending', color: 'yellow.5' },
 ];
@@ -39,6 +39,9 @@ function jsonTable(data: Schemas['FigureTable'] | string): Schemas['FigureTable'
   return data;
 }
 
+/** A figure's JSON key (camelCase) as its column name (snake_case), which `label` puts into words. */
+const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 function FigureTableView({ table }: { table: Schemas['FigureTable'] }) {
   const rows = table.rows as Row[];
   return (
@@ -47,7 +50,7 @@ function FigureTableView({ table }: { table: Schemas['FigureTable'] }) {
         <Table.Tr>
           {table.columns.map((c) => (
             <Table.Th key={c.key} title={c.description}>
-              {label(c.key)}
+              {label(c.csvHeader)}
             </Table.Th>
           ))}
         </Table.Tr>
@@ -74,7 +77,7 @@ const CHARTS: Record<
   {
     title: string;
     chart: 'stacked' | 'line';
-    x: 'financial_year' | 'period';
+    x: 'financialYear' | 'period';
     series: Series[];
     rows?: (r: Row) => boolean;
     columns: string[];
@@ -84,67 +87,67 @@ const CHARTS: Record<
   cases: {
     title: 'People in cases by financial year and finding',
     chart: 'stacked',
-    x: 'financial_year',
-    rows: (r) => r.member_type === 'all',
+    x: 'financialYear',
+    rows: (r) => r.memberType === 'all',
     series: [
       { name: 'proven', color: 'red.7' },
-      { name: 'not_proven', color: 'blue.6' },
-      { name: 'no_case_to_answer', color: 'teal.6' },
+      { name: 'notProven', color: 'blue.6' },
+      { name: 'noCaseToAnswer', color: 'teal.6' },
       { name: 'pending', color: 'yellow.5' },
     ],
     columns: [
-      'financial_year',
-      'member_type',
+      'financialYear',
+      'memberType',
       'people',
       'pending',
       'finalised',
-      'case_to_answer',
-      'no_case_to_answer',
+      'caseToAnswer',
+      'noCaseToAnswer',
       'proven',
-      'not_proven',
-      'barred_list',
+      'notProven',
+      'barredList',
     ],
   },
   intelligence: {
     title: 'Intelligence received by financial year and decision',
     chart: 'stacked',
-    x: 'financial_year',
+    x: 'financialYear',
     series: [
-      { name: 'no_further_action', color: 'gray.6' },
+      { name: 'noFurtherAction', color: 'gray.6' },
       { name: 'development', color: 'blue.6' },
-      { name: 'referred_to_case', color: 'red.7' },
+      { name: 'referredToCase', color: 'red.7' },
       { name: 'disseminated', color: 'teal.6' },
       { name: 'open', color: 'yellow.5' },
     ],
     columns: [
-      'financial_year',
+      'financialYear',
       'received',
-      'no_further_action',
+      'noFurtherAction',
       'development',
-      'referred_to_case',
+      'referredToCase',
       'disseminated',
       'open',
-      'graded_3x5x2_percent',
-      'median_days_to_decision',
-      'p90_days_to_decision',
+      'graded3x5x2Percent',
+      'medianDaysToDecision',
+      'p90DaysToDecision',
     ],
   },
   vetting: {
     title: 'Vetting compliance, month by month',
     chart: 'line',
     x: 'period',
-    series: [{ name: 'compliance_percent', color: 'green.8' }],
+    series: [{ name: 'compliancePercent', color: 'green.8' }],
     unit: '%',
     columns: [
       'period',
-      'as_of',
+      'asOf',
       'workforce',
-      'up_to_date',
-      'renewal_due',
+      'upToDate',
+      'renewalDue',
       'overdue',
-      'below_required',
-      'no_clearance',
-      'compliance_percent',
+      'belowRequired',
+      'noClearance',
+      'compliancePercent',
     ],
   },
   capacity: {
@@ -152,21 +155,21 @@ const CHARTS: Record<
     chart: 'line',
     x: 'period',
     series: [
-      { name: 'open_intelligence', color: 'blue.6' },
-      { name: 'open_cases', color: 'red.7' },
-      { name: 'intelligence_past_target', color: 'orange.6' },
-      { name: 'cases_past_target', color: 'grape.7' },
+      { name: 'openIntelligence', color: 'blue.6' },
+      { name: 'openCases', color: 'red.7' },
+      { name: 'intelligencePastTarget', color: 'orange.6' },
+      { name: 'casesPastTarget', color: 'grape.7' },
     ],
     columns: [
       'period',
       'analysts',
-      'open_intelligence',
-      'intelligence_per_analyst',
-      'intelligence_past_target',
+      'openIntelligence',
+      'intelligencePerAnalyst',
+      'intelligencePastTarget',
       'investigators',
-      'open_cases',
-      'cases_per_investigator',
-      'cases_past_target',
+      'openCases',
+      'casesPerInvestigator',
+      'casesPastTarget',
     ],
   },
 };
@@ -198,7 +201,7 @@ function FigureCard({
     [spec.x]: String(r[spec.x]),
     ...Object.fromEntries(spec.series.map((s) => [s.name, Number(r[s.name] ?? 0)])),
   }));
-  const series = spec.series.map((s) => ({ ...s, label: label(s.name) }));
+  const series = spec.series.map((s) => ({ ...s, label: label(snakeCase(s.name)) }));
   const latest = rows.at(-1);
   const csv = (): void => {
     downloadCsv(
@@ -224,7 +227,7 @@ function FigureCard({
           </Text>
           {figure === 'vetting' && latest && (
             <Text fw={700} mb="sm" data-testid="compliance-now">
-              Compliance now ({day(String(latest.as_of))}): {String(latest.compliance_percent)}%
+              Compliance now ({day(String(latest.asOf))}): {String(latest.compliancePercent)}%
             </Text>
           )}
           {spec.chart === 'stacked' ? (
@@ -286,9 +289,9 @@ export function FiguresPage() {
     queryFn: () => unwrap(api.GET('/api/v1/figures/referrals', { params: { query } })).then(jsonTable),
   });
   const data = ((referrals.data?.rows ?? []) as Row[])
-    .filter((r) => r.financial_year !== 'total' && r.financial_year !== 'Total')
+    .filter((r) => r.financialYear !== 'total' && r.financialYear !== 'Total')
     .map((r) => ({
-      year: String(r.financial_year),
+      year: String(r.financialYear),
       ...Object.fromEntries(OUTCOMES.map((o) => [o.name, Number(r[o.name] ?? 0)])),
     }));
   const csv = (figure: 'referrals') => {
@@ -347,7 +350,7 @@ export function FiguresPage() {
                 type="stacked"
                 withLegend
                 legendProps={{ verticalAlign: 'bottom' }}
-                series={OUTCOMES.map((o) => ({ ...o, label: label(o.name) }))}
+                series={OUTCOMES.map((o) => ({ ...o, label: label(snakeCase(o.name)) }))}
                 aria-label="IOPC referrals by financial year, stacked by outcome, pending included"
               />
               <FigureTableView
@@ -355,7 +358,7 @@ export function FiguresPage() {
                   ...referrals.data,
                   columns: referrals.data.columns.filter((c) =>
                     [
-                      'financial_year',
+                      'financialYear',
                       'referrals',
                       'mandatory',
                       'voluntary',

@@ -126,8 +126,17 @@ export class MisconductReturnQuery {
 }
 
 export class FigureColumn {
-  @ApiProperty({ example: 'pending', description: 'The key in every row and the CSV header' })
+  @ApiProperty({
+    example: 'daysToFinalise',
+    description: 'The key of this column in every row (camelCase)',
+  })
   key: string;
+
+  @ApiProperty({
+    example: 'days_to_finalise',
+    description: 'The column’s header in the CSV (snake_case)',
+  })
+  csvHeader: string;
 
   @ApiProperty({ example: 'Allegation result still pending (case not finalised)' })
   description: string;
@@ -197,7 +206,7 @@ export class FigureTable {
     ],
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: 'One object per row, keyed by the column keys',
+    description: 'One object per row, keyed by the columns’ `key` (camelCase)',
   })
   rows: FigureRow[];
 
