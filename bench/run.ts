@@ -535,8 +535,13 @@ async function main(): Promise<void> {
     // A case outcome write now also maintains the read models (referral_fact, case_person_fact and
     // case_figure_total, in its own transaction): the UPDATE of a confirmed outcome's recorded result with its
     // triggers vs the same UPDATE of the same row as a plain one (triggers off: session_replication_role =
-    // replica), and, shown beside them, with referral_fact's triggers only (before issue 25). Each in its own
-    // transaction, rolled back (the statement's own cost, no commit or HTTP request to share), in rotation.
+    // replica), each in its own transaction, rolled back (the statement's own cost, no commit or HTTP request to
+    // share), in rotation; and, shown beside them, with referral_fact's triggers only (before issue 25).
+    // Each on its own connection, as an API connection runs: changing session_replication_role resets the
+    // session's plan cache, and ALTER TABLE invalidates the table's plans, so on one shared connection every
+    // write with triggers was replanning the triggers' statements (measured: ~5 ms of the 6 ms, docs/benchmarks.md).
+    // The referral-only write runs after the rotation in one transaction that disables the other triggers, each
+    // write in a savepoint rolled back (its ALTER TABLE holds a lock the other writes would wait for).
     const { rows: outcomeRows } = await db.query<{ case_id: string; member: string }>(
       `SELECT o.case_id, o.workforce_member_id AS member FROM case_subject_outcome o
          JOIN iopc_referral r ON r.case_id = o.case_id
@@ -548,25 +553,37 @@ async function main(): Promise<void> {
           SET allegation_result = CASE WHEN allegation_result = 'substantiated' THEN 'unsubstantiated' ELSE 'substantiated' END::allegation_result,
               version = version + 1, updated_at = now()
         WHERE case_id = $1 AND workforce_member_id = $2`;
-      const client = await db.connect();
+      const withTriggers = await db.connect();
+      const plain = await db.connect();
       try {
-        const write = async (mode: 'all' | 'plain' | 'referral') => {
-          await client.query('BEGIN');
-          if (mode === 'plain') await client.query('SET LOCAL session_replication_role = replica');
-          if (mode === 'referral') {
-            await client.query('ALTER TABLE case_subject_outcome DISABLE TRIGGER case_person_fact_update');
-          }
+        await plain.query('SET session_replication_role = replica');
+        const timed = async (client: pg.PoolClient): Promise<number> => {
           const t0 = process.hrtime.bigint();
           await client.query(outcomeUpdate, [caseId, member]);
-          const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+          return Number(process.hrtime.bigint() - t0) / 1e6;
+        };
+        const write = async (client: pg.PoolClient): Promise<number> => {
+          await client.query('BEGIN');
+          const ms = await timed(client);
           await client.query('ROLLBACK');
           return ms;
         };
         const times = { all: [] as number[], plain: [] as number[], referral: [] as number[] };
-        for (let i = 0; i < 5; i++) await write('all');
+        for (let i = 0; i < 5; i++) await write(withTriggers);
+        for (let i = 0; i < 5; i++) await write(plain);
         for (let i = 0; i < 100; i++) {
-          for (const mode of ['all', 'plain', 'referral'] as const) times[mode].push(await write(mode));
+          times.all.push(await write(withTriggers));
+          times.plain.push(await write(plain));
         }
+        await withTriggers.query('BEGIN');
+        await withTriggers.query('ALTER TABLE case_subject_outcome DISABLE TRIGGER case_person_fact_update');
+        for (let i = 0; i < 105; i++) {
+          await withTriggers.query('SAVEPOINT w');
+          const ms = await timed(withTriggers);
+          await withTriggers.query('ROLLBACK TO SAVEPOINT w');
+          if (i >= 5) times.referral.push(ms);
+        }
+        await withTriggers.query('ROLLBACK');
         record({
           scenario: `case outcome write (its read models maintained by triggers) vs a plain update of the same row (statement only, rolled back; with referral_fact's triggers alone, as before issue 25: ${median(times.referral).toFixed(2)} ms)`,
           lantern: median(times.all),
@@ -577,7 +594,9 @@ async function main(): Promise<void> {
           limit: 2,
         });
       } finally {
-        client.release();
+        await plain.query('RESET session_replication_role').catch(() => undefined);
+        withTriggers.release();
+        plain.release();
       }
     }
 

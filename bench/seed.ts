@@ -147,6 +147,35 @@ const CASE_TABLES = [
 ];
 
 /**
+ * Runs `load` (bulk inserts and updates of the cases tables) with the triggers that keep the figures' case read
+ * models (`referral_fact`, `case_person_fact`: src/modules/figures/sql/) disabled, then fills both at once from
+ * the same derivations the triggers and the migrations' backfill use (`referral_facts_of`,
+ * `case_person_facts_of`); `case_figure_total` follows from case_person_fact's own triggers, left on. Each
+ * statement of the generator would otherwise refresh the derivation of every case it touched (five or six
+ * times over 50,000 cases). In the seeding transaction: a failure leaves the triggers as they were.
+ */
+async function withReadModelsAfter(query: Query, load: () => Promise<unknown>): Promise<void> {
+  const triggers = (await query(
+    `SELECT t.tgrelid::regclass::text AS tbl, format('%I', t.tgname) AS name
+       FROM pg_trigger t
+      WHERE t.tgrelid = ANY ($1::regclass[]) AND NOT t.tgisinternal
+        AND (t.tgname LIKE 'referral\\_fact\\_%' OR t.tgname LIKE 'case\\_person\\_fact\\_%')`,
+    [CASE_TABLES],
+  )) as { tbl: string; name: string }[];
+  for (const t of triggers) await query(`ALTER TABLE ${t.tbl} DISABLE TRIGGER ${t.name}`);
+  await load();
+  for (const t of triggers) await query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
+  await query(`DELETE FROM referral_fact`);
+  await query(
+    `INSERT INTO referral_fact SELECT * FROM referral_facts_of(ARRAY(SELECT case_id FROM iopc_referral))`,
+  );
+  await query(`DELETE FROM case_person_fact`);
+  await query(
+    `INSERT INTO case_person_fact SELECT * FROM case_person_facts_of(ARRAY(SELECT id FROM case_record))`,
+  );
+}
+
+/**
  * PostgreSQL-side generation (generate_series), one step per table, in dependency order. Where a module's
  * demo seeder is set-based it is reused at scale, so the bench data has the demo's shape.
  */
@@ -200,12 +229,15 @@ export const SEED: SeedStep[] = [
         const cases = Math.max(n, 20);
         const people = Math.max(40, Math.round(cases * 0.6));
         await seedCaseSubjects(manager, people);
-        // The generator's subjects rely on ON CONFLICT: the keys stay.
-        await withoutIndexes(
-          query,
-          CASE_TABLES,
-          () => generateCases(manager, ctx.users.analyst, ctx.users.supervisor, cases, people),
-          { keepKeys: true },
+        // The generator's subjects rely on ON CONFLICT: the keys stay. The figures' read models are built once,
+        // set-based, after the bulk inserts (withReadModelsAfter), not refreshed by each statement's triggers.
+        await withReadModelsAfter(query, () =>
+          withoutIndexes(
+            query,
+            CASE_TABLES,
+            () => generateCases(manager, ctx.users.analyst, ctx.users.supervisor, cases, people),
+            { keepKeys: true },
+          ),
         );
       }),
   },

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { type SelectQueryBuilder as KyselySelect, sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
-import { all } from '../database/sql.js';
+import { all, allPrepared } from '../database/sql.js';
 import { problems } from './problem.js';
 import { Int4 } from './dto.js';
 
@@ -91,7 +91,8 @@ function pageFrom<T, R>(rows: T[], limit: number, keyOf: (row: T) => string[], m
  * Keyset pagination, the one way lists page: fetch limit + 1 rows after the cursor's key and return the
  * next cursor when there are more. Key values travel as PostgreSQL text, so timestamps keep microseconds.
  * `query` is a typed Kysely select (its rows typed by it); the key's expressions are the keyset's trusted
- * constants. Runs on `tx`, the unit of work's connection.
+ * constants. Runs on `tx`, the unit of work's connection; `prepared`, as a prepared statement (`allPrepared`:
+ * planned once per connection), for a hot list whose planning costs more than its page.
  */
 export async function pageOf<D, T extends keyof D, O, R>(
   tx: EntityManager,
@@ -99,6 +100,7 @@ export async function pageOf<D, T extends keyof D, O, R>(
   keyset: Keyset,
   page: PageQuery,
   map: (row: O) => R,
+  options: { prepared?: boolean } = {},
 ): Promise<Page<R>> {
   const { columns, direction } = keyset;
   const exprs = columns.map((c) => sql.raw(`(${c.expr})`));
@@ -107,11 +109,23 @@ export async function pageOf<D, T extends keyof D, O, R>(
   let q = query.select(key).$castTo<O & { __key: string[] }>();
   if (page.cursor) {
     const values = decodeCursor(page.cursor, columns.length);
-    const right = columns.map((c, i) => sql`CAST(${values[i]} AS ${sql.raw(c.type)})`);
+    // Prepared, each value is a one-row subquery (an InitPlan, still the index condition): the planner cannot
+    // see the cursor, so a plan for one cursor costs what the generic plan costs and PostgreSQL keeps the
+    // generic plan, planned once per connection. With the values visible it plans every page anew (its custom
+    // plan for a deep cursor looks cheaper than the generic one).
+    const right = columns.map((c, i) =>
+      options.prepared
+        ? sql`(SELECT CAST(${values[i]} AS ${sql.raw(c.type)}))`
+        : sql`CAST(${values[i]} AS ${sql.raw(c.type)})`,
+    );
     const order = sql.raw(direction === 'ASC' ? '>' : '<');
     q = q.where(sql<SqlBool>`(${sql.join(exprs)}) ${order} (${sql.join(right)})`);
   }
   for (const e of exprs) q = q.orderBy(e, direction === 'ASC' ? 'asc' : 'desc');
-  const rows = await fetchOr400(() => all(tx, q.limit(page.limit + 1)));
+  // Prepared, the limit is part of the text (one of MAX_PAGE_SIZE): as a parameter the generic plan would
+  // assume a tenth of the rows and cost more than a custom plan, which PostgreSQL would then keep making.
+  const rows = await fetchOr400(() =>
+    options.prepared ? allPrepared(tx, q.limit(sql.lit(page.limit + 1))) : all(tx, q.limit(page.limit + 1)),
+  );
   return pageFrom(rows, page.limit, (row) => row.__key, map);
 }

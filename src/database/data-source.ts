@@ -23,6 +23,11 @@ export function connectionOptions(config: DatabaseSettings & { forApi?: boolean 
     // A process that dies mid-statement (a worker killed during a sweep) has its statement cancelled and its
     // locks released within seconds, not when the statement would have finished (PostgreSQL 14+).
     '-c client_connection_check_interval=2000',
+    // The API's statements answer requests: keyset pages and read models of a few rows, or at worst one
+    // figure's aggregate. PostgreSQL's JIT compiles every statement whose estimate passes jit_above_cost, on
+    // every execution: ~80 ms on a one-second aggregate over the bench's reports, which it did not make
+    // faster (docs/benchmarks.md). Off for the API; the worker's long sweeps keep the server's default.
+    ...(config.forApi ? ['-c jit=off'] : []),
     ...timeoutOptions(config),
   ].join(' ');
 }

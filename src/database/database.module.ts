@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Global, Injectable, Module } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import pg from 'pg';
-import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApplicationRoleCheck } from './app-role.js';
-import type { Query } from './sql.js';
+import { type Query, runNamed } from './sql.js';
 
 /**
  * The unit of work: the one way to run work against the database, in two shapes, chosen by name.
@@ -69,16 +68,7 @@ export class Transactions {
    * that moves sessions). Errors are TypeORM's QueryFailedError, as from every path.
    */
   private statement<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.onOneConnection(async (manager) => {
-      const client = await pgClientOf(manager);
-      const name = `lantern_${createHash('sha1').update(sql).digest('hex')}`;
-      try {
-        const { rows } = await client.query<T & pg.QueryResultRow>({ name, text: sql, values: params });
-        return rows;
-      } catch (error) {
-        throw error instanceof pg.DatabaseError ? new QueryFailedError(sql, params, error) : error;
-      }
-    });
+    return this.onOneConnection(async (manager) => runNamed<T>(await pgClientOf(manager), sql, params));
   }
 }
 

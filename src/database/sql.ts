@@ -7,7 +7,9 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
 } from 'kysely';
-import type { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { type EntityManager, QueryFailedError } from 'typeorm';
 import type { DB } from './db.js';
 
 /**
@@ -103,4 +105,30 @@ export async function allInSlices<T, R>(
 /** How many rows the statement changed (UPDATE, DELETE, INSERT). */
 export async function affected(tx: EntityManager, query: Query<unknown>): Promise<number> {
   return (await execute(tx, query)).count;
+}
+
+/**
+ * `sql` run as a named (prepared) statement on `client`: named by a hash of its text, each pooled connection
+ * parses and plans it once (PostgreSQL may then keep a generic plan), and afterwards only binds and runs it. So
+ * its text must be one of a fixed set, its values all parameters (`= ANY($1)`, not an `IN` list as long as the
+ * values). Errors are TypeORM's QueryFailedError, as from every path.
+ */
+export async function runNamed<R>(client: pg.ClientBase, sql: string, params: unknown[]): Promise<R[]> {
+  const name = `lantern_${createHash('sha1').update(sql).digest('hex')}`;
+  try {
+    const { rows } = await client.query<R & pg.QueryResultRow>({ name, text: sql, values: params });
+    return rows;
+  } catch (error) {
+    throw error instanceof pg.DatabaseError ? new QueryFailedError(sql, params, error) : error;
+  }
+}
+
+/**
+ * Every row the query answers, the query prepared on `tx`'s connection (`runNamed`): for the hot reads of a
+ * page whose planning would cost more than running them (the intelligence queue, the names on its items).
+ */
+export async function allPrepared<R>(tx: EntityManager, query: Query<R>): Promise<R[]> {
+  if (!tx.queryRunner) throw new Error('a prepared statement runs on a connection of Transactions');
+  const { sql, parameters } = compiled(query);
+  return runNamed<R>((await tx.queryRunner.connect()) as pg.ClientBase, sql, [...parameters]);
 }

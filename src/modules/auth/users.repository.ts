@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type Selectable, sql } from 'kysely';
+import { type Selectable, sql, type SqlBool } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Role } from '../../common/auth/roles.js';
 import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import type { AppUser } from '../../database/db.js';
-import { all, db, execute, first, one } from '../../database/sql.js';
+import { all, allPrepared, db, execute, first, one } from '../../database/sql.js';
 import type { UserQuery } from './dto/user.dto.js';
 
 /** user_role[] as text[]: pg has no parser for the enum's array type and would answer the literal '{a,b}'. */
@@ -251,12 +251,13 @@ export class UsersRepository {
 
   /** The display names of those of `ids` that are users (no limit: every actor a timeline names). */
   displayNames(tx: EntityManager, ids: readonly string[]) {
-    return all(
+    // One prepared statement whatever the number of ids (pages of the queue name their assignees).
+    return allPrepared(
       tx,
       db
         .selectFrom('app_user')
         .select(['id', 'display_name'])
-        .where('id', 'in', [...ids]),
+        .where(sql<SqlBool>`id = ANY (${[...ids]}::uuid[])`),
     );
   }
 }

@@ -1,0 +1,146 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Applies the database definitions of src/modules/figures/sql/case_person_fact_refresh.sql and
+ * src/modules/figures/sql/referral_fact_refresh.sql as they were when this migration was written
+ * (`npm run db:definitions`): the files are the current text, this is history.
+ *
+ * Issue 25, the case outcome write: a change to one case (the API's short lists) no longer deletes and
+ * re-inserts every fact of the case. The derivation (`referral_facts_of`, `case_person_facts_of`, shared with
+ * the backfill and the bulk path) is computed once; referral_fact loses only the rows that differ from it and
+ * gains only the missing ones; case_person_fact rows are compared by key and updated in place (one statement,
+ * one pass of case_figure_total's trigger instead of a delete pass and an insert pass), with rows deleted or
+ * inserted only when a key appears or goes. Rows updated in place keep their index entries (HOT updates),
+ * where a delete and insert added three per fact and write. Long lists (bulk changes) still replace the rows.
+ */
+export class IncrementalCaseReadModels1795665000000 implements MigrationInterface {
+  public async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE OR REPLACE FUNCTION public.case_person_fact_refresh(p_case_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+  fresh case_person_fact[];
+  gone integer;
+  changed integer;
+  added integer;
+BEGIN
+  IF p_case_ids IS NULL OR cardinality(p_case_ids) = 0 THEN
+    RETURN;
+  ELSIF cardinality(p_case_ids) <= 100 THEN
+    PERFORM 1 FROM case_record WHERE id = ANY (p_case_ids) ORDER BY id FOR NO KEY UPDATE;
+    fresh := ARRAY(SELECT f FROM case_person_facts_of(p_case_ids) f);
+    SELECT count(*) FILTER (WHERE n.case_id IS NULL),
+           count(*) FILTER (WHERE f.case_id IS NOT NULL AND n.case_id IS NOT NULL
+                              AND NOT (f OPERATOR(pg_catalog.*=) n)),
+           count(*) FILTER (WHERE f.case_id IS NULL)
+      INTO gone, changed, added
+      FROM (SELECT * FROM case_person_fact WHERE case_id = ANY (p_case_ids)) f
+      FULL JOIN unnest(fresh) n
+        ON n.case_id = f.case_id AND n.workforce_member_id = f.workforce_member_id AND n.basis = f.basis;
+    IF gone > 0 THEN
+      DELETE FROM case_person_fact f
+       WHERE f.case_id = ANY (p_case_ids)
+         AND NOT EXISTS (SELECT 1 FROM unnest(fresh) n
+                          WHERE n.case_id = f.case_id AND n.workforce_member_id = f.workforce_member_id
+                            AND n.basis = f.basis);
+    END IF;
+    IF changed > 0 THEN
+      UPDATE case_person_fact f
+         SET fy = n.fy, member_type = n.member_type, primary_category = n.primary_category,
+             categories = n.categories, finalised_at = n.finalised_at, misconduct_finding = n.misconduct_finding,
+             proceedings = n.proceedings, proceedings_result = n.proceedings_result,
+             assessed_severity = n.assessed_severity, misconduct_outcome = n.misconduct_outcome,
+             would_have_been_dismissed = n.would_have_been_dismissed, left_service = n.left_service,
+             barred_list_on = n.barred_list_on, advisory_list_on = n.advisory_list_on,
+             allegation_result = n.allegation_result, criminal_outcome = n.criminal_outcome
+        FROM unnest(fresh) n
+       WHERE f.case_id = ANY (p_case_ids)
+         AND n.case_id = f.case_id AND n.workforce_member_id = f.workforce_member_id AND n.basis = f.basis
+         AND NOT (f OPERATOR(pg_catalog.*=) n);
+    END IF;
+    IF added > 0 THEN
+      INSERT INTO case_person_fact
+      SELECT n.* FROM unnest(fresh) n
+       WHERE NOT EXISTS (SELECT 1 FROM case_person_fact f
+                          WHERE f.case_id = n.case_id AND f.workforce_member_id = n.workforce_member_id
+                            AND f.basis = n.basis);
+    END IF;
+  ELSE
+    EXECUTE 'SELECT 1 FROM case_record WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE' USING p_case_ids;
+    EXECUTE 'DELETE FROM case_person_fact WHERE case_id = ANY ($1)' USING p_case_ids;
+    EXECUTE 'INSERT INTO case_person_fact SELECT * FROM case_person_facts_of($1)' USING p_case_ids;
+  END IF;
+END $function$`);
+    await q.query(`CREATE OR REPLACE FUNCTION public.referral_fact_refresh(p_case_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+DECLARE
+  fresh referral_fact[];
+BEGIN
+  IF p_case_ids IS NULL OR cardinality(p_case_ids) = 0 THEN
+    RETURN;
+  ELSIF cardinality(p_case_ids) <= 100 THEN
+    PERFORM 1 FROM case_record WHERE id = ANY (p_case_ids) ORDER BY id FOR NO KEY UPDATE;
+    fresh := ARRAY(SELECT f FROM referral_facts_of(p_case_ids) f);
+    DELETE FROM referral_fact f
+     WHERE f.case_id = ANY (p_case_ids)
+       AND NOT EXISTS (SELECT 1 FROM unnest(fresh) n WHERE n OPERATOR(pg_catalog.*=) f);
+    INSERT INTO referral_fact
+    SELECT n.* FROM unnest(fresh) n
+     WHERE NOT EXISTS (SELECT 1 FROM referral_fact f
+                        WHERE f.case_id = n.case_id AND f OPERATOR(pg_catalog.*=) n);
+  ELSE
+    EXECUTE 'SELECT 1 FROM case_record WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE' USING p_case_ids;
+    EXECUTE 'DELETE FROM referral_fact WHERE case_id = ANY ($1)' USING p_case_ids;
+    EXECUTE 'INSERT INTO referral_fact SELECT * FROM referral_facts_of($1)' USING p_case_ids;
+  END IF;
+END $function$`);
+  }
+
+  public async down(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE OR REPLACE FUNCTION public.case_person_fact_refresh(p_case_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+      BEGIN
+        IF p_case_ids IS NULL OR cardinality(p_case_ids) = 0 THEN
+          RETURN;
+        ELSIF cardinality(p_case_ids) <= 100 THEN
+          PERFORM 1 FROM case_record WHERE id = ANY (p_case_ids) ORDER BY id FOR NO KEY UPDATE;
+          DELETE FROM case_person_fact WHERE case_id = ANY (p_case_ids);
+          INSERT INTO case_person_fact SELECT * FROM case_person_facts_of(p_case_ids);
+        ELSE
+          EXECUTE 'SELECT 1 FROM case_record WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE' USING p_case_ids;
+          EXECUTE 'DELETE FROM case_person_fact WHERE case_id = ANY ($1)' USING p_case_ids;
+          EXECUTE 'INSERT INTO case_person_fact SELECT * FROM case_person_facts_of($1)' USING p_case_ids;
+        END IF;
+      END $function$`);
+    await q.query(`CREATE OR REPLACE FUNCTION public.referral_fact_refresh(p_case_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO 'public'
+ SET plan_cache_mode TO 'force_generic_plan'
+AS $function$
+      BEGIN
+        IF p_case_ids IS NULL OR cardinality(p_case_ids) = 0 THEN
+          RETURN;
+        ELSIF cardinality(p_case_ids) <= 100 THEN
+          PERFORM 1 FROM case_record WHERE id = ANY (p_case_ids) ORDER BY id FOR NO KEY UPDATE;
+          DELETE FROM referral_fact WHERE case_id = ANY (p_case_ids);
+          INSERT INTO referral_fact SELECT * FROM referral_facts_of(p_case_ids);
+        ELSE
+          EXECUTE 'SELECT 1 FROM case_record WHERE id = ANY ($1) ORDER BY id FOR NO KEY UPDATE' USING p_case_ids;
+          EXECUTE 'DELETE FROM referral_fact WHERE case_id = ANY ($1)' USING p_case_ids;
+          EXECUTE 'INSERT INTO referral_fact SELECT * FROM referral_facts_of($1)' USING p_case_ids;
+        END IF;
+      END $function$`);
+  }
+}
