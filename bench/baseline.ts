@@ -107,7 +107,9 @@ export function registerBaselines(fastify: FastifyInstance, config: AppConfig): 
   const db = new pg.Pool({
     connectionString: config.DATABASE_URL,
     max: config.DATABASE_POOL_SIZE,
-    options: connectionOptions(),
+    // The same session settings as the API's own connections (JIT off), so the raw side pays no compile cost
+    // Lantern does not.
+    options: connectionOptions({ forApi: true }),
   });
   fastify.addHook('onClose', async () => db.end());
 

@@ -310,7 +310,9 @@ export async function waitFor(check: () => Promise<boolean>, what: string, secon
 }
 
 export function pool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max });
+  // JIT off as on the API's connections (src/database/data-source.ts): the raw SQL timed against an endpoint
+  // must not pay a compile cost the endpoint does not.
+  return new pg.Pool({ connectionString: url, max, options: '-c jit=off' });
 }
 
 /** Runs a `COPY … TO STDOUT` on a connection of `db` and reads its output to the end, as the API does; its size. */
