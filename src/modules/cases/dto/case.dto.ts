@@ -137,6 +137,13 @@ export class CaseView extends CaseSummaryView {
   @ApiProperty({ description: 'Sensitive narrative' })
   allegationSummary: string;
 
+  @ApiProperty({
+    format: 'date',
+    description:
+      'The date the matter came to the force’s attention (London): the officers’ regime follows it (2020 from 1 February 2020, 2012 before)',
+  })
+  cameToAttentionOn: string;
+
   @ApiProperty({ enum: BreachType, enumName: 'BreachType', nullable: true })
   breachType: BreachType | null;
 
