@@ -27,7 +27,13 @@ async function accessible(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join('; ')})`,
+    );
   expect(bad).toEqual([]);
 }
 
@@ -84,7 +90,9 @@ test.describe('ICT monitoring', () => {
     const b = members.find((m) => m.departmentId !== a.departmentId)!;
     // The rule's windows: 14 days from Monday 3 January 2000. The last whole one before today:
     const today = isoDay(new Date());
-    const sinceEpoch = Math.floor((Date.parse(`${today}T12:00:00Z`) - Date.parse('2000-01-03T12:00:00Z')) / 86400_000);
+    const sinceEpoch = Math.floor(
+      (Date.parse(`${today}T12:00:00Z`) - Date.parse('2000-01-03T12:00:00Z')) / 86400_000,
+    );
     const windowStart = addDays(today, -(sinceEpoch % 14) - 14);
     const lookups = [
       ...[1, 2, 3].map((d) => ({ member: a, day: addDays(windowStart, d), person: 'VULN-A' })),
@@ -124,7 +132,9 @@ test.describe('ICT monitoring', () => {
     await expect(page.getByRole('heading', { name: 'ICT monitoring rules' })).toBeVisible();
     await accessible(page);
     await page.getByRole('link', { name: 'Repeated access to a vulnerable person (APSP)' }).click();
-    await expect(page.getByRole('heading', { name: 'Repeated access to a vulnerable person (APSP)' })).toBeVisible();
+    await expect(
+      page.getByRole('heading', { name: 'Repeated access to a vulnerable person (APSP)' }),
+    ).toBeVisible();
     await expect(page.getByText('Disabled', { exact: true })).toBeVisible();
 
     // A threshold out of bounds: the API's problem is shown on the field.

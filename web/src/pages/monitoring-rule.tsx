@@ -66,7 +66,10 @@ function Trial({ rule }: { rule: Rule }) {
   const form = useForm({
     initialValues: { from: daysAgo(30), to: daysAgo(1), thresholds: { ...rule.thresholds } },
   });
-  const [result, setResult] = useState<{ trial: Schemas['TrialResult']; thresholds: Record<string, number> }>();
+  const [result, setResult] = useState<{
+    trial: Schemas['TrialResult'];
+    thresholds: Record<string, number>;
+  }>();
   const run = useMutation({
     mutationFn: (v: typeof form.values) =>
       unwrap(
@@ -87,7 +90,10 @@ function Trial({ rule }: { rule: Rule }) {
         }),
       ),
     onSuccess: (saved) => {
-      notifications.show({ message: `Thresholds saved: ${thresholdsText(saved.thresholds)}`, color: 'green' });
+      notifications.show({
+        message: `Thresholds saved: ${thresholdsText(saved.thresholds)}`,
+        color: 'green',
+      });
       setResult(undefined);
       void queryClient.invalidateQueries({ queryKey: ['monitoring', 'rules'] });
     },
@@ -102,8 +108,8 @@ function Trial({ rule }: { rule: Rule }) {
         Try it over a past period
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        Runs the rule over the events of the period with the thresholds below and with the current ones. Nothing is
-        flagged; the counts are by department, never by person.
+        Runs the rule over the events of the period with the thresholds below and with the current ones.
+        Nothing is flagged; the counts are by department, never by person.
       </Text>
       <form onSubmit={form.onSubmit((v) => run.mutate(v))}>
         <Stack gap="sm">
@@ -159,8 +165,9 @@ function Trial({ rule }: { rule: Rule }) {
       {t && (
         <Stack gap="xs" mt="md" aria-live="polite">
           <Text fw={600} data-testid="trial-totals">
-            {day(t.from)} to {day(t.to)}: {t.currentTotal} flag{t.currentTotal === 1 ? '' : 's'} with the current
-            thresholds, {t.proposedTotal} with the proposed ones ({signed(t.proposedTotal - t.currentTotal)}).
+            {day(t.from)} to {day(t.to)}: {t.currentTotal} flag{t.currentTotal === 1 ? '' : 's'} with the
+            current thresholds, {t.proposedTotal} with the proposed ones (
+            {signed(t.proposedTotal - t.currentTotal)}).
           </Text>
           {t.callerRecordsExcluded && (
             <Text size="sm" c="dimmed">

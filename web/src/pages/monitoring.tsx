@@ -15,8 +15,8 @@ export function MonitoringRulesPage() {
       <PageTitle>ICT monitoring rules</PageTitle>
       <Text size="sm" c="dimmed" mb="md" maw={820}>
         Each rule reads the access and contact events the force’s systems send. An enabled rule flags what it
-        finds, and each flag becomes a lead in the intelligence queue carrying the rule’s reason. Try a rule over a
-        past period before enabling it or changing its thresholds.
+        finds, and each flag becomes a lead in the intelligence queue carrying the rule’s reason. Try a rule
+        over a past period before enabling it or changing its thresholds.
       </Text>
       <QueryState query={rules} what="Loading the rules" />
       {rules.data && (

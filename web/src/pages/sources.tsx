@@ -35,8 +35,8 @@ function KeyOnce({ made, onClose }: { made: Schemas['SourceWithKey'] | null; onC
       {made && (
         <Stack>
           <Alert color="yellow.9" variant="light" title="Shown once">
-            Copy this key now and give it to the system’s administrators: Lantern keeps only its hash and cannot
-            show it again. The system sends it as the X-Source-Key header.
+            Copy this key now and give it to the system’s administrators: Lantern keeps only its hash and
+            cannot show it again. The system sends it as the X-Source-Key header.
           </Alert>
           <Code block data-testid="source-key" style={{ wordBreak: 'break-all' }}>
             {made.key}
@@ -103,15 +103,15 @@ function KeyAction({
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const run = useMutation({
-    mutationFn: async () => {
+    mutationFn: async (): Promise<Schemas['SourceWithKey'] | null> => {
       const params = { params: { path: { id: source.id } } };
-      return action === 'rotate'
-        ? unwrap(api.POST('/api/v1/monitoring/sources/{id}/rotate', params))
-        : unwrap(api.POST('/api/v1/monitoring/sources/{id}/revoke', params));
+      if (action === 'rotate') return unwrap(api.POST('/api/v1/monitoring/sources/{id}/rotate', params));
+      await unwrap(api.POST('/api/v1/monitoring/sources/{id}/revoke', params));
+      return null;
     },
     onSuccess: (s) => {
       setOpen(false);
-      if ('key' in s) onMade(s);
+      if (s) onMade(s);
       else notifications.show({ message: `The key of ${source.name} is revoked`, color: 'green' });
       void queryClient.invalidateQueries({ queryKey: ['monitoring', 'sources'] });
     },
@@ -145,7 +145,11 @@ function KeyAction({
             <Button variant="default" onClick={() => setOpen(false)}>
               Cancel
             </Button>
-            <Button color={action === 'revoke' ? 'red.9' : undefined} onClick={() => run.mutate()} loading={run.isPending}>
+            <Button
+              color={action === 'revoke' ? 'red.9' : undefined}
+              onClick={() => run.mutate()}
+              loading={run.isPending}
+            >
               {verb} the key
             </Button>
           </Group>
@@ -166,8 +170,8 @@ export function SourcesPage() {
     <>
       <PageTitle>Source systems</PageTitle>
       <Text size="sm" c="dimmed" mb="md" maw={820}>
-        The force’s systems that send their access and contact events to ICT monitoring, each with its own key.
-        A key is shown once, when it is made.
+        The force’s systems that send their access and contact events to ICT monitoring, each with its own
+        key. A key is shown once, when it is made.
       </Text>
       <Card withBorder mb="md">
         <CreateSource onMade={setMade} />
