@@ -47,6 +47,8 @@ export interface NewCase {
   intelligenceReportIds?: string[];
   recordedAt?: string;
   cameToAttentionOn?: string;
+  /** Reports the case is opened from and linked to by the caller afterwards: their receipt dates it too. */
+  attentionFromReportIds?: string[];
 }
 
 /** One thing a case lacks to close (the `missing` list of `case_not_ready_to_close`). */
@@ -159,7 +161,10 @@ export class CaseLifecycleService {
       }
       return body.cameToAttentionOn;
     }
-    const received = await this.records.receivedDates(m, actor, body.intelligenceReportIds ?? []);
+    const received = await this.records.receivedDates(m, actor, [
+      ...(body.intelligenceReportIds ?? []),
+      ...(body.attentionFromReportIds ?? []),
+    ]);
     return [recordedOn, ...received].sort()[0];
   }
 

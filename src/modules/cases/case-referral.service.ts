@@ -245,8 +245,8 @@ export class CaseReferralService {
         categories: report.secondaryCategories,
         subjectIds,
         supervisorId: hasRole(actor, Role.Supervisor) ? actor.userId : null,
-        // Linked at once: the matter came to attention when the report was received (the regime follows it).
-        intelligenceReportIds: [reportId],
+        // The matter came to attention when the report was received (the regime follows it).
+        attentionFromReportIds: [reportId],
       });
     }
     await this.records.linkIntelligence(m, actor, caseId, [reportId]);
