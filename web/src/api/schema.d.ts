@@ -2961,6 +2961,11 @@ export interface components {
              * @description When the matter was recorded, if earlier than now (back-recording)
              */
             recordedAt?: string;
+            /**
+             * Format: date
+             * @description The date (London) the matter came to the force’s attention, when earlier than its recording (a case opened from old intelligence); it fixes the officers’ regime. Not in the future, not after the recorded date. Default: the earliest of the linked reports’ receipt and the recorded date
+             */
+            cameToAttentionOn?: string;
         };
         /**
          * @description The regime that governs this subject’s matter (derived, never chosen)
@@ -3121,6 +3126,11 @@ export interface components {
             version: number;
             /** @description Sensitive narrative */
             allegationSummary: string;
+            /**
+             * Format: date
+             * @description The date the matter came to the force’s attention (London): the officers’ regime follows it (2020 from 1 February 2020, 2012 before)
+             */
+            cameToAttentionOn: string;
             breachType: components["schemas"]["BreachType"] | null;
             suspendedFrom: components["schemas"]["CaseStatus"] | null;
             suspensionReason: string | null;
