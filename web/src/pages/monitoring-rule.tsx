@@ -179,7 +179,7 @@ function Trial({ rule }: { rule: Rule }) {
               No flags in this period with either thresholds.
             </Text>
           ) : (
-            <Table striped maw={720}>
+            <Table striped maw={720} captionSide="top">
               <Table.Caption>Flags by department</Table.Caption>
               <Table.Thead>
                 <Table.Tr>
