@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -10,8 +11,12 @@ import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { QUEUES } from '../src/common/queues.js';
 import { digestText } from '../src/modules/notifications/digest-mail.js';
-import { signature, verifySignature } from '../src/modules/vetting/outbox-relay.service.js';
-import { RemindersService } from '../src/modules/notifications/reminders.service.js';
+import {
+  OutboxRelayService,
+  signature,
+  verifySignature,
+} from '../src/modules/vetting/outbox-relay.service.js';
+import { RemindersService, TOPICS } from '../src/modules/notifications/reminders.service.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { startApp, testConfig, type TestApp } from './helpers/app.js';
 import {
@@ -599,6 +604,18 @@ describe('reminders and escalation (issue 26)', () => {
       await rows(`SELECT recipient_id, digest_on FROM notification_digest GROUP BY 1, 2 HAVING count(*) > 1`),
     ).toEqual([]);
   }, 240_000);
+
+  it('has the mail transport registered with the relay as soon as the worker is made, before any queue runs', async () => {
+    // Providers made, no lifecycle hook run: the queues' workers start in one, and a relay batch may run then.
+    const made = await Test.createTestingModule({
+      imports: [WorkerModule.register(workerConfig())],
+    }).compile();
+    try {
+      expect(made.get(OutboxRelayService).owns(TOPICS.digest)).toBe(true);
+    } finally {
+      await made.close();
+    }
+  });
 
   it('renders a digest from references alone', () => {
     const { subject: s, text } = digestText({

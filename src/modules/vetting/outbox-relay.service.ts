@@ -104,6 +104,11 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
     for (const topic of transport.topics) this.owned.add(topic);
   }
 
+  /** Whether a transport has claimed `topic` (its messages are never the webhook's). */
+  owns(topic: string): boolean {
+    return this.owned.has(topic);
+  }
+
   async relay(): Promise<RelayResult> {
     const run = this.relayBatches();
     this.running = run;
