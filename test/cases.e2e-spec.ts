@@ -1185,6 +1185,93 @@ describe('cases', () => {
       return { id, reference: res.body.reference as string };
     };
 
+    it('derives the regime from the date the matter came to attention, not the recording: the 1 February 2020 boundary (issue 26)', async () => {
+      const officer = await workforceMember(t);
+      const regimeOf = async (id: string) =>
+        (await call(t.app, 'GET', `/api/v1/cases/${id}`, { token: analyst.token })).body as {
+          cameToAttentionOn: string;
+          subjects: { regime: string }[];
+        };
+      // Given: 31 January 2020 is 2012, 1 February 2020 is 2020, whenever the case was recorded.
+      const before = await create({ subjectIds: [officer], cameToAttentionOn: '2020-01-31' });
+      expect(await regimeOf(before.id)).toMatchObject({
+        cameToAttentionOn: '2020-01-31',
+        subjects: [{ regime: '2012' }],
+      });
+      const on = await create({ subjectIds: [officer], cameToAttentionOn: '2020-02-01' });
+      expect(await regimeOf(on.id)).toMatchObject({
+        cameToAttentionOn: '2020-02-01',
+        subjects: [{ regime: '2020' }],
+      });
+      // Police staff follow the staff procedure whatever the date.
+      const staff = await create({ subjectIds: [staffMember], cameToAttentionOn: '2019-05-01' });
+      expect((await regimeOf(staff.id)).subjects[0].regime).toBe('staff');
+      // Omitted: the recorded date (London) — a case back-recorded on 1 February 2020 at 00:30 is 2020.
+      const recorded = await create({ subjectIds: [officer], recordedAt: '2020-02-01T00:30:00Z' });
+      expect(await regimeOf(recorded.id)).toMatchObject({
+        cameToAttentionOn: '2020-02-01',
+        subjects: [{ regime: '2020' }],
+      });
+      // Omitted with linked intelligence: the earliest report's receipt (London), here the last evening of 2012's regime.
+      const old = await report([{ workforceMemberId: officer, role: 'subject' }], {
+        receivedAt: '2020-01-31T23:30:00Z',
+      });
+      const recent = await report([{ workforceMemberId: officer, role: 'subject' }]);
+      const fromIntel = await create({ subjectIds: [officer], intelligenceReportIds: [recent.id, old.id] });
+      expect(await regimeOf(fromIntel.id)).toMatchObject({
+        cameToAttentionOn: '2020-01-31',
+        subjects: [{ regime: '2012' }],
+      });
+      // A case opened on review of old intelligence takes the report's date too.
+      const reviewed = await post(
+        `/api/v1/intelligence/${old.id}/review`,
+        { decision: 'referred_to_case', caseType: 'misconduct' },
+        supervisor,
+      );
+      expect(reviewed.status).toBe(200);
+      expect(await regimeOf(reviewed.body.referredCaseId as string)).toMatchObject({
+        cameToAttentionOn: '2020-01-31',
+        subjects: [{ regime: '2012' }],
+      });
+      // The 2012 regime's outcome is accepted on the old matter and refused on the new one, on its field.
+      for (const [id, status] of [
+        [before.id, 200],
+        [on.id, 422],
+      ] as const) {
+        await post(`/api/v1/cases/${id}/severity`, { severity: 'misconduct', reason: 'Assessed' });
+        const res = await call(t.app, 'PUT', `/api/v1/cases/${id}/subjects/${officer}/outcome`, {
+          token: analyst.token,
+          body: {
+            misconductFinding: 'case_to_answer',
+            proceedingsResult: 'proven',
+            allegationResult: 'substantiated',
+            proceedings: 'misconduct_meeting',
+            misconductOutcome: 'management_advice',
+          },
+        });
+        expect(res.status).toBe(status);
+        if (status === 200) expect(res.body.regime).toBe('2012');
+        else
+          expect(res.body.errors).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ field: 'misconductOutcome', rule: 'outcome_not_in_regime' }),
+            ]),
+          );
+      }
+      // Not in the future, not after the recorded date: 400 on the field.
+      const tomorrow = new Date(Date.now() + 2 * 86400_000).toISOString().slice(0, 10);
+      for (const body of [
+        { cameToAttentionOn: tomorrow },
+        { cameToAttentionOn: '2024-03-02', recordedAt: '2024-03-01T10:00:00Z' },
+        { cameToAttentionOn: '2020-02-30' },
+        { cameToAttentionOn: '31/01/2020' },
+      ]) {
+        const res = await call(t.app, 'POST', '/api/v1/cases', { token: analyst.token, body: base(body) });
+        expectProblem(res, 400);
+        expect(res.body.errors).toEqual([expect.objectContaining({ field: 'cameToAttentionOn' })]);
+      }
+    });
+
     it('opens a new case from the report (its subjects and categories), linked both ways and audited', async () => {
       const member = await workforceMember(t);
       const r = await report([

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { Queue, QueueEvents } from 'bullmq';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -10,7 +11,12 @@ import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { QUEUES } from '../src/common/queues.js';
 import { digestText } from '../src/modules/notifications/digest-mail.js';
-import { signature, verifySignature } from '../src/modules/vetting/outbox-relay.service.js';
+import {
+  OutboxRelayService,
+  signature,
+  verifySignature,
+} from '../src/modules/vetting/outbox-relay.service.js';
+import { RemindersService, TOPICS } from '../src/modules/notifications/reminders.service.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { startApp, testConfig, type TestApp } from './helpers/app.js';
 import {
@@ -21,6 +27,7 @@ import {
   userWith,
   workforceMember,
 } from './helpers/http.js';
+import { TcpProxy } from './helpers/processes.js';
 
 const SECRET = 'reminders-webhook-secret';
 const NARRATIVE = 'Seen with a known drug supplier outside the custody suite at night.';
@@ -42,7 +49,8 @@ interface Delivery {
  * Reminders under the real worker (BullMQ on Redis, PostgreSQL), with the clock set to the days that matter:
  * raised once per key, escalated when overdue, resolved when done, never twice across a worker restart;
  * delivered to the inbox, to a real SMTP server as one digest per person (read back with mailparser), and to
- * a webhook that verifies the timestamped signature.
+ * a webhook that verifies the timestamped signature. The worker reaches Redis through a TCP proxy the test stops
+ * (a Redis outage for the worker): what is raised meanwhile is delivered once per key when Redis is back.
  */
 describe('reminders and escalation (issue 26)', () => {
   let t: TestApp;
@@ -51,6 +59,8 @@ describe('reminders and escalation (issue 26)', () => {
   const mails: Mail[] = [];
   const deliveries: Delivery[] = [];
   let worker: INestApplicationContext | null = null;
+  const REDIS = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const proxy = new TcpProxy(Number(REDIS.port || 6379), REDIS.hostname);
   let queue: Queue;
   let events: QueueEvents;
   let analyst: TestUser;
@@ -73,6 +83,7 @@ describe('reminders and escalation (issue 26)', () => {
       ALERT_WEBHOOK_URL: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
       ALERT_WEBHOOK_SECRET: SECRET,
       OUTBOX_RELAY_INTERVAL_SECONDS: '1',
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
     });
 
   const startWorker = async (): Promise<void> => {
@@ -196,7 +207,8 @@ describe('reminders and escalation (issue 26)', () => {
     expect(rep.status).toBe(201);
     report = { id: rep.body.id, reference: rep.body.reference };
 
-    const connection = { host: '127.0.0.1', port: 6379 };
+    await proxy.start();
+    const connection = { host: REDIS.hostname, port: Number(REDIS.port || 6379) };
     queue = new Queue(QUEUES.reminders, { connection, prefix: `${t.db.name}:bull` });
     events = new QueueEvents(QUEUES.reminders, { connection, prefix: `${t.db.name}:bull` });
     await events.waitUntilReady();
@@ -204,7 +216,9 @@ describe('reminders and escalation (issue 26)', () => {
   });
 
   afterAll(async () => {
+    await proxy.start();
     await stopWorker();
+    await proxy.stop();
     await events?.close();
     await queue?.close();
     await t?.close();
@@ -351,6 +365,9 @@ describe('reminders and escalation (issue 26)', () => {
       resolvedOn: expect.any(String),
     });
     expect(deliveries.some((d) => d.headers['x-lantern-event'] === 'notification.raised')).toBe(true);
+    // The digests are mail only: never POSTed to the webhook (a worker just started once relayed them there,
+    // before the mail transport had registered, and marked them delivered: the mail was lost).
+    expect(deliveries.filter((d) => d.headers['x-lantern-event'] === 'notification.digest')).toEqual([]);
     const header = String(resolved.headers['x-lantern-signature']);
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
     const t0 = Number(/^t=(\d+)/.exec(header)![1]);
@@ -464,6 +481,139 @@ describe('reminders and escalation (issue 26)', () => {
       );
     } finally {
       await rows(`UPDATE app_user SET workforce_member_id = NULL WHERE id = $1`, [supervisor.id]);
+    }
+  });
+
+  it('never raises or delivers the same reminder twice across a Redis outage: what was raised meanwhile is delivered once per key', async () => {
+    const raisedKey = (id: string) => `notification-raised:${id}`;
+    const open = async (day: string) =>
+      rows(
+        `SELECT id::text, recipient_id::text, reference FROM notification WHERE raised_on = $1 ORDER BY id`,
+        [day],
+      );
+    await sweepOn('2026-12-06');
+    const outboxBefore = await rows(`SELECT idempotency_key FROM outbox_message ORDER BY 1`);
+
+    // Redis goes away for the worker (its connections cut, new ones refused); the API still answers.
+    await proxy.stop();
+    worker!.get(Clock).setToday('2027-01-05');
+    // A sweep that was under way when Redis went: its work is in PostgreSQL (the inbox rows, their webhook
+    // messages, the day's digests), none of it can be nudged to the relay through Redis.
+    const during = await worker!.get(RemindersService).sweep();
+    expect(during.raised).toBeGreaterThan(0);
+    expect(during.digests).toBeGreaterThan(0);
+    const raisedDuring = await open('2027-01-05');
+    expect(raisedDuring).toHaveLength(during.raised);
+    const digestedDuring = await rows(
+      `SELECT recipient_id::text FROM notification_digest WHERE digest_on = '2027-01-05'`,
+    );
+    expect(digestedDuring).toHaveLength(during.digests);
+    // A case recorded while the worker cannot reach Redis: its updates are due, the sweep that raises them
+    // is the one the worker runs when Redis is back.
+    const made = await call(t.app, 'POST', '/api/v1/cases', {
+      token: analyst.token,
+      body: {
+        caseType: 'misconduct',
+        matterType: 'conduct_matter',
+        allegationSummary: ALLEGATION,
+        primaryCategory: 'disclosure_of_information',
+        subjectIds: [subject],
+        recordedAt: '2026-12-01T10:00:00Z',
+        investigatorId: analyst.id,
+        supervisorId: supervisor.id,
+      },
+    });
+    expect(made.status).toBe(201);
+    const caseB = made.body as { id: string; reference: string };
+
+    // Redis back: the worker's catch-up sweep raises the new case's reminders, once, and the relay delivers
+    // everything waiting.
+    await proxy.start();
+    await until(
+      async () => (await rows(`SELECT 1 FROM notification WHERE record_id = $1`, [caseB.id])).length === 4,
+      60_000,
+    );
+    const raisedAfter = (await open('2027-01-05')).filter((n) => !raisedDuring.some((d) => d.id === n.id));
+    expect(raisedAfter.map((n) => n.reference)).toEqual([
+      caseB.reference,
+      caseB.reference,
+      caseB.reference,
+      caseB.reference,
+    ]);
+    const delivered = (id: string) =>
+      deliveries.filter((d) => d.headers['idempotency-key'] === raisedKey(id)).length;
+    await until(() => [...raisedDuring, ...raisedAfter].every((n) => delivered(n.id) > 0), 60_000);
+    const mailedOn = (day: string) => mails.filter((m) => m.subject.endsWith(day));
+    const recipientsDuring = new Set(raisedDuring.map((n) => n.recipient_id));
+    const emailOf = async (id: string) =>
+      (await rows(`SELECT email FROM app_user WHERE id = $1`, [id]))[0].email as string;
+    for (const d of digestedDuring) {
+      const email = await emailOf(d.recipient_id);
+      await until(() => mailedOn('2027-01-05').some((m) => m.to.includes(email)), 60_000);
+    }
+    expect([...recipientsDuring].every((r) => digestedDuring.some((d) => d.recipient_id === r))).toBe(true);
+
+    // The same day again, as often as Redis and the schedule ask: nothing raised or digested twice.
+    expect(await sweepOn('2027-01-05')).toMatchObject({ raised: 0, digests: 0 });
+    // The next morning's digest carries what was raised after that day's digest went: each item once.
+    expect((await sweepOn('2027-01-06')).digests).toBeGreaterThan(0);
+    await until(() => mailedOn('2027-01-06').some((m) => m.to.includes(analyst.email)), 60_000);
+    const nextDay = mailedOn('2027-01-06').filter((m) => m.to.includes(analyst.email));
+    expect(nextDay).toHaveLength(1);
+    expect(nextDay[0].text.split(caseB.reference).length - 1).toBe(
+      raisedAfter.filter((n) => n.recipient_id === analyst.id).length,
+    );
+    const analystMails = mails.filter((m) => m.to.includes(analyst.email));
+    for (const n of raisedDuring.filter((x) => x.recipient_id === analyst.id)) {
+      // Each reminder raised during the outage is in exactly one of the analyst's digests (that day's).
+      const holding = analystMails.filter(
+        (m) => m.text.includes(n.reference) && m.subject.endsWith('2027-01-05'),
+      );
+      expect(holding).toHaveLength(1);
+    }
+
+    // Once per key: one inbox row per reminder, one outbox message per reminder event, one digest per person
+    // and day; a webhook key delivered again (at least once) is the same event.
+    expect(
+      await rows(
+        `SELECT kind, record_id, due_on, recipient_id FROM notification
+          GROUP BY 1, 2, 3, 4 HAVING count(*) > 1`,
+      ),
+    ).toEqual([]);
+    expect(await rows(`SELECT idempotency_key FROM outbox_message GROUP BY 1 HAVING count(*) > 1`)).toEqual(
+      [],
+    );
+    const keysNow = (await rows(`SELECT idempotency_key FROM outbox_message`)).map(
+      (r) => r.idempotency_key as string,
+    );
+    for (const n of [...raisedDuring, ...raisedAfter]) {
+      expect(keysNow.filter((k) => k === raisedKey(n.id))).toHaveLength(1);
+    }
+    expect(keysNow.length).toBeGreaterThan(outboxBefore.length);
+    const perPersonDay = mails.map((m) => `${m.to}|${m.subject.slice(-10)}`);
+    expect(new Set(perPersonDay).size).toBe(perPersonDay.length);
+    const bodyOf = new Map<string, string>();
+    for (const d of deliveries) {
+      const key = String(d.headers['idempotency-key']);
+      const event = JSON.stringify(JSON.parse(d.body) as object);
+      const seen = bodyOf.get(key);
+      if (seen !== undefined) expect(event).toBe(seen);
+      else bodyOf.set(key, event);
+    }
+    expect(
+      await rows(`SELECT recipient_id, digest_on FROM notification_digest GROUP BY 1, 2 HAVING count(*) > 1`),
+    ).toEqual([]);
+  }, 240_000);
+
+  it('has the mail transport registered with the relay as soon as the worker is made, before any queue runs', async () => {
+    // Providers made, no lifecycle hook run: the queues' workers start in one, and a relay batch may run then.
+    const made = await Test.createTestingModule({
+      imports: [WorkerModule.register(workerConfig())],
+    }).compile();
+    try {
+      expect(made.get(OutboxRelayService).owns(TOPICS.digest)).toBe(true);
+    } finally {
+      await made.close();
     }
   });
 

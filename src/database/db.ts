@@ -200,6 +200,7 @@ export interface CaseRecord {
   allegation_summary: string;
   barred_list_reminder_at: Timestamp | null;
   breach_type: BreachType | null;
+  came_to_attention_on: Timestamp | null;
   case_type: CaseType;
   categories: ArrayType<CorruptionCategory>;
   created_at: Generated<Timestamp>;

@@ -28,6 +28,8 @@ const NAV: NavItem[] = [
   { to: '/figures', text: 'Figures', roles: ['supervisor', 'auditor'] },
   { to: '/audit', text: 'Audit', roles: ['auditor'] },
   { to: '/users', text: 'Users', roles: ['admin'] },
+  { to: '/monitoring', text: 'ICT monitoring', roles: ['supervisor'] },
+  { to: '/sources', text: 'Source systems', roles: ['admin'] },
 ];
 
 function Shell() {
@@ -100,6 +102,9 @@ const routeTree = rootRoute.addChildren([
   page('/figures', () => import('./pages/figures'), 'FiguresPage'),
   page('/audit', () => import('./pages/audit'), 'AuditPage'),
   page('/users', () => import('./pages/users'), 'UsersPage'),
+  page('/monitoring', () => import('./pages/monitoring'), 'MonitoringRulesPage'),
+  page('/monitoring/rules/$code', () => import('./pages/monitoring-rule'), 'MonitoringRulePage'),
+  page('/sources', () => import('./pages/sources'), 'SourcesPage'),
 ]);
 
 export const router = createRouter({ routeTree, defaultPreload: 'intent' });

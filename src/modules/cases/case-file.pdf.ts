@@ -139,6 +139,7 @@ export function caseFileDefinition(file: CaseFile): TDocumentDefinitions {
       ['Investigator', name(c.investigatorId)],
       ['Supervisor', name(c.supervisorId)],
       ['Recorded', `${londonTime(c.recordedAt)} (financial year ${c.recordedFinancialYear})`],
+      ['Came to attention', `${c.cameToAttentionOn} (fixes the officers’ regime)`],
       ['Investigation started', c.investigationStartedAt ? londonTime(c.investigationStartedAt) : '—'],
       ['Finalised', c.finalisedAt ? londonTime(c.finalisedAt) : '—'],
       ['Next update due', c.timeliness.nextUpdateDue + (c.timeliness.updateOverdue ? ' (overdue)' : '')],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
-import { Clock } from '../../common/clock.js';
+import { Clock, londonDateOf } from '../../common/clock.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
 import { CommonError, problems } from '../../common/problem.js';
 import { randomReference, REFERENCE_ATTEMPTS } from '../../common/reference.js';
@@ -46,6 +46,9 @@ export interface NewCase {
   supervisorId?: string | null;
   intelligenceReportIds?: string[];
   recordedAt?: string;
+  cameToAttentionOn?: string;
+  /** Reports the case is opened from and linked to by the caller afterwards: their receipt dates it too. */
+  attentionFromReportIds?: string[];
 }
 
 /** One thing a case lacks to close (the `missing` list of `case_not_ready_to_close`). */
@@ -101,6 +104,7 @@ export class CaseLifecycleService {
       body.workforceMemberIds,
     );
     if (body.recordedAt) this.records.assertNotFutureInstant('recordedAt', body.recordedAt);
+    const cameToAttentionOn = await this.cameToAttention(m, actor, body);
     const year = Number(this.clock.today().slice(0, 4));
     // A random reference (src/common/reference.ts); a taken one inserts nothing and is drawn again.
     let id: string | undefined;
@@ -122,6 +126,7 @@ export class CaseLifecycleService {
         investigator_id: body.investigatorId ?? null,
         supervisor_id: body.supervisorId ?? null,
         ...(body.recordedAt ? { recorded_at: body.recordedAt } : {}),
+        came_to_attention_on: cameToAttentionOn,
         created_by: this.records.userOf(actor),
       });
     }
@@ -136,6 +141,31 @@ export class CaseLifecycleService {
       criteriaMet: evaluation.criteriaMet,
     });
     return id;
+  }
+
+  /**
+   * The date the matter came to the force's attention (it fixes the officers' regime): the one given (not in
+   * the future, not after the recorded date), or the earliest of the linked reports' receipt and the recorded
+   * date (London dates).
+   */
+  private async cameToAttention(m: EntityManager, actor: Actor, body: NewCase): Promise<string> {
+    const recordedOn = londonDateOf(body.recordedAt ? new Date(body.recordedAt) : this.clock.now());
+    if (body.cameToAttentionOn) {
+      this.records.assertNotFuture('cameToAttentionOn', body.cameToAttentionOn);
+      if (body.cameToAttentionOn > recordedOn) {
+        throw problems.invalid(
+          'cameToAttentionOn',
+          'notAfterRecorded',
+          'cameToAttentionOn cannot be after the date the case is recorded',
+        );
+      }
+      return body.cameToAttentionOn;
+    }
+    const received = await this.records.receivedDates(m, actor, [
+      ...(body.intelligenceReportIds ?? []),
+      ...(body.attentionFromReportIds ?? []),
+    ]);
+    return [recordedOn, ...received].sort()[0];
   }
 
   async update(actor: Actor, id: string, body: UpdateCaseRequest): Promise<CaseView> {

@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Role } from '../../common/auth/roles.js';
-import { Clock } from '../../common/clock.js';
+import { Clock, londonDateOf } from '../../common/clock.js';
 import { CommonError, ProblemException, problems } from '../../common/problem.js';
 import type { JsonObject } from '../../database/db.js';
 import { linkChanges, RecordKind } from '../access/access.policy.js';
@@ -115,6 +115,12 @@ export class CaseRecords {
    * Links intelligence reports to the case. Each must exist and be visible to the actor under the access
    * policy (a report about the actor is refused like a missing one).
    */
+  /** The London dates the reports among `reportIds` that `actor` may see were received. */
+  async receivedDates(m: EntityManager, actor: Actor, reportIds: readonly string[]): Promise<string[]> {
+    if (reportIds.length === 0) return [];
+    return (await this.reports.visibleBriefs(m, actor, reportIds)).map((r) => londonDateOf(r.receivedAt));
+  }
+
   async linkIntelligence(m: EntityManager, actor: Actor, id: string, reportIds: string[]): Promise<void> {
     if (reportIds.length === 0) return;
     const visible = await this.reports.visibleIds(m, actor, reportIds);
@@ -233,6 +239,7 @@ export class CaseRecords {
     return {
       ...toSummary(r, people),
       allegationSummary: r.allegation_summary,
+      cameToAttentionOn: r.matter_on,
       breachType: r.breach_type,
       suspendedFrom: r.suspended_from,
       suspensionReason: r.suspension_reason,

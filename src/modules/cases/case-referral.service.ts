@@ -245,6 +245,8 @@ export class CaseReferralService {
         categories: report.secondaryCategories,
         workforceMemberIds: subjectIds,
         supervisorId: hasRole(actor, Role.Supervisor) ? actor.userId : null,
+        // The matter came to attention when the report was received (the regime follows it).
+        attentionFromReportIds: [reportId],
       });
     }
     await this.records.linkIntelligence(m, actor, caseId, [reportId]);

@@ -33,8 +33,11 @@ const pastPccMark = (today: string) =>
 // access: a fragment of queries that apply visibleTo or follow requireVisible.
 const subjectIds = sql<string[]>`ARRAY(SELECT s.workforce_member_id FROM case_subject s
   WHERE s.case_id = c.id ORDER BY s.workforce_member_id)::text[]`;
-/** The UK date the matter came to the force's attention (when the case was recorded): it fixes the regime. */
-const matterOn = sql<string>`(c.recorded_at AT TIME ZONE ${LONDON})::date::text`;
+/**
+ * The UK date the matter came to the force's attention (given or derived when the case was created; the recorded
+ * date when a row has none): it fixes the regime.
+ */
+const matterOn = sql<string>`COALESCE(c.came_to_attention_on, (c.recorded_at AT TIME ZONE ${LONDON})::date)::text`;
 
 /** The columns of a case in a list, as of `today` (the London date: overdue updates, the 12-month mark). */
 const summaryQuery = (today: string) =>

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config.js';
 import type { OutboxMessage } from '../vetting/outbox.service.js';
@@ -36,26 +36,26 @@ export function digestText(p: DigestPayload): { subject: string; text: string } 
 /**
  * Sends the outbox's digest messages by SMTP (nodemailer, SMTP_URL), registered with the outbox relay: the
  * same claim, lease, retry with backoff and once-per-key as the webhook. The Message-ID is derived from the
- * idempotency key, so a mail server or client can drop a repeat after a crash mid-send. Off without SMTP_URL.
+ * idempotency key, so a mail server or client can drop a repeat after a crash mid-send. Off without SMTP_URL
+ * (the digests then wait; they never go to the webhook). Registered with the relay as it is made, before any
+ * queue runs: registered later (in `onModuleInit`), a relay batch run by a worker just started took the digests
+ * for webhook messages, POSTed them there and marked them delivered, and the mail was never sent.
  */
 @Injectable()
-export class DigestMailTransport implements OutboxTransport, OnModuleInit {
+export class DigestMailTransport implements OutboxTransport {
   readonly topics = [TOPICS.digest];
   readonly enabled: boolean;
   private readonly transporter: Transporter | null;
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
-    private readonly relay: OutboxRelayService,
+    relay: OutboxRelayService,
   ) {
     this.enabled = !!config.SMTP_URL;
     this.transporter = config.SMTP_URL
       ? nodemailer.createTransport(config.SMTP_URL, { connectionTimeout: 10_000, socketTimeout: 10_000 })
       : null;
-  }
-
-  onModuleInit(): void {
-    this.relay.register(this);
+    relay.register(this);
   }
 
   async send(message: OutboxMessage, signal: AbortSignal): Promise<string | null> {

@@ -58,7 +58,9 @@ export class RemindersSchedules implements OnModuleInit {
     );
     this.schedules.onReconnect(() => {
       this.queue
-        .add('reminders-sweep', {}, { deduplication: { id: 'reminders-sweep-now' } })
+        // Collapsed with one waiting; asked for while one runs (Redis back again), kept and run after it: the
+        // running one may have read the records before what changed meanwhile.
+        .add('reminders-sweep', {}, { deduplication: { id: 'reminders-sweep-now', keepLastIfActive: true } })
         .catch((error: unknown) =>
           this.logger.warn(
             `reminders-sweep not enqueued (the schedule will run it): ${(error as Error).message}`,

@@ -50,7 +50,9 @@ export function verifySignature(
 
 /**
  * A way out for messages of some topics other than the webhook (e.g. the notifications module's digest
- * e-mails): `send` answers null when delivered, otherwise why not; `enabled` false leaves them waiting.
+ * e-mails): `send` answers null when delivered, otherwise why not; `enabled` false leaves them waiting. Register
+ * it in its constructor: a relay batch may run as soon as the worker's queues start (before any module's
+ * `onModuleInit`), and a topic no transport has claimed yet would otherwise be taken for the webhook's.
  */
 export interface OutboxTransport {
   topics: readonly string[];
@@ -81,6 +83,8 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
   private readonly shutdown = new AbortController();
   private running: Promise<unknown> | null = null;
   private readonly transports: OutboxTransport[] = [];
+  /** Every registered transport's topics, enabled or not: never sent to the webhook. */
+  private readonly owned = new Set<string>();
 
   constructor(
     private readonly tx: Transactions,
@@ -97,6 +101,12 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
   /** Routes `transport.topics` to it (at start, by the module that owns them). */
   register(transport: OutboxTransport): void {
     this.transports.push(transport);
+    for (const topic of transport.topics) this.owned.add(topic);
+  }
+
+  /** Whether a transport has claimed `topic` (its messages are never the webhook's). */
+  owns(topic: string): boolean {
+    return this.owned.has(topic);
   }
 
   async relay(): Promise<RelayResult> {
@@ -131,6 +141,7 @@ export class OutboxRelayService implements BeforeApplicationShutdown {
     // Claimed in a statement of its own: no transaction is held while receivers answer.
     const route = {
       topics: this.transports.flatMap((t) => (t.enabled ? t.topics : [])),
+      owned: [...this.owned],
       others: !!this.config.ALERT_WEBHOOK_URL,
     };
     const messages = await this.tx.write((m) => this.repository.claim(m, BATCH, leaseSeconds, route));

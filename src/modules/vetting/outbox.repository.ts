@@ -37,13 +37,14 @@ export interface FailedDelivery {
 export class OutboxRepository {
   /**
    * Claims up to `limit` due messages in one short statement (FOR UPDATE SKIP LOCKED, then leased: their
-   * next attempt moved `leaseSeconds` ahead), oldest first.
+   * next attempt moved `leaseSeconds` ahead), oldest first: those of `route.topics` (the enabled transports')
+   * and, when `route.others` (the webhook), those of no transport's topic (`route.owned`, enabled or not).
    */
   claim(
     tx: EntityManager,
     limit: number,
     leaseSeconds: number,
-    route: { topics: readonly string[]; others: boolean },
+    route: { topics: readonly string[]; owned: readonly string[]; others: boolean },
   ): Promise<OutboxMessage[]> {
     return all(
       tx,
@@ -52,7 +53,7 @@ export class OutboxRepository {
            FROM (SELECT id FROM outbox_message
                   WHERE delivered_at IS NULL AND next_attempt_at <= now()
                     AND (topic = ANY(${[...route.topics]}::text[])
-                         OR (${route.others}::boolean AND NOT topic = ANY(${[...route.topics]}::text[])))
+                         OR (${route.others}::boolean AND NOT topic = ANY(${[...route.owned]}::text[])))
                   ORDER BY next_attempt_at LIMIT ${limit} FOR UPDATE SKIP LOCKED) c
           WHERE o.id = c.id
           RETURNING o.id, o.topic, o.idempotency_key, o.payload, o.attempts, o.created_at)

@@ -3801,6 +3801,12 @@ export interface components {
              * @example 2026-05-11T08:42:17.000Z
              */
             recordedAt?: string;
+            /**
+             * Format: date
+             * @description The date (London) the matter came to the force’s attention, when earlier than its recording (a case opened from old intelligence); it fixes the officers’ regime. Not in the future, not after the recorded date. Default: the earliest of the linked reports’ receipt and the recorded date
+             * @example 2026-02-11
+             */
+            cameToAttentionOn?: string;
         };
         /**
          * @description The regime that governs this subject’s matter (derived, never chosen)
@@ -4109,6 +4115,12 @@ export interface components {
              * @example Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).
              */
             allegationSummary: string;
+            /**
+             * Format: date
+             * @description The date the matter came to the force’s attention (London): the officers’ regime follows it (2020 from 1 February 2020, 2012 before)
+             * @example 2026-02-11
+             */
+            cameToAttentionOn: string;
             /** @example discreditable_conduct */
             breachType: components["schemas"]["BreachType"] | null;
             /** @example null */
@@ -9257,7 +9269,8 @@ export interface operations {
                  *       "intelligenceReportIds": [
                  *         "3f6c1e9a-2b7d-4c55-9e0a-6d1b8f2c4a70"
                  *       ],
-                 *       "recordedAt": "2026-05-11T08:42:17.000Z"
+                 *       "recordedAt": "2026-05-11T08:42:17.000Z",
+                 *       "cameToAttentionOn": "2026-02-11"
                  *     }
                  */
                 "application/json": components["schemas"]["CreateCaseRequest"];
@@ -9302,6 +9315,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -9460,6 +9474,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -9647,6 +9662,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -9893,6 +9909,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10062,6 +10079,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10230,6 +10248,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10398,6 +10417,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10566,6 +10586,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10737,6 +10758,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -10911,6 +10933,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -11081,6 +11104,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -11254,6 +11278,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -11422,6 +11447,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,
@@ -11741,6 +11767,7 @@ export interface operations {
                      *       },
                      *       "version": 3,
                      *       "allegationSummary": "Fictional: DS Holloway is alleged to have pursued a relationship with a vulnerable victim of crime met on duty (APSP).",
+                     *       "cameToAttentionOn": "2026-02-11",
                      *       "breachType": "discreditable_conduct",
                      *       "suspendedFrom": null,
                      *       "suspensionReason": null,

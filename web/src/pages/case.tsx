@@ -446,6 +446,12 @@ export function CasePage() {
                 </div>
                 <div>
                   <Text size="xs" c="dimmed">
+                    Came to attention
+                  </Text>
+                  <Text>{day(c.cameToAttentionOn)}</Text>
+                </div>
+                <div>
+                  <Text size="xs" c="dimmed">
                     Next update
                   </Text>
                   <Overdue overdue={t.updateOverdue} due={t.nextUpdateDue} />

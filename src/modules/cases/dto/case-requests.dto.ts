@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { Int4, OptionalDateTime } from '../../../common/dto.js';
+import { Int4, OptionalDate, OptionalDateTime } from '../../../common/dto.js';
 import {
   BreachType,
   CaseType,
@@ -73,6 +73,12 @@ export class CreateCaseRequest {
   @ApiPropertyOptional({ example: '2026-05-11T08:42:17.000Z' })
   @OptionalDateTime('When the matter was recorded, if earlier than now (back-recording)')
   recordedAt?: string;
+
+  @ApiPropertyOptional({ example: '2026-02-11' })
+  @OptionalDate(
+    'The date (London) the matter came to the force’s attention, when earlier than its recording (a case opened from old intelligence); it fixes the officers’ regime. Not in the future, not after the recorded date. Default: the earliest of the linked reports’ receipt and the recorded date',
+  )
+  cameToAttentionOn?: string;
 }
 
 export class UpdateCaseRequest {

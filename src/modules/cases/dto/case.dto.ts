@@ -177,6 +177,14 @@ export class CaseView extends CaseSummaryView {
   })
   allegationSummary: string;
 
+  @ApiProperty({
+    example: '2026-02-11',
+    format: 'date',
+    description:
+      'The date the matter came to the force’s attention (London): the officers’ regime follows it (2020 from 1 February 2020, 2012 before)',
+  })
+  cameToAttentionOn: string;
+
   @ApiProperty({ example: 'discreditable_conduct', enum: BreachType, enumName: 'BreachType', nullable: true })
   breachType: BreachType | null;
 
