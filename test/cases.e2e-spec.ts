@@ -1193,21 +1193,21 @@ describe('cases', () => {
           subjects: { regime: string }[];
         };
       // Given: 31 January 2020 is 2012, 1 February 2020 is 2020, whenever the case was recorded.
-      const before = await create({ subjectIds: [officer], cameToAttentionOn: '2020-01-31' });
+      const before = await create({ workforceMemberIds: [officer], cameToAttentionOn: '2020-01-31' });
       expect(await regimeOf(before.id)).toMatchObject({
         cameToAttentionOn: '2020-01-31',
         subjects: [{ regime: '2012' }],
       });
-      const on = await create({ subjectIds: [officer], cameToAttentionOn: '2020-02-01' });
+      const on = await create({ workforceMemberIds: [officer], cameToAttentionOn: '2020-02-01' });
       expect(await regimeOf(on.id)).toMatchObject({
         cameToAttentionOn: '2020-02-01',
         subjects: [{ regime: '2020' }],
       });
       // Police staff follow the staff procedure whatever the date.
-      const staff = await create({ subjectIds: [staffMember], cameToAttentionOn: '2019-05-01' });
+      const staff = await create({ workforceMemberIds: [staffMember], cameToAttentionOn: '2019-05-01' });
       expect((await regimeOf(staff.id)).subjects[0].regime).toBe('staff');
       // Omitted: the recorded date (London) — a case back-recorded on 1 February 2020 at 00:30 is 2020.
-      const recorded = await create({ subjectIds: [officer], recordedAt: '2020-02-01T00:30:00Z' });
+      const recorded = await create({ workforceMemberIds: [officer], recordedAt: '2020-02-01T00:30:00Z' });
       expect(await regimeOf(recorded.id)).toMatchObject({
         cameToAttentionOn: '2020-02-01',
         subjects: [{ regime: '2020' }],
@@ -1217,7 +1217,7 @@ describe('cases', () => {
         receivedAt: '2020-01-31T23:30:00Z',
       });
       const recent = await report([{ workforceMemberId: officer, role: 'subject' }]);
-      const fromIntel = await create({ subjectIds: [officer], intelligenceReportIds: [recent.id, old.id] });
+      const fromIntel = await create({ workforceMemberIds: [officer], intelligenceReportIds: [recent.id, old.id] });
       expect(await regimeOf(fromIntel.id)).toMatchObject({
         cameToAttentionOn: '2020-01-31',
         subjects: [{ regime: '2012' }],

@@ -383,7 +383,7 @@ describe('intelligence and capacity figure facts (property)', () => {
         matterType: 'conduct_matter',
         allegationSummary: 'Fictional allegation for the capacity figure.',
         primaryCategory: 'drugs',
-        subjectIds: [subject],
+        workforceMemberIds: [subject],
         investigatorId: analyst.id,
         recordedAt: new Date(Date.now() - 400 * 86_400_000).toISOString(),
       },

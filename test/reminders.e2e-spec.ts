@@ -517,7 +517,7 @@ describe('reminders and escalation (issue 26)', () => {
         matterType: 'conduct_matter',
         allegationSummary: ALLEGATION,
         primaryCategory: 'disclosure_of_information',
-        subjectIds: [subject],
+        workforceMemberIds: [subject],
         recordedAt: '2026-12-01T10:00:00Z',
         investigatorId: analyst.id,
         supervisorId: supervisor.id,
