@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDateString, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { Int4, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
@@ -81,6 +91,44 @@ export class ClearancePage extends PageMeta {
 
 // ---------- Declarations ----------
 
+const trimEach = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
+
+/** A person the member declares an association with, as the force's systems know them. */
+export class DeclaredAssociateInput {
+  @ApiProperty({ description: 'The person’s name', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({ format: 'date', description: 'Their date of birth, when known; in the past' })
+  @IsOptional()
+  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    description:
+      'Their ids in the force’s systems (records management person id, PNC id...), as the systems’ access ' +
+      'events name them (`people[].ref`): ICT monitoring flags the member’s look-ups of these',
+  })
+  @IsOptional()
+  @Transform(trimEach)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  personRefs?: string[];
+}
+
+export class DeclaredAssociateView {
+  @ApiProperty() name: string;
+  @ApiProperty({ format: 'date', nullable: true, type: String }) dateOfBirth: string | null;
+  @ApiProperty({ type: [String] }) personRefs: string[];
+}
+
 export class DeclarationRequest {
   @ApiProperty({ enum: DeclarationCategory, enumName: 'DeclarationCategory' })
   @IsEnum(DeclarationCategory)
@@ -95,6 +143,18 @@ export class DeclarationRequest {
   @IsString()
   @Length(1, 10000)
   description: string;
+
+  @ApiPropertyOptional({
+    type: [DeclaredAssociateInput],
+    maxItems: 20,
+    description: 'For an association or relationship: the people declared (other categories take none)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DeclaredAssociateInput)
+  associates?: DeclaredAssociateInput[];
 }
 
 export class DeclarationView {
@@ -103,6 +163,8 @@ export class DeclarationView {
   @ApiProperty({ enum: DeclarationCategory, enumName: 'DeclarationCategory' }) category: DeclarationCategory;
   @ApiProperty({ format: 'date' }) declaredOn: string;
   @ApiProperty() description: string;
+  @ApiProperty({ type: [DeclaredAssociateView], description: 'The people declared (associations)' })
+  associates: DeclaredAssociateView[];
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) recordedBy: string | null;
   @ApiProperty({ format: 'date-time' }) recordedAt: string;
   @ApiProperty({ format: 'uuid', description: 'The review_required alert it raised' }) alertId: string;
