@@ -527,6 +527,13 @@ export async function monitoringScenarios(o: MonitoringBenchOptions): Promise<vo
     await ctx.close();
     await api.stop();
     await db.end();
+    // Gigabytes at full scale: dropped unless asked to keep it for a look.
+    if (!process.env.BENCH_KEEP_MONITORING) {
+      const owner = new pg.Client({ connectionString: `${o.server}/postgres` });
+      await owner.connect();
+      await owner.query(`DROP DATABASE IF EXISTS ${o.database} WITH (FORCE)`);
+      await owner.end();
+    }
   }
 }
 

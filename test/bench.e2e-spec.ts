@@ -32,5 +32,14 @@ describe('npm run bench -- --small', () => {
     const underLoad = written.results.filter((r) => r.scenario.includes('under load'));
     expect(underLoad).toHaveLength(2);
     for (const r of underLoad) expect(r.scenario).toContain('errors 0 / 0');
+    // ICT monitoring (bench/monitoring.ts): every planted pattern found, no flag on the control population.
+    const monitoring = written.results.filter((r) => r.scenario.startsWith('monitoring'));
+    expect(monitoring.length).toBeGreaterThanOrEqual(6);
+    const found = monitoring.find((r) => r.scenario.includes('planted patterns found')) as {
+      lantern: number;
+      baseline: number;
+    };
+    expect(found.lantern).toBe(found.baseline);
+    expect(monitoring.find((r) => r.scenario.includes('control population'))?.lantern).toBe(0);
   }, 300_000);
 });

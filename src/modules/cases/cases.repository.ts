@@ -283,9 +283,9 @@ export class CasesRepository {
    * monitoring's set-based rule, evaluated by the system, not for a user (no record content leaves: ids only).
    */
   openCaseTeams(tx: EntityManager) {
-    // access: a system rule's input (member and user ids, no case content), read by no user.
     return all(
       tx,
+      // access: a system rule's input (member and user ids, no case content), read by no user.
       sql<{ subject_id: string; user_ids: string[] }>`
         SELECT s.workforce_member_id AS subject_id,
                array_remove(array_agg(DISTINCT c.investigator_id) || array_agg(DISTINCT c.supervisor_id), NULL)
