@@ -389,15 +389,19 @@ export async function monitoringScenarios(o: MonitoringBenchOptions): Promise<vo
       headers: { 'content-type': 'application/x-ndjson', 'x-source-key': sources.day.key },
       body: plantedLines.join('\n'),
     });
-    await db.query(`UPDATE monitoring_access_event SET loaded_at = now() - interval '2 hours' WHERE source_id = $1`, [
-      sources.day.id,
-    ]);
-    await db.query(`UPDATE monitoring_contact_event SET loaded_at = now() - interval '2 hours' WHERE source_id = $1`, [
-      sources.day.id,
-    ]);
+    await db.query(
+      `UPDATE monitoring_access_event SET loaded_at = now() - interval '2 hours' WHERE source_id = $1`,
+      [sources.day.id],
+    );
+    await db.query(
+      `UPDATE monitoring_contact_event SET loaded_at = now() - interval '2 hours' WHERE source_id = $1`,
+      [sources.day.id],
+    );
     await db.query(`VACUUM ANALYZE monitoring_access_event, monitoring_contact_event`);
     const generated = Number(process.hrtime.bigint() - t1) / 1e9;
-    say(`  monitoring: ${fmt(DAY_EVENTS)} access and ${fmt(CONTACTS)} contact events generated in ${generated.toFixed(0)} s`);
+    say(
+      `  monitoring: ${fmt(DAY_EVENTS)} access and ${fmt(CONTACTS)} contact events generated in ${generated.toFixed(0)} s`,
+    );
 
     await db.query(`UPDATE monitoring_rule SET enabled = true`);
     const rules = ctx.get(RulesService);
@@ -544,12 +548,23 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const record = (r: Row): void => {
     const ratio = r.baseline === null ? null : r.lantern / r.baseline;
     const value = ratio ?? r.lantern;
-    const pass =
-      r.limit === undefined ? null : r.better === 'lower' ? value <= r.limit : value >= r.limit;
-    results.push({ scenario: r.scenario, lantern: r.lantern, baseline: r.baseline, unit: r.unit, ratio, target: r.target, pass });
-    say(`${pass === false ? 'FAIL' : pass ? 'pass' : '    '}  ${r.scenario}: ${r.lantern.toFixed(2)} ${r.unit}${ratio === null ? '' : ` (${ratio.toFixed(2)}×)`} [${r.target}]`);
+    const pass = r.limit === undefined ? null : r.better === 'lower' ? value <= r.limit : value >= r.limit;
+    results.push({
+      scenario: r.scenario,
+      lantern: r.lantern,
+      baseline: r.baseline,
+      unit: r.unit,
+      ratio,
+      target: r.target,
+      pass,
+    });
+    say(
+      `${pass === false ? 'FAIL' : pass ? 'pass' : '    '}  ${r.scenario}: ${r.lantern.toFixed(2)} ${r.unit}${ratio === null ? '' : ` (${ratio.toFixed(2)}×)`} [${r.target}]`,
+    );
   };
-  say(`Lantern monitoring bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+  say(
+    `Lantern monitoring bench — ${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+  );
   await monitoringScenarios({
     small,
     server: process.env.BENCH_DATABASE_SERVER ?? 'postgres://postgres@127.0.0.1:5432',

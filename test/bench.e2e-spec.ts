@@ -23,7 +23,7 @@ describe('npm run bench -- --small', () => {
     expect(stdout).toContain('| scenario');
     const written = JSON.parse(readFileSync(results, 'utf8')) as {
       small: boolean;
-      results: { scenario: string; lantern: number }[];
+      results: { scenario: string; lantern: number; baseline: number | null }[];
     };
     expect(written.small).toBe(true);
     expect(written.results.length).toBeGreaterThan(5);
@@ -35,11 +35,8 @@ describe('npm run bench -- --small', () => {
     // ICT monitoring (bench/monitoring.ts): every planted pattern found, no flag on the control population.
     const monitoring = written.results.filter((r) => r.scenario.startsWith('monitoring'));
     expect(monitoring.length).toBeGreaterThanOrEqual(6);
-    const found = monitoring.find((r) => r.scenario.includes('planted patterns found')) as {
-      lantern: number;
-      baseline: number;
-    };
-    expect(found.lantern).toBe(found.baseline);
+    const found = monitoring.find((r) => r.scenario.includes('planted patterns found'));
+    expect(found?.lantern).toBe(found?.baseline);
     expect(monitoring.find((r) => r.scenario.includes('control population'))?.lantern).toBe(0);
   }, 300_000);
 });

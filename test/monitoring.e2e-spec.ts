@@ -387,7 +387,9 @@ describe('ICT access monitoring', () => {
       const trial = await api('POST', '/rules/open_case_lookup/trial', supervisor, { from: DAY2, to: DAY2 });
       expect(trial.status).toBe(200);
       expect(trial.body).toMatchObject({ currentTotal: 1, proposedTotal: 1 });
-      expect(trial.body.byDepartment).toEqual([{ department: 'Roads', proposed: 1, current: 1, difference: 0 }]);
+      expect(trial.body.byDepartment).toEqual([
+        { department: 'Roads', proposed: 1, current: 1, difference: 0 },
+      ]);
       const stricter = await api('POST', '/rules/open_case_lookup/trial', supervisor, {
         from: DAY2,
         to: DAY2,
@@ -428,7 +430,11 @@ describe('ICT access monitoring', () => {
         declaredOn: '2026-06-01',
         description: 'A childhood friend, since convicted of supply offences',
         associates: [
-          { name: ' Sam Example ', dateOfBirth: '1990-02-03', personRefs: [' RMS-4411 ', 'PNC-90/123X', 'RMS-4411'] },
+          {
+            name: ' Sam Example ',
+            dateOfBirth: '1990-02-03',
+            personRefs: [' RMS-4411 ', 'PNC-90/123X', 'RMS-4411'],
+          },
           { name: 'Unknown to the systems' },
         ],
       });

@@ -46,10 +46,7 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
   }
   const rms = sources['Records management (demo)'];
   const cad = sources['Command and control (demo)'];
-  await run(
-    manager,
-    sql`SELECT monitoring_ensure_partitions(current_date - 7, current_date + 1)`,
-  );
+  await run(manager, sql`SELECT monitoring_ensure_partitions(current_date - 7, current_date + 1)`);
 
   // The planted members: serving, outside the unit, one per pattern; the subject of an open case.
   const pick = async (from: string): Promise<{ id: string; staff: string }> => {
@@ -172,7 +169,11 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
     access(apsp, 'APSP1', apspDays[0], '14:10', 'view', vulnerableVictim),
     access(apsp, 'APSP2', apspDays[Math.floor(apspDays.length / 2)], '19:40', 'view', vulnerableVictim),
     access(apsp, 'APSP3', apspDays[apspDays.length - 1], '21:05', 'print', vulnerableVictim),
-    access(self, 'SELF', 2, '09:30', 'view', { ref: 'RMS-P-DEMO-S1', role: 'other', staffNumber: self.staff }),
+    access(self, 'SELF', 2, '09:30', 'view', {
+      ref: 'RMS-P-DEMO-S1',
+      role: 'other',
+      staffNumber: self.staff,
+    }),
     access(associate, 'ASSOC', 2, '11:15', 'view', { ref: 'RMS-P-DEMO-A1', role: 'suspect' }),
     ...(subject
       ? [

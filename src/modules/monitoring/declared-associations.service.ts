@@ -30,7 +30,10 @@ export class MonitoringDeclaredAssociations extends DeclaredAssociations {
 /** Binds vetting's `DeclaredAssociations` port to monitoring, for every module (registered by AppModule). */
 @Global()
 @Module({
-  providers: [MonitoringRepository, { provide: DeclaredAssociations, useClass: MonitoringDeclaredAssociations }],
+  providers: [
+    MonitoringRepository,
+    { provide: DeclaredAssociations, useClass: MonitoringDeclaredAssociations },
+  ],
   exports: [DeclaredAssociations],
 })
 export class DeclaredAssociationsModule {}

@@ -231,7 +231,13 @@ export class ClearancesService {
     const associates = this.associatesOf(body);
     const view = await this.tx.write(async (m) => {
       await this.visibleMember(m, actor, memberId, VettingAudit.DeclarationCreate);
-      const declaration = await this.repository.insertDeclaration(m, memberId, body, associates, actor.userId);
+      const declaration = await this.repository.insertDeclaration(
+        m,
+        memberId,
+        body,
+        associates,
+        actor.userId,
+      );
       if (associates.length > 0)
         await this.associations.declared(m, memberId, declaration.id, body.declaredOn, associates);
       const alertId = await this.alerts.raiseReviewRequired(m, memberId, {
@@ -269,9 +275,17 @@ export class ClearancesService {
     return given.map((a, i) => {
       if (a.dateOfBirth !== undefined) {
         if (!isIsoDate(a.dateOfBirth))
-          throw problems.invalid(`associates.${i}.dateOfBirth`, 'isDate', 'dateOfBirth is not a calendar date');
+          throw problems.invalid(
+            `associates.${i}.dateOfBirth`,
+            'isDate',
+            'dateOfBirth is not a calendar date',
+          );
         if (a.dateOfBirth > this.clock.today())
-          throw problems.invalid(`associates.${i}.dateOfBirth`, 'notInFuture', 'dateOfBirth must be in the past');
+          throw problems.invalid(
+            `associates.${i}.dateOfBirth`,
+            'notInFuture',
+            'dateOfBirth must be in the past',
+          );
       }
       return {
         name: a.name,
