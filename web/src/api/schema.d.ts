@@ -2782,6 +2782,17 @@ export interface components {
         };
         /** @enum {string} */
         DeclarationCategory: "relationship" | "association" | "financial" | "criminal_matter" | "business_interest" | "residence" | "other";
+        DeclaredAssociateInput: {
+            /** @description The person’s name */
+            name: string;
+            /**
+             * Format: date
+             * @description Their date of birth, when known; in the past
+             */
+            dateOfBirth?: string;
+            /** @description Their ids in the force’s systems (records management person id, PNC id...), as the systems’ access events name them (`people[].ref`): ICT monitoring flags the member’s look-ups of these */
+            personRefs?: string[];
+        };
         DeclarationRequest: {
             category: components["schemas"]["DeclarationCategory"];
             /**
@@ -2791,6 +2802,14 @@ export interface components {
             declaredOn: string;
             /** @description What was declared (kept for vetting staff; never logged or sent on) */
             description: string;
+            /** @description For an association or relationship: the people declared (other categories take none) */
+            associates?: components["schemas"]["DeclaredAssociateInput"][];
+        };
+        DeclaredAssociateView: {
+            name: string;
+            /** Format: date */
+            dateOfBirth: string | null;
+            personRefs: string[];
         };
         DeclarationView: {
             /** Format: uuid */
@@ -2801,6 +2820,8 @@ export interface components {
             /** Format: date */
             declaredOn: string;
             description: string;
+            /** @description The people declared (associations) */
+            associates: components["schemas"]["DeclaredAssociateView"][];
             /** Format: uuid */
             recordedBy: string | null;
             /** Format: date-time */
@@ -3484,7 +3505,7 @@ export interface components {
             rejected: components["schemas"]["IngestRejection"][];
         };
         /** @enum {string} */
-        MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst";
+        MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst" | "open_case_lookup";
         RuleView: {
             code: components["schemas"]["MonitoringRuleCode"];
             enabled: boolean;
