@@ -92,7 +92,7 @@ export class ClearancePage extends PageMeta {
 // ---------- Declarations ----------
 
 const trimEach = ({ value }: { value: unknown }): unknown =>
-  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim() : v)) : value;
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
 
 /** A person the member declares an association with, as the force's systems know them. */
 export class DeclaredAssociateInput {
