@@ -105,7 +105,7 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
   const [{ n: control }] = await run(
     manager,
     sql<{ n: string }>`WITH staff AS (
-       SELECT id, staff_number, row_number() OVER (ORDER BY staff_number) AS k FROM workforce_member WHERE leave_date IS NULL
+       SELECT id, staff_number, (row_number() OVER (ORDER BY staff_number))::int AS k FROM workforce_member WHERE leave_date IS NULL
      ), ins AS (
        INSERT INTO monitoring_access_event (source_id, event_id, occurred_at, member_id, user_ref, action, record_type,
          record_id, incident_ref, people, vulnerable)
@@ -125,6 +125,10 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
               (s.k + j) % 4 = 0
          FROM staff s, generate_series(current_date - 6, current_date, interval '1 day') d,
               generate_series(0, ${PER_DAY - 1}::int) j
+        -- Today's only up to now.
+        WHERE (d::timestamp AT TIME ZONE 'Europe/London')
+                + make_interval(hours => CASE WHEN j = 0 AND s.k % 5 = 0 THEN 23 ELSE 7 + (s.k + j * 3) % 14 END,
+                                mins => (s.k * 7 + j * 13) % 60) <= now()
        ON CONFLICT (source_id, event_id, occurred_at) DO NOTHING RETURNING 1)
      SELECT count(*)::text AS n FROM ins`,
   );
@@ -141,6 +145,7 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
                abs(hashtext(w.staff_number)) % 3 = 0
           FROM workforce_member w, generate_series(current_date - 6, current_date, interval '1 day') d
          WHERE w.leave_date IS NULL AND abs(hashtext(w.staff_number || d)) % 4 = 0
+           AND (d::timestamp AT TIME ZONE 'Europe/London') + interval '10 hours' <= now()
         ON CONFLICT (source_id, event_id, occurred_at) DO NOTHING`,
   );
 
@@ -156,15 +161,16 @@ export const monitoringDemo: DemoSeeder = async ({ manager, log }) => {
       ((current_date - ${daysAgo}::int)::timestamp AT TIME ZONE 'Europe/London') + ${time}::interval AS occurred_at,
       ${who.staff}::text AS user_ref, ${action}::monitoring_access_action AS action, 'person'::text AS record_type,
       ${`RMS/PERSON/${String(person.ref)}`}::text AS record_id, ${JSON.stringify([person])}::jsonb AS people,
-      ${person.vulnerable === true} AS vulnerable`;
+      ${person.vulnerable === true}::boolean AS vulnerable`;
   const vulnerableVictim = { ref: 'RMS-P-DEMO-V1', role: 'victim', vulnerable: true };
   // The APSP pattern's three days lie in one of the rule's fixed windows (the one holding most of the week).
   const today = londonDateOf(new Date());
-  const week = Array.from({ length: 7 }, (_, i) => 6 - i);
+  const week = Array.from({ length: 6 }, (_, i) => 6 - i); // the six days before today
   const windowFrom = (ago: number) =>
     windowOf(RuleCode.VulnerableRepeatAccess, { windowDays: 14 }, addDays(today, -ago)).from;
   const inWindow = week.filter((ago) => windowFrom(ago) === windowFrom(week[0]));
   const apspDays = inWindow.length >= 3 ? inWindow : week.filter((ago) => !inWindow.includes(ago));
+  // (Six days in at most two windows of fourteen: one of them holds three.)
   const planted = [
     access(apsp, 'APSP1', apspDays[0], '14:10', 'view', vulnerableVictim),
     access(apsp, 'APSP2', apspDays[Math.floor(apspDays.length / 2)], '19:40', 'view', vulnerableVictim),
