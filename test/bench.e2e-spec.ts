@@ -17,7 +17,7 @@ describe('npm run bench -- --small', () => {
         BENCH_RESULTS: results,
         BENCH_DURATION_SECONDS: '1',
       },
-      timeout: 240_000,
+      timeout: 360_000,
       maxBuffer: 10 * 1024 * 1024,
     });
     expect(stdout).toContain('| scenario');
@@ -38,5 +38,5 @@ describe('npm run bench -- --small', () => {
     const found = monitoring.find((r) => r.scenario.includes('planted patterns found'));
     expect(found?.lantern).toBe(found?.baseline);
     expect(monitoring.find((r) => r.scenario.includes('control population'))?.lantern).toBe(0);
-  }, 300_000);
+  }, 420_000);
 });
