@@ -37,11 +37,12 @@ import {
   timeRotation,
   waitFor,
 } from './lib.js';
+import { monitoringScenarios } from './monitoring.js';
 import { seed, typeormFor } from './seed.js';
 import { rawSweep, type RawSweep, resetSweeps, vacuumSweepTables } from './sweep.js';
 
 /**
- * `npm run bench [-- --small] [--reuse] [--check]`: Lantern at a force's scale against the raw SQL it wraps,
+ * `npm run bench [-- --small] [--reuse] [--check] [--skip-monitoring]`: Lantern at a force's scale against the raw SQL it wraps,
  * in one run on one machine. Prints one table and writes bench/results.json; exits non-zero only with
  * --check when a target is missed.
  */
@@ -831,6 +832,11 @@ async function main(): Promise<void> {
     better: 'lower',
     limit: 300,
   });
+
+  // ICT monitoring (issue 29) on a database of its own, after the API and worker above have stopped
+  // (bench/monitoring.ts; `--skip-monitoring` leaves it out).
+  if (!args.has('--skip-monitoring'))
+    await monitoringScenarios({ small, server, database: `${dbName}_monitoring`, redisUrl, record });
 
   const fmt = (n: number | null) => (n === null ? '—' : n >= 100 ? n.toFixed(0) : n.toFixed(2));
   const rows = results.map((r) => [

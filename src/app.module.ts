@@ -21,6 +21,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { ProfileModule } from './modules/profile/profile.module.js';
 import { VettingModule } from './modules/vetting/vetting.module.js';
 import { WorkforceModule } from './modules/workforce/workforce.module.js';
+import { DeclaredAssociationsModule } from './modules/monitoring/declared-associations.service.js';
 
 /** The HTTP API: every feature module, the global filter, validation (undeclared query parameters refused) and access guard. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         ProfileModule,
         NotificationsModule,
         LinkedReportsModule,
+        DeclaredAssociationsModule,
         VettingModule,
         CasesModule,
         FiguresModule,

@@ -17,13 +17,13 @@ describe('npm run bench -- --small', () => {
         BENCH_RESULTS: results,
         BENCH_DURATION_SECONDS: '1',
       },
-      timeout: 240_000,
+      timeout: 360_000,
       maxBuffer: 10 * 1024 * 1024,
     });
     expect(stdout).toContain('| scenario');
     const written = JSON.parse(readFileSync(results, 'utf8')) as {
       small: boolean;
-      results: { scenario: string; lantern: number }[];
+      results: { scenario: string; lantern: number; baseline: number | null }[];
     };
     expect(written.small).toBe(true);
     expect(written.results.length).toBeGreaterThan(5);
@@ -32,5 +32,11 @@ describe('npm run bench -- --small', () => {
     const underLoad = written.results.filter((r) => r.scenario.includes('under load'));
     expect(underLoad).toHaveLength(2);
     for (const r of underLoad) expect(r.scenario).toContain('errors 0 / 0');
-  }, 300_000);
+    // ICT monitoring (bench/monitoring.ts): every planted pattern found, no flag on the control population.
+    const monitoring = written.results.filter((r) => r.scenario.startsWith('monitoring'));
+    expect(monitoring.length).toBeGreaterThanOrEqual(6);
+    const found = monitoring.find((r) => r.scenario.includes('planted patterns found'));
+    expect(found?.lantern).toBe(found?.baseline);
+    expect(monitoring.find((r) => r.scenario.includes('control population'))?.lantern).toBe(0);
+  }, 420_000);
 });

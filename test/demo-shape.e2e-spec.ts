@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DEMO_REPORTS, FICTIONAL, THREE_BY_FIVE_BY_TWO_FROM } from '../src/demo/intelligence.js';
 import { DEMO_LOGINS, seedDemo } from '../src/demo/seed.js';
 import { DEMO_LINKED_STAFF_NUMBER, DEMO_WORKFORCE } from '../src/demo/workforce.js';
+import { RulesService } from '../src/modules/monitoring/rules.service.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call } from './helpers/http.js';
 
@@ -227,5 +228,37 @@ describe('the demo: a believable unit', () => {
     expect((await call(t.app, 'GET', `/api/v1/intelligence/${about.id}`, { token: her })).status).toBe(404);
     const other = await token('analyst@demo.lantern.local');
     expect((await call(t.app, 'GET', `/api/v1/intelligence/${about.id}`, { token: other })).status).toBe(200);
+  });
+
+  it('brings ICT monitoring leads into the queue: one per planted pattern, none on the control population', async () => {
+    const events = await one(
+      `SELECT (SELECT count(*)::int FROM monitoring_access_event) AS access,
+              (SELECT count(*)::int FROM monitoring_contact_event) AS contact,
+              (SELECT count(*)::int FROM monitoring_access_event WHERE occurred_at > now()) AS future`,
+    );
+    expect(events.access).toBeGreaterThan(100_000);
+    expect(events.contact).toBeGreaterThan(1_000);
+    expect(events.future).toBe(0);
+    // The worker's first pass, as `npm run demo` runs it.
+    await t.app.get(RulesService).evaluate();
+    const flags = await q<{ rule: string; reported: boolean }>(
+      `SELECT rule_code::text AS rule, report_id IS NOT NULL AS reported FROM monitoring_flag ORDER BY 1`,
+    );
+    expect(flags).toEqual(
+      [
+        'declared_association',
+        'open_case_lookup',
+        'out_of_hours_burst',
+        'self_lookup',
+        'vulnerable_contact',
+        'vulnerable_repeat_access',
+      ].map((rule) => ({ rule, reported: true })),
+    );
+    const leads = await q<{ category: string; vulnerable: boolean }>(
+      `SELECT primary_category::text AS category, vulnerable_person AS vulnerable FROM intelligence_report
+        WHERE id IN (SELECT report_id FROM monitoring_flag) AND source_type = 'ict_monitoring' ORDER BY 1`,
+    );
+    expect(leads).toHaveLength(6);
+    expect(leads.filter((l) => l.vulnerable)).toHaveLength(2);
   });
 });

@@ -337,6 +337,184 @@ describe('ICT access monitoring', () => {
       expect(audited.rows[0].n).toBe(2);
     });
 
+    it('open_case_lookup: flags a look-up of an open case’s subject by someone not on the case, after a trial', async () => {
+      const DAY2 = '2026-06-12';
+      const subject = await staff('Response');
+      const investigator = await staff('CCU');
+      const caseSupervisor = await staff('CCU');
+      const outsider = await staff('Roads');
+      const closedSubject = await staff('Response');
+      const investigatorUser = await userWith(t, [Role.Analyst], { workforceMemberId: investigator.id });
+      const supervisorUser = await userWith(t, [Role.Supervisor], { workforceMemberId: caseSupervisor.id });
+      const newCase = async (subjectId: string) => {
+        const res = await call(t.app, 'POST', '/api/v1/cases', {
+          token: supervisor.token,
+          body: {
+            caseType: 'misconduct',
+            matterType: 'conduct_matter',
+            allegationSummary: 'Fictional allegation for the open-case rule',
+            primaryCategory: 'misuse_of_systems',
+            workforceMemberIds: [subjectId],
+            investigatorId: investigatorUser.id,
+            supervisorId: supervisorUser.id,
+          },
+        });
+        expect(res.status).toBe(201);
+        return res.body.id as string;
+      };
+      await newCase(subject.id);
+      const closed = await newCase(closedSubject.id);
+      // Arrangement: the second case is closed (closing through the API needs a whole investigation).
+      await t.db.pool.query(`UPDATE case_record SET status = 'closed' WHERE id = $1`, [closed]);
+      const naming = (s: { staffNumber: string }) => ({
+        people: [{ ref: `P-${s.staffNumber}`, role: 'suspect', staffNumber: s.staffNumber }],
+      });
+      const lines = [
+        // Hits: the outsider reads the subject's record twice.
+        access(outsider.staffNumber, at(DAY2, '10:00:00'), naming(subject)),
+        access(outsider.staffNumber, at(DAY2, '10:05:00'), { ...naming(subject), action: 'print' }),
+        // Non-hits: the case's investigator and supervisor, the subject themselves, the closed case's subject.
+        access(investigator.staffNumber, at(DAY2, '10:00:00'), naming(subject)),
+        access(caseSupervisor.staffNumber, at(DAY2, '10:00:00'), naming(subject)),
+        access(subject.staffNumber, at(DAY2, '11:00:00'), naming(subject)),
+        access(outsider.staffNumber, at(DAY2, '12:00:00'), naming(closedSubject)),
+      ];
+      expect((await send(lines)).body.rejected).toEqual([]);
+
+      // Disabled: nothing is raised, but the trial shows what would be, by department only.
+      await rules().evaluate();
+      expect(await flagsOf(outsider.id)).toEqual([]);
+      const trial = await api('POST', '/rules/open_case_lookup/trial', supervisor, { from: DAY2, to: DAY2 });
+      expect(trial.status).toBe(200);
+      expect(trial.body).toMatchObject({ currentTotal: 1, proposedTotal: 1 });
+      expect(trial.body.byDepartment).toEqual([
+        { department: 'Roads', proposed: 1, current: 1, difference: 0 },
+      ]);
+      const stricter = await api('POST', '/rules/open_case_lookup/trial', supervisor, {
+        from: DAY2,
+        to: DAY2,
+        thresholds: { minEvents: 3 },
+      });
+      expect(stricter.body).toMatchObject({ currentTotal: 1, proposedTotal: 0 });
+      expect(JSON.stringify(trial.body)).not.toContain(outsider.id);
+
+      // Enabled: a backfill over the day raises it (the incremental pass looks at events loaded since).
+      await enable('open_case_lookup');
+      await rules().evaluateDays(DAY2, DAY2);
+      const flags = await t.db.pool.query<{ member_id: string; event_count: number; report_id: string }>(
+        `SELECT member_id, event_count, report_id FROM monitoring_flag WHERE rule_code = 'open_case_lookup'`,
+      );
+      expect(flags.rows).toEqual([{ member_id: outsider.id, event_count: 2, report_id: expect.any(String) }]);
+      const report = await call(t.app, 'GET', `/api/v1/intelligence/${flags.rows[0].report_id}`, {
+        token: supervisor.token,
+      });
+      expect(report.body).toMatchObject({
+        sourceType: 'ict_monitoring',
+        primaryCategory: 'disclosure_of_information',
+      });
+      expect(report.body.narrative).toContain('subject of an open CCU case');
+      // Once per member and day.
+      await rules().evaluateDays(DAY2, DAY2);
+      expect((await flagsOf(outsider.id)).filter((f) => f.rule_code === 'open_case_lookup')).toHaveLength(1);
+    });
+
+    it('declared_association: a vetting declaration’s associates feed the rule, validated', async () => {
+      const DAY3 = '2026-06-13';
+      const vetting = await userWith(t, [Role.VettingOfficer]);
+      const declarant = await staff('Response');
+      const other = await staff('Response');
+      const declare = (memberId: string, body: Record<string, unknown>) =>
+        call(t.app, 'POST', `/api/v1/workforce/${memberId}/declarations`, { token: vetting.token, body });
+      const res = await declare(declarant.id, {
+        category: 'association',
+        declaredOn: '2026-06-01',
+        description: 'A childhood friend, since convicted of supply offences',
+        associates: [
+          {
+            name: ' Sam Example ',
+            dateOfBirth: '1990-02-03',
+            personRefs: [' RMS-4411 ', 'PNC-90/123X', 'RMS-4411'],
+          },
+          { name: 'Unknown to the systems' },
+        ],
+      });
+      expect(res.status).toBe(201);
+      expect(res.body.associates).toEqual([
+        { name: 'Sam Example', dateOfBirth: '1990-02-03', personRefs: ['RMS-4411', 'PNC-90/123X'] },
+        { name: 'Unknown to the systems', dateOfBirth: null, personRefs: [] },
+      ]);
+      const list = await call(t.app, 'GET', `/api/v1/workforce/${declarant.id}/declarations`, {
+        token: vetting.token,
+      });
+      expect(list.body.items[0].associates).toEqual(res.body.associates);
+      const stored = await t.db.pool.query(
+        `SELECT person_ref, declaration_id FROM monitoring_declared_association WHERE member_id = $1 ORDER BY 1`,
+        [declarant.id],
+      );
+      expect(stored.rows).toEqual([
+        { person_ref: 'PNC-90/123X', declaration_id: res.body.id },
+        { person_ref: 'RMS-4411', declaration_id: res.body.id },
+      ]);
+      // The trail counts the associates, never names them.
+      const audit = await t.db.pool.query(
+        `SELECT details FROM audit_event WHERE action = 'vetting_declaration.create' AND resource_id = $1`,
+        [res.body.id],
+      );
+      expect(audit.rows[0].details).toMatchObject({ associates: 2, personRefs: 2 });
+      expect(JSON.stringify(audit.rows[0].details)).not.toContain('Sam');
+
+      // Refused: associates with another category, a future birth date, too many references, an empty one.
+      expectProblem(
+        await declare(declarant.id, {
+          category: 'financial',
+          declaredOn: '2026-06-01',
+          description: 'Debts',
+          associates: [{ name: 'A lender', personRefs: ['RMS-1'] }],
+        }),
+        400,
+      );
+      const bad = await declare(declarant.id, {
+        category: 'relationship',
+        declaredOn: '2026-06-01',
+        description: 'Partner',
+        associates: [
+          { name: '', personRefs: Array.from({ length: 21 }, (_, i) => `R${i}`) },
+          { name: 'B', dateOfBirth: '03/02/1990', personRefs: [''] },
+        ],
+      });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+        'associates.0.name',
+        'associates.0.personRefs',
+        'associates.1.dateOfBirth',
+        'associates.1.personRefs',
+      ]);
+      expectProblem(
+        await declare(declarant.id, {
+          category: 'relationship',
+          declaredOn: '2026-06-01',
+          description: 'Partner',
+          associates: [{ name: 'C', dateOfBirth: '2030-01-01' }],
+        }),
+        400,
+      );
+
+      await enable('declared_association');
+      const record = { people: [{ ref: 'RMS-4411', role: 'suspect' }] };
+      expect(
+        (
+          await send([
+            access(declarant.staffNumber, at(DAY3, '09:00:00'), record),
+            // Non-hit: someone else reading the same person.
+            access(other.staffNumber, at(DAY3, '09:00:00'), record),
+          ])
+        ).body.rejected,
+      ).toEqual([]);
+      await rules().evaluate();
+      expect((await flagsOf(declarant.id)).map((f) => f.rule_code)).toEqual(['declared_association']);
+      expect(await flagsOf(other.id)).toEqual([]);
+    });
+
     it('refuses bad thresholds and trial periods with 400', async () => {
       const rule = (await api('GET', '/rules', supervisor)).body[0];
       expectProblem(

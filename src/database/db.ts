@@ -471,6 +471,7 @@ export interface MonitoringContactEvent {
 }
 
 export interface MonitoringDeclaredAssociation {
+  declaration_id: string | null;
   declared_on: Timestamp;
   id: Generated<string>;
   member_id: string;
@@ -639,6 +640,7 @@ export interface VettingComplianceSnapshot {
 }
 
 export interface VettingDeclaration {
+  associates: Generated<Json>;
   category: DeclarationCategory;
   declared_on: Timestamp;
   description: string;

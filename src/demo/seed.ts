@@ -7,6 +7,7 @@ import { ARGON2_OPTIONS } from '../modules/auth/password.service.js';
 import { seedCases } from './cases.js';
 import { seedIntelligence } from './intelligence.js';
 import { type DemoContext, type DemoSeeder, run } from './demo-context.js';
+import { monitoringDemo } from './monitoring.js';
 import { vettingDemo } from './vetting.js';
 import { DEMO_LINKED_STAFF_NUMBER, workforceDemo } from './workforce.js';
 
@@ -62,6 +63,8 @@ const SEEDERS: [string, DemoSeeder][] = [
   ['cases', seedCases],
   // Last: clearances for everyone the other seeders may have added.
   ['vetting', vettingDemo],
+  // A week of the force systems' access and contact events (ICT monitoring), over the workforce and cases above.
+  ['monitoring', monitoringDemo],
 ];
 
 /**

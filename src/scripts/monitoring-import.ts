@@ -14,6 +14,7 @@ import { type RowProblem, type StagedEvent, validateEvent } from '../modules/mon
 import { IngestService, LOAD_CHUNK } from '../modules/monitoring/ingest.service.js';
 import { MonitoringModule } from '../modules/monitoring/monitoring.module.js';
 import { SourcesService } from '../modules/monitoring/sources.service.js';
+import { DeclaredAssociationsModule } from '../modules/monitoring/declared-associations.service.js';
 
 /**
  * `MONITORING_SOURCE_KEY=… npm run monitoring:import -- FILE`: loads a force system's export of access and contact
@@ -58,6 +59,7 @@ const config = configOrFail();
     AuditModule,
     AccessModule,
     LinkedReportsModule,
+    DeclaredAssociationsModule,
     MonitoringModule,
   ],
 })

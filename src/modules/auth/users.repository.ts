@@ -260,4 +260,16 @@ export class UsersRepository {
         .where(sql<SqlBool>`id = ANY (${[...ids]}::uuid[])`),
     );
   }
+
+  /** The workforce members `ids` are linked to (users without a link are left out). */
+  workforceMembers(tx: EntityManager, ids: readonly string[]) {
+    return all(
+      tx,
+      db
+        .selectFrom('app_user')
+        .select(['id', sql<string>`workforce_member_id`.as('workforce_member_id')])
+        .where('id', 'in', [...ids])
+        .where('workforce_member_id', 'is not', null),
+    );
+  }
 }

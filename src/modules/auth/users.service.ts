@@ -103,6 +103,13 @@ export class UsersService {
     return rows.map((r) => ({ id: r.id, displayName: r.display_name, roles: r.roles, enabled: r.enabled }));
   }
 
+  /** For set-based rules (ICT monitoring's case teams): the workforce member each of `ids` is linked to. */
+  async workforceMembers(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.users.workforceMembers(tx, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r.workforce_member_id]));
+  }
+
   /** The display names of those of `ids` that are users, by id (e.g. the actors on a case's timeline). */
   async displayNames(tx: EntityManager, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();

@@ -284,6 +284,24 @@ export class CasesRepository {
     );
   }
 
+  /**
+   * Per subject of a case not closed: the users working on those cases (investigator, supervisor). For ICT
+   * monitoring's set-based rule, evaluated by the system, not for a user (no record content leaves: ids only).
+   */
+  openCaseTeams(tx: EntityManager) {
+    return all(
+      tx,
+      // access: a system rule's input (member and user ids, no case content), read by no user.
+      sql<{ subject_id: string; user_ids: string[] }>`
+        SELECT s.workforce_member_id AS subject_id,
+               array_remove(array_agg(DISTINCT c.investigator_id) || array_agg(DISTINCT c.supervisor_id), NULL)
+                 AS user_ids
+          FROM case_subject s JOIN case_record c ON c.id = s.case_id
+         WHERE c.status <> ${CaseStatus.Closed}::case_status
+         GROUP BY s.workforce_member_id`.compile(db),
+    );
+  }
+
   /** The case's assignees and classification, as an update starts from them. */
   async current(tx: EntityManager, id: string) {
     // access: by id after requireVisible.

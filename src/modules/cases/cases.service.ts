@@ -20,6 +20,12 @@ import { LinkedReports } from './linked-reports.port.js';
 
 export type { IntelligenceReferralTarget } from './case-referral.service.js';
 
+/** The subject of an open case and the workforce members working on it (ICT monitoring's open-case rule). */
+export interface OpenCaseSubject {
+  subjectId: string;
+  teamMemberIds: string[];
+}
+
 /**
  * Reading cases (one, a list, a timeline, those about a member), each an audited `read`, and the cases module's
  * face to other modules (`concerning`, `references`, `referFromIntelligence`). Who may see what is the access policy's
@@ -114,6 +120,23 @@ export class CasesService {
   async references(m: EntityManager, actor: Actor, caseIds: readonly string[]): Promise<Map<string, string>> {
     const rows = await this.cases.visibleReferences(m, actor, caseIds);
     return new Map(rows.map((r) => [r.id, r.reference]));
+  }
+
+  /**
+   * For ICT monitoring (set-based, run by the system): every subject of a case not closed, with the workforce
+   * members on those cases (investigator or supervisor of any of them, through their user's workforce link).
+   * A look-up of the subject by anyone else has no duty reason the case explains.
+   */
+  async openCaseSubjects(m: EntityManager): Promise<OpenCaseSubject[]> {
+    const rows = await this.cases.openCaseTeams(m);
+    const members = await this.users.workforceMembers(
+      m,
+      rows.flatMap((r) => r.user_ids),
+    );
+    return rows.map((r) => ({
+      subjectId: r.subject_id,
+      teamMemberIds: [...new Set(r.user_ids.flatMap((u) => members.get(u) ?? []))].sort(),
+    }));
   }
 
   /** The intelligence review's referral of a report to a case (see CaseReferralService.referFromIntelligence). */

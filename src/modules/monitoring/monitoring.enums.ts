@@ -29,4 +29,5 @@ export enum RuleCode {
   VulnerableRepeatAccess = 'vulnerable_repeat_access',
   VulnerableContact = 'vulnerable_contact',
   OutOfHoursBurst = 'out_of_hours_burst',
+  OpenCaseLookup = 'open_case_lookup',
 }

@@ -9,6 +9,7 @@ import { AccessModule } from '../access/access.module.js';
 import { LinkedReportsModule } from '../intelligence/linked-reports.service.js';
 import { MonitoringModule } from './monitoring.module.js';
 import { RulesService } from './rules.service.js';
+import { DeclaredAssociationsModule } from './declared-associations.service.js';
 
 /** The monitoring queue: the incremental rule pass (every 30 s) and the partition upkeep (hourly). */
 @Processor(QUEUES.monitoring, { concurrency: 1 })
@@ -56,7 +57,7 @@ export class MonitoringSchedules implements OnModuleInit {
 
 /** Everything monitoring runs in the worker process. */
 @Module({
-  imports: [AccessModule, LinkedReportsModule, MonitoringModule],
+  imports: [AccessModule, LinkedReportsModule, DeclaredAssociationsModule, MonitoringModule],
   providers: [MonitoringProcessor, MonitoringSchedules],
 })
 export class MonitoringWorkerModule {}

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import { type RawBuilder, sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
@@ -11,7 +10,7 @@ import { all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { FlagEvidence, StagedEvent } from './ingest-rows.js';
 import { RuleCode } from './monitoring.enums.js';
-import type { Thresholds } from './rules.js';
+import type { RuleInputs, Thresholds } from './rules.js';
 
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
 /** A raw statement, compiled for `execute`/`all`/`one`. */
@@ -79,6 +78,18 @@ const BY_RAISED: Keyset = {
   ],
   direction: 'DESC',
 };
+
+/**
+ * One field of the staging COPY (CSV): NULL unquoted and empty, a string quoted when it must be (a comma, a
+ * quote, a line break, a backslash, or empty). Written by hand: csv-stringify cost ~70 µs a row, most of an
+ * API batch's time (bench/monitoring.ts).
+ */
+function csvField(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return v === '' || /[",\r\n\\]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
 
 /** The columns of the staging table, in COPY order. */
 const STAGE_COLUMNS = [
@@ -203,23 +214,26 @@ export class MonitoringRepository {
       ) ON COMMIT DROP`.compile(db),
     );
     const client = await pgClientOf(tx);
-    const csv = stringify(
-      rows.map((r) => [
-        r.line,
-        r.kind,
-        r.eventId,
-        r.occurredAt,
-        r.userRef,
-        r.action,
-        r.channel,
-        r.recordType,
-        r.recordId,
-        r.incidentRef,
-        JSON.stringify(r.people),
-        r.vulnerable,
-      ]),
-      { cast: { boolean: (b) => (b ? 't' : 'f') } },
-    );
+    const csv = rows
+      .map((r) =>
+        [
+          r.line,
+          r.kind,
+          r.eventId,
+          r.occurredAt,
+          r.userRef,
+          r.action,
+          r.channel,
+          r.recordType,
+          r.recordId,
+          r.incidentRef,
+          JSON.stringify(r.people),
+          r.vulnerable,
+        ]
+          .map(csvField)
+          .join(','),
+      )
+      .join('\n');
     await new Promise<void>((resolve, reject) => {
       const stream = client.query(
         copyFrom(`COPY monitoring_stage (${STAGE_COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
@@ -274,6 +288,33 @@ export class MonitoringRepository {
     await execute(tx, db.updateTable('monitoring_state').set({ evaluated_to: to }).where('id', '=', 1));
   }
 
+  // ---- declared associations (filled through vetting's DeclaredAssociations port) ----
+  /** The member's declared associations with these person references; one already known is kept as it is. */
+  async declareAssociations(
+    tx: EntityManager,
+    memberId: string,
+    declarationId: string,
+    declaredOn: string,
+    personRefs: readonly string[],
+  ): Promise<number> {
+    if (personRefs.length === 0) return 0;
+    const result = await execute(
+      tx,
+      db
+        .insertInto('monitoring_declared_association')
+        .values(
+          personRefs.map((ref) => ({
+            member_id: memberId,
+            person_ref: ref,
+            declared_on: declaredOn,
+            declaration_id: declarationId,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['member_id', 'person_ref']).doNothing()),
+    );
+    return result.count;
+  }
+
   // ---- rules ----
   listRules(tx: EntityManager): Promise<RuleRow[]> {
     return all(
@@ -320,8 +361,21 @@ export class MonitoringRepository {
   /**
    * What rule `code` with `t` finds over the London days `from`..`to` (windowed rules: whole windows within
    * the range), optionally for some members only. One statement; the evidence is the first 50 events.
+   *
+   * With `since` (the worker's incremental pass), only members with an event *matching the rule* loaded after
+   * `since` are evaluated (over all their events in the range): a rule's hit is monotone in its matching
+   * events, so a member without a new matching event has no new hit. At a force's volume this is what keeps a
+   * minute's pass from re-reading every touched member's day.
    */
-  hits(code: RuleCode, t: Thresholds, from: string, to: string, members: string[] | null): RawBuilder<Hit> {
+  hits(
+    code: RuleCode,
+    t: Thresholds,
+    from: string,
+    to: string,
+    members: string[] | null,
+    inputs: RuleInputs = {},
+    since: Date | null = null,
+  ): RawBuilder<Hit> {
     const start = sql`(${from}::date::timestamp AT TIME ZONE ${LONDON})`;
     const end = sql`((${to}::date + 1)::timestamp AT TIME ZONE ${LONDON})`;
     const who = members ? sql`AND e.member_id = ANY(${members}::uuid[])` : sql``;
@@ -330,46 +384,75 @@ export class MonitoringRepository {
       'eventId', e.event_id, 'occurredAt', e.occurred_at, 'action', e.what, 'recordType', e.record_type,
       'recordId', e.record_id, 'personRef', e.person_ref) ORDER BY e.occurred_at, e.event_id))[1:50])`;
     const access = sql`SELECT 'access' AS kind, source_id, event_id, occurred_at, member_id, action::text AS what,
-      record_type, record_id, incident_ref, people FROM monitoring_access_event`;
+      record_type, record_id, incident_ref, people, loaded_at FROM monitoring_access_event`;
     const contact = sql`SELECT 'contact' AS kind, source_id, event_id, occurred_at, member_id, channel::text AS what,
-      NULL::varchar AS record_type, NULL::varchar AS record_id, incident_ref, people FROM monitoring_contact_event`;
-    const perDay = (matched: RawBuilder<unknown>, min: number) => sql<Hit>`
+      NULL::varchar AS record_type, NULL::varchar AS record_id, incident_ref, people, loaded_at
+      FROM monitoring_contact_event`;
+    /** The rule's events in the range; incrementally, of the members with a new one only. */
+    const scoped = (matched: (where: RawBuilder<unknown>) => RawBuilder<unknown>) =>
+      since
+        ? matched(
+            sql`${inRange} AND e.member_id IN (SELECT c.member_id FROM (${matched(
+              sql`${inRange} AND e.loaded_at > ${since}`,
+            )}) c)`,
+          )
+        : matched(inRange);
+    const perDay = (matched: (where: RawBuilder<unknown>) => RawBuilder<unknown>, min: number) => sql<Hit>`
       SELECT e.member_id, to_char(${DAY('e')}, 'YYYY-MM-DD') AS window_start,
              to_char(${DAY('e')}, 'YYYY-MM-DD') AS window_end, count(*)::int AS event_count, ${evidence} AS events
-        FROM (${matched}) e
+        FROM (${scoped(matched)}) e
        GROUP BY e.member_id, ${DAY('e')}
       HAVING count(*) >= ${min}`;
     switch (code) {
       case RuleCode.SelfLookup:
         return perDay(
-          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
+          (where) => sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
                 JOIN workforce_member w ON w.id = e.member_id
                 CROSS JOIN LATERAL jsonb_array_elements(e.people) p
-               WHERE ${inRange} AND p.value->>'staffNumber' = w.staff_number`,
+               WHERE ${where} AND p.value->>'staffNumber' = w.staff_number`,
           t.minEvents ?? 1,
         );
       case RuleCode.DeclaredAssociation:
         return perDay(
-          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
+          (where) => sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
                 CROSS JOIN LATERAL jsonb_array_elements(e.people) p
                 JOIN monitoring_declared_association a
                   ON a.member_id = e.member_id AND a.person_ref = p.value->>'ref'
-               WHERE ${inRange}`,
+               WHERE ${where}`,
           t.minEvents ?? 1,
         );
+      case RuleCode.OpenCaseLookup: {
+        // The subjects of open cases and their teams, from the cases module (CasesService.openCaseSubjects):
+        // a look-up of a record naming a subject (by staff number) by a member who is neither the subject nor
+        // on the team of any open case about them.
+        const open = inputs.openCases ?? [];
+        const subjects = open.map((o) => o.subjectId);
+        const teamSubjects = open.flatMap((o) => o.teamMemberIds.map(() => o.subjectId));
+        const teamMembers = open.flatMap((o) => o.teamMemberIds);
+        return perDay(
+          (where) => sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${access}) e
+                CROSS JOIN LATERAL jsonb_array_elements(e.people) p
+                JOIN workforce_member sw ON sw.staff_number = p.value->>'staffNumber'
+               WHERE ${where} AND sw.id = ANY(${subjects}::uuid[]) AND sw.id <> e.member_id
+                 AND NOT EXISTS (SELECT 1 FROM unnest(${teamSubjects}::uuid[], ${teamMembers}::uuid[])
+                                   AS team(subject_id, member_id)
+                                  WHERE team.subject_id = sw.id AND team.member_id = e.member_id)`,
+          t.minEvents ?? 1,
+        );
+      }
       case RuleCode.VulnerableContact:
         return perDay(
-          sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${contact}) e
+          (where) => sql`SELECT e.*, p.value->>'ref' AS person_ref FROM (${contact}) e
                 CROSS JOIN LATERAL jsonb_array_elements(e.people) p
-               WHERE ${inRange} AND e.incident_ref IS NULL
+               WHERE ${where} AND e.incident_ref IS NULL
                  AND p.value->>'role' = 'victim' AND (p.value->>'vulnerable')::boolean`,
           t.minEvents ?? 1,
         );
       case RuleCode.OutOfHoursBurst: {
         const hour = sql`extract(hour FROM e.occurred_at AT TIME ZONE ${LONDON})`;
         return perDay(
-          sql`SELECT e.*, NULL::text AS person_ref FROM (${access}) e
-               WHERE ${inRange} AND e.what IN ('search', 'export')
+          (where) => sql`SELECT e.*, NULL::text AS person_ref FROM (${access}) e
+               WHERE ${where} AND e.what IN ('search', 'export')
                  AND (${hour} >= ${t.startHour ?? 22} OR ${hour} < ${t.endHour ?? 6})`,
           t.minEvents ?? 50,
         );
@@ -379,12 +462,12 @@ export class MonitoringRepository {
         // person: the distinct days with access that carried no duty link (no incident reference).
         const days = t.windowDays ?? 14;
         const windowStart = sql`(DATE '2000-01-03' + ((${DAY('e')} - DATE '2000-01-03') / ${days}::int) * ${days}::int)`;
-        return sql<Hit>`
-          WITH accessed AS (
+        const matched = (where: RawBuilder<unknown>) => sql`
             SELECT e.*, p.value->>'ref' AS person_ref, ${windowStart} AS w
               FROM (${access}) e CROSS JOIN LATERAL jsonb_array_elements(e.people) p
-             WHERE ${inRange} AND e.incident_ref IS NULL AND (p.value->>'vulnerable')::boolean
-          ), repeated AS (
+             WHERE ${where} AND e.incident_ref IS NULL AND (p.value->>'vulnerable')::boolean`;
+        return sql<Hit>`
+          WITH accessed AS (${scoped(matched)}), repeated AS (
             SELECT member_id, w, person_ref FROM accessed e
              GROUP BY member_id, w, person_ref HAVING count(DISTINCT ${DAY('e')}) >= ${t.minDays ?? 3}
           )

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { Clock } from '../../common/clock.js';
 import { CorruptionCategory } from '../../common/domain/corruption-category.js';
@@ -10,12 +11,13 @@ import { AppConfig } from '../../config/app-config.js';
 import { Transactions } from '../../database/database.module.js';
 import { AuditService } from '../audit/audit.service.js';
 import { GradingScheme, ReceiptMethod, SourceType, SubjectRole } from '../intelligence/intelligence.enums.js';
+import { CasesService } from '../cases/cases.service.js';
 import { RecordingService } from '../intelligence/recording.service.js';
 import type { RuleView, TrialResult, UpdateRuleRequest } from './dto/monitoring.dto.js';
 import { MonitoringAudit, MonitoringResource } from './monitoring.codes.js';
 import { RuleCode } from './monitoring.enums.js';
 import { type FlagRow, MonitoringRepository, type RuleRow } from './monitoring.repository.js';
-import { thresholdProblems, type Thresholds, windowOf } from './rules.js';
+import { type RuleInputs, thresholdProblems, type Thresholds, windowOf } from './rules.js';
 
 /** The system user the migration creates to record the leads monitoring raises. */
 export const MONITORING_USER_EMAIL = 'ict-monitoring@system.lantern';
@@ -31,6 +33,9 @@ const CATEGORY: Record<RuleCode, CorruptionCategory> = {
   [RuleCode.VulnerableRepeatAccess]: CorruptionCategory.AbuseOfPositionSexual,
   [RuleCode.VulnerableContact]: CorruptionCategory.AbuseOfPositionSexual,
   [RuleCode.OutOfHoursBurst]: CorruptionCategory.MisuseOfSystems,
+  // Looking up the subject of an investigation with no part in it: the risk is the investigation's
+  // compromise (tipping off), not only the misuse of the system.
+  [RuleCode.OpenCaseLookup]: CorruptionCategory.DisclosureOfInformation,
 };
 const VULNERABLE = new Set([RuleCode.VulnerableRepeatAccess, RuleCode.VulnerableContact]);
 
@@ -65,7 +70,14 @@ export class RulesService {
     private readonly recording: RecordingService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly cases: CasesService,
   ) {}
+
+  /** What rule `code` reads from other modules, through their services, in the evaluation's transaction. */
+  private async inputsFor(m: EntityManager, code: RuleCode): Promise<RuleInputs> {
+    if (code === RuleCode.OpenCaseLookup) return { openCases: await this.cases.openCaseSubjects(m) };
+    return {};
+  }
 
   list(actor: Actor): Promise<RuleView[]> {
     return this.tx.read(
@@ -131,18 +143,17 @@ export class RulesService {
       const proposedT: Thresholds = { ...rule.thresholds, ...(body.thresholds ?? {}) };
       const pairErrors = thresholdProblems(code, { ...proposedT }, 'thresholds');
       if (pairErrors.length) throw validationProblem(pairErrors);
-      const [proposed, current] = await Promise.all([
-        this.repository.countByDepartment(
-          m,
-          actor,
-          this.repository.hits(code, proposedT, body.from, body.to, null),
-        ),
-        this.repository.countByDepartment(
-          m,
-          actor,
-          this.repository.hits(code, rule.thresholds, body.from, body.to, null),
-        ),
-      ]);
+      const inputs = await this.inputsFor(m, code);
+      const proposed = await this.repository.countByDepartment(
+        m,
+        actor,
+        this.repository.hits(code, proposedT, body.from, body.to, null, inputs),
+      );
+      const current = await this.repository.countByDepartment(
+        m,
+        actor,
+        this.repository.hits(code, rule.thresholds, body.from, body.to, null, inputs),
+      );
       const departments = [...new Set([...proposed, ...current].map((d) => d.department))].sort();
       const countOf = (rows: typeof proposed, d: string) => rows.find((r) => r.department === d)?.flags ?? 0;
       const byDepartment = departments.map((department) => ({
@@ -195,7 +206,15 @@ export class RulesService {
             m,
             rule.code,
             rule.reason,
-            this.repository.hits(rule.code, rule.thresholds, from, to, members),
+            this.repository.hits(
+              rule.code,
+              rule.thresholds,
+              from,
+              to,
+              members,
+              await this.inputsFor(m, rule.code),
+              since,
+            ),
           );
         }
       }
@@ -219,7 +238,14 @@ export class RulesService {
           m,
           rule.code,
           rule.reason,
-          this.repository.hits(rule.code, rule.thresholds, range.from, range.to, null),
+          this.repository.hits(
+            rule.code,
+            rule.thresholds,
+            range.from,
+            range.to,
+            null,
+            await this.inputsFor(m, rule.code),
+          ),
         );
       }
       return n;

@@ -1,9 +1,17 @@
 import type { FieldError } from '../../common/problem.js';
 import { RuleCode } from './monitoring.enums.js';
 
+/**
+ * What a rule reads besides events and thresholds, from other modules through their services: for
+ * `open_case_lookup`, the subjects of open cases and who works on them (CasesService.openCaseSubjects).
+ */
+export interface RuleInputs {
+  openCases?: { subjectId: string; teamMemberIds: string[] }[];
+}
+
 /** A rule's thresholds (which apply depends on the rule; docs/monitoring.md). */
 export interface Thresholds {
-  /** Events in a day (self look-up, declared association, vulnerable contact, out-of-hours burst). */
+  /** Events in a day (self look-up, declared association, open case, vulnerable contact, out-of-hours burst). */
   minEvents?: number;
   /** Distinct days in a window with access to the same vulnerable person (the APSP signal). */
   minDays?: number;
@@ -29,6 +37,7 @@ export const RULE_THRESHOLDS: Record<RuleCode, (keyof Thresholds)[]> = {
   [RuleCode.DeclaredAssociation]: ['minEvents'],
   [RuleCode.VulnerableContact]: ['minEvents'],
   [RuleCode.OutOfHoursBurst]: ['minEvents', 'startHour', 'endHour'],
+  [RuleCode.OpenCaseLookup]: ['minEvents'],
   [RuleCode.VulnerableRepeatAccess]: ['minDays', 'windowDays'],
 };
 

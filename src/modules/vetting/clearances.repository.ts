@@ -5,6 +5,7 @@ import type { Actor } from '../../common/auth/actor.js';
 import { type Keyset, type Page, pageOf, type PageQuery } from '../../common/pagination.js';
 import { all, db, execute, first, one } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
+import type { DeclaredAssociate } from './declared-associations.port.js';
 import type { ClearanceView, DeclarationRequest, DeclarationView } from './dto/vetting.dto.js';
 import { AlertSource, type ClearanceStatus, type VettingLevel } from './vetting.enums.js';
 
@@ -72,6 +73,7 @@ interface DeclarationRow {
   category: DeclarationView['category'];
   declared_on: string;
   description: string;
+  associates: DeclaredAssociate[];
   recorded_by: string | null;
   recorded_at: Date;
 }
@@ -85,6 +87,11 @@ const toDeclaration = (r: DeclarationRow): DeclarationRecord => ({
   category: r.category,
   declaredOn: r.declared_on,
   description: r.description,
+  associates: r.associates.map((a) => ({
+    name: a.name,
+    dateOfBirth: a.dateOfBirth,
+    personRefs: [...a.personRefs],
+  })),
   recordedBy: r.recorded_by,
   recordedAt: r.recorded_at.toISOString(),
 });
@@ -208,6 +215,7 @@ export class ClearancesRepository {
     tx: EntityManager,
     memberId: string,
     body: DeclarationRequest,
+    associates: readonly DeclaredAssociate[],
     recordedBy: string | null,
   ): Promise<DeclarationRecord> {
     const row = await one(
@@ -219,6 +227,7 @@ export class ClearancesRepository {
           category: body.category,
           declared_on: body.declaredOn,
           description: body.description,
+          associates: JSON.stringify(associates),
           recorded_by: recordedBy,
         })
         .returning([
@@ -227,6 +236,7 @@ export class ClearancesRepository {
           'category',
           sql<string>`declared_on::text`.as('declared_on'),
           'description',
+          sql<DeclaredAssociate[]>`associates`.as('associates'),
           'recorded_by',
           'recorded_at',
         ]),
@@ -252,6 +262,7 @@ export class ClearancesRepository {
         'd.category',
         sql<string>`d.declared_on::text`.as('declared_on'),
         'd.description',
+        sql<DeclaredAssociate[]>`d.associates`.as('associates'),
         'd.recorded_by',
         'd.recorded_at',
         // Every declaration raised its alert in its own transaction (raiseReviewRequired).

@@ -24,7 +24,14 @@ import { type ClearanceRecord, ClearancesRepository } from './clearances.reposit
 import { VettingAudit, VettingError, VettingResource } from './vetting.codes.js';
 import { LEVEL_FAMILY } from './vetting-rules.js';
 import { VettingRulesService } from './vetting-rules.service.js';
-import { AlertSource, ALL_LEVELS } from './vetting.enums.js';
+import { AlertSource, ALL_LEVELS, DeclarationCategory } from './vetting.enums.js';
+import { type DeclaredAssociate, DeclaredAssociations } from './declared-associations.port.js';
+
+/** The categories of declaration that name people the member is associated with. */
+const ASSOCIATION_CATEGORIES: ReadonlySet<DeclarationCategory> = new Set([
+  DeclarationCategory.Association,
+  DeclarationCategory.Relationship,
+]);
 
 /**
  * Clearances (a history: a new clearance supersedes the person's current one of the same family, never
@@ -44,6 +51,7 @@ export class ClearancesService {
     private readonly access: AccessService,
     private readonly repository: ClearancesRepository,
     private readonly workforce: WorkforceService,
+    private readonly associations: DeclaredAssociations,
   ) {}
 
   private toView(c: ClearanceRecord): ClearanceView {
@@ -213,11 +221,25 @@ export class ClearancesService {
 
   // ---------- declarations ----------
 
+  /**
+   * Records a declaration; its review_required alert; and, for an association or relationship, the people
+   * declared, which ICT monitoring then watches the member's look-ups of (through `DeclaredAssociations`, in
+   * the same transaction).
+   */
   async declare(actor: Actor, memberId: string, body: DeclarationRequest): Promise<DeclarationView> {
     this.assertDate('declaredOn', body.declaredOn);
+    const associates = this.associatesOf(body);
     const view = await this.tx.write(async (m) => {
       await this.visibleMember(m, actor, memberId, VettingAudit.DeclarationCreate);
-      const declaration = await this.repository.insertDeclaration(m, memberId, body, actor.userId);
+      const declaration = await this.repository.insertDeclaration(
+        m,
+        memberId,
+        body,
+        associates,
+        actor.userId,
+      );
+      if (associates.length > 0)
+        await this.associations.declared(m, memberId, declaration.id, body.declaredOn, associates);
       const alertId = await this.alerts.raiseReviewRequired(m, memberId, {
         type: AlertSource.Declaration,
         id: declaration.id,
@@ -227,12 +249,50 @@ export class ClearancesService {
         resourceType: VettingResource.Declaration,
         resourceId: declaration.id,
         subjectIds: [memberId],
-        details: { category: body.category, alertId },
+        // Counts only: who was declared is for vetting staff, never the trail's details.
+        details: {
+          category: body.category,
+          alertId,
+          associates: associates.length,
+          personRefs: associates.reduce((n, a) => n + a.personRefs.length, 0),
+        },
       });
       return { ...declaration, alertId };
     });
     this.jobs.relayOutbox();
     return view;
+  }
+
+  /** The declared associates, checked: only for an association or relationship; dates of birth in the past. */
+  private associatesOf(body: DeclarationRequest): DeclaredAssociate[] {
+    const given = body.associates ?? [];
+    if (given.length > 0 && !ASSOCIATION_CATEGORIES.has(body.category))
+      throw problems.invalid(
+        'associates',
+        'category',
+        'associates are declared with an association or relationship only',
+      );
+    return given.map((a, i) => {
+      if (a.dateOfBirth !== undefined) {
+        if (!isIsoDate(a.dateOfBirth))
+          throw problems.invalid(
+            `associates.${i}.dateOfBirth`,
+            'isDate',
+            'dateOfBirth is not a calendar date',
+          );
+        if (a.dateOfBirth > this.clock.today())
+          throw problems.invalid(
+            `associates.${i}.dateOfBirth`,
+            'notInFuture',
+            'dateOfBirth must be in the past',
+          );
+      }
+      return {
+        name: a.name,
+        dateOfBirth: a.dateOfBirth ?? null,
+        personRefs: [...new Set((a.personRefs ?? []).filter((r) => r.length > 0))],
+      };
+    });
   }
 
   async listDeclarations(actor: Actor, memberId: string, query: PageQuery): Promise<Page<DeclarationView>> {

@@ -3521,6 +3521,26 @@ export interface components {
         };
         /** @enum {string} */
         DeclarationCategory: "relationship" | "association" | "financial" | "criminal_matter" | "business_interest" | "residence" | "other";
+        DeclaredAssociateInput: {
+            /**
+             * @description The person’s name
+             * @example Darren Mills
+             */
+            name: string;
+            /**
+             * Format: date
+             * @description Their date of birth, when known; in the past
+             * @example 1984-03-17
+             */
+            dateOfBirth?: string;
+            /**
+             * @description Their ids in the force’s systems (records management person id, PNC id...), as the systems’ access events name them (`people[].ref`): ICT monitoring flags the member’s look-ups of these
+             * @example [
+             *       "NP-77120"
+             *     ]
+             */
+            personRefs?: string[];
+        };
         DeclarationRequest: {
             category: components["schemas"]["DeclarationCategory"];
             /**
@@ -3534,6 +3554,23 @@ export interface components {
              * @example Declared a close friendship with a licensee of a premises on her patrol area
              */
             description: string;
+            /** @description For an association or relationship: the people declared (other categories take none) */
+            associates?: components["schemas"]["DeclaredAssociateInput"][];
+        };
+        DeclaredAssociateView: {
+            /** @example Darren Mills */
+            name: string;
+            /**
+             * Format: date
+             * @example 1984-03-17
+             */
+            dateOfBirth: string | null;
+            /**
+             * @example [
+             *       "NP-77120"
+             *     ]
+             */
+            personRefs: string[];
         };
         DeclarationView: {
             /**
@@ -3554,6 +3591,8 @@ export interface components {
             declaredOn: string;
             /** @example Declared a close friendship with a licensee of a premises on her patrol area */
             description: string;
+            /** @description The people declared (associations) */
+            associates: components["schemas"]["DeclaredAssociateView"][];
             /**
              * Format: uuid
              * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
@@ -4752,7 +4791,7 @@ export interface components {
             rejected: components["schemas"]["IngestRejection"][];
         };
         /** @enum {string} */
-        MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst";
+        MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst" | "open_case_lookup";
         RuleView: {
             /** @example vulnerable_repeat_access */
             code: components["schemas"]["MonitoringRuleCode"];
@@ -8596,6 +8635,15 @@ export interface operations {
                      *           "category": "relationship",
                      *           "declaredOn": "2026-05-28",
                      *           "description": "Declared a close friendship with a licensee of a premises on her patrol area",
+                     *           "associates": [
+                     *             {
+                     *               "name": "Darren Mills",
+                     *               "dateOfBirth": "1984-03-17",
+                     *               "personRefs": [
+                     *                 "NP-77120"
+                     *               ]
+                     *             }
+                     *           ],
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "alertId": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70"
@@ -8629,7 +8677,16 @@ export interface operations {
                  * @example {
                  *       "category": "relationship",
                  *       "declaredOn": "2026-05-28",
-                 *       "description": "Declared a close friendship with a licensee of a premises on her patrol area"
+                 *       "description": "Declared a close friendship with a licensee of a premises on her patrol area",
+                 *       "associates": [
+                 *         {
+                 *           "name": "Darren Mills",
+                 *           "dateOfBirth": "1984-03-17",
+                 *           "personRefs": [
+                 *             "NP-77120"
+                 *           ]
+                 *         }
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["DeclarationRequest"];
@@ -8648,6 +8705,15 @@ export interface operations {
                      *       "category": "relationship",
                      *       "declaredOn": "2026-05-28",
                      *       "description": "Declared a close friendship with a licensee of a premises on her patrol area",
+                     *       "associates": [
+                     *         {
+                     *           "name": "Darren Mills",
+                     *           "dateOfBirth": "1984-03-17",
+                     *           "personRefs": [
+                     *             "NP-77120"
+                     *           ]
+                     *         }
+                     *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
                      *       "alertId": "6e2b9d4a-5f8c-4a7e-b1d3-8c6f4a2e9b70"

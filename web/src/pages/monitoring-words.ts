@@ -9,6 +9,7 @@ export const RULE_NAMES: Record<RuleCode, string> = {
   vulnerable_repeat_access: 'Repeated access to a vulnerable person (APSP)',
   vulnerable_contact: 'Contact with a vulnerable victim outside an incident',
   out_of_hours_burst: 'Searches or exports in bulk out of hours',
+  open_case_lookup: 'Look-ups of the subject of an open CCU case by someone not on it',
 };
 
 const THRESHOLD_WORDS: Record<string, string> = {

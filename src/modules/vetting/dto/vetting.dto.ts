@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDateString, IsEnum, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDateString,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 import { Int4, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { MemberType } from '../../workforce/workforce.enums.js';
@@ -100,6 +110,50 @@ export class ClearancePage extends PageMeta {
 
 // ---------- Declarations ----------
 
+const trimEach = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim() : v)) : value;
+
+/** A person the member declares an association with, as the force's systems know them. */
+export class DeclaredAssociateInput {
+  @ApiProperty({ example: 'Darren Mills', description: 'The person’s name', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiPropertyOptional({
+    example: '1984-03-17',
+    format: 'date',
+    description: 'Their date of birth, when known; in the past',
+  })
+  @IsOptional()
+  @Matches(DATE, { message: 'dateOfBirth must be a date (YYYY-MM-DD)' })
+  dateOfBirth?: string;
+
+  @ApiPropertyOptional({
+    example: ['NP-77120'],
+    type: [String],
+    maxItems: 20,
+    description:
+      'Their ids in the force’s systems (records management person id, PNC id...), as the systems’ access ' +
+      'events name them (`people[].ref`): ICT monitoring flags the member’s look-ups of these',
+  })
+  @IsOptional()
+  @Transform(trimEach)
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  personRefs?: string[];
+}
+
+export class DeclaredAssociateView {
+  @ApiProperty({ example: 'Darren Mills' }) name: string;
+  @ApiProperty({ example: '1984-03-17', format: 'date', nullable: true, type: String })
+  dateOfBirth: string | null;
+  @ApiProperty({ example: ['NP-77120'], type: [String] }) personRefs: string[];
+}
+
 export class DeclarationRequest {
   @ApiProperty({ enum: DeclarationCategory, enumName: 'DeclarationCategory' })
   @IsEnum(DeclarationCategory)
@@ -121,6 +175,18 @@ export class DeclarationRequest {
   @IsString()
   @Length(1, 10000)
   description: string;
+
+  @ApiPropertyOptional({
+    type: [DeclaredAssociateInput],
+    maxItems: 20,
+    description: 'For an association or relationship: the people declared (other categories take none)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DeclaredAssociateInput)
+  associates?: DeclaredAssociateInput[];
 }
 
 export class DeclarationView {
@@ -130,6 +196,8 @@ export class DeclarationView {
   @ApiProperty({ example: '2026-05-28', format: 'date' }) declaredOn: string;
   @ApiProperty({ example: 'Declared a close friendship with a licensee of a premises on her patrol area' })
   description: string;
+  @ApiProperty({ type: [DeclaredAssociateView], description: 'The people declared (associations)' })
+  associates: DeclaredAssociateView[];
   @ApiProperty({
     example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
     format: 'uuid',
