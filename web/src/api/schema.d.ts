@@ -3026,6 +3026,8 @@ export interface components {
             reason: string;
             /** Format: uuid */
             assessedBy: string;
+            /** @description The assessor’s display name */
+            assessedByName: string | null;
             /** Format: date-time */
             assessedAt: string;
         };
@@ -3077,10 +3079,17 @@ export interface components {
              * @description Null on a confirmed outcome recorded before confirmation was required
              */
             confirmedBy: string | null;
+            /** @description The confirming supervisor’s display name */
+            confirmedByName: string | null;
             /** Format: date-time */
             finalisedAt: string | null;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Who proposed it
+             */
             recordedBy: string;
+            /** @description The proposer’s display name */
+            recordedByName: string | null;
             /** Format: date-time */
             recordedAt: string;
             version: number;

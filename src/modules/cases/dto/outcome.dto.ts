@@ -90,6 +90,9 @@ export class SeverityAssessmentView {
   @ApiProperty({ format: 'uuid' })
   assessedBy: string;
 
+  @ApiProperty({ nullable: true, type: String, description: 'The assessor’s display name' })
+  assessedByName: string | null;
+
   @ApiProperty({ format: 'date-time' })
   assessedAt: string;
 }
@@ -171,11 +174,17 @@ export class OutcomeView {
   })
   confirmedBy: string | null;
 
+  @ApiProperty({ nullable: true, type: String, description: 'The confirming supervisor’s display name' })
+  confirmedByName: string | null;
+
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   finalisedAt: string | null;
 
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', description: 'Who proposed it' })
   recordedBy: string;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The proposer’s display name' })
+  recordedByName: string | null;
 
   @ApiProperty({ format: 'date-time' })
   recordedAt: string;
