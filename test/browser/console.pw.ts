@@ -22,6 +22,15 @@ async function signIn(
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
 
+/** A case found in the Cases list, filtered by its status, and opened by its reference. */
+async function openCase(page: Page, status: string, reference: string): Promise<void> {
+  await page.getByRole('link', { name: 'Cases' }).click();
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: status }).click();
+  await page.getByRole('table').getByRole('link', { name: reference, exact: true }).click();
+  await expect(page.getByRole('heading', { name: `Case ${reference}` })).toBeVisible();
+}
+
 /** No serious or critical accessibility violation on the screen as it is. */
 async function accessible(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -164,11 +173,7 @@ test.describe('the console', () => {
     const kase = chosen!;
 
     await signIn(page, 'supervisor');
-    await page.getByRole('link', { name: 'Cases' }).click();
-    await page.getByRole('combobox', { name: 'Status' }).click();
-    await page.getByRole('option', { name: 'Under investigation' }).click();
-    await page.getByRole('table').getByRole('link', { name: kase.reference, exact: true }).click();
-    await expect(page.getByRole('heading', { name: `Case ${kase.reference}` })).toBeVisible();
+    await openCase(page, 'Under investigation', kase.reference);
 
     // Referred, and decided by the IOPC.
     const record = page.getByRole('button', { name: 'Record referral' });
@@ -240,11 +245,7 @@ test.describe('the console', () => {
 
     // A second supervisor, who proposed none of it, confirms each outcome and closes the case.
     await signIn(page, 'supervisor-2');
-    await page.getByRole('link', { name: 'Cases' }).click();
-    await page.getByRole('combobox', { name: 'Status' }).click();
-    await page.getByRole('option', { name: 'Awaiting outcome' }).click();
-    await page.getByRole('table').getByRole('link', { name: kase.reference, exact: true }).click();
-    await expect(page.getByRole('heading', { name: `Case ${kase.reference}` })).toBeVisible();
+    await openCase(page, 'Awaiting outcome', kase.reference);
     for (let i = 0; i < subjects; i++) {
       const outcome = forms.nth(i);
       await outcome.getByRole('button', { name: 'Confirm outcome' }).click();

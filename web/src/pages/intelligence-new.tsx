@@ -55,43 +55,47 @@ function GradingChoice({
   );
 }
 
+/** The three parts of a 3x5x2 grading and their choices. */
+const GRADING: { field: GradingField; label: string; data: { value: string; label: string }[] }[] = [
+  {
+    field: 'sourceEvaluation',
+    label: 'Source evaluation',
+    data: [
+      { value: '1', label: '1 · Reliable' },
+      { value: '2', label: '2 · Untested' },
+      { value: '3', label: '3 · Not reliable' },
+    ],
+  },
+  {
+    field: 'intelligenceAssessment',
+    label: 'Intelligence assessment',
+    data: [
+      { value: 'A', label: 'A · Known directly' },
+      { value: 'B', label: 'B · Known indirectly' },
+      { value: 'C', label: 'C · Not known' },
+      { value: 'D', label: 'D · Not known' },
+      { value: 'E', label: 'E · Suspected false' },
+    ],
+  },
+  {
+    field: 'handlingCode',
+    label: 'Handling',
+    data: [
+      { value: 'P', label: 'P · Lawful sharing permitted' },
+      { value: 'C', label: 'C · Sharing with conditions' },
+    ],
+  },
+];
+
 /** The 3x5x2 grading: source 1-3, intelligence A-E, handling P or C (conditions required for C). */
 function GradingPicker({ form }: { form: ReturnType<typeof useNewReportForm> }) {
   const v = form.values.grading;
   return (
     <Section title="Grading (3x5x2)">
       <Stack gap="sm">
-        <GradingChoice
-          form={form}
-          field="sourceEvaluation"
-          label="Source evaluation"
-          data={[
-            { value: '1', label: '1 · Reliable' },
-            { value: '2', label: '2 · Untested' },
-            { value: '3', label: '3 · Not reliable' },
-          ]}
-        />
-        <GradingChoice
-          form={form}
-          field="intelligenceAssessment"
-          label="Intelligence assessment"
-          data={[
-            { value: 'A', label: 'A · Known directly' },
-            { value: 'B', label: 'B · Known indirectly' },
-            { value: 'C', label: 'C · Not known' },
-            { value: 'D', label: 'D · Not known' },
-            { value: 'E', label: 'E · Suspected false' },
-          ]}
-        />
-        <GradingChoice
-          form={form}
-          field="handlingCode"
-          label="Handling"
-          data={[
-            { value: 'P', label: 'P · Lawful sharing permitted' },
-            { value: 'C', label: 'C · Sharing with conditions' },
-          ]}
-        />
+        {GRADING.map((g) => (
+          <GradingChoice key={g.field} form={form} {...g} />
+        ))}
         {v.handlingCode === 'C' && (
           <Textarea
             label="Handling conditions"
