@@ -144,7 +144,11 @@ async function firstLoad(
     });
     page.on('request', (request) => {
       const url = new URL(request.url());
-      if (request.method() === 'GET' && url.pathname.startsWith('/api/') && url.pathname !== '/api/v1/auth/me')
+      if (
+        request.method() === 'GET' &&
+        url.pathname.startsWith('/api/') &&
+        url.pathname !== '/api/v1/auth/me'
+      )
         gets.push(url.pathname + url.search);
     });
     await page.goto(`${options.base}${target.path}`, { waitUntil: 'commit' });

@@ -160,7 +160,10 @@ test.describe('the console', () => {
     // A misconduct investigation with a supervisor and no outcome yet (the demo's open cases may hold proposals).
     const token = await apiToken('supervisor');
     type Listed = { id: string; reference: string; caseType: string; supervisorId: string | null };
-    const open = await apiGet<{ items: Listed[] }>(token, '/api/v1/cases?status=under_investigation&limit=100');
+    const open = await apiGet<{ items: Listed[] }>(
+      token,
+      '/api/v1/cases?status=under_investigation&limit=100',
+    );
     let chosen: Listed | undefined;
     for (const c of open.items.filter((x) => x.caseType === 'misconduct' && x.supervisorId)) {
       const detail = await apiGet<{ outcomes: unknown[] }>(token, `/api/v1/cases/${c.id}`);

@@ -18,7 +18,8 @@ export class ApiError extends Error {
    */
   get fieldErrors(): Record<string, string> {
     const byField = new Map<string, string[]>();
-    for (const e of this.problem?.errors ?? []) byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
+    for (const e of this.problem?.errors ?? [])
+      byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
     return Object.fromEntries([...byField].map(([field, messages]) => [field, messages.join('; ')]));
   }
 }

@@ -10,8 +10,7 @@ export const grading = (g: {
   sourceEvaluation: string;
   intelligenceAssessment: string;
   handlingCode: string;
-}): string =>
-  `${g.sourceEvaluation}${g.intelligenceAssessment}${g.handlingCode}`;
+}): string => `${g.sourceEvaluation}${g.intelligenceAssessment}${g.handlingCode}`;
 
 /** A name the API answered beside an id: the name, "Unknown user" when the id names nobody known, else `none`. */
 export const nameOr = (name: string | null | undefined, id: string | null | undefined, none = '—'): string =>

@@ -243,7 +243,9 @@ export function NewReportPage() {
                         onChange={(role) =>
                           setSubjects(
                             subjects.map((y) =>
-                              y.person.id === x.person.id ? { ...y, role: role as Schemas['SubjectRole'] } : y,
+                              y.person.id === x.person.id
+                                ? { ...y, role: role as Schemas['SubjectRole'] }
+                                : y,
                             ),
                           )
                         }

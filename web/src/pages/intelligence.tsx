@@ -18,7 +18,7 @@ export function IntelligenceListPage() {
   const f = useFilters({
     state: null as string | null,
     category: null as string | null,
-    assignment: 'anyone' as string | null,
+    assignment: 'anyone',
     from: null as string | null,
     to: null as string | null,
   });

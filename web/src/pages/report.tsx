@@ -1,15 +1,4 @@
-import {
-  Badge,
-  Button,
-  Grid,
-  Group,
-  List,
-  Select,
-  Stack,
-  Text,
-  Textarea,
-  Timeline,
-} from '@mantine/core';
+import { Badge, Button, Grid, Group, List, Select, Stack, Text, Textarea, Timeline } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';

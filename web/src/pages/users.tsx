@@ -17,16 +17,7 @@ import { api, type Schemas, unwrap } from '../api/client';
 import { ROLES } from '../codes';
 import { Section } from '../components/section';
 import { DataTable } from '../components/table';
-import {
-  label,
-  options,
-  PageTitle,
-  PersonPicker,
-  personName,
-  ProblemAlert,
-  QueryState,
-  showOn,
-} from '../ui';
+import { label, options, PageTitle, PersonPicker, personName, ProblemAlert, QueryState, showOn } from '../ui';
 
 function RolesEditor({ user }: { user: Schemas['UserView'] }) {
   const queryClient = useQueryClient();

@@ -113,7 +113,7 @@ export function VettingPage() {
   const f = useFilters({
     department: null as string | null,
     kind: null as string | null,
-    status: 'open' as string | null,
+    status: 'open',
   });
   const v = f.values;
   const query = {
