@@ -243,6 +243,7 @@ function Referral({ c }: { c: Case }) {
               <Select
                 label="Basis"
                 data={options(['mandatory', 'voluntary'])}
+                allowDeselect={false}
                 {...referForm.getInputProps('basis')}
               />
             </Group>
@@ -262,6 +263,7 @@ function Referral({ c }: { c: Case }) {
               <Select
                 label="IOPC decision"
                 data={options(IOPC_DECISIONS)}
+                allowDeselect={false}
                 {...decisionForm.getInputProps('decision')}
               />
               <DateInput
@@ -578,7 +580,12 @@ function SeverityPanel({ c }: { c: Case }) {
         <form onSubmit={form.onSubmit((v) => assess.mutate(v))}>
           <ProblemAlert error={assess.error} />
           <Group align="end">
-            <Select label="Severity" data={options(SEVERITIES)} {...form.getInputProps('severity')} />
+            <Select
+              label="Severity"
+              data={options(SEVERITIES)}
+              allowDeselect={false}
+              {...form.getInputProps('severity')}
+            />
             <TextInput label="Reason" {...form.getInputProps('reason')} w={300} />
             <Button type="submit" size="xs">
               Assess
