@@ -55,35 +55,31 @@ function GradingChoice({
   );
 }
 
+/** A grading choice: its code, then what it means. */
+const choice = (value: string, meaning: string) => ({ value, label: `${value} · ${meaning}` });
+
 /** The three parts of a 3x5x2 grading and their choices. */
 const GRADING: { field: GradingField; label: string; data: { value: string; label: string }[] }[] = [
   {
     field: 'sourceEvaluation',
     label: 'Source evaluation',
-    data: [
-      { value: '1', label: '1 · Reliable' },
-      { value: '2', label: '2 · Untested' },
-      { value: '3', label: '3 · Not reliable' },
-    ],
+    data: [choice('1', 'Reliable'), choice('2', 'Untested'), choice('3', 'Not reliable')],
   },
   {
     field: 'intelligenceAssessment',
     label: 'Intelligence assessment',
     data: [
-      { value: 'A', label: 'A · Known directly' },
-      { value: 'B', label: 'B · Known indirectly' },
-      { value: 'C', label: 'C · Not known' },
-      { value: 'D', label: 'D · Not known' },
-      { value: 'E', label: 'E · Suspected false' },
+      choice('A', 'Known directly'),
+      choice('B', 'Known indirectly'),
+      choice('C', 'Not known'),
+      choice('D', 'Not known'),
+      choice('E', 'Suspected false'),
     ],
   },
   {
     field: 'handlingCode',
     label: 'Handling',
-    data: [
-      { value: 'P', label: 'P · Lawful sharing permitted' },
-      { value: 'C', label: 'C · Sharing with conditions' },
-    ],
+    data: [choice('P', 'Lawful sharing permitted'), choice('C', 'Sharing with conditions')],
   },
 ];
 
