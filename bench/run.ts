@@ -9,6 +9,7 @@ import { encodeCursor } from '../src/common/pagination.js';
 import { londonDateOf } from '../src/common/clock.js';
 import { ARGON2_OPTIONS } from '../src/modules/auth/password.service.js';
 import { AUDIT_INSERT_SQL, OPEN_SQL, rawAuditValues } from './baseline.js';
+import { browserScenarios } from './browser.js';
 import { type FiguresBenchScenario, figuresBenchScenarios } from './figures.js';
 import { SNAPSHOT_SQL } from '../src/modules/vetting/snapshots.repository.js';
 import { snapshotWindowStart } from '../src/modules/vetting/snapshots.service.js';
@@ -809,6 +810,25 @@ async function main(): Promise<void> {
       });
       phase(`GET /auth/me @${connections}`);
     }
+
+    // The console in Chromium: first load of the queue and of a case page (bench/browser.ts). In --small mode
+    // too, once each (the harness must not rot, and the JavaScript sent does not depend on the data's scale);
+    // skipped with one line when there is no Chromium or no built console.
+    const { rows: openCase } = await db.query<{ id: string }>(
+      `SELECT id FROM case_record WHERE status <> 'closed' ORDER BY recorded_at DESC LIMIT 1`,
+    );
+    if (openCase.length === 0) say('browser row skipped: no open case to load');
+    else
+      await browserScenarios({
+        base: `http://localhost:${port}`,
+        email: 'supervisor@bench.lantern',
+        password,
+        caseId: openCase[0].id,
+        runs: small ? 1 : 5,
+        record,
+        say,
+      });
+    phase('browser');
   } finally {
     await api.stop();
     await worker.stop();

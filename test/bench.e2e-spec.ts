@@ -38,5 +38,10 @@ describe('npm run bench -- --small', () => {
     const found = monitoring.find((r) => r.scenario.includes('planted patterns found'));
     expect(found?.lantern).toBe(found?.baseline);
     expect(monitoring.find((r) => r.scenario.includes('control population'))?.lantern).toBe(0);
+    // The console in Chromium: the first load of the queue and of a case page (JavaScript and time to the
+    // list, two rows each), or one line saying why they were skipped (no Chromium, no built console).
+    const browser = written.results.filter((r) => r.scenario.startsWith('console first load'));
+    if (stdout.includes('browser row skipped:')) expect(browser).toHaveLength(0);
+    else expect(browser).toHaveLength(4);
   }, 420_000);
 });

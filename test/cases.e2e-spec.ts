@@ -1041,8 +1041,16 @@ describe('cases', () => {
       expect(ok.body).toMatchObject({
         confirmed: true,
         confirmedBy: other.id,
+        confirmedByName: 'Test supervisor',
+        recordedBy: supervisor.id,
+        recordedByName: 'Test supervisor',
         finalisedAt: expect.any(String),
       });
+      // The case view names them too (one lookup of display names for the page).
+      const seen = await call(t.app, 'GET', `/api/v1/cases/${c.id}`, { token: analyst.token });
+      expect(seen.body.outcomes).toEqual([
+        expect.objectContaining({ recordedByName: 'Test supervisor', confirmedByName: 'Test supervisor' }),
+      ]);
       expect(await fact()).toEqual([{ misconduct: 'written_warning' }]);
       expectProblem(await post(url, { version: ok.body.version }, other), 409, 'outcome_already_confirmed');
       const tl = await call(t.app, 'GET', `/api/v1/cases/${c.id}/timeline?limit=200`, {
@@ -1067,11 +1075,13 @@ describe('cases', () => {
           severity: 'misconduct',
           reason: 'Initial assessment',
           assessedBy: analyst.id,
+          assessedByName: 'Test analyst',
         }),
         expect.objectContaining({
           severity: 'gross_misconduct',
           reason: 'New evidence',
           assessedBy: supervisor.id,
+          assessedByName: 'Test supervisor',
         }),
       ]);
       expectProblem(await post(`/api/v1/cases/${c.id}/severity`, { severity: 'awful', reason: '' }), 400);

@@ -22,6 +22,15 @@ async function signIn(
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
 
+/** A case found in the Cases list, filtered by its status, and opened by its reference. */
+async function openCase(page: Page, status: string, reference: string): Promise<void> {
+  await page.getByRole('link', { name: 'Cases' }).click();
+  await page.getByRole('combobox', { name: 'Status' }).click();
+  await page.getByRole('option', { name: status }).click();
+  await page.getByRole('table').getByRole('link', { name: reference, exact: true }).click();
+  await expect(page.getByRole('heading', { name: `Case ${reference}` })).toBeVisible();
+}
+
 /** No serious or critical accessibility violation on the screen as it is. */
 async function accessible(page: Page): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -132,7 +141,7 @@ test.describe('the console', () => {
     await expect(page.getByText(`${reference} assigned`)).toBeVisible();
 
     await page.getByRole('link', { name: 'My work' }).click();
-    const awaiting = page.getByRole('heading', { name: 'Reports awaiting your review' }).locator('..');
+    const awaiting = page.getByRole('region', { name: 'Reports awaiting your review' });
     await awaiting.getByRole('link').first().click();
     await expect(page.getByRole('heading', { name: /^Report / })).toBeVisible();
     await page.getByRole('combobox', { name: 'Decision' }).click();
@@ -145,38 +154,133 @@ test.describe('the console', () => {
     await accessible(page);
   });
 
-  test('case: referred, decided by the IOPC, a refused outcome shown on its field', async ({ page }) => {
+  test('case: referred, decided by the IOPC, given outcomes (one refused on its field), confirmed by a second supervisor, closed', async ({
+    page,
+  }) => {
+    test.slow(); // two supervisors' sessions, one after the other
+    // An investigation with a misconduct side, a supervisor, no IOPC decision yet and no outcome (the demo's
+    // cases under investigation have none).
+    const token = await apiToken('supervisor');
+    type Listed = {
+      id: string;
+      reference: string;
+      caseType: string;
+      supervisorId: string | null;
+      iopcDecision: string | null;
+    };
+    const open = await apiGet<{ items: Listed[] }>(
+      token,
+      '/api/v1/cases?status=under_investigation&limit=100',
+    );
+    let chosen: Listed | undefined;
+    for (const c of open.items.filter(
+      (x) => x.caseType !== 'criminal' && x.supervisorId && !x.iopcDecision,
+    )) {
+      const detail = await apiGet<{ outcomes: unknown[] }>(token, `/api/v1/cases/${c.id}`);
+      if (detail.outcomes.length === 0) {
+        chosen = c;
+        break;
+      }
+    }
+    expect(
+      chosen,
+      'a case under investigation with a misconduct side, a supervisor and no outcome',
+    ).toBeDefined();
+    const kase = chosen!;
+
     await signIn(page, 'supervisor');
-    await page.getByRole('link', { name: 'Cases' }).click();
-    await page.getByRole('combobox', { name: 'Status' }).click();
-    await page.getByRole('option', { name: 'Under investigation' }).click();
-    await page.getByRole('table').getByRole('link').first().click();
-    await expect(page.getByRole('heading', { name: /^Case / })).toBeVisible();
+    await openCase(page, 'Under investigation', kase.reference);
+
+    // Referred, and decided by the IOPC.
     const record = page.getByRole('button', { name: 'Record referral' });
     if (await record.isVisible()) {
       await page.getByRole('combobox', { name: 'Basis' }).click();
       await page.getByRole('option', { name: 'Voluntary' }).click();
-      await page.getByLabel('Reason', { exact: true }).fill('Public confidence');
+      await page
+        .getByRole('region', { name: 'IOPC referral' })
+        .getByRole('textbox', { name: 'Reason' })
+        .fill('Public confidence');
       await record.click();
     }
     const decide = page.getByRole('button', { name: 'Record decision' });
-    if (await decide.isVisible()) {
-      // (the select may re-render as the case loads: choose again until it holds the value)
-      const iopc = page.getByRole('combobox', { name: 'IOPC decision' });
-      await expect(async () => {
-        await iopc.click();
-        await page.getByRole('option', { name: 'Local' }).click();
-        await expect(iopc).toHaveValue('Local', { timeout: 2000 });
-      }).toPass();
-      await decide.click();
-      await expect(page.getByTestId('iopc-decision')).toContainText('Local');
-    }
-    // An outcome the regulations refuse (proceedings result without proceedings): the refusal is on its field.
-    const outcome = page.locator('form[aria-label^="Outcome for"]').first();
-    await outcome.getByRole('combobox', { name: 'Proceedings result' }).click();
+    await expect(decide).toBeVisible();
+    const iopc = page.getByRole('combobox', { name: 'IOPC decision' });
+    await iopc.click();
+    await page.getByRole('option', { name: 'Local' }).click();
+    await expect(iopc).toHaveValue('Local');
+    await decide.click();
+    await expect(page.getByTestId('iopc-decision')).toContainText('Local');
+
+    // Before any outcome, the status actions say what a close still needs, and Close is not offered.
+    const status = page.getByRole('region', { name: 'Status', exact: true });
+    await expect(status.getByTestId('close-blockers')).toContainText('no outcome recorded');
+    await expect(status.getByRole('button', { name: 'Close case' })).toBeDisabled();
+
+    // The severity assessed: its history names who assessed it.
+    await page.getByRole('tab', { name: 'Severity' }).click();
+    const severity = page.getByRole('tabpanel', { name: 'Severity' });
+    await severity.getByRole('textbox', { name: 'Reason' }).fill('Misuse for a personal purpose, no gain');
+    await severity.getByRole('button', { name: 'Assess' }).click();
+    const history = page.getByTestId('severity-history');
+    await expect(history.locator('tbody tr').last()).toContainText('Demo supervisor');
+    await expect(history).not.toContainText(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await page.getByRole('tab', { name: 'Subjects and outcomes' }).click();
+
+    // An outcome the regulations refuse (a proven result without proceedings): the refusal is on its field.
+    const forms = page.locator('form[aria-label^="Outcome for"]');
+    const first = forms.first();
+    await first.getByRole('combobox', { name: 'Proceedings result' }).click();
     await page.getByRole('option', { name: 'Proven', exact: true }).click();
-    await outcome.getByRole('button', { name: 'Save outcome' }).click();
-    await expect(outcome.locator('.mantine-InputWrapper-error, [class*="error"]').first()).toBeVisible();
+    await first.getByRole('button', { name: 'Save outcome' }).click();
+    const refused = first.getByRole('combobox', { name: 'Proceedings result' });
+    await expect(refused).toHaveAttribute('aria-invalid', 'true');
+    await expect(first).toContainText('without a case to answer');
+    await accessible(page);
+
+    // Outcomes the regulations allow, for every subject: proposals until another supervisor confirms them.
+    await page.reload();
+    await expect(forms.first()).toBeVisible();
+    const subjects = await forms.count();
+    for (let i = 0; i < subjects; i++) {
+      const outcome = forms.nth(i);
+      await outcome.getByRole('combobox', { name: 'Misconduct finding' }).click();
+      await page.getByRole('option', { name: 'No case to answer' }).click();
+      await outcome.getByRole('combobox', { name: 'Allegation result' }).click();
+      await page.getByRole('option', { name: 'Unsubstantiated' }).click();
+      if (kase.caseType === 'criminal_and_misconduct') {
+        await outcome.getByRole('combobox', { name: 'Criminal outcome' }).click();
+        await page.getByRole('option', { name: 'No further action' }).click();
+      }
+      await outcome.getByRole('button', { name: 'Save outcome' }).click();
+      await expect(outcome.getByTestId('outcome-state')).toContainText('Proposed by Demo supervisor');
+      await expect(outcome).toContainText('You proposed it: another supervisor confirms it.');
+      await expect(outcome.getByRole('button', { name: 'Confirm outcome' })).toHaveCount(0);
+    }
+    await expect(status.getByTestId('close-blockers')).toContainText(
+      'outcome to be confirmed by a supervisor who did not propose it',
+    );
+    await expect(status.getByRole('button', { name: 'Close case' })).toBeDisabled();
+    await status.getByRole('button', { name: 'Awaiting outcome' }).click();
+    await expect(status.getByRole('button', { name: 'Awaiting outcome' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // A second supervisor, who proposed none of it, confirms each outcome and closes the case.
+    await signIn(page, 'supervisor-2');
+    await openCase(page, 'Awaiting outcome', kase.reference);
+    for (let i = 0; i < subjects; i++) {
+      const outcome = forms.nth(i);
+      await outcome.getByRole('button', { name: 'Confirm outcome' }).click();
+      await expect(outcome.getByTestId('outcome-state')).toContainText('confirmed by Demo supervisor 2');
+    }
+    await expect(status.getByTestId('close-blockers')).toHaveCount(0);
+    await accessible(page);
+    await page.screenshot({
+      path: new URL('../../.playwright/results/case-ready-to-close.png', import.meta.url).pathname,
+      fullPage: true,
+    });
+    await status.getByRole('button', { name: 'Close case' }).click();
+    await expect(status).toContainText('Closed');
+    await expect(page.getByRole('button', { name: 'Save outcome' })).toHaveCount(0);
     await accessible(page);
   });
 

@@ -1,25 +1,19 @@
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
-import { chromium } from '@playwright/test';
+import { findChromium, INSTALL_CHROMIUM } from '../../bench/chromium.js';
 
 /**
  * Browser tests of the console (npm run test:browser, part of npm test): Chromium from Playwright's own
- * download when there is one, else CHROMIUM_PATH or Debian's /usr/bin/chromium, else one line saying how
- * to install it. The API runs from dist/ on a fresh test database with the demo data (global-setup.ts).
+ * download when there is one, else CHROMIUM_PATH or Debian's /usr/bin/chromium (bench/chromium.ts, the
+ * lookup the bench's browser row uses too), else one line saying how to install it. The API runs from dist/
+ * on a fresh test database with the demo data (global-setup.ts).
  */
 function chromiumPath(): string | undefined {
-  try {
-    if (existsSync(chromium.executablePath())) return undefined; // Playwright's own browser
-  } catch {
-    // no Playwright browser installed
+  const found = findChromium();
+  if (!found) {
+    process.stderr.write(`Chromium not found: ${INSTALL_CHROMIUM}\n`);
+    process.exit(1);
   }
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium']) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  process.stderr.write(
-    'Chromium not found: install it (apt-get update && apt-get install -y chromium) or set CHROMIUM_PATH\n',
-  );
-  process.exit(1);
+  return found.executablePath;
 }
 
 export const PORT = Number(process.env.LANTERN_BROWSER_PORT ?? 4317);

@@ -56,7 +56,8 @@ const queryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={resolver}>
-      <Notifications position="top-right" />
+      {/* Bottom right: never over the header (Sign out) or a page's first actions; hovering one keeps it open. */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <SessionProvider signedOut={<LoginPage />}>
           <RouterProvider router={router} />

@@ -41,6 +41,10 @@ export function label(code: string | null | undefined): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** A request field in words: `proceedingsResult` → "Proceedings result". */
+export const fieldLabel = (field: string | null | undefined): string =>
+  label(field?.replace(/([A-Z])/g, '_$1').toLowerCase());
+
 export const options = (codes: readonly string[]): { value: string; label: string }[] =>
   codes.map((c) => ({ value: c, label: label(c) }));
 
@@ -97,13 +101,20 @@ export function ProblemAlert({ error }: { error: unknown }) {
         <Text size="sm">{message}</Text>
         {problem?.errors?.map((e) => (
           <Text size="sm" key={`${e.field}${e.rule}`}>
-            {label(e.field.split('.').pop())}: {e.message}
+            {fieldLabel(e.field.split('.').pop())}: {e.message}
           </Text>
         ))}
       </Stack>
     </Alert>
   );
 }
+
+/** A form mutation's `onError`: the problem's field errors shown on the fields they concern. */
+export const showOn =
+  (form: { setErrors: (errors: Record<string, string>) => void }) =>
+  (error: Error): void => {
+    if (error instanceof ApiError) form.setErrors(error.fieldErrors);
+  };
 
 export function QueryState({
   query,
@@ -158,16 +169,6 @@ export function Overdue({ overdue, due }: { overdue: boolean; due: string | null
 }
 
 // ---- names beside ids ----
-
-export function useUserNames(): (id: string | null | undefined) => string {
-  const users = useQuery({
-    queryKey: ['directory', 'users'],
-    queryFn: () => unwrap(api.GET('/api/v1/directory/users', {})),
-    staleTime: 300_000,
-  });
-  const byId = new Map(users.data?.items.map((u) => [u.id, u.displayName]));
-  return (id) => (id ? (byId.get(id) ?? 'Unknown user') : 'Nobody');
-}
 
 export function useAnalysts(): { value: string; label: string }[] {
   const users = useQuery({

@@ -7,7 +7,7 @@ import { AlertsService } from '../vetting/alerts.service.js';
 import { AlertSource } from '../vetting/vetting.enums.js';
 import { WorkforceService } from '../workforce/workforce.service.js';
 import { CaseRecords } from './case-records.service.js';
-import { outcomeFacts, toOutcome } from './case-views.js';
+import { outcomeFacts } from './case-views.js';
 import { CaseAudit, CaseError } from './cases.codes.js';
 import { CaseEventKind } from './cases.enums.js';
 import { CasesRepository } from './cases.repository.js';
@@ -152,7 +152,7 @@ export class CaseOutcomesService {
         proposed: true,
         version: saved.version,
       });
-      return toOutcome(saved, row.case_type);
+      return this.records.outcomeView(m, saved, row.case_type);
     });
   }
 
@@ -219,7 +219,7 @@ export class CaseOutcomesService {
         version: saved.version,
         vettingAlertId,
       });
-      return toOutcome(saved, row.case_type);
+      return this.records.outcomeView(m, saved, row.case_type);
     });
   }
 

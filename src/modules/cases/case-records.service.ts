@@ -15,18 +15,20 @@ import {
   currentSeverity,
   isoOrNull,
   outcomeFacts,
+  outcomeUsersOf,
   toOutcome,
   toReferral,
   toSummary,
   usersOf,
 } from './case-views.js';
 import { CASE_RESOURCE, type CaseAudit, CaseError } from './cases.codes.js';
-import { CaseEventKind, CaseStatus } from './cases.enums.js';
+import { CaseEventKind, CaseStatus, type CaseType } from './cases.enums.js';
 import { type CaseGateRow, CasesRepository } from './cases.repository.js';
 import type { CaseView } from './dto/case.dto.js';
+import type { OutcomeView } from './dto/outcome.dto.js';
 import { LinkedReports } from './linked-reports.port.js';
 import { needsBarredListEntry, regimeFor, type RuleViolation } from './outcome-rules.js';
-import { OutcomesRepository } from './outcomes.repository.js';
+import { type OutcomeRow, OutcomesRepository } from './outcomes.repository.js';
 import { ReferralRepository } from './referral.repository.js';
 
 /**
@@ -208,6 +210,11 @@ export class CaseRecords {
     });
   }
 
+  /** One saved outcome as the API shows it, with the names of who proposed and confirmed it (one lookup). */
+  async outcomeView(m: EntityManager, o: OutcomeRow, caseType: CaseType): Promise<OutcomeView> {
+    return toOutcome(o, caseType, await this.users.displayNames(m, outcomeUsersOf([o])));
+  }
+
   /** The case as the caller now sees it, with the action's audit row (the last statement of the transaction). */
   async viewAudited(
     m: EntityManager,
@@ -227,10 +234,15 @@ export class CaseRecords {
     const r = await this.cases.detail(m, id, this.clock.today());
     if (!r) throw problems.notFound('case');
     const subjects = await this.workforce.briefs(m, r.subject_ids);
-    const people = await this.users.displayNames(m, usersOf([r]));
     const referral = await this.referrals.ofCase(m, id);
     const history = await this.outcomes.severityHistory(m, id);
     const outcomes = await this.outcomes.ofCase(m, id);
+    // Every name the view shows, in one lookup: investigator, supervisor, assessors, proposers, confirmers.
+    const people = await this.users.displayNames(m, [
+      ...usersOf([r]),
+      ...history.map((h) => h.assessed_by),
+      ...outcomeUsersOf(outcomes),
+    ]);
     // Linked reports the actor may see (a report naming the actor, e.g. as an associate, is left out).
     const intel = await this.reports.visibleIds(m, actor, await this.cases.linkedReportIds(m, id));
     const pendingBarred = outcomes
@@ -272,9 +284,10 @@ export class CaseRecords {
         workforceMemberId: h.workforce_member_id,
         reason: h.reason,
         assessedBy: h.assessed_by,
+        assessedByName: people.get(h.assessed_by) ?? null,
         assessedAt: h.assessed_at.toISOString(),
       })),
-      outcomes: outcomes.map((o) => toOutcome(o, r.case_type)),
+      outcomes: outcomes.map((o) => toOutcome(o, r.case_type, people)),
       barredListReminder:
         r.barred_list_reminder_at && pendingBarred.length
           ? { raisedAt: r.barred_list_reminder_at.toISOString(), workforceMemberIds: pendingBarred }

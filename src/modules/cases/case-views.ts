@@ -79,7 +79,15 @@ export const outcomeFacts = (r: OutcomeRow): OutcomeFacts => ({
   advisoryListDate: r.advisory_list_on,
 });
 
-export const toOutcome = (r: OutcomeRow, caseType: CaseType): OutcomeView => ({
+/** The users an outcome names (its proposer and confirmer), for one batched lookup of display names. */
+export const outcomeUsersOf = (rows: readonly OutcomeRow[]): string[] =>
+  rows.flatMap((r) => [r.recorded_by, ...(r.confirmed_by ? [r.confirmed_by] : [])]);
+
+export const toOutcome = (
+  r: OutcomeRow,
+  caseType: CaseType,
+  people: ReadonlyMap<string, string>,
+): OutcomeView => ({
   id: r.id,
   workforceMemberId: r.workforce_member_id,
   memberType: r.member_type,
@@ -100,8 +108,10 @@ export const toOutcome = (r: OutcomeRow, caseType: CaseType): OutcomeView => ({
   confirmed: !!r.confirmed_at,
   confirmedAt: isoOrNull(r.confirmed_at),
   confirmedBy: r.confirmed_by,
+  confirmedByName: (r.confirmed_by && people.get(r.confirmed_by)) ?? null,
   finalisedAt: isoOrNull(r.finalised_at),
   recordedBy: r.recorded_by,
+  recordedByName: people.get(r.recorded_by) ?? null,
   recordedAt: r.recorded_at.toISOString(),
   version: r.version,
 });

@@ -12,9 +12,15 @@ export class ApiError extends Error {
   ) {
     super(problem?.detail ?? problem?.title ?? `Request failed (${status})`);
   }
-  /** Field problems keyed by the request's field path (e.g. `grading.handlingConditions`). */
+  /**
+   * Field problems keyed by the request's field path (e.g. `grading.handlingConditions`); every rule a field
+   * breaks is said on it (the regulations can refuse one value for two reasons).
+   */
   get fieldErrors(): Record<string, string> {
-    return Object.fromEntries((this.problem?.errors ?? []).map((e) => [e.field, e.message]));
+    const byField = new Map<string, string[]>();
+    for (const e of this.problem?.errors ?? [])
+      byField.set(e.field, [...(byField.get(e.field) ?? []), e.message]);
+    return Object.fromEntries([...byField].map(([field, messages]) => [field, messages.join('; ')]));
   }
 }
 

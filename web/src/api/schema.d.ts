@@ -3963,6 +3963,11 @@ export interface components {
              */
             assessedBy: string;
             /**
+             * @description The assessor’s display name
+             * @example Priya Shah
+             */
+            assessedByName: string | null;
+            /**
              * Format: date-time
              * @example 2026-05-14T13:20:00.000Z
              */
@@ -4054,15 +4059,26 @@ export interface components {
              */
             confirmedBy: string | null;
             /**
+             * @description The confirming supervisor’s display name
+             * @example Tom Reid
+             */
+            confirmedByName: string | null;
+            /**
              * Format: date-time
              * @example null
              */
             finalisedAt: string | null;
             /**
              * Format: uuid
+             * @description Who proposed it
              * @example 5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45
              */
             recordedBy: string;
+            /**
+             * @description The proposer’s display name
+             * @example Priya Shah
+             */
+            recordedByName: string | null;
             /**
              * Format: date-time
              * @example 2026-05-11T08:42:17.000Z
@@ -9434,6 +9450,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -9461,8 +9478,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -9593,6 +9612,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -9620,8 +9640,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -9781,6 +9803,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -9808,8 +9831,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10028,6 +10053,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10055,8 +10081,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10198,6 +10226,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10225,8 +10254,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10367,6 +10398,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10394,8 +10426,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10536,6 +10570,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10563,8 +10598,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10705,6 +10742,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10732,8 +10770,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -10877,6 +10917,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -10904,8 +10945,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -11052,6 +11095,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -11079,8 +11123,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -11223,6 +11269,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -11250,8 +11297,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -11397,6 +11446,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -11424,8 +11474,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -11566,6 +11618,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -11593,8 +11646,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }
@@ -11687,8 +11742,10 @@ export interface operations {
                      *       "confirmed": false,
                      *       "confirmedAt": null,
                      *       "confirmedBy": null,
+                     *       "confirmedByName": "Tom Reid",
                      *       "finalisedAt": null,
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
                      *       "version": 3
                      *     }
@@ -11756,8 +11813,10 @@ export interface operations {
                      *       "confirmed": false,
                      *       "confirmedAt": null,
                      *       "confirmedBy": null,
+                     *       "confirmedByName": "Tom Reid",
                      *       "finalisedAt": null,
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *       "recordedByName": "Priya Shah",
                      *       "recordedAt": "2026-05-11T08:42:17.000Z",
                      *       "version": 3
                      *     }
@@ -11886,6 +11945,7 @@ export interface operations {
                      *           "workforceMemberId": "c2b7e5d1-9f3a-4a6e-8d2c-5b1e7f9a3c08",
                      *           "reason": "A sexual approach to a vulnerable victim met on duty: if proven, dismissal would be justified",
                      *           "assessedBy": "7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67",
+                     *           "assessedByName": "Priya Shah",
                      *           "assessedAt": "2026-05-14T13:20:00.000Z"
                      *         }
                      *       ],
@@ -11913,8 +11973,10 @@ export interface operations {
                      *           "confirmed": false,
                      *           "confirmedAt": null,
                      *           "confirmedBy": null,
+                     *           "confirmedByName": "Tom Reid",
                      *           "finalisedAt": null,
                      *           "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
+                     *           "recordedByName": "Priya Shah",
                      *           "recordedAt": "2026-05-11T08:42:17.000Z",
                      *           "version": 3
                      *         }

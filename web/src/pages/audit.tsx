@@ -1,7 +1,10 @@
-import { Badge, Button, Card, Group, Select, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, downloadCsv, type Schemas, unwrap } from '../api/client';
+import { nameOr } from '../components/lists';
+import { Section } from '../components/section';
+import { DataTable } from '../components/table';
 import { dateTime, label, PageTitle, PersonPicker, personName, ProblemAlert, QueryState } from '../ui';
 
 type Filter = { workforceMemberId?: string; resourceId?: string; userId?: string; what: string };
@@ -61,7 +64,7 @@ export function AuditPage() {
   return (
     <>
       <PageTitle>Audit</PageTitle>
-      <Card withBorder mb="md">
+      <Section mb="md">
         <QueryState query={verify} what="Verifying the audit chain" />
         {v && (
           <div data-testid="chain-status" role="status">
@@ -75,7 +78,7 @@ export function AuditPage() {
             </Text>
           </div>
         )}
-      </Card>
+      </Section>
       <Group align="end" mb="md">
         <PersonPicker
           label="Who accessed records about this person"
@@ -126,41 +129,28 @@ export function AuditPage() {
           </Group>
           <QueryState query={events} what="Searching the audit trail" />
           {events.data && (
-            <Table striped data-testid="audit-events">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th>Who</Table.Th>
-                  <Table.Th>Role</Table.Th>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Record</Table.Th>
-                  <Table.Th>Outcome</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {events.data.items.length === 0 && (
-                  <Table.Tr>
-                    <Table.Td colSpan={6}>
-                      <Text c="dimmed">No events.</Text>
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-                {events.data.items.map((e) => (
-                  <Table.Tr key={e.seq}>
-                    <Table.Td>{dateTime(e.occurredAt)}</Table.Td>
-                    <Table.Td>{e.userId ? (e.actorName ?? 'Unknown user') : 'Not signed in'}</Table.Td>
-                    <Table.Td>{e.roles.map(label).join(', ')}</Table.Td>
-                    <Table.Td>{e.action}</Table.Td>
-                    <Table.Td>{label(e.resourceType)}</Table.Td>
-                    <Table.Td>
-                      <Badge color={e.outcome === 'allowed' ? 'green' : 'red'} variant="dot">
-                        {e.outcome}
-                      </Badge>
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+            <DataTable
+              testId="audit-events"
+              rows={events.data.items}
+              rowKey={(e) => e.seq}
+              empty="No events."
+              highlightOnHover={false}
+              columns={[
+                { header: 'When', cell: (e) => dateTime(e.occurredAt) },
+                { header: 'Who', cell: (e) => nameOr(e.actorName, e.userId, 'Not signed in') },
+                { header: 'Role', cell: (e) => e.roles.map(label).join(', ') },
+                { header: 'Action', cell: (e) => e.action },
+                { header: 'Record', cell: (e) => label(e.resourceType) },
+                {
+                  header: 'Outcome',
+                  cell: (e) => (
+                    <Badge color={e.outcome === 'allowed' ? 'green' : 'red'} variant="dot">
+                      {e.outcome}
+                    </Badge>
+                  ),
+                },
+              ]}
+            />
           )}
         </>
       )}

@@ -1,7 +1,6 @@
 import {
   Badge,
   Button,
-  Card,
   Grid,
   Group,
   List,
@@ -9,13 +8,11 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Tabs,
   Text,
   Textarea,
   TextInput,
   Timeline,
-  Title,
 } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
@@ -35,18 +32,22 @@ import {
   SEVERITIES,
 } from '../codes';
 import { hasRole, useMe } from '../session';
+import { nameOr } from '../components/lists';
+import { Fact, Facts, Section } from '../components/section';
+import { DataTable } from '../components/table';
 import {
   dateTime,
   day,
+  fieldLabel,
   label,
   options,
   Overdue,
   PageTitle,
   ProblemAlert,
   QueryState,
+  showOn,
   StateBadge,
   today,
-  useUserNames,
 } from '../ui';
 
 type Case = Schemas['CaseView'];
@@ -58,6 +59,28 @@ function useCaseAction() {
     void queryClient.invalidateQueries({ queryKey: ['cases'] });
     notifications.show({ message: 'Saved', color: 'green' });
   };
+}
+
+/**
+ * What the API would refuse a close for, said before anyone tries (the API's rule: a supervisor, and each
+ * subject's outcome complete and confirmed; each outcome's `missing` is the API's own list).
+ */
+export function closeBlockers(c: Case): string[] {
+  const blockers = c.supervisorId ? [] : ['The case has no supervisor'];
+  for (const s of c.subjects) {
+    const o = c.outcomes.find((x) => x.workforceMemberId === s.workforceMemberId);
+    for (const m of o ? o.missing : ['outcome'])
+      blockers.push(
+        `${s.name}: ${
+          m === 'outcome'
+            ? 'no outcome recorded'
+            : m === 'confirmation'
+              ? 'outcome to be confirmed by a supervisor who did not propose it'
+              : fieldLabel(m).toLowerCase()
+        }`,
+      );
+  }
+  return blockers;
 }
 
 function StatusActions({ c }: { c: Case }) {
@@ -75,17 +98,10 @@ function StatusActions({ c }: { c: Case }) {
     },
     onSuccess: done,
   });
-  const missing = c.outcomes.flatMap((o) =>
-    o.missing.map(
-      (m) =>
-        `${c.subjects.find((s) => s.workforceMemberId === o.workforceMemberId)?.name ?? 'A subject'}: ${label(m)}`,
-    ),
-  );
+  const blockers = c.status === 'closed' ? [] : closeBlockers(c);
+  const closable = c.status === 'under_investigation' || c.status === 'awaiting_outcome';
   return (
-    <Card withBorder>
-      <Title order={2} size="h4" mb="xs">
-        Status
-      </Title>
+    <Section title="Status" data-testid="status-actions">
       <ProblemAlert error={act.error} />
       <Group gap="xs">
         {c.status === 'open' && (
@@ -103,25 +119,37 @@ function StatusActions({ c }: { c: Case }) {
             Resume
           </Button>
         )}
-        {hasRole(me, 'supervisor') && c.status !== 'closed' && (
-          <Button size="xs" color="dark" onClick={() => act.mutate('close')}>
+        {hasRole(me, 'supervisor') && closable && (
+          <Button
+            size="xs"
+            color="dark"
+            disabled={blockers.length > 0}
+            aria-describedby={blockers.length ? `close-blockers-${c.id}` : undefined}
+            loading={act.isPending && act.variables === 'close'}
+            onClick={() => act.mutate('close')}
+          >
             Close case
           </Button>
         )}
       </Group>
-      {c.status !== 'closed' && missing.length > 0 && (
-        <>
+      {c.status === 'closed' && (
+        <Text size="sm" mt="sm">
+          Closed {day(c.finalisedAt)}
+        </Text>
+      )}
+      {blockers.length > 0 && (
+        <div id={`close-blockers-${c.id}`}>
           <Text size="sm" mt="sm" fw={600}>
             Before it can close:
           </Text>
-          <List size="sm">
-            {missing.map((m) => (
+          <List size="sm" data-testid="close-blockers">
+            {blockers.map((m) => (
               <List.Item key={m}>{m}</List.Item>
             ))}
           </List>
-        </>
+        </div>
       )}
-    </Card>
+    </Section>
   );
 }
 
@@ -154,7 +182,7 @@ function Referral({ c }: { c: Case }) {
         }),
       ),
     onSuccess: done,
-    onError: (e) => e instanceof ApiError && referForm.setErrors(e.fieldErrors),
+    onError: showOn(referForm),
   });
   const decide = useMutation({
     mutationFn: (v: typeof decisionForm.values) =>
@@ -169,14 +197,11 @@ function Referral({ c }: { c: Case }) {
         }),
       ),
     onSuccess: done,
-    onError: (e) => e instanceof ApiError && decisionForm.setErrors(e.fieldErrors),
+    onError: showOn(decisionForm),
   });
   const supervisor = hasRole(me, 'supervisor');
   return (
-    <Card withBorder>
-      <Title order={2} size="h4" mb="xs">
-        IOPC referral
-      </Title>
+    <Section title="IOPC referral">
       <Text size="sm">
         {ref.referralRequired ? (
           <Badge color="grape.9">Referral required</Badge>
@@ -218,6 +243,7 @@ function Referral({ c }: { c: Case }) {
               <Select
                 label="Basis"
                 data={options(['mandatory', 'voluntary'])}
+                allowDeselect={false}
                 {...referForm.getInputProps('basis')}
               />
             </Group>
@@ -237,6 +263,7 @@ function Referral({ c }: { c: Case }) {
               <Select
                 label="IOPC decision"
                 data={options(IOPC_DECISIONS)}
+                allowDeselect={false}
                 {...decisionForm.getInputProps('decision')}
               />
               <DateInput
@@ -252,7 +279,7 @@ function Referral({ c }: { c: Case }) {
           </Stack>
         </form>
       )}
-    </Card>
+    </Section>
   );
 }
 
@@ -288,8 +315,20 @@ function OutcomeForm({ c, subject }: { c: Case; subject: Schemas['CaseSubjectVie
         }),
       ),
     onSuccess: done,
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
+  const confirm = useMutation({
+    mutationFn: (version: number) =>
+      unwrap(
+        api.POST('/api/v1/cases/{id}/subjects/{workforceMemberId}/outcome/confirm', {
+          params: { path: { id: c.id, workforceMemberId: subject.workforceMemberId } },
+          body: { version },
+        }),
+      ),
+    onSuccess: done,
+  });
+  const supervisor = hasRole(me, 'supervisor') && c.status !== 'closed';
+  const proposedByMe = existing?.recordedBy === me.id;
   const lists: Record<(typeof OUTCOME_FIELDS)[number], readonly string[]> = {
     criminalOutcome: CRIMINAL_OUTCOMES,
     misconductFinding: FINDINGS,
@@ -306,30 +345,57 @@ function OutcomeForm({ c, subject }: { c: Case; subject: Schemas['CaseSubjectVie
           ({subject.staffNumber}, {label(subject.memberType)})
         </Text>
       </Text>
+      {existing && (
+        <Text size="sm" data-testid="outcome-state">
+          Proposed by {existing.recordedByName ?? 'an unknown user'} on {day(existing.recordedAt)}
+          {existing.confirmed
+            ? ` · confirmed by ${existing.confirmedByName ?? (existing.confirmedBy ? 'an unknown user' : 'no one (recorded as final)')}${existing.confirmedAt ? ` on ${day(existing.confirmedAt)}` : ''}`
+            : ' · not confirmed yet'}
+        </Text>
+      )}
       {existing?.missing.length ? (
-        <Text size="sm" c="orange">
-          Still needed: {existing.missing.map(label).join(', ')}
+        <Text size="sm" c="orange.9">
+          Still needed: {existing.missing.map(fieldLabel).join(', ')}
         </Text>
       ) : null}
       <SimpleGrid cols={{ base: 1, md: 3 }} mt="xs">
         {OUTCOME_FIELDS.map((f) => (
           <Select
             key={f}
-            label={label(f.replace(/([A-Z])/g, '_$1').toLowerCase())}
+            label={fieldLabel(f)}
             data={options(lists[f])}
             clearable
             {...form.getInputProps(f)}
           />
         ))}
       </SimpleGrid>
-      {hasRole(me, 'supervisor') && c.status !== 'closed' && (
-        <Button type="submit" size="xs" mt="sm" loading={save.isPending}>
-          Save outcome
-        </Button>
+      {supervisor && (
+        <Group gap="xs" mt="sm">
+          <Button type="submit" size="xs" loading={save.isPending}>
+            Save outcome
+          </Button>
+          {existing && !existing.confirmed && !proposedByMe && (
+            <Button
+              type="button"
+              size="xs"
+              color="green.9"
+              loading={confirm.isPending}
+              onClick={() => confirm.mutate(existing.version)}
+            >
+              Confirm outcome
+            </Button>
+          )}
+          {existing && !existing.confirmed && proposedByMe && (
+            <Text size="sm" c="dimmed">
+              You proposed it: another supervisor confirms it.
+            </Text>
+          )}
+        </Group>
       )}
       {save.error && !(save.error instanceof ApiError && save.error.problem?.errors?.length) ? (
         <ProblemAlert error={save.error} />
       ) : null}
+      <ProblemAlert error={confirm.error} />
     </form>
   );
 }
@@ -416,55 +482,22 @@ export function CasePage() {
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
-            <Card withBorder>
-              <Group gap="xl">
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Type
-                  </Text>
-                  <Text>
-                    {label(c.caseType)} · {label(c.matterType)}
-                  </Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Category
-                  </Text>
-                  <Text>{label(c.primaryCategory)}</Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Investigator
-                  </Text>
-                  <Text>{c.investigatorId ? (c.investigatorName ?? 'Unknown user') : 'Nobody'}</Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Supervisor
-                  </Text>
-                  <Text>{c.supervisorId ? (c.supervisorName ?? 'Unknown user') : 'Nobody'}</Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Came to attention
-                  </Text>
-                  <Text>{day(c.cameToAttentionOn)}</Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Next update
-                  </Text>
+            <Section>
+              <Facts>
+                <Fact label="Type">{`${label(c.caseType)} · ${label(c.matterType)}`}</Fact>
+                <Fact label="Category">{label(c.primaryCategory)}</Fact>
+                <Fact label="Investigator">{nameOr(c.investigatorName, c.investigatorId, 'Nobody')}</Fact>
+                <Fact label="Supervisor">{nameOr(c.supervisorName, c.supervisorId, 'Nobody')}</Fact>
+                <Fact label="Came to attention">{day(c.cameToAttentionOn)}</Fact>
+                <Fact label="Next update">
                   <Overdue overdue={t.updateOverdue} due={t.nextUpdateDue} />
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    12-month mark
-                  </Text>
+                </Fact>
+                <Fact label="12-month mark">
                   <Text c={t.pastPccMark ? 'orange.9' : undefined}>{day(t.pccReportDue)}</Text>
-                </div>
-              </Group>
+                </Fact>
+              </Facts>
               <Text mt="sm">{c.allegationSummary}</Text>
-            </Card>
+            </Section>
             <Tabs defaultValue="outcomes">
               <Tabs.List>
                 <Tabs.Tab value="outcomes">Subjects and outcomes</Tabs.Tab>
@@ -474,22 +507,22 @@ export function CasePage() {
               <Tabs.Panel value="outcomes" pt="md">
                 <Stack>
                   {c.subjects.map((s) => (
-                    <Card withBorder key={s.workforceMemberId}>
+                    <Section key={s.workforceMemberId}>
                       <OutcomeForm c={c} subject={s} />
-                    </Card>
+                    </Section>
                   ))}
                 </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="timeline" pt="md">
-                <Card withBorder mb="md">
+                <Section mb="md">
                   <Notes c={c} />
-                </Card>
+                </Section>
                 <QueryState query={timeline} what="Loading the timeline" />
                 <Timeline bulletSize={12} lineWidth={2}>
                   {timeline.data?.items.map((e) => (
                     <Timeline.Item key={e.id} title={label(e.kind)}>
                       <Text size="xs" c="dimmed">
-                        {dateTime(e.occurredAt)} · {e.actorName ?? (e.actorId ? 'Unknown user' : 'Lantern')}
+                        {dateTime(e.occurredAt)} · {nameOr(e.actorName, e.actorId, 'Lantern')}
                       </Text>
                       {e.note && <Text size="sm">{e.note}</Text>}
                     </Timeline.Item>
@@ -514,7 +547,6 @@ export function CasePage() {
 }
 
 function SeverityPanel({ c }: { c: Case }) {
-  const name = useUserNames();
   const done = useCaseAction()(c.id);
   const form = useForm({ initialValues: { severity: c.severity ?? 'misconduct', reason: '' } });
   const assess = useMutation({
@@ -526,27 +558,35 @@ function SeverityPanel({ c }: { c: Case }) {
         }),
       ),
     onSuccess: done,
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
+  const subject = (id: string | null) =>
+    id ? (c.subjects.find((s) => s.workforceMemberId === id)?.name ?? 'A subject') : 'Every subject';
   return (
     <Stack>
-      <Table>
-        <Table.Tbody>
-          {c.severityHistory.map((s) => (
-            <Table.Tr key={s.assessedAt}>
-              <Table.Td>{label(s.severity)}</Table.Td>
-              <Table.Td>{s.reason}</Table.Td>
-              <Table.Td>{name(s.assessedBy)}</Table.Td>
-              <Table.Td>{day(s.assessedAt)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        testId="severity-history"
+        rows={c.severityHistory}
+        rowKey={(h, i) => `${h.assessedAt}-${i}`}
+        empty="No severity assessed yet."
+        columns={[
+          { header: 'Severity', cell: (h) => label(h.severity) },
+          { header: 'Subject', cell: (h) => subject(h.workforceMemberId) },
+          { header: 'Reason', cell: (h) => h.reason },
+          { header: 'Assessed by', cell: (h) => h.assessedByName ?? 'Unknown user' },
+          { header: 'On', cell: (h) => day(h.assessedAt), nowrap: true },
+        ]}
+      />
       {c.status !== 'closed' && (
         <form onSubmit={form.onSubmit((v) => assess.mutate(v))}>
           <ProblemAlert error={assess.error} />
           <Group align="end">
-            <Select label="Severity" data={options(SEVERITIES)} {...form.getInputProps('severity')} />
+            <Select
+              label="Severity"
+              data={options(SEVERITIES)}
+              allowDeselect={false}
+              {...form.getInputProps('severity')}
+            />
             <TextInput label="Reason" {...form.getInputProps('reason')} w={300} />
             <Button type="submit" size="xs">
               Assess

@@ -1,7 +1,6 @@
 import {
   ActionIcon,
   Button,
-  Card,
   Checkbox,
   Group,
   Input,
@@ -10,18 +9,20 @@ import {
   Select,
   SimpleGrid,
   Stack,
-  Table,
   Text,
   Textarea,
+  VisuallyHidden,
 } from '@mantine/core';
 import { DateTimePicker } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
+import { Section } from '../components/section';
+import { DataTable } from '../components/table';
 import { CATEGORIES, RECEIPT_METHODS, SOURCE_TYPES, SUBJECT_ROLES } from '../codes';
-import { label, options, PageTitle, PersonPicker, personName, ProblemAlert } from '../ui';
+import { label, options, PageTitle, PersonPicker, personName, ProblemAlert, showOn } from '../ui';
 
 type Grading = Schemas['GradingInput'];
 
@@ -30,51 +31,69 @@ interface Subject {
   role: Schemas['SubjectRole'];
 }
 
+type GradingField = 'sourceEvaluation' | 'intelligenceAssessment' | 'handlingCode';
+
+/** One part of the grading: a segmented choice, its problem shown on it. */
+function GradingChoice({
+  form,
+  field,
+  label: name,
+  data,
+}: {
+  form: ReturnType<typeof useNewReportForm>;
+  field: GradingField;
+  label: string;
+  data: { value: string; label: string }[];
+}) {
+  return (
+    <Input.Wrapper label={name} error={form.errors[`grading.${field}`]}>
+      <SegmentedControl
+        aria-label={name}
+        fullWidth={field !== 'handlingCode'}
+        data={data}
+        {...form.getInputProps(`grading.${field}`)}
+      />
+    </Input.Wrapper>
+  );
+}
+
+/** A grading choice: its code, then what it means. */
+const choice = (value: string, meaning: string) => ({ value, label: `${value} · ${meaning}` });
+
+/** The three parts of a 3x5x2 grading and their choices. */
+const GRADING: { field: GradingField; label: string; data: { value: string; label: string }[] }[] = [
+  {
+    field: 'sourceEvaluation',
+    label: 'Source evaluation',
+    data: [choice('1', 'Reliable'), choice('2', 'Untested'), choice('3', 'Not reliable')],
+  },
+  {
+    field: 'intelligenceAssessment',
+    label: 'Intelligence assessment',
+    data: [
+      choice('A', 'Known directly'),
+      choice('B', 'Known indirectly'),
+      choice('C', 'Not known'),
+      choice('D', 'Not known'),
+      choice('E', 'Suspected false'),
+    ],
+  },
+  {
+    field: 'handlingCode',
+    label: 'Handling',
+    data: [choice('P', 'Lawful sharing permitted'), choice('C', 'Sharing with conditions')],
+  },
+];
+
 /** The 3x5x2 grading: source 1-3, intelligence A-E, handling P or C (conditions required for C). */
 function GradingPicker({ form }: { form: ReturnType<typeof useNewReportForm> }) {
   const v = form.values.grading;
   return (
-    <Card withBorder>
-      <Text fw={600} mb="xs">
-        Grading (3x5x2)
-      </Text>
+    <Section title="Grading (3x5x2)">
       <Stack gap="sm">
-        <Input.Wrapper label="Source evaluation" error={form.errors['grading.sourceEvaluation']}>
-          <SegmentedControl
-            aria-label="Source evaluation"
-            fullWidth
-            data={[
-              { value: '1', label: '1 · Reliable' },
-              { value: '2', label: '2 · Untested' },
-              { value: '3', label: '3 · Not reliable' },
-            ]}
-            {...form.getInputProps('grading.sourceEvaluation')}
-          />
-        </Input.Wrapper>
-        <Input.Wrapper label="Intelligence assessment" error={form.errors['grading.intelligenceAssessment']}>
-          <SegmentedControl
-            aria-label="Intelligence assessment"
-            fullWidth
-            data={[
-              { value: 'A', label: 'A · Known directly' },
-              { value: 'B', label: 'B · Known indirectly' },
-              { value: 'C', label: 'C · Not known' },
-              { value: 'D', label: 'D · Not known' },
-              { value: 'E', label: 'E · Suspected false' },
-            ]}
-            {...form.getInputProps('grading.intelligenceAssessment')}
-          />
-        </Input.Wrapper>
-        <Input.Wrapper label="Handling" error={form.errors['grading.handlingCode']}>
-          <SegmentedControl
-            aria-label="Handling"
-            data={[
-              { value: 'P', label: 'P · Lawful sharing permitted' },
-              { value: 'C', label: 'C · Sharing with conditions' },
-            ]}
-            {...form.getInputProps('grading.handlingCode')}
-          />
-        </Input.Wrapper>
+        {GRADING.map((g) => (
+          <GradingChoice key={g.field} form={form} {...g} />
+        ))}
         {v.handlingCode === 'C' && (
           <Textarea
             label="Handling conditions"
@@ -85,7 +104,7 @@ function GradingPicker({ form }: { form: ReturnType<typeof useNewReportForm> }) 
           />
         )}
       </Stack>
-    </Card>
+    </Section>
   );
 }
 
@@ -152,7 +171,7 @@ export function NewReportPage() {
         }),
       ),
     onSuccess: (report) => void navigate({ to: '/intelligence/$id', params: { id: report.id } }),
-    onError: (error) => error instanceof ApiError && form.setErrors(error.fieldErrors),
+    onError: showOn(form),
   });
   return (
     <>
@@ -188,10 +207,7 @@ export function NewReportPage() {
               {...form.getInputProps('secondaryCategories')}
             />
           </SimpleGrid>
-          <Card withBorder>
-            <Text fw={600} mb="xs">
-              Subjects
-            </Text>
+          <Section title="Subjects">
             <PersonPicker
               key={pickerKey}
               label="Add a person"
@@ -204,43 +220,54 @@ export function NewReportPage() {
               error={form.errors.subjects}
             />
             {subjects.length > 0 && (
-              <Table mt="sm">
-                <Table.Tbody>
-                  {subjects.map((s, i) => (
-                    <Table.Tr key={s.person.id}>
-                      <Table.Td>{personName(s.person)}</Table.Td>
-                      <Table.Td>{s.person.departmentName ?? ''}</Table.Td>
-                      <Table.Td w={180}>
-                        <Select
-                          aria-label={`Role of ${s.person.givenName} ${s.person.familyName}`}
-                          data={options(SUBJECT_ROLES)}
-                          value={s.role}
-                          allowDeselect={false}
-                          onChange={(role) =>
-                            setSubjects(
-                              subjects.map((x, j) =>
-                                j === i ? { ...x, role: role as Schemas['SubjectRole'] } : x,
-                              ),
-                            )
-                          }
-                        />
-                      </Table.Td>
-                      <Table.Td w={40}>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove ${s.person.givenName} ${s.person.familyName}`}
-                          onClick={() => setSubjects(subjects.filter((_, j) => j !== i))}
-                        >
-                          ×
-                        </ActionIcon>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
+              <DataTable
+                mt="sm"
+                rows={subjects}
+                rowKey={(x) => x.person.id}
+                empty=""
+                striped={false}
+                highlightOnHover={false}
+                columns={[
+                  { header: 'Person', cell: (x) => personName(x.person) },
+                  { header: 'Department', cell: (x) => x.person.departmentName ?? '' },
+                  {
+                    header: 'Role in the report',
+                    cell: (x) => (
+                      <Select
+                        w={180}
+                        aria-label={`Role of ${x.person.givenName} ${x.person.familyName}`}
+                        data={options(SUBJECT_ROLES)}
+                        value={x.role}
+                        allowDeselect={false}
+                        onChange={(role) =>
+                          setSubjects(
+                            subjects.map((y) =>
+                              y.person.id === x.person.id
+                                ? { ...y, role: role as Schemas['SubjectRole'] }
+                                : y,
+                            ),
+                          )
+                        }
+                      />
+                    ),
+                  },
+                  {
+                    header: <VisuallyHidden>Remove</VisuallyHidden>,
+                    cell: (x) => (
+                      <ActionIcon
+                        variant="subtle"
+                        color="red"
+                        aria-label={`Remove ${x.person.givenName} ${x.person.familyName}`}
+                        onClick={() => setSubjects(subjects.filter((y) => y.person.id !== x.person.id))}
+                      >
+                        ×
+                      </ActionIcon>
+                    ),
+                  },
+                ]}
+              />
             )}
-          </Card>
+          </Section>
           <Checkbox
             label="A vulnerable person is involved"
             {...form.getInputProps('vulnerablePerson', { type: 'checkbox' })}

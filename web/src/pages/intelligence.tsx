@@ -1,15 +1,13 @@
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { DateInput } from '@mantine/dates';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { api, type Schemas, unwrap } from '../api/client';
 import { CATEGORIES, INTEL_STATES } from '../codes';
-import { options, PageTitle, QueryState } from '../ui';
-import { ReportsTable } from './my-work';
-
-type Assignment = 'me' | 'unassigned' | 'anyone';
+import { chosen, FilterBar, FilterDate, FilterSelect, useFilters } from '../components/filters';
+import { ReportsTable } from '../components/lists';
+import { PageTitle, QueryState } from '../ui';
 
 /**
  * Every report the caller may see (the API's access rules, no more): newest first, filtered, or found by words;
@@ -17,21 +15,24 @@ type Assignment = 'me' | 'unassigned' | 'anyone';
  */
 export function IntelligenceListPage() {
   const [q, setQ] = useState('');
-  const [state, setState] = useState<string | null>(null);
-  const [category, setCategory] = useState<string | null>(null);
-  const [assignment, setAssignment] = useState<Assignment>('anyone');
-  const [from, setFrom] = useState<string | null>(null);
-  const [to, setTo] = useState<string | null>(null);
+  const f = useFilters({
+    state: null as string | null,
+    category: null as string | null,
+    assignment: 'anyone',
+    from: null as string | null,
+    to: null as string | null,
+  });
+  const { state, category, assignment, from, to } = f.values;
   const [text] = useDebouncedValue(q.trim(), 300);
   const list = useInfiniteQuery({
-    queryKey: ['intelligence', 'list', text, state, category, assignment, from, to],
+    queryKey: ['intelligence', 'list', text, f.values],
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last: Schemas['QueuePage']) => last.nextCursor ?? undefined,
     queryFn: ({ pageParam }) => {
       const common = {
         limit: 50,
         cursor: pageParam,
-        category: (category ?? undefined) as Schemas['CorruptionCategory'] | undefined,
+        category: chosen<Schemas['CorruptionCategory']>(category),
       };
       if (text) {
         return unwrap(
@@ -40,7 +41,7 @@ export function IntelligenceListPage() {
               query: {
                 ...common,
                 q: text,
-                state: (state ?? undefined) as Schemas['IntelligenceState'] | undefined,
+                state: chosen<Schemas['IntelligenceState']>(state),
               },
             },
           }),
@@ -74,7 +75,7 @@ export function IntelligenceListPage() {
       >
         Intelligence
       </PageTitle>
-      <Group mb="md" align="end">
+      <FilterBar>
         <TextInput
           label="Search"
           placeholder="Words in the narrative, a reference…"
@@ -82,23 +83,9 @@ export function IntelligenceListPage() {
           onChange={(e) => setQ(e.currentTarget.value)}
           w={300}
         />
-        <Select
-          label="State"
-          data={options(INTEL_STATES)}
-          value={state}
-          onChange={setState}
-          clearable
-          w={200}
-        />
-        <Select
-          label="Category"
-          data={options(CATEGORIES)}
-          value={category}
-          onChange={setCategory}
-          clearable
-          w={260}
-        />
-        <Select
+        <FilterSelect label="State" codes={INTEL_STATES} {...f.select('state')} />
+        <FilterSelect label="Category" codes={CATEGORIES} w={260} {...f.select('category')} />
+        <FilterSelect
           label="Assigned to"
           data={[
             { value: 'anyone', label: 'Anyone' },
@@ -106,29 +93,14 @@ export function IntelligenceListPage() {
             { value: 'unassigned', label: 'Nobody yet' },
           ]}
           value={assignment}
-          onChange={(v) => setAssignment(v ?? 'anyone')}
+          onChange={(a) => f.select('assignment').onChange(a ?? 'anyone')}
+          clearable={false}
           disabled={!!text}
           w={150}
         />
-        <DateInput
-          label="Received from"
-          valueFormat="D MMM YYYY"
-          value={from}
-          onChange={setFrom}
-          clearable
-          disabled={!!text}
-          w={160}
-        />
-        <DateInput
-          label="Received to"
-          valueFormat="D MMM YYYY"
-          value={to}
-          onChange={setTo}
-          clearable
-          disabled={!!text}
-          w={160}
-        />
-      </Group>
+        <FilterDate label="Received from" {...f.select('from')} disabled={!!text} />
+        <FilterDate label="Received to" {...f.select('to')} disabled={!!text} />
+      </FilterBar>
       <QueryState query={list} what="Loading reports" />
       {list.data && <ReportsTable items={items} empty="No reports match." showAssignee />}
       {list.hasNextPage && (

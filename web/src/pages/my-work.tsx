@@ -1,131 +1,15 @@
-import { Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { api, type Schemas, unwrap } from '../api/client';
+import { api, unwrap } from '../api/client';
+import { CasesTable, ReportsTable } from '../components/lists';
+import { Section } from '../components/section';
 import { hasRole, useMe } from '../session';
-import { AnchorLink, day, label, Overdue, PageTitle, QueryState, StateBadge } from '../ui';
+import { AnchorLink, day, PageTitle, QueryState, StateBadge } from '../ui';
 
 const byUrgency = <T extends { overdue: boolean; dueDate: string | null }>(items: T[]): T[] =>
   [...items].sort(
     (a, b) => Number(b.overdue) - Number(a.overdue) || (a.dueDate ?? '').localeCompare(b.dueDate ?? ''),
   );
-
-export function ReportsTable({
-  items,
-  empty,
-  showAssignee = false,
-}: {
-  items: Schemas['QueueItem'][];
-  empty: string;
-  showAssignee?: boolean;
-}) {
-  if (items.length === 0) return <Text c="dimmed">{empty}</Text>;
-  return (
-    <Table striped highlightOnHover>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Reference</Table.Th>
-          <Table.Th>Category</Table.Th>
-          <Table.Th>Subjects</Table.Th>
-          <Table.Th>State</Table.Th>
-          {showAssignee && <Table.Th>Assigned to</Table.Th>}
-          <Table.Th>Due</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {items.map((r) => (
-          <Table.Tr key={r.id}>
-            <Table.Td>
-              <AnchorLink to="/intelligence/$id" params={{ id: r.id }}>
-                {r.reference}
-              </AnchorLink>
-              {r.vulnerablePerson && (
-                <Badge ml="xs" color="red.9" variant="outline" size="sm">
-                  Vulnerable person
-                </Badge>
-              )}
-            </Table.Td>
-            <Table.Td>{label(r.primaryCategory)}</Table.Td>
-            <Table.Td>{r.subjects.map((s) => `${s.givenName} ${s.familyName}`).join(', ') || '—'}</Table.Td>
-            <Table.Td>
-              <StateBadge state={r.state} />
-            </Table.Td>
-            {showAssignee && <Table.Td>{r.assigneeName ?? (r.assigneeId ? 'Unknown user' : '—')}</Table.Td>}
-            <Table.Td>
-              <Overdue overdue={r.overdue} due={r.dueDate} />
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-export function CasesTable({ items, empty }: { items: Schemas['CaseSummaryView'][]; empty: string }) {
-  if (items.length === 0) return <Text c="dimmed">{empty}</Text>;
-  return (
-    <Table striped highlightOnHover>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Reference</Table.Th>
-          <Table.Th>Category</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Investigator</Table.Th>
-          <Table.Th>Next update due</Table.Th>
-          <Table.Th>12-month mark</Table.Th>
-          <Table.Th>IOPC</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {items.map((c) => (
-          <Table.Tr key={c.id}>
-            <Table.Td>
-              <AnchorLink to="/cases/$id" params={{ id: c.id }}>
-                {c.reference}
-              </AnchorLink>
-            </Table.Td>
-            <Table.Td>{label(c.primaryCategory)}</Table.Td>
-            <Table.Td>
-              <StateBadge state={c.status} />
-            </Table.Td>
-            <Table.Td>{c.investigatorName ?? (c.investigatorId ? 'Unknown user' : '—')}</Table.Td>
-            <Table.Td>
-              <Overdue overdue={c.timeliness.updateOverdue} due={c.timeliness.nextUpdateDue} />
-            </Table.Td>
-            <Table.Td>
-              {c.timeliness.pastPccMark ? (
-                <Badge color="orange" variant="dot">
-                  Past · {day(c.timeliness.pccReportDue)}
-                </Badge>
-              ) : (
-                day(c.timeliness.pccReportDue)
-              )}
-            </Table.Td>
-            <Table.Td>
-              {c.iopcDecision ? (
-                label(c.iopcDecision)
-              ) : c.referralRequired ? (
-                <Badge color="grape.9">Referral required</Badge>
-              ) : (
-                '—'
-              )}
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
-}
-
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
-  return (
-    <Card withBorder>
-      <Title order={2} size="h4" mb="sm">
-        {title}
-      </Title>
-      {children}
-    </Card>
-  );
-}
 
 function AnalystWork() {
   const reports = useQuery({

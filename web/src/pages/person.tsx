@@ -1,10 +1,10 @@
-import { Button, Card, Grid, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Grid, Group, Select, Stack } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
 import { LEVELS } from '../codes';
 import { hasRole, useMe } from '../session';
 import {
@@ -14,12 +14,15 @@ import {
   PageTitle,
   ProblemAlert,
   QueryState,
+  showOn,
   StateBadge,
   today,
   useDepartments,
 } from '../ui';
+import { CasesTable, ReportsTable } from '../components/lists';
+import { Fact, Facts, Section } from '../components/section';
+import { DataTable } from '../components/table';
 import { AlertsTable } from './vetting';
-import { CasesTable, ReportsTable } from './my-work';
 
 function RecordClearance({ member }: { member: Schemas['MemberView'] }) {
   const queryClient = useQueryClient();
@@ -44,13 +47,10 @@ function RecordClearance({ member }: { member: Schemas['MemberView'] }) {
       notifications.show({ message: 'Clearance recorded', color: 'green' });
       void queryClient.invalidateQueries();
     },
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
   return (
     <form onSubmit={form.onSubmit((v) => record.mutate(v))}>
-      <Title order={2} size="h4" mb="xs">
-        Record a clearance or renewal
-      </Title>
       <ProblemAlert error={record.error} />
       <Group align="end">
         <Select label="Level" data={LEVELS} allowDeselect={false} {...form.getInputProps('level')} w={140} />
@@ -90,85 +90,41 @@ function VettingPanel({ id }: { id: string }) {
       <PageTitle right={<StateBadge state={m.vetting.state} />}>
         {m.givenName} {m.familyName}
       </PageTitle>
-      <Card withBorder>
-        <Group gap="xl">
-          <div>
-            <Text size="xs" c="dimmed">
-              Staff number
-            </Text>
-            <Text>{m.staffNumber}</Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">
-              Rank or grade
-            </Text>
-            <Text>{m.rankOrGrade ?? '—'}</Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">
-              Type
-            </Text>
-            <Text>{label(m.memberType)}</Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">
-              Department
-            </Text>
-            <Text>{departments.name(m.departmentId)}</Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">
-              Post requires
-            </Text>
-            <Text>{m.vetting.requiredLevel ?? '—'}</Text>
-          </div>
-          <div>
-            <Text size="xs" c="dimmed">
-              Holds
-            </Text>
-            <Text>
-              {m.vetting.clearanceLevel ?? 'None'}{' '}
-              {m.vetting.expiresOn ? `until ${day(m.vetting.expiresOn)}` : ''}
-            </Text>
-          </div>
-        </Group>
-      </Card>
-      <Card withBorder>
+      <Section>
+        <Facts>
+          <Fact label="Staff number">{m.staffNumber}</Fact>
+          <Fact label="Rank or grade">{m.rankOrGrade ?? '—'}</Fact>
+          <Fact label="Type">{label(m.memberType)}</Fact>
+          <Fact label="Department">{departments.name(m.departmentId)}</Fact>
+          <Fact label="Post requires">{m.vetting.requiredLevel ?? '—'}</Fact>
+          <Fact label="Holds">
+            {`${m.vetting.clearanceLevel ?? 'None'} ${m.vetting.expiresOn ? `until ${day(m.vetting.expiresOn)}` : ''}`}
+          </Fact>
+        </Facts>
+      </Section>
+      <Section title="Record a clearance or renewal">
         <RecordClearance member={m} />
-      </Card>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="xs">
-          Clearances
-        </Title>
+      </Section>
+      <Section title="Clearances">
         <QueryState query={clearances} />
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Level</Table.Th>
-              <Table.Th>Granted</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>Status</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {clearances.data?.items.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>{c.level}</Table.Td>
-                <Table.Td>{day(c.grantedOn)}</Table.Td>
-                <Table.Td>{day(c.expiresOn)}</Table.Td>
-                <Table.Td>{label(c.status)}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Card>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="xs">
-          Alerts
-        </Title>
+        {clearances.data && (
+          <DataTable
+            rows={clearances.data.items}
+            rowKey={(c) => c.id}
+            empty="No clearances recorded."
+            columns={[
+              { header: 'Level', cell: (c) => c.level },
+              { header: 'Granted', cell: (c) => day(c.grantedOn) },
+              { header: 'Expires', cell: (c) => day(c.expiresOn) },
+              { header: 'Status', cell: (c) => label(c.status) },
+            ]}
+          />
+        )}
+      </Section>
+      <Section title="Alerts">
         <QueryState query={alerts} />
         {alerts.data && <AlertsTable items={alerts.data.items} />}
-      </Card>
+      </Section>
     </Stack>
   );
 }
@@ -182,18 +138,12 @@ function ProfilePanel({ id }: { id: string }) {
   const p = profile.data;
   return (
     <Stack>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="xs">
-          Intelligence about this person
-        </Title>
+      <Section title="Intelligence about this person">
         <ReportsTable items={p.intelligence} empty="No intelligence." />
-      </Card>
-      <Card withBorder>
-        <Title order={2} size="h4" mb="xs">
-          Cases
-        </Title>
+      </Section>
+      <Section title="Cases">
         <CasesTable items={p.cases} empty="No cases." />
-      </Card>
+      </Section>
     </Stack>
   );
 }

@@ -1,26 +1,15 @@
-import {
-  Badge,
-  Button,
-  Card,
-  Grid,
-  Group,
-  List,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  Timeline,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Grid, Group, List, Select, Stack, Text, Textarea, Timeline } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
 import { CASE_TYPES, DECISIONS, MATTER_TYPES } from '../codes';
+import { grading } from '../components/lists';
+import { Fact, Facts, Section } from '../components/section';
+import { DataTable } from '../components/table';
 import { hasRole, useMe } from '../session';
 import {
   AnchorLink,
@@ -32,6 +21,7 @@ import {
   PageTitle,
   ProblemAlert,
   QueryState,
+  showOn,
   StateBadge,
   useAnalysts,
 } from '../ui';
@@ -85,7 +75,7 @@ function SubmitAction({ report, onDone }: { report: Report; onDone: () => void }
         }),
       ),
     onSuccess: onDone,
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
   return (
     <form onSubmit={form.onSubmit((v) => submit.mutate(v))}>
@@ -146,7 +136,7 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
         }),
       ),
     onSuccess: onDone,
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
   const sendBack = useMutation({
     mutationFn: () =>
@@ -157,7 +147,7 @@ function ReviewAction({ report, onDone }: { report: Report; onDone: (r: Report) 
         }),
       ),
     onSuccess: onDone,
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
   return (
     <form onSubmit={form.onSubmit(() => review.mutate())}>
@@ -216,45 +206,31 @@ export function ReportPage() {
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack>
-            <Card withBorder>
-              <Group gap="xl">
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Grading
-                  </Text>
+            <Section>
+              <Facts>
+                <Fact label="Grading">
                   <Text fw={700} size="xl" data-testid="grading">
-                    {g.sourceEvaluation}
-                    {g.intelligenceAssessment}
-                    {g.handlingCode}
+                    {grading(g)}
                   </Text>
                   <Text size="xs">{g.scheme}</Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Category
-                  </Text>
+                </Fact>
+                <Fact label="Category">
                   <Text>{label(r.primaryCategory)}</Text>
                   {r.secondaryCategories.length > 0 && (
                     <Text size="sm">also {r.secondaryCategories.map(label).join(', ')}</Text>
                   )}
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Received
-                  </Text>
+                </Fact>
+                <Fact label="Received">
                   <Text>{dateTime(r.receivedAt)}</Text>
                   <Text size="sm">
                     {label(r.receiptMethod)} · {label(r.sourceType)}
                   </Text>
-                </div>
-                <div>
-                  <Text size="xs" c="dimmed">
-                    Due
-                  </Text>
+                </Fact>
+                <Fact label="Due">
                   <Overdue overdue={r.overdue} due={r.dueDate} />
                   <Text size="sm">{r.ageDays} days old</Text>
-                </div>
-              </Group>
+                </Fact>
+              </Facts>
               {g.handlingConditions && (
                 <Text size="sm" mt="sm">
                   Handling conditions: {g.handlingConditions}
@@ -265,45 +241,35 @@ export function ReportPage() {
                   Vulnerable person{r.vulnerablePersonNote ? `: ${r.vulnerablePersonNote}` : ''}
                 </Badge>
               )}
-            </Card>
-            <Card withBorder>
-              <Title order={2} size="h4" mb="xs">
-                Narrative
-              </Title>
+            </Section>
+            <Section title="Narrative">
               <Text style={{ whiteSpace: 'pre-wrap' }}>{r.narrative}</Text>
-            </Card>
-            <Card withBorder>
-              <Title order={2} size="h4" mb="xs">
-                Subjects
-              </Title>
-              {r.subjects.length === 0 ? (
-                <Text c="dimmed">No subjects recorded.</Text>
-              ) : (
-                <Table>
-                  <Table.Tbody>
-                    {r.subjects.map((s) => (
-                      <Table.Tr key={s.workforceMemberId}>
-                        <Table.Td>
-                          {supervisor ? (
-                            <AnchorLink to="/people/$id" params={{ id: s.workforceMemberId }}>
-                              {s.givenName} {s.familyName}
-                            </AnchorLink>
-                          ) : (
-                            `${s.givenName} ${s.familyName}`
-                          )}
-                        </Table.Td>
-                        <Table.Td>{s.staffNumber}</Table.Td>
-                        <Table.Td>{label(s.role)}</Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              )}
-            </Card>
-            <Card withBorder>
-              <Title order={2} size="h4" mb="xs">
-                Assessment history
-              </Title>
+            </Section>
+            <Section title="Subjects">
+              <DataTable
+                rows={r.subjects}
+                rowKey={(x) => x.workforceMemberId}
+                empty="No subjects recorded."
+                striped={false}
+                highlightOnHover={false}
+                columns={[
+                  {
+                    header: 'Name',
+                    cell: (x) =>
+                      supervisor ? (
+                        <AnchorLink to="/people/$id" params={{ id: x.workforceMemberId }}>
+                          {x.givenName} {x.familyName}
+                        </AnchorLink>
+                      ) : (
+                        `${x.givenName} ${x.familyName}`
+                      ),
+                  },
+                  { header: 'Staff number', cell: (x) => x.staffNumber },
+                  { header: 'Role', cell: (x) => label(x.role) },
+                ]}
+              />
+            </Section>
+            <Section title="Assessment history">
               {r.assessments.length === 0 && r.reviews.length === 0 ? (
                 <Text c="dimmed">Not assessed yet.</Text>
               ) : (
@@ -343,15 +309,12 @@ export function ReportPage() {
                   ))}
                 </Timeline>
               )}
-            </Card>
+            </Section>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Stack>
-            <Card withBorder>
-              <Title order={2} size="h4" mb="xs">
-                Work
-              </Title>
+            <Section title="Work">
               <Text size="sm">Recorded by {r.recordedByName ?? 'an unknown user'}</Text>
               <Text size="sm">
                 Assigned to {r.assigneeId ? (r.assigneeName ?? 'an unknown user') : 'nobody'}
@@ -362,26 +325,23 @@ export function ReportPage() {
                   Referred to a case
                 </AnchorLink>
               )}
-            </Card>
+            </Section>
             {supervisor && ['received', 'in_assessment', 'development'].includes(r.state) && (
-              <Card withBorder>
+              <Section>
                 <AssignAction report={r} onDone={refresh} />
-              </Card>
+              </Section>
             )}
             {canSubmit && (
-              <Card withBorder>
+              <Section>
                 <SubmitAction report={r} onDone={refresh} />
-              </Card>
+              </Section>
             )}
             {supervisor && r.state === 'awaiting_review' && (
-              <Card withBorder>
+              <Section>
                 <ReviewAction report={r} onDone={refresh} />
-              </Card>
+              </Section>
             )}
-            <Card withBorder>
-              <Title order={2} size="h4" mb="xs">
-                Possible duplicates
-              </Title>
+            <Section title="Possible duplicates">
               {r.possibleDuplicates.length === 0 ? (
                 <Text c="dimmed" size="sm">
                   None found.
@@ -402,7 +362,7 @@ export function ReportPage() {
                   Linked: {r.linkedReports.map((l) => l.reference).join(', ')}
                 </Text>
               )}
-            </Card>
+            </Section>
           </Stack>
         </Grid.Col>
       </Grid>

@@ -1,12 +1,10 @@
 import {
   Badge,
   Button,
-  Card,
   Group,
   Modal,
   MultiSelect,
   Stack,
-  Table,
   Text,
   TextInput,
   VisuallyHidden,
@@ -15,9 +13,11 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api, ApiError, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
 import { ROLES } from '../codes';
-import { label, options, PageTitle, PersonPicker, personName, ProblemAlert, QueryState } from '../ui';
+import { Section } from '../components/section';
+import { DataTable } from '../components/table';
+import { label, options, PageTitle, PersonPicker, personName, ProblemAlert, QueryState, showOn } from '../ui';
 
 function RolesEditor({ user }: { user: Schemas['UserView'] }) {
   const queryClient = useQueryClient();
@@ -185,7 +185,7 @@ function CreateUser() {
       form.reset();
       void queryClient.invalidateQueries({ queryKey: ['users'] });
     },
-    onError: (e) => e instanceof ApiError && form.setErrors(e.fieldErrors),
+    onError: showOn(form),
   });
   return (
     <form onSubmit={form.onSubmit((v) => create.mutate(v))}>
@@ -224,39 +224,24 @@ export function UsersPage() {
   return (
     <>
       <PageTitle>Users</PageTitle>
-      <Card withBorder mb="md">
+      <Section title="Create a user" mb="md">
         <CreateUser />
-      </Card>
+      </Section>
       <QueryState query={users} what="Loading users" />
       {users.data && (
-        <Table striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Email</Table.Th>
-              <Table.Th>Roles</Table.Th>
-              <Table.Th>Linked</Table.Th>
-              <Table.Th>State</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {users.data.items.map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.displayName}</Table.Td>
-                <Table.Td>{u.email}</Table.Td>
-                <Table.Td>
-                  <RolesEditor user={u} />
-                </Table.Td>
-                <Table.Td>
-                  <LinkPerson user={u} />
-                </Table.Td>
-                <Table.Td>
-                  <EnableToggle user={u} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          rows={users.data.items}
+          rowKey={(u) => u.id}
+          empty="No users."
+          highlightOnHover={false}
+          columns={[
+            { header: 'Name', cell: (u) => u.displayName },
+            { header: 'Email', cell: (u) => u.email },
+            { header: 'Roles', cell: (u) => <RolesEditor user={u} /> },
+            { header: 'Linked', cell: (u) => <LinkPerson user={u} /> },
+            { header: 'State', cell: (u) => <EnableToggle user={u} /> },
+          ]}
+        />
       )}
     </>
   );

@@ -1,20 +1,14 @@
-import { Button, Card, Grid, Group, Select, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Grid, Group, Text, TextInput, Title } from '@mantine/core';
 import { BarChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Schemas, unwrap } from '../api/client';
 import { ALERT_KINDS } from '../codes';
-import {
-  AnchorLink,
-  day,
-  options,
-  PageTitle,
-  ProblemAlert,
-  QueryState,
-  StateBadge,
-  useDepartments,
-} from '../ui';
+import { chosen, FilterBar, FilterSelect, useFilters } from '../components/filters';
+import { Section } from '../components/section';
+import { DataTable } from '../components/table';
+import { AnchorLink, day, PageTitle, QueryState, StateBadge, useDepartments } from '../ui';
 
 function AlertActions({ alert }: { alert: Schemas['AlertView'] }) {
   const queryClient = useQueryClient();
@@ -82,60 +76,51 @@ function AlertActions({ alert }: { alert: Schemas['AlertView'] }) {
 }
 
 export function AlertsTable({ items }: { items: Schemas['AlertView'][] }) {
-  if (items.length === 0) return <Text c="dimmed">No alerts.</Text>;
   return (
-    <Table striped data-testid="alerts">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Person</Table.Th>
-          <Table.Th>Department</Table.Th>
-          <Table.Th>Alert</Table.Th>
-          <Table.Th>Level</Table.Th>
-          <Table.Th>Due</Table.Th>
-          <Table.Th>Status</Table.Th>
-          <Table.Th>Action</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {items.map((a) => (
-          <Table.Tr key={a.id}>
-            <Table.Td>
+    <DataTable
+      testId="alerts"
+      rows={items}
+      rowKey={(a) => a.id}
+      empty="No alerts."
+      highlightOnHover={false}
+      columns={[
+        {
+          header: 'Person',
+          cell: (a) => (
+            <>
               <AnchorLink to="/people/$id" params={{ id: a.workforceMember.id }}>
                 {a.workforceMember.givenName} {a.workforceMember.familyName}
               </AnchorLink>{' '}
               <Text span size="xs" c="dimmed">
                 {a.workforceMember.staffNumber}
               </Text>
-            </Table.Td>
-            <Table.Td>{a.workforceMember.departmentName ?? 'No department'}</Table.Td>
-            <Table.Td>
-              <StateBadge state={a.kind} />
-            </Table.Td>
-            <Table.Td>{a.level ?? '—'}</Table.Td>
-            <Table.Td>{day(a.dueOn)}</Table.Td>
-            <Table.Td>
-              <StateBadge state={a.status} />
-            </Table.Td>
-            <Table.Td>
-              <AlertActions alert={a} />
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+            </>
+          ),
+        },
+        { header: 'Department', cell: (a) => a.workforceMember.departmentName ?? 'No department' },
+        { header: 'Alert', cell: (a) => <StateBadge state={a.kind} /> },
+        { header: 'Level', cell: (a) => a.level ?? '—' },
+        { header: 'Due', cell: (a) => day(a.dueOn) },
+        { header: 'Status', cell: (a) => <StateBadge state={a.status} /> },
+        { header: 'Action', cell: (a) => <AlertActions alert={a} /> },
+      ]}
+    />
   );
 }
 
 export function VettingPage() {
   const departments = useDepartments();
-  const [department, setDepartment] = useState<string | null>(null);
-  const [kind, setKind] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>('open');
+  const f = useFilters({
+    department: null as string | null,
+    kind: null as string | null,
+    status: 'open',
+  });
+  const v = f.values;
   const query = {
     limit: 100,
-    departmentId: department ?? undefined,
-    kind: (kind ?? undefined) as Schemas['AlertKind'] | undefined,
-    status: (status ?? undefined) as Schemas['AlertStatus'] | undefined,
+    departmentId: v.department ?? undefined,
+    kind: chosen<Schemas['AlertKind']>(v.kind),
+    status: chosen<Schemas['AlertStatus']>(v.status),
   };
   const alerts = useQuery({
     queryKey: ['alerts', query],
@@ -151,10 +136,7 @@ export function VettingPage() {
       <PageTitle>Vetting</PageTitle>
       <Grid mb="md">
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <Card withBorder h="100%">
-            <Title order={2} size="h4">
-              Compliance now
-            </Title>
+          <Section title="Compliance now" h="100%">
             <QueryState query={compliance} />
             {c && (
               <>
@@ -174,13 +156,10 @@ export function VettingPage() {
                 </Text>
               </>
             )}
-          </Card>
+          </Section>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Card withBorder>
-            <Title order={2} size="h4" mb="xs">
-              Compliance by department
-            </Title>
+          <Section title="Compliance by department">
             {c && (
               <BarChart
                 h={220}
@@ -199,38 +178,30 @@ export function VettingPage() {
                 aria-label="People up to date and not, per department"
               />
             )}
-          </Card>
+          </Section>
         </Grid.Col>
       </Grid>
       <Title order={2} size="h3" mb="sm">
         Alerts
       </Title>
-      <Group mb="md" align="end">
-        <Select
+      <FilterBar>
+        <FilterSelect
           label="Department"
           data={departments.list.map((d) => ({ value: d.id, label: d.name }))}
-          value={department}
-          onChange={setDepartment}
-          clearable
           searchable
           w={260}
+          {...f.select('department')}
         />
-        <Select label="Kind" data={options(ALERT_KINDS)} value={kind} onChange={setKind} clearable w={200} />
-        <Select
+        <FilterSelect label="Kind" codes={ALERT_KINDS} {...f.select('kind')} />
+        <FilterSelect
           label="Status"
-          data={options(['open', 'acknowledged', 'resolved'])}
-          value={status}
-          onChange={setStatus}
-          clearable
+          codes={['open', 'acknowledged', 'resolved']}
           w={180}
+          {...f.select('status')}
         />
-      </Group>
-      <ProblemAlert error={alerts.error} />
-      {alerts.isPending ? (
-        <QueryState query={alerts} what="Loading alerts" />
-      ) : (
-        alerts.data && <AlertsTable items={alerts.data.items} />
-      )}
+      </FilterBar>
+      <QueryState query={alerts} what="Loading alerts" />
+      {alerts.data && <AlertsTable items={alerts.data.items} />}
     </>
   );
 }

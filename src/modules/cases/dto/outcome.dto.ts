@@ -109,6 +109,14 @@ export class SeverityAssessmentView {
   @ApiProperty({ example: '7d3a8f1e-4c2b-4b9d-a6e5-3f1c9b8d2a67', format: 'uuid' })
   assessedBy: string;
 
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The assessor’s display name',
+  })
+  assessedByName: string | null;
+
   @ApiProperty({ example: '2026-05-14T13:20:00.000Z', format: 'date-time' })
   assessedAt: string;
 }
@@ -205,11 +213,31 @@ export class OutcomeView {
   })
   confirmedBy: string | null;
 
+  @ApiProperty({
+    example: 'Tom Reid',
+    nullable: true,
+    type: String,
+    description: 'The confirming supervisor’s display name',
+  })
+  confirmedByName: string | null;
+
   @ApiProperty({ example: null, format: 'date-time', nullable: true, type: String })
   finalisedAt: string | null;
 
-  @ApiProperty({ example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45', format: 'uuid' })
+  @ApiProperty({
+    example: '5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45',
+    format: 'uuid',
+    description: 'Who proposed it',
+  })
   recordedBy: string;
+
+  @ApiProperty({
+    example: 'Priya Shah',
+    nullable: true,
+    type: String,
+    description: 'The proposer’s display name',
+  })
+  recordedByName: string | null;
 
   @ApiProperty({ example: '2026-05-11T08:42:17.000Z', format: 'date-time' })
   recordedAt: string;
