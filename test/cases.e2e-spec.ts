@@ -1227,7 +1227,10 @@ describe('cases', () => {
         receivedAt: '2020-01-31T23:30:00Z',
       });
       const recent = await report([{ workforceMemberId: officer, role: 'subject' }]);
-      const fromIntel = await create({ workforceMemberIds: [officer], intelligenceReportIds: [recent.id, old.id] });
+      const fromIntel = await create({
+        workforceMemberIds: [officer],
+        intelligenceReportIds: [recent.id, old.id],
+      });
       expect(await regimeOf(fromIntel.id)).toMatchObject({
         cameToAttentionOn: '2020-01-31',
         subjects: [{ regime: '2012' }],

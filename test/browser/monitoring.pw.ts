@@ -45,9 +45,9 @@ async function apiToken(role: string): Promise<string> {
   });
   return ((await r.json()) as { accessToken: string }).accessToken;
 }
-async function api<T>(token: string, path: string, body?: unknown): Promise<T> {
+async function api<T>(token: string, path: string, body?: unknown, method?: string): Promise<T> {
   const r = await fetch(`${state.base}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
+    method: method ?? (body === undefined ? 'GET' : 'POST'),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -79,6 +79,16 @@ test.describe('ICT monitoring', () => {
       name: `Records management ${Date.now().toString(36)}`,
     });
     const supervisor = await apiToken('supervisor');
+    // The journey starts from a rule not yet enabled, at its default thresholds (the demo enables every rule).
+    const current = (
+      await api<{ code: string; version: number }[]>(supervisor, '/api/v1/monitoring/rules')
+    ).find((r) => r.code === 'vulnerable_repeat_access')!;
+    await api(
+      supervisor,
+      '/api/v1/monitoring/rules/vulnerable_repeat_access',
+      { version: current.version, enabled: false, thresholds: { minDays: 3, windowDays: 14 } },
+      'PATCH',
+    );
     const me = await api<{ workforceMemberId: string | null }>(supervisor, '/api/v1/auth/me');
     const members = (
       await api<{ items: { id: string; staffNumber: string; departmentId: string | null }[] }>(
