@@ -131,7 +131,7 @@ describe('audit trail', () => {
         clientAddress: null,
       },
       {
-        action: 'workforce.read',
+        action: 'workforce_member.read',
         resourceType: 'workforce_member',
         resourceId: member,
         subjectIds: [member],
@@ -139,9 +139,14 @@ describe('audit trail', () => {
     );
     const found = async () =>
       (
-        await call(t.app, 'GET', `/api/v1/audit/events?workforceMemberId=${member}&action=workforce.read`, {
-          token: auditor.token,
-        })
+        await call(
+          t.app,
+          'GET',
+          `/api/v1/audit/events?workforceMemberId=${member}&action=workforce_member.read`,
+          {
+            token: auditor.token,
+          },
+        )
       ).body.items.map((e: { requestId: string }) => e.requestId);
     expect(await found()).toEqual(['flush-1']);
     // As the worker does (job audit-subjects-flush), on the app's own role.

@@ -245,6 +245,7 @@ export const RULES_NOT_IN_SCHEMA: Record<string, string> = {
   isObject: 'stated by `type: object`',
   isNumber: 'stated by `type: number`',
   isFinancialYear: 'a real financial year: stated by the pattern its decorator adds and the description',
+  isCatalogueCode: 'an audit action or resource type of the catalogue: stated as `enum` by src/app.ts',
 };
 
 type Schema = SchemaObject | ReferenceObject;

@@ -73,6 +73,15 @@ test.describe('the console', () => {
     const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
     const js = await request.get(asset);
     expect(js.headers()['cache-control']).toContain('immutable');
+    // Compressed once at build time, sent as the browser accepts; the same script either way.
+    const plain = await request.get(asset, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers()['content-encoding']).toBeUndefined();
+    for (const encoding of ['br', 'gzip']) {
+      const packed = await request.get(asset, { headers: { 'accept-encoding': encoding } });
+      expect(packed.headers()['content-encoding']).toBe(encoding);
+      expect(packed.headers()['vary']).toMatch(/accept-encoding/i);
+      expect(await packed.text()).toBe(await plain.text());
+    }
     expect((await request.get('/api/v1/nothing-here')).headers()['content-type']).toContain('problem+json');
     expect((await request.get('/health/live')).status()).toBe(200);
     expect((await request.get('/admin/queues')).status()).toBe(401);

@@ -76,6 +76,9 @@ export async function serveConsole(fastify: FastifyInstance, dir = consoleDirect
       wildcard: true,
       // File names carry their content's hash: a new build gets new names.
       immutable: true,
+      // The build writes .br and .gz beside each script and style sheet (web/vite.config.ts): sent to a
+      // browser that accepts them, with Vary: Accept-Encoding.
+      preCompressed: true,
       maxAge: 365 * 24 * 3600 * 1000,
     });
     for (const file of ['favicon.svg']) {

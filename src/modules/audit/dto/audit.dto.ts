@@ -1,11 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsOptional, Matches } from 'class-validator';
+import { IsEnum, IsOptional, Matches, ValidateBy } from 'class-validator';
+import { AUDIT_ACTIONS, AUDIT_RESOURCE_TYPES } from '../../../catalogue.js';
 import { OptionalDateTime, OptionalUuid } from '../../../common/dto.js';
 import { PageMeta, PageQuery } from '../../../common/pagination.js';
 import { Role } from '../../../common/auth/roles.js';
 import { AuditOutcome } from '../audit.types.js';
 
-const CODE = /^[a-z_]+(\.[a-z_-]+)*$/;
+/**
+ * One of the catalogue's codes (src/catalogue.ts), as the OpenAPI document lists them: an unknown action or
+ * resource type is a 400 naming the parameter, not an empty page. The list is read when a value is checked,
+ * not when the class is defined (the catalogue imports every module's codes).
+ */
+const CatalogueCode = (what: string, codes: () => readonly string[]): PropertyDecorator =>
+  ValidateBy({
+    name: 'isCatalogueCode',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && codes().includes(value),
+      defaultMessage: (args) => `${args?.property ?? what} must be ${what} listed in the API description`,
+    },
+  });
 
 export class AuditQuery extends PageQuery {
   @OptionalUuid('Events by this user')
@@ -13,7 +26,7 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'intelligence_report' })
   @IsOptional()
-  @Matches(CODE, { message: 'resourceType must be a resource type code' })
+  @CatalogueCode('a resource type', () => AUDIT_RESOURCE_TYPES)
   resourceType?: string;
 
   @ApiPropertyOptional({ description: 'With resourceType: events about this one record' })
@@ -26,7 +39,7 @@ export class AuditQuery extends PageQuery {
 
   @ApiPropertyOptional({ example: 'intelligence.read' })
   @IsOptional()
-  @Matches(CODE, { message: 'action must be an action code' })
+  @CatalogueCode('an audit action', () => AUDIT_ACTIONS)
   action?: string;
 
   @ApiPropertyOptional({ enum: AuditOutcome, enumName: 'AuditOutcome' })
