@@ -75,6 +75,16 @@ describe('contracts', () => {
     expect(serialiseOpenApi(buildOpenApiDocument(t.app))).toBe(committed);
   });
 
+  it('names every JSON property in camelCase, in every body and answer (issue 27)', () => {
+    const document = buildOpenApiDocument(t.app);
+    const notCamel = Object.entries(document.components?.schemas ?? {}).flatMap(([name, schema]) =>
+      Object.keys((schema as SchemaObject).properties ?? {})
+        .filter((property) => !/^[a-z][A-Za-z0-9]*$/.test(property))
+        .map((property) => `${name}.${property}`),
+    );
+    expect(notCamel).toEqual([]);
+  });
+
   it('describes every operation: a summary, who may call it, and its errors as problem+json', () => {
     const document = buildOpenApiDocument(t.app);
     const lacking: string[] = [];

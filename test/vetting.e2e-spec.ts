@@ -715,11 +715,11 @@ describe('workforce and vetting', () => {
       expect(res.status).toBe(200);
       expect(res.body.asOf).toBe(TODAY);
       expect(res.body.total).toBe(
-        res.body.byState.up_to_date +
-          res.body.byState.renewal_due +
+        res.body.byState.upToDate +
+          res.body.byState.renewalDue +
           res.body.byState.overdue +
-          res.body.byState.below_required +
-          res.body.byState.no_clearance,
+          res.body.byState.belowRequired +
+          res.body.byState.noClearance,
       );
       const dep = res.body.byDepartment.find((g: { key: string }) => g.key === department);
       // SW-A (up to date), SW-B (renewed), SW-C (overdue), SW-D (moved: no requirement, holds RV) + WF-1 and import rows.

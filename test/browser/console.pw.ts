@@ -1,26 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, type Locator, type Page, test } from '@playwright/test';
-
-const state = JSON.parse(readFileSync(new URL('../../.playwright/state.json', import.meta.url), 'utf8')) as {
-  password: string;
-  base: string;
-};
-const email = (role: string) => `${role.replace('_', '-')}@demo.lantern.local`;
-const docs = (name: string) => new URL(`../../docs/${name}`, import.meta.url).pathname;
-
-async function signIn(
-  page: Page,
-  role: string,
-  password = state.password,
-  address = email(role),
-): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(address);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
-}
+import { accessible, api, apiToken, docs, email, signIn, state } from './journey.js';
 
 /** A case found in the Cases list, filtered by its status, and opened by its reference. */
 async function openCase(page: Page, status: string, reference: string): Promise<void> {
@@ -31,34 +10,7 @@ async function openCase(page: Page, status: string, reference: string): Promise<
   await expect(page.getByRole('heading', { name: `Case ${reference}` })).toBeVisible();
 }
 
-/** No serious or critical accessibility violation on the screen as it is. */
-async function accessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join('; ')})`,
-    );
-  expect(bad).toEqual([]);
-}
-
-async function apiToken(role: string): Promise<string> {
-  const r = await fetch(`${state.base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: email(role), password: state.password }),
-  });
-  return ((await r.json()) as { accessToken: string }).accessToken;
-}
-async function apiGet<T>(token: string, path: string): Promise<T> {
-  const r = await fetch(`${state.base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
+const apiGet = <T>(token: string, path: string): Promise<T> => api<T>(token, path);
 
 test.describe('the console', () => {
   test('is served with a strict CSP, long-cached hashed assets, index.html never cached, and leaves /api alone', async ({

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { accessible, api, apiToken, docs, signIn, state } from './journey.js';
 
 /**
  * ICT monitoring in the console (issue 29): a supervisor tries a rule over a past period, sees the flags by
@@ -8,53 +7,6 @@ import { expect, type Page, test } from '@playwright/test';
  * registers a source system, sees its key once, rotates and revokes it. Events are sent the way a force's
  * system sends them: NDJSON with the source's key.
  */
-const state = JSON.parse(readFileSync(new URL('../../.playwright/state.json', import.meta.url), 'utf8')) as {
-  password: string;
-  base: string;
-};
-const email = (role: string) => `${role.replace('_', '-')}@demo.lantern.local`;
-const docs = (name: string) => new URL(`../../docs/${name}`, import.meta.url).pathname;
-
-async function signIn(page: Page, role: string): Promise<void> {
-  await page.goto('/');
-  await page.getByLabel('Email').fill(email(role));
-  await page.getByRole('textbox', { name: 'Password' }).fill(state.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('signed-in-as')).toBeVisible();
-}
-
-async function accessible(page: Page): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join('; ')})`,
-    );
-  expect(bad).toEqual([]);
-}
-
-async function apiToken(role: string): Promise<string> {
-  const r = await fetch(`${state.base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: email(role), password: state.password }),
-  });
-  return ((await r.json()) as { accessToken: string }).accessToken;
-}
-async function api<T>(token: string, path: string, body?: unknown, method?: string): Promise<T> {
-  const r = await fetch(`${state.base}${path}`, {
-    method: method ?? (body === undefined ? 'GET' : 'POST'),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
-  return (await r.json()) as T;
-}
-
 const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 const addDays = (day: string, n: number): string => {
   const d = new Date(`${day}T12:00:00Z`);

@@ -241,6 +241,28 @@ export type CapacityFigureRow = {
 };
 
 /**
+ * The capacity figure's row, the same in the straightforward SQL and the read model's: the month ends `m`, the
+ * analysts now, and per month end the open intelligence `qi` and cases `qc` (each statement's own laterals).
+ */
+const CAPACITY_ROW =
+  sql.raw(`analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
+SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
+       analysts.n AS analysts,
+       qi.open AS open_intelligence,
+       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
+       qi.oldest AS oldest_intelligence_days,
+       qi.past AS intelligence_past_target,
+       qc.open AS open_cases,
+       qc.investigators,
+       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
+       qc.unassigned AS unassigned_cases,
+       qc.oldest AS oldest_case_days,
+       qc.past AS cases_past_target
+  FROM m
+ CROSS JOIN analysts
+`);
+
+/**
  * The unit's queues at the end of each month and today: open intelligence and cases, per analyst and per
  * investigator, the oldest item, items past their target. An item is open at an instant when it was
  * received/recorded before it and not decided/finalised by then (from the stored timestamps, not a
@@ -293,21 +315,7 @@ cases AS MATERIALIZED (
     FROM case_record c
    WHERE ${and(caseWhere)}
 ),
-analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
-SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
-       analysts.n AS analysts,
-       qi.open AS open_intelligence,
-       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
-       qi.oldest AS oldest_intelligence_days,
-       qi.past AS intelligence_past_target,
-       qc.open AS open_cases,
-       qc.investigators,
-       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
-       qc.unassigned AS unassigned_cases,
-       qc.oldest AS oldest_case_days,
-       qc.past AS cases_past_target
-  FROM m
- CROSS JOIN analysts
+${CAPACITY_ROW}
  CROSS JOIN LATERAL (
    SELECT count(*)::int AS open,
           (m.as_of - min((x.received_at AT TIME ZONE ${LONDON})::date))::int AS oldest,
@@ -436,21 +444,7 @@ cases AS MATERIALIZED (
    WHERE x.n > 0
    GROUP BY 1, 2, 3, 4
 ),
-analysts AS (SELECT count(*)::int AS n FROM app_user WHERE enabled AND 'analyst' = ANY (roles))
-SELECT m.period, m.as_of::text AS as_of, case_financial_year(m.as_of) AS fy,
-       analysts.n AS analysts,
-       qi.open AS open_intelligence,
-       round(qi.open::numeric / NULLIF(analysts.n, 0), 1)::text AS intelligence_per_analyst,
-       qi.oldest AS oldest_intelligence_days,
-       qi.past AS intelligence_past_target,
-       qc.open AS open_cases,
-       qc.investigators,
-       round(qc.open::numeric / NULLIF(qc.investigators, 0), 1)::text AS cases_per_investigator,
-       qc.unassigned AS unassigned_cases,
-       qc.oldest AS oldest_case_days,
-       qc.past AS cases_past_target
-  FROM m
- CROSS JOIN analysts
+${CAPACITY_ROW}
  CROSS JOIN e
  CROSS JOIN LATERAL (SELECT array_position(e.ends, m.as_of) AS k) k
  CROSS JOIN LATERAL (

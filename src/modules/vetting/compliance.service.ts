@@ -58,14 +58,14 @@ export class ComplianceService {
       };
       const all = rows.find((r) => r.dim === 'all');
       const byState: StateCounts = {
-        up_to_date: all ? n(all.up_to_date) : 0,
-        renewal_due: all ? n(all.renewal_due) : 0,
+        upToDate: all ? n(all.up_to_date) : 0,
+        renewalDue: all ? n(all.renewal_due) : 0,
         overdue: all ? n(all.overdue) : 0,
-        below_required: all ? n(all.below_required) : 0,
-        no_clearance: all ? n(all.no_clearance) : 0,
+        belowRequired: all ? n(all.below_required) : 0,
+        noClearance: all ? n(all.no_clearance) : 0,
       };
       const total = all ? n(all.total) : 0;
-      const upToDate = byState.up_to_date + byState.renewal_due;
+      const upToDate = byState.upToDate + byState.renewalDue;
       const order = (a: ComplianceGroup, b: ComplianceGroup): number =>
         String(a.label ?? a.key ?? '').localeCompare(String(b.label ?? b.key ?? ''));
       const view: ComplianceView = {
@@ -77,7 +77,7 @@ export class ComplianceService {
         notUpToDateShare: total === 0 ? 0 : share(total - upToDate, total),
         byState,
         expired: byState.overdue,
-        belowRequired: byState.below_required,
+        belowRequired: byState.belowRequired,
         dueWithin: {
           days30: all ? n(all.due30) : 0,
           days60: all ? n(all.due60) : 0,

@@ -3664,19 +3664,31 @@ export interface components {
             version: number;
         };
         StateCounts: {
-            /** @example 2540 */
-            up_to_date: number;
-            /** @example 131 */
-            renewal_due: number;
-            /** @example 184 */
-            overdue: number;
-            /** @example 58 */
-            below_required: number;
             /**
-             * @description No clearance in force, and the post requires no level
+             * @description up_to_date
+             * @example 2540
+             */
+            upToDate: number;
+            /**
+             * @description renewal_due
+             * @example 131
+             */
+            renewalDue: number;
+            /**
+             * @description overdue
+             * @example 184
+             */
+            overdue: number;
+            /**
+             * @description below_required
+             * @example 58
+             */
+            belowRequired: number;
+            /**
+             * @description no_clearance: no clearance in force, and the post requires no level
              * @example 71
              */
-            no_clearance: number;
+            noClearance: number;
         };
         DueWithin: {
             /** @example 42 */
@@ -9139,11 +9151,11 @@ export interface operations {
                      *       "share": 0.895,
                      *       "notUpToDateShare": 0.105,
                      *       "byState": {
-                     *         "up_to_date": 2540,
-                     *         "renewal_due": 131,
+                     *         "upToDate": 2540,
+                     *         "renewalDue": 131,
                      *         "overdue": 184,
-                     *         "below_required": 58,
-                     *         "no_clearance": 71
+                     *         "belowRequired": 58,
+                     *         "noClearance": 71
                      *       },
                      *       "expired": 184,
                      *       "belowRequired": 58,

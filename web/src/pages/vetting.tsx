@@ -147,8 +147,8 @@ export function VettingPage() {
                   {c.upToDate} of {c.total} people up to date (as of {day(c.asOf)})
                 </Text>
                 <Text size="sm">
-                  Overdue {c.byState.overdue} · renewal due {c.byState.renewal_due} · below required{' '}
-                  {c.byState.below_required} · no clearance {c.byState.no_clearance}
+                  Overdue {c.byState.overdue} · renewal due {c.byState.renewalDue} · below required{' '}
+                  {c.byState.belowRequired} · no clearance {c.byState.noClearance}
                 </Text>
                 <Text size="sm">
                   Due within 30 / 60 / 90 days: {c.dueWithin.days30} / {c.dueWithin.days60} /{' '}

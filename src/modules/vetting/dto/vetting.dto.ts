@@ -393,13 +393,17 @@ export class DueWithin {
   @ApiProperty({ example: 151 }) days90: number;
 }
 
+/** People by vetting state (the states' codes, `up_to_date` … `no_clearance`, as camelCase keys). */
 export class StateCounts {
-  @ApiProperty({ example: 2540 }) up_to_date: number;
-  @ApiProperty({ example: 131 }) renewal_due: number;
-  @ApiProperty({ example: 184 }) overdue: number;
-  @ApiProperty({ example: 58 }) below_required: number;
-  @ApiProperty({ example: 71, description: 'No clearance in force, and the post requires no level' })
-  no_clearance: number;
+  @ApiProperty({ example: 2540, description: 'up_to_date' }) upToDate: number;
+  @ApiProperty({ example: 131, description: 'renewal_due' }) renewalDue: number;
+  @ApiProperty({ example: 184, description: 'overdue' }) overdue: number;
+  @ApiProperty({ example: 58, description: 'below_required' }) belowRequired: number;
+  @ApiProperty({
+    example: 71,
+    description: 'no_clearance: no clearance in force, and the post requires no level',
+  })
+  noClearance: number;
 }
 
 /** `GET /vetting/compliance`: the figure as at a date (default: today). */
