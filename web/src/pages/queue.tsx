@@ -1,11 +1,11 @@
 import { Badge, Grid, Group, NativeSelect } from '@mantine/core';
-import { BarChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Schemas, unwrap } from '../api/client';
 import { CATEGORIES, OPEN_STATES } from '../codes';
 import { chosen, FilterBar, FilterCheck, FilterSelect, ticked, useFilters } from '../components/filters';
 import { grading, reportColumns } from '../components/lists';
+import { SideBarChart } from '../components/charts';
 import { Section, Stat } from '../components/section';
 import { DataTable } from '../components/table';
 import { AnchorLink, PageTitle, QueryState, useAnalysts } from '../ui';
@@ -71,7 +71,7 @@ function QueueSummary() {
       <Grid.Col span={{ base: 12, lg: 7 }}>
         <Section title="Load per analyst">
           {s && (
-            <BarChart
+            <SideBarChart
               h={180}
               data={s.perAnalyst.map((a) => ({
                 analyst: a.displayName,

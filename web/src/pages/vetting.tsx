@@ -1,11 +1,11 @@
 import { Button, Grid, Group, Text, TextInput, Title } from '@mantine/core';
-import { BarChart } from '@mantine/charts';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, type Schemas, unwrap } from '../api/client';
 import { ALERT_KINDS } from '../codes';
 import { chosen, FilterBar, FilterSelect, useFilters } from '../components/filters';
+import { SideBarChart } from '../components/charts';
 import { Section } from '../components/section';
 import { DataTable } from '../components/table';
 import { AnchorLink, day, PageTitle, QueryState, StateBadge, useDepartments } from '../ui';
@@ -161,7 +161,7 @@ export function VettingPage() {
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Section title="Compliance by department">
             {c && (
-              <BarChart
+              <SideBarChart
                 h={220}
                 data={c.byDepartment.map((d) => ({
                   department: d.label ?? departments.name(d.key),
