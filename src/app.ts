@@ -12,7 +12,7 @@ import { TokenAuthenticator } from './common/auth/access.guard.js';
 import { registerCsvParser, registerJsonParser, registerNdjsonParser } from './common/body.js';
 import { SOURCE_KEY_HEADER } from './modules/monitoring/sources.service.js';
 import { logRequests } from './common/logging.js';
-import { describeOperations, routesByOperation } from './common/openapi.js';
+import { describeEnums, describeOperations, routesByOperation } from './common/openapi.js';
 import { rejectIllFormedText } from './common/validation.js';
 import { type AppConfig, trustedProxies } from './config/app-config.js';
 import { serveConsole } from './modules/console/serve-console.js';
@@ -42,6 +42,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   // Roles, constraints, examples and the errors every route can answer, from the metadata the guard, the
   // pipes and the validators enforce.
   describeOperations(document, routesByOperation(app, operationId), ERROR_CODES);
+  // What each code means, in the enum's own schema.
+  describeEnums(document);
   // The catalogue (src/catalogue.ts): every problem's `code`, every audit event's `action` and
   // `resourceType`, as enums, in the answers and in the audit search's filters.
   enumerate(document, 'Problem', 'code', ERROR_CODES);

@@ -10,7 +10,7 @@ import AjvModule from 'ajv';
 import formatsModule from 'ajv-formats';
 import { getMetadataStorage } from 'class-validator';
 import { INT4_MAX } from '../src/common/dto.js';
-import { exampleOf, RULES_NOT_IN_SCHEMA, unstatedRules } from '../src/common/openapi.js';
+import { describeEnums, exampleOf, RULES_NOT_IN_SCHEMA, unstatedRules } from '../src/common/openapi.js';
 import type { Role } from '../src/common/auth/roles.js';
 import { cloneDatabase, startApp, type TestApp } from './helpers/app.js';
 import { call, userWith } from './helpers/http.js';
@@ -83,6 +83,14 @@ describe('contracts', () => {
         .map((property) => `${name}.${property}`),
     );
     expect(notCamel).toEqual([]);
+  });
+
+  it('states what every code of every enum means (src/common/enum-meanings.ts)', () => {
+    const document = buildOpenApiDocument(t.app);
+    // Run again on the finished document: every code has a meaning, and every meaning a code.
+    expect(describeEnums(structuredClone(document))).toEqual([]);
+    const vetting = document.components!.schemas!.VettingState as SchemaObject;
+    expect(vetting.description).toContain('- `below_required`: the post requires a level');
   });
 
   it('describes every operation: a summary, who may call it, and its errors as problem+json', () => {

@@ -14,6 +14,7 @@ import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth/roles.decorator.js';
 import type { Role } from './auth/roles.js';
+import { ENUM_MEANINGS } from './enum-meanings.js';
 import { CommonError, titleFor } from './problem.js';
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -151,6 +152,32 @@ function firstCodeIn(description: string, codes: string[]): string | undefined {
     if (at >= 0 && (!first || at < first.at)) first = { code, at };
   }
   return first?.code;
+}
+
+/**
+ * Writes what each code means into the description of every enum schema of the document (ENUM_MEANINGS,
+ * src/common/enum-meanings.ts): a list of the codes, each with its meaning, after any description it had.
+ * Returns the enums' problems (a code without a meaning, a meaning without a code) for the contract test.
+ */
+export function describeEnums(document: OpenAPIObject, meanings = ENUM_MEANINGS): string[] {
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    const values = (schema as SchemaObject).enum as unknown[] | undefined;
+    if (!values) continue;
+    const meaning = meanings[name] ?? {};
+    const codes = values.map(String);
+    for (const code of codes) if (!(code in meaning)) problems.push(`${name}.${code}: no meaning`);
+    for (const code of Object.keys(meaning))
+      if (!codes.includes(code)) problems.push(`${name}.${code}: not a code of the enum`);
+    const list = codes
+      .filter((code) => code in meaning)
+      .map((code) => `- \`${code}\`: ${meaning[code]}`)
+      .join('\n');
+    if (!list) continue;
+    const before = (schema as SchemaObject).description;
+    (schema as SchemaObject).description = before ? `${before}\n\n${list}` : list;
+  }
+  return problems;
 }
 
 /**

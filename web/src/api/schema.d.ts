@@ -1863,7 +1863,14 @@ export interface components {
              */
             refreshToken?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `analyst`: records and assesses intelligence, works cases
+         *     - `supervisor`: reviews queues, assigns work, approves assessments, referrals and case closure
+         *     - `vetting_officer`: manages clearances and vetting alerts; sees no intelligence
+         *     - `auditor`: reads the audit trail and figures; sees no intelligence text
+         *     - `admin`: users, roles, source systems and configuration; sees no intelligence
+         * @enum {string}
+         */
         Role: "analyst" | "supervisor" | "vetting_officer" | "auditor" | "admin";
         Me: {
             /**
@@ -2060,7 +2067,12 @@ export interface components {
              */
             generatedPassword?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `allowed`: the action was done
+         *     - `denied`: refused by the access rules (including a record the caller may not see)
+         *     - `failed`: attempted and failed (e.g. a wrong password)
+         * @enum {string}
+         */
         AuditOutcome: "allowed" | "denied" | "failed";
         AuditEventView: {
             /** @example 1042 */
@@ -2208,7 +2220,17 @@ export interface components {
              */
             version: number;
         };
-        /** @enum {string} */
+        /**
+         * @description - `RV`: recruitment vetting (default renewal 10 years)
+         *     - `MV`: management vetting (7 years)
+         *     - `NPPV1`: non-police personnel vetting, level 1 (3 years)
+         *     - `NPPV2`: non-police personnel vetting, level 2, abbreviated or full (3 years)
+         *     - `NPPV3`: non-police personnel vetting, level 3 (5 years)
+         *     - `CTC`: counter-terrorist check, national security vetting (5 years)
+         *     - `SC`: security check, national security vetting (10 years)
+         *     - `DV`: developed vetting, national security vetting (7 years)
+         * @enum {string}
+         */
         VettingLevel: "RV" | "MV" | "NPPV1" | "NPPV2" | "NPPV3" | "CTC" | "SC" | "DV";
         CreatePostRequest: {
             /** @example PSD-CCU-DS */
@@ -2293,7 +2315,15 @@ export interface components {
              */
             unchanged: number;
         };
-        /** @enum {string} */
+        /**
+         * @description - `officer`: police officer
+         *     - `staff`: police staff
+         *     - `special_constable`: special constable (volunteer officer)
+         *     - `pcso`: police community support officer
+         *     - `volunteer`: police support volunteer
+         *     - `contractor`: contractor engaged by the force
+         * @enum {string}
+         */
         MemberType: "officer" | "staff" | "special_constable" | "pcso" | "volunteer" | "contractor";
         CreateMemberRequest: {
             memberType: components["schemas"]["MemberType"];
@@ -2329,7 +2359,15 @@ export interface components {
              */
             leaveDate?: string | null;
         };
-        /** @enum {string} */
+        /**
+         * @description - `up_to_date`: a clearance in force at the level the post requires, not yet inside its renewal window
+         *     - `renewal_due`: up to date, but inside the renewal window before expiry
+         *     - `overdue`: the clearance has expired
+         *     - `below_required`: the post requires a level the person does not hold
+         *     - `no_clearance`: no clearance in force, and the post requires no level
+         *     - `left`: has left the force (out of the compliance figure from the leaving date)
+         * @enum {string}
+         */
         VettingState: "up_to_date" | "renewal_due" | "overdue" | "below_required" | "no_clearance" | "left";
         MemberVetting: {
             /** @example up_to_date */
@@ -2451,12 +2489,39 @@ export interface components {
         };
         /**
          * @description How it was received
+         *
+         *     - `in_person`: told in person
+         *     - `telephone`: by telephone
+         *     - `email`: by e-mail
+         *     - `letter`: by letter
+         *     - `online_form`: through an online form
+         *     - `reporting_line`: through the confidential reporting line
+         *     - `system_alert`: from a system alert (e.g. ICT monitoring)
+         *     - `referral`: referred by another body
+         *     - `other`: another way
          * @enum {string}
          */
         ReceiptMethod: "in_person" | "telephone" | "email" | "letter" | "online_form" | "reporting_line" | "system_alert" | "referral" | "other";
-        /** @enum {string} */
+        /**
+         * @description - `colleague`: a colleague
+         *     - `member_of_public`: a member of the public
+         *     - `anonymous`: anonymous (e.g. the confidential reporting line)
+         *     - `partner_agency`: a partner agency (health, social care, support services)
+         *     - `ict_monitoring`: an audit or ICT monitoring hit (a lead from a monitoring rule)
+         *     - `covert_source`: a covert source
+         *     - `other_force`: another police force
+         *     - `complaint`: a complaint
+         *     - `self_declaration`: the subject’s own declaration (a notifiable association or change of circumstances)
+         *     - `iopc`: the Independent Office for Police Conduct
+         *     - `other`: another source
+         * @enum {string}
+         */
         SourceType: "colleague" | "member_of_public" | "anonymous" | "partner_agency" | "ict_monitoring" | "covert_source" | "other_force" | "complaint" | "self_declaration" | "iopc" | "other";
-        /** @enum {string} */
+        /**
+         * @description - `3x5x2`: the national 3x5x2 scheme (since 2016): source 1–3, intelligence A–E, handling P or C
+         *     - `5x5x5`: the legacy 5x5x5 scheme: source A–E, intelligence 1–5, handling 1–5 (never converted)
+         * @enum {string}
+         */
         GradingScheme: "3x5x2" | "5x5x5";
         GradingInput: {
             scheme: components["schemas"]["GradingScheme"];
@@ -2484,9 +2549,30 @@ export interface components {
              */
             handlingConditions?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `abuse_of_position_sexual`: abuse of position for a sexual purpose (APSP)
+         *     - `infiltration`: infiltration of the force by criminals
+         *     - `disclosure_of_information`: unauthorised disclosure of information
+         *     - `perverting_justice`: perverting the course of justice
+         *     - `sexual_misconduct`: sexual misconduct
+         *     - `drugs`: controlled drug use or supply
+         *     - `theft_fraud`: theft or fraud
+         *     - `misuse_of_systems`: misuse of force systems
+         *     - `abuse_of_authority`: abuse of authority
+         *     - `inappropriate_association`: inappropriate association
+         *     - `vulnerability`: vulnerability of the subject (debt, addiction, coercion)
+         *     - `assisting_offenders`: assisting offenders
+         *     - `other`: another kind of corruption
+         * @enum {string}
+         */
         CorruptionCategory: "abuse_of_position_sexual" | "infiltration" | "disclosure_of_information" | "perverting_justice" | "sexual_misconduct" | "drugs" | "theft_fraud" | "misuse_of_systems" | "abuse_of_authority" | "inappropriate_association" | "vulnerability" | "assisting_offenders" | "other";
-        /** @enum {string} */
+        /**
+         * @description - `subject`: the person the intelligence is about
+         *     - `associate`: an associate of the subject
+         *     - `witness`: a witness
+         *     - `other`: named in another capacity
+         * @enum {string}
+         */
         SubjectRole: "subject" | "associate" | "witness" | "other";
         SubjectInput: {
             /**
@@ -2545,7 +2631,16 @@ export interface components {
              */
             linkedReportIds?: string[];
         };
-        /** @enum {string} */
+        /**
+         * @description - `received`: recorded, waiting for an analyst
+         *     - `in_assessment`: an analyst has it
+         *     - `awaiting_review`: assessed; a supervisor must decide
+         *     - `no_further_action`: decided: kept, no further action (with a reason)
+         *     - `development`: decided: more work, with a review date
+         *     - `referred_to_case`: decided: linked to a new or existing case
+         *     - `disseminated`: decided: shared under its handling code
+         * @enum {string}
+         */
         IntelligenceState: "received" | "in_assessment" | "awaiting_review" | "no_further_action" | "development" | "referred_to_case" | "disseminated";
         GradingView: {
             scheme: components["schemas"]["GradingScheme"];
@@ -2593,7 +2688,13 @@ export interface components {
             /** @example INT-2026-7K3QZD */
             reference: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `no_further_action`: kept, no further action (a reason is required)
+         *     - `development`: more work (a review date is required)
+         *     - `referred_to_case`: linked to a new or an existing case
+         *     - `disseminated`: shared under its handling code
+         * @enum {string}
+         */
         ReviewDecision: "no_further_action" | "development" | "referred_to_case" | "disseminated";
         SendBackView: {
             /** @example Say which ICT audit corroborates the account, and grade the source 2: the caller has not reported before */
@@ -2894,7 +2995,13 @@ export interface components {
             nextCursor: string | null;
             items: components["schemas"]["QueueItem"][];
         };
-        /** @enum {string} */
+        /**
+         * @description - `received`: recorded, waiting for an analyst
+         *     - `in_assessment`: an analyst has it
+         *     - `awaiting_review`: assessed; a supervisor must decide
+         *     - `development`: in development until its review date
+         * @enum {string}
+         */
         OpenIntelligenceState: "received" | "in_assessment" | "awaiting_review" | "development";
         StateCount: {
             /** @example in_assessment */
@@ -3016,11 +3123,19 @@ export interface components {
         };
         /**
          * @description For referred_to_case without caseId: the new case’s type (default misconduct)
+         *
+         *     - `criminal`: a criminal investigation
+         *     - `misconduct`: a misconduct investigation
+         *     - `criminal_and_misconduct`: both
          * @enum {string}
          */
         CaseType: "criminal" | "misconduct" | "criminal_and_misconduct";
         /**
          * @description For referred_to_case without caseId: the new case’s matter type (default conduct_matter)
+         *
+         *     - `complaint`: a complaint by a member of the public
+         *     - `conduct_matter`: a conduct matter (no complaint)
+         *     - `recordable_conduct_matter`: a recordable conduct matter
          * @enum {string}
          */
         MatterType: "complaint" | "conduct_matter" | "recordable_conduct_matter";
@@ -3162,11 +3277,30 @@ export interface components {
             /** @example 17 */
             count: number;
         };
-        /** @enum {string} */
+        /**
+         * @description - `open`: recorded, not yet investigated
+         *     - `under_investigation`: being investigated
+         *     - `suspended`: paused (e.g. awaiting a criminal trial); can be resumed
+         *     - `awaiting_outcome`: investigated; waiting for every subject’s outcome
+         *     - `closed`: every subject has a confirmed outcome
+         * @enum {string}
+         */
         CaseStatus: "open" | "under_investigation" | "suspended" | "awaiting_outcome" | "closed";
-        /** @enum {string} */
+        /**
+         * @description - `no_misconduct`: no misconduct: no misconduct proceedings
+         *     - `practice_requiring_improvement`: practice requiring improvement: reflective practice (RPRP) only
+         *     - `misconduct`: misconduct: a misconduct meeting, at most a final written warning
+         *     - `gross_misconduct`: gross misconduct: a hearing or accelerated hearing, any outcome
+         * @enum {string}
+         */
         Severity: "no_misconduct" | "practice_requiring_improvement" | "misconduct" | "gross_misconduct";
-        /** @enum {string} */
+        /**
+         * @description - `independent`: the IOPC investigates
+         *     - `directed`: the force investigates under the IOPC’s direction
+         *     - `local`: the force investigates on its own behalf
+         *     - `returned`: returned to the force to handle otherwise
+         * @enum {string}
+         */
         IopcDecision: "independent" | "directed" | "local" | "returned";
         TimelinessView: {
             /**
@@ -3256,9 +3390,20 @@ export interface components {
             /** @example 3 */
             version: number;
         };
-        /** @enum {string} */
+        /**
+         * @description - `renewal_due`: the clearance is inside its renewal window
+         *     - `overdue`: the clearance has expired
+         *     - `below_required`: the post requires a higher level than the person holds
+         *     - `review_required`: a declared change of circumstances or a misconduct outcome calls for a vetting review
+         * @enum {string}
+         */
         AlertKind: "renewal_due" | "overdue" | "below_required" | "review_required";
-        /** @enum {string} */
+        /**
+         * @description - `open`: raised, nobody has acted on it
+         *     - `acknowledged`: a vetting officer has taken it on
+         *     - `resolved`: dealt with (by the worker when the cause is gone, or by hand with a review date)
+         * @enum {string}
+         */
         AlertStatus: "open" | "acknowledged" | "resolved";
         AlertMember: {
             /**
@@ -3280,7 +3425,11 @@ export interface components {
             /** @example Response Policing North */
             departmentName: string | null;
         };
-        /** @enum {string} */
+        /**
+         * @description - `declaration`: raised by a declared change of circumstances
+         *     - `misconduct_outcome`: raised by a misconduct outcome short of dismissal
+         * @enum {string}
+         */
         AlertSource: "declaration" | "misconduct_outcome";
         AlertView: {
             /**
@@ -3371,9 +3520,25 @@ export interface components {
             /** @description Vetting alerts not yet resolved, most urgent first */
             openAlerts: components["schemas"]["AlertView"][];
         };
-        /** @enum {string} */
+        /**
+         * @description - `subject_update_due`: a case’s update to its subject is due within the lead time
+         *     - `subject_update_overdue`: a case’s update to its subject is overdue (every 4 weeks)
+         *     - `complainant_update_due`: a case’s update to its complainant is due within the lead time
+         *     - `complainant_update_overdue`: a case’s update to its complainant is overdue (every 4 weeks)
+         *     - `pcc_mark_due`: the case reaches 12 months (reported to the police and crime commissioner) soon
+         *     - `pcc_mark_passed`: the case has reached 12 months
+         *     - `development_review_due`: a report in development reaches its review date soon
+         *     - `development_review_overdue`: a report in development is past its review date
+         *     - `assessment_target_due`: a report’s assessment target is near
+         *     - `assessment_target_overdue`: a report is past its assessment target
+         * @enum {string}
+         */
         NotificationKind: "subject_update_due" | "subject_update_overdue" | "complainant_update_due" | "complainant_update_overdue" | "pcc_mark_due" | "pcc_mark_passed" | "development_review_due" | "development_review_overdue" | "assessment_target_due" | "assessment_target_overdue";
-        /** @enum {string} */
+        /**
+         * @description - `case`: a case
+         *     - `intelligence_report`: an intelligence report
+         * @enum {string}
+         */
         NotificationRecordType: "case" | "intelligence_report";
         NotificationView: {
             /**
@@ -3446,6 +3611,11 @@ export interface components {
         };
         /**
          * @description As of today
+         *
+         *     - `active`: in force
+         *     - `expired`: past its expiry date
+         *     - `withdrawn`: withdrawn
+         *     - `superseded`: replaced by a later clearance
          * @enum {string}
          */
         ClearanceStatus: "active" | "expired" | "withdrawn" | "superseded";
@@ -3519,7 +3689,16 @@ export interface components {
             nextCursor: string | null;
             items: components["schemas"]["ClearanceView"][];
         };
-        /** @enum {string} */
+        /**
+         * @description - `relationship`: a relationship
+         *     - `association`: an association (e.g. with a person of concern)
+         *     - `financial`: a change of financial circumstances
+         *     - `criminal_matter`: a criminal matter (an arrest, charge or conviction)
+         *     - `business_interest`: a business interest or secondary employment
+         *     - `residence`: a change of address or household
+         *     - `other`: another change of circumstances
+         * @enum {string}
+         */
         DeclarationCategory: "relationship" | "association" | "financial" | "criminal_matter" | "business_interest" | "residence" | "other";
         DeclaredAssociateInput: {
             /**
@@ -3792,10 +3971,32 @@ export interface components {
         };
         /**
          * @description Facts of the conduct that meet a mandatory referral criterion (beyond those its categories meet)
+         *
+         *     - `apsp_or_improper_relationship`: APSP or an improper emotional relationship (serious corruption)
+         *     - `serious_corruption`: serious corruption
+         *     - `serious_sexual_offence`: a serious sexual offence
+         *     - `serious_assault`: a serious assault
+         *     - `death_or_serious_injury`: a death or serious injury
+         *     - `discrimination_aggravated`: a criminal offence or behaviour aggravated by discrimination
+         *     - `relevant_offence`: a relevant offence
+         *     - `chief_officer`: the conduct of a chief officer
+         *     - `same_incident`: arises from the same incident as one of the others
          * @enum {string}
          */
         ReferralCriterion: "apsp_or_improper_relationship" | "serious_corruption" | "serious_sexual_offence" | "serious_assault" | "death_or_serious_injury" | "discrimination_aggravated" | "relevant_offence" | "chief_officer" | "same_incident";
-        /** @enum {string} */
+        /**
+         * @description - `honesty_and_integrity`: Honesty and integrity
+         *     - `authority_respect_courtesy`: Authority, respect and courtesy
+         *     - `equality_and_diversity`: Equality and diversity
+         *     - `use_of_force`: Use of force
+         *     - `orders_and_instructions`: Orders and instructions
+         *     - `duties_and_responsibilities`: Duties and responsibilities
+         *     - `confidentiality`: Confidentiality
+         *     - `fitness_for_work`: Fitness for work
+         *     - `discreditable_conduct`: Discreditable conduct
+         *     - `challenging_and_reporting`: Challenging and reporting improper conduct
+         * @enum {string}
+         */
         BreachType: "honesty_and_integrity" | "authority_respect_courtesy" | "equality_and_diversity" | "use_of_force" | "orders_and_instructions" | "duties_and_responsibilities" | "confidentiality" | "fitness_for_work" | "discreditable_conduct" | "challenging_and_reporting";
         CreateCaseRequest: {
             /** @example misconduct */
@@ -3861,6 +4062,10 @@ export interface components {
         };
         /**
          * @description The regime that governs this subject’s matter (derived, never chosen)
+         *
+         *     - `2012`: Police (Conduct) Regulations 2012: officers, matters before 1 February 2020
+         *     - `2020`: Police (Conduct) Regulations 2020: officers, matters from 1 February 2020
+         *     - `staff`: the force’s staff misconduct procedure (police staff, PCSOs, volunteers, contractors)
          * @enum {string}
          */
         ConductRegime: "2012" | "2020" | "staff";
@@ -3886,7 +4091,11 @@ export interface components {
              */
             severity: components["schemas"]["Severity"] | null;
         };
-        /** @enum {string} */
+        /**
+         * @description - `mandatory`: the conduct meets a mandatory referral criterion
+         *     - `voluntary`: referred by the force’s choice (gravity or exceptional circumstances)
+         * @enum {string}
+         */
         ReferralBasis: "mandatory" | "voluntary";
         ReferralView: {
             /**
@@ -3985,19 +4194,60 @@ export interface components {
              */
             assessedAt: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `no_further_action`: no further action
+         *     - `charged`: charged
+         *     - `convicted`: convicted
+         *     - `acquitted`: acquitted
+         *     - `caution`: cautioned
+         *     - `ongoing`: proceedings continue
+         * @enum {string}
+         */
         CriminalOutcome: "no_further_action" | "charged" | "convicted" | "acquitted" | "caution" | "ongoing";
-        /** @enum {string} */
+        /**
+         * @description - `no_case_to_answer`: no case to answer
+         *     - `case_to_answer`: a case to answer
+         * @enum {string}
+         */
         MisconductFinding: "no_case_to_answer" | "case_to_answer";
-        /** @enum {string} */
+        /**
+         * @description - `misconduct_meeting`: a misconduct meeting
+         *     - `misconduct_hearing`: a misconduct hearing
+         *     - `accelerated_hearing`: an accelerated hearing (incontrovertible evidence)
+         * @enum {string}
+         */
         Proceedings: "misconduct_meeting" | "misconduct_hearing" | "accelerated_hearing";
-        /** @enum {string} */
+        /**
+         * @description - `proven`: misconduct proven
+         *     - `not_proven`: not proven
+         * @enum {string}
+         */
         ProceedingsResult: "proven" | "not_proven";
-        /** @enum {string} */
+        /**
+         * @description - `no_further_action`: no further action
+         *     - `management_advice`: management advice (2012 regime and staff only)
+         *     - `reflective_practice`: reflective practice (RPRP)
+         *     - `written_warning`: a written warning
+         *     - `final_written_warning`: a final written warning
+         *     - `reduction_in_rank`: reduction in rank (officers, at a hearing)
+         *     - `dismissal_with_notice`: dismissal with notice (2012 regime and staff only)
+         *     - `dismissal_without_notice`: dismissal without notice
+         * @enum {string}
+         */
         MisconductOutcome: "no_further_action" | "management_advice" | "reflective_practice" | "written_warning" | "final_written_warning" | "reduction_in_rank" | "dismissal_with_notice" | "dismissal_without_notice";
-        /** @enum {string} */
+        /**
+         * @description - `substantiated`: the allegation is substantiated
+         *     - `unsubstantiated`: not substantiated
+         *     - `unfounded`: unfounded
+         *     - `malicious_or_vexatious`: malicious or vexatious
+         * @enum {string}
+         */
         AllegationResult: "substantiated" | "unsubstantiated" | "unfounded" | "malicious_or_vexatious";
-        /** @enum {string} */
+        /**
+         * @description - `resigned`: resigned before the outcome
+         *     - `retired`: retired before the outcome
+         * @enum {string}
+         */
         LeftService: "resigned" | "retired";
         OutcomeView: {
             /**
@@ -4292,7 +4542,23 @@ export interface components {
              */
             intelligenceReportIds?: string[];
         };
-        /** @enum {string} */
+        /**
+         * @description - `created`: the case was recorded
+         *     - `updated`: its details were changed
+         *     - `severity_assessed`: a subject’s severity was assessed
+         *     - `status_changed`: its status changed
+         *     - `referral_recorded`: an IOPC referral was recorded
+         *     - `referral_decision`: the IOPC’s decision was recorded
+         *     - `no_referral_recorded`: the reason for not referring was recorded
+         *     - `update_given`: an update was given to the complainant or subject
+         *     - `outcome_recorded`: a subject’s outcome was proposed
+         *     - `note_added`: a note was added
+         *     - `barred_list_reminder`: a reminder to enter the Barred List was raised or cleared
+         *     - `intelligence_linked`: an intelligence report was linked
+         *     - `outcome_confirmed`: a subject’s outcome was confirmed by a supervisor
+         *     - `referral_corrected`: a referral or IOPC decision was corrected, with a reason
+         * @enum {string}
+         */
         CaseEventKind: "created" | "updated" | "severity_assessed" | "status_changed" | "referral_recorded" | "referral_decision" | "no_referral_recorded" | "update_given" | "outcome_recorded" | "note_added" | "barred_list_reminder" | "intelligence_linked" | "outcome_confirmed" | "referral_corrected";
         TimelineEventView: {
             /**
@@ -4492,7 +4758,12 @@ export interface components {
              */
             version: number;
         };
-        /** @enum {string} */
+        /**
+         * @description - `complainant`: the complainant
+         *     - `subject`: the subject
+         *     - `both`: the complainant and the subject
+         * @enum {string}
+         */
         UpdateRecipient: "complainant" | "subject" | "both";
         RecordUpdateRequest: {
             /** @example both */
@@ -4511,9 +4782,17 @@ export interface components {
              */
             text: string;
         };
-        /** @enum {string} */
+        /**
+         * @description - `json`: a JSON table
+         *     - `csv`: CSV (snake_case headers; the instant in the Figures-As-At header)
+         * @enum {string}
+         */
         FigureFormat: "json" | "csv";
-        /** @enum {string} */
+        /**
+         * @description - `recorded`: counted in the financial year the record was made
+         *     - `finalised`: counted in the financial year the outcome was finalised
+         * @enum {string}
+         */
         CountingBasis: "recorded" | "finalised";
         FigureFilters: {
             /** @example 2016/17 */
@@ -4711,7 +4990,11 @@ export interface components {
         DepartmentNames: {
             items: components["schemas"]["DepartmentName"][];
         };
-        /** @enum {string} */
+        /**
+         * @description - `intelligence_report`: an intelligence report reference (INT-…)
+         *     - `case`: a case reference (CASE-…)
+         * @enum {string}
+         */
         ReferenceKind: "intelligence_report" | "case";
         ReferenceView: {
             /** @example case */
@@ -4818,7 +5101,15 @@ export interface components {
             duplicates: number;
             rejected: components["schemas"]["IngestRejection"][];
         };
-        /** @enum {string} */
+        /**
+         * @description - `self_lookup`: look-ups of records naming oneself
+         *     - `declared_association`: look-ups of a person one has declared an association with
+         *     - `vulnerable_repeat_access`: repeated access to the same vulnerable person’s records with no duty link (APSP)
+         *     - `vulnerable_contact`: contact with a vulnerable victim outside any incident
+         *     - `out_of_hours_burst`: bursts of searches or exports out of hours
+         *     - `open_case_lookup`: look-ups of the subject of an open CCU case by someone not on that case
+         * @enum {string}
+         */
         MonitoringRuleCode: "self_lookup" | "declared_association" | "vulnerable_repeat_access" | "vulnerable_contact" | "out_of_hours_burst" | "open_case_lookup";
         RuleView: {
             /** @example vulnerable_repeat_access */
