@@ -2685,7 +2685,7 @@ export interface components {
              * @example 6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46
              */
             id: string;
-            /** @example INT-2026-7K3QZD */
+            /** @example INT-2026-R8W2MC */
             reference: string;
         };
         /**
@@ -7226,7 +7226,7 @@ export interface operations {
                      *           "possibleDuplicates": [
                      *             {
                      *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *               "reference": "INT-2026-7K3QZD"
+                     *               "reference": "INT-2026-R8W2MC"
                      *             }
                      *           ],
                      *           "ageDays": 23,
@@ -7331,13 +7331,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -7479,7 +7479,7 @@ export interface operations {
                      *           "possibleDuplicates": [
                      *             {
                      *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *               "reference": "INT-2026-7K3QZD"
+                     *               "reference": "INT-2026-R8W2MC"
                      *             }
                      *           ],
                      *           "ageDays": 23,
@@ -7608,7 +7608,7 @@ export interface operations {
                      *           "possibleDuplicates": [
                      *             {
                      *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *               "reference": "INT-2026-7K3QZD"
+                     *               "reference": "INT-2026-R8W2MC"
                      *             }
                      *           ],
                      *           "ageDays": 23,
@@ -7680,13 +7680,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -7841,13 +7841,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -7996,13 +7996,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -8152,13 +8152,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -8307,13 +8307,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -8470,13 +8470,13 @@ export interface operations {
                      *       "linkedReports": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "possibleDuplicates": [
                      *         {
                      *           "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *           "reference": "INT-2026-7K3QZD"
+                     *           "reference": "INT-2026-R8W2MC"
                      *         }
                      *       ],
                      *       "recordedBy": "5b9e2c7f-1a4d-4e3b-8f6c-9d2a7e1b3c45",
@@ -8624,7 +8624,7 @@ export interface operations {
                      *           "possibleDuplicates": [
                      *             {
                      *               "id": "6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46",
-                     *               "reference": "INT-2026-7K3QZD"
+                     *               "reference": "INT-2026-R8W2MC"
                      *             }
                      *           ],
                      *           "ageDays": 23,

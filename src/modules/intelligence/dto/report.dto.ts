@@ -53,7 +53,7 @@ export class ReportRef {
   @ApiProperty({ example: '6b2d8f4a-1c7e-4a9b-8e3d-5f1a7c9b2e46', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'INT-2026-7K3QZD' })
+  @ApiProperty({ example: 'INT-2026-R8W2MC' })
   reference: string;
 }
 
