@@ -1,7 +1,8 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { Matches, MaxLength } from 'class-validator';
 import { Int4 } from './dto.js';
-import { exampleOf, patternOf, unstatedRules } from './openapi.js';
+import { patternOf, unstatedRules } from './openapi-constraints.js';
+import { exampleOf } from './openapi.js';
 
 describe('patternOf (a RegExp as an OpenAPI pattern, which has no flags)', () => {
   it('keeps a pattern without flags as it is', () => {
