@@ -14,10 +14,12 @@ import {
   vettingComplianceSnapshotQuery,
 } from '../src/modules/figures/month-figures.repository.js';
 import {
-  caseFiguresFromFactsQuery,
-  caseFiguresQuery,
   intelligenceFiguresFromModelQuery,
   intelligenceFiguresQuery,
+} from '../src/modules/figures/intelligence-figures.repository.js';
+import {
+  caseFiguresFromFactsQuery,
+  caseFiguresQuery,
   referralFiguresQuery,
 } from '../src/modules/figures/year-figures.repository.js';
 

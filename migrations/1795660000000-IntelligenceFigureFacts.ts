@@ -21,7 +21,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * recomputes both from every report through the same derivation: the backfill below, TRUNCATE, and a bulk load
  * made with the triggers disabled (bench/seed.ts).
  *
- * The measures are the figure's (src/modules/figures/year-figures.repository.ts, INTELLIGENCE_MEASURES): a
+ * The measures are the figure's (src/modules/figures/intelligence-figures.repository.ts, INTELLIGENCE_MEASURES): a
  * change to one is a migration replacing `intelligence_figure_apply` and refilling the tables.
  * test/intelligence-capacity-facts.e2e-spec.ts checks the figure read from them against its SQL over the base
  * tables.

@@ -16,7 +16,7 @@ import {
 import {
   intelligenceFiguresFromModelQuery,
   intelligenceFiguresQuery,
-} from '../src/modules/figures/year-figures.repository.js';
+} from '../src/modules/figures/intelligence-figures.repository.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, userWith, workforceMember, type TestUser } from './helpers/http.js';
 

@@ -39,7 +39,8 @@ import {
 } from './figures.examples.js';
 import { FiguresService } from './figures.service.js';
 import { CAPACITY_COLUMNS, VETTING_COLUMNS } from './month-figures.repository.js';
-import { CASE_COLUMNS, INTELLIGENCE_COLUMNS, REFERRAL_COLUMNS } from './year-figures.repository.js';
+import { INTELLIGENCE_COLUMNS } from './intelligence-figures.repository.js';
+import { CASE_COLUMNS, REFERRAL_COLUMNS } from './year-figures.repository.js';
 
 // The examples of each figure (JSON and CSV), from its real columns (figures.examples.ts).
 const REFERRALS_EXAMPLE = tableExample(

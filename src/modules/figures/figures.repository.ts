@@ -8,6 +8,7 @@ import { copyCsv, csvCell, withLiterals } from '../../common/csv.js';
 import { all, db, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { MemberType } from '../workforce/workforce.enums.js';
+import type { FigureValue } from './dto/figures.dto.js';
 
 /** The business calendar's time zone, as an SQL literal. */
 const LONDON = sql.lit(BUSINESS_TIME_ZONE);
@@ -61,6 +62,9 @@ export interface SqlColumn {
   key: string;
   description: string;
 }
+
+/** A year table's row: the financial year (or TOTAL_KEY) and one value per measure, keyed by its column. */
+export type YearFigureRow = { fy: number } & { [measure: string]: FigureValue };
 
 /** The grand-total row's key in the year column. */
 export const TOTAL_KEY = -1;

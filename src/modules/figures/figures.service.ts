@@ -30,6 +30,7 @@ import {
   type ReturnFilter,
   type SqlColumn,
   TOTAL_KEY,
+  type YearFigureRow,
 } from './figures.repository.js';
 import {
   DEFAULT_FINANCIAL_YEARS,
@@ -39,14 +40,8 @@ import {
   parseFinancialYear,
 } from './financial-year.js';
 import { CAPACITY_COLUMNS, MonthFiguresRepository, VETTING_COLUMNS } from './month-figures.repository.js';
-import {
-  ALL_KEY,
-  CASE_COLUMNS,
-  INTELLIGENCE_COLUMNS,
-  REFERRAL_COLUMNS,
-  type YearFigureRow,
-  YearFiguresRepository,
-} from './year-figures.repository.js';
+import { INTELLIGENCE_COLUMNS } from './intelligence-figures.repository.js';
+import { ALL_KEY, CASE_COLUMNS, REFERRAL_COLUMNS, YearFiguresRepository } from './year-figures.repository.js';
 
 /** Month-by-month figures (a lateral computation per month end) span at most this many financial years. */
 export const MAX_MONTHLY_YEARS = 10;
