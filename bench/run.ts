@@ -463,6 +463,34 @@ async function main(): Promise<void> {
       );
       phase(name);
     }
+    // The queue against a plain page (issue 25): its first and deep pages and the users page, 50 rows each
+    // (the seeded unit's users, bench/seed.ts), in rotation under the same load.
+    const [usersLoad, ...queueLoads] = await loadRounds(
+      [
+        { url: `${base}/api/v1/users?limit=50`, headers: bearer(tokens.admin) },
+        { url: `${base}/api/v1/intelligence/queue?limit=50`, headers: bearer(tokens.supervisor) },
+        {
+          url: `${base}/api/v1/intelligence/queue?limit=50&cursor=${deepCursor}`,
+          headers: bearer(tokens.supervisor),
+        },
+      ],
+      { connections: 16, duration },
+    );
+    for (const [name, q] of [
+      ['queue first page', queueLoads[0]],
+      ['queue deep page', queueLoads[1]],
+    ] as const) {
+      record({
+        scenario: `${name} vs the users page, 50 rows each, in rotation: req/s @16 (p50 ${q.p50.toFixed(1)} ms vs ${usersLoad.p50.toFixed(1)} ms; p99/p50 ${(q.p99 / Math.max(q.p50, 1)).toFixed(2)})`,
+        lantern: q.rps,
+        baseline: usersLoad.rps,
+        unit: 'req/s',
+        target: '≥ 0.6× the users page',
+        better: 'higher',
+        limit: 0.6,
+      });
+    }
+    phase('queue vs users page');
     record({
       scenario: 'queue summary',
       lantern: await time(get('/api/v1/intelligence/queue/summary', tokens.supervisor)),

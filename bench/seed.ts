@@ -299,6 +299,25 @@ export const SEED: SeedStep[] = [
     ]),
   },
   {
+    // A force's counter-corruption, professional standards and vetting staff and its auditors: the users page
+    // is a full page of 50, as the queue's is (before, the bench's users page listed its 11 own accounts).
+    // None can sign in: the password hash is not one argon2 can verify.
+    label:
+      "Lantern's own users: the unit's analysts, supervisors, vetting officers, auditors and administrators",
+    rows: 150,
+    alongside: ['app_user'],
+    run: inTransaction(async (query, n) => {
+      await query(
+        `INSERT INTO app_user (email, display_name, roles, password_hash)
+         SELECT 'user' || i || '@unit.bench.lantern', 'Unit user ' || i,
+                ARRAY[(ARRAY['analyst','analyst','analyst','supervisor','vetting_officer','auditor','analyst','supervisor','vetting_officer','admin'])[1 + i % 10]]::user_role[],
+                'not-a-password-hash'
+           FROM generate_series(1, ${n}) i
+         ON CONFLICT (email) DO NOTHING`,
+      );
+    }),
+  },
+  {
     label: 'audit events (triggers bypassed: the seeded part of the chain is not verifiable)',
     rows: 5_000_000,
     alongside: ['audit_event'],

@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config.js';
 import { CoreModule } from './common/core.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { AccessGuard } from './common/auth/access.guard.js';
 import { createValidationPipe, RejectUndeclaredQuery } from './common/validation.js';
 import { AccessModule } from './modules/access/access.module.js';
 import { MonitoringModule } from './modules/monitoring/monitoring.module.js';
@@ -53,7 +54,9 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        { provide: APP_INTERCEPTOR, useClass: RejectUndeclaredQuery },
+        // The global guards, in the order they run: who may call the route, then its query parameters.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: RejectUndeclaredQuery },
       ],
     };
   }

@@ -1,9 +1,8 @@
 import {
-  type CallHandler,
+  type CanActivate,
   type ExecutionContext,
   HttpStatus,
   Injectable,
-  type NestInterceptor,
   ParseUUIDPipe,
   ValidationPipe,
   type ValidationError,
@@ -11,7 +10,6 @@ import {
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Observable } from 'rxjs';
 import { CommonError, type FieldError, ProblemException } from './problem.js';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -80,15 +78,17 @@ function declaredQuery(controller: object, handler: { name: string }): DeclaredQ
  * rule the ValidationPipe gives an unknown field), so that a misspelt filter is never silently ignored. A route
  * declares its parameters in one way, its query DTO (`@Query() query: XQuery`), whose unknown fields the
  * ValidationPipe above refuses (`forbidNonWhitelisted`); a route without one takes no parameter, and this
- * interceptor refuses any. It runs after the guards (a call without a token is still a 401) and before the
- * pipes. What each handler declares is read once, from the metadata `@Query` leaves.
+ * guard refuses any. It is the second global guard, after `AccessGuard` (a call without a token is still a
+ * 401; AppModule lists them in that order), so it runs before the pipes. A guard, not an interceptor: with no
+ * interceptor Nest runs a handler without wrapping it in an Observable, a cost every request paid
+ * (docs/benchmarks.md, the intelligence write). What each handler declares is read once, from the metadata `@Query` leaves.
  */
 @Injectable()
-export class RejectUndeclaredQuery implements NestInterceptor {
+export class RejectUndeclaredQuery implements CanActivate {
   private readonly declared = new WeakMap<object, DeclaredQuery>();
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
     const handler = context.getHandler();
     let declared = this.declared.get(handler);
     if (!declared) {
@@ -109,7 +109,7 @@ export class RejectUndeclaredQuery implements NestInterceptor {
         );
       }
     }
-    return next.handle();
+    return true;
   }
 }
 

@@ -1,8 +1,7 @@
 import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { AccessGuard, TokenAuthenticator } from '../../common/auth/access.guard.js';
+import { TokenAuthenticator } from '../../common/auth/access.guard.js';
 import { AppConfig } from '../../config/app-config.js';
 import { WorkforceModule } from '../workforce/workforce.module.js';
 import { AuthController } from './auth.controller.js';
@@ -39,12 +38,11 @@ import { UsersService } from './users.service.js';
     SessionCache,
     TokenService,
     { provide: TokenAuthenticator, useExisting: TokenService },
-    { provide: APP_GUARD, useClass: AccessGuard },
     LoginRateLimiter,
     LoginLockout,
     AuthService,
     UsersService,
   ],
-  exports: [UsersService, PasswordService],
+  exports: [UsersService, PasswordService, TokenAuthenticator],
 })
 export class AuthModule {}

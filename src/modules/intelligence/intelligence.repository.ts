@@ -58,9 +58,13 @@ const REPORT_COLUMNS = [
   'referred_case_id',
 ] as const;
 
-/** Enum arrays and dates as pg cannot parse them by itself: text arrays, YYYY-MM-DD. */
+/**
+ * Enum arrays and dates as pg cannot parse them by itself: the categories as JSON (node-postgres parses json
+ * with the native JSON.parse, a text[] literal in JavaScript, and a queue page has one per item), dates as
+ * YYYY-MM-DD.
+ */
 export const secondaryCategories = () =>
-  sql<CorruptionCategory[]>`secondary_categories::text[]`.as('secondary_categories');
+  sql<CorruptionCategory[]>`to_json(secondary_categories)`.as('secondary_categories');
 export const reviewDate = () => sql<string | null>`review_date::text`.as('review_date');
 
 /** A report's subjects (ids and roles; their names come from the workforce module). */
