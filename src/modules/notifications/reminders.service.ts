@@ -15,6 +15,9 @@ import { type NewNotification, NotificationsRepository } from './notifications.r
 type Clocked = CaseClock | ReportClock;
 
 /** Each clock's notification kinds: ahead of the date, and past it. */
+/** Notifications written per batch by a sweep (see `raise`). */
+const RAISE_BATCH = 5_000;
+
 const KINDS: Record<Clocked, { due: NotificationKind; over: NotificationKind }> = {
   subject_update: { due: NotificationKind.SubjectUpdateDue, over: NotificationKind.SubjectUpdateOverdue },
   complainant_update: {
@@ -177,7 +180,16 @@ export class RemindersService {
     const anyUnnamed = items.some((i) => !i.ownerId || !i.supervisorId);
     const users = await this.recipients.find(m, [...named], anyUnnamed);
     const supervisors = [...users.values()].filter((u) => u.supervisor);
-    const wanted = new Map<string, NewNotification>();
+    let wanted = new Map<string, NewNotification>();
+    let count = 0;
+    // Written in batches, in this one transaction: a first sweep over a force's open records, each told to
+    // every supervisor where none is named, can want hundreds of thousands of notifications, and the worker
+    // holds one batch of them (and of their webhook messages) at a time.
+    const flush = async (): Promise<void> => {
+      if (wanted.size === 0) return;
+      count += await this.write(m, [...wanted.values()], today);
+      wanted = new Map();
+    };
     const add = (i: DueItem, kind: NotificationKind, who: Recipient[], escalated: boolean): void => {
       for (const u of who) {
         // Need to know: nobody is told of a record about themselves.
@@ -200,18 +212,26 @@ export class RemindersService {
       return u ? [u] : supervisors;
     };
     for (const i of items) {
-      // The PCC mark is reached on its date; the other dates are missed the day after.
+      // The PCC mark is reached on its date; the other dates are missed the day after. A key wanted again in
+      // a later batch is skipped by the table's unique key, as on a second sweep.
       const past = i.clock === 'pcc_mark' ? today >= i.dueOn : today > i.dueOn;
       if (!past) {
         add(i, KINDS[i.clock].due, someone(i.ownerId), false);
-        continue;
+      } else {
+        const owners = someone(i.ownerId);
+        add(i, KINDS[i.clock].over, owners, false);
+        const chiefs = someone(i.supervisorId).filter((u) => !owners.some((o) => o.id === u.id));
+        add(i, KINDS[i.clock].over, chiefs, true);
       }
-      const owners = someone(i.ownerId);
-      add(i, KINDS[i.clock].over, owners, false);
-      const chiefs = someone(i.supervisorId).filter((u) => !owners.some((o) => o.id === u.id));
-      add(i, KINDS[i.clock].over, chiefs, true);
+      if (wanted.size >= RAISE_BATCH) await flush();
     }
-    const raised = await this.repository.raise(m, [...wanted.values()], today);
+    await flush();
+    return count;
+  }
+
+  /** Raises one batch of notifications (those not raised before) and their webhook messages. */
+  private async write(m: EntityManager, wanted: NewNotification[], today: string): Promise<number> {
+    const raised = await this.repository.raise(m, wanted, today);
     await this.outbox.enqueue(
       m,
       raised.map((n): NewOutboxMessage => ({
