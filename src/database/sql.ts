@@ -6,6 +6,8 @@ import {
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
+  type RawBuilder,
+  sql,
 } from 'kysely';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
@@ -32,6 +34,46 @@ export const db = new Kysely<DB>({
 export type Query<R> = Compilable<R> | CompiledQuery<R>;
 
 const compiled = <R>(query: Query<R>): CompiledQuery<R> => ('compile' in query ? query.compile() : query);
+
+/** One typed placeholder (`$1`, `$2`, …) per value of a `fixedStatement`. */
+export type Placeholders<V> = { readonly [K in keyof V]-?: RawBuilder<V[K]> };
+
+/**
+ * A statement whose text never varies, compiled once: `build` writes it with placeholders for its values
+ * (numbered in the order it first uses them), and each call binds its own values in that order. Building and
+ * compiling a query is a measurable part of a write's time (docs/benchmarks.md, the intelligence write), and a
+ * statement run prepared (`Transactions.write`) has a fixed text anyway. For statements whose shape does not
+ * depend on their values: no `IN` list, no branch on a value. A query that carries a value of its own
+ * (Kysely would number it among the placeholders) is refused when it is first built.
+ */
+export function fixedStatement<V, R>(
+  build: (p: Placeholders<V>) => Compilable<R>,
+): (values: V) => CompiledQuery<R> {
+  let text: CompiledQuery<R> | undefined;
+  const order: (keyof V)[] = [];
+  return (values) => {
+    if (!text) {
+      const made = new Map<PropertyKey, RawBuilder<unknown>>();
+      const placeholders = new Proxy({} as Placeholders<V>, {
+        get: (_target, key) => {
+          let placeholder = made.get(key);
+          if (!placeholder) {
+            order.push(key as keyof V);
+            placeholder = sql.raw(`$${order.length}`);
+            made.set(key, placeholder);
+          }
+          return placeholder;
+        },
+      });
+      const built = build(placeholders).compile();
+      if (built.parameters.length > 0) {
+        throw new Error('fixedStatement: the query carries values of its own; give each as a placeholder');
+      }
+      text = built;
+    }
+    return { ...text, parameters: order.map((key) => values[key]) };
+  };
+}
 
 /** What one statement answered: its rows (typed by the query) and the rows it changed. */
 export interface Result<R> {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import { db } from '../../database/sql.js';
-import { AuditRepository } from './audit.repository.js';
+import { db, fixedStatement, type Placeholders } from '../../database/sql.js';
+import { AuditRepository, type AuditValues } from './audit.repository.js';
 import { AUDIT_INSERT_SQL } from './audit.service.js';
 import { AuditOutcome } from './audit.types.js';
 
@@ -36,28 +36,59 @@ describe('the audit insert', () => {
     ]);
   });
 
-  it('composes as a data-modifying CTE of the change’s own statement', () => {
-    const audited = repository.insertFrom(
-      actor,
-      { action: 'user.update', resourceType: 'user', details: { x: 1 } },
-      {
-        cte: 'changed',
-        resourceId: sql.ref('changed.id'),
-        details: sql`jsonb_build_object('email', changed.email)`,
-      },
+  it('composes as a data-modifying CTE of the change’s own statement, compiled once and bound per call', () => {
+    const statement = fixedStatement((p: Placeholders<{ id: string } & AuditValues>) =>
+      db
+        .with('changed', (q) =>
+          q
+            .updateTable('app_user')
+            .set({ enabled: sql<boolean>`true` })
+            .where('id', '=', p.id)
+            .returning(['id', 'email']),
+        )
+        .with('audited', () =>
+          repository.insertFrom(p, {
+            cte: 'changed',
+            resourceId: sql.ref('changed.id'),
+            details: sql`jsonb_build_object('email', changed.email)`,
+          }),
+        )
+        .selectFrom('changed')
+        .selectAll(),
     );
-    const statement = db
-      .with('changed', (q) =>
-        q.updateTable('app_user').set({ enabled: true }).where('id', '=', 'u').returning(['id', 'email']),
-      )
-      .with('audited', () => audited)
-      .selectFrom('changed')
-      .selectAll()
-      .compile();
-    expect(statement.sql).toContain('"audited" as (insert into "audit_event_pending" ("user_id"');
-    expect(statement.sql).toContain('("changed"."id")::text');
-    expect(statement.sql).toContain(`|| (jsonb_build_object('email', changed.email))`);
-    expect(statement.sql).toContain('FROM "changed")');
-    expect(statement.parameters).toHaveLength(2 + 9);
+    const values = repository.valuesOf(actor, {
+      action: 'user.update',
+      resourceType: 'user',
+      details: { x: 1 },
+    });
+    const first = statement({ id: 'u1', ...values });
+    expect(first.sql).toContain('"audited" as (insert into "audit_event_pending" ("user_id"');
+    expect(first.sql).toContain('("changed"."id")::text');
+    expect(first.sql).toContain(`|| (jsonb_build_object('email', changed.email))`);
+    expect(first.sql).toContain('FROM "changed")');
+    // One placeholder per value, in the order the statement first uses them; the text is the same every call.
+    expect(first.parameters).toEqual([
+      'u1',
+      '{"x":1}',
+      actor.userId,
+      [],
+      'user.update',
+      'user',
+      [],
+      AuditOutcome.Allowed,
+      'r-1',
+      '10.0.0.1',
+    ]);
+    const second = statement({ id: 'u2', ...values, auditRequestId: 'r-2' });
+    expect(second.sql).toBe(first.sql);
+    expect(second.parameters[0]).toBe('u2');
+    expect(second.parameters[8]).toBe('r-2');
+  });
+
+  it('refuses a fixed statement that carries a value of its own', () => {
+    const statement = fixedStatement((p: Placeholders<{ id: string }>) =>
+      db.selectFrom('app_user').select('id').where('id', '=', p.id).where('email', '=', 'a@b'),
+    );
+    expect(() => statement({ id: 'u' })).toThrow(/carries values of its own/);
   });
 });

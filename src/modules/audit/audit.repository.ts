@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import { type Keyset, type Page, pageOf } from '../../common/pagination.js';
 import type { AuditEvent, DB } from '../../database/db.js';
-import { all, db, one } from '../../database/sql.js';
+import { all, db, one, type Placeholders } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import { type AuditEntry, AuditOutcome } from './audit.types.js';
 import type { AuditQuery } from './dto/audit.dto.js';
@@ -21,6 +21,20 @@ export interface AuditFrom {
   cte: string;
   resourceId: Expression<unknown>;
   details?: Expression<unknown>;
+}
+
+/** The values of an audit row written by the change's own statement (`insertFrom`), named apart from the change's. */
+export interface AuditValues {
+  auditUserId: string | null;
+  auditRoles: string[];
+  auditAction: string;
+  auditResourceType: string;
+  auditSubjectIds: string[];
+  auditOutcome: AuditOutcome;
+  auditRequestId: string;
+  auditClientAddress: string | null;
+  /** The entry's details as JSON text. */
+  auditDetails: string;
 }
 
 /** The columns every audit insert fills, in this order (the order of AUDIT_INSERT_SQL's ten parameters). */
@@ -65,19 +79,37 @@ export class AuditRepository {
     });
   }
 
-  /** The same row as a SELECT from the change's CTE `by.cte`: a data-modifying CTE of the change's statement. */
-  insertFrom(actor: Actor, entry: AuditEntry, by: AuditFrom): AuditInsert {
-    const details = sql`${JSON.stringify(entry.details ?? {})}::jsonb`;
+  /**
+   * The same row as a SELECT from the change's CTE `by.cte`: a data-modifying CTE of the change's statement,
+   * its values placeholders of a `fixedStatement` (bound from `valuesOf`).
+   */
+  insertFrom(p: Placeholders<AuditValues>, by: AuditFrom): AuditInsert {
+    const details = sql`${p.auditDetails}::jsonb`;
     return db
       .insertInto('audit_event_pending')
       .columns(COLUMNS)
       .expression(
-        sql`SELECT ${actor.userId}::uuid, ${actor.roles}::text[], ${entry.action}, ${entry.resourceType},
-                   (${by.resourceId})::text, ${entry.subjectIds ?? []}::uuid[],
-                   ${entry.outcome ?? AuditOutcome.Allowed}::audit_outcome, ${actor.requestId},
-                   ${actor.clientAddress}, ${by.details ? sql`${details} || (${by.details})` : details}
+        sql`SELECT ${p.auditUserId}::uuid, ${p.auditRoles}::text[], ${p.auditAction}, ${p.auditResourceType},
+                   (${by.resourceId})::text, ${p.auditSubjectIds}::uuid[],
+                   ${p.auditOutcome}::audit_outcome, ${p.auditRequestId},
+                   ${p.auditClientAddress}, ${by.details ? sql`${details} || (${by.details})` : details}
               FROM ${sql.table(by.cte)}`,
       );
+  }
+
+  /** The values of `insertFrom`'s placeholders for this actor and entry. */
+  valuesOf(actor: Actor, entry: AuditEntry): AuditValues {
+    return {
+      auditUserId: actor.userId,
+      auditRoles: actor.roles,
+      auditAction: entry.action,
+      auditResourceType: entry.resourceType,
+      auditSubjectIds: entry.subjectIds ?? [],
+      auditOutcome: entry.outcome ?? AuditOutcome.Allowed,
+      auditRequestId: actor.requestId,
+      auditClientAddress: actor.clientAddress,
+      auditDetails: JSON.stringify(entry.details ?? {}),
+    };
   }
 
   /** The events matching the auditors' filter that the actor may see, newest first, one page. */

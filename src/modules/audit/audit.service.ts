@@ -6,14 +6,20 @@ import { Clock } from '../../common/clock.js';
 import { problems } from '../../common/problem.js';
 import type { Json } from '../../database/db.js';
 import { Transactions } from '../../database/database.module.js';
-import { execute } from '../../database/sql.js';
+import { execute, type Placeholders } from '../../database/sql.js';
 import { callerRecordsExcluded } from '../access/access.policy.js';
 import { AuditAction, AuditError, AuditResource } from './audit.codes.js';
-import { type AuditFrom, type AuditInsert, AuditRepository, type AuditRow } from './audit.repository.js';
+import {
+  type AuditFrom,
+  type AuditInsert,
+  AuditRepository,
+  type AuditRow,
+  type AuditValues,
+} from './audit.repository.js';
 import { type AuditEntry, AuditOutcome } from './audit.types.js';
 import type { AuditEventPage, AuditEventView, AuditQuery, AuditVerification } from './dto/audit.dto.js';
 
-export type { AuditFrom, AuditInsert } from './audit.repository.js';
+export type { AuditFrom, AuditInsert, AuditValues } from './audit.repository.js';
 
 /** Most rows one CSV export returns; past it the caller narrows the filter. */
 export const AUDIT_EXPORT_MAX = 100_000;
@@ -52,18 +58,22 @@ export const AUDIT_INSERT_SQL = new AuditRepository()
  * - `record(tx, actor, entry)`: inside the change's unit of work (`Transactions.write`, or the work of an
  *   audited `Transactions.read`), so that a rolled-back change leaves no audit row and a committed one always
  *   has one.
- * - `insertFrom(actor, entry, by)`: for a change made in ONE statement (the fast path of `Transactions.write`,
- *   no BEGIN/COMMIT): the row as a Kysely insert that reads the change's CTE, to embed as a data-modifying CTE
- *   of that statement, so both rows commit together or not at all. The service asks for it and hands it to
- *   its repository, which composes the statement; the service runs it with `Transactions.write(statement)`:
+ * - `insertFrom(p, by)` and `valuesOf(actor, entry)`: for a change made in ONE statement (the fast path of
+ *   `Transactions.write`, no BEGIN/COMMIT): the row as a Kysely insert that reads the change's CTE, to embed as
+ *   a data-modifying CTE of that statement, so both rows commit together or not at all. The statement is a
+ *   `fixedStatement` (compiled once): `insertFrom` writes the row over its placeholders, `valuesOf` gives
+ *   their values for each call. The change's repository composes the statement; the service binds and runs it:
  *   ```ts
- *   const audited = this.audit.insertFrom(actor, entry, {
- *     cte: 'created', resourceId: sql.ref('created.id'), details: sql`jsonb_build_object('reference', created.reference)`,
- *   });
  *   // in the repository:
- *   db.with('created', (q) => q.insertInto('intelligence_report').values(row).returning(['id', 'reference']))
- *     .with('audited', () => audited)
- *     .selectFrom('created').selectAll();
+ *   createAudited = (audited: (p: Placeholders<AuditValues>) => AuditInsert) =>
+ *     fixedStatement<NewReport & AuditValues, Row>((p) =>
+ *       db.with('created', (q) => q.insertInto('intelligence_report').values({ ... p.reference ... }).returning(...))
+ *         .with('audited', () => audited(p))
+ *         .selectFrom('created').selectAll());
+ *   // in the service, built once:
+ *   const statement = this.reports.createAudited((p) =>
+ *     this.audit.insertFrom(p, { cte: 'created', resourceId: sql.ref('created.id') }));
+ *   await this.tx.write(statement({ ...report, ...this.audit.valuesOf(actor, entry) }));
  *   ```
  * - `recordAlone(actor, entry)`: an outcome that must be kept although the request fails (denied reads,
  *   failed logins, refused changes): a write of its own, the one-statement form of `Transactions.write`.
@@ -92,9 +102,14 @@ export class AuditService extends AccessAuditor {
     await execute(tx, this.repository.insert(actor, entry));
   }
 
-  /** The audit row as a data-modifying CTE of the change's own statement (see the class comment). */
-  insertFrom(actor: Actor, entry: AuditEntry, by: AuditFrom): AuditInsert {
-    return this.repository.insertFrom(actor, entry, by);
+  /** The audit row as a data-modifying CTE of the change's own statement, over placeholders (see the class comment). */
+  insertFrom(p: Placeholders<AuditValues>, by: AuditFrom): AuditInsert {
+    return this.repository.insertFrom(p, by);
+  }
+
+  /** The values of `insertFrom`'s placeholders for this actor and entry. */
+  valuesOf(actor: Actor, entry: AuditEntry): AuditValues {
+    return this.repository.valuesOf(actor, entry);
   }
 
   /** An audit row kept whatever becomes of the request: one statement, committed on its own. */

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { type InferResult, sql, type SqlBool } from 'kysely';
+import { type InferResult, type RawBuilder, sql, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
 import type { CorruptionCategory } from '../../common/domain/corruption-category.js';
-import { affected, all, db, execute, first } from '../../database/sql.js';
+import { affected, all, db, execute, first, fixedStatement, type Placeholders } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
-import type { AuditInsert } from '../audit/audit.service.js';
+import type { AuditInsert, AuditValues } from '../audit/audit.service.js';
 import type { ReferralSnapshot } from '../cases/linked-reports.port.js';
 import {
   type GradingScheme,
@@ -161,6 +161,9 @@ export interface NewReport {
   recordedBy: string;
 }
 
+/** A new report's values, or a `fixedStatement`'s placeholders for them. */
+type ValuesOrPlaceholders<V> = { [K in keyof V]: V[K] | RawBuilder<V[K]> };
+
 /** A change to a report's own columns: only what is given changes. */
 export type ReportChanges = Partial<Omit<NewReport, 'reference' | 'recordedBy'>>;
 
@@ -182,7 +185,7 @@ export class IntelligenceRepository {
    * The insert of a new report, returned whole; a taken reference inserts nothing (ON CONFLICT on its unique
    * index) and the caller draws another.
    */
-  private insert(report: NewReport) {
+  private insert(report: ValuesOrPlaceholders<NewReport>) {
     // access: a new report, written by the caller (nothing to hide yet).
     return db
       .insertInto('intelligence_report')
@@ -214,16 +217,18 @@ export class IntelligenceRepository {
   }
 
   /**
-   * The report and its audit row as one statement (for `Transactions.write(statement)`): the insert is a CTE,
-   * `audited` (AuditService.insertFrom over `created`) a data-modifying CTE of it, so both commit together.
-   * Its text is the same for every report, so it stays prepared.
+   * The report and its audit row as one statement (for `Transactions.write(statement)`), compiled once: the
+   * insert is a CTE, `audited` (AuditService.insertFrom over `created`) a data-modifying CTE of it, so both
+   * commit together. Bound with the report's values and the audit row's (AuditService.valuesOf).
    */
-  createAudited(report: NewReport, audited: AuditInsert) {
-    return db
-      .with('created', () => this.insert(report))
-      .with('audited', () => audited)
-      .selectFrom('created')
-      .selectAll();
+  createAudited(audited: (p: Placeholders<AuditValues>) => AuditInsert) {
+    return fixedStatement((p: Placeholders<NewReport & AuditValues>) =>
+      db
+        .with('created', () => this.insert(p))
+        .with('audited', () => audited(p))
+        .selectFrom('created')
+        .selectAll(),
+    );
   }
 
   /**

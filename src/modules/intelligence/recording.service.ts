@@ -40,7 +40,18 @@ export class RecordingService {
     private readonly workforce: WorkforceService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // The new report with its audit row, one statement compiled once (`fixedStatement`).
+    this.createStatement = this.reports.createAudited((p) =>
+      this.audit.insertFrom(p, {
+        cte: 'created',
+        resourceId: sql.ref('created.id'),
+        details: sql`jsonb_build_object('reference', created.reference)`,
+      }),
+    );
+  }
+
+  private readonly createStatement: ReturnType<IntelligenceRepository['createAudited']>;
 
   async create(actor: Actor, body: CreateIntelligenceRequest): Promise<IntelligenceView> {
     this.checkGrade(body.grading);
@@ -78,21 +89,13 @@ export class RecordingService {
     if (subjects.length === 0 && (body.linkedReportIds ?? []).length === 0) {
       // Nothing to check or link: the report and its audit row are one prepared statement, committed together
       // without a transaction's round trips (the write path the benchmark measures).
-      const details = { possibleDuplicates: [], linked: [] };
-      const statement = (r: NewReport) =>
-        this.reports.createAudited(
-          r,
-          this.audit.insertFrom(
-            actor,
-            { ...entry, details },
-            {
-              cte: 'created',
-              resourceId: sql.ref('created.id'),
-              details: sql`jsonb_build_object('reference', created.reference)`,
-            },
-          ),
-        );
-      const row = await drawn(async (r) => (await this.tx.write(statement(r)))[0]);
+      const audited = this.audit.valuesOf(actor, {
+        ...entry,
+        details: { possibleDuplicates: [], linked: [] },
+      });
+      const row = await drawn(
+        async (r) => (await this.tx.write(this.createStatement({ ...r, ...audited })))[0],
+      );
       return this.views.fresh(actor, row);
     }
     return this.tx.write(async (m) => {
