@@ -7,7 +7,7 @@ import { AccessService } from '../access/access.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { FlagQuery, FlagView } from './dto/monitoring.dto.js';
 import { MonitoringAudit, MonitoringResource } from './monitoring.codes.js';
-import { type FlagRow, MonitoringRepository } from './monitoring.repository.js';
+import { type FlagRow, RulesRepository } from './rules.repository.js';
 
 const toView = (r: FlagRow): FlagView => ({
   id: r.id,
@@ -32,7 +32,7 @@ export class FlagsService {
     private readonly tx: Transactions,
     private readonly audit: AuditService,
     private readonly access: AccessService,
-    private readonly repository: MonitoringRepository,
+    private readonly repository: RulesRepository,
   ) {}
 
   list(actor: Actor, query: FlagQuery): Promise<Page<FlagView>> {

@@ -5,6 +5,7 @@ import { FlagsService } from './flags.service.js';
 import { IngestService } from './ingest.service.js';
 import { MonitoringController } from './monitoring.controller.js';
 import { MonitoringRepository } from './monitoring.repository.js';
+import { RulesRepository } from './rules.repository.js';
 import { RulesService } from './rules.service.js';
 import { SourcesService } from './sources.service.js';
 
@@ -17,7 +18,14 @@ import { SourcesService } from './sources.service.js';
 @Module({
   imports: [IntelligenceModule, CasesModule],
   controllers: [MonitoringController],
-  providers: [MonitoringRepository, SourcesService, IngestService, RulesService, FlagsService],
+  providers: [
+    MonitoringRepository,
+    RulesRepository,
+    SourcesService,
+    IngestService,
+    RulesService,
+    FlagsService,
+  ],
   exports: [RulesService, IngestService, SourcesService],
 })
 export class MonitoringModule {}

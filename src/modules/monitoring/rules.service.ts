@@ -16,7 +16,8 @@ import { RecordingService } from '../intelligence/recording.service.js';
 import type { RuleView, TrialResult, UpdateRuleRequest } from './dto/monitoring.dto.js';
 import { MonitoringAudit, MonitoringResource } from './monitoring.codes.js';
 import { RuleCode } from './monitoring.enums.js';
-import { type FlagRow, MonitoringRepository, type RuleRow } from './monitoring.repository.js';
+import { MonitoringRepository } from './monitoring.repository.js';
+import { type FlagRow, RulesRepository, type RuleRow } from './rules.repository.js';
 import { type RuleInputs, thresholdProblems, type Thresholds, windowOf } from './rules.js';
 
 /** The system user the migration creates to record the leads monitoring raises. */
@@ -66,7 +67,8 @@ export class RulesService {
   constructor(
     private readonly tx: Transactions,
     private readonly audit: AuditService,
-    private readonly repository: MonitoringRepository,
+    private readonly events: MonitoringRepository,
+    private readonly repository: RulesRepository,
     private readonly recording: RecordingService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -191,9 +193,9 @@ export class RulesService {
   async evaluate(): Promise<EvaluationResult> {
     const startedAt = this.clock.now();
     const flags = await this.tx.write(async (m) => {
-      const watermark = await this.repository.watermark(m);
+      const watermark = await this.events.watermark(m);
       const since = new Date(watermark.getTime() - OVERLAP_MS);
-      const touched = await this.repository.touchedSince(m, since);
+      const touched = await this.events.touchedSince(m, since);
       const rules = (await this.repository.listRules(m)).filter((r) => r.enabled);
       let raised = 0;
       if (touched.length > 0) {
@@ -218,7 +220,7 @@ export class RulesService {
           );
         }
       }
-      await this.repository.setWatermark(m, startedAt);
+      await this.events.setWatermark(m, startedAt);
       return { members: new Set(touched.map((t) => t.member_id)).size, raised };
     });
     const leads = await this.raiseLeads();
@@ -301,7 +303,7 @@ export class RulesService {
   /** Drops the day partitions older than the retention period; answers how many tables were dropped. */
   async applyRetention(): Promise<number> {
     const before = addDays(this.clock.today(), -this.config.MONITORING_RETENTION_DAYS + 1);
-    const dropped = await this.tx.write((m) => this.repository.dropPartitions(m, before));
+    const dropped = await this.tx.write((m) => this.events.dropPartitions(m, before));
     if (dropped > 0)
       this.logger.log(`monitoring retention: dropped ${dropped} partition(s) before ${before}`);
     return dropped;
@@ -310,13 +312,11 @@ export class RulesService {
   /** Makes the partitions of today and the next `days` days (the worker, ahead of ingest). */
   ensureAhead(days = 7): Promise<number> {
     const today = this.clock.today();
-    return this.tx.write((m) =>
-      this.repository.ensurePartitions(m, addDays(today, -1), addDays(today, days)),
-    );
+    return this.tx.write((m) => this.events.ensurePartitions(m, addDays(today, -1), addDays(today, days)));
   }
 
   private async systemActor(): Promise<Actor> {
-    const id = await this.tx.read((m) => this.repository.systemUserId(m, MONITORING_USER_EMAIL));
+    const id = await this.tx.read((m) => this.events.systemUserId(m, MONITORING_USER_EMAIL));
     return {
       userId: id,
       roles: [],
