@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { pgClientOf } from '../../database/database.module.js';
 import { all, db, execute, first, one } from '../../database/sql.js';
 import type { StagedEvent } from './ingest-rows.js';
-import { DAY } from './monitoring-sql.js';
+import { DAY } from './rules.repository.js';
 
 /** A raw statement, compiled for `execute`/`all`/`one`. */
 const q = <R>(b: RawBuilder<R>) => b.compile(db);

@@ -2,13 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { type RawBuilder, sql } from 'kysely';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../common/auth/actor.js';
+import { BUSINESS_TIME_ZONE } from '../../common/clock.js';
 import { type Keyset, type Page, pageOf, type PageQuery } from '../../common/pagination.js';
 import { all, db, execute, first } from '../../database/sql.js';
 import { RecordKind, visibleTo } from '../access/access.policy.js';
 import type { FlagEvidence } from './ingest-rows.js';
 import { RuleCode } from './monitoring.enums.js';
-import { DAY, LONDON } from './monitoring-sql.js';
 import type { RuleInputs, Thresholds } from './rules.js';
+
+/** The business calendar's time zone, as an SQL literal. */
+const LONDON = sql.lit(BUSINESS_TIME_ZONE);
+
+/** The London day of an event (row aliased `alias`); the event store's repository uses it too. */
+export const DAY = (alias: string) =>
+  sql.raw(`((${alias}.occurred_at AT TIME ZONE '${BUSINESS_TIME_ZONE}')::date)`);
 
 /** What a rule found for one member and window. */
 export interface Hit {
