@@ -65,17 +65,18 @@ export class AuditRepository {
    * held only for the commit itself (migration 1795547000000).
    */
   insert(actor: Actor, entry: AuditEntry): AuditInsert {
+    const v = this.valuesOf(actor, entry);
     return db.insertInto('audit_event_pending').values({
-      user_id: actor.userId,
-      roles: actor.roles,
-      action: entry.action,
-      resource_type: entry.resourceType,
+      user_id: v.auditUserId,
+      roles: v.auditRoles,
+      action: v.auditAction,
+      resource_type: v.auditResourceType,
       resource_id: entry.resourceId ?? null,
-      subject_ids: entry.subjectIds ?? [],
-      outcome: entry.outcome ?? AuditOutcome.Allowed,
-      request_id: actor.requestId,
-      client_address: actor.clientAddress,
-      details: JSON.stringify(entry.details ?? {}),
+      subject_ids: v.auditSubjectIds,
+      outcome: v.auditOutcome,
+      request_id: v.auditRequestId,
+      client_address: v.auditClientAddress,
+      details: v.auditDetails,
     });
   }
 
@@ -97,7 +98,7 @@ export class AuditRepository {
       );
   }
 
-  /** The values of `insertFrom`'s placeholders for this actor and entry. */
+  /** An audit row's values for this actor and entry, with their defaults (`insert`; `insertFrom`'s placeholders). */
   valuesOf(actor: Actor, entry: AuditEntry): AuditValues {
     return {
       auditUserId: actor.userId,
