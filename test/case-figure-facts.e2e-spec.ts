@@ -10,20 +10,10 @@ import {
   caseFiguresQuery,
 } from '../src/modules/figures/year-figures.repository.js';
 import { startApp, type TestApp } from './helpers/app.js';
+import { mulberry32, randomChangeRounds } from './helpers/random.js';
 import { call, userWith, type TestUser } from './helpers/http.js';
 
-/** A small deterministic generator (mulberry32), so that a failing run can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The generator's seed (mulberry32): a failing run can be replayed from it. */
 const SEED = Number(process.env.CASE_FIGURE_SEED ?? 2025);
 const CATEGORIES = ['abuse_of_position_sexual', 'drugs', 'theft_fraud', 'other', 'vulnerability'];
 const MEMBER_TYPES = ['officer', 'staff', 'pcso', 'special_constable'];
@@ -48,7 +38,7 @@ describe('case figure facts (property)', () => {
   let linkedUser: TestUser;
   let linked: string;
   let departments: string[];
-  const rnd = random(SEED);
+  const rnd = mulberry32(SEED);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
 
   beforeAll(async () => {
@@ -245,32 +235,13 @@ describe('case figure facts (property)', () => {
   });
 
   it('stays equal through rounds of random changes, one transaction or several statements at a time', async () => {
-    const done = new Map<string, number>();
-    for (let round = 1; round <= 10; round++) {
-      const statements = 1 + Math.floor(rnd() * 5);
-      if (round % 3 === 0) {
-        // Several changes in one transaction (the triggers see each statement's rows), and one rolled back.
-        const client = await t.db.pool.connect();
-        try {
-          for (const commit of [true, false]) {
-            await client.query('BEGIN');
-            for (let i = 0; i < statements; i++) {
-              const name = await change((q) => client.query(q));
-              if (commit) done.set(name, (done.get(name) ?? 0) + 1);
-            }
-            await client.query(commit ? 'COMMIT' : 'ROLLBACK');
-          }
-        } finally {
-          client.release();
-        }
-      } else {
-        for (let i = 0; i < statements; i++) {
-          const name = await change((q) => t.db.pool.query(q));
-          done.set(name, (done.get(name) ?? 0) + 1);
-        }
-      }
-      await expectFiguresEqual(`round ${round} (seed ${SEED})`);
-    }
+    const done = await randomChangeRounds({
+      pool: t.db.pool,
+      rounds: 10,
+      rnd,
+      change,
+      check: (round) => expectFiguresEqual(`round ${round} (seed ${SEED})`),
+    });
     expect(done.size).toBeGreaterThan(5);
   }, 120_000);
 

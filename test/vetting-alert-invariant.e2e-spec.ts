@@ -2,6 +2,7 @@ import { Role } from '../src/common/auth/roles.js';
 import { Clock } from '../src/common/clock.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { call, memberViaApi, userWith, type TestUser } from './helpers/http.js';
+import { seeded } from './helpers/random.js';
 import { startSweeper, type Sweeper } from './helpers/vetting.js';
 
 /**
@@ -17,21 +18,6 @@ import { startSweeper, type Sweeper } from './helpers/vetting.js';
 const SEED = Number(process.env.ALERT_INVARIANT_SEED ?? 20260615);
 const STEPS = Number(process.env.ALERT_INVARIANT_STEPS ?? 60);
 const LEVELS = ['RV', 'MV', 'SC', 'DV'] as const;
-
-function generator(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    int: (lo: number, hi: number): number => lo + Math.floor(next() * (hi - lo + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
-  };
-}
 
 const addDays = (date: string, n: number): string =>
   new Date(Date.parse(date) + n * 86_400_000).toISOString().slice(0, 10);
@@ -124,7 +110,7 @@ describe('the vetting alert invariant under random sequences through the API and
   });
 
   it(`holds after every step (seed ${SEED}, ${STEPS} steps)`, async () => {
-    const rnd = generator(SEED);
+    const rnd = seeded(SEED);
     let today = '2026-06-15';
     const clock = t.app.get(Clock);
     clock.setToday(today);
